@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs the test suite with Node's own test runner, loading TypeScript through tsx.
+// Usage: node scripts/test.mjs [path-fragment ...] — fragments filter the test files.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** Lists every `*.test.ts` below `dir`, sorted so runs are reproducible. */
+function findTests(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTests(path));
+    else if (entry.name.endsWith('.test.ts')) out.push(relative(root, path));
+  }
+  return out.sort();
+}
+
+const filters = process.argv.slice(2);
+const files = findTests(join(root, 'test')).filter(
+  (f) => filters.length === 0 || filters.some((frag) => f.includes(frag)),
+);
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+// Most tests wait on sockets, not the CPU, so run more files than there are cores.
+const concurrency = Math.max(4, availableParallelism() * 2);
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
