@@ -1,0 +1,125 @@
+/**
+ * A datagram socket: Node's `dgram.Socket` underneath, a bounded queue of received datagrams on
+ * top, as the kernel keeps one per socket.
+ */
+import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
+import type { SocketAddress } from './address.js';
+import { toAddressTuple } from './address.js';
+import type { SocketError, SocketErrorContext } from './errors.js';
+import { toSocketError } from './errors.js';
+import { READY_ERROR, READY_READ, READY_WRITE } from './readiness.js';
+
+/** The default limit of queued received bytes (`SO_RCVBUF`). */
+export const DEFAULT_DATAGRAM_BUFFER = 208 * 1024;
+
+/** One received datagram. */
+export interface Datagram {
+  readonly data: Buffer;
+  readonly from: SocketAddress;
+}
+
+/**
+ * Received datagrams wait here until `recvfrom()`; past `receiveLimit` queued bytes new ones are
+ * dropped, as a full kernel buffer drops them, so a flood cannot grow this process.
+ */
+export class DatagramEngine {
+  readonly socket: DgramSocket;
+  readonly #queue: Datagram[] = [];
+  #head = 0;
+  #queuedBytes = 0;
+  receiveLimit = DEFAULT_DATAGRAM_BUFFER;
+  /** Datagrams dropped because the queue was full. */
+  dropped = 0;
+  bound = false;
+  connected: SocketAddress | null = null;
+  error: SocketError | null = null;
+  closed = false;
+  readonly #family: number;
+  readonly #notify: () => void;
+  readonly #context: () => SocketErrorContext;
+
+  constructor(
+    socket: DgramSocket,
+    family: number,
+    notify: () => void,
+    context: () => SocketErrorContext,
+  ) {
+    this.socket = socket;
+    this.#family = family;
+    this.#notify = notify;
+    this.#context = context;
+    socket.on('message', this.#onMessage);
+    socket.on('error', (err: Error) => {
+      this.error = toSocketError(err, { ...this.#context(), op: 'recvfrom' });
+      this.#notify();
+    });
+  }
+
+  #onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
+    if (this.#queuedBytes + data.length > this.receiveLimit) {
+      this.dropped++;
+      return;
+    }
+    this.#queue.push({ data, from: toAddressTuple(this.#family, rinfo.address, rinfo.port) });
+    this.#queuedBytes += data.length;
+    this.#notify();
+  };
+
+  /** The next datagram without removing it, or undefined. */
+  peek(): Datagram | undefined {
+    return this.#queue[this.#head];
+  }
+
+  /** Removes and returns the next datagram, or undefined. */
+  shift(): Datagram | undefined {
+    const datagram = this.#queue[this.#head];
+    if (datagram === undefined) return undefined;
+    this.#head++;
+    this.#queuedBytes -= datagram.data.length;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return datagram;
+  }
+
+  /** Datagrams waiting. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Takes the pending error, if any. */
+  takeError(): SocketError | null {
+    const err = this.error;
+    this.error = null;
+    return err;
+  }
+
+  /** The readiness bits: datagram sockets can always send (a full buffer drops, as UDP does). */
+  get readiness(): number {
+    let bits = READY_WRITE;
+    if (this.queued > 0) bits |= READY_READ;
+    if (this.error !== null) bits |= READY_READ | READY_ERROR;
+    return bits;
+  }
+
+  /** The bound address. */
+  localAddress(): SocketAddress {
+    const address = this.socket.address();
+    return toAddressTuple(this.#family, address.address, address.port);
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close();
+    } catch {
+      // already closed by Node
+    }
+  }
+}

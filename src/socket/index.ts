@@ -1,0 +1,24 @@
+/**
+ * `polyport/socket`: BSD sockets as in Python's `socket` module (and `ssl` for TLS), on Node's
+ * `net`, `dgram`, `tls` and `dns`. Python's names, TypeScript's habits: `connect_ex` is
+ * `connectEx`, calls that may wait return Promises.
+ *
+ * @example
+ * import { socket, AF_INET, SOCK_STREAM } from 'polyport/socket';
+ * const sock = socket(AF_INET, SOCK_STREAM);
+ * await sock.connect(['127.0.0.1', 8888]);
+ * await sock.sendall('hello');
+ * console.log((await sock.recv(1024)).toString());
+ * sock.close();
+ *
+ * @module
+ */
+export * from './address.js';
+export * from './connections.js';
+export * from './constants.js';
+export { getdefaulttimeout, setdefaulttimeout } from './default-timeout.js';
+export * from './errors.js';
+export * from './readiness.js';
+export * from './self-signed.js';
+export { type BytesLike, Socket } from './socket.js';
+export * from './tls.js';

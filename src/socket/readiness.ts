@@ -1,0 +1,66 @@
+/**
+ * Readiness: what layer 2 (`select`, `poll`, selectors) and layer 3 (the dispatcher) watch.
+ * The bits have Linux's `poll()` values so `poll()` can pass them through unchanged.
+ */
+
+/** `recv`/`accept`/`recvfrom` would not wait: data, a pending connection, end of stream, an error. */
+export const READY_READ = 0x1;
+/** `send` would not wait. */
+export const READY_WRITE = 0x4;
+/** An error is waiting to be reported (`SO_ERROR`). */
+export const READY_ERROR = 0x8;
+/** The peer hung up: end of stream and our side can no longer send either. */
+export const READY_HUP = 0x10;
+/** The socket is closed (`poll()`'s `POLLNVAL`). */
+export const READY_CLOSED = 0x20;
+
+/** A listener told that readiness may have changed; it reads `readiness` to see how. */
+export type ReadinessListener = () => void;
+
+/**
+ * Something whose readiness can be watched without polling: polyport sockets, and any object
+ * that exposes one through `fileno()`-like delegation (see `polyport/select`).
+ */
+export interface Watchable {
+  /** The current readiness bits (`READY_READ | READY_WRITE | …`). */
+  readonly readiness: number;
+  /**
+   * Calls `listener` whenever readiness may have changed, until the returned function is called.
+   * Listeners run synchronously from Node's I/O callbacks, so they must be quick.
+   */
+  watch(listener: ReadinessListener): () => void;
+  /** The file descriptor, or -1 when there is none (closed, or not opened yet). */
+  fileno(): number;
+}
+
+/**
+ * The list of listeners one socket keeps. A plain array, because almost every socket has one
+ * listener (its dispatcher or one pending call) and notifying must cost next to nothing.
+ */
+export class ReadinessListeners {
+  #listeners: ReadinessListener[] = [];
+
+  /** Adds a listener; returns the function that removes it. */
+  add(listener: ReadinessListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index !== -1) this.#listeners.splice(index, 1);
+    };
+  }
+
+  /** Calls every listener. Listeners must not throw: they run inside Node's I/O callbacks. */
+  notify(): void {
+    const listeners = this.#listeners;
+    if (listeners.length === 1) {
+      listeners[0]!();
+      return;
+    }
+    for (const listener of listeners.slice()) listener();
+  }
+
+  /** How many listeners there are. */
+  get size(): number {
+    return this.#listeners.length;
+  }
+}

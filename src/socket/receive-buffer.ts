@@ -1,0 +1,94 @@
+/**
+ * The bytes a stream socket has received and the program has not read yet: a queue of the
+ * chunks Node delivered, taken from the front without copying when a read fits in one chunk.
+ */
+export class ReceiveBuffer {
+  #chunks: Buffer[] = [];
+  #head = 0;
+  #length = 0;
+
+  /** Bytes waiting. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Adds a received chunk at the back. */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  /** Removes and returns every byte waiting (when a TLS layer takes the stream over). */
+  takeAll(): Buffer {
+    return this.#concat(this.#length, true);
+  }
+
+  /**
+   * Removes and returns up to `n` bytes from the front.
+   * @param n the most bytes to return.
+   * @param peek when true, the bytes stay in the buffer.
+   */
+  take(n: number, peek = false): Buffer {
+    return this.#concat(Math.min(n, this.#length), !peek);
+  }
+
+  /** Copies up to `n` bytes from the front into `target`, removing them; returns the count. */
+  takeInto(target: Uint8Array, n: number, peek = false): number {
+    let want = Math.min(n, target.length, this.#length);
+    let offset = 0;
+    let index = this.#head;
+    while (want > 0) {
+      const chunk = this.#chunks[index]!;
+      const count = Math.min(want, chunk.length);
+      target.set(count === chunk.length ? chunk : chunk.subarray(0, count), offset);
+      offset += count;
+      want -= count;
+      if (!peek) {
+        if (count === chunk.length) index++;
+        else this.#chunks[index] = chunk.subarray(count);
+      } else index++;
+    }
+    if (!peek) this.#consumed(index, offset);
+    return offset;
+  }
+
+  /** Drops everything (after `shutdown(SHUT_RD)`). */
+  clear(): void {
+    this.#chunks = [];
+    this.#head = 0;
+    this.#length = 0;
+  }
+
+  #concat(n: number, consume: boolean): Buffer {
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.#chunks[this.#head]!;
+    if (first.length >= n) {
+      // The common case: one chunk holds the whole read, so hand out a view, not a copy.
+      const out = first.length === n ? first : first.subarray(0, n);
+      if (consume) {
+        if (first.length === n) this.#consumed(this.#head + 1, n);
+        else {
+          this.#chunks[this.#head] = first.subarray(n);
+          this.#length -= n;
+        }
+      }
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    const copied = this.takeInto(out, n, !consume);
+    return copied === n ? out : out.subarray(0, copied);
+  }
+
+  #consumed(nextHead: number, bytes: number): void {
+    this.#head = nextHead;
+    this.#length -= bytes;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+    } else if (this.#head > 64 && this.#head * 2 > this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The connected side of a stream socket (TCP, AF_UNIX stream, or TLS over either): Node's
+ * stream underneath, Python's `recv`/`send` semantics on top.
+ */
+import type { Socket as NetSocket } from 'node:net';
+import type { SocketAddress } from './address.js';
+import { toAddressTuple } from './address.js';
+import { AF_UNIX } from './constants.js';
+import type { SocketError, SocketErrorContext } from './errors.js';
+import { toSocketError } from './errors.js';
+import { READY_CLOSED, READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
+import { ReceiveBuffer } from './receive-buffer.js';
+
+/** The default receive and send buffer limits, as `SO_RCVBUF`/`SO_SNDBUF` report them. */
+export const DEFAULT_STREAM_BUFFER = 256 * 1024;
+
+/**
+ * Python semantics over a Node stream. Received bytes wait in a {@link ReceiveBuffer}; once it
+ * holds `receiveLimit` bytes the stream is paused, so a program that does not read makes the
+ * peer wait (TCP flow control) instead of making this process buffer without bound.
+ */
+export class StreamEngine {
+  readonly stream: NetSocket;
+  readonly received = new ReceiveBuffer();
+  /** Bytes `send()` may leave queued in Node before it reports "would block". */
+  sendLimit = DEFAULT_STREAM_BUFFER;
+  /** Received bytes held before the stream is paused. */
+  receiveLimit = DEFAULT_STREAM_BUFFER;
+  /** The peer sent FIN (or the stream ended). */
+  eof = false;
+  /** The error to report from the next call (reported once, then the socket reads as at EOF). */
+  error: SocketError | null = null;
+  readShut = false;
+  writeShut = false;
+  destroyed = false;
+  #paused = false;
+  readonly #family: number;
+  readonly #notify: () => void;
+  readonly #context: () => SocketErrorContext;
+
+  /**
+   * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
+   * @param family the polyport socket's family (for address tuples).
+   * @param notify called whenever readiness may have changed.
+   * @param context the error context (`op` is filled in by the caller).
+   */
+  constructor(
+    stream: NetSocket,
+    family: number,
+    notify: () => void,
+    context: () => SocketErrorContext,
+  ) {
+    this.stream = stream;
+    this.#family = family;
+    this.#notify = notify;
+    this.#context = context;
+    stream.on('data', this.#onData);
+    stream.on('end', this.#onEnd);
+    stream.on('error', this.#onError);
+    stream.on('close', this.#onClose);
+    stream.on('drain', notify);
+    if (stream.isPaused()) stream.resume();
+  }
+
+  #onData = (chunk: Buffer): void => {
+    if (this.readShut) return;
+    this.received.push(chunk);
+    if (!this.#paused && this.received.length >= this.receiveLimit) {
+      this.#paused = true;
+      this.stream.pause();
+    }
+    this.#notify();
+  };
+
+  #onEnd = (): void => {
+    this.eof = true;
+    this.#notify();
+  };
+
+  #onError = (err: Error): void => {
+    if (this.error === null && !this.destroyed) {
+      this.error = toSocketError(err, { ...this.#context(), op: 'read' });
+    }
+    this.#notify();
+  };
+
+  #onClose = (): void => {
+    this.eof = true;
+    this.destroyed = true;
+    this.#notify();
+  };
+
+  /** Called after bytes were taken from `received`: resumes a paused stream below the limit. */
+  consumed(): void {
+    if (this.#paused && this.received.length < this.receiveLimit / 2) {
+      this.#paused = false;
+      this.stream.resume();
+    }
+  }
+
+  /** Detaches from the stream (a TLS layer takes it over), giving back unread bytes. */
+  detach(): Buffer {
+    this.stream.pause();
+    this.stream.off('data', this.#onData);
+    this.stream.off('end', this.#onEnd);
+    this.stream.off('error', this.#onError);
+    this.stream.off('close', this.#onClose);
+    this.stream.off('drain', this.#notify);
+    return this.received.takeAll();
+  }
+
+  /** The readiness bits for select/poll. */
+  get readiness(): number {
+    if (this.destroyed && this.received.length === 0 && this.error === null) {
+      return READY_READ | READY_HUP | (this.writeShut ? 0 : READY_WRITE);
+    }
+    let bits = 0;
+    if (this.received.length > 0 || this.eof || this.error !== null || this.readShut)
+      bits |= READY_READ;
+    if (this.error !== null) bits |= READY_ERROR | READY_WRITE;
+    else if (!this.writeShut && this.stream.writableLength < this.sendLimit) bits |= READY_WRITE;
+    if (this.eof && this.writeShut) bits |= READY_HUP;
+    return bits;
+  }
+
+  /** Takes the pending error, if any. */
+  takeError(): SocketError | null {
+    const err = this.error;
+    if (err !== null) {
+      this.error = null;
+      this.eof = true;
+    }
+    return err;
+  }
+
+  /** Queues bytes in Node; the caller has checked there is room. Node keeps `data` until sent. */
+  write(data: Buffer): void {
+    this.stream.write(data);
+  }
+
+  /** Our address as a tuple (or path). */
+  localAddress(): SocketAddress {
+    if (this.#family === AF_UNIX) return '';
+    return toAddressTuple(this.#family, this.stream.localAddress ?? '', this.stream.localPort ?? 0);
+  }
+
+  /** The peer's address, or null once it is gone. */
+  remoteAddress(): SocketAddress | null {
+    if (this.#family === AF_UNIX) return '';
+    const host = this.stream.remoteAddress;
+    if (host === undefined) return null;
+    return toAddressTuple(this.#family, host, this.stream.remotePort ?? 0);
+  }
+
+  /** Closes for good: pending output is still sent, as the kernel does after `close(2)`. */
+  close(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const stream = this.stream;
+    if (stream.writableLength > 0 && !stream.writableEnded) {
+      // Let queued bytes go out, then FIN; a peer that never reads is cut off after a while.
+      stream.end();
+      stream.setTimeout(30_000, () => stream.destroy());
+    } else {
+      stream.destroy();
+    }
+  }
+}
