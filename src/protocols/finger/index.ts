@@ -1,0 +1,40 @@
+/**
+ * `polyport/finger`: the sans-I/O core of the Finger User Information Protocol (RFC 1288).
+ *
+ * A server reads one query with {@link FingerQueryReader} (or {@link parseQuery} on a line it
+ * already has), answers it with {@link answerQuery} from its {@link FingerUser} records, sends
+ * the bytes and closes. Every reply line ends in CRLF, every piece of user text is stripped of
+ * control characters (RFC 1288 section 3.3) and the reply size is bounded.
+ *
+ * @example
+ * const reader = new FingerQueryReader();
+ * reader.receiveData(bytes);
+ * const query = reader.nextEvent();
+ * if (query !== null) socket.end(answerQuery(query, users, { now: new Date() }));
+ *
+ * @module
+ */
+
+export {
+  answerQuery,
+  type FingerAnswerOptions,
+  FORWARDING_DENIED,
+  formatForwardingDenied,
+  formatNoSuchUser,
+  formatRefusal,
+} from './answer-query.js';
+export { FingerQueryReader } from './finger-query-reader.js';
+export { type FingerSession, type FingerUser, findUsers } from './finger-user.js';
+export { type FingerReplyOptions, formatUserList, NO_ONE_LOGGED_ON } from './format-user-list.js';
+export { formatUserRecords, NO_PLAN } from './format-user-record.js';
+export {
+  DEFAULT_MAX_QUERY_LENGTH,
+  type FingerParseResult,
+  type FingerQuery,
+  type FingerQueryOptions,
+  type FingerRefusal,
+  type FingerRefusalReason,
+  parseQuery,
+} from './parse-query.js';
+export { DEFAULT_MAX_REPLY_BYTES, type FingerTextOptions } from './reply-text.js';
+export { stripControlCharacters } from './sanitize-text.js';
