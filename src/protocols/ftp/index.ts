@@ -1,0 +1,98 @@
+/**
+ * `polyport/ftp`: the sans-I/O core of FTP (RFC 959, 1123, 2228, 2389, 2428, 2577, 2640, 3659,
+ * 4217): codecs, the command table, argument parsers, listings and path handling that the FTP
+ * server and client are built on.
+ */
+
+export { AsciiConverter, type AsciiDirection } from './ascii-converter.js';
+export {
+  parseAlloArg,
+  parseAuthArg,
+  parsePbszArg,
+  parseProtArg,
+  parseRestArg,
+} from './command-args.js';
+export {
+  type CommandEvent,
+  FtpCommandDecoder,
+  type FtpCommandDecoderOptions,
+  type InvalidUtf8Policy,
+} from './command-decoder.js';
+export {
+  type ArgRule,
+  type CommandContext,
+  type CommandSpec,
+  checkCommand,
+  FTP_COMMANDS,
+  lookupCommand,
+  type Permission,
+} from './command-table.js';
+export {
+  checkDataTarget,
+  type DataAddress,
+  type EpsvRequest,
+  epsvReply,
+  formatEprtArg,
+  formatPortArg,
+  parseEprtArg,
+  parseEpsvArg,
+  parseEpsvReply,
+  parsePasvReply,
+  parsePortArg,
+  pasvReply,
+} from './data-address.js';
+export {
+  type FeatOptions,
+  featReply,
+  helpReply,
+  type OptsRequest,
+  parseOptsArg,
+} from './features.js';
+export {
+  defaultMode,
+  type FileEntry,
+  type FileType,
+  formatMode,
+  parseMode,
+} from './file-entry.js';
+export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
+export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from './ip-address.js';
+export {
+  formatListDate,
+  formatListLine,
+  formatNlstLine,
+  type ListFormatOptions,
+} from './list-formatter.js';
+export { type ListParseOptions, parseListing, parseListLine } from './list-parser.js';
+export {
+  DEFAULT_MLSX_FACTS,
+  formatMlsxLine,
+  MLSX_FACTS,
+  type MlsxFormatOptions,
+  type MlsxLine,
+  mlsxPermFact,
+  parseMlstOpts,
+  parseMlsxLine,
+} from './mlsx.js';
+export { type ArgResult, encodeReply, fail, ok, type Reply, reply } from './reply.js';
+export {
+  FtpReplyDecoder,
+  type FtpReplyDecoderOptions,
+  type ReplyErrorReason,
+  type ReplyEvent,
+} from './reply-decoder.js';
+export { stripTelnet } from './telnet.js';
+export {
+  parseModeArg,
+  parseStruArg,
+  parseTypeArg,
+  type TransferType,
+} from './transfer-params.js';
+export {
+  isInsideRoot,
+  parsePathnameReply,
+  quotePathname,
+  type ResolveOptions,
+  resolveVirtualPath,
+  virtualToRealPath,
+} from './virtual-path.js';
