@@ -1,0 +1,554 @@
+/**
+ * The receiving side of SMTP (RFC 5321) with SIZE (1870), PIPELINING (2920), 8BITMIME (6152),
+ * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN (4954), as a sans-I/O state
+ * machine. Every state and transition lives in this file.
+ */
+import { LineSplitter } from '../../common/line-splitter.js';
+import { decodeAuthPlain } from '../auth-plain.js';
+import { DotDecoder } from '../dot-decoder.js';
+import { type MailPath, parseMailArgument } from './mail-path.js';
+import { formatSmtpReply, type SmtpReply } from './smtp-reply.js';
+import { type SmtpServerEvent, type SmtpServerOptions, smtpDefaults } from './smtp-server-types.js';
+
+/** What the session waits for the glue to decide before it reads further commands. */
+export type SmtpDecision = 'recipient' | 'message' | 'auth';
+
+type Mode = 'command' | 'data' | 'auth-response' | 'tls' | 'closed';
+
+const R = {
+  ok: { code: 250, enhanced: '2.0.0', text: 'Ok' },
+  bye: { code: 221, enhanced: '2.0.0', text: 'Bye' },
+  unknown: { code: 500, enhanced: '5.5.2', text: 'Error: command not recognized' },
+  badSyntax: { code: 500, enhanced: '5.5.2', text: 'Error: bad syntax' },
+  lineTooLong: { code: 500, enhanced: '5.5.2', text: 'Error: line too long' },
+  bareLf: { code: 500, enhanced: '5.5.2', text: 'Error: bare <LF> received' },
+  notImplemented: { code: 502, enhanced: '5.5.1', text: 'Error: command not implemented' },
+  sendHelo: { code: 503, enhanced: '5.5.1', text: 'Error: send HELO/EHLO first' },
+  tooManyErrors: { code: 421, enhanced: '4.7.0', text: 'Error: too many errors' },
+  sizeExceeded: { code: 552, enhanced: '5.3.4', text: 'Error: message file too big' },
+  dataLineTooLong: { code: 550, enhanced: '5.6.0', text: 'Error: message line too long' },
+  bareNewline: { code: 550, enhanced: '5.6.0', text: 'Error: bare CR or LF in message' },
+  rcptOk: { code: 250, enhanced: '2.1.5', text: 'Ok' },
+  rcptRefused: { code: 550, enhanced: '5.1.1', text: 'Recipient address rejected: User unknown' },
+  queued: { code: 250, enhanced: '2.0.0', text: 'Ok: queued' },
+  notQueued: { code: 451, enhanced: '4.3.0', text: 'Error: queue file write error' },
+  authOk: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' },
+  authFailed: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  authLineTooLong: {
+    code: 500,
+    enhanced: '5.5.6',
+    text: 'Authentication Exchange line is too long',
+  },
+} as const satisfies Record<string, SmtpReply>;
+
+const syntax = (text: string): SmtpReply => ({ code: 501, enhanced: '5.5.4', text });
+const sequence = (text: string): SmtpReply => ({ code: 503, enhanced: '5.5.1', text });
+
+/**
+ * One SMTP server connection without the connection: feed it bytes with `receiveData()`, pull
+ * events with `nextEvent()`, answer the events that need a decision (`rcpt`, `data-end`,
+ * `auth`) and send what `takeOutput()` returns. Pipelined commands are answered in order: while
+ * a decision is pending `nextEvent()` returns `null` and later commands wait.
+ *
+ * Message content: lines longer than `maxDataLineLength` (998 + CRLF, RFC 5321 §4.5.3.1.6)
+ * make the message refused with `550 5.6.0` at the final dot (Postfix would accept and split
+ * them; refusing keeps stored mail RFC-clean). Bare CR and bare LF are normalised to CRLF by
+ * default (Postfix 3.9 `smtpd_forbid_bare_newline = normalize`) or refuse the message with
+ * `550 5.6.0` when `bareNewlines: 'reject'`. Either way only `CRLF . CRLF` ends the data.
+ *
+ * @example
+ * const smtp = new SmtpServerSession({ hostname: 'mx.example.test' });
+ * smtp.receiveData(Buffer.from('EHLO c.example\r\nMAIL FROM:<a@c.example>\r\nRCPT TO:<demo@example.test>\r\n'));
+ * for (let ev = smtp.nextEvent(); ev !== null; ev = smtp.nextEvent()) {
+ *   if (ev.type === 'rcpt') smtp.acceptRecipient();
+ * }
+ * smtp.takeOutput(); // 220 banner, EHLO lines, 250 2.1.0 Ok, 250 2.1.5 Ok
+ */
+export class SmtpServerSession {
+  readonly #o: Required<SmtpServerOptions>;
+  readonly #commands: LineSplitter;
+  #dot: DotDecoder | null = null;
+  #mode: Mode = 'command';
+  #out: Buffer[] = [];
+  #pending: SmtpDecision | null = null;
+  #helo: 'HELO' | 'EHLO' | null = null;
+  #tls: boolean;
+  #authenticated = false;
+  #errors = 0;
+  #from: MailPath | null = null;
+  #recipients: MailPath[] = [];
+  #pendingRecipient: MailPath | null = null;
+  // Per-message state while in DATA.
+  #size = 0;
+  #aborted: SmtpReply | null = null;
+  #endSeen = false;
+
+  /**
+   * @param options The server name, limits and the extensions to offer.
+   * @throws {RangeError} If a limit is not a positive integer.
+   */
+  constructor(options: SmtpServerOptions) {
+    this.#o = { ...smtpDefaults, ...options };
+    for (const key of [
+      'maxCommandLineLength',
+      'maxDataLineLength',
+      'maxMessageSize',
+      'maxRecipients',
+      'maxPathLength',
+      'maxErrors',
+      'dataChunkSize',
+    ] as const) {
+      const value = this.#o[key];
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new RangeError(`${key} must be a positive integer, got ${value}`);
+      }
+    }
+    this.#tls = this.#o.tls;
+    this.#commands = new LineSplitter({ maxLineLength: this.#o.maxCommandLineLength });
+    this.#reply({ code: 220, text: `${this.#o.hostname} ${this.#o.banner}` });
+  }
+
+  /** The decision the session waits for, or `null`. */
+  get pendingDecision(): SmtpDecision | null {
+    return this.#pending;
+  }
+
+  /** Whether the connection is over (after QUIT or too many errors): the glue closes it. */
+  get closed(): boolean {
+    return this.#mode === 'closed';
+  }
+
+  /** The `with` protocol for a `Received:` header (RFC 3848): SMTP, ESMTP, ESMTPS, ESMTPSA… */
+  get protocolName(): string {
+    if (this.#helo !== 'EHLO') return 'SMTP';
+    return `ESMTP${this.#tls ? 'S' : ''}${this.#authenticated ? 'A' : ''}`;
+  }
+
+  /** Adds bytes received from the client. Ignored once closed or while switching to TLS. */
+  receiveData(chunk: Uint8Array): void {
+    if (this.#mode === 'closed' || this.#mode === 'tls') return;
+    if (this.#mode === 'data' && this.#dot !== null) this.#dot.push(chunk);
+    else this.#commands.push(chunk);
+  }
+
+  /** Removes and returns the bytes to send to the client. */
+  takeOutput(): Buffer {
+    const out = Buffer.concat(this.#out);
+    this.#out = [];
+    return out;
+  }
+
+  /**
+   * After a `starttls` event: the bytes that arrived after the STARTTLS line. They belong to the
+   * TLS handshake, never to SMTP (RFC 3207 §6, CVE-2011-0411), so the glue feeds them to TLS.
+   */
+  takeBuffered(): Buffer {
+    return this.#commands.takeBuffered();
+  }
+
+  /** Returns the next event, or `null` when more input or a decision is needed. */
+  nextEvent(): SmtpServerEvent | null {
+    for (;;) {
+      if (this.#pending !== null) return null;
+      if (this.#mode === 'data') {
+        const ev = this.#dataEvent();
+        if (ev !== null || this.#mode === 'data') return ev;
+        continue;
+      }
+      if (this.#mode === 'closed' || this.#mode === 'tls') return null;
+      const line = this.#commands.next();
+      if (line === null) return null;
+      let ev: SmtpServerEvent | null;
+      if (line.type === 'too-long') {
+        ev = this.#error(this.#mode === 'auth-response' ? R.authLineTooLong : R.lineTooLong);
+        if (this.#mode === 'auth-response') this.#mode = 'command';
+      } else if (line.ending === 'lf' && this.#o.bareNewlines === 'reject') {
+        if (this.#mode === 'auth-response') this.#mode = 'command';
+        ev = this.#error(R.bareLf);
+      } else if (this.#mode === 'auth-response') {
+        this.#mode = 'command';
+        ev = this.#authResponse(line.line.toString('latin1'));
+      } else {
+        ev = this.#command(line.line.toString('latin1'));
+      }
+      if (ev !== null) return ev;
+    }
+  }
+
+  /**
+   * Accepts the recipient of the pending `rcpt` event.
+   * @param reply The reply to send instead of `250 2.1.5 Ok`.
+   * @throws {Error} If no recipient decision is pending.
+   */
+  acceptRecipient(reply: SmtpReply = R.rcptOk): void {
+    this.#decide('recipient');
+    if (this.#pendingRecipient !== null) this.#recipients.push(this.#pendingRecipient);
+    this.#pendingRecipient = null;
+    this.#reply(reply);
+  }
+
+  /**
+   * Refuses the recipient of the pending `rcpt` event.
+   * @param reply The reply, `550 5.1.1 … User unknown` by default (4xx for a temporary refusal).
+   * @throws {Error} If no recipient decision is pending.
+   */
+  refuseRecipient(reply: SmtpReply = R.rcptRefused): void {
+    this.#decide('recipient');
+    this.#pendingRecipient = null;
+    this.#reply(reply);
+  }
+
+  /**
+   * Confirms the message of the pending `data-end` event was stored; the transaction ends.
+   * @param reply The reply, `250 2.0.0 Ok: queued` by default (add a queue id to its text).
+   * @throws {Error} If no message decision is pending.
+   */
+  acceptMessage(reply: SmtpReply = R.queued): void {
+    this.#decide('message');
+    this.#resetTransaction();
+    this.#reply(reply);
+  }
+
+  /**
+   * Reports the message of the pending `data-end` event was not stored; the transaction ends.
+   * @param reply The reply, `451 4.3.0 Error: queue file write error` by default.
+   * @throws {Error} If no message decision is pending.
+   */
+  refuseMessage(reply: SmtpReply = R.notQueued): void {
+    this.#decide('message');
+    this.#resetTransaction();
+    this.#reply(reply);
+  }
+
+  /**
+   * Accepts the credentials of the pending `auth` event (`235 2.7.0`).
+   * @throws {Error} If no auth decision is pending.
+   */
+  acceptAuth(): void {
+    this.#decide('auth');
+    this.#authenticated = true;
+    this.#reply(R.authOk);
+  }
+
+  /**
+   * Refuses the credentials of the pending `auth` event.
+   * @param reply The reply, `535 5.7.8 Authentication credentials invalid` by default.
+   * @throws {Error} If no auth decision is pending.
+   */
+  refuseAuth(reply: SmtpReply = R.authFailed): void {
+    this.#decide('auth');
+    this.#reply(reply);
+  }
+
+  /**
+   * Tells the session the TLS handshake after `starttls` succeeded: everything known before is
+   * forgotten (RFC 3207 §4.2) and the client must send EHLO again.
+   * @throws {Error} If the session is not switching to TLS.
+   */
+  tlsStarted(): void {
+    if (this.#mode !== 'tls') throw new Error('tlsStarted() without a pending STARTTLS');
+    this.#mode = 'command';
+    this.#tls = true;
+    this.#helo = null;
+    this.#authenticated = false;
+    this.#resetTransaction();
+  }
+
+  #decide(kind: SmtpDecision): void {
+    if (this.#pending !== kind) throw new Error(`no ${kind} decision is pending`);
+    this.#pending = null;
+  }
+
+  #reply(reply: SmtpReply): void {
+    this.#out.push(formatSmtpReply(reply));
+  }
+
+  /** Answers an error and hangs up after too many, as Postfix's smtpd_hard_error_limit does. */
+  #error(reply: SmtpReply): SmtpServerEvent | null {
+    this.#reply(reply);
+    if (++this.#errors < this.#o.maxErrors) return null;
+    this.#reply(R.tooManyErrors);
+    this.#mode = 'closed';
+    return { type: 'close', reason: 'too-many-errors' };
+  }
+
+  #resetTransaction(): void {
+    this.#from = null;
+    this.#recipients = [];
+  }
+
+  #command(line: string): SmtpServerEvent | null {
+    if (/[\x00-\x1f\x7f]/.test(line)) return this.#error(R.badSyntax);
+    const space = line.indexOf(' ');
+    const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
+    const arg = space === -1 ? '' : line.slice(space + 1).trim();
+    switch (verb) {
+      case 'EHLO':
+      case 'HELO':
+        return this.#hello(verb, arg);
+      case 'MAIL':
+        return this.#mail(arg);
+      case 'RCPT':
+        return this.#rcpt(arg);
+      case 'DATA':
+        return this.#data(arg);
+      case 'RSET':
+        if (arg !== '') return this.#error(syntax('Syntax: RSET'));
+        this.#resetTransaction();
+        this.#reply(R.ok);
+        return null;
+      case 'NOOP':
+        this.#reply(R.ok);
+        return null;
+      case 'QUIT':
+        this.#reply(R.bye);
+        this.#mode = 'closed';
+        return { type: 'quit' };
+      case 'VRFY':
+        if (arg === '') return this.#error(syntax('Syntax: VRFY address'));
+        this.#reply({ code: 252, enhanced: '2.0.0', text: 'Cannot VRFY user; try RCPT' });
+        return null;
+      case 'HELP':
+        this.#reply({ code: 214, enhanced: '2.0.0', text: `Commands: ${this.#verbs().join(' ')}` });
+        return null;
+      case 'STARTTLS':
+        return this.#starttls(arg);
+      case 'AUTH':
+        return this.#auth(arg);
+      case 'EXPN':
+      case 'TURN':
+      case 'ETRN':
+      case 'BDAT':
+      case 'SEND':
+      case 'SOML':
+      case 'SAML':
+        return this.#error(R.notImplemented);
+      default:
+        return this.#error(line === '' ? R.badSyntax : R.unknown);
+    }
+  }
+
+  #offersStartTls(): boolean {
+    return this.#o.startTls && !this.#tls;
+  }
+
+  #offersAuth(): boolean {
+    return this.#o.auth && (this.#tls || !this.#o.authRequiresTls) && !this.#authenticated;
+  }
+
+  #verbs(): string[] {
+    const verbs = ['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'HELP'];
+    if (this.#offersStartTls()) verbs.push('STARTTLS');
+    if (this.#o.auth) verbs.push('AUTH');
+    return verbs;
+  }
+
+  #hello(verb: 'EHLO' | 'HELO', arg: string): SmtpServerEvent | null {
+    if (arg === '' || arg.includes(' ')) return this.#error(syntax(`Syntax: ${verb} hostname`));
+    this.#helo = verb;
+    this.#resetTransaction();
+    if (verb === 'HELO') {
+      this.#reply({ code: 250, text: this.#o.hostname });
+    } else {
+      const lines = [this.#o.hostname, 'PIPELINING', `SIZE ${this.#o.maxMessageSize}`];
+      if (this.#offersStartTls()) lines.push('STARTTLS');
+      if (this.#offersAuth()) lines.push('AUTH PLAIN');
+      lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'HELP');
+      this.#reply({ code: 250, text: lines });
+    }
+    return { type: 'helo', extended: verb === 'EHLO', domain: arg };
+  }
+
+  #mail(arg: string): SmtpServerEvent | null {
+    if (this.#helo === null) return this.#error(R.sendHelo);
+    if (this.#from !== null) return this.#error(sequence('Error: nested MAIL command'));
+    if (this.#o.requireAuth && !this.#authenticated) {
+      return this.#error({ code: 530, enhanced: '5.7.0', text: 'Authentication required' });
+    }
+    const parsed = parseMailArgument(arg, { kind: 'from', maxPathLength: this.#o.maxPathLength });
+    if (!parsed.ok) {
+      if (parsed.error === 'syntax') return this.#error(syntax('Syntax: MAIL FROM:<address>'));
+      if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
+      return this.#error({ code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' });
+    }
+    for (const [key, value] of parsed.params) {
+      const bad = this.#checkMailParam(key, value);
+      if (bad !== null) return this.#error(bad);
+    }
+    this.#from = parsed.path;
+    this.#recipients = [];
+    this.#reply({ code: 250, enhanced: '2.1.0', text: 'Ok' });
+    return { type: 'mail', from: parsed.path, params: parsed.params };
+  }
+
+  #checkMailParam(key: string, value: string | null): SmtpReply | null {
+    const unsupported: SmtpReply = {
+      code: 555,
+      enhanced: '5.5.4',
+      text: `Unsupported option: ${key}`,
+    };
+    if (this.#helo !== 'EHLO') return unsupported;
+    if (key === 'SIZE') {
+      if (value === null || !/^\d{1,15}$/.test(value)) return syntax('Bad message size syntax');
+      if (Number(value) > this.#o.maxMessageSize) {
+        return { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' };
+      }
+      return null;
+    }
+    if (key === 'BODY') {
+      return value !== null && /^(?:7BIT|8BITMIME)$/i.test(value)
+        ? null
+        : syntax('Bad BODY keyword');
+    }
+    // RFC 4954 §5: the AUTH= parameter is accepted and may be ignored.
+    if (key === 'AUTH' && this.#o.auth) return value === null ? syntax('Bad AUTH parameter') : null;
+    return unsupported;
+  }
+
+  #rcpt(arg: string): SmtpServerEvent | null {
+    if (this.#from === null) return this.#error(sequence('Error: need MAIL command'));
+    const parsed = parseMailArgument(arg, { kind: 'to', maxPathLength: this.#o.maxPathLength });
+    if (!parsed.ok) {
+      if (parsed.error === 'syntax') return this.#error(syntax('Syntax: RCPT TO:<address>'));
+      if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
+      return this.#error({ code: 501, enhanced: '5.1.3', text: 'Bad recipient address syntax' });
+    }
+    const [key] = parsed.params.keys();
+    if (key !== undefined) {
+      return this.#error({ code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` });
+    }
+    if (this.#recipients.length >= this.#o.maxRecipients) {
+      this.#reply({ code: 452, enhanced: '4.5.3', text: 'Error: too many recipients' });
+      return null;
+    }
+    this.#pendingRecipient = parsed.path;
+    this.#pending = 'recipient';
+    return { type: 'rcpt', to: parsed.path, params: parsed.params };
+  }
+
+  #data(arg: string): SmtpServerEvent | null {
+    if (arg !== '') return this.#error(syntax('Syntax: DATA'));
+    if (this.#from === null) return this.#error(sequence('Error: need RCPT command'));
+    if (this.#recipients.length === 0) {
+      return this.#error({ code: 554, enhanced: '5.5.1', text: 'Error: no valid recipients' });
+    }
+    this.#reply({ code: 354, text: 'End data with <CR><LF>.<CR><LF>' });
+    this.#mode = 'data';
+    // Room for the 998-octet RFC limit to be exceeded and still know each line's ending.
+    this.#dot = new DotDecoder({ maxLineLength: Math.max(this.#o.maxDataLineLength, 65536) });
+    this.#dot.push(this.#commands.takeBuffered());
+    this.#size = 0;
+    this.#aborted = null;
+    this.#endSeen = false;
+    return { type: 'data-start', from: this.#from, recipients: [...this.#recipients] };
+  }
+
+  /** Pulls content lines into one `data` event, or ends or aborts the message. */
+  #dataEvent(): SmtpServerEvent | null {
+    const dot = this.#dot!;
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    while (!this.#endSeen && bytes < this.#o.dataChunkSize) {
+      const ev = dot.next();
+      if (ev === null) break;
+      if (ev.type === 'end') {
+        this.#endSeen = true;
+        break;
+      }
+      if (this.#aborted !== null) continue;
+      let abort: SmtpReply | null = null;
+      let reason: 'size' | 'line-too-long' | 'bare-newline' = 'size';
+      if (
+        ev.type === 'too-long' ||
+        ev.line.length + (ev.stuffed ? 1 : 0) > this.#o.maxDataLineLength
+      ) {
+        [abort, reason] = [R.dataLineTooLong, 'line-too-long'];
+      } else {
+        const bare = ev.ending === 'lf' || ev.line.includes(0x0d);
+        if (bare && this.#o.bareNewlines === 'reject') {
+          [abort, reason] = [R.bareNewline, 'bare-newline'];
+        } else {
+          const line = bare
+            ? Buffer.from(ev.line.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
+            : ev.line;
+          this.#size += line.length + 2;
+          if (this.#size > this.#o.maxMessageSize) [abort, reason] = [R.sizeExceeded, 'size'];
+          else {
+            parts.push(line, CRLF);
+            bytes += line.length + 2;
+          }
+        }
+      }
+      if (abort !== null) {
+        this.#aborted = abort;
+        return { type: 'data-abort', reason };
+      }
+    }
+    if (parts.length > 0) return { type: 'data', chunk: Buffer.concat(parts, bytes) };
+    if (!this.#endSeen) return null;
+    this.#mode = 'command';
+    this.#commands.push(dot.takeBuffered());
+    this.#dot = null;
+    if (this.#aborted !== null) {
+      this.#resetTransaction();
+      this.#reply(this.#aborted);
+      return null;
+    }
+    this.#pending = 'message';
+    return {
+      type: 'data-end',
+      from: this.#from!,
+      recipients: [...this.#recipients],
+      size: this.#size,
+    };
+  }
+
+  #starttls(arg: string): SmtpServerEvent | null {
+    if (!this.#offersStartTls()) return this.#error(R.notImplemented);
+    if (arg !== '') return this.#error(syntax('Syntax: STARTTLS'));
+    if (this.#from !== null) return this.#error(sequence('Error: MAIL transaction in progress'));
+    this.#reply({ code: 220, enhanced: '2.0.0', text: 'Ready to start TLS' });
+    this.#mode = 'tls';
+    return { type: 'starttls' };
+  }
+
+  #auth(arg: string): SmtpServerEvent | null {
+    if (!this.#o.auth || (this.#o.authRequiresTls && !this.#tls)) {
+      return this.#error(sequence('Error: authentication not enabled'));
+    }
+    if (this.#helo !== 'EHLO') return this.#error(sequence('Error: send EHLO first'));
+    if (this.#authenticated) return this.#error(sequence('Error: already authenticated'));
+    if (this.#from !== null) return this.#error(sequence('Error: MAIL transaction in progress'));
+    const [mechanism = '', initial, extra] = arg.split(' ');
+    if (mechanism === '' || extra !== undefined)
+      return this.#error(syntax('Syntax: AUTH mechanism'));
+    if (mechanism.toUpperCase() !== 'PLAIN') {
+      return this.#error({
+        code: 504,
+        enhanced: '5.5.4',
+        text: 'Unrecognized authentication type',
+      });
+    }
+    if (initial === undefined) {
+      this.#reply({ code: 334, text: '' });
+      this.#mode = 'auth-response';
+      return null;
+    }
+    return this.#authResponse(initial);
+  }
+
+  #authResponse(text: string): SmtpServerEvent | null {
+    if (text === '*')
+      return this.#error({ code: 501, enhanced: '5.7.0', text: 'Authentication aborted' });
+    let credentials: ReturnType<typeof decodeAuthPlain>;
+    try {
+      credentials = decodeAuthPlain(text);
+    } catch {
+      return this.#error({ code: 501, enhanced: '5.5.2', text: 'Cannot decode response' });
+    }
+    this.#pending = 'auth';
+    return { type: 'auth', mechanism: 'PLAIN', ...credentials };
+  }
+}
+
+const CRLF = Buffer.from('\r\n');
