@@ -1,0 +1,51 @@
+/**
+ * The sample-credentials rule: the built-in `demo`/`demo` user is only safe where no one else
+ * can connect, so a config without users of its own must keep every listener on loopback.
+ */
+import { isLoopbackAddress } from './address-syntax.js';
+import type { PolyportConfig } from './polyport-config.js';
+import { SERVICES } from './services.js';
+
+/** What {@link checkCredentialsPolicy} decided. */
+export type CredentialsPolicyResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** A sentence to print before refusing to start. */
+      readonly reason: string;
+      /** The offending listeners, as `service address:port`. */
+      readonly listeners: readonly string[];
+    };
+
+/**
+ * Refuses a config that would expose the sample credentials: one that defines no users of its own
+ * (so `demo`/`demo` applies) while an enabled listener is on a non-loopback address (anything
+ * but 127.0.0.0/8, ::1 and localhost; `0.0.0.0` and `::` included).
+ *
+ * @param config The effective config.
+ * @returns `{ ok: true }`, or `ok: false` with the reason and the public listeners.
+ * @example
+ * const verdict = checkCredentialsPolicy(config);
+ * if (!verdict.ok) throw new Error(verdict.reason);
+ */
+export function checkCredentialsPolicy(config: PolyportConfig): CredentialsPolicyResult {
+  if (!config.sampleUsers) return { ok: true };
+  const exposed: string[] = [];
+  for (const { name } of SERVICES) {
+    const service = config[name as keyof PolyportConfig];
+    if (typeof service !== 'object' || service === null || !('enabled' in service)) continue;
+    if (service.enabled && !isLoopbackAddress(service.address)) {
+      const host = service.address.includes(':') ? `[${service.address}]` : service.address;
+      exposed.push(`${name} ${host}:${service.port}`);
+    }
+  }
+  if (exposed.length === 0) return { ok: true };
+  return {
+    ok: false,
+    listeners: exposed,
+    reason:
+      `config: refusing to listen on non-loopback addresses (${exposed.join(', ')}) with the ` +
+      'sample user demo/demo: define your own [[users]] (passwords from `polyport hash-password`) ' +
+      'or keep every listener on 127.0.0.1, ::1 or localhost.',
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The typed, effective configuration the host runtime reads: every default resolved, every port
+ * final. Produced only by `effectiveConfig()` / `loadConfig()`, which validate against the schema,
+ * so a value here is always in range.
+ */
+import type { FtpPermission } from './schema.js';
+import type { PortRange } from './value-types.js';
+
+/** Limits every TCP service applies (see the reference for units and meaning). */
+export interface ServiceLimits {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  /** Seconds; 0 for never. */
+  readonly idleTimeout: number;
+  /** Seconds; 0 for never. */
+  readonly readTimeout: number;
+  /** Bytes. */
+  readonly maxRequestSize: number;
+}
+
+/** Limits of a service that also answers over UDP. */
+export interface DatagramServiceLimits extends ServiceLimits {
+  /** Datagrams per second per client address; 0 for no limit. */
+  readonly udpRate: number;
+  /** Datagrams a client address may send at once. */
+  readonly udpBurst: number;
+}
+
+/** What every listener has. */
+export interface ServiceConfig {
+  readonly enabled: boolean;
+  readonly address: string;
+  /** Final port: the configured one, or the well-known port plus `portOffset`. */
+  readonly port: number;
+  readonly limits: ServiceLimits;
+}
+
+/** A service that listens on TCP and UDP on the same port number. */
+export interface DatagramServiceConfig extends ServiceConfig {
+  readonly tcp: boolean;
+  readonly udp: boolean;
+  readonly limits: DatagramServiceLimits;
+}
+
+/** `[http]` and `[https]`. */
+export interface HttpServiceConfig extends ServiceConfig {
+  readonly root: string;
+}
+
+/** `[ftp]`. */
+export interface FtpServiceConfig extends ServiceConfig {
+  readonly root: string;
+  /** `null`: let the OS choose each passive port. */
+  readonly passivePorts: PortRange | null;
+  /** `''`: announce the control connection's local address. */
+  readonly passiveAddress: string;
+  readonly anonymous: boolean;
+  readonly requireTls: boolean;
+}
+
+/** `[smtp]`. */
+export interface SmtpServiceConfig extends ServiceConfig {
+  readonly domains: readonly string[];
+  readonly maxMessageSize: number;
+  readonly maxRecipients: number;
+  /** `''`: refuse unknown recipients. */
+  readonly catchAll: string;
+}
+
+/** `[pop3]`. */
+export interface Pop3ServiceConfig extends ServiceConfig {
+  readonly allowPlaintext: boolean;
+}
+
+/** `[dns]`. */
+export interface DnsServiceConfig extends DatagramServiceConfig {
+  readonly zones: readonly string[];
+  readonly forwarders: readonly string[];
+}
+
+/** `[finger]`. */
+export interface FingerServiceConfig extends ServiceConfig {
+  /** Empty: every configured user. */
+  readonly users: readonly string[];
+  readonly allowForwarding: boolean;
+}
+
+/** `[qotd]`. */
+export interface QotdServiceConfig extends DatagramServiceConfig {
+  /** `''`: the built-in quotes. */
+  readonly file: string;
+}
+
+/** One `[[users]]` entry. */
+export interface UserConfig {
+  readonly name: string;
+  /** scrypt hash string; check with `verifyPassword()`. */
+  readonly password: string;
+  readonly mail: readonly string[];
+  readonly ftpHome: string;
+  readonly ftpPermissions: readonly FtpPermission[];
+}
+
+/** The whole effective configuration. */
+export interface PolyportConfig {
+  readonly dataDir: string;
+  readonly portOffset: number;
+  readonly log: { readonly level: string; readonly format: 'pretty' | 'json' };
+  /** Empty strings: make a self-signed certificate in `dataDir`. */
+  readonly tls: { readonly cert: string; readonly key: string };
+  readonly admin: ServiceConfig;
+  readonly echo: DatagramServiceConfig;
+  readonly discard: DatagramServiceConfig;
+  readonly daytime: DatagramServiceConfig;
+  readonly qotd: QotdServiceConfig;
+  readonly chargen: DatagramServiceConfig;
+  readonly ftp: FtpServiceConfig;
+  readonly smtp: SmtpServiceConfig;
+  readonly time: DatagramServiceConfig;
+  readonly dns: DnsServiceConfig;
+  readonly finger: FingerServiceConfig;
+  readonly http: HttpServiceConfig;
+  readonly pop3: Pop3ServiceConfig;
+  readonly https: HttpServiceConfig;
+  readonly users: readonly UserConfig[];
+  /**
+   * `true` when the config defined no users and the sample user `demo` was added; such a config
+   * may only listen on loopback (see `checkCredentialsPolicy()`).
+   */
+  readonly sampleUsers: boolean;
+}
+
+/** The name of a service table: `'http'`, `'dns'`, `'admin'`, … */
+export type ServiceName = {
+  [K in keyof PolyportConfig]: PolyportConfig[K] extends ServiceConfig ? K : never;
+}[keyof PolyportConfig];

@@ -1,0 +1,170 @@
+/**
+ * Checks a parsed TOML table against the schema: every key known, every value of its type.
+ * Collects every problem instead of stopping at the first.
+ */
+import type { ConfigIssue } from './config-error.js';
+import type { KeySpec } from './key-spec.js';
+import { CONFIG_KEYS, USER_KEYS } from './schema.js';
+import { suggest } from './suggest.js';
+import { type ConfigValue, showValue } from './value-types.js';
+
+/** A user entry whose fields have been checked (missing optional fields are left out). */
+export type UserValues = ReadonlyMap<string, ConfigValue>;
+
+/** What {@link readTable} found. */
+export interface TableValues {
+  /** The keys the table set, by dotted name, each valid for its type. */
+  readonly values: Map<string, ConfigValue>;
+  /** The `[[users]]` entries, or `undefined` when the table has none. */
+  readonly users: readonly UserValues[] | undefined;
+  readonly issues: ConfigIssue[];
+}
+
+/** Every dotted prefix that names a table (`http`, `http.limits`, `log`, …). */
+const TABLES: ReadonlySet<string> = new Set(
+  [...CONFIG_KEYS.keys()].flatMap((key) => {
+    const parts = key.split('.');
+    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+  }),
+);
+
+const ALL_NAMES: readonly string[] = [...CONFIG_KEYS.keys(), ...TABLES, 'users'];
+
+function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+  );
+}
+
+/**
+ * Builds the message for a key not in the schema, with the nearest known key when one is close.
+ *
+ * @param key The unknown dotted key (as the user wrote it).
+ * @param candidates The known keys to suggest from.
+ * @param prefix What goes before the key in the message (`''`, or `--set …: `).
+ * @returns The issue.
+ * @example
+ * unknownKey('htp.port', ['http.port']).message;
+ * // 'config: unknown key htp.port (did you mean http.port?)'
+ */
+export function unknownKey(
+  key: string,
+  candidates: readonly string[] = ALL_NAMES,
+  prefix = '',
+): ConfigIssue {
+  const near = suggest(key, candidates);
+  const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
+  return {
+    kind: 'unknown-key',
+    key,
+    message: `config: ${prefix}unknown key ${key}${hint}`,
+    ...(near === undefined ? {} : { suggestion: near }),
+  };
+}
+
+/**
+ * Builds the message for a value of the wrong type or out of range.
+ *
+ * @param key The dotted key.
+ * @param value The value found.
+ * @param expected What the schema wanted.
+ * @returns The issue.
+ * @example
+ * invalidValue('http.port', 'eighty', 'an integer from 0 to 65535').message;
+ * // 'config: http.port = "eighty": expected an integer from 0 to 65535'
+ */
+export function invalidValue(key: string, value: unknown, expected: string): ConfigIssue {
+  return {
+    kind: 'invalid-value',
+    key,
+    message: `config: ${key} = ${showValue(value)}: expected ${expected}`,
+  };
+}
+
+function readUser(entry: unknown, index: number, issues: ConfigIssue[]): UserValues | undefined {
+  const where = `users[${index}]`;
+  if (!isTable(entry)) {
+    issues.push(invalidValue(where, entry, 'a table (write each user as [[users]])'));
+    return undefined;
+  }
+  const values = new Map<string, ConfigValue>();
+  const known = USER_KEYS.map((k) => k.key);
+  for (const [name, raw] of Object.entries(entry)) {
+    const spec = USER_KEYS.find((k) => k.key === name);
+    if (spec === undefined) {
+      issues.push(
+        unknownKey(
+          `${where}.${name}`,
+          known.map((k) => `${where}.${k}`),
+        ),
+      );
+      continue;
+    }
+    const value = spec.type.fromToml(raw);
+    if (value === undefined) issues.push(invalidValue(`${where}.${name}`, raw, spec.type.expected));
+    else values.set(name, value);
+  }
+  for (const spec of USER_KEYS) {
+    if (spec.default === undefined && !(spec.key in entry)) {
+      issues.push({
+        kind: 'missing-key',
+        key: `${where}.${spec.key}`,
+        message: `config: ${where}.${spec.key} is missing: expected ${spec.type.expected}`,
+      });
+    }
+  }
+  return values;
+}
+
+function walk(
+  table: Readonly<Record<string, unknown>>,
+  prefix: string,
+  out: TableValues,
+  users: UserValues[],
+): void {
+  for (const [name, raw] of Object.entries(table)) {
+    const key = prefix === '' ? name : `${prefix}.${name}`;
+    if (key === 'users') {
+      if (!Array.isArray(raw)) {
+        out.issues.push(
+          invalidValue(key, raw, 'an array of tables (write each user as [[users]])'),
+        );
+        continue;
+      }
+      raw.forEach((entry: unknown, i) => {
+        const user = readUser(entry, i, out.issues);
+        if (user !== undefined) users.push(user);
+      });
+      continue;
+    }
+    const spec: KeySpec | undefined = CONFIG_KEYS.get(key);
+    if (spec !== undefined) {
+      const value = spec.type.fromToml(raw);
+      if (value === undefined) out.issues.push(invalidValue(key, raw, spec.type.expected));
+      else out.values.set(key, value);
+    } else if (TABLES.has(key)) {
+      if (isTable(raw)) walk(raw, key, out, users);
+      else out.issues.push(invalidValue(key, raw, `a table [${key}]`));
+    } else {
+      out.issues.push(unknownKey(key));
+    }
+  }
+}
+
+/**
+ * Checks a table parsed from TOML against the schema.
+ *
+ * @param table The parsed document (from smol-toml, or built in code).
+ * @returns The valid values by dotted key, the user entries, and every issue found.
+ * @example
+ * readTable({ http: { port: 8080 } }).values.get('http.port'); // 8080
+ */
+export function readTable(table: Readonly<Record<string, unknown>>): TableValues {
+  const users: UserValues[] = [];
+  const out: TableValues = { values: new Map(), users, issues: [] };
+  walk(table, '', out, users);
+  return { ...out, users: 'users' in table ? users : undefined };
+}
+
+/** Every name `--set` and suggestions know, for callers outside this file. */
+export const KNOWN_NAMES = ALL_NAMES;

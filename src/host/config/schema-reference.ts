@@ -1,0 +1,99 @@
+/**
+ * Renders the config schema as a Markdown reference, so the documentation is generated from the
+ * same table that drives defaults and validation and cannot drift from it.
+ */
+import { isDerived, type KeySpec } from './key-spec.js';
+import { GLOBAL_KEY_SPECS, SPECIFIC_KEY_SPECS, USER_KEYS } from './schema.js';
+import { SERVICES, type ServiceInfo, serviceKeys } from './services.js';
+import { showValue } from './value-types.js';
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function describeDefault(spec: KeySpec): string {
+  if (spec.default === undefined) return '*required*';
+  if (isDerived(spec.default)) return spec.default.describe;
+  return `\`${showValue(spec.default)}\``;
+}
+
+function table(specs: readonly KeySpec[], rename: (key: string) => string = (k) => k): string[] {
+  return [
+    '| key | type | default | meaning |',
+    '|---|---|---|---|',
+    ...specs.map(
+      (s) =>
+        `| \`${cell(rename(s.key))}\` | ${cell(s.type.name)} | ${cell(describeDefault(s))} | ${cell(s.doc)} |`,
+    ),
+  ];
+}
+
+function defaultPort(s: ServiceInfo): string {
+  return s.fixedPort === undefined
+    ? `${s.wellKnownPort} + portOffset (${s.wellKnownPort + 10000})`
+    : `${s.fixedPort} (fixed)`;
+}
+
+/**
+ * Renders the whole schema as Markdown: global keys, the services and their default ports, the
+ * keys every service has, the service-specific keys and the `[[users]]` keys.
+ *
+ * @returns A Markdown document, ending with a newline.
+ * @example
+ * writeFileSync('docs/config-reference.md', schemaReference());
+ */
+export function schemaReference(): string {
+  // The template rows come from a UDP-capable service so the UDP-only keys appear too.
+  const template = SERVICES.find((s) => s.datagram && s.fixedPort === undefined);
+  if (template === undefined) throw new Error('config schema: no UDP service to document');
+  const udpOnly = new Set(['tcp', 'udp', 'limits.udpRate', 'limits.udpBurst']);
+  const shared = serviceKeys(template).map((spec) => {
+    const rest = spec.key.slice(template.name.length + 1);
+    if (rest === 'enabled') return { ...spec, doc: 'Run this service.' };
+    if (rest === 'port') {
+      return { ...spec, default: { describe: 'well-known port + portOffset', derive: () => 0 } };
+    }
+    if (rest === 'limits.maxRequestSize') {
+      return { ...spec, default: { describe: 'per service, below', derive: () => 0 } };
+    }
+    return udpOnly.has(rest) ? { ...spec, doc: `${spec.doc} (UDP services only.)` } : spec;
+  });
+  const lines = [
+    '# polyport.toml reference',
+    '',
+    'Generated from the schema in `src/host/config/schema.ts`. Every key may also be set on the',
+    'command line with `--set key=value` (lists comma-separated, e.g.',
+    '`--set smtp.domains=a.test,b.test`), except `[[users]]`.',
+    '',
+    '## Global keys',
+    '',
+    ...table(GLOBAL_KEY_SPECS),
+    '',
+    '## Services',
+    '',
+    'Each service is a table named after it (`[http]`); its limits are a subtable (`[http.limits]`).',
+    '',
+    '| service | what | default port | UDP | default maxRequestSize |',
+    '|---|---|---|---|---|',
+    ...SERVICES.map(
+      (s) =>
+        `| \`${s.name}\` | ${cell(s.title)} | ${defaultPort(s)} | ${s.datagram ? 'yes' : 'no'} | ${s.maxRequestSize} |`,
+    ),
+    '',
+    '## Keys of every service',
+    '',
+    ...table(shared, (k) => `<service>${k.slice(template.name.length)}`),
+    '',
+    '## Service-specific keys',
+    '',
+    ...table(SPECIFIC_KEY_SPECS),
+    '',
+    '## Users',
+    '',
+    'Each user is one `[[users]]` table. With none, the sample user `demo` (password `demo`,',
+    'mail `demo@example.test`) is used, and every listener must then be on loopback.',
+    '',
+    ...table(USER_KEYS, (k) => `users.${k}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,225 @@
+/**
+ * The services polyport can run, and the keys every service table has (`enabled`, `address`,
+ * `port`, `limits.*`), written once as a template expanded per service.
+ */
+import { isListenAddress } from './address-syntax.js';
+import type { KeySpec } from './key-spec.js';
+import { booleanType, integerType, stringType } from './value-types.js';
+
+/** One service polyport can run, and what its shared keys default to. */
+export interface ServiceInfo {
+  /** The table name in the config file. */
+  readonly name: string;
+  /** What it is, for the reference. */
+  readonly title: string;
+  /** The well-known port; the default port is this plus `portOffset`, unless `fixedPort`. */
+  readonly wellKnownPort: number;
+  /** A default port not shifted by `portOffset` (the admin listener). */
+  readonly fixedPort?: number;
+  /** Serves UDP as well as TCP (gets `tcp`, `udp` and the UDP rate-limit keys). */
+  readonly datagram: boolean;
+  /** Default for `limits.maxRequestSize`, in bytes. */
+  readonly maxRequestSize: number;
+}
+
+/**
+ * Every service, in the order the reference and `printConfig()` list them.
+ *
+ * @example
+ * SERVICES.find((s) => s.name === 'http')?.wellKnownPort; // 80
+ */
+export const SERVICES: readonly ServiceInfo[] = [
+  {
+    name: 'admin',
+    title: 'admin and status listener',
+    wellKnownPort: 1,
+    fixedPort: 10001,
+    datagram: false,
+    maxRequestSize: 65536,
+  },
+  {
+    name: 'echo',
+    title: 'Echo (RFC 862)',
+    wellKnownPort: 7,
+    datagram: true,
+    maxRequestSize: 65536,
+  },
+  {
+    name: 'discard',
+    title: 'Discard (RFC 863)',
+    wellKnownPort: 9,
+    datagram: true,
+    maxRequestSize: 65536,
+  },
+  {
+    name: 'daytime',
+    title: 'Daytime (RFC 867)',
+    wellKnownPort: 13,
+    datagram: true,
+    maxRequestSize: 512,
+  },
+  {
+    name: 'qotd',
+    title: 'Quote of the Day (RFC 865)',
+    wellKnownPort: 17,
+    datagram: true,
+    maxRequestSize: 512,
+  },
+  {
+    name: 'chargen',
+    title: 'Character Generator (RFC 864)',
+    wellKnownPort: 19,
+    datagram: true,
+    maxRequestSize: 512,
+  },
+  { name: 'ftp', title: 'FTP (RFC 959)', wellKnownPort: 21, datagram: false, maxRequestSize: 4096 },
+  {
+    name: 'smtp',
+    title: 'SMTP (RFC 5321)',
+    wellKnownPort: 25,
+    datagram: false,
+    maxRequestSize: 4096,
+  },
+  { name: 'time', title: 'Time (RFC 868)', wellKnownPort: 37, datagram: true, maxRequestSize: 512 },
+  {
+    name: 'dns',
+    title: 'DNS (RFC 1035)',
+    wellKnownPort: 53,
+    datagram: true,
+    maxRequestSize: 65535,
+  },
+  {
+    name: 'finger',
+    title: 'Finger (RFC 1288)',
+    wellKnownPort: 79,
+    datagram: false,
+    maxRequestSize: 1024,
+  },
+  {
+    name: 'http',
+    title: 'HTTP/1.1 (RFC 9112)',
+    wellKnownPort: 80,
+    datagram: false,
+    maxRequestSize: 65536,
+  },
+  {
+    name: 'pop3',
+    title: 'POP3 (RFC 1939)',
+    wellKnownPort: 110,
+    datagram: false,
+    maxRequestSize: 4096,
+  },
+  {
+    name: 'https',
+    title: 'HTTP over TLS (RFC 9110)',
+    wellKnownPort: 443,
+    datagram: false,
+    maxRequestSize: 65536,
+  },
+];
+
+const port = integerType(0, 65535);
+const seconds = integerType(0, 86_400);
+const count = integerType(1, 1_000_000);
+const address = stringType({
+  name: 'address',
+  expected: 'an IPv4 or IPv6 address or a host name',
+  check: isListenAddress,
+});
+
+/**
+ * The keys every service has, for one service.
+ *
+ * @param s The service.
+ * @returns Its `enabled`, `address`, `port`, protocol switches and `limits.*` keys.
+ * @example
+ * serviceKeys(SERVICES[0]!).map((k) => k.key); // ['admin.enabled', 'admin.address', …]
+ */
+export function serviceKeys(s: ServiceInfo): KeySpec[] {
+  const n = s.name;
+  const keys: KeySpec[] = [
+    { key: `${n}.enabled`, type: booleanType(), default: true, doc: `Run the ${s.title} service.` },
+    {
+      key: `${n}.address`,
+      type: address,
+      default: '127.0.0.1',
+      doc: 'Address to listen on; 0.0.0.0 or :: for every interface.',
+    },
+    s.fixedPort === undefined
+      ? {
+          key: `${n}.port`,
+          type: port,
+          default: {
+            describe: `${s.wellKnownPort} + portOffset`,
+            derive: (get) => s.wellKnownPort + Number(get('portOffset')),
+          },
+          doc: 'Port to listen on; when set it is used as is (portOffset does not apply). 0 picks a free port.',
+        }
+      : {
+          key: `${n}.port`,
+          type: port,
+          default: s.fixedPort,
+          doc: 'Port to listen on (not shifted by portOffset). 0 picks a free port.',
+        },
+  ];
+  if (s.datagram) {
+    keys.push(
+      { key: `${n}.tcp`, type: booleanType(), default: true, doc: 'Serve over TCP.' },
+      {
+        key: `${n}.udp`,
+        type: booleanType(),
+        default: true,
+        doc: 'Serve over UDP, on the same port number.',
+      },
+    );
+  }
+  keys.push(
+    {
+      key: `${n}.limits.maxConnections`,
+      type: count,
+      default: 1024,
+      doc: 'Most TCP connections open at once; more are refused.',
+    },
+    {
+      key: `${n}.limits.maxConnectionsPerAddress`,
+      type: count,
+      default: 256,
+      doc: 'Most TCP connections open at once from one client address.',
+    },
+    {
+      key: `${n}.limits.idleTimeout`,
+      type: seconds,
+      default: 300,
+      doc: 'Seconds a connection may stay silent between requests before it is closed; 0 for never.',
+    },
+    {
+      key: `${n}.limits.readTimeout`,
+      type: seconds,
+      default: 30,
+      doc: 'Seconds a started request (a partial line or header) may take to complete; 0 for never.',
+    },
+    {
+      key: `${n}.limits.maxRequestSize`,
+      type: integerType(64, 16_777_216),
+      default: s.maxRequestSize,
+      doc: 'Longest command line, request header block or datagram accepted, in bytes.',
+    },
+  );
+  if (s.datagram) {
+    keys.push(
+      {
+        key: `${n}.limits.udpRate`,
+        type: integerType(0, 1_000_000),
+        default: 1000,
+        doc: 'UDP datagrams per second answered per client address (a token bucket); 0 for no limit. Guards against reflection attacks.',
+      },
+      {
+        key: `${n}.limits.udpBurst`,
+        type: integerType(1, 1_000_000),
+        default: 2000,
+        doc: 'UDP datagrams a client address may send at once before udpRate applies.',
+      },
+    );
+  }
+  return keys;
+}
