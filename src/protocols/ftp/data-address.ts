@@ -125,7 +125,7 @@ export function parseEprtArg(arg: string): ArgResult<DataAddress> {
     return /^\d+$/.test(proto ?? '') ? fail(522, 'Network protocol not supported, use (1,2)') : bad;
   }
   const addr = parseIpAddress(host);
-  if (addr === null || addr.family !== Number(proto) || host.includes('%')) return bad;
+  if (addr === null || addr.family !== (proto === '1' ? 4 : 6) || host.includes('%')) return bad;
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535 || Number(portText) === 0) return bad;
   return ok({ host, port: Number(portText) });
 }
