@@ -1,0 +1,54 @@
+/**
+ * `polyport/dns`: the sans-I/O core of polyport's DNS — the RFC 1035 message codec, TCP framing,
+ * zone files and zones, authoritative answers, a resolver cache and a dig-style formatter.
+ * Servers and clients add the sockets.
+ */
+export {
+  type AnswerKind,
+  type AnswerOptions,
+  answerQuery,
+  type QueryAnswer,
+} from './answer-query.js';
+export {
+  classFromString,
+  classToString,
+  EdnsOption,
+  Opcode,
+  opcodeToString,
+  Rcode,
+  RRClass,
+  RRType,
+  rcodeToString,
+  typeFromString,
+  typeToString,
+} from './constants.js';
+export { decodeMessage, HEADER_LENGTH } from './decode-message.js';
+export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
+export { type EncodeOptions, encodeMessage } from './encode-message.js';
+export { DnsFormatError, ZoneSyntaxError } from './errors.js';
+export { formatMessage } from './format-message.js';
+export {
+  type CreateQueryOptions,
+  createQuery,
+  type DnsMessage,
+  type DnsQuestion,
+  type Edns,
+  type EdnsOptionData,
+  responseTo,
+} from './message.js';
+export {
+  canonicalName,
+  isSubdomain,
+  labelCount,
+  namesEqual,
+  normalizeName,
+  parentName,
+} from './name.js';
+export { type ParseZoneOptions, parseZone } from './parse-zone.js';
+export { formatRdata, formatRecord, fqdn } from './presentation.js';
+export type { DnsRecord, RData } from './rdata.js';
+export { type RespondOptions, respond, udpResponseLimit } from './respond.js';
+export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './sample-zone.js';
+export { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';
+export { type SoaData, Zone, type ZoneNode } from './zone.js';
+export { ZoneSet } from './zone-set.js';

@@ -1,0 +1,68 @@
+/**
+ * The zones one server is authoritative for, and the search for the one that answers a name.
+ */
+import { canonicalName, parentName } from './name.js';
+import type { Zone } from './zone.js';
+
+/**
+ * A set of zones keyed by apex. {@link ZoneSet.find} returns the closest enclosing zone, so a
+ * child zone served here wins over the parent's delegation to it.
+ *
+ * @example
+ * const zones = new ZoneSet([Zone.fromText(SAMPLE_ZONE, { origin: 'example.test' })]);
+ * zones.find('www.example.test')?.origin; // 'example.test'
+ */
+export class ZoneSet {
+  readonly #zones = new Map<string, Zone>();
+
+  /**
+   * @param zones the initial zones.
+   * @throws {RangeError} when two zones have the same apex.
+   */
+  constructor(zones: Iterable<Zone> = []) {
+    for (const zone of zones) this.add(zone);
+  }
+
+  /**
+   * Adds a zone.
+   *
+   * @param zone the zone.
+   * @throws {RangeError} when a zone with that apex is already here.
+   */
+  add(zone: Zone): void {
+    if (this.#zones.has(zone.key)) throw new RangeError(`zone ${zone.origin} is already loaded`);
+    this.#zones.set(zone.key, zone);
+  }
+
+  /**
+   * Removes the zone with this apex.
+   *
+   * @param origin the apex name.
+   * @returns whether a zone was removed.
+   */
+  remove(origin: string): boolean {
+    return this.#zones.delete(canonicalName(origin));
+  }
+
+  /**
+   * The zone whose apex is the longest suffix of `name`.
+   *
+   * @param name any normalised name (any case).
+   * @returns the zone, or `undefined` when no zone here contains the name.
+   * @example
+   * zones.find('a.b.example.test'); // the example.test zone
+   */
+  find(name: string): Zone | undefined {
+    if (this.#zones.size === 0) return undefined;
+    for (let key = canonicalName(name); ; key = parentName(key)) {
+      const zone = this.#zones.get(key);
+      if (zone !== undefined) return zone;
+      if (key === '.') return undefined;
+    }
+  }
+
+  /** The zones, in the order added. */
+  get zones(): readonly Zone[] {
+    return [...this.#zones.values()];
+  }
+}
