@@ -5,44 +5,21 @@
  */
 import { LineSplitter } from '../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
-import { DotDecoder } from '../dot-decoder.js';
 import { type MailPath, parseMailArgument } from './mail-path.js';
+import { SmtpDataReader } from './smtp-data-reader.js';
+import { checkMailParams, R, sequence, syntax } from './smtp-replies.js';
 import { formatSmtpReply, type SmtpReply } from './smtp-reply.js';
-import { type SmtpServerEvent, type SmtpServerOptions, smtpDefaults } from './smtp-server-types.js';
+import {
+  type SmtpAbortReason,
+  type SmtpServerEvent,
+  type SmtpServerOptions,
+  smtpDefaults,
+} from './smtp-server-types.js';
 
 /** What the session waits for the glue to decide before it reads further commands. */
 export type SmtpDecision = 'recipient' | 'message' | 'auth';
 
 type Mode = 'command' | 'data' | 'auth-response' | 'tls' | 'closed';
-
-const R = {
-  ok: { code: 250, enhanced: '2.0.0', text: 'Ok' },
-  bye: { code: 221, enhanced: '2.0.0', text: 'Bye' },
-  unknown: { code: 500, enhanced: '5.5.2', text: 'Error: command not recognized' },
-  badSyntax: { code: 500, enhanced: '5.5.2', text: 'Error: bad syntax' },
-  lineTooLong: { code: 500, enhanced: '5.5.2', text: 'Error: line too long' },
-  bareLf: { code: 500, enhanced: '5.5.2', text: 'Error: bare <LF> received' },
-  notImplemented: { code: 502, enhanced: '5.5.1', text: 'Error: command not implemented' },
-  sendHelo: { code: 503, enhanced: '5.5.1', text: 'Error: send HELO/EHLO first' },
-  tooManyErrors: { code: 421, enhanced: '4.7.0', text: 'Error: too many errors' },
-  sizeExceeded: { code: 552, enhanced: '5.3.4', text: 'Error: message file too big' },
-  dataLineTooLong: { code: 550, enhanced: '5.6.0', text: 'Error: message line too long' },
-  bareNewline: { code: 550, enhanced: '5.6.0', text: 'Error: bare CR or LF in message' },
-  rcptOk: { code: 250, enhanced: '2.1.5', text: 'Ok' },
-  rcptRefused: { code: 550, enhanced: '5.1.1', text: 'Recipient address rejected: User unknown' },
-  queued: { code: 250, enhanced: '2.0.0', text: 'Ok: queued' },
-  notQueued: { code: 451, enhanced: '4.3.0', text: 'Error: queue file write error' },
-  authOk: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' },
-  authFailed: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
-  authLineTooLong: {
-    code: 500,
-    enhanced: '5.5.6',
-    text: 'Authentication Exchange line is too long',
-  },
-} as const satisfies Record<string, SmtpReply>;
-
-const syntax = (text: string): SmtpReply => ({ code: 501, enhanced: '5.5.4', text });
-const sequence = (text: string): SmtpReply => ({ code: 503, enhanced: '5.5.1', text });
 
 /**
  * One SMTP server connection without the connection: feed it bytes with `receiveData()`, pull
@@ -67,7 +44,7 @@ const sequence = (text: string): SmtpReply => ({ code: 503, enhanced: '5.5.1', t
 export class SmtpServerSession {
   readonly #o: Required<SmtpServerOptions>;
   readonly #commands: LineSplitter;
-  #dot: DotDecoder | null = null;
+  #reader: SmtpDataReader | null = null;
   #mode: Mode = 'command';
   #out: Buffer[] = [];
   #pending: SmtpDecision | null = null;
@@ -78,10 +55,6 @@ export class SmtpServerSession {
   #from: MailPath | null = null;
   #recipients: MailPath[] = [];
   #pendingRecipient: MailPath | null = null;
-  // Per-message state while in DATA.
-  #size = 0;
-  #aborted: SmtpReply | null = null;
-  #endSeen = false;
 
   /**
    * @param options The server name, limits and the extensions to offer.
@@ -127,7 +100,7 @@ export class SmtpServerSession {
   /** Adds bytes received from the client. Ignored once closed or while switching to TLS. */
   receiveData(chunk: Uint8Array): void {
     if (this.#mode === 'closed' || this.#mode === 'tls') return;
-    if (this.#mode === 'data' && this.#dot !== null) this.#dot.push(chunk);
+    if (this.#mode === 'data' && this.#reader !== null) this.#reader.push(chunk);
     else this.#commands.push(chunk);
   }
 
@@ -371,38 +344,16 @@ export class SmtpServerSession {
       if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
       return this.#error({ code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' });
     }
-    for (const [key, value] of parsed.params) {
-      const bad = this.#checkMailParam(key, value);
-      if (bad !== null) return this.#error(bad);
-    }
+    const bad = checkMailParams(parsed.params, {
+      extended: this.#helo === 'EHLO',
+      maxMessageSize: this.#o.maxMessageSize,
+      auth: this.#o.auth,
+    });
+    if (bad !== null) return this.#error(bad);
     this.#from = parsed.path;
     this.#recipients = [];
     this.#reply({ code: 250, enhanced: '2.1.0', text: 'Ok' });
     return { type: 'mail', from: parsed.path, params: parsed.params };
-  }
-
-  #checkMailParam(key: string, value: string | null): SmtpReply | null {
-    const unsupported: SmtpReply = {
-      code: 555,
-      enhanced: '5.5.4',
-      text: `Unsupported option: ${key}`,
-    };
-    if (this.#helo !== 'EHLO') return unsupported;
-    if (key === 'SIZE') {
-      if (value === null || !/^\d{1,15}$/.test(value)) return syntax('Bad message size syntax');
-      if (Number(value) > this.#o.maxMessageSize) {
-        return { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' };
-      }
-      return null;
-    }
-    if (key === 'BODY') {
-      return value !== null && /^(?:7BIT|8BITMIME)$/i.test(value)
-        ? null
-        : syntax('Bad BODY keyword');
-    }
-    // RFC 4954 §5: the AUTH= parameter is accepted and may be ignored.
-    if (key === 'AUTH' && this.#o.auth) return value === null ? syntax('Bad AUTH parameter') : null;
-    return unsupported;
   }
 
   #rcpt(arg: string): SmtpServerEvent | null {
@@ -434,64 +385,24 @@ export class SmtpServerSession {
     }
     this.#reply({ code: 354, text: 'End data with <CR><LF>.<CR><LF>' });
     this.#mode = 'data';
-    // Room for the 998-octet RFC limit to be exceeded and still know each line's ending.
-    this.#dot = new DotDecoder({ maxLineLength: Math.max(this.#o.maxDataLineLength, 65536) });
-    this.#dot.push(this.#commands.takeBuffered());
-    this.#size = 0;
-    this.#aborted = null;
-    this.#endSeen = false;
+    this.#reader = new SmtpDataReader(this.#o);
+    this.#reader.push(this.#commands.takeBuffered());
     return { type: 'data-start', from: this.#from, recipients: [...this.#recipients] };
   }
 
-  /** Pulls content lines into one `data` event, or ends or aborts the message. */
+  /** Turns the reader's results into events; at the end, answers or asks for a decision. */
   #dataEvent(): SmtpServerEvent | null {
-    const dot = this.#dot!;
-    const parts: Buffer[] = [];
-    let bytes = 0;
-    while (!this.#endSeen && bytes < this.#o.dataChunkSize) {
-      const ev = dot.next();
-      if (ev === null) break;
-      if (ev.type === 'end') {
-        this.#endSeen = true;
-        break;
-      }
-      if (this.#aborted !== null) continue;
-      let abort: SmtpReply | null = null;
-      let reason: 'size' | 'line-too-long' | 'bare-newline' = 'size';
-      if (
-        ev.type === 'too-long' ||
-        ev.line.length + (ev.stuffed ? 1 : 0) > this.#o.maxDataLineLength
-      ) {
-        [abort, reason] = [R.dataLineTooLong, 'line-too-long'];
-      } else {
-        const bare = ev.ending === 'lf' || ev.line.includes(0x0d);
-        if (bare && this.#o.bareNewlines === 'reject') {
-          [abort, reason] = [R.bareNewline, 'bare-newline'];
-        } else {
-          const line = bare
-            ? Buffer.from(ev.line.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
-            : ev.line;
-          this.#size += line.length + 2;
-          if (this.#size > this.#o.maxMessageSize) [abort, reason] = [R.sizeExceeded, 'size'];
-          else {
-            parts.push(line, CRLF);
-            bytes += line.length + 2;
-          }
-        }
-      }
-      if (abort !== null) {
-        this.#aborted = abort;
-        return { type: 'data-abort', reason };
-      }
-    }
-    if (parts.length > 0) return { type: 'data', chunk: Buffer.concat(parts, bytes) };
-    if (!this.#endSeen) return null;
+    const reader = this.#reader!;
+    const ev = reader.next();
+    if (ev === null) return null;
+    if (ev.type === 'data') return ev;
+    if (ev.type === 'abort') return { type: 'data-abort', reason: ev.reason };
     this.#mode = 'command';
-    this.#commands.push(dot.takeBuffered());
-    this.#dot = null;
-    if (this.#aborted !== null) {
+    this.#commands.push(reader.takeBuffered());
+    this.#reader = null;
+    if (ev.aborted !== null) {
       this.#resetTransaction();
-      this.#reply(this.#aborted);
+      this.#reply(ABORT_REPLY[ev.aborted]);
       return null;
     }
     this.#pending = 'message';
@@ -499,7 +410,7 @@ export class SmtpServerSession {
       type: 'data-end',
       from: this.#from!,
       recipients: [...this.#recipients],
-      size: this.#size,
+      size: ev.size,
     };
   }
 
@@ -551,4 +462,9 @@ export class SmtpServerSession {
   }
 }
 
-const CRLF = Buffer.from('\r\n');
+/** The answer to the final dot of a refused message. */
+const ABORT_REPLY: Record<SmtpAbortReason, SmtpReply> = {
+  size: R.sizeExceeded,
+  'line-too-long': R.dataLineTooLong,
+  'bare-newline': R.bareNewline,
+};

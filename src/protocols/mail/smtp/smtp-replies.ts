@@ -1,0 +1,94 @@
+/** The replies SmtpServerSession sends, worded after Postfix, with RFC 3463 enhanced codes. */
+import type { SmtpReply } from './smtp-reply.js';
+
+/** Fixed replies, by what they answer. */
+export const R = {
+  ok: { code: 250, enhanced: '2.0.0', text: 'Ok' },
+  bye: { code: 221, enhanced: '2.0.0', text: 'Bye' },
+  unknown: { code: 500, enhanced: '5.5.2', text: 'Error: command not recognized' },
+  badSyntax: { code: 500, enhanced: '5.5.2', text: 'Error: bad syntax' },
+  lineTooLong: { code: 500, enhanced: '5.5.2', text: 'Error: line too long' },
+  bareLf: { code: 500, enhanced: '5.5.2', text: 'Error: bare <LF> received' },
+  notImplemented: { code: 502, enhanced: '5.5.1', text: 'Error: command not implemented' },
+  sendHelo: { code: 503, enhanced: '5.5.1', text: 'Error: send HELO/EHLO first' },
+  tooManyErrors: { code: 421, enhanced: '4.7.0', text: 'Error: too many errors' },
+  sizeExceeded: { code: 552, enhanced: '5.3.4', text: 'Error: message file too big' },
+  dataLineTooLong: { code: 550, enhanced: '5.6.0', text: 'Error: message line too long' },
+  bareNewline: { code: 550, enhanced: '5.6.0', text: 'Error: bare CR or LF in message' },
+  rcptOk: { code: 250, enhanced: '2.1.5', text: 'Ok' },
+  rcptRefused: { code: 550, enhanced: '5.1.1', text: 'Recipient address rejected: User unknown' },
+  queued: { code: 250, enhanced: '2.0.0', text: 'Ok: queued' },
+  notQueued: { code: 451, enhanced: '4.3.0', text: 'Error: queue file write error' },
+  authOk: { code: 235, enhanced: '2.7.0', text: 'Authentication successful' },
+  authFailed: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  authLineTooLong: {
+    code: 500,
+    enhanced: '5.5.6',
+    text: 'Authentication Exchange line is too long',
+  },
+} as const satisfies Record<string, SmtpReply>;
+
+/**
+ * A 501 5.5.4 syntax error reply.
+ * @param text The reply text.
+ * @returns The reply.
+ * @example
+ * syntax('Syntax: DATA'); // { code: 501, enhanced: '5.5.4', text: 'Syntax: DATA' }
+ */
+export function syntax(text: string): SmtpReply {
+  return { code: 501, enhanced: '5.5.4', text };
+}
+
+/**
+ * A 503 5.5.1 bad sequence reply.
+ * @param text The reply text.
+ * @returns The reply.
+ * @example
+ * sequence('Error: need MAIL command');
+ */
+export function sequence(text: string): SmtpReply {
+  return { code: 503, enhanced: '5.5.1', text };
+}
+
+/** What {@link checkMailParams} needs to know about the session. */
+export interface MailParamContext {
+  /** The client said EHLO: ESMTP parameters are allowed at all. */
+  readonly extended: boolean;
+  readonly maxMessageSize: number;
+  /** AUTH is offered, so the RFC 4954 `AUTH=` parameter is accepted. */
+  readonly auth: boolean;
+}
+
+/**
+ * Checks the ESMTP parameters of MAIL FROM: SIZE (RFC 1870), BODY (RFC 6152) and AUTH
+ * (RFC 4954 §5, accepted and ignored). Anything else is `555 5.5.4`, as RFC 5321 §4.1.1.11 asks.
+ *
+ * @param params The parameters, keywords upper-cased.
+ * @param context Whether ESMTP is in use, the size limit, whether AUTH is offered.
+ * @returns The error reply for the first bad parameter, or `null` when all are fine.
+ * @example
+ * checkMailParams(new Map([['SIZE', '2000']]), { extended: true, maxMessageSize: 1000, auth: false });
+ * // { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' }
+ */
+export function checkMailParams(
+  params: ReadonlyMap<string, string | null>,
+  context: MailParamContext,
+): SmtpReply | null {
+  for (const [key, value] of params) {
+    const unsupported = { code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` };
+    if (!context.extended) return unsupported;
+    if (key === 'SIZE') {
+      if (value === null || !/^\d{1,15}$/.test(value)) return syntax('Bad message size syntax');
+      if (Number(value) > context.maxMessageSize) {
+        return { code: 552, enhanced: '5.3.4', text: 'Message size exceeds fixed limit' };
+      }
+    } else if (key === 'BODY') {
+      if (value === null || !/^(?:7BIT|8BITMIME)$/i.test(value)) return syntax('Bad BODY keyword');
+    } else if (key === 'AUTH' && context.auth) {
+      if (value === null) return syntax('Bad AUTH parameter');
+    } else {
+      return unsupported;
+    }
+  }
+  return null;
+}
