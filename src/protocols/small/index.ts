@@ -1,0 +1,46 @@
+/**
+ * `polyport/small`: the pure parts of the small services of RFC 862–868.
+ *
+ * - daytime (RFC 867): {@link formatDaytime} — one human-readable line;
+ * - time (RFC 868): {@link encodeTime} — 4 bytes, seconds since 1900 modulo 2^32
+ *   ({@link decodeTime} for clients);
+ * - chargen (RFC 864): {@link ChargenGenerator} for the TCP stream, {@link chargenDatagram}
+ *   for UDP;
+ * - qotd (RFC 865): {@link BUILT_IN_QUOTES}, {@link parseQuotes}, {@link quoteOfTheDay},
+ *   {@link randomQuote} and {@link formatQuote};
+ * - echo (RFC 862) and discard (RFC 863) need no codec: echo sends back every byte (or
+ *   datagram) it receives and discard reads and drops them, so the server is all there is.
+ *
+ * Nothing here reads a clock, a socket or a file: the server passes the time and the random
+ * source, and reads the quotes file itself.
+ *
+ * @example
+ * socket.end(formatDaytime(new Date()));
+ * socket.end(encodeTime(new Date()));
+ * socket.end(formatQuote(quoteOfTheDay(BUILT_IN_QUOTES, new Date())));
+ *
+ * @module
+ */
+
+export { BUILT_IN_QUOTES } from './built-in-quotes.js';
+export {
+  CHARGEN_CYCLE_BYTES,
+  CHARGEN_LINE_BYTES,
+  CHARGEN_LINE_LENGTH,
+  CHARGEN_LINES,
+  CHARGEN_MAX_DATAGRAM,
+  type ChargenDatagramOptions,
+  ChargenGenerator,
+  chargenDatagram,
+  chargenLine,
+} from './chargen-generator.js';
+export { formatDaytime } from './daytime.js';
+export {
+  formatQuote,
+  parseQuotes,
+  QOTD_MAX_LENGTH,
+  type QotdFormatOptions,
+  quoteOfTheDay,
+  randomQuote,
+} from './qotd.js';
+export { decodeTime, encodeTime, SECONDS_FROM_1900_TO_1970, timeSeconds } from './time.js';
