@@ -1,0 +1,61 @@
+/**
+ * The one waiting primitive under `select()`, `poll()` and the selectors: wait until a
+ * condition over some sockets holds, woken by their readiness listeners — never by polling.
+ */
+import type { Watchable } from '../socket/index.js';
+
+/**
+ * Resolves when `check()` returns a non-null result, re-evaluated whenever any of `sources`
+ * may have changed, or with `onTimeout()` after `timeout` seconds (`null`: never).
+ * @param sources the sockets to watch.
+ * @param check computes the result, or null while nothing is ready.
+ * @param timeout seconds; 0 or negative checks once.
+ * @param onTimeout the result when the time runs out.
+ */
+export function waitForReady<T>(
+  sources: readonly Watchable[],
+  check: () => T | null,
+  timeout: number | null,
+  onTimeout: () => T,
+): Promise<T> {
+  const first = check();
+  if (first !== null) return Promise.resolve(first);
+  if (timeout !== null && timeout <= 0) return Promise.resolve(onTimeout());
+  return new Promise<T>((resolve, reject) => {
+    const stops: Array<() => void> = [];
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (result: T): void => {
+      done = true;
+      for (const stop of stops) stop();
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(result);
+    };
+    const recheck = (): void => {
+      if (done) return;
+      try {
+        const result = check();
+        if (result !== null) finish(result);
+      } catch (err) {
+        done = true;
+        for (const stop of stops) stop();
+        if (timer !== undefined) clearTimeout(timer);
+        reject(err);
+      }
+    };
+    for (const source of sources) stops.push(source.watch(recheck));
+    if (timeout !== null) timer = setTimeout(() => finish(onTimeout()), timeout * 1000);
+  });
+}
+
+/** Validates a timeout in seconds (null waits forever). */
+export function checkSeconds(timeout: unknown, op: string): number | null {
+  if (timeout === null || timeout === undefined) return null;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
+    throw new TypeError(
+      `${op}(): timeout must be a number of seconds or null, got ${String(timeout)}`,
+    );
+  }
+  if (!Number.isFinite(timeout)) return null;
+  return timeout;
+}
