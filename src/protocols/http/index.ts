@@ -1,0 +1,62 @@
+/**
+ * `polyport/http`: the sans-I/O core of HTTP/1.1 (RFC 9110, RFC 9112). Parsers turn bytes into
+ * events, serializers turn heads into bytes, and pure helpers serve static files. The server and
+ * client built on top feed sockets into these; nothing here does I/O.
+ *
+ * @example
+ * import { RequestParser, encodeResponseHead } from 'polyport/http';
+ * const parser = new RequestParser();
+ * parser.receiveData(Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n'));
+ * const request = parser.nextEvent(); // { type: 'request', ... }
+ * encodeResponseHead({ status: 200, headers: [['Content-Length', '0']] });
+ */
+export { type AccessLogEntry, formatAccessLogLine } from './access-log.js';
+export type { BodyKind, HttpVersion } from './body-framing.js';
+export { evaluateIfRange, parseRange, type RangeResult } from './byte-range.js';
+export { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+export {
+  type ConditionalResult,
+  evaluateConditionals,
+  type Validators,
+  weakEtag,
+} from './conditional.js';
+export {
+  type DirectoryEntry,
+  escapeHtml,
+  renderDirectoryListing,
+} from './directory-listing.js';
+export {
+  encodeRequestHead,
+  encodeResponseHead,
+  fieldLines,
+  type HeaderInput,
+  type RequestHead,
+  type ResponseHead,
+} from './encode-head.js';
+export { isFieldValue, isToken } from './field-syntax.js';
+export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
+export { type HeaderLookup, HttpHeaders } from './http-headers.js';
+export type { DataEvent, EndEvent, MessageLimits } from './message-reader.js';
+export {
+  type RequestErrorEvent,
+  type RequestEvent,
+  RequestParser,
+  type RequestParserEvent,
+  type RequestParserOptions,
+  type TargetForm,
+} from './request-parser.js';
+export {
+  decideResponseFraming,
+  type ResponseFraming,
+  type ResponseFramingInput,
+} from './response-framing.js';
+export {
+  type InformationalEvent,
+  type ResponseErrorEvent,
+  type ResponseEvent,
+  ResponseParser,
+  type ResponseParserEvent,
+  type ResponseParserOptions,
+} from './response-parser.js';
+export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
+export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';

@@ -1,0 +1,465 @@
+/**
+ * The state machine both HTTP/1.1 parsers share: head lines, body framing, chunked decoding,
+ * pipelining and the hand-back of unparsed bytes. Rule: every state transition lives here; the
+ * request and response parsers only interpret the head.
+ */
+import { LineSplitter } from '../common/line-splitter.js';
+import type { BodyKind } from './body-framing.js';
+import { FIELD_VALUE_BYTE } from './field-syntax.js';
+import { parseFieldLine, parseFoldedValue } from './head-lines.js';
+import { HttpHeaders } from './http-headers.js';
+import { ParseFailure } from './parse-failure.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const SEMICOLON = 0x3b;
+/** Room on a chunk-size line for the size itself (leading zeros included) and BWS. */
+const CHUNK_SIZE_ROOM = 64;
+
+/** A slice of body bytes; a view of the received buffers, valid as long as they are. */
+export interface DataEvent {
+  readonly type: 'data';
+  readonly data: Buffer;
+}
+
+/** The end of one message, with the trailer fields of a chunked body (otherwise empty). */
+export interface EndEvent {
+  readonly type: 'end';
+  readonly trailers: HttpHeaders;
+}
+
+/** Limits shared by both parsers; every one is an option with a default. */
+export interface MessageLimits {
+  /** Longest request or status line, in bytes without CRLF (default 8192). */
+  readonly maxStartLineLength?: number;
+  /** Most bytes in the header section, CRLFs included; also bounds trailers (default 16384). */
+  readonly maxHeaderBytes?: number;
+  /** Most field lines in the header section or the trailers (default 100). */
+  readonly maxHeaderCount?: number;
+  /** Largest body, decoded, in bytes (default 1 GiB). */
+  readonly maxBodySize?: number;
+  /** Longest chunk extension on one chunk-size line, in bytes (default 1024). */
+  readonly maxChunkExtensionLength?: number;
+}
+
+/** What a parser decides once a head is complete. */
+export interface HeadOutcome<H> {
+  readonly event: H;
+  /** An interim (1xx) head: another head follows for the same message. */
+  readonly interim: boolean;
+  readonly kind: BodyKind;
+  readonly length: number | null;
+  readonly keepAlive: boolean;
+  /** Stop parsing after this message (CONNECT tunnel, 101 upgrade). */
+  readonly stopAfter: boolean;
+}
+
+type State =
+  | 'start'
+  | 'fields'
+  | 'length'
+  | 'close-body'
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'trailers'
+  | 'end'
+  | 'done'
+  | 'failed';
+
+const EMPTY_TRAILERS = new HttpHeaders([]);
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive safe integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Base of `RequestParser` and `ResponseParser`. Input lines go through the shared
+ * {@link LineSplitter}; body bytes bypass it and are handed out as zero-copy slices.
+ */
+export abstract class MessageReader<H, E> {
+  protected readonly maxStartLineLength: number;
+  readonly #maxHeaderBytes: number;
+  readonly #maxHeaderCount: number;
+  readonly #maxBodySize: number;
+  readonly #maxChunkExt: number;
+  readonly #lines: LineSplitter;
+  /** True while input goes to the line splitter, false while it queues as body bytes. */
+  #lineMode = true;
+  /** Bytes in the splitter not yet returned as lines, and the last of them. */
+  #lineBytes = 0;
+  #lastLineByte = -1;
+  #queue: Buffer[] = [];
+  #state: State = 'start';
+  #startLine: Buffer | null = null;
+  #flat: string[] = [];
+  #fieldBytes = 0;
+  #remaining = 0;
+  #bodyBytes = 0;
+  #crSeen = false;
+  #keepAlive = true;
+  #stopAfter = false;
+  #eof = false;
+
+  /**
+   * @param limits The limits; see {@link MessageLimits}.
+   * @throws {RangeError} When a limit is not a positive safe integer.
+   */
+  constructor(limits: MessageLimits) {
+    this.maxStartLineLength = positive('maxStartLineLength', limits.maxStartLineLength, 8192);
+    this.#maxHeaderBytes = positive('maxHeaderBytes', limits.maxHeaderBytes, 16384);
+    this.#maxHeaderCount = positive('maxHeaderCount', limits.maxHeaderCount, 100);
+    this.#maxBodySize = positive('maxBodySize', limits.maxBodySize, 1024 ** 3);
+    this.#maxChunkExt = positive('maxChunkExtensionLength', limits.maxChunkExtensionLength, 1024);
+    const longest = Math.max(
+      this.maxStartLineLength,
+      this.#maxHeaderBytes,
+      CHUNK_SIZE_ROOM + this.#maxChunkExt,
+    );
+    // Our own per-state limits always fire before the splitter starts discarding.
+    this.#lines = new LineSplitter({ maxLineLength: longest + 2 });
+  }
+
+  /** Interprets a complete head; throws {@link ParseFailure} to reject it. */
+  protected abstract onHead(startLine: Buffer, headers: HttpHeaders): HeadOutcome<H>;
+  /** Builds the error event for a failure. */
+  protected abstract errorEvent(failure: ParseFailure): E;
+  /** The failure for a start line over the limit. */
+  protected abstract startLineTooLong(): ParseFailure;
+  /** Whether empty lines before a start line are skipped (RFC 9112 2.2, requests). */
+  protected abstract readonly skipsLeadingEmptyLines: boolean;
+  /** Whether obs-fold is replaced by SP (responses) rather than rejected (requests). */
+  protected abstract readonly unfoldsObsFold: boolean;
+  /** Called when a message ends, before the next one starts. */
+  protected onMessageEnd(): void {}
+
+  /**
+   * Adds received bytes. Nothing is parsed until {@link nextEvent} is called.
+   *
+   * @param chunk Bytes from the connection; it is referenced, not copied, so do not reuse it.
+   */
+  receiveData(chunk: Uint8Array): void {
+    if (chunk.length === 0 || this.#state === 'failed' || this.#eof) return;
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.#lineMode && this.#state !== 'done') {
+      this.#lines.push(bytes);
+      this.#lineBytes += bytes.length;
+      this.#lastLineByte = bytes[bytes.length - 1]!;
+    } else {
+      this.#queue.push(bytes);
+    }
+  }
+
+  /**
+   * Tells the parser the peer closed its side. A body read until close ends; a message cut
+   * short becomes an `error`; between messages the parser simply finishes.
+   */
+  connectionClosed(): void {
+    this.#eof = true;
+  }
+
+  /**
+   * Removes and returns the bytes received but not parsed: after a CONNECT or an upgrade, or
+   * after a message that closes the connection, they belong to whoever takes over.
+   *
+   * @returns The unparsed bytes (possibly empty).
+   */
+  takeBuffered(): Buffer {
+    const parts: Buffer[] = [];
+    if (this.#lineMode) {
+      parts.push(this.#lines.takeBuffered());
+      this.#lineBytes = 0;
+    }
+    parts.push(...this.#queue);
+    this.#queue = [];
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** Whether the parser stopped for good: after an error, a closing message or a tunnel. */
+  get finished(): boolean {
+    return this.#state === 'done' || this.#state === 'failed';
+  }
+
+  /**
+   * Parses on and returns the next event, or `null` when more input is needed.
+   *
+   * @returns A head event, `data`, `end`, one final `error`, or `null`.
+   */
+  nextEvent(): H | DataEvent | EndEvent | E | null {
+    if (this.#state === 'done' || this.#state === 'failed') return null;
+    try {
+      return this.#step();
+    } catch (error) {
+      if (!(error instanceof ParseFailure)) throw error;
+      this.#state = 'failed';
+      this.#lines.takeBuffered();
+      this.#queue = [];
+      return this.errorEvent(error);
+    }
+  }
+
+  #step(): H | DataEvent | EndEvent | null {
+    for (;;) {
+      switch (this.#state) {
+        case 'start': {
+          const line = this.#readLine(this.maxStartLineLength, () => this.startLineTooLong());
+          if (line === null) return this.#needMore();
+          if (line.length === 0 && this.skipsLeadingEmptyLines) continue;
+          this.#startLine = line;
+          this.#flat = [];
+          this.#fieldBytes = 0;
+          this.#state = 'fields';
+          continue;
+        }
+        case 'fields':
+        case 'trailers': {
+          const trailers = this.#state === 'trailers';
+          const line = this.#readLine(this.#maxHeaderBytes - this.#fieldBytes - 2, () =>
+            trailers
+              ? new ParseFailure(431, 'Trailer section too large')
+              : new ParseFailure(431, 'Header section too large'),
+          );
+          if (line === null) return this.#needMore();
+          this.#fieldBytes += line.length + 2;
+          if (line.length === 0) {
+            if (!trailers) return this.#finishHead();
+            this.#state = 'end';
+            return this.#endMessage(new HttpHeaders(this.#flat));
+          }
+          this.#addField(line, trailers);
+          continue;
+        }
+        case 'end':
+          return this.#endMessage(EMPTY_TRAILERS);
+        case 'length': {
+          const data = this.#takeBytes(this.#remaining);
+          if (data === null) return this.#needMore();
+          this.#remaining -= data.length;
+          if (this.#remaining === 0) this.#state = 'end';
+          return { type: 'data', data };
+        }
+        case 'close-body': {
+          const data = this.#takeBytes(Number.POSITIVE_INFINITY);
+          if (data !== null) {
+            this.#bodyBytes += data.length;
+            if (this.#bodyBytes > this.#maxBodySize) throw new ParseFailure(413, 'Body too large');
+            return { type: 'data', data };
+          }
+          if (!this.#eof) return null;
+          this.#state = 'end';
+          continue;
+        }
+        case 'chunk-size': {
+          const line = this.#readLine(
+            CHUNK_SIZE_ROOM + this.#maxChunkExt,
+            () => new ParseFailure(400, 'Chunk size line too long'),
+          );
+          if (line === null) return this.#needMore();
+          const size = this.#parseChunkSize(line);
+          if (size === 0) {
+            this.#flat = [];
+            this.#fieldBytes = 0;
+            this.#state = 'trailers';
+          } else {
+            this.#remaining = size;
+            this.#toBytes();
+            this.#state = 'chunk-data';
+          }
+          continue;
+        }
+        case 'chunk-data': {
+          const data = this.#takeBytes(this.#remaining);
+          if (data === null) return this.#needMore();
+          this.#remaining -= data.length;
+          if (this.#remaining === 0) {
+            this.#state = 'chunk-crlf';
+            this.#crSeen = false;
+          }
+          return { type: 'data', data };
+        }
+        case 'chunk-crlf': {
+          const byte = this.#takeByte();
+          if (byte === -1) return this.#needMore();
+          if (!this.#crSeen && byte === CR) {
+            this.#crSeen = true;
+            continue;
+          }
+          if (!this.#crSeen || byte !== LF) {
+            throw new ParseFailure(400, 'Missing CRLF after chunk data');
+          }
+          this.#toLines();
+          this.#state = 'chunk-size';
+          continue;
+        }
+        default:
+          return null;
+      }
+    }
+  }
+
+  /** Reads one CRLF-terminated line within `budget` bytes, or returns `null` for more input. */
+  #readLine(budget: number, overflow: () => ParseFailure): Buffer | null {
+    const ev = this.#lines.next();
+    if (ev === null) {
+      // A partial line already longer than allowed fails now, not when (if ever) its LF comes;
+      // a trailing CR may still be its terminator, so it does not count.
+      const least = this.#lineBytes - (this.#lastLineByte === CR ? 1 : 0);
+      if (this.#lineBytes > 0 && least > budget) throw overflow();
+      return null;
+    }
+    if (ev.type === 'too-long') throw overflow();
+    const line = ev.line;
+    this.#lineBytes -= line.length + (ev.ending === 'crlf' ? 2 : 1);
+    if (line.length > budget) throw overflow();
+    if (ev.ending === 'lf') throw new ParseFailure(400, 'Bare LF');
+    if (line.indexOf(CR) !== -1) throw new ParseFailure(400, 'Bare CR');
+    return line;
+  }
+
+  #addField(line: Buffer, trailers: boolean): void {
+    const first = line[0];
+    if (first === SP || first === HTAB) {
+      if (!this.unfoldsObsFold || trailers || this.#flat.length === 0) {
+        throw new ParseFailure(400, 'Obsolete line folding');
+      }
+      const last = this.#flat.length - 1;
+      const more = parseFoldedValue(line);
+      this.#flat[last] = this.#flat[last]!.length === 0 ? more : `${this.#flat[last]} ${more}`;
+      return;
+    }
+    if (this.#flat.length >> 1 >= this.#maxHeaderCount) {
+      throw new ParseFailure(431, trailers ? 'Too many trailer fields' : 'Too many header fields');
+    }
+    parseFieldLine(line, this.#flat);
+  }
+
+  #finishHead(): H {
+    const outcome = this.onHead(this.#startLine!, new HttpHeaders(this.#flat));
+    this.#startLine = null;
+    if (outcome.interim) {
+      this.#state = outcome.stopAfter ? 'done' : 'start';
+      if (outcome.stopAfter) this.#toBytes();
+      return outcome.event;
+    }
+    this.#keepAlive = outcome.keepAlive;
+    this.#stopAfter = outcome.stopAfter;
+    this.#bodyBytes = 0;
+    if (outcome.kind === 'length') {
+      const length = outcome.length ?? 0;
+      if (length > this.#maxBodySize) throw new ParseFailure(413, 'Body too large');
+      this.#remaining = length;
+      this.#toBytes();
+      this.#state = 'length';
+    } else if (outcome.kind === 'chunked') {
+      this.#state = 'chunk-size';
+    } else if (outcome.kind === 'close') {
+      this.#toBytes();
+      this.#state = 'close-body';
+    } else {
+      this.#state = 'end';
+    }
+    return outcome.event;
+  }
+
+  #endMessage(trailers: HttpHeaders): EndEvent {
+    this.onMessageEnd();
+    if (this.#keepAlive && !this.#stopAfter) {
+      this.#toLines();
+      this.#state = 'start';
+    } else {
+      this.#toBytes();
+      this.#state = 'done';
+    }
+    return { type: 'end', trailers };
+  }
+
+  /** `chunk-size [ chunk-ext ]`: hex digits, then nothing or BWS `;` and bounded extensions. */
+  #parseChunkSize(line: Buffer): number {
+    let size = 0;
+    let i = 0;
+    const room = this.#maxBodySize - this.#bodyBytes;
+    for (; i < line.length; i++) {
+      const b = line[i]!;
+      const d =
+        b >= 0x30 && b <= 0x39
+          ? b - 0x30
+          : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66
+            ? (b | 0x20) - 0x57
+            : -1;
+      if (d === -1) break;
+      size = size * 16 + d;
+      // Checking as digits arrive keeps the value a small exact integer, so no overflow.
+      if (size > room) throw new ParseFailure(413, 'Body too large');
+    }
+    if (i === 0) throw new ParseFailure(400, 'Invalid chunk size');
+    if (i < line.length) {
+      let j = i;
+      while (j < line.length && (line[j] === SP || line[j] === HTAB)) j++;
+      if (line[j] !== SEMICOLON) throw new ParseFailure(400, 'Invalid chunk size');
+      if (line.length - i > this.#maxChunkExt) {
+        throw new ParseFailure(400, 'Chunk extensions too long');
+      }
+      for (; j < line.length; j++) {
+        if (FIELD_VALUE_BYTE[line[j]!] !== 1)
+          throw new ParseFailure(400, 'Invalid chunk extension');
+      }
+    }
+    this.#bodyBytes += size;
+    return size;
+  }
+
+  #needMore(): null {
+    if (!this.#eof) return null;
+    if (this.#state === 'start' && this.#lineBytes === 0 && this.#queue.length === 0) {
+      this.#state = 'done';
+      return null;
+    }
+    throw new ParseFailure(400, 'Connection closed mid-message');
+  }
+
+  #takeBytes(max: number): Buffer | null {
+    const first = this.#queue[0];
+    if (first === undefined) return null;
+    if (first.length <= max) {
+      this.#queue.shift();
+      return first;
+    }
+    this.#queue[0] = first.subarray(max);
+    return first.subarray(0, max);
+  }
+
+  #takeByte(): number {
+    const first = this.#queue[0];
+    if (first === undefined) return -1;
+    if (first.length === 1) this.#queue.shift();
+    else this.#queue[0] = first.subarray(1);
+    return first[0]!;
+  }
+
+  #toBytes(): void {
+    if (!this.#lineMode) return;
+    const rest = this.#lines.takeBuffered();
+    this.#lineBytes = 0;
+    this.#queue = rest.length > 0 ? [rest] : [];
+    this.#lineMode = false;
+  }
+
+  #toLines(): void {
+    if (this.#lineMode) return;
+    for (const part of this.#queue) {
+      this.#lines.push(part);
+      this.#lineBytes += part.length;
+      this.#lastLineByte = part[part.length - 1]!;
+    }
+    this.#queue = [];
+    this.#lineMode = true;
+  }
+}
