@@ -115,7 +115,7 @@ test('FtpCommandDecoder hands back the bytes after AUTH TLS through takeBuffered
   const hello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x0a, 0x0d, 0x0a]);
   for (const { label, chunks } of chunkings(Buffer.concat([Buffer.from('AUTH TLS\r\n'), hello]))) {
     const d = new FtpCommandDecoder();
-    let taken = Buffer.alloc(0);
+    let taken: Buffer = Buffer.alloc(0);
     let seen = false;
     for (const chunk of chunks) {
       if (seen) {
@@ -137,16 +137,20 @@ test('FtpCommandDecoder hands back the bytes after AUTH TLS through takeBuffered
 
 test('FtpCommandDecoder never throws on random bytes and answers only 500 or 501', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 64 }), (bytes, max) => {
-      const events = decodeChunks([Buffer.from(bytes), Buffer.from('\r\n')], {
-        maxLineLength: max,
-        invalidUtf8: 'reject',
-      });
-      for (const ev of events) {
-        if (ev.type === 'command') assert.match(ev.verb, /^[A-Z]+$/);
-        else assert.ok(ev.reply.code === 500 || ev.reply.code === 501);
-      }
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 1, max: 64 }),
+      (bytes, max) => {
+        const events = decodeChunks([Buffer.from(bytes), Buffer.from('\r\n')], {
+          maxLineLength: max,
+          invalidUtf8: 'reject',
+        });
+        for (const ev of events) {
+          if (ev.type === 'command') assert.match(ev.verb, /^[A-Z]+$/);
+          else assert.ok(ev.reply.code === 500 || ev.reply.code === 501);
+        }
+      },
+    ),
   );
 });
 

@@ -32,18 +32,39 @@ test('lookupCommand() resolves the X-aliases of RFC 775 and ignores case', () =>
 
 test('FTP_COMMANDS gives each tree-changing verb the permission it needs', () => {
   const perms: Record<string, Permission> = {
-    LIST: 'list', NLST: 'list', MLSD: 'list', MLST: 'list',
-    RETR: 'read', SIZE: 'read', MDTM: 'read',
-    STOR: 'write', STOU: 'write', APPE: 'write', MFMT: 'write',
-    DELE: 'delete', RMD: 'delete', RNFR: 'rename', RNTO: 'rename', MKD: 'mkdir',
+    LIST: 'list',
+    NLST: 'list',
+    MLSD: 'list',
+    MLST: 'list',
+    RETR: 'read',
+    SIZE: 'read',
+    MDTM: 'read',
+    STOR: 'write',
+    STOU: 'write',
+    APPE: 'write',
+    MFMT: 'write',
+    DELE: 'delete',
+    RMD: 'delete',
+    RNFR: 'rename',
+    RNTO: 'rename',
+    MKD: 'mkdir',
   };
   for (const [verb, spec] of FTP_COMMANDS) assert.equal(spec.permission, perms[verb], verb);
 });
 
 test('checkCommand() lets the login, TLS and feature verbs through before login', () => {
   for (const [verb, arg] of [
-    ['USER', 'a'], ['PASS', ''], ['QUIT', ''], ['FEAT', ''], ['AUTH', 'TLS'], ['PBSZ', '0'],
-    ['PROT', 'P'], ['SYST', ''], ['NOOP', ''], ['HELP', ''], ['OPTS', 'UTF8 ON'],
+    ['USER', 'a'],
+    ['PASS', ''],
+    ['QUIT', ''],
+    ['FEAT', ''],
+    ['AUTH', 'TLS'],
+    ['PBSZ', '0'],
+    ['PROT', 'P'],
+    ['SYST', ''],
+    ['NOOP', ''],
+    ['HELP', ''],
+    ['OPTS', 'UTF8 ON'],
   ] as const) {
     assert.equal(checkCommand(verb, arg, { loggedIn: false }).ok, true, verb);
   }

@@ -30,7 +30,18 @@ test('parsePortArg() reads h1,h2,h3,h4,p1,p2 into a host and port', () => {
 });
 
 test('parsePortArg() answers 501 to malformed values', () => {
-  for (const arg of ['', '1,2,3,4,5', '1,2,3,4,5,6,7', '256,0,0,1,1,1', '1,2,3,4,5,256', 'a,b,c,d,e,f', '1,2,3,4,5,-6', '1,,3,4,5,6', '1.2.3.4,5,6', '0001,2,3,4,5,6']) {
+  for (const arg of [
+    '',
+    '1,2,3,4,5',
+    '1,2,3,4,5,6,7',
+    '256,0,0,1,1,1',
+    '1,2,3,4,5,256',
+    'a,b,c,d,e,f',
+    '1,2,3,4,5,-6',
+    '1,,3,4,5,6',
+    '1.2.3.4,5,6',
+    '0001,2,3,4,5,6',
+  ]) {
     assert.equal(code(parsePortArg(arg)), 501, arg);
   }
 });
@@ -58,25 +69,47 @@ test('parsePasvReply() finds the address with or without parentheses (RFC 1123 4
 test('PORT and PASV forms round-trip for any IPv4 address and port', () => {
   fc.assert(
     fc.property(fc.ipV4(), fc.integer({ min: 0, max: 65535 }), (host, port) => {
-      assert.deepEqual(parsePortArg(formatPortArg({ host, port })), { ok: true, value: { host, port } });
+      assert.deepEqual(parsePortArg(formatPortArg({ host, port })), {
+        ok: true,
+        value: { host, port },
+      });
       assert.deepEqual(parsePasvReply(pasvReply({ host, port }).lines[0] ?? ''), { host, port });
     }),
   );
 });
 
 test('parseEprtArg() reads IPv4 and IPv6 forms with any delimiter from 33 to 126', () => {
-  assert.deepEqual(parseEprtArg('|1|127.0.0.1|6446|'), { ok: true, value: { host: '127.0.0.1', port: 6446 } });
+  assert.deepEqual(parseEprtArg('|1|127.0.0.1|6446|'), {
+    ok: true,
+    value: { host: '127.0.0.1', port: 6446 },
+  });
   assert.deepEqual(parseEprtArg('|2|::1|6446|'), { ok: true, value: { host: '::1', port: 6446 } });
-  assert.deepEqual(parseEprtArg('!2!2001:db8::7!21!'), { ok: true, value: { host: '2001:db8::7', port: 21 } });
-  assert.deepEqual(parseEprtArg('~1~10.1.2.3~65535~'), { ok: true, value: { host: '10.1.2.3', port: 65535 } });
+  assert.deepEqual(parseEprtArg('!2!2001:db8::7!21!'), {
+    ok: true,
+    value: { host: '2001:db8::7', port: 21 },
+  });
+  assert.deepEqual(parseEprtArg('~1~10.1.2.3~65535~'), {
+    ok: true,
+    value: { host: '10.1.2.3', port: 65535 },
+  });
 });
 
 test('parseEprtArg() answers 522 to an unknown protocol and 501 to malformed values', () => {
   assert.equal(code(parseEprtArg('|3|1.2.3.4|21|')), 522);
   for (const arg of [
-    '', '|1|127.0.0.1|6446', '1|127.0.0.1|6446|', '|1|::1|6446|', '|2|127.0.0.1|6446|',
-    '|1|127.0.0.1|0|', '|1|127.0.0.1|65536|', '|1|127.0.0.1|x|', '|1|localhost|21|',
-    '|1|1.2.3.4|21|x|', ' 1 1.2.3.4 21 ', '\x7f1\x7f1.2.3.4\x7f21\x7f', '|2|fe80::1%eth0|21|',
+    '',
+    '|1|127.0.0.1|6446',
+    '1|127.0.0.1|6446|',
+    '|1|::1|6446|',
+    '|2|127.0.0.1|6446|',
+    '|1|127.0.0.1|0|',
+    '|1|127.0.0.1|65536|',
+    '|1|127.0.0.1|x|',
+    '|1|localhost|21|',
+    '|1|1.2.3.4|21|x|',
+    ' 1 1.2.3.4 21 ',
+    '\x7f1\x7f1.2.3.4\x7f21\x7f',
+    '|2|fe80::1%eth0|21|',
     '|x|1.2.3.4|21|',
   ]) {
     assert.equal(code(parseEprtArg(arg)), 501, JSON.stringify(arg));
@@ -89,9 +122,16 @@ test('formatEprtArg() writes both families and round-trips through parseEprtArg(
   assert.equal(formatEprtArg({ host: 'fe80::1%eth0', port: 1 }), '|2|fe80::1|1|');
   assert.throws(() => formatEprtArg({ host: 'example.org', port: 21 }), RangeError);
   fc.assert(
-    fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), fc.integer({ min: 1, max: 65535 }), (host, port) => {
-      assert.deepEqual(parseEprtArg(formatEprtArg({ host, port })), { ok: true, value: { host, port } });
-    }),
+    fc.property(
+      fc.oneof(fc.ipV4(), fc.ipV6()),
+      fc.integer({ min: 1, max: 65535 }),
+      (host, port) => {
+        assert.deepEqual(parseEprtArg(formatEprtArg({ host, port })), {
+          ok: true,
+          value: { host, port },
+        });
+      },
+    ),
   );
 });
 
@@ -105,7 +145,10 @@ test('parseEpsvArg() reads no argument, 1, 2 and ALL', () => {
 });
 
 test('epsvReply() and parseEpsvReply() write and read (|||port|) with any delimiter', () => {
-  assert.deepEqual(epsvReply(6446), { code: 229, lines: ['Entering Extended Passive Mode (|||6446|)'] });
+  assert.deepEqual(epsvReply(6446), {
+    code: 229,
+    lines: ['Entering Extended Passive Mode (|||6446|)'],
+  });
   assert.equal(parseEpsvReply('Entering Extended Passive Mode (|||6446|)'), 6446);
   assert.equal(parseEpsvReply('Extended Passive mode OK (!!!40000!)'), 40000);
   assert.throws(() => epsvReply(70000), RangeError);

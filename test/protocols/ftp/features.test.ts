@@ -30,7 +30,9 @@ test('helpReply() lists every verb, aliases included, in a 214 reply', () => {
 });
 
 test('helpReply() shows the syntax of one verb, or 501 for an unknown one', () => {
-  assert.deepEqual(helpReply('xcwd').lines, ['Syntax: CWD [<sp> dir-name] (change the working directory)']);
+  assert.deepEqual(helpReply('xcwd').lines, [
+    'Syntax: CWD [<sp> dir-name] (change the working directory)',
+  ]);
   assert.equal(helpReply('NOPE').code, 501);
 });
 

@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import { parseIpAddress, sameIpAddress, unmapIpv4 } from '../../../src/protocols/ftp/ip-address.js';
 
 test('parseIpAddress() reads dotted quads and refuses out-of-range or zero-padded parts', () => {
-  assert.deepEqual(parseIpAddress('192.0.2.255'), { family: 4, bytes: Uint8Array.from([192, 0, 2, 255]) });
+  assert.deepEqual(parseIpAddress('192.0.2.255'), {
+    family: 4,
+    bytes: Uint8Array.from([192, 0, 2, 255]),
+  });
   for (const bad of ['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.4 ', '', 'a.b.c.d']) {
     assert.equal(parseIpAddress(bad), null, bad);
   }
@@ -16,10 +19,25 @@ test('parseIpAddress() reads IPv6 with ::, an IPv4 tail and a zone', () => {
   assert.deepEqual(parseIpAddress('::1')?.bytes, one);
   assert.deepEqual(parseIpAddress('0:0:0:0:0:0:0:1')?.bytes, one);
   assert.deepEqual(parseIpAddress('::')?.bytes, new Uint8Array(16));
-  assert.deepEqual([...(parseIpAddress('::ffff:1.2.3.4')?.bytes ?? [])].slice(10), [255, 255, 1, 2, 3, 4]);
-  assert.deepEqual([...(parseIpAddress('1:2:3:4:5:6:1.2.3.4')?.bytes ?? [])].slice(12), [1, 2, 3, 4]);
+  assert.deepEqual(
+    [...(parseIpAddress('::ffff:1.2.3.4')?.bytes ?? [])].slice(10),
+    [255, 255, 1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    [...(parseIpAddress('1:2:3:4:5:6:1.2.3.4')?.bytes ?? [])].slice(12),
+    [1, 2, 3, 4],
+  );
   assert.equal(parseIpAddress('fe80::1%eth0')?.family, 6);
-  for (const bad of [':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', ':1', '1:', 'g::1', '1:2:3:4:5:6:7']) {
+  for (const bad of [
+    ':::',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::',
+    ':1',
+    '1:',
+    'g::1',
+    '1:2:3:4:5:6:7',
+  ]) {
     assert.equal(parseIpAddress(bad), null, bad);
   }
 });

@@ -19,7 +19,11 @@ function decodeChunks(chunks: Buffer[], options?: FtpReplyDecoderOptions): Reply
   return out;
 }
 
-function assertEveryChunking(input: string, expected: ReplyEvent[], options?: FtpReplyDecoderOptions) {
+function assertEveryChunking(
+  input: string,
+  expected: ReplyEvent[],
+  options?: FtpReplyDecoderOptions,
+) {
   for (const { label, chunks } of chunkings(Buffer.from(input, 'utf8'))) {
     assert.deepEqual(decodeChunks(chunks, options), expected, label);
   }
@@ -85,7 +89,11 @@ test('FtpReplyDecoder reports an over-long line and reads the next reply', () =>
   assertEveryChunking(
     `200 ${'x'.repeat(50)}\r\n200 ok\r\n`,
     [
-      { type: 'error', reason: 'line-too-long', message: 'reply line of 54 bytes is over the limit' },
+      {
+        type: 'error',
+        reason: 'line-too-long',
+        message: 'reply line of 54 bytes is over the limit',
+      },
       r(200, 'ok'),
     ],
     { maxLineLength: 20 },
