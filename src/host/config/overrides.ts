@@ -3,7 +3,7 @@
  * that key, so `--set dns.enabled=false` is a boolean and `--set portOffset=0` an integer.
  */
 import type { ConfigIssue } from './config-error.js';
-import { unknownKey } from './read-table.js';
+import { isTableName, unknownKey } from './read-table.js';
 import { CONFIG_KEYS } from './schema.js';
 import type { ConfigValue } from './value-types.js';
 
@@ -40,6 +40,14 @@ function parseOne(text: string): Override | ConfigIssue {
     };
   }
   const spec = CONFIG_KEYS.get(key);
+  if (spec === undefined && isTableName(key)) {
+    const some = SETTABLE.filter((k) => k.startsWith(`${key}.`)).slice(0, 3);
+    return {
+      kind: 'bad-override',
+      key,
+      message: `config: --set ${text}: ${key} is a table; set one of its keys (${some.join(', ')}, …)`,
+    };
+  }
   if (spec === undefined) return unknownKey(key, SETTABLE, `--set ${text}: `);
   const value = spec.type.fromText(raw);
   if (value === undefined) {

@@ -166,5 +166,14 @@ export function readTable(table: Readonly<Record<string, unknown>>): TableValues
   return { ...out, users: 'users' in table ? users : undefined };
 }
 
-/** Every name `--set` and suggestions know, for callers outside this file. */
-export const KNOWN_NAMES = ALL_NAMES;
+/**
+ * Tells whether `key` names a table of the schema (`http`, `http.limits`) rather than a value.
+ *
+ * @param key A dotted key.
+ * @returns `true` for a table.
+ * @example
+ * isTableName('ftp.limits'); // true
+ */
+export function isTableName(key: string): boolean {
+  return TABLES.has(key);
+}

@@ -50,6 +50,7 @@ export function showValue(value: unknown): string {
   if (typeof value === 'object' && 'low' in value && 'high' in value) {
     return `"${String(value.low)}-${String(value.high)}"`;
   }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'a date' : value.toISOString();
   if (typeof value === 'object') return 'a table';
   return String(value);
 }
@@ -176,7 +177,9 @@ export function listType(item: ValueType = stringType()): ValueType {
   return {
     name: item.name === 'string' ? 'list of strings' : `list of ${item.name}`,
     expected:
-      item.expected === 'a string' ? 'a list of strings' : `a list of ${item.expected} values`,
+      item.expected === 'a string'
+        ? 'a list of strings'
+        : `a list of strings, each ${item.expected}`,
     fromToml: (value) => (Array.isArray(value) ? accept(value) : undefined),
     fromText: (text) =>
       accept(

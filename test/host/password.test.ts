@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import {
+  hashPassword,
+  isPasswordHash,
+  parsePasswordHash,
+  verifyPassword,
+} from '../../src/host/password.js';
+
+// Cheap parameters keep the property tests fast; the format and checks are the same.
+const cheap = { N: 16, r: 1, p: 1 } as const;
+
+test('hashPassword() writes a self-describing scrypt string with the default parameters', async () => {
+  const hash = await hashPassword('demo');
+  assert.match(hash, /^scrypt\$N=16384,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+  const parsed = parsePasswordHash(hash);
+  assert.equal(parsed.salt.length, 16);
+  assert.equal(parsed.hash.length, 32);
+});
+
+test('hashPassword() salts each hash so equal passwords give different strings', async () => {
+  assert.notEqual(await hashPassword('same', cheap), await hashPassword('same', cheap));
+});
+
+test('verifyPassword() accepts the right password and refuses a wrong one', async () => {
+  const hash = await hashPassword('s3cret');
+  assert.equal(await verifyPassword('s3cret', hash), true);
+  assert.equal(await verifyPassword('s3creT', hash), false);
+  assert.equal(await verifyPassword('', hash), false);
+  assert.equal(await verifyPassword(Buffer.from('s3cret'), hash), true);
+});
+
+test('verifyPassword() hashes a string as UTF-8', async () => {
+  const hash = await hashPassword('pässwörd', cheap);
+  assert.equal(await verifyPassword(Buffer.from('pässwörd', 'utf8'), hash), true);
+  assert.equal(await verifyPassword(Buffer.from('pässwörd', 'latin1'), hash), false);
+});
+
+test('verifyPassword() rejects malformed hash strings with SyntaxError', async () => {
+  const good = await hashPassword('x', cheap);
+  const [, params, salt, key] = good.split('$');
+  const bad = [
+    '',
+    'demo',
+    `bcrypt$${params}$${salt}$${key}`,
+    `scrypt$${params}$${salt}`,
+    `scrypt$N=16,r=1$${salt}$${key}`,
+    `scrypt$N=15,r=1,p=1$${salt}$${key}`, // N not a power of two
+    `scrypt$N=1048576,r=32,p=1$${salt}$${key}`, // asks for gigabytes
+    `scrypt$${params}$!!notbase64!!$${key}`,
+    `scrypt$${params}$${salt}$${key}$extra`,
+    `scrypt$${params}$YQ==$${key}`, // one-byte salt
+    `scrypt$${params}$${salt}$YWJj`, // three-byte hash
+    `scrypt$${params}$${salt}$${key?.slice(0, -1)}`, // not canonical base64
+  ];
+  for (const hash of bad) {
+    assert.equal(isPasswordHash(hash), false, hash);
+    await assert.rejects(verifyPassword('x', hash), SyntaxError, hash);
+  }
+  assert.equal(isPasswordHash(good), true);
+});
+
+test('hashPassword() refuses parameters verifyPassword() would not accept', async () => {
+  await assert.rejects(hashPassword('x', { N: 1000 }), RangeError);
+  await assert.rejects(hashPassword('x', { saltLength: 4 }), RangeError);
+  await assert.rejects(hashPassword('x', { keyLength: 8 }), RangeError);
+});
+
+test('a hash verifies its own password and no other, for random passwords', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.string(), fc.string(), async (password, other) => {
+      const hash = await hashPassword(password, cheap);
+      assert.equal(await verifyPassword(password, hash), true);
+      assert.equal(await verifyPassword(other, hash), other === password);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('isPasswordHash() never throws on random text', () => {
+  fc.assert(
+    fc.property(fc.string(), (text) => {
+      assert.equal(typeof isPasswordHash(text), 'boolean');
+      assert.equal(typeof isPasswordHash(`scrypt$${text}`), 'boolean');
+    }),
+  );
+});
