@@ -1,7 +1,7 @@
 /**
  * The zones one server is authoritative for, and the search for the one that answers a name.
  */
-import { canonicalName, parentName } from './name.js';
+import { canonicalName, normalizeName, parentName } from './name.js';
 import type { Zone } from './zone.js';
 
 /**
@@ -37,11 +37,12 @@ export class ZoneSet {
   /**
    * Removes the zone with this apex.
    *
-   * @param origin the apex name.
+   * @param origin the apex name, in any case, with or without the trailing dot.
    * @returns whether a zone was removed.
+   * @throws {RangeError} when `origin` is not a valid name.
    */
   remove(origin: string): boolean {
-    return this.#zones.delete(canonicalName(origin));
+    return this.#zones.delete(canonicalName(normalizeName(origin)));
   }
 
   /**
