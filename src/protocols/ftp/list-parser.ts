@@ -17,10 +17,10 @@ export interface ListParseOptions {
 
 // mode, links, owner [group], size (or "major, minor" for devices), month, day, time-or-year, name.
 const UNIX =
-  /^([-dlcbpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(?:(\S+)\s+)?(\d+|\d+,\s*\d+)\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d{2}|\d{4})\s(.*)$/;
+  /^([-dlcbpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(?:(\S+)\s+)?(\d+|\d+,\s*\d+)\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d{2}|\d{4})\s(.+)$/;
 // The same with an ISO date (ls --time-style=long-iso): `2026-11-24 15:17`.
 const UNIX_ISO =
-  /^([-dlcbpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(?:(\S+)\s+)?(\d+|\d+,\s*\d+)\s+(\d{4})-(\d{2})-(\d{2})\s+(\d{2}):(\d{2})\s(.*)$/;
+  /^([-dlcbpsD][-rwxsStT]{9}[.+@]?)\s+(\d+)\s+(\S+)\s+(?:(\S+)\s+)?(\d+|\d+,\s*\d+)\s+(\d{4})-(\d{2})-(\d{2})\s+(\d{2}):(\d{2})\s(.+)$/;
 // 11-24-26  03:17PM  <DIR>  name   /   11-24-2026  15:17  1234 name
 const DOS =
   /^(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.+)$/;

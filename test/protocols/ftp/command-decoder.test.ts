@@ -166,3 +166,13 @@ test('FtpCommandDecoder gives the same events for random input however it is spl
     }),
   );
 });
+
+test('FtpCommandDecoder refuses a maxLineLength that is not a positive integer', () => {
+  assert.throws(() => new FtpCommandDecoder({ maxLineLength: 0 }), RangeError);
+});
+
+test('FtpCommandDecoder reads a line with a bare CR inside as malformed, not as two commands', () => {
+  const events = decodeChunks([Buffer.from('NOOP\rQUIT\r\n')]);
+  assert.equal(events.length, 1);
+  assert.equal(events[0]?.type === 'error' && events[0].reply.code, 500);
+});

@@ -153,3 +153,7 @@ test('parseListing() never throws on random text', () => {
     }),
   );
 });
+
+test('parseListLine() refuses a Unix line with an empty name', () => {
+  assert.throws(() => parseListLine('-rw-r--r-- 1 a b 1 Nov 24 15:17 ', { now }), SyntaxError);
+});
