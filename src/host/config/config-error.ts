@@ -12,7 +12,13 @@ export type ConfigIssueKind =
   | 'bad-override'
   | 'conflict';
 
-/** One problem found while loading a config. */
+/**
+ * One problem found while loading a config.
+ *
+ * @example
+ * // { kind: 'unknown-key', key: 'http.prot', suggestion: 'http.port',
+ * //   message: 'config: unknown key http.prot (did you mean http.port?)' }
+ */
 export interface ConfigIssue {
   readonly kind: ConfigIssueKind;
   /** The dotted key concerned (`http.port`, `users[1].name`), or `''` for a syntax error. */

@@ -16,15 +16,18 @@ import type { ConfigValue } from './value-types.js';
  * The sample user, added only when a config defines no users: name `demo`, password `demo`,
  * mail `demo@example.test`, every FTP permission. The hash is fixed so that loading the same
  * config twice gives equal results.
+ *
+ * @example
+ * effectiveConfig().users[0] === SAMPLE_USER; // true: no users were configured
  */
-export const SAMPLE_USER: UserConfig = {
+export const SAMPLE_USER: UserConfig = deepFreeze({
   name: 'demo',
   password:
     'scrypt$N=16384,r=8,p=1$dH8guT0CxDyZXJphf9XTyg==$sFIS4mI+VrV1o0d/22XdJ/5ayH8AnxtGbu5jZcCQKL0=',
   mail: ['demo@example.test'],
   ftpHome: '/',
   ftpPermissions: ['list', 'read', 'write', 'delete', 'rename', 'mkdir'],
-};
+});
 
 /** Options for {@link effectiveConfig}. */
 export interface EffectiveConfigOptions {
@@ -38,6 +41,15 @@ export interface EffectiveConfigOptions {
 export type ConfigResult =
   | { readonly ok: true; readonly config: PolyportConfig }
   | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+
+/** Freezes an object graph: the config is shared by every service and must not drift. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 
 function resolveDefaults(given: ReadonlyMap<string, ConfigValue>): Map<string, ConfigValue> {
   const done = new Map(given);
@@ -111,11 +123,11 @@ export function tryEffectiveConfig(
   const users = ownUsers.length > 0 ? ownUsers : [SAMPLE_USER];
   // Built through the schema; the schema and PolyportConfig describe the same keys (a test
   // compares them), so the shape is known to match.
-  const config = {
+  const config = deepFreeze({
     ...nest(values),
     users,
     sampleUsers: ownUsers.length === 0,
-  } as unknown as PolyportConfig;
+  }) as unknown as PolyportConfig;
   issues.push(...crossCheck(config, values));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
@@ -128,7 +140,7 @@ export function tryEffectiveConfig(
  *
  * @param table The parsed TOML document; `{}` (the default) for no config file.
  * @param options `--set key=value` overrides, and issues found earlier to report with these.
- * @returns The effective config.
+ * @returns The effective config, deeply frozen.
  * @throws {ConfigError} Listing every problem: unknown keys (with a suggestion), wrong types,
  *   values out of range, bad overrides, conflicting listeners.
  * @example

@@ -3,7 +3,7 @@
  * final. Produced only by `effectiveConfig()` / `loadConfig()`, which validate against the schema,
  * so a value here is always in range.
  */
-import type { FtpPermission } from './schema.js';
+import type { FtpPermission, LOG_LEVELS } from './schema.js';
 import type { PortRange } from './value-types.js';
 
 /** Limits every TCP service applies (see the reference for units and meaning). */
@@ -101,11 +101,17 @@ export interface UserConfig {
   readonly ftpPermissions: readonly FtpPermission[];
 }
 
-/** The whole effective configuration. */
+/**
+ * The whole effective configuration, as `loadConfig()` returns it.
+ *
+ * @example
+ * const config = await loadConfig({ path: 'polyport.toml' });
+ * if (config.ftp.enabled) startFtp(config.ftp.address, config.ftp.port, config.ftp.limits);
+ */
 export interface PolyportConfig {
   readonly dataDir: string;
   readonly portOffset: number;
-  readonly log: { readonly level: string; readonly format: 'pretty' | 'json' };
+  readonly log: { readonly level: (typeof LOG_LEVELS)[number]; readonly format: 'pretty' | 'json' };
   /** Empty strings: make a self-signed certificate in `dataDir`. */
   readonly tls: { readonly cert: string; readonly key: string };
   readonly admin: ServiceConfig;

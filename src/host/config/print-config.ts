@@ -29,7 +29,7 @@ function lookup(config: PolyportConfig, key: string): ConfigValue {
  * @returns TOML text, headed by a comment.
  * @example
  * const text = printConfig(effectiveConfig());
- * effectiveConfig(parseToml(text)); // deep-equals effectiveConfig()
+ * effectiveConfig(parse(text)); // (smol-toml's parse) deep-equals effectiveConfig()
  */
 export function printConfig(config: PolyportConfig): string {
   const root: TomlTree = {};

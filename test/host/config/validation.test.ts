@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import {
   ConfigError,
   effectiveConfig,
@@ -186,4 +187,33 @@ test('TOML dates and nested tables where a value belongs are refused, not crashe
   assert.deepEqual(messages({ http: { port: { a: 1 } } }), [
     'config: http.port = a table: expected an integer from 0 to 65535',
   ]);
+});
+
+test('the effective config is frozen so no service can change what others see', () => {
+  const config = effectiveConfig();
+  assert.ok(Object.isFrozen(config));
+  assert.ok(Object.isFrozen(config.http.limits));
+  assert.ok(Object.isFrozen(config.users[0]?.mail));
+  assert.throws(() => {
+    (config.http as { port: number }).port = 1;
+  }, TypeError);
+});
+
+test('random JavaScript values as the config table give a result or issues, never a crash', () => {
+  fc.assert(
+    fc.property(fc.object({ maxDepth: 3 }), (table) => {
+      const result = tryEffectiveConfig(table);
+      if (!result.ok) for (const i of result.issues) assert.match(i.message, /^config: /);
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.constantFrom('http', 'dns', 'users', 'log', 'ftp'), fc.anything()),
+      (table) => {
+        tryEffectiveConfig(table);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });
