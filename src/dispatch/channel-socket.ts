@@ -1,0 +1,28 @@
+/**
+ * What a dispatcher needs of its socket. A polyport `Socket` has all of it; so do the in-memory
+ * sockets of `polyport/testing`, which lets channel logic be tested without the network.
+ */
+import type { Socket, SocketAddress, Watchable } from '../socket/index.js';
+
+/** The socket calls the dispatcher makes: the immediate (`…Nowait`) ones, never waiting. */
+export type ChannelSocket = Watchable &
+  Pick<
+    Socket,
+    | 'family'
+    | 'type'
+    | 'recvNowait'
+    | 'sendNowait'
+    | 'acceptNowait'
+    | 'getsockopt'
+    | 'setsockopt'
+    | 'getsockname'
+    | 'getpeername'
+    | 'close'
+    | 'closed'
+  > & {
+    /** Starts a connection; Dispatcher sockets are non-blocking, so this never waits. */
+    connect(address: SocketAddress): Promise<void>;
+    bind(address: SocketAddress): Promise<void>;
+    listen(backlog?: number): Promise<void>;
+    setblocking(flag: boolean): void;
+  };

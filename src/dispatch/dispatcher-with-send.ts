@@ -1,0 +1,68 @@
+/**
+ * asyncore's `dispatcher_with_send`: a dispatcher whose `send()` buffers what the socket cannot
+ * take yet and sends it as the socket drains.
+ */
+import { Dispatcher } from './dispatcher.js';
+
+/**
+ * A dispatcher with an output buffer: `send()` never loses data; what does not fit now goes out
+ * on write events.
+ * @example
+ * class EchoHandler extends DispatcherWithSend {
+ *   override handleRead() { const data = this.recv(8192); if (data.length) this.send(data); }
+ * }
+ */
+export class DispatcherWithSend extends Dispatcher {
+  #out: Uint8Array[] = [];
+  #outLength = 0;
+
+  /** Bytes waiting to be sent. */
+  get outBufferLength(): number {
+    return this.#outLength;
+  }
+
+  /** Sends as much of the buffer as the socket takes now. */
+  initiateSend(): void {
+    while (this.#out.length > 0 && this.socket !== null) {
+      const first = this.#out[0]!;
+      const sent = super.send(first);
+      if (sent === 0) return;
+      this.#outLength -= sent;
+      if (sent < first.length) {
+        this.#out[0] = first.subarray(sent);
+        return;
+      }
+      this.#out.shift();
+    }
+  }
+
+  override handleWrite(): void {
+    this.initiateSend();
+  }
+
+  override writable(): boolean {
+    return !this.connected || this.#outLength > 0;
+  }
+
+  /**
+   * Queues `data` and sends what fits now.
+   * @returns the length of `data`: all of it is taken, now or later.
+   */
+  override send(data: Uint8Array | string): number {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    if (this.debug) this.logInfo(`sending ${bytes.length} bytes`);
+    if (bytes.length === 0) return 0;
+    if (this.#out.length === 0 && this.connected) {
+      // Nothing queued: try the socket first and queue only the rest (the socket copies).
+      const sent = super.send(bytes);
+      if (sent === bytes.length) return sent;
+      this.#out.push(Buffer.from(bytes.subarray(sent)));
+      this.#outLength += bytes.length - sent;
+    } else {
+      this.#out.push(Buffer.from(bytes));
+      this.#outLength += bytes.length;
+      this.initiateSend();
+    }
+    return bytes.length;
+  }
+}

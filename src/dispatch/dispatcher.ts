@@ -1,0 +1,401 @@
+/**
+ * `Dispatcher`: asyncore's `dispatcher`, a socket with event hooks, served by `loop()`.
+ */
+import { constants } from 'node:os';
+import {
+  AF_INET,
+  SO_ERROR,
+  SO_REUSEADDR,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  Socket,
+  type SocketAddress,
+  SocketError,
+} from '../socket/index.js';
+import type { ChannelSocket } from './channel-socket.js';
+import { DISCONNECTED, type DrivenChannel, driverOf } from './driver.js';
+import { type Channel, type SocketMap, socketMap } from './socket-map.js';
+
+const EMPTY = Buffer.alloc(0);
+let nextChannelId = 1;
+
+/**
+ * A channel: a non-blocking socket whose readiness `loop()` turns into calls of the `handle…`
+ * hooks, as in asyncore. Inside a hook, `recv()` and `send()` are immediate: `recv` returns what
+ * has arrived (empty at end of stream, and `handleClose` follows), `send` the bytes taken.
+ * An exception in a hook goes to `handleError`, which closes this channel only.
+ *
+ * @example
+ * class EchoHandler extends DispatcherWithSend {
+ *   override handleRead() { const data = this.recv(8192); if (data.length) this.send(data); }
+ * }
+ * class EchoServer extends Dispatcher {
+ *   constructor(host: string, port: number) {
+ *     super();
+ *     this.createSocket();
+ *     this.setReuseAddr();
+ *     this.bind([host, port]);
+ *     this.listen(5);
+ *   }
+ *   override handleAccepted(sock: Socket) { new EchoHandler(sock); }
+ * }
+ * new EchoServer('127.0.0.1', 8080);
+ * await loop();
+ */
+export class Dispatcher implements DrivenChannel, Channel {
+  /** Log every event (as asyncore's `debug`). */
+  debug = false;
+  /** The socket is connected (or was handed over connected). */
+  connected = false;
+  /** The socket listens; read events mean `handleAccept`. */
+  accepting = false;
+  /** A connect is under way; a write event will tell how it went. */
+  connecting = false;
+  /** Set by protocols that are shutting the channel down. */
+  closing = false;
+  /** The peer's address (or the bound address of a listener). */
+  addr: SocketAddress | null = null;
+  /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
+  socket: ChannelSocket | null = null;
+  /** Log types that `logInfo` leaves out (asyncore hides warnings). */
+  ignoreLogTypes: ReadonlySet<string> = new Set(['warning']);
+  /** The key of this channel in its map. */
+  readonly channelId = nextChannelId++;
+  /** The map this channel belongs to. */
+  readonly map: SocketMap;
+  #setup: Promise<void> = Promise.resolve();
+
+  /**
+   * @param sock a connected socket (as `handleAccepted` receives it), or none and then
+   *   `createSocket()`.
+   * @param map the socket map to join (default: the module's).
+   */
+  constructor(sock?: ChannelSocket | null, map?: SocketMap) {
+    this.map = map ?? socketMap;
+    if (sock) {
+      sock.setblocking(false);
+      this.setSocket(sock);
+      this.connected = true;
+      try {
+        this.addr = sock.getpeername();
+      } catch (err) {
+        if (err instanceof SocketError && (err.code === 'ENOTCONN' || err.code === 'EINVAL')) {
+          // A socket that is not connected yet (a listener, say): not an error.
+          this.connected = false;
+        } else {
+          this.delChannel();
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Joins the map (and the loop that serves it). */
+  addChannel(map: SocketMap = this.map): void {
+    map.set(this.channelId, this);
+    driverOf(map).attach(this);
+  }
+
+  /** Leaves the map. */
+  delChannel(map: SocketMap = this.map): void {
+    if (map.get(this.channelId) === this) map.delete(this.channelId);
+    driverOf(map).detach(this);
+  }
+
+  /**
+   * Creates the socket (non-blocking) and joins the map.
+   * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
+   * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
+   */
+  createSocket(family = AF_INET, type = SOCK_STREAM): void {
+    const sock = new Socket(family, type);
+    sock.setblocking(false);
+    this.setSocket(sock);
+  }
+
+  /** Uses `sock` as this channel's socket and joins the map. */
+  setSocket(sock: ChannelSocket, map: SocketMap = this.map): void {
+    this.socket = sock;
+    this.addChannel(map);
+  }
+
+  /** Lets the address be reused at once after a restart (`SO_REUSEADDR`). */
+  setReuseAddr(): void {
+    try {
+      this.socket?.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+    } catch {
+      // as asyncore: not fatal where the option is not available
+    }
+  }
+
+  /** Whether read events are wanted now. */
+  readable(): boolean {
+    return true;
+  }
+
+  /** Whether write events are wanted now (asyncore's default: always). */
+  writable(): boolean {
+    return true;
+  }
+
+  /**
+   * Asks the loop to look at this channel again soon: for a `readable()`/`writable()` that
+   * changed without any I/O (a disk write finished, say). asyncore needs no such call because
+   * it re-evaluates every channel on every round; polyport's loop only looks when told.
+   */
+  wake(): void {
+    if (this.map.get(this.channelId) === this) driverOf(this.map).wake(this);
+  }
+
+  /**
+   * Starts listening. The socket layer binds asynchronously, so the returned promise settles
+   * when it is done; calls made before (bind, listen) run in order, and a failure rejects the
+   * running `loop()`.
+   */
+  listen(backlog = 5): Promise<void> {
+    this.accepting = true;
+    return this.#chain('listen', (sock) => sock.listen(backlog));
+  }
+
+  /** Binds the socket; see {@link Dispatcher.listen} for how the promise behaves. */
+  bind(address: SocketAddress): Promise<void> {
+    this.addr = address;
+    return this.#chain('bind', (sock) => sock.bind(address));
+  }
+
+  /**
+   * Starts connecting. `handleConnect` runs once connected; a failure reaches `handleError`
+   * (or `handleClose`), as in asyncore.
+   * @returns a promise that settles once the attempt is under way.
+   */
+  connect(address: SocketAddress): Promise<void> {
+    this.connected = false;
+    this.connecting = true;
+    this.addr = address;
+    return this.#chain('connect', async (sock) => {
+      try {
+        await sock.connect(address);
+      } catch (err) {
+        if (err instanceof SocketError && err.code === 'EINPROGRESS') return;
+        throw err;
+      }
+      this.connecting = false;
+      this.handleConnectEvent();
+    });
+  }
+
+  #chain(op: string, step: (sock: ChannelSocket) => Promise<void>): Promise<void> {
+    const next = this.#setup.then(() => {
+      const sock = this.socket;
+      if (sock === null)
+        throw new SocketError('EBADF', {
+          op,
+          detail: 'dispatcher has no socket (call createSocket first)',
+        });
+      return step(sock);
+    });
+    this.#setup = next.catch(() => {});
+    next.catch((err: unknown) => {
+      this.close();
+      driverOf(this.map).fail(err);
+    });
+    return next;
+  }
+
+  /**
+   * Accepts a waiting connection: `[socket, address]`, or null when none is waiting.
+   */
+  accept(): [ChannelSocket, SocketAddress] | null {
+    const sock = this.socket;
+    if (sock === null) return null;
+    try {
+      return sock.acceptNowait();
+    } catch (err) {
+      if (err instanceof SocketError && (err.code === 'EAGAIN' || err.code === 'ECONNABORTED'))
+        return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Sends what fits now. A peer that is gone makes `handleClose` run.
+   * @returns the number of bytes taken (0 when the socket's buffer is full).
+   */
+  send(data: Uint8Array | string): number {
+    const sock = this.socket;
+    if (sock === null) return 0;
+    try {
+      const sent = sock.sendNowait(data);
+      return Math.max(sent, 0);
+    } catch (err) {
+      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+        this.handleClose();
+        return 0;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Receives what has arrived, up to `bufferSize` bytes. At end of stream (or when the peer is
+   * gone) `handleClose` runs and the result is empty.
+   */
+  recv(bufferSize: number): Buffer {
+    const sock = this.socket;
+    if (sock === null) return EMPTY;
+    try {
+      const data = sock.recvNowait(bufferSize);
+      if (data === null) return EMPTY;
+      if (data.length === 0 && bufferSize > 0) this.handleClose();
+      return data;
+    } catch (err) {
+      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+        this.handleClose();
+        return EMPTY;
+      }
+      throw err;
+    }
+  }
+
+  /** Leaves the map and closes the socket. Closing twice is harmless. */
+  close(): void {
+    this.connected = false;
+    this.accepting = false;
+    this.connecting = false;
+    this.delChannel();
+    const sock = this.socket;
+    if (sock !== null) sock.close();
+  }
+
+  // -------------------------------------------------------------- events (asyncore's order)
+
+  /** A read event: accept on a listener, complete a connect, or `handleRead`. */
+  handleReadEvent(): void {
+    if (this.accepting) this.handleAccept();
+    else if (!this.connected) {
+      if (this.connecting) this.handleConnectEvent();
+      this.handleRead();
+    } else this.handleRead();
+  }
+
+  /** A connect completed. */
+  handleConnectEvent(): void {
+    const sock = this.socket;
+    if (sock !== null) {
+      try {
+        this.addr = sock.getpeername();
+      } catch {
+        // keep the address connect() was given
+      }
+    }
+    this.handleConnect();
+    this.connected = true;
+    this.connecting = false;
+  }
+
+  /** A write event: finish a connect (checking `SO_ERROR`), then `handleWrite`. */
+  handleWriteEvent(): void {
+    if (this.accepting) return;
+    if (!this.connected && this.connecting) {
+      const errno = this.socket?.getsockopt(SOL_SOCKET, SO_ERROR) ?? 0;
+      if (errno !== 0) throw socketErrorFromErrno(errno as number, this.addr);
+      this.handleConnectEvent();
+    }
+    this.handleWrite();
+  }
+
+  /** An exceptional event: a pending error closes; otherwise `handleExpt`. */
+  handleExptEvent(): void {
+    const errno = this.socket?.getsockopt(SOL_SOCKET, SO_ERROR) ?? 0;
+    if (errno !== 0) this.handleClose();
+    else this.handleExpt();
+  }
+
+  /**
+   * An exception escaped a hook: log it and close this channel, as asyncore does.
+   * @param error what was thrown.
+   */
+  handleError(error: unknown): void {
+    const detail =
+      error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    this.logInfo(`uncaptured exception, closing channel ${String(this)} (${detail})`, 'error');
+    this.handleClose();
+  }
+
+  /** Urgent data arrived (never on Node). */
+  handleExpt(): void {
+    this.logInfo('unhandled incoming priority event', 'warning');
+  }
+
+  /** Data (or end of stream) is waiting: call `recv()`. */
+  handleRead(): void {
+    this.logInfo('unhandled read event', 'warning');
+  }
+
+  /** The socket can take more data. */
+  handleWrite(): void {
+    this.logInfo('unhandled write event', 'warning');
+  }
+
+  /** The connection is established. */
+  handleConnect(): void {
+    this.logInfo('unhandled connect event', 'warning');
+  }
+
+  /** A connection is waiting: accepts it and passes it to `handleAccepted`. */
+  handleAccept(): void {
+    const pair = this.accept();
+    if (pair !== null) this.handleAccepted(pair[0], pair[1]);
+  }
+
+  /**
+   * A connection was accepted: make a channel for it. The default closes it.
+   * @param sock the connected socket.
+   * @param addr the peer's address.
+   */
+  handleAccepted(sock: ChannelSocket, addr: SocketAddress): void {
+    void addr;
+    sock.close();
+    this.logInfo('unhandled accepted event', 'warning');
+  }
+
+  /** The peer closed (or the channel is done): the default closes the channel. */
+  handleClose(): void {
+    this.logInfo('unhandled close event', 'warning');
+    this.close();
+  }
+
+  /** Writes a log line (asyncore's `log`). */
+  log(message: string): void {
+    process.stderr.write(`log: ${message}\n`);
+  }
+
+  /** Writes a log line of a type (`info`, `warning`, `error`) unless that type is ignored. */
+  logInfo(message: string, type = 'info'): void {
+    if (!this.ignoreLogTypes.has(type)) process.stderr.write(`${type}: ${message}\n`);
+  }
+
+  /** `<Dispatcher connected 127.0.0.1:5000 #3>`, as asyncore's repr. */
+  toString(): string {
+    const status = [this.constructor.name];
+    if (this.accepting && this.addr) status.push('listening');
+    else if (this.connected) status.push('connected');
+    if (this.addr !== null) {
+      status.push(typeof this.addr === 'string' ? this.addr : `${this.addr[0]}:${this.addr[1]}`);
+    }
+    return `<${status.join(' ')} #${this.channelId}>`;
+  }
+}
+
+function socketErrorFromErrno(errno: number, addr: SocketAddress | null): SocketError {
+  const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
+  return new SocketError(code, {
+    op: 'connect',
+    errno,
+    ...(addr !== null ? { addr: typeof addr === 'string' ? addr : `${addr[0]}:${addr[1]}` } : {}),
+  });
+}
+
+const ERRNO_NAMES = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [value, name]),
+);

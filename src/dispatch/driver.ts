@@ -1,0 +1,286 @@
+/**
+ * The engine under `loop()`: readiness drives it from Node's own I/O events, never from a
+ * polling loop, so an idle server uses no CPU and a ready channel is served at once.
+ *
+ * asyncore's loop calls `select()` over every channel each round. Here a channel's socket
+ * notifies the driver when its readiness changes, and the driver serves that channel at once,
+ * inside the I/O callback: one round. A channel that is still ready after it was served (data
+ * left unread, a `writable()` channel that can still write) gets another round on the next turn
+ * of the event loop, as the next `select()` would have returned it, without starving others.
+ */
+import {
+  READY_CLOSED,
+  READY_ERROR,
+  READY_HUP,
+  READY_READ,
+  READY_WRITE,
+  SocketError,
+  type Watchable,
+} from '../socket/index.js';
+import { ExitNow } from './exit-now.js';
+import type { Channel, SocketMap } from './socket-map.js';
+
+/** Errors that mean the peer is gone: asyncore's `_DISCONNECTED`. */
+export const DISCONNECTED = new Set([
+  'ECONNRESET',
+  'ENOTCONN',
+  'ESHUTDOWN',
+  'ECONNABORTED',
+  'EPIPE',
+  'EBADF',
+]);
+
+/** What the driver needs of a channel: asyncore's dispatcher protocol. */
+export interface DrivenChannel extends Channel {
+  readonly socket: Watchable | null;
+  readonly accepting: boolean;
+  readonly connecting: boolean;
+  readable(): boolean;
+  writable(): boolean;
+  handleReadEvent(): void;
+  handleWriteEvent(): void;
+  handleExptEvent(): void;
+  handleClose(): void;
+  handleError(error: unknown): void;
+}
+
+interface LoopRun {
+  remaining: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+const drivers = new WeakMap<SocketMap<Channel>, Driver>();
+
+/** The driver of `map`, made on first use. */
+export function driverOf(map: SocketMap<Channel>): Driver {
+  let driver = drivers.get(map);
+  if (driver === undefined) {
+    driver = new Driver(map as SocketMap<DrivenChannel & Channel>);
+    drivers.set(map, driver);
+  }
+  return driver;
+}
+
+/**
+ * Serves one channel for the readiness its socket shows, as asyncore's `readwrite()`:
+ * read event, write event, then close on hang-up or error. An exception closes that channel
+ * only (through `handleError`); `ExitNow` propagates.
+ */
+export function readwrite(channel: DrivenChannel, bits: number): void {
+  try {
+    if (bits & READY_CLOSED) {
+      channel.handleClose();
+      return;
+    }
+    if (channel.connecting) {
+      // A connect under way: writability (or an error) says how it went.
+      if (bits & (READY_WRITE | READY_ERROR)) channel.handleWriteEvent();
+      return;
+    }
+    if (bits & (READY_READ | READY_HUP | READY_ERROR) && channel.readable())
+      channel.handleReadEvent();
+    if (channel.socket === null) return;
+    if (bits & READY_WRITE && !channel.accepting && channel.writable()) channel.handleWriteEvent();
+  } catch (err) {
+    if (err instanceof ExitNow) throw err;
+    if (err instanceof SocketError && DISCONNECTED.has(err.code))
+      safely(channel, () => channel.handleClose());
+    else safely(channel, () => channel.handleError(err));
+  }
+}
+
+/** Runs a handler that must not take the loop down: if it throws too, the channel is closed. */
+function safely(channel: DrivenChannel, handler: () => void): void {
+  try {
+    handler();
+  } catch (err) {
+    if (err instanceof ExitNow) throw err;
+    process.stderr.write(
+      `polyport: error while handling an error, closing channel: ${String(err)}\n`,
+    );
+    try {
+      (channel as { close?: () => void }).close?.();
+    } catch {
+      // nothing more can be done for this channel
+    }
+  }
+}
+
+/** Whether a served channel is still ready, so that another round is due. */
+function stillReady(channel: DrivenChannel): boolean {
+  const socket = channel.socket;
+  if (socket === null) return false;
+  const bits = socket.readiness;
+  if (bits & READY_CLOSED) return false;
+  if (channel.connecting) return false;
+  if (bits & (READY_READ | READY_ERROR) && channel.readable()) return true;
+  return (bits & READY_WRITE) !== 0 && !channel.accepting && channel.writable();
+}
+
+/**
+ * Drives the channels of one map. Channels attach when added to the map and detach when
+ * removed; the driver serves them only while a `loop()` over the map runs.
+ */
+export class Driver {
+  readonly map: SocketMap<DrivenChannel & Channel>;
+  readonly #watches = new Map<DrivenChannel, () => void>();
+  readonly #dirty = new Set<DrivenChannel>();
+  #runs: LoopRun[] = [];
+  #scheduled: NodeJS.Immediate | null = null;
+  #serving = false;
+  #timer: NodeJS.Timeout | null = null;
+  #pendingError: unknown = null;
+
+  constructor(map: SocketMap<DrivenChannel & Channel>) {
+    this.map = map;
+  }
+
+  /** Whether a loop over this map is running. */
+  get running(): boolean {
+    return this.#runs.length > 0;
+  }
+
+  /** Starts watching a channel's socket (when it joins the map or gets a socket). */
+  attach(channel: DrivenChannel): void {
+    this.#watches.get(channel)?.();
+    const socket = channel.socket;
+    if (socket === null) return;
+    this.#watches.set(
+      channel,
+      socket.watch(() => this.#onReady(channel)),
+    );
+    this.#dirty.add(channel);
+    if (this.running) this.#schedule();
+  }
+
+  /** Stops watching a channel (when it leaves the map); ends loops once the map is empty. */
+  detach(channel: DrivenChannel): void {
+    this.#watches.get(channel)?.();
+    this.#watches.delete(channel);
+    this.#dirty.delete(channel);
+    if (this.map.size === 0 && !this.#serving) this.#finishAll();
+  }
+
+  /** Asks for `channel` to be served again soon (its predicates changed outside any I/O event). */
+  wake(channel: DrivenChannel): void {
+    this.#dirty.add(channel);
+    if (this.running) this.#schedule();
+  }
+
+  /**
+   * Reports a failure outside any round (a bind or listen that failed): the running loops
+   * reject with it, or the next `loop()` does.
+   */
+  fail(err: unknown): void {
+    if (this.running) this.#rejectAll(err);
+    else this.#pendingError = err;
+  }
+
+  /**
+   * Runs a loop: resolves when the map is empty or after `count` rounds; rejects with `ExitNow`
+   * or a setup failure.
+   * @param timeout seconds after which an idle loop counts a round and re-checks every channel.
+   * @param count rounds to run; undefined runs until the map is empty.
+   */
+  run(timeout: number, count: number | undefined): Promise<void> {
+    if (this.#pendingError !== null) {
+      const err = this.#pendingError;
+      this.#pendingError = null;
+      return Promise.reject(err);
+    }
+    if (this.map.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#runs.push({ remaining: count ?? Number.POSITIVE_INFINITY, resolve, reject });
+      // The first round serves every channel, as the first select() would.
+      for (const channel of this.map.values()) this.#dirty.add(channel);
+      this.#schedule();
+      if (this.#timer === null && Number.isFinite(timeout)) {
+        this.#timer = setInterval(() => this.#idleRound(), Math.max(1, timeout * 1000));
+      }
+    });
+  }
+
+  #onReady(channel: DrivenChannel): void {
+    if (!this.running) {
+      this.#dirty.add(channel);
+      return;
+    }
+    if (this.#serving) {
+      // A handler's own call changed readiness: serve it on the next round, not re-entrantly.
+      this.#dirty.add(channel);
+      this.#schedule();
+      return;
+    }
+    this.#round([channel]);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled !== null) return;
+    this.#scheduled = setImmediate(() => {
+      this.#scheduled = null;
+      if (!this.running || this.#dirty.size === 0) return;
+      const batch = [...this.#dirty];
+      this.#dirty.clear();
+      this.#round(batch);
+    });
+  }
+
+  #idleRound(): void {
+    if (!this.running) return;
+    for (const channel of this.map.values()) this.#dirty.add(channel);
+    const batch = [...this.#dirty];
+    this.#dirty.clear();
+    this.#round(batch);
+  }
+
+  #round(batch: readonly DrivenChannel[]): void {
+    this.#serving = true;
+    try {
+      for (const channel of batch) {
+        const socket = channel.socket;
+        if (socket === null || !this.#watches.has(channel)) continue;
+        readwrite(channel, socket.readiness);
+        if (this.#watches.has(channel) && stillReady(channel)) this.#dirty.add(channel);
+      }
+    } catch (err) {
+      this.#serving = false;
+      this.#rejectAll(err);
+      return;
+    }
+    this.#serving = false;
+    for (const run of this.#runs.slice()) {
+      run.remaining -= 1;
+      if (run.remaining <= 0) this.#finish(run);
+    }
+    if (this.map.size === 0) this.#finishAll();
+    else if (this.#dirty.size > 0 && this.running) this.#schedule();
+  }
+
+  #finish(run: LoopRun): void {
+    this.#runs = this.#runs.filter((r) => r !== run);
+    if (!this.running) this.#stopTimers();
+    run.resolve();
+  }
+
+  #finishAll(): void {
+    const runs = this.#runs;
+    this.#runs = [];
+    this.#stopTimers();
+    for (const run of runs) run.resolve();
+  }
+
+  #rejectAll(err: unknown): void {
+    const runs = this.#runs;
+    this.#runs = [];
+    this.#stopTimers();
+    for (const run of runs) run.reject(err);
+  }
+
+  #stopTimers(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    if (this.#scheduled !== null) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+  }
+}
