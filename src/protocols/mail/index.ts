@@ -5,6 +5,32 @@
 export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './auth-plain.js';
 export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
 export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
+export {
+  type DeliverOptions,
+  Maildir,
+  type MaildirEntry,
+  type MaildirOptions,
+} from './maildir/maildir.js';
+export { MaildirDelivery } from './maildir/maildir-delivery.js';
+export { LOCK_FILE_NAME, MaildirLock } from './maildir/maildir-lock.js';
+export { MaildirStore } from './maildir/maildir-store.js';
+export { DEMO_ADDRESS, DEMO_MESSAGES } from './maildir/sample-messages.js';
+export { maildirUniqueName, type UniqueNameParts } from './maildir/unique-name.js';
+export { apopDigest, verifyApop } from './pop3/apop.js';
+export { type Pop3Capabilities, parsePop3Capabilities } from './pop3/pop3-capabilities.js';
+export {
+  type Pop3ResponseEvent,
+  type Pop3ResponseKind,
+  Pop3ResponseParser,
+  type Pop3ResponseParserOptions,
+} from './pop3/pop3-response-parser.js';
+export { Pop3ServerSession } from './pop3/pop3-server-session.js';
+export type {
+  Pop3Decision,
+  Pop3Message,
+  Pop3ServerEvent,
+  Pop3ServerOptions,
+} from './pop3/pop3-server-types.js';
 export { type EhloCapabilities, parseEhloCapabilities } from './smtp/ehlo-capabilities.js';
 export {
   type MailArgument,
