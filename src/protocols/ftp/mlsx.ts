@@ -7,7 +7,12 @@ import type { Permission } from './command-table.js';
 import type { FileEntry, FileType } from './file-entry.js';
 import { formatFtpTime, parseFtpTime } from './ftp-time.js';
 
-/** The facts this server can send, in FEAT order. */
+/**
+ * The facts this server can send, in FEAT order.
+ *
+ * @example
+ * MLSX_FACTS.includes('unix.mode'); // true
+ */
 export const MLSX_FACTS: readonly string[] = [
   'type',
   'size',
@@ -19,7 +24,12 @@ export const MLSX_FACTS: readonly string[] = [
   'unix.group',
 ];
 
-/** The facts sent until the client picks others with `OPTS MLST`. */
+/**
+ * The facts sent until the client picks others with `OPTS MLST`.
+ *
+ * @example
+ * formatMlsxLine(entry, { facts: DEFAULT_MLSX_FACTS });
+ */
 export const DEFAULT_MLSX_FACTS: readonly string[] = ['type', 'size', 'modify', 'perm', 'unique'];
 
 /** Options for {@link formatMlsxLine}. */
