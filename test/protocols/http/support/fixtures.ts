@@ -37,7 +37,9 @@ const BLOCK = /```(\w+)\n([\s\S]*?)```/g;
 /** Loads every fixture of every Markdown file in test/fixtures/http/. */
 export function loadFixtures(): Fixture[] {
   const out: Fixture[] = [];
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const text = readFileSync(join(FIXTURES, file), 'utf8');
     for (const section of text.split(/^## /m).slice(1)) {
       const title = section.slice(0, section.indexOf('\n')).trim();
