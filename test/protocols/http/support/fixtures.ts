@@ -44,14 +44,14 @@ export function loadFixtures(): Fixture[] {
     for (const section of text.split(/^## /m).slice(1)) {
       const title = section.slice(0, section.indexOf('\n')).trim();
       let kind: 'request' | 'response' | null = null;
-      let input = Buffer.alloc(0);
+      let input: Buffer = Buffer.alloc(0);
       let options: FixtureOptions = {};
       let log: string[] | null = null;
       for (const m of section.matchAll(BLOCK)) {
         const [, lang, body] = m as unknown as [string, string, string];
         if (lang === 'request' || lang === 'response') {
           kind = lang;
-          input = unescape(body);
+          input = decodeVisibleEscapes(body);
         } else if (lang === 'json') options = JSON.parse(body) as FixtureOptions;
         else if (lang === 'log') log = body.split('\n').filter((l) => l.trim() !== '');
       }
@@ -63,7 +63,7 @@ export function loadFixtures(): Fixture[] {
 }
 
 /** Interprets the visible escapes; real line breaks in the block are layout only. */
-export function unescape(block: string): Buffer {
+export function decodeVisibleEscapes(block: string): Buffer {
   const bytes: number[] = [];
   const text = block.replace(/\n/g, '');
   for (let i = 0; i < text.length; i++) {
