@@ -1,0 +1,112 @@
+/**
+ * Shared pieces of the benchmarks: start a server process and learn its port, run a load
+ * process and parse its JSON line, take medians, print tables. Everything listens on loopback
+ * and stops by itself.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** A server running in its own process. */
+export interface ServerProcess {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** The command that runs a TypeScript file with this Node and tsx. */
+export function tsCommand(file: string, ...args: string[]): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', file, ...args]];
+}
+
+/** Whether a command exists on PATH. */
+export function have(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a server that prints its port on its first stdout line and exits when its stdin closes.
+ * @throws {Error} when it exits or prints nothing within 20 s.
+ */
+export function startServer(command: string, args: readonly string[]): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${command} ${args.join(' ')} printed no port within 20 s`));
+    }, 20_000);
+    child.once('exit', (code) =>
+      reject(new Error(`${command} exited with ${code} before printing its port`)),
+    );
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve({ port: Number(line.trim()), stop: () => stopChild(child) });
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.stdin?.end();
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs a process to completion and parses the JSON on the last line of its stdout. */
+export function runJson<T>(command: string, args: readonly string[]): Promise<T> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(last) as T);
+      } catch (err) {
+        reject(
+          new Error(`${command} ${args.join(' ')} failed (${String(err)}): ${out.slice(-500)}`),
+        );
+      }
+    });
+  });
+}
+
+/** The median of some numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(
+  title: string,
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(
+    `\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`,
+  );
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+/** Formats a rate: 12345.6 → '12,346'. */
+export function formatRate(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
