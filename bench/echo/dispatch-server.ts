@@ -39,7 +39,7 @@ server.createSocket();
 server.setReuseAddr();
 await server.bind(['127.0.0.1', 0]);
 await server.listen(511);
-const [, port] = server.socket?.getsockname() as [string, number];
+const [, port] = server.socket!.getsockname() as [string, number];
 process.stdout.write(`${port}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
