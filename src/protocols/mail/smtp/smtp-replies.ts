@@ -1,7 +1,12 @@
 /** The replies SmtpServerSession sends, worded after Postfix, with RFC 3463 enhanced codes. */
 import type { SmtpReply } from './smtp-reply.js';
+import type { SmtpAbortReason } from './smtp-server-types.js';
 
-/** Fixed replies, by what they answer. */
+/**
+ * Fixed replies, by what they answer.
+ * @example
+ * formatSmtpReply(R.bye); // 221 2.0.0 Bye
+ */
 export const R = {
   ok: { code: 250, enhanced: '2.0.0', text: 'Ok' },
   bye: { code: 221, enhanced: '2.0.0', text: 'Bye' },
@@ -26,6 +31,19 @@ export const R = {
     enhanced: '5.5.6',
     text: 'Authentication Exchange line is too long',
   },
+  authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
+  badSender: { code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' },
+  badRecipient: { code: 501, enhanced: '5.1.3', text: 'Bad recipient address syntax' },
+  mailOk: { code: 250, enhanced: '2.1.0', text: 'Ok' },
+  tooManyRecipients: { code: 452, enhanced: '4.5.3', text: 'Error: too many recipients' },
+  noValidRecipients: { code: 554, enhanced: '5.5.1', text: 'Error: no valid recipients' },
+  startData: { code: 354, text: 'End data with <CR><LF>.<CR><LF>' },
+  startTls: { code: 220, enhanced: '2.0.0', text: 'Ready to start TLS' },
+  vrfy: { code: 252, enhanced: '2.0.0', text: 'Cannot VRFY user; try RCPT' },
+  unknownMechanism: { code: 504, enhanced: '5.5.4', text: 'Unrecognized authentication type' },
+  authAborted: { code: 501, enhanced: '5.7.0', text: 'Authentication aborted' },
+  cannotDecode: { code: 501, enhanced: '5.5.2', text: 'Cannot decode response' },
+  authContinue: { code: 334, text: '' },
 } as const satisfies Record<string, SmtpReply>;
 
 /**
@@ -92,3 +110,10 @@ export function checkMailParams(
   }
   return null;
 }
+
+/** The answer to the final dot of a message refused while it streamed, by reason. */
+export const ABORT_REPLY: Readonly<Record<SmtpAbortReason, SmtpReply>> = {
+  size: R.sizeExceeded,
+  'line-too-long': R.dataLineTooLong,
+  'bare-newline': R.bareNewline,
+};

@@ -7,13 +7,12 @@ import { LineSplitter } from '../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { type MailPath, parseMailArgument } from './mail-path.js';
 import { SmtpDataReader } from './smtp-data-reader.js';
-import { checkMailParams, R, sequence, syntax } from './smtp-replies.js';
+import { ABORT_REPLY, checkMailParams, R, sequence, syntax } from './smtp-replies.js';
 import { formatSmtpReply, type SmtpReply } from './smtp-reply.js';
 import {
-  type SmtpAbortReason,
+  resolveSmtpOptions,
   type SmtpServerEvent,
   type SmtpServerOptions,
-  smtpDefaults,
 } from './smtp-server-types.js';
 
 /** What the session waits for the glue to decide before it reads further commands. */
@@ -61,21 +60,7 @@ export class SmtpServerSession {
    * @throws {RangeError} If a limit is not a positive integer.
    */
   constructor(options: SmtpServerOptions) {
-    this.#o = { ...smtpDefaults, ...options };
-    for (const key of [
-      'maxCommandLineLength',
-      'maxDataLineLength',
-      'maxMessageSize',
-      'maxRecipients',
-      'maxPathLength',
-      'maxErrors',
-      'dataChunkSize',
-    ] as const) {
-      const value = this.#o[key];
-      if (!Number.isSafeInteger(value) || value < 1) {
-        throw new RangeError(`${key} must be a positive integer, got ${value}`);
-      }
-    }
+    this.#o = resolveSmtpOptions(options);
     this.#tls = this.#o.tls;
     this.#commands = new LineSplitter({ maxLineLength: this.#o.maxCommandLineLength });
     this.#reply({ code: 220, text: `${this.#o.hostname} ${this.#o.banner}` });
@@ -279,7 +264,7 @@ export class SmtpServerSession {
         return { type: 'quit' };
       case 'VRFY':
         if (arg === '') return this.#error(syntax('Syntax: VRFY address'));
-        this.#reply({ code: 252, enhanced: '2.0.0', text: 'Cannot VRFY user; try RCPT' });
+        this.#reply(R.vrfy);
         return null;
       case 'HELP':
         this.#reply({ code: 214, enhanced: '2.0.0', text: `Commands: ${this.#verbs().join(' ')}` });
@@ -288,15 +273,8 @@ export class SmtpServerSession {
         return this.#starttls(arg);
       case 'AUTH':
         return this.#auth(arg);
-      case 'EXPN':
-      case 'TURN':
-      case 'ETRN':
-      case 'BDAT':
-      case 'SEND':
-      case 'SOML':
-      case 'SAML':
-        return this.#error(R.notImplemented);
       default:
+        if (NOT_IMPLEMENTED.has(verb)) return this.#error(R.notImplemented);
         return this.#error(line === '' ? R.badSyntax : R.unknown);
     }
   }
@@ -336,13 +314,13 @@ export class SmtpServerSession {
     if (this.#helo === null) return this.#error(R.sendHelo);
     if (this.#from !== null) return this.#error(sequence('Error: nested MAIL command'));
     if (this.#o.requireAuth && !this.#authenticated) {
-      return this.#error({ code: 530, enhanced: '5.7.0', text: 'Authentication required' });
+      return this.#error(R.authRequired);
     }
     const parsed = parseMailArgument(arg, { kind: 'from', maxPathLength: this.#o.maxPathLength });
     if (!parsed.ok) {
       if (parsed.error === 'syntax') return this.#error(syntax('Syntax: MAIL FROM:<address>'));
       if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
-      return this.#error({ code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' });
+      return this.#error(R.badSender);
     }
     const bad = checkMailParams(parsed.params, {
       extended: this.#helo === 'EHLO',
@@ -352,7 +330,7 @@ export class SmtpServerSession {
     if (bad !== null) return this.#error(bad);
     this.#from = parsed.path;
     this.#recipients = [];
-    this.#reply({ code: 250, enhanced: '2.1.0', text: 'Ok' });
+    this.#reply(R.mailOk);
     return { type: 'mail', from: parsed.path, params: parsed.params };
   }
 
@@ -362,14 +340,14 @@ export class SmtpServerSession {
     if (!parsed.ok) {
       if (parsed.error === 'syntax') return this.#error(syntax('Syntax: RCPT TO:<address>'));
       if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
-      return this.#error({ code: 501, enhanced: '5.1.3', text: 'Bad recipient address syntax' });
+      return this.#error(R.badRecipient);
     }
     const [key] = parsed.params.keys();
     if (key !== undefined) {
       return this.#error({ code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` });
     }
     if (this.#recipients.length >= this.#o.maxRecipients) {
-      this.#reply({ code: 452, enhanced: '4.5.3', text: 'Error: too many recipients' });
+      this.#reply(R.tooManyRecipients);
       return null;
     }
     this.#pendingRecipient = parsed.path;
@@ -381,9 +359,9 @@ export class SmtpServerSession {
     if (arg !== '') return this.#error(syntax('Syntax: DATA'));
     if (this.#from === null) return this.#error(sequence('Error: need RCPT command'));
     if (this.#recipients.length === 0) {
-      return this.#error({ code: 554, enhanced: '5.5.1', text: 'Error: no valid recipients' });
+      return this.#error(R.noValidRecipients);
     }
-    this.#reply({ code: 354, text: 'End data with <CR><LF>.<CR><LF>' });
+    this.#reply(R.startData);
     this.#mode = 'data';
     this.#reader = new SmtpDataReader(this.#o);
     this.#reader.push(this.#commands.takeBuffered());
@@ -418,7 +396,7 @@ export class SmtpServerSession {
     if (!this.#offersStartTls()) return this.#error(R.notImplemented);
     if (arg !== '') return this.#error(syntax('Syntax: STARTTLS'));
     if (this.#from !== null) return this.#error(sequence('Error: MAIL transaction in progress'));
-    this.#reply({ code: 220, enhanced: '2.0.0', text: 'Ready to start TLS' });
+    this.#reply(R.startTls);
     this.#mode = 'tls';
     return { type: 'starttls' };
   }
@@ -434,14 +412,10 @@ export class SmtpServerSession {
     if (mechanism === '' || extra !== undefined)
       return this.#error(syntax('Syntax: AUTH mechanism'));
     if (mechanism.toUpperCase() !== 'PLAIN') {
-      return this.#error({
-        code: 504,
-        enhanced: '5.5.4',
-        text: 'Unrecognized authentication type',
-      });
+      return this.#error(R.unknownMechanism);
     }
     if (initial === undefined) {
-      this.#reply({ code: 334, text: '' });
+      this.#reply(R.authContinue);
       this.#mode = 'auth-response';
       return null;
     }
@@ -449,22 +423,17 @@ export class SmtpServerSession {
   }
 
   #authResponse(text: string): SmtpServerEvent | null {
-    if (text === '*')
-      return this.#error({ code: 501, enhanced: '5.7.0', text: 'Authentication aborted' });
+    if (text === '*') return this.#error(R.authAborted);
     let credentials: ReturnType<typeof decodeAuthPlain>;
     try {
       credentials = decodeAuthPlain(text);
     } catch {
-      return this.#error({ code: 501, enhanced: '5.5.2', text: 'Cannot decode response' });
+      return this.#error(R.cannotDecode);
     }
     this.#pending = 'auth';
     return { type: 'auth', mechanism: 'PLAIN', ...credentials };
   }
 }
 
-/** The answer to the final dot of a refused message. */
-const ABORT_REPLY: Record<SmtpAbortReason, SmtpReply> = {
-  size: R.sizeExceeded,
-  'line-too-long': R.dataLineTooLong,
-  'bare-newline': R.bareNewline,
-};
+/** Commands of RFC 5321 and its predecessors that this server knows but does not do. */
+const NOT_IMPLEMENTED = new Set(['EXPN', 'TURN', 'ETRN', 'BDAT', 'SEND', 'SOML', 'SAML']);

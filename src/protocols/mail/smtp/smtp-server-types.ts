@@ -101,3 +101,31 @@ export type SmtpServerEvent =
   | { readonly type: 'quit' }
   /** The session gave up (421 went out): send `takeOutput()` and close. */
   | { readonly type: 'close'; readonly reason: 'too-many-errors' };
+
+/**
+ * Fills in defaults and checks the limits.
+ *
+ * @param options The caller's options.
+ * @returns Every option with a value.
+ * @throws {RangeError} If a limit is not a positive integer.
+ * @example
+ * resolveSmtpOptions({ hostname: 'mx' }).maxRecipients; // 100
+ */
+export function resolveSmtpOptions(options: SmtpServerOptions): Required<SmtpServerOptions> {
+  const resolved = { ...smtpDefaults, ...options };
+  for (const key of [
+    'maxCommandLineLength',
+    'maxDataLineLength',
+    'maxMessageSize',
+    'maxRecipients',
+    'maxPathLength',
+    'maxErrors',
+    'dataChunkSize',
+  ] as const) {
+    const value = resolved[key];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`${key} must be a positive integer, got ${value}`);
+    }
+  }
+  return resolved;
+}
