@@ -27,6 +27,7 @@ export function addAdditionals(
   referral: boolean,
 ): DnsRecord[] {
   const out: DnsRecord[] = [];
+  if (!answers.some(namesHost) && !authorities.some(namesHost)) return out;
   const done = new Set<string>();
   for (const r of answers) done.add(`${canonicalName(r.name)}/${r.type}`);
   const visit = (records: readonly DnsRecord[]): void => {
@@ -51,4 +52,8 @@ export function addAdditionals(
   visit(answers);
   visit(authorities);
   return out;
+}
+
+function namesHost(r: DnsRecord): boolean {
+  return r.type === RRType.NS || r.type === RRType.MX || r.type === RRType.SRV;
 }

@@ -174,11 +174,11 @@ const EMPTY: ZoneNode = new Map();
 function lookup(zone: Zone, qname: string, qtype: number, options: AnswerOptions): Found {
   const answers: DnsRecord[] = [];
   const maxChain = options.maxCnameChain ?? 8;
-  const seen = new Set<string>();
+  // Only a CNAME chain needs loop detection; most answers never allocate the set.
+  let seen: Set<string> | undefined;
   let name = qname;
   for (let step = 0; ; step++) {
     const key = canonicalName(name);
-    seen.add(key);
     const cut = zone.findCut(key);
     // The parent side answers DS at a delegation point itself (RFC 4035 §3.1.4.1).
     if (cut !== undefined && !(cut === key && qtype === RRType.DS)) {
@@ -208,9 +208,11 @@ function lookup(zone: Zone, qname: string, qtype: number, options: AnswerOptions
     const target = record.data.target;
     const targetKey = canonicalName(target);
     // Out of the zone, a loop, or too long a chain: the resolver takes it from here.
+    seen ??= new Set([key]);
     if (!zone.contains(targetKey) || seen.has(targetKey) || step + 1 >= maxChain) {
       return { kind: 'answer', answers, authorities: [] };
     }
+    seen.add(targetKey);
     name = target;
   }
 }

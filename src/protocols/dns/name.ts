@@ -10,6 +10,11 @@ const DOT = 0x2e;
 /** Characters that must be escaped with a backslash in a label's presentation form. */
 const SPECIAL = new Set([0x22, 0x24, 0x28, 0x29, 0x2e, 0x3b, 0x40, 0x5c]);
 
+/** Per byte: 0 plain, 1 backslash-escaped, 2 written as \DDD. A table: labels are hot. */
+const ESCAPE = new Uint8Array(256).map((_, b) =>
+  b <= 0x20 || b >= 0x7f ? 2 : SPECIAL.has(b) ? 1 : 0,
+);
+
 /**
  * Formats one wire label as presentation text, escaping what dig escapes.
  *
@@ -23,8 +28,7 @@ const SPECIAL = new Set([0x22, 0x24, 0x28, 0x29, 0x2e, 0x3b, 0x40, 0x5c]);
 export function labelToText(bytes: Buffer, start: number, end: number): string {
   let plain = true;
   for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b <= 0x20 || b >= 0x7f || SPECIAL.has(b)) {
+    if (ESCAPE[bytes[i]!] !== 0) {
       plain = false;
       break;
     }
@@ -34,8 +38,9 @@ export function labelToText(bytes: Buffer, start: number, end: number): string {
   let out = '';
   for (let i = start; i < end; i++) {
     const b = bytes[i]!;
-    if (b <= 0x20 || b >= 0x7f) out += `\\${b.toString().padStart(3, '0')}`;
-    else if (SPECIAL.has(b)) out += `\\${String.fromCharCode(b)}`;
+    const how = ESCAPE[b];
+    if (how === 2) out += `\\${b.toString().padStart(3, '0')}`;
+    else if (how === 1) out += `\\${String.fromCharCode(b)}`;
     else out += String.fromCharCode(b);
   }
   return out;

@@ -137,9 +137,6 @@ function decodeTyped(r: WireReader, type: number): RData {
   }
 }
 
-/** Types whose embedded names may be compressed on output (RFC 3597 §4: RFC 1035 types only). */
-const COMPRESSIBLE = new Set<string>(['NS', 'CNAME', 'PTR', 'MX', 'SOA']);
-
 /**
  * Writes a record's rdata (without the rdlength, which the caller patches).
  *
@@ -155,7 +152,7 @@ export function encodeRdata(w: WireWriter, type: number, data: RData): void {
   if (data.kind !== 'unknown' && RRType[data.kind] !== type) {
     throw new TypeError(`rdata of kind ${data.kind} given for type ${type}`);
   }
-  const compress = COMPRESSIBLE.has(data.kind);
+  // Names inside rdata are compressed only for the RFC 1035 types below (RFC 3597 §4).
   switch (data.kind) {
     case 'A': {
       const bytes = parseIPv4(data.address);
@@ -172,11 +169,11 @@ export function encodeRdata(w: WireWriter, type: number, data: RData): void {
     case 'NS':
     case 'CNAME':
     case 'PTR':
-      w.name(data.target, compress);
+      w.name(data.target, true);
       return;
     case 'MX':
       w.u16(u16(data.preference, 'MX preference'));
-      w.name(data.exchange, compress);
+      w.name(data.exchange, true);
       return;
     case 'TXT':
       if (data.strings.length === 0) throw new RangeError('TXT needs at least one string');
@@ -187,8 +184,8 @@ export function encodeRdata(w: WireWriter, type: number, data: RData): void {
       }
       return;
     case 'SOA':
-      w.name(data.mname, compress);
-      w.name(data.rname, compress);
+      w.name(data.mname, true);
+      w.name(data.rname, true);
       for (const v of [data.serial, data.refresh, data.retry, data.expire, data.minimum]) {
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
           throw new RangeError(`SOA field out of range: ${v}`);
@@ -200,7 +197,7 @@ export function encodeRdata(w: WireWriter, type: number, data: RData): void {
       w.u16(u16(data.priority, 'SRV priority'));
       w.u16(u16(data.weight, 'SRV weight'));
       w.u16(u16(data.port, 'SRV port'));
-      w.name(data.target, false);
+      w.name(data.target, false); // RFC 2782: SRV targets are never compressed
       return;
     case 'CAA': {
       if (!/^[A-Za-z0-9]{1,255}$/.test(data.tag)) throw new RangeError(`bad CAA tag: ${data.tag}`);

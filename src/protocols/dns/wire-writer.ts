@@ -6,8 +6,12 @@ const MAX_MESSAGE = 65535;
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
 
-/** Shared scratch space: encoding is synchronous, so one buffer serves every call. */
+/**
+ * Shared scratch space and suffix table: encoding is synchronous and a writer is finished before
+ * the next one starts, so one buffer and one Map serve every call without allocating.
+ */
 let scratch = Buffer.allocUnsafe(4096);
+const sharedSuffixes = new Map<string, number>();
 
 /**
  * Writes a DNS message. Names written through {@link WireWriter.name} are remembered by suffix
@@ -25,10 +29,12 @@ export class WireWriter {
   /** Bytes written so far. */
   pos = 0;
   /** Suffix text → offset * 256 + the suffix's wire length (so length checks need no lookup). */
-  readonly #suffixes = new Map<string, number>();
+  readonly #suffixes = sharedSuffixes;
 
+  /** Starts a message. Creating a writer invalidates any other writer not yet finished. */
   constructor() {
     this.#buf = scratch;
+    this.#suffixes.clear();
   }
 
   #ensure(n: number): void {
@@ -103,18 +109,20 @@ export class WireWriter {
         : name;
     const starts: number[] = [];
     const lengths: number[] = [];
+    const suffixes: string[] = [];
     let start = 0;
     let wire = 1;
     while (start < text.length) {
-      const suffix = text.slice(start);
+      const suffix = start === 0 ? text : text.slice(start);
       const known = compress ? this.#suffixes.get(suffix) : undefined;
       if (known !== undefined) {
         wire += (known % 256) - 1;
         if (wire > 255) throw new RangeError(`name over 255 octets: ${text.slice(0, 40)}…`);
         this.u16(0xc000 | Math.floor(known / 256));
-        this.#remember(text, starts, lengths, wire);
+        this.#remember(suffixes, starts, lengths, wire);
         return;
       }
+      suffixes.push(suffix);
       starts.push(this.pos);
       const end = this.#label(text, start);
       const len = this.#buf[starts[starts.length - 1]!]!;
@@ -124,20 +132,18 @@ export class WireWriter {
       start = end + 1;
     }
     this.u8(0);
-    this.#remember(text, starts, lengths, wire);
+    this.#remember(suffixes, starts, lengths, wire);
   }
 
   /** Records every suffix of the name just written whose labels were written here. */
-  #remember(text: string, starts: number[], lengths: number[], wire: number): void {
-    let at = 0;
+  #remember(suffixes: string[], starts: number[], lengths: number[], wire: number): void {
     for (let i = 0; i < starts.length; i++) {
       const offset = starts[i]!;
       if (offset < 0x4000) {
-        const suffix = text.slice(at);
+        const suffix = suffixes[i]!;
         if (!this.#suffixes.has(suffix)) this.#suffixes.set(suffix, offset * 256 + wire);
       }
       wire -= lengths[i]! + 1;
-      at = nextLabelStart(text, at);
     }
   }
 
@@ -196,13 +202,4 @@ function escapedAt(text: string, at: number): boolean {
   let n = 0;
   for (let i = at - 1; i >= 0 && text.charCodeAt(i) === BACKSLASH; i--) n++;
   return n % 2 === 1;
-}
-
-function nextLabelStart(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === DOT) return i + 1;
-  }
-  return text.length;
 }
