@@ -5,6 +5,7 @@
  */
 import { LineSplitter } from '../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
+import { Pop3Maildrop } from './pop3-maildrop.js';
 import type {
   Pop3Decision,
   Pop3Message,
@@ -16,7 +17,6 @@ type Mode = 'authorization' | 'auth-response' | 'transaction' | 'tls' | 'closed'
 
 const PLAINTEXT_DISALLOWED =
   '[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.';
-const UID = /^[\x21-\x7e]{1,70}$/;
 
 /**
  * One POP3 connection without the connection: feed bytes with `receiveData()`, pull events with
@@ -41,8 +41,7 @@ export class Pop3ServerSession {
   #tls: boolean;
   #user: string | null = null;
   #errors = 0;
-  #messages: readonly Pop3Message[] = [];
-  #deleted = new Set<number>();
+  #drop = new Pop3Maildrop([]);
   /** An event a decision produced (the `quit` after a commit), for the next `nextEvent()`. */
   #queued: Pop3ServerEvent | null = null;
 
@@ -139,13 +138,9 @@ export class Pop3ServerSession {
    * @throws {RangeError} If a uid is not 1–70 printable characters or a size is negative.
    */
   loginSucceeded(messages: readonly Pop3Message[]): void {
-    for (const m of messages) {
-      if (!UID.test(m.uid)) throw new RangeError(`bad POP3 uid ${JSON.stringify(m.uid)}`);
-      if (!Number.isSafeInteger(m.size) || m.size < 0) throw new RangeError(`bad size ${m.size}`);
-    }
+    const drop = new Pop3Maildrop(messages);
     this.#decide('login');
-    this.#messages = [...messages];
-    this.#deleted.clear();
+    this.#drop = drop;
     this.#mode = 'transaction';
     this.#ok('Logged in.');
   }
@@ -262,7 +257,7 @@ export class Pop3ServerSession {
         case 'DELE':
           return this.#dele(arg);
         case 'RSET':
-          this.#deleted.clear();
+          this.#drop.unmarkAll();
           this.#ok('');
           return null;
         case 'NOOP':
@@ -284,9 +279,9 @@ export class Pop3ServerSession {
   }
 
   #quit(): Pop3ServerEvent {
-    if (this.#mode === 'transaction' && this.#deleted.size > 0) {
+    const ids = this.#mode === 'transaction' ? this.#drop.markedIds() : [];
+    if (ids.length > 0) {
       this.#pending = 'commit';
-      const ids = [...this.#deleted].sort((a, b) => a - b).map((i) => this.#messages[i]!.id);
       return { type: 'commit-deletions', ids };
     }
     this.#ok('Logging out.');
@@ -370,44 +365,20 @@ export class Pop3ServerSession {
   }
 
   #stat(): null {
-    let count = 0;
-    let size = 0;
-    this.#messages.forEach((m, i) => {
-      if (!this.#deleted.has(i)) [count, size] = [count + 1, size + m.size];
-    });
+    const { count, size } = this.#drop.stat();
     this.#ok(`${count} ${size}`);
     return null;
-  }
-
-  /** Resolves a message number argument to an index, or answers the error and returns null. */
-  #number(text: string): number | null {
-    if (!/^\d{1,10}$/.test(text)) {
-      this.#bad(`Invalid message number: ${text.slice(0, 40)}`);
-      return null;
-    }
-    const n = Number(text);
-    if (n < 1 || n > this.#messages.length) {
-      this.#bad(`There's no message ${n}.`);
-      return null;
-    }
-    if (this.#deleted.has(n - 1)) {
-      this.#bad('Message is deleted.');
-      return null;
-    }
-    return n - 1;
   }
 
   #list(verb: 'LIST' | 'UIDL', arg: string): Pop3ServerEvent | null {
     const value = (m: Pop3Message): string => (verb === 'LIST' ? String(m.size) : m.uid);
     if (arg !== '') {
-      const i = this.#number(arg);
-      if (i !== null) this.#ok(`${i + 1} ${value(this.#messages[i]!)}`);
-      return this.#closedEvent();
+      const found = this.#drop.lookup(arg);
+      if (!found.ok) return this.#bad(found.error);
+      this.#ok(`${found.index + 1} ${value(found.message)}`);
+      return null;
     }
-    const lines: string[] = [];
-    this.#messages.forEach((m, i) => {
-      if (!this.#deleted.has(i)) lines.push(`${i + 1} ${value(m)}`);
-    });
+    const lines = this.#drop.visible().map(({ number, message }) => `${number} ${value(message)}`);
     this.#multi(verb === 'LIST' ? `${lines.length} messages:` : '', lines);
     return null;
   }
@@ -415,34 +386,29 @@ export class Pop3ServerSession {
   #retrieve(verb: 'RETR' | 'TOP', arg: string): Pop3ServerEvent | null {
     const [num = '', lines, extra] = arg.split(' ');
     if (extra !== undefined || (verb === 'TOP') !== (lines !== undefined)) {
-      return this.#bad(verb === 'TOP' ? 'TOP: Invalid parameters.' : 'RETR: Invalid parameters.');
+      return this.#bad(`${verb}: Invalid parameters.`);
     }
     if (lines !== undefined && !/^\d{1,9}$/.test(lines)) {
       return this.#bad(`Invalid number of lines: ${lines.slice(0, 40)}`);
     }
-    const i = this.#number(num);
-    if (i === null) return this.#closedEvent();
-    const m = this.#messages[i]!;
+    const found = this.#drop.lookup(num);
+    if (!found.ok) return this.#bad(found.error);
+    const m = found.message;
     this.#ok(verb === 'RETR' ? `${m.size} octets` : '');
     this.#pending = 'retrieve';
     return {
       type: 'retrieve',
       id: m.id,
-      number: i + 1,
+      number: found.index + 1,
       bodyLines: lines === undefined ? undefined : Number(lines),
     };
   }
 
   #dele(arg: string): Pop3ServerEvent | null {
-    const i = this.#number(arg);
-    if (i === null) return this.#closedEvent();
-    this.#deleted.add(i);
+    const found = this.#drop.lookup(arg);
+    if (!found.ok) return this.#bad(found.error);
+    this.#drop.mark(found.index);
     this.#ok('Marked to be deleted.');
     return null;
-  }
-
-  /** After a bad message number: the `close` event if that error was one too many. */
-  #closedEvent(): Pop3ServerEvent | null {
-    return this.#mode === 'closed' ? { type: 'close', reason: 'too-many-errors' } : null;
   }
 }
