@@ -1,0 +1,113 @@
+/**
+ * `DatagramServer`: the UDP side of a service — one handler call per datagram, replies rate
+ * limited per client address so the service cannot amplify traffic.
+ */
+import { Dispatcher, type SocketMap } from '../../dispatch/index.js';
+import {
+  AF_INET,
+  AF_INET6,
+  SOCK_DGRAM,
+  type Socket,
+  type SocketAddress,
+} from '../../socket/index.js';
+import { type Clock, systemClock } from './clock.js';
+import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+import { peerText, type ServerObserver } from './server-observer.js';
+
+/** Answers one datagram: the reply, or null for none. */
+export type DatagramHandler = (data: Buffer, from: SocketAddress) => Uint8Array | null;
+
+/** Options for {@link DatagramServer.open}. */
+export interface DatagramServerOptions {
+  readonly address: readonly [string, number];
+  readonly handler: DatagramHandler;
+  readonly rate?: RateLimiterOptions;
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** The largest datagram read (default 65535). */
+  readonly maxDatagram?: number;
+}
+
+/**
+ * A UDP service in the host's loop.
+ * @example
+ * await DatagramServer.open({ address: ['127.0.0.1', 0], handler: (data) => data }); // echo
+ */
+export class DatagramServer extends Dispatcher {
+  readonly #options: DatagramServerOptions;
+  readonly #limiter: RateLimiter | null;
+  readonly #clock: Clock;
+  /** Datagrams received and answered. */
+  received = 0;
+  answered = 0;
+
+  /** Binds the socket. @throws {SocketError} from the bind. */
+  static async open(options: DatagramServerOptions): Promise<DatagramServer> {
+    const server = new DatagramServer(options);
+    try {
+      await server.bind([options.address[0], options.address[1]]);
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    server.connected = true;
+    return server;
+  }
+
+  private constructor(options: DatagramServerOptions) {
+    super(null, options.map);
+    this.#options = options;
+    this.#limiter = options.rate ? new RateLimiter(options.rate) : null;
+    this.#clock = options.clock ?? systemClock;
+    this.createSocket(options.address[0].includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
+  }
+
+  /** The address actually bound. */
+  get boundAddress(): readonly [string, number] {
+    return this.socket?.getsockname() as [string, number];
+  }
+
+  /** Datagrams refused by the rate limit. */
+  get refused(): number {
+    return this.#limiter?.refused ?? 0;
+  }
+
+  override writable(): boolean {
+    return false;
+  }
+
+  override handleRead(): void {
+    const sock = this.socket as Socket | null;
+    if (sock === null) return;
+    const max = this.#options.maxDatagram ?? 65535;
+    // Drain what is queued, but bounded, so one busy service cannot starve the others.
+    for (let i = 0; i < 64; i++) {
+      const got = sock.recvfromNowait(max);
+      if (got === null) return;
+      const [data, from] = got;
+      this.received++;
+      const host = Array.isArray(from) ? String(from[0]) : '';
+      if (this.#limiter !== null && !this.#limiter.allow(host, this.#clock.now())) continue;
+      try {
+        const reply = this.#options.handler(data, from);
+        if (reply !== null) {
+          sock.sendtoNowait(reply, from);
+          this.answered++;
+        }
+        this.#options.observer?.request?.({
+          peer: peerText(from),
+          bytesIn: data.length,
+          bytesOut: reply?.length ?? 0,
+        });
+      } catch (err) {
+        this.#options.observer?.error?.(err, peerText(from));
+      }
+    }
+  }
+
+  override handleError(error: unknown): void {
+    // An ICMP error for one client must not stop the service.
+    this.#options.observer?.error?.(error);
+  }
+}

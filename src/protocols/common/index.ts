@@ -1,0 +1,15 @@
+/**
+ * Pieces every protocol server shares: the line splitter for codecs, and the server plumbing —
+ * listener with connection limits, server channel with timeouts and byte counts, UDP server
+ * with rate limiting, the observer the host listens through, and an injectable clock.
+ *
+ * @module
+ */
+export * from './clock.js';
+export * from './datagram-server.js';
+export * from './limits.js';
+export * from './line-splitter.js';
+export * from './rate-limiter.js';
+export * from './server-channel.js';
+export * from './server-observer.js';
+export * from './tcp-listener.js';

@@ -1,0 +1,77 @@
+/**
+ * The limits every TCP server enforces, and the counter that applies the connection limits.
+ */
+
+/** Limits of one TCP service. Times are in seconds (0: none), sizes in bytes. */
+export interface ServerLimits {
+  /** Connections served at once; one more gets the protocol's "busy" reply and is closed. */
+  readonly maxConnections: number;
+  /** Connections at once from one client address. */
+  readonly maxConnectionsPerAddress: number;
+  /** Close a connection after this long with no input. */
+  readonly idleTimeout: number;
+  /** Close a connection whose request has been incomplete this long (slowloris). */
+  readonly readTimeout: number;
+  /** The longest line or request head accepted. */
+  readonly maxRequestSize: number;
+}
+
+/**
+ * Defaults that let a local load test of a few hundred connections through: a benchmark on
+ * loopback measures the server, not its limits.
+ */
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 256,
+  idleTimeout: 300,
+  readTimeout: 30,
+  maxRequestSize: 64 * 1024,
+};
+
+/**
+ * Counts open connections in total and per address.
+ * @example
+ * const release = counter.tryAcquire('10.0.0.1');
+ * if (release === null) refuse(); else onClose(release);
+ */
+export class ConnectionCounter {
+  readonly #perAddress = new Map<string, number>();
+  #total = 0;
+  readonly #limits: Pick<ServerLimits, 'maxConnections' | 'maxConnectionsPerAddress'>;
+
+  constructor(limits: Pick<ServerLimits, 'maxConnections' | 'maxConnectionsPerAddress'>) {
+    this.#limits = limits;
+  }
+
+  /** Connections open now. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /**
+   * Counts a new connection from `address`.
+   * @returns a function that releases it (call once), or a refusal reason when over a limit.
+   */
+  tryAcquire(address: string): (() => void) | { refused: string } {
+    if (this.#total >= this.#limits.maxConnections) {
+      return { refused: `too many connections (limit ${this.#limits.maxConnections})` };
+    }
+    const mine = this.#perAddress.get(address) ?? 0;
+    if (mine >= this.#limits.maxConnectionsPerAddress) {
+      return {
+        refused: `too many connections from ${address} (limit ${this.#limits.maxConnectionsPerAddress})`,
+      };
+    }
+    this.#total++;
+    this.#perAddress.set(address, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#total--;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left === 0) this.#perAddress.delete(address);
+      else this.#perAddress.set(address, left);
+    };
+  }
+}

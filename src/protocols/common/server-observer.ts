@@ -1,0 +1,42 @@
+/**
+ * What a server tells its host: connections, requests, transfers, errors. The host turns these
+ * into log lines and the status page's counters; a server used alone needs none of it.
+ */
+
+/** Log levels, as the host's logger has them. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Details of a finished connection. */
+export interface ConnectionSummary {
+  readonly peer: string;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Milliseconds the connection lasted. */
+  readonly duration: number;
+}
+
+/** Hooks a server calls; every one is optional. */
+export interface ServerObserver {
+  /** A connection was accepted. */
+  connectionOpened?(peer: string): void;
+  /** A connection was refused for a limit (too many in total or from one address). */
+  connectionRefused?(peer: string, reason: string): void;
+  /** A connection ended. */
+  connectionClosed?(summary: ConnectionSummary): void;
+  /** A request (a command, an HTTP request, a query) was answered. */
+  request?(fields: Readonly<Record<string, unknown>>): void;
+  /** Something went wrong with one connection or datagram; the server goes on. */
+  error?(error: unknown, peer?: string): void;
+  /** A free-form log line. */
+  log?(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** Formats a socket address for logs: `127.0.0.1:5000`, `[::1]:5000`, a path. */
+export function peerText(address: unknown): string {
+  if (typeof address === 'string') return address || 'unix';
+  if (Array.isArray(address) && address.length >= 2) {
+    const [host, port] = address as [string, number];
+    return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  }
+  return 'unknown';
+}
