@@ -27,6 +27,7 @@ export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js
 export { type EncodeOptions, encodeMessage } from './encode-message.js';
 export { DnsFormatError, ZoneSyntaxError } from './errors.js';
 export { formatMessage } from './format-message.js';
+export { formatIPv6, parseIPv4, parseIPv6, reverseName } from './ip-address.js';
 export {
   type CreateQueryOptions,
   createQuery,

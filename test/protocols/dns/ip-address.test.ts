@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIPv6, parseIPv4, parseIPv6 } from '../../../src/protocols/dns/ip-address.js';
+import {
+  formatIPv6,
+  parseIPv4,
+  parseIPv6,
+  reverseName,
+} from '../../../src/protocols/dns/ip-address.js';
 
 test('parseIPv4() accepts dotted quads and rejects shorthand, leading zeros and overflow', () => {
   assert.deepEqual([...parseIPv4('192.0.2.1')!], [192, 0, 2, 1]);
@@ -38,4 +43,13 @@ test('parseIPv6() rejects malformed addresses', () => {
     assert.equal(parseIPv6(bad), null, bad);
   }
   assert.deepEqual(parseIPv6('1:2:3:4:5:6:7::'), parseIPv6('1:2:3:4:5:6:7:0'));
+});
+
+test('reverseName() builds in-addr.arpa and ip6.arpa names as dig -x does', () => {
+  assert.equal(reverseName('127.0.0.1'), '1.0.0.127.in-addr.arpa');
+  assert.equal(
+    reverseName('2001:db8::567:89ab'),
+    'b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+  );
+  assert.throws(() => reverseName('example.test'), RangeError);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { RRType } from '../../../src/protocols/dns/constants.js';
 import { ZoneSyntaxError } from '../../../src/protocols/dns/errors.js';
 import { parseZone } from '../../../src/protocols/dns/parse-zone.js';
@@ -197,4 +198,43 @@ test('parseZone() resolves $INCLUDE through the reader, with its own origin', ()
     (e: unknown) => e instanceof ZoneSyntaxError && e.file === 'bad' && e.line === 1,
   );
   assert.throws(() => parseZone('$INCLUDE loop\n', { origin: 'e.test', include }), /too deep/);
+});
+
+test('parseZone() reads back what formatRecord() writes, escapes included', () => {
+  const text = `$TTL 60
+@ SOA ns1 hostmaster 1 2 3 4 5
+odd\\.label\\032x A 192.0.2.1
+t TXT "quote \\" back\\\\slash" "\\000\\255" ";()@$"
+c CAA 0 iodef "mailto:a@e.test"
+u TYPE65000 \\# 2 ABCD
+`;
+  const records = [
+    ...parseZone(text, { origin: 'e.test' }),
+    ...parseZone(SAMPLE_ZONE, { origin: SAMPLE_ORIGIN }),
+  ];
+  const again = parseZone(records.map(formatRecord).join('\n'), { origin: '.' });
+  assert.deepEqual(again, records);
+});
+
+test('parseZone() throws only ZoneSyntaxError on random text', () => {
+  const alphabet = fc.constantFrom(
+    ...'abc@$.;()"\\ \t\n019ATXSOIN*-'.split(''),
+    'A',
+    'TXT',
+    'SOA',
+    '$TTL',
+    '$ORIGIN',
+    'IN',
+    '\\#',
+  );
+  fc.assert(
+    fc.property(fc.array(alphabet, { maxLength: 60 }), (parts) => {
+      try {
+        parseZone(parts.join(''), { origin: 'e.test', defaultTtl: 1 });
+      } catch (error) {
+        if (!(error instanceof ZoneSyntaxError)) throw error;
+      }
+    }),
+    { numRuns: 3000 },
+  );
 });
