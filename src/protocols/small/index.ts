@@ -43,4 +43,5 @@ export {
   quoteOfTheDay,
   randomQuote,
 } from './qotd.js';
+export * from './small-servers.js';
 export { decodeTime, encodeTime, SECONDS_FROM_1900_TO_1970, timeSeconds } from './time.js';

@@ -1,0 +1,202 @@
+/**
+ * The servers of the small services (RFC 862–868), TCP and UDP: echo, discard, daytime,
+ * chargen, time and qotd.
+ */
+import type { ChannelSocket, Producer, SocketMap } from '../../dispatch/index.js';
+import {
+  type AcceptedConnection,
+  type Clock,
+  type DatagramHandler,
+  DatagramServer,
+  type RateLimiterOptions,
+  ServerChannel,
+  type ServerChannelOptions,
+  type ServerLimits,
+  type ServerObserver,
+  systemClock,
+  TcpListener,
+} from '../common/index.js';
+import { BUILT_IN_QUOTES } from './built-in-quotes.js';
+import { ChargenGenerator, chargenDatagram } from './chargen-generator.js';
+import { formatDaytime } from './daytime.js';
+import { formatQuote, quoteOfTheDay } from './qotd.js';
+import { encodeTime } from './time.js';
+
+/** The small services. */
+export type SmallServiceName = 'echo' | 'discard' | 'daytime' | 'chargen' | 'time' | 'qotd';
+
+/** Options for {@link startSmallService}. */
+export interface SmallServiceOptions {
+  /** `[host, port]`; with port 0, UDP listens on the port TCP got. */
+  readonly address: readonly [string, number];
+  readonly tcp?: boolean;
+  readonly udp?: boolean;
+  readonly limits?: ServerLimits;
+  /** The per-address UDP rate limit (echo and chargen must not become amplifiers). */
+  readonly rate?: RateLimiterOptions;
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** qotd's quotes (default: the built-in list). */
+  readonly quotes?: readonly string[];
+  /** The random source for UDP chargen (default Math.random). */
+  readonly random?: () => number;
+}
+
+/** A running small service: its listeners and how to stop them. */
+export interface SmallService {
+  readonly name: SmallServiceName;
+  readonly tcp: TcpListener | null;
+  readonly udp: DatagramServer | null;
+  close(): void;
+}
+
+/** Echo (RFC 862): sends back what it receives, reading no faster than the peer reads. */
+class EchoChannel extends ServerChannel {
+  override collectIncomingData(data: Buffer): void {
+    this.push(data);
+  }
+
+  override readable(): boolean {
+    return !this.outputPending;
+  }
+
+  override handleWrite(): void {
+    super.handleWrite();
+    if (!this.outputPending) this.wake();
+  }
+}
+
+/** Discard (RFC 863): reads and drops. */
+class DiscardChannel extends ServerChannel {
+  override collectIncomingData(): void {}
+}
+
+/** A service that answers once on connect and closes (daytime, time, qotd). */
+class OneShotChannel extends ServerChannel {
+  constructor(sock: ChannelSocket, options: ServerChannelOptions, answer: Uint8Array) {
+    super(sock, options);
+    this.push(answer);
+    this.closeWhenDone();
+  }
+
+  override collectIncomingData(): void {}
+}
+
+/** Chargen (RFC 864): an endless stream, pulled only as fast as the peer reads. */
+class ChargenChannel extends ServerChannel {
+  constructor(sock: ChannelSocket, options: ServerChannelOptions) {
+    super(sock, options);
+    const generator = new ChargenGenerator();
+    const producer: Producer = {
+      more: () => {
+        this.touch();
+        return generator.nextChunk();
+      },
+    };
+    this.pushWithProducer(producer);
+  }
+
+  override collectIncomingData(): void {}
+}
+
+/**
+ * Starts one small service on TCP and/or UDP.
+ * @returns the running service.
+ * @throws {SocketError} when a port is in use or not permitted.
+ * @example const daytime = await startSmallService('daytime', { address: ['127.0.0.1', 0] });
+ */
+export async function startSmallService(
+  name: SmallServiceName,
+  options: SmallServiceOptions,
+): Promise<SmallService> {
+  const clock = options.clock ?? systemClock;
+  const quotes = options.quotes && options.quotes.length > 0 ? options.quotes : BUILT_IN_QUOTES;
+  const answer = (): Uint8Array | null => {
+    const now = new Date(clock.now());
+    if (name === 'daytime') return Buffer.from(formatDaytime(now), 'latin1');
+    if (name === 'time') return encodeTime(now);
+    if (name === 'qotd') return formatQuote(quoteOfTheDay(quotes, now));
+    return null;
+  };
+  let tcp: TcpListener | null = null;
+  let udp: DatagramServer | null = null;
+  try {
+    if (options.tcp ?? true) {
+      tcp = await TcpListener.open({
+        address: options.address,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.observer ? { observer: options.observer } : {}),
+        ...(options.map ? { map: options.map } : {}),
+        createChannel: (connection) => makeChannel(name, connection, options, clock, answer),
+      });
+    }
+    if (options.udp ?? true) {
+      const port =
+        options.address[1] === 0 && tcp !== null ? tcp.boundAddress[1] : options.address[1];
+      udp = await DatagramServer.open({
+        address: [options.address[0], port],
+        handler: datagramHandler(name, answer, options.random ?? Math.random),
+        ...(options.rate ? { rate: options.rate } : {}),
+        ...(options.observer ? { observer: options.observer } : {}),
+        ...(options.map ? { map: options.map } : {}),
+        clock,
+      });
+    }
+  } catch (err) {
+    tcp?.close();
+    throw err;
+  }
+  return {
+    name,
+    tcp,
+    udp,
+    close() {
+      tcp?.close();
+      udp?.close();
+    },
+  };
+}
+
+function makeChannel(
+  name: SmallServiceName,
+  { socket, release }: AcceptedConnection,
+  options: SmallServiceOptions,
+  clock: Clock,
+  answer: () => Uint8Array | null,
+): ServerChannel {
+  const channelOptions: ServerChannelOptions = {
+    release,
+    clock,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.map ? { map: options.map } : {}),
+  };
+  switch (name) {
+    case 'echo':
+      return new EchoChannel(socket, channelOptions);
+    case 'discard':
+      return new DiscardChannel(socket, channelOptions);
+    case 'chargen':
+      return new ChargenChannel(socket, channelOptions);
+    default:
+      return new OneShotChannel(socket, channelOptions, answer() ?? new Uint8Array(0));
+  }
+}
+
+function datagramHandler(
+  name: SmallServiceName,
+  answer: () => Uint8Array | null,
+  random: () => number,
+): DatagramHandler {
+  switch (name) {
+    case 'echo':
+      return (data) => data;
+    case 'discard':
+      return () => null;
+    case 'chargen':
+      return () => chargenDatagram(random);
+    default:
+      return () => answer();
+  }
+}
