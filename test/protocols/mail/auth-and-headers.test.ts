@@ -57,6 +57,7 @@ test('formatSmtpReply() writes multi-line replies and strips injected line break
     formatSmtpReply({ code: 550, enhanced: '5.1.1', text: 'x\r\n250 ok' }).toString(),
     '550 5.1.1 x  250 ok\r\n',
   );
+  assert.equal(formatSmtpReply({ code: 334, text: '' }).toString(), '334 \r\n');
   assert.throws(() => formatSmtpReply({ code: 250, enhanced: '5.0.0', text: '' }), RangeError);
   assert.throws(() => formatSmtpReply({ code: 600, text: '' }), RangeError);
 });

@@ -41,6 +41,9 @@ test('SmtpReplyParser reports replies that are not SMTP', () => {
   assert.deepEqual(smtpReplies(`250 ${'x'.repeat(3000)}\r\n`, []), [
     { type: 'error', reason: 'too-long' },
   ]);
+  assert.deepEqual(smtpReplies('250 5.0.0 odd\r\n', []), [
+    { type: 'reply', code: 250, enhanced: null, lines: ['5.0.0 odd'] },
+  ]);
   assert.deepEqual(smtpReplies('250\r\n', []), [
     { type: 'reply', code: 250, enhanced: null, lines: [''] },
   ]);

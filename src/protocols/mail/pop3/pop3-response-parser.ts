@@ -54,9 +54,8 @@ const CRLF = Buffer.from('\r\n');
  * replies.nextEvent(); // { type: 'end' }
  */
 export class Pop3ResponseParser {
-  readonly #statusLimit: number;
   readonly #bodyLimit: number;
-  #lines: LineSplitter;
+  readonly #lines: LineSplitter;
   #body: DotDecoder | null = null;
   #expected: Pop3ResponseKind[] = [];
   #failed = false;
@@ -66,12 +65,11 @@ export class Pop3ResponseParser {
    * @throws {RangeError} If a limit is not a positive integer.
    */
   constructor(options: Pop3ResponseParserOptions = {}) {
-    this.#statusLimit = options.maxStatusLength ?? 1024;
     this.#bodyLimit = options.maxBodyLineLength ?? 65536;
     if (!Number.isSafeInteger(this.#bodyLimit) || this.#bodyLimit < 1) {
       throw new RangeError(`maxBodyLineLength must be a positive integer, got ${this.#bodyLimit}`);
     }
-    this.#lines = new LineSplitter({ maxLineLength: this.#statusLimit });
+    this.#lines = new LineSplitter({ maxLineLength: options.maxStatusLength ?? 1024 });
   }
 
   /**
@@ -128,7 +126,6 @@ export class Pop3ResponseParser {
     if (parts.length > 0) return { type: 'data', chunk: Buffer.concat(parts) };
     if (!body.ended) return null;
     this.#body = null;
-    this.#lines = new LineSplitter({ maxLineLength: this.#statusLimit });
     this.#lines.push(body.takeBuffered());
     return { type: 'end' };
   }

@@ -81,7 +81,10 @@ export class SmtpReplyParser {
         enhanced === null
           ? texts
           : texts.map((t) => (t.startsWith(enhanced) ? t.slice(enhanced.length).trimStart() : t));
-      if (enhanced !== null && enhanced[0] !== code[0]) return this.#fail('syntax');
+      // A code of the wrong class is not an enhanced code (RFC 3463 §2): keep it as text.
+      if (enhanced !== null && enhanced[0] !== code[0]) {
+        return { type: 'reply', code: Number(code), enhanced: null, lines: texts };
+      }
       return { type: 'reply', code: Number(code), enhanced, lines };
     }
     return null;

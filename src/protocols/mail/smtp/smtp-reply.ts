@@ -34,11 +34,12 @@ export function formatSmtpReply(reply: SmtpReply): Buffer {
   }
   const lines = typeof reply.text === 'string' ? [reply.text] : [...reply.text];
   if (lines.length === 0) lines.push('');
-  const prefix = enhanced === undefined ? '' : `${enhanced} `;
   const out = lines.map((line, i) => {
     const clean = line.replace(/[\x00-\x1f\x7f]/g, ' ');
     const sep = i === lines.length - 1 ? ' ' : '-';
-    return `${code}${sep}${prefix}${clean}`.trimEnd();
+    // `334 ` keeps its space: RFC 4954 requires SP after the code even with no challenge.
+    const text = [enhanced ?? '', clean].filter((part) => part !== '').join(' ');
+    return `${code}${sep}${text}`;
   });
   return Buffer.from(`${out.join('\r\n')}\r\n`, 'utf8');
 }
