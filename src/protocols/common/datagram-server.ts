@@ -14,8 +14,14 @@ import { type Clock, systemClock } from './clock.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
-/** Answers one datagram: the reply, or null for none. */
-export type DatagramHandler = (data: Buffer, from: SocketAddress) => Uint8Array | null;
+/**
+ * Answers one datagram: the reply, or null for none — or a promise of it, for a handler that
+ * must ask someone else first (a forwarding resolver).
+ */
+export type DatagramHandler = (
+  data: Buffer,
+  from: SocketAddress,
+) => Uint8Array | null | Promise<Uint8Array | null>;
 
 /** Options for {@link DatagramServer.open}. */
 export interface DatagramServerOptions {
@@ -91,19 +97,37 @@ export class DatagramServer extends Dispatcher {
       if (this.#limiter !== null && !this.#limiter.allow(host, this.#clock.now())) continue;
       try {
         const reply = this.#options.handler(data, from);
-        if (reply !== null) {
-          sock.sendtoNowait(reply, from);
-          this.answered++;
-        }
-        this.#options.observer?.request?.({
-          peer: peerText(from),
-          bytesIn: data.length,
-          bytesOut: reply?.length ?? 0,
-        });
+        if (reply instanceof Promise) {
+          reply.then(
+            (late) => this.#reply(late, data, from),
+            (err: unknown) => this.#options.observer?.error?.(err, peerText(from)),
+          );
+        } else this.#reply(reply, data, from);
       } catch (err) {
         this.#options.observer?.error?.(err, peerText(from));
       }
     }
+  }
+
+  #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress): void {
+    const sock = this.socket as Socket | null;
+    if (sock === null) return;
+    if (reply !== null) {
+      try {
+        sock.sendtoNowait(reply, from);
+        this.answered++;
+      } catch (err) {
+        this.#options.observer?.error?.(err, peerText(from));
+        return;
+      }
+    }
+    this.#options.observer?.request?.({
+      msg: 'datagram',
+      datagram: true,
+      peer: peerText(from),
+      bytesIn: data.length,
+      bytesOut: reply?.length ?? 0,
+    });
   }
 
   override handleError(error: unknown): void {

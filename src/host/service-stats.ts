@@ -1,0 +1,69 @@
+/**
+ * Per-service counters for the status page and `/metrics`, fed by the observer each server
+ * reports through; the same observer writes the log lines.
+ */
+import type { ConnectionSummary, ServerObserver } from '../protocols/common/index.js';
+import type { Logger } from './logger.js';
+
+/** The counters of one service. */
+export class ServiceStats {
+  readonly name: string;
+  readonly protocol: string;
+  connectionsNow = 0;
+  connectionsTotal = 0;
+  connectionsRefused = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  requests = 0;
+  errors = 0;
+
+  constructor(name: string, protocol: string) {
+    this.name = name;
+    this.protocol = protocol;
+  }
+}
+
+/**
+ * Makes the observer a service's servers report through: it counts into `stats` and logs one
+ * line per connection and request through `logger`.
+ * @example const observer = serviceObserver(stats, logger.child({ service: 'ftp' }));
+ */
+export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObserver {
+  return {
+    connectionOpened(peer) {
+      stats.connectionsNow++;
+      stats.connectionsTotal++;
+      logger.debug({ peer }, 'connection opened');
+    },
+    connectionRefused(peer, reason) {
+      stats.connectionsRefused++;
+      logger.warn({ peer, reason }, 'connection refused');
+    },
+    connectionClosed(summary: ConnectionSummary) {
+      stats.connectionsNow = Math.max(0, stats.connectionsNow - 1);
+      stats.bytesIn += summary.bytesIn;
+      stats.bytesOut += summary.bytesOut;
+      logger.info(
+        { peer: summary.peer, in: summary.bytesIn, out: summary.bytesOut, ms: summary.duration },
+        'connection closed',
+      );
+    },
+    request(fields) {
+      stats.requests++;
+      // Datagrams have no connection to carry byte counts, so their requests do.
+      if (fields.datagram === true) {
+        stats.bytesIn += typeof fields.bytesIn === 'number' ? fields.bytesIn : 0;
+        stats.bytesOut += typeof fields.bytesOut === 'number' ? fields.bytesOut : 0;
+      }
+      const { msg, ...rest } = fields;
+      logger.info(rest, typeof msg === 'string' ? msg : 'request');
+    },
+    error(error, peer) {
+      stats.errors++;
+      logger.warn({ err: error, ...(peer ? { peer } : {}) }, 'error');
+    },
+    log(level, message, fields) {
+      logger[level](fields ?? {}, message);
+    },
+  };
+}
