@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+export * from './cli-command.js';
 export * from './clock.js';
 export * from './datagram-server.js';
 export * from './limits.js';

@@ -1,0 +1,43 @@
+/**
+ * The contract between a protocol's command-line pieces and `src/cli/`, which only registers
+ * them: each command parses its own arguments (with `node:util`'s `parseArgs`), prints `--help`,
+ * and returns an exit code that scripts can rely on.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** The streams a command talks through (injected so tests can capture them). */
+export interface CliIO {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Whether stdout is a terminal (progress bars, colour). */
+  readonly isTTY: boolean;
+  /** Resolves when the user asks to stop (SIGINT); long-running commands race against it. */
+  readonly interrupted: Promise<void>;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = {
+  /** Success. */
+  OK: 0,
+  /** The operation failed (a refused connection, a server error reply, a missing file). */
+  FAILURE: 1,
+  /** The command line was wrong (unknown option, missing argument). */
+  USAGE: 2,
+} as const;
+
+/** One `polyport` subcommand. */
+export interface CliCommand {
+  /** The word after `polyport` (`dig`, `ftp`, `serve`). */
+  readonly name: string;
+  /** One line for `polyport --help`. */
+  readonly summary: string;
+  /** The full text of `polyport NAME --help`: usage, options, examples. */
+  readonly help: string;
+  /**
+   * Runs the command.
+   * @param argv the arguments after the command name.
+   * @returns the exit code (see {@link EXIT}).
+   */
+  run(argv: readonly string[], io: CliIO): Promise<number>;
+}
