@@ -18,6 +18,7 @@ export { DEMO_ADDRESS, DEMO_MESSAGES } from './maildir/sample-messages.js';
 export { maildirUniqueName, type UniqueNameParts } from './maildir/unique-name.js';
 export { apopDigest, verifyApop } from './pop3/apop.js';
 export { type Pop3Capabilities, parsePop3Capabilities } from './pop3/pop3-capabilities.js';
+export { pop3Uid } from './pop3/pop3-maildrop.js';
 export {
   type Pop3ResponseEvent,
   type Pop3ResponseKind,

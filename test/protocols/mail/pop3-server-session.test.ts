@@ -5,6 +5,7 @@ import {
   apopDigest,
   encodeAuthPlain,
   Pop3ServerSession,
+  pop3Uid,
 } from '../../../src/protocols/mail/index.js';
 import { runPop3, TIMESTAMP } from './pop3-harness.js';
 import { splits } from './smtp-harness.js';
@@ -210,4 +211,11 @@ test('Pop3ServerSession never crashes on random command sequences', () => {
       });
     }),
   );
+});
+
+test('pop3Uid() keeps ids POP3 can carry and digests the others', () => {
+  assert.equal(pop3Uid('1700000000.M1P2Q3.mx,S=120'), '1700000000.M1P2Q3.mx,S=120');
+  const long = pop3Uid(`1700000000.M1P2Q3.${'h'.repeat(80)}`);
+  assert.match(long, /^[0-9a-f]{40}$/);
+  assert.equal(pop3Uid('has space'), pop3Uid('has space'));
 });

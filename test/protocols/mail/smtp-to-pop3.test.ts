@@ -10,6 +10,7 @@ import {
   MaildirStore,
   Pop3ResponseParser,
   Pop3ServerSession,
+  pop3Uid,
   SmtpServerSession,
 } from '../../../src/protocols/mail/index.js';
 
@@ -83,7 +84,7 @@ test('a message received over SMTP into a Maildir comes back unchanged over POP3
   for (let ev = pop.nextEvent(); ev !== null; ev = pop.nextEvent()) {
     if (ev.type === 'login') {
       const listed = await box.list();
-      pop.loginSucceeded(listed.map((m) => ({ ...m, uid: m.id })));
+      pop.loginSucceeded(listed.map((m) => ({ ...m, uid: pop3Uid(m.id) })));
     } else if (ev.type === 'retrieve') {
       feed(pop.takeOutput());
       const encoder = new DotStuffer();

@@ -8,7 +8,11 @@ import { join, resolve } from 'node:path';
 /** Roots locked by this process. */
 const held = new Set<string>();
 
-/** The lock file's name inside the Maildir. */
+/**
+ * The lock file's name inside the Maildir; it holds the owner's process id.
+ * @example
+ * join(maildir.root, LOCK_FILE_NAME); // '/var/mail/demo/polyport-pop3.lock'
+ */
 export const LOCK_FILE_NAME = 'polyport-pop3.lock';
 
 /**
@@ -16,7 +20,8 @@ export const LOCK_FILE_NAME = 'polyport-pop3.lock';
  *
  * @example
  * const lock = await MaildirLock.acquire('/var/mail/demo');
- * if (lock === null) { /* answer -ERR [IN-USE] *\/ } else await lock.release();
+ * if (lock === null) session.mailboxInUse();
+ * else await lock.release();
  */
 export class MaildirLock {
   readonly #root: string;

@@ -1,6 +1,10 @@
 /** Sample mail for the demo mailbox, so a fresh `polyport serve` has something to fetch. */
 
-/** The demo mailbox's address. */
+/**
+ * The demo mailbox's address; its sample credentials are the glue's business.
+ * @example
+ * await store.maildir(DEMO_ADDRESS);
+ */
 export const DEMO_ADDRESS = 'demo@example.test';
 
 const crlf = (lines: readonly string[]): string => `${lines.join('\r\n')}\r\n`;

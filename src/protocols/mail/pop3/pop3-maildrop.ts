@@ -1,4 +1,5 @@
 /** The mailbox snapshot of one POP3 session, with deletion marks (RFC 1939 §5). */
+import { createHash } from 'node:crypto';
 import type { Pop3Message } from './pop3-server-types.js';
 
 const UID = /^[\x21-\x7e]{1,70}$/;
@@ -83,4 +84,19 @@ export class Pop3Maildrop {
   markedIds(): string[] {
     return [...this.#deleted].sort((a, b) => a - b).map((i) => this.#messages[i]!.id);
   }
+}
+
+/**
+ * Makes a UIDL unique id from a storage id: the id itself when POP3 can carry it (1–70
+ * characters 0x21–0x7E), else a digest of it, so long Maildir names from long host names work.
+ *
+ * @param id A storage id such as a Maildir base name.
+ * @returns A valid, stable POP3 unique id.
+ * @example
+ * pop3Uid('1700000000.M1P2Q3.mx,S=120'); // '1700000000.M1P2Q3.mx,S=120'
+ * pop3Uid('x'.repeat(100)).length; // 40
+ */
+export function pop3Uid(id: string): string {
+  if (UID.test(id)) return id;
+  return createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 40);
 }

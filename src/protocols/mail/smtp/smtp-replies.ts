@@ -111,7 +111,11 @@ export function checkMailParams(
   return null;
 }
 
-/** The answer to the final dot of a message refused while it streamed, by reason. */
+/**
+ * The answer to the final dot of a message refused while it streamed, by reason.
+ * @example
+ * ABORT_REPLY.size; // 552 5.3.4 Error: message file too big
+ */
 export const ABORT_REPLY: Readonly<Record<SmtpAbortReason, SmtpReply>> = {
   size: R.sizeExceeded,
   'line-too-long': R.dataLineTooLong,

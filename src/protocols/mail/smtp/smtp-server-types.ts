@@ -35,7 +35,11 @@ export interface SmtpServerOptions {
   readonly bareNewlines?: 'normalize' | 'reject';
 }
 
-/** Defaults for every optional {@link SmtpServerOptions} field. */
+/**
+ * Defaults for every optional {@link SmtpServerOptions} field.
+ * @example
+ * smtpDefaults.maxMessageSize; // 33554432
+ */
 export const smtpDefaults = {
   banner: 'ESMTP polyport',
   maxCommandLineLength: 2048,
