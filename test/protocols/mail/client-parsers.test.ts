@@ -160,3 +160,12 @@ test('parsePop3Capabilities() reads the CAPA body', () => {
   assert.deepEqual(caps.saslMechanisms, ['PLAIN', 'LOGIN']);
   assert.ok(caps.stls && caps.top && caps.uidl && !caps.user && !caps.pipelining);
 });
+
+test('parseEhloCapabilities() and parsePop3Capabilities() never throw on random lines', () => {
+  fc.assert(
+    fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 8 }), (lines) => {
+      parseEhloCapabilities(lines);
+      parsePop3Capabilities(lines.join('\r\n'));
+    }),
+  );
+});

@@ -126,3 +126,23 @@ test('DotDecoder never crashes on random bytes', () => {
     }),
   );
 });
+
+test('DotStuffer cuts TOP output the same however the message is chunked', () => {
+  const line = fc.constantFrom('A: 1', 'B: 2', '', '.', 'body', '..x');
+  fc.assert(
+    fc.property(
+      fc.array(line, { maxLength: 12 }),
+      fc.constantFrom('\r\n', '\n', '\r'),
+      fc.nat(6),
+      fc.array(fc.nat(80), { maxLength: 3 }),
+      (lines, ending, bodyLines, rawCuts) => {
+        const text = Buffer.from(lines.join(ending), 'latin1');
+        const cuts = rawCuts.map((c) => Math.min(c, text.length)).sort((a, b) => a - b);
+        assert.equal(
+          stuff(text, cuts, bodyLines).toString(),
+          stuff(text, [], bodyLines).toString(),
+        );
+      },
+    ),
+  );
+});
