@@ -19,6 +19,14 @@ export class ReceiveBuffer {
     this.#length += chunk.length;
   }
 
+  /** Puts bytes back at the front (a call that took them failed before returning them). */
+  unshift(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.#head > 0) this.#chunks[--this.#head] = chunk;
+    else this.#chunks.unshift(chunk);
+    this.#length += chunk.length;
+  }
+
   /** Removes and returns every byte waiting (when a TLS layer takes the stream over). */
   takeAll(): Buffer {
     return this.#concat(this.#length, true);

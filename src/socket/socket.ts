@@ -42,6 +42,7 @@ import {
   SO_BROADCAST,
   SO_ERROR,
   SO_KEEPALIVE,
+  SO_LINGER,
   SO_RCVBUF,
   SO_REUSEADDR,
   SO_REUSEPORT,
@@ -392,6 +393,7 @@ export class Socket implements Watchable, AsyncDisposable, Disposable {
       optKey(SOL_SOCKET, SO_SNDBUF),
       optKey(IPPROTO_TCP, TCP_NODELAY),
       optKey(SOL_SOCKET, SO_KEEPALIVE),
+      optKey(SOL_SOCKET, SO_LINGER),
     ]) {
       const value = parent.#options.get(key);
       if (value !== undefined) this.#options.set(key, value);
@@ -562,18 +564,49 @@ export class Socket implements Watchable, AsyncDisposable, Disposable {
   }
 
   async #recvAll(bufsize: number, flags: number, deadline: number | null): Promise<Buffer> {
-    const engine = this.#engine;
-    for (;;) {
-      if (
-        engine instanceof StreamEngine &&
-        (engine.received.length >= bufsize || engine.eof || engine.error !== null)
-      ) {
-        return this.recvNowait(bufsize, flags) ?? Buffer.alloc(0);
+    const peek = (flags & MSG_PEEK) !== 0;
+    // Bytes are taken as they come, so a count larger than the receive limit (which pauses the
+    // stream) still completes; they go back to the front if the call fails, so none is lost.
+    const parts: Buffer[] = [];
+    let got = 0;
+    try {
+      for (;;) {
+        this.#checkOpen('recv');
+        const engine = this.#engine;
+        if (!(engine instanceof StreamEngine)) return await this.recv(bufsize, flags);
+        const waiting = engine.received.length;
+        if (!peek && waiting > 0) {
+          const part = engine.received.take(bufsize - got);
+          engine.consumed();
+          parts.push(part);
+          got += part.length;
+        }
+        const done = peek ? waiting >= bufsize : got >= bufsize;
+        if (done || engine.eof || engine.error !== null || engine.readShut) {
+          if (got > 0) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+          return this.recvNowait(bufsize, flags) ?? Buffer.alloc(0);
+        }
+        if (this.#timeout === 0) throw new BlockingIOError({ ...this.#context(), op: 'recv' });
+        // Wait for more than is here now: READY_READ alone is already true with a partial
+        // count, and waiting on it would spin without ever yielding to I/O.
+        const have = engine.received.length;
+        await this.#waitUntil(
+          () =>
+            this.#closed ||
+            engine.received.length > have ||
+            engine.eof ||
+            engine.error !== null ||
+            engine.readShut,
+          'recv',
+          deadline,
+        );
       }
-      if (this.#timeout === 0) throw new BlockingIOError({ ...this.#context(), op: 'recv' });
-      this.#checkOpen('recv');
-      if (!(engine instanceof StreamEngine)) return (await this.recv(bufsize, flags)) as Buffer;
-      await this.#waitFor(READY_READ, 'recv', deadline);
+    } catch (err) {
+      const engine = this.#engine;
+      if (got > 0 && engine instanceof StreamEngine) {
+        engine.received.unshift(Buffer.concat(parts));
+      }
+      throw err;
     }
   }
 
@@ -884,7 +917,9 @@ export class Socket implements Watchable, AsyncDisposable, Disposable {
     this.#closed = true;
     this.#connecting?.destroy();
     this.#connecting = null;
-    this.#engine?.close();
+    const engine = this.#engine;
+    if (engine instanceof StreamEngine) engine.close(this.#lingerZero());
+    else engine?.close();
     this.#notify();
   }
 
@@ -1176,6 +1211,17 @@ export class Socket implements Watchable, AsyncDisposable, Disposable {
     }
   }
 
+  /** `SO_LINGER` set to on with a zero timeout: `close()` resets instead of sending FIN. */
+  #lingerZero(): boolean {
+    const linger = this.#options.get(optKey(SOL_SOCKET, SO_LINGER));
+    return (
+      Buffer.isBuffer(linger) &&
+      linger.length >= 8 &&
+      linger.readInt32LE(0) !== 0 &&
+      linger.readInt32LE(4) === 0
+    );
+  }
+
   #unbound(): SocketAddress {
     if (this.family === AF_UNIX) return '';
     return this.family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0];
@@ -1204,6 +1250,7 @@ const KNOWN_OPTIONS = new Set(
     [SOL_SOCKET, SO_BROADCAST],
     [SOL_SOCKET, SO_RCVBUF],
     [SOL_SOCKET, SO_SNDBUF],
+    [SOL_SOCKET, SO_LINGER],
     [IPPROTO_TCP, TCP_NODELAY],
     [IPPROTO_IPV6, IPV6_V6ONLY],
     [IPPROTO_IP, IP_TTL],
@@ -1215,7 +1262,9 @@ const KNOWN_OPTIONS = new Set(
   ].map(([level, opt]) => optKey(level as number, opt as number)),
 );
 
-function defaultOption(key: string, type: number): number {
+function defaultOption(key: string, type: number): number | Buffer {
+  // struct linger { int l_onoff; int l_linger; }: off.
+  if (key === optKey(SOL_SOCKET, SO_LINGER)) return Buffer.alloc(8);
   if (key === optKey(IPPROTO_IP, IP_MULTICAST_TTL)) return 1;
   if (key === optKey(IPPROTO_IP, IP_MULTICAST_LOOP)) return 1;
   if (key === optKey(IPPROTO_IP, IP_TTL)) return 64;

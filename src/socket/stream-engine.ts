@@ -34,6 +34,8 @@ export class StreamEngine {
   writeShut = false;
   destroyed = false;
   #paused = false;
+  #local: SocketAddress | null = null;
+  #remote: SocketAddress | null = null;
   readonly #family: number;
   readonly #notify: () => void;
   readonly #context: () => SocketErrorContext;
@@ -59,6 +61,8 @@ export class StreamEngine {
     stream.on('error', this.#onError);
     stream.on('close', this.#onClose);
     stream.on('drain', notify);
+    this.localAddress();
+    this.remoteAddress();
     if (stream.isPaused()) stream.resume();
   }
 
@@ -138,25 +142,49 @@ export class StreamEngine {
     this.stream.write(data);
   }
 
-  /** Our address as a tuple (or path). */
+  /**
+   * Our address as a tuple (or path). Read once and kept, as Go keeps a conn's addresses: Node
+   * forgets them when the handle closes, and error messages after a reset still need them.
+   */
   localAddress(): SocketAddress {
+    if (this.#local !== null) return this.#local;
     if (this.#family === AF_UNIX) return '';
-    return toAddressTuple(this.#family, this.stream.localAddress ?? '', this.stream.localPort ?? 0);
+    const host = this.stream.localAddress;
+    if (host === undefined) return toAddressTuple(this.#family, '', 0);
+    this.#local = toAddressTuple(this.#family, host, this.stream.localPort ?? 0);
+    return this.#local;
   }
 
-  /** The peer's address, or null once it is gone. */
+  /** The peer's address (kept, as {@link localAddress} is), or null when Node never knew it. */
   remoteAddress(): SocketAddress | null {
+    if (this.#remote !== null) return this.#remote;
     if (this.#family === AF_UNIX) return '';
     const host = this.stream.remoteAddress;
     if (host === undefined) return null;
-    return toAddressTuple(this.#family, host, this.stream.remotePort ?? 0);
+    this.#remote = toAddressTuple(this.#family, host, this.stream.remotePort ?? 0);
+    return this.#remote;
   }
 
-  /** Closes for good: pending output is still sent, as the kernel does after `close(2)`. */
-  close(): void {
+  /**
+   * Closes for good. Pending output is still sent, as the kernel does after `close(2)`, unless
+   * `reset` is set or received bytes were never read: then, as Linux does, the connection is
+   * reset (RST) and pending output dropped, so the peer learns its data was not consumed.
+   * @param reset reset the connection (`SO_LINGER` with a zero timeout).
+   */
+  close(reset = false): void {
     if (this.destroyed) return;
     this.destroyed = true;
     const stream = this.stream;
+    if ((reset || this.received.length > 0) && !stream.destroyed) {
+      try {
+        // Only TCP handles can reset; a pipe or TLS stream throws, and is simply destroyed.
+        stream.resetAndDestroy();
+        return;
+      } catch {
+        stream.destroy();
+        return;
+      }
+    }
     if (stream.writableLength > 0 && !stream.writableEnded) {
       // Let queued bytes go out, then FIN; a peer that never reads is cut off after a while.
       stream.end();

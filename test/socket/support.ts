@@ -1,0 +1,76 @@
+/**
+ * Helpers shared by the socket-layer tests: loopback listeners, connected pairs, and the
+ * families to run each test over (IPv6 only where the machine has it).
+ */
+import {
+  AF_INET,
+  AF_INET6,
+  has_ipv6,
+  SOCK_STREAM,
+  type Socket,
+  type SocketAddress,
+  socket,
+} from '../../src/socket/index.js';
+
+/** The loopback families to test: AF_INET always, AF_INET6 when `has_ipv6`. */
+export const LOOPBACKS: ReadonlyArray<{ readonly family: number; readonly host: string }> = [
+  { family: AF_INET, host: '127.0.0.1' },
+  ...(has_ipv6 ? [{ family: AF_INET6, host: '::1' }] : []),
+];
+
+/** A listening TCP socket on loopback, port 0. */
+export async function listener(family = AF_INET, host = '127.0.0.1'): Promise<Socket> {
+  const server = socket(family, SOCK_STREAM);
+  await server.bind([host, 0]);
+  await server.listen();
+  return server;
+}
+
+/** A connected TCP pair over loopback: `[client, server side, listener]`. */
+export async function tcpPair(family = AF_INET, host = '127.0.0.1'): Promise<[Socket, Socket]> {
+  const server = await listener(family, host);
+  try {
+    const client = socket(family, SOCK_STREAM);
+    const [[conn]] = await Promise.all([server.accept(), client.connect(server.getsockname())]);
+    return [client, conn];
+  } finally {
+    server.close();
+  }
+}
+
+/** Reads until end of stream, returning everything. */
+export async function readAll(sock: Socket, chunk = 65536): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (;;) {
+    const data = await sock.recv(chunk);
+    if (data.length === 0) return Buffer.concat(parts);
+    parts.push(data);
+  }
+}
+
+/** Reads exactly `n` bytes (fails on an early end of stream). */
+export async function readExactly(sock: Socket, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  while (got < n) {
+    const data = await sock.recv(n - got);
+    if (data.length === 0) throw new Error(`end of stream after ${got} of ${n} bytes`);
+    parts.push(data);
+    got += data.length;
+  }
+  return Buffer.concat(parts);
+}
+
+/** A port on loopback where nothing listens (bound, then released). */
+export async function closedPort(family = AF_INET, host = '127.0.0.1'): Promise<SocketAddress> {
+  const probe = await listener(family, host);
+  const address = probe.getsockname();
+  probe.close();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return address;
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
