@@ -22,6 +22,11 @@ export interface FramingFields {
   readonly hasTransferEncoding: boolean;
   /** `Connection` options, lower-cased. */
   readonly connection: readonly string[];
+  /** How many Host lines there were, and the first one's value ('' when none). */
+  readonly hostCount: number;
+  readonly host: string;
+  /** The `Expect` value (lines joined with ", "), or `null`. */
+  readonly expect: string | null;
 }
 
 /** Codings RFC 9110 registers; anything else is answered with 501, not 400. */
@@ -44,10 +49,18 @@ export function readFramingFields(headers: HttpHeaders): FramingFields {
   let hasTransferEncoding = false;
   const transferCodings: string[] = [];
   const connection: string[] = [];
+  let hostCount = 0;
+  let host = '';
+  let expect: string | null = null;
   for (let i = 0; i < headers.size; i++) {
     const name = headers.nameAt(i);
-    // Switch on length first: most fields are rejected without lower-casing anything.
-    if (name.length === 14 && name.toLowerCase() === 'content-length') {
+    // Compare lengths first: most fields are passed over without lower-casing anything.
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (hostCount++ === 0) host = headers.valueAt(i);
+    } else if (name.length === 6 && name.toLowerCase() === 'expect') {
+      const value = headers.valueAt(i);
+      expect = expect === null ? value : `${expect}, ${value}`;
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
       for (const member of splitList(headers.valueAt(i), true)) {
         if (lengthText !== null && lengthText !== member) {
           throw new ParseFailure(400, 'Conflicting Content-Length');
@@ -72,6 +85,9 @@ export function readFramingFields(headers: HttpHeaders): FramingFields {
     transferCodings,
     hasTransferEncoding,
     connection,
+    hostCount,
+    host,
+    expect,
   };
 }
 
@@ -163,6 +179,13 @@ function checkChunkedLast(codings: readonly string[]): void {
 
 /** Splits a comma list, trimming OWS; `strict` refuses empty members (Content-Length). */
 function splitList(value: string, strict: boolean): string[] {
+  // Nearly every value is a single member: skip split() and its array.
+  if (value.indexOf(',') === -1) {
+    const only = value.trim();
+    if (only.length > 0) return [only];
+    if (strict) throw new ParseFailure(400, 'Invalid Content-Length');
+    return [];
+  }
   const out: string[] = [];
   for (const raw of value.split(',')) {
     const member = raw.trim();

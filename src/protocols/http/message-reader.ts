@@ -5,8 +5,9 @@
  */
 import { LineSplitter } from '../common/line-splitter.js';
 import type { BodyKind } from './body-framing.js';
-import { FIELD_VALUE_BYTE } from './field-syntax.js';
-import { parseFieldLine, parseFoldedValue } from './head-lines.js';
+import { parseChunkSizeLine } from './chunk-size-line.js';
+import { parseFieldLine } from './head-lines.js';
+import { HeadScanner, type ScannedHead } from './head-scanner.js';
 import { HttpHeaders } from './http-headers.js';
 import { ParseFailure } from './parse-failure.js';
 
@@ -14,7 +15,6 @@ const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
 const HTAB = 0x09;
-const SEMICOLON = 0x3b;
 /** Room on a chunk-size line for the size itself (leading zeros included) and BWS. */
 const CHUNK_SIZE_ROOM = 64;
 
@@ -57,8 +57,7 @@ export interface HeadOutcome<H> {
 }
 
 type State =
-  | 'start'
-  | 'fields'
+  | 'head'
   | 'length'
   | 'close-body'
   | 'chunk-size'
@@ -80,24 +79,25 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 /**
- * Base of `RequestParser` and `ResponseParser`. Input lines go through the shared
- * {@link LineSplitter}; body bytes bypass it and are handed out as zero-copy slices.
+ * Base of `RequestParser` and `ResponseParser`. Heads are found by the {@link HeadScanner};
+ * chunk-size and trailer lines go through the shared {@link LineSplitter}; body bytes bypass
+ * both and are handed out as zero-copy slices.
  */
 export abstract class MessageReader<H, E> {
-  protected readonly maxStartLineLength: number;
+  readonly #maxStartLineLength: number;
   readonly #maxHeaderBytes: number;
   readonly #maxHeaderCount: number;
   readonly #maxBodySize: number;
   readonly #maxChunkExt: number;
   readonly #lines: LineSplitter;
-  /** True while input goes to the line splitter, false while it queues as body bytes. */
-  #lineMode = true;
+  #scanner: HeadScanner | null = null;
+  /** True while input goes to the line splitter, false while it queues as raw bytes. */
+  #lineMode = false;
   /** Bytes in the splitter not yet returned as lines, and the last of them. */
   #lineBytes = 0;
   #lastLineByte = -1;
   #queue: Buffer[] = [];
-  #state: State = 'start';
-  #startLine: Buffer | null = null;
+  #state: State = 'head';
   #flat: string[] = [];
   #fieldBytes = 0;
   #remaining = 0;
@@ -112,22 +112,31 @@ export abstract class MessageReader<H, E> {
    * @throws {RangeError} When a limit is not a positive safe integer.
    */
   constructor(limits: MessageLimits) {
-    this.maxStartLineLength = positive('maxStartLineLength', limits.maxStartLineLength, 8192);
+    this.#maxStartLineLength = positive('maxStartLineLength', limits.maxStartLineLength, 8192);
     this.#maxHeaderBytes = positive('maxHeaderBytes', limits.maxHeaderBytes, 16384);
     this.#maxHeaderCount = positive('maxHeaderCount', limits.maxHeaderCount, 100);
     this.#maxBodySize = positive('maxBodySize', limits.maxBodySize, 1024 ** 3);
     this.#maxChunkExt = positive('maxChunkExtensionLength', limits.maxChunkExtensionLength, 1024);
-    const longest = Math.max(
-      this.maxStartLineLength,
-      this.#maxHeaderBytes,
-      CHUNK_SIZE_ROOM + this.#maxChunkExt,
-    );
+    const longest = Math.max(this.#maxHeaderBytes, CHUNK_SIZE_ROOM + this.#maxChunkExt);
     // Our own per-state limits always fire before the splitter starts discarding.
     this.#lines = new LineSplitter({ maxLineLength: longest + 2 });
   }
 
+  /** The head scanner, made on first use because subclass policies are not set in super(). */
+  #headScanner(): HeadScanner {
+    this.#scanner ??= new HeadScanner({
+      maxStartLineLength: this.#maxStartLineLength,
+      maxHeaderBytes: this.#maxHeaderBytes,
+      maxHeaderCount: this.#maxHeaderCount,
+      skipsLeadingEmptyLines: this.skipsLeadingEmptyLines,
+      unfoldsObsFold: this.unfoldsObsFold,
+      startLineTooLong: () => this.startLineTooLong(),
+    });
+    return this.#scanner;
+  }
+
   /** Interprets a complete head; throws {@link ParseFailure} to reject it. */
-  protected abstract onHead(startLine: Buffer, headers: HttpHeaders): HeadOutcome<H>;
+  protected abstract onHead(head: ScannedHead): HeadOutcome<H>;
   /** Builds the error event for a failure. */
   protected abstract errorEvent(failure: ParseFailure): E;
   /** The failure for a start line over the limit. */
@@ -149,7 +158,7 @@ export abstract class MessageReader<H, E> {
     const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (this.#lineMode && this.#state !== 'done') {
+    if (this.#lineMode) {
       this.#lines.push(bytes);
       this.#lineBytes += bytes.length;
       this.#lastLineByte = bytes[bytes.length - 1]!;
@@ -209,32 +218,26 @@ export abstract class MessageReader<H, E> {
   #step(): H | DataEvent | EndEvent | null {
     for (;;) {
       switch (this.#state) {
-        case 'start': {
-          const line = this.#readLine(this.maxStartLineLength, () => this.startLineTooLong());
-          if (line === null) return this.#needMore();
-          if (line.length === 0 && this.skipsLeadingEmptyLines) continue;
-          this.#startLine = line;
-          this.#flat = [];
-          this.#fieldBytes = 0;
-          this.#state = 'fields';
-          continue;
+        case 'head': {
+          const buf = this.#coalesce();
+          const head = buf === null ? null : this.#headScanner().scan(buf);
+          if (head === null || buf === null) return this.#needMore();
+          const rest = buf.subarray(head.length);
+          this.#queue = rest.length > 0 ? [rest] : [];
+          return this.#finishHead(head);
         }
-        case 'fields':
         case 'trailers': {
-          const trailers = this.#state === 'trailers';
-          const line = this.#readLine(this.#maxHeaderBytes - this.#fieldBytes - 2, () =>
-            trailers
-              ? new ParseFailure(431, 'Trailer section too large')
-              : new ParseFailure(431, 'Header section too large'),
+          const line = this.#readLine(
+            this.#maxHeaderBytes - this.#fieldBytes - 2,
+            () => new ParseFailure(431, 'Trailer section too large'),
           );
           if (line === null) return this.#needMore();
           this.#fieldBytes += line.length + 2;
           if (line.length === 0) {
-            if (!trailers) return this.#finishHead();
             this.#state = 'end';
             return this.#endMessage(new HttpHeaders(this.#flat));
           }
-          this.#addField(line, trailers);
+          this.#addTrailer(line);
           continue;
         }
         case 'end':
@@ -263,7 +266,12 @@ export abstract class MessageReader<H, E> {
             () => new ParseFailure(400, 'Chunk size line too long'),
           );
           if (line === null) return this.#needMore();
-          const size = this.#parseChunkSize(line);
+          const size = parseChunkSizeLine(
+            line,
+            this.#maxBodySize - this.#bodyBytes,
+            this.#maxChunkExt,
+          );
+          this.#bodyBytes += size;
           if (size === 0) {
             this.#flat = [];
             this.#fieldBytes = 0;
@@ -324,29 +332,19 @@ export abstract class MessageReader<H, E> {
     return line;
   }
 
-  #addField(line: Buffer, trailers: boolean): void {
+  #addTrailer(line: Buffer): void {
     const first = line[0];
-    if (first === SP || first === HTAB) {
-      if (!this.unfoldsObsFold || trailers || this.#flat.length === 0) {
-        throw new ParseFailure(400, 'Obsolete line folding');
-      }
-      const last = this.#flat.length - 1;
-      const more = parseFoldedValue(line);
-      this.#flat[last] = this.#flat[last]!.length === 0 ? more : `${this.#flat[last]} ${more}`;
-      return;
-    }
+    if (first === SP || first === HTAB) throw new ParseFailure(400, 'Obsolete line folding');
     if (this.#flat.length >> 1 >= this.#maxHeaderCount) {
-      throw new ParseFailure(431, trailers ? 'Too many trailer fields' : 'Too many header fields');
+      throw new ParseFailure(431, 'Too many trailer fields');
     }
-    parseFieldLine(line, this.#flat);
+    parseFieldLine(line.toString('latin1'), 0, line.length, this.#flat);
   }
 
-  #finishHead(): H {
-    const outcome = this.onHead(this.#startLine!, new HttpHeaders(this.#flat));
-    this.#startLine = null;
+  #finishHead(head: ScannedHead): H {
+    const outcome = this.onHead(head);
     if (outcome.interim) {
-      this.#state = outcome.stopAfter ? 'done' : 'start';
-      if (outcome.stopAfter) this.#toBytes();
+      this.#state = outcome.stopAfter ? 'done' : 'head';
       return outcome.event;
     }
     this.#keepAlive = outcome.keepAlive;
@@ -356,12 +354,11 @@ export abstract class MessageReader<H, E> {
       const length = outcome.length ?? 0;
       if (length > this.#maxBodySize) throw new ParseFailure(413, 'Body too large');
       this.#remaining = length;
-      this.#toBytes();
       this.#state = 'length';
     } else if (outcome.kind === 'chunked') {
+      this.#toLines();
       this.#state = 'chunk-size';
     } else if (outcome.kind === 'close') {
-      this.#toBytes();
       this.#state = 'close-body';
     } else {
       this.#state = 'end';
@@ -371,58 +368,33 @@ export abstract class MessageReader<H, E> {
 
   #endMessage(trailers: HttpHeaders): EndEvent {
     this.onMessageEnd();
+    this.#toBytes();
     if (this.#keepAlive && !this.#stopAfter) {
-      this.#toLines();
-      this.#state = 'start';
+      this.#state = 'head';
     } else {
-      this.#toBytes();
       this.#state = 'done';
     }
     return { type: 'end', trailers };
   }
 
-  /** `chunk-size [ chunk-ext ]`: hex digits, then nothing or BWS `;` and bounded extensions. */
-  #parseChunkSize(line: Buffer): number {
-    let size = 0;
-    let i = 0;
-    const room = this.#maxBodySize - this.#bodyBytes;
-    for (; i < line.length; i++) {
-      const b = line[i]!;
-      const d =
-        b >= 0x30 && b <= 0x39
-          ? b - 0x30
-          : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66
-            ? (b | 0x20) - 0x57
-            : -1;
-      if (d === -1) break;
-      size = size * 16 + d;
-      // Checking as digits arrive keeps the value a small exact integer, so no overflow.
-      if (size > room) throw new ParseFailure(413, 'Body too large');
-    }
-    if (i === 0) throw new ParseFailure(400, 'Invalid chunk size');
-    if (i < line.length) {
-      let j = i;
-      while (j < line.length && (line[j] === SP || line[j] === HTAB)) j++;
-      if (line[j] !== SEMICOLON) throw new ParseFailure(400, 'Invalid chunk size');
-      if (line.length - i > this.#maxChunkExt) {
-        throw new ParseFailure(400, 'Chunk extensions too long');
-      }
-      for (; j < line.length; j++) {
-        if (FIELD_VALUE_BYTE[line[j]!] !== 1)
-          throw new ParseFailure(400, 'Invalid chunk extension');
-      }
-    }
-    this.#bodyBytes += size;
-    return size;
-  }
-
   #needMore(): null {
     if (!this.#eof) return null;
-    if (this.#state === 'start' && this.#lineBytes === 0 && this.#queue.length === 0) {
-      this.#state = 'done';
-      return null;
+    if (this.#state === 'head') {
+      const buffered = this.#queue.length === 0 ? 0 : this.#queue[0]!.length;
+      if (this.#headScanner().isIdle(buffered)) {
+        this.#state = 'done';
+        return null;
+      }
     }
     throw new ParseFailure(400, 'Connection closed mid-message');
+  }
+
+  /** Joins the queued input into one buffer (the head scanner needs contiguous bytes). */
+  #coalesce(): Buffer | null {
+    const queue = this.#queue;
+    if (queue.length === 0) return null;
+    if (queue.length > 1) this.#queue = [Buffer.concat(queue)];
+    return this.#queue[0]!;
   }
 
   #takeBytes(max: number): Buffer | null {

@@ -9,6 +9,7 @@ import {
   requestFraming,
 } from './body-framing.js';
 import { parseRequestLine } from './head-lines.js';
+import type { ScannedHead } from './head-scanner.js';
 import type { HttpHeaders } from './http-headers.js';
 import {
   type DataEvent,
@@ -120,14 +121,18 @@ export class RequestParser extends MessageReader<RequestEvent, RequestErrorEvent
     return { type: 'error', status: failure.status, reason: failure.message, close: true };
   }
 
-  protected override onHead(line: Buffer, headers: HttpHeaders): HeadOutcome<RequestEvent> {
-    const { method, target, version } = parseRequestLine(line);
+  protected override onHead(head: ScannedHead): HeadOutcome<RequestEvent> {
+    const { method, target, version } = parseRequestLine(
+      head.text,
+      head.startLineStart,
+      head.startLineEnd,
+    );
+    const headers = head.headers;
     const fields = readFramingFields(headers);
     const framing = requestFraming(fields, version);
-    const hosts = headers.getAll('host');
-    if (hosts.length > 1) throw new ParseFailure(400, 'More than one Host');
-    if (hosts.length === 0 && version === '1.1') throw new ParseFailure(400, 'Missing Host');
-    const host = hosts[0] ?? '';
+    if (fields.hostCount > 1) throw new ParseFailure(400, 'More than one Host');
+    if (fields.hostCount === 0 && version === '1.1') throw new ParseFailure(400, 'Missing Host');
+    const host = fields.host;
     if (!isAuthority(host)) throw new ParseFailure(400, 'Invalid Host');
     let targetForm: TargetForm;
     let authority = host;
@@ -152,7 +157,7 @@ export class RequestParser extends MessageReader<RequestEvent, RequestErrorEvent
       targetForm = 'absolute';
       authority = found;
     }
-    const expect = version === '1.1' ? headers.get('expect') : undefined;
+    const expect = version === '1.1' ? fields.expect : null;
     const keepAlive = keepAliveFor(fields, version);
     return {
       event: {
@@ -164,7 +169,7 @@ export class RequestParser extends MessageReader<RequestEvent, RequestErrorEvent
         headers,
         authority,
         keepAlive,
-        expectContinue: expect !== undefined && expect.toLowerCase() === '100-continue',
+        expectContinue: expect !== null && expect.toLowerCase() === '100-continue',
         bodyKind: framing.kind,
         contentLength: fields.contentLength,
       },

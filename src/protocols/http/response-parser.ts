@@ -10,6 +10,7 @@ import {
 } from './body-framing.js';
 import { isToken } from './field-syntax.js';
 import { parseStatusLine } from './head-lines.js';
+import type { ScannedHead } from './head-scanner.js';
 import type { HttpHeaders } from './http-headers.js';
 import {
   type DataEvent,
@@ -130,11 +131,13 @@ export class ResponseParser extends MessageReader<
     this.#methods.shift();
   }
 
-  protected override onHead(
-    line: Buffer,
-    headers: HttpHeaders,
-  ): HeadOutcome<InformationalEvent | ResponseEvent> {
-    const { version, status, reason } = parseStatusLine(line);
+  protected override onHead(head: ScannedHead): HeadOutcome<InformationalEvent | ResponseEvent> {
+    const { version, status, reason } = parseStatusLine(
+      head.text,
+      head.startLineStart,
+      head.startLineEnd,
+    );
+    const headers = head.headers;
     const method = this.#methods[0] ?? 'GET';
     if (status < 200) {
       return {
