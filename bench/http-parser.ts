@@ -96,5 +96,9 @@ const ours = measure(polyportRun)!;
 const reference = measure(llhttpRun);
 const fmt = (n: number): string => `${Math.round(n).toLocaleString('en-US')} req/s`;
 console.log(`polyport RequestParser: ${fmt(ours)} (median of ${RUNS}, ${REQUESTS} pipelined GETs)`);
-if (reference === null) console.log('llhttp binding not reachable: no reference ratio');
-else console.log(`node llhttp binding:    ${fmt(reference)}  ratio ${(ours / reference).toFixed(2)}x`);
+if (reference === null) {
+  console.log('llhttp binding not reachable: no reference ratio');
+} else {
+  const ratio = (ours / reference).toFixed(2);
+  console.log(`node llhttp binding:    ${fmt(reference)}  ratio ${ratio}x`);
+}

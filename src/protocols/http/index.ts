@@ -36,7 +36,7 @@ export {
 export { isFieldValue, isToken } from './field-syntax.js';
 export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
 export { type HeaderLookup, HttpHeaders } from './http-headers.js';
-export type { DataEvent, EndEvent, MessageLimits } from './message-reader.js';
+export type { DataEvent, EndEvent, MessageLimits } from './message-events.js';
 export {
   type RequestErrorEvent,
   type RequestEvent,

@@ -11,13 +11,8 @@ import {
 import { parseRequestLine } from './head-lines.js';
 import type { ScannedHead } from './head-scanner.js';
 import type { HttpHeaders } from './http-headers.js';
-import {
-  type DataEvent,
-  type EndEvent,
-  type HeadOutcome,
-  type MessageLimits,
-  MessageReader,
-} from './message-reader.js';
+import type { DataEvent, EndEvent, HeadOutcome, MessageLimits } from './message-events.js';
+import { MessageReader } from './message-reader.js';
 import { ParseFailure } from './parse-failure.js';
 
 /** The form of a request-target (RFC 9112 3.2). */

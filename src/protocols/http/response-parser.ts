@@ -12,13 +12,8 @@ import { isToken } from './field-syntax.js';
 import { parseStatusLine } from './head-lines.js';
 import type { ScannedHead } from './head-scanner.js';
 import type { HttpHeaders } from './http-headers.js';
-import {
-  type DataEvent,
-  type EndEvent,
-  type HeadOutcome,
-  type MessageLimits,
-  MessageReader,
-} from './message-reader.js';
+import type { DataEvent, EndEvent, HeadOutcome, MessageLimits } from './message-events.js';
+import { MessageReader } from './message-reader.js';
 import { ParseFailure } from './parse-failure.js';
 
 /** An interim 1xx response (100 Continue, 103 Early Hints, 101 Switching Protocols). */
