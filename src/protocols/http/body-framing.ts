@@ -43,6 +43,8 @@ const MAX_LENGTH_DIGITS = 15;
  * @param headers The message's fields.
  * @returns The framing-relevant facts.
  * @throws {ParseFailure} 400 for an invalid `Content-Length` or a malformed coding list.
+ * @example
+ * readFramingFields(HttpHeaders.from([['Content-Length', '5, 5']])).contentLength; // 5
  */
 export function readFramingFields(headers: HttpHeaders): FramingFields {
   let lengthText: string | null = null;
@@ -99,6 +101,9 @@ export function readFramingFields(headers: HttpHeaders): FramingFields {
  * @returns `none`, `length` or `chunked` with the length when known.
  * @throws {ParseFailure} 400 for Content-Length with Transfer-Encoding, chunked not last or
  *   repeated, or Transfer-Encoding in HTTP/1.0; 501 for a coding this parser cannot remove.
+ * @example
+ * requestFraming(readFramingFields(HttpHeaders.from([['Content-Length', '5']])), '1.1');
+ * // { kind: 'length', length: 5 }
  */
 export function requestFraming(
   fields: FramingFields,
@@ -127,6 +132,8 @@ export function requestFraming(
  * @param method The request method the response answers.
  * @returns The framing; `close` means the body runs to the end of the connection.
  * @throws {ParseFailure} For an unusable coding list.
+ * @example
+ * responseFraming(readFramingFields(new HttpHeaders()), 200, 'GET'); // { kind: 'close', length: null }
  */
 export function responseFraming(
   fields: FramingFields,
@@ -158,6 +165,8 @@ export function responseFraming(
  * @param fields From {@link readFramingFields}.
  * @param version The message's version.
  * @returns `true` when another message may follow on the connection.
+ * @example
+ * keepAliveFor(readFramingFields(new HttpHeaders()), '1.0'); // false
  */
 export function keepAliveFor(fields: FramingFields, version: HttpVersion): boolean {
   if (fields.connection.includes('close')) return false;

@@ -18,6 +18,8 @@ const SEMICOLON = 0x3b;
  * @param maxExtension The longest extension part accepted, in bytes.
  * @returns The chunk size.
  * @throws {ParseFailure} 400 for a malformed line, 413 for a size over `room`.
+ * @example
+ * parseChunkSizeLine(Buffer.from('1A;name=value'), 1024, 64); // 26
  */
 export function parseChunkSizeLine(line: Buffer, room: number, maxExtension: number): number {
   let size = 0;

@@ -3,7 +3,12 @@
  * parsing loops test one array element per byte instead of running a regular expression.
  */
 
-/** `tchar` (RFC 9110 5.6.2): the bytes allowed in a method, a field name or a coding name. */
+/**
+ * `tchar` (RFC 9110 5.6.2): the bytes allowed in a method, a field name or a coding name.
+ *
+ * @example
+ * TOKEN_BYTE['a'.charCodeAt(0)]; // 1
+ */
 export const TOKEN_BYTE: Uint8Array = (() => {
   const table = new Uint8Array(256);
   const extra = "!#$%&'*+-.^_`|~";
@@ -18,6 +23,9 @@ export const TOKEN_BYTE: Uint8Array = (() => {
  * Bytes allowed inside a field value (RFC 9110 5.5): VCHAR, obs-text, SP and HTAB. Every other
  * control byte (NUL, bare CR, bare LF, DEL, ...) is rejected because intermediaries disagree
  * about them, which is what request smuggling feeds on.
+ *
+ * @example
+ * FIELD_VALUE_BYTE[0x0d]; // 0: a CR never belongs in a value
  */
 export const FIELD_VALUE_BYTE: Uint8Array = (() => {
   const table = new Uint8Array(256);
@@ -27,7 +35,12 @@ export const FIELD_VALUE_BYTE: Uint8Array = (() => {
   return table;
 })();
 
-/** Bytes allowed in a request-target: visible US-ASCII only (RFC 9112 3.2, RFC 3986). */
+/**
+ * Bytes allowed in a request-target: visible US-ASCII only (RFC 9112 3.2, RFC 3986).
+ *
+ * @example
+ * TARGET_BYTE[0x20]; // 0: a space ends the target
+ */
 export const TARGET_BYTE: Uint8Array = (() => {
   const table = new Uint8Array(256);
   for (let b = 0x21; b <= 0x7e; b++) table[b] = 1;

@@ -35,6 +35,9 @@ export interface StatusLine {
  * @param end Offset just past the line (before its CRLF).
  * @returns The method, target and version.
  * @throws {ParseFailure} 400 for bad syntax; 505 for a well-formed version other than 1.0/1.1.
+ * @example
+ * const text = 'GET /a HTTP/1.1';
+ * parseRequestLine(text, 0, text.length); // { method: 'GET', target: '/a', version: '1.1' }
  */
 export function parseRequestLine(text: string, start: number, end: number): RequestLine {
   const sp1 = text.indexOf(' ', start);
@@ -62,6 +65,9 @@ export function parseRequestLine(text: string, start: number, end: number): Requ
  * @param end Offset just past the line.
  * @returns The version, status and reason.
  * @throws {ParseFailure} For bad syntax or an unsupported version.
+ * @example
+ * const text = 'HTTP/1.1 404 Not Found';
+ * parseStatusLine(text, 0, text.length); // { version: '1.1', status: 404, reason: 'Not Found' }
  */
 export function parseStatusLine(text: string, start: number, end: number): StatusLine {
   if (end - start < 12 || text.charCodeAt(start + 8) !== SP) {
@@ -93,6 +99,9 @@ export function parseStatusLine(text: string, start: number, end: number): Statu
  * @param flat The `name, value, ...` array being built.
  * @throws {ParseFailure} 400 for a missing colon, whitespace before it, a non-token name or a
  *   control character in the value.
+ * @example
+ * const flat: string[] = [];
+ * parseFieldLine('Host:  a ', 0, 9, flat); // flat is now ['Host', 'a']
  */
 export function parseFieldLine(text: string, start: number, end: number, flat: string[]): void {
   let colon = start;
@@ -125,6 +134,8 @@ export function parseFieldLine(text: string, start: number, end: number, flat: s
  * @param end Offset just past the line.
  * @returns The trimmed continuation text.
  * @throws {ParseFailure} For a control character in it.
+ * @example
+ * parseFoldedValue(' \t more ', 0, 8); // 'more'
  */
 export function parseFoldedValue(text: string, start: number, end: number): string {
   const [from, to] = trimmed(text, start, end, 502);

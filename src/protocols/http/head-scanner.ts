@@ -101,7 +101,13 @@ export class HeadScanner {
       if (this.#startLineEnd === -1) {
         if (length > o.maxStartLineLength) throw o.startLineTooLong();
         if (!hasCr) throw new ParseFailure(400, 'Bare LF');
-        if (length === 0 && o.skipsLeadingEmptyLines) continue;
+        if (length === 0 && o.skipsLeadingEmptyLines) {
+          // Skipped lines stay buffered until the head completes, so they must be bounded too.
+          if (lf + 1 > o.maxStartLineLength) {
+            throw new ParseFailure(400, 'Too many empty lines before the start line');
+          }
+          continue;
+        }
         this.#startLineStart = start;
         this.#startLineEnd = end;
         continue;

@@ -44,6 +44,10 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * Base of `RequestParser` and `ResponseParser`. Heads are found by the {@link HeadScanner};
  * chunk-size and trailer lines go through the shared {@link LineSplitter}; body bytes bypass
  * both and are handed out as zero-copy slices.
+ *
+ * @example
+ * // Used through its subclasses:
+ * new RequestParser().receiveData(Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n'));
  */
 export abstract class MessageReader<H, E> {
   readonly #maxStartLineLength: number;

@@ -2,7 +2,12 @@
  * The standard reason phrases of RFC 9110 section 15 (plus a few widely registered extras).
  */
 
-/** Reason phrase by status code, as registered with IANA. */
+/**
+ * Reason phrase by status code, as registered with IANA.
+ *
+ * @example
+ * STATUS_REASONS.get(418); // undefined: not registered for HTTP
+ */
 export const STATUS_REASONS: ReadonlyMap<number, string> = new Map([
   [100, 'Continue'],
   [101, 'Switching Protocols'],
