@@ -155,6 +155,8 @@ export abstract class MessageReader<H, E> {
     }
     parts.push(...this.#queue);
     this.#queue = [];
+    // Offsets into a half-scanned head would point into bytes that are gone.
+    this.#scanner?.reset();
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
