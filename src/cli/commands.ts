@@ -1,0 +1,10 @@
+/**
+ * Every `polyport` subcommand. Protocols keep their command-line pieces in their own folders;
+ * this list only registers them.
+ */
+import type { CliCommand } from '../protocols/common/index.js';
+import { hashPasswordCommand } from './hash-password-command.js';
+import { serveCommand } from './serve-command.js';
+
+/** The subcommands, in the order `polyport --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [serveCommand, hashPasswordCommand];

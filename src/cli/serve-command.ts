@@ -1,0 +1,175 @@
+/**
+ * `polyport serve`: every service of the config (by default, all of them on loopback with sample
+ * content) in this one process.
+ */
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  createLogger,
+  HostStartError,
+  loadConfig,
+  printConfig,
+  serve,
+  VERSION,
+} from '../host/index.js';
+import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+
+const HELP = `Usage: polyport serve [options]
+
+Runs every enabled service in one process, on one event loop. With no config file, every
+service listens on 127.0.0.1 at its well-known port + 10000 (HTTP 10080, FTP 10021, SMTP 10025,
+DNS 10053, POP3 10110, echo 10007, ...) with sample content in ./polyport-data.
+
+Options:
+  -c, --config FILE        read the TOML config FILE
+  -s, --set KEY=VALUE      override a config key (repeatable): --set http.root=./site
+      --print-config       print the effective config as TOML and exit
+      --log-format FORMAT  pretty (default) or json
+  -q, --quiet              log warnings and errors only, and skip the listing
+      --grace SECONDS      on SIGINT/SIGTERM, let connections finish this long (default 10)
+  -h, --help               show this help
+
+Signals: SIGINT or SIGTERM stops accepting, lets transfers finish up to the grace period and
+exits 0; a second one exits at once. SIGHUP reloads the config file.
+
+Examples:
+  polyport serve
+  polyport serve --set portOffset=20000 --set dns.enabled=false
+  polyport serve --config polyport.toml --log-format json
+`;
+
+/** `polyport serve`. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the servers (all of them on loopback by default)',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    let values: ReturnType<typeof parse>;
+    try {
+      values = parse(argv);
+    } catch (err) {
+      io.stderr.write(`polyport serve: ${(err as Error).message}\nTry 'polyport serve --help'.\n`);
+      return EXIT.USAGE;
+    }
+    if (values.help) {
+      io.stdout.write(HELP);
+      return EXIT.OK;
+    }
+    const sets = [...(values.set ?? [])];
+    if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
+    if (values.quiet) sets.push('log.level=warn');
+    const load = () =>
+      loadConfig({ ...(values.config !== undefined ? { path: values.config } : {}), sets });
+    let config: Awaited<ReturnType<typeof loadConfig>>;
+    try {
+      config = await load();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`${err.message}\n`);
+        return EXIT.USAGE;
+      }
+      throw err;
+    }
+    if (values['print-config']) {
+      io.stdout.write(printConfig(config));
+      return EXIT.OK;
+    }
+    const logger = createLogger({
+      format: config.log.format,
+      level: config.log.level,
+      destination: io.stderr,
+    });
+    let host: Awaited<ReturnType<typeof serve>>;
+    try {
+      host = await serve({ config, logger });
+    } catch (err) {
+      if (err instanceof HostStartError) {
+        io.stderr.write(`polyport serve: ${err.message}\n`);
+        return EXIT.FAILURE;
+      }
+      throw err;
+    }
+    if (!values.quiet) io.stdout.write(listing(host.listeners, config.dataDir));
+    const graceSeconds = Number(values.grace ?? 10);
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting now');
+          process.exit(EXIT.FAILURE);
+        }
+        stopping = true;
+        logger.info(
+          { signal, grace: graceSeconds },
+          'stopping: no new connections, finishing transfers',
+        );
+        host.stop(graceSeconds * 1000).then(() => {
+          logger.info('stopped');
+          resolve(EXIT.OK);
+        });
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGHUP', () => {
+        load()
+          .then((next) => host.reload(next))
+          .then(() => logger.info('config reloaded'))
+          .catch((err: unknown) =>
+            logger.error(
+              { err: err instanceof Error ? err.message : err },
+              'reload failed; keeping the old config',
+            ),
+          );
+      });
+    });
+  },
+};
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string', short: 'c' },
+      set: { type: 'string', short: 's', multiple: true },
+      'print-config': { type: 'boolean' },
+      'log-format': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      grace: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'`);
+  if (values.grace !== undefined && !(Number(values.grace) >= 0)) {
+    throw new Error(`--grace must be a number of seconds, got '${values.grace}'`);
+  }
+  return values;
+}
+
+function listing(
+  listeners: ReadonlyArray<{
+    service: string;
+    protocol: string;
+    transport: string;
+    address: string;
+    port: number;
+  }>,
+  dataDir: string,
+): string {
+  const rows = listeners.map((l) => [l.service, l.transport, l.address, String(l.port)]);
+  const header = ['service', 'transport', 'address', 'port'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    `  ${cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()}\n`;
+  const services = new Set(listeners.map((l) => l.service)).size;
+  return [
+    `polyport ${VERSION}: ${services} services, data in ${dataDir}\n`,
+    line(header),
+    ...rows.map(line),
+    'Press Ctrl-C to stop.\n',
+  ].join('');
+}

@@ -1,0 +1,258 @@
+/**
+ * `serve()`: many services in one process, on one event loop, Medusa-style.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
+import { type Clock, systemClock } from '../protocols/common/index.js';
+import { SocketError } from '../socket/index.js';
+import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
+import { prepareDataDir } from './data-dir.js';
+import { createLogger, type Logger } from './logger.js';
+import {
+  type ListenerInfo,
+  type RunningService,
+  STARTERS,
+  type StartContext,
+} from './service-starters.js';
+import { ServiceStats, serviceObserver } from './service-stats.js';
+import { renderMetrics, renderStatusHtml, type StatusSnapshot } from './status-page.js';
+import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
+
+/** polyport's version, from package.json. */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** Why the host would not start: a bad config, a port in use, a refused policy. */
+export class HostStartError extends Error {
+  override name = 'HostStartError';
+}
+
+/** Options for {@link serve}. */
+export interface ServeOptions {
+  /** The effective config (from `loadConfig()`/`effectiveConfig()`). */
+  readonly config: PolyportConfig;
+  /** The logger (default: one made from `config.log`). */
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * A running host: its services, their counters, and how to stop or reload it.
+ */
+export class Host {
+  readonly map: SocketMap = new Map();
+  readonly startedAt: number;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  #config: PolyportConfig;
+  #services: RunningService[] = [];
+  readonly #stats = new Map<string, ServiceStats>();
+  #tls: Promise<TlsMaterial> | null = null;
+  #loop: Promise<void> = Promise.resolve();
+  #stopping: Promise<void> | null = null;
+
+  constructor(config: PolyportConfig, logger: Logger, clock: Clock) {
+    this.#config = config;
+    this.logger = logger;
+    this.clock = clock;
+    this.startedAt = clock.now();
+  }
+
+  /** The config in force. */
+  get config(): PolyportConfig {
+    return this.#config;
+  }
+
+  /** Every listener of every running service, for the start-up listing. */
+  get listeners(): Array<ListenerInfo & { service: string }> {
+    return this.#services.flatMap((s) => s.listeners.map((l) => ({ service: s.name, ...l })));
+  }
+
+  /** A snapshot of the counters, for the status page and `/metrics`. */
+  snapshot(): StatusSnapshot {
+    return {
+      version: VERSION,
+      startedAt: this.startedAt,
+      now: this.clock.now(),
+      services: [...this.#stats.values()],
+    };
+  }
+
+  /** The status page. */
+  statusHtml(): string {
+    return renderStatusHtml(this.snapshot());
+  }
+
+  /** The Prometheus text. */
+  metrics(): string {
+    return renderMetrics(this.snapshot());
+  }
+
+  /** Resolves when the loop has ended (after `stop()`). */
+  get done(): Promise<void> {
+    return this.#loop;
+  }
+
+  /** @internal Starts every enabled service and the loop. */
+  async start(): Promise<void> {
+    const policy = checkCredentialsPolicy(this.#config);
+    if (!policy.ok) throw new HostStartError(policy.reason);
+    await prepareDataDir(this.#config.dataDir, this.#sampleTrees());
+    try {
+      this.#services = await this.#startAll(this.#config);
+    } catch (err) {
+      for (const service of this.#services) service.close();
+      closeAll(this.map, true);
+      throw err;
+    }
+    this.#loop = loop({ map: this.map, timeout: 30 });
+    this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
+  }
+
+  #sampleTrees(): Array<{ sample: string; target: string }> {
+    const { dataDir, http, ftp } = this.#config;
+    const trees: Array<{ sample: string; target: string }> = [];
+    if (http.enabled && resolve(http.root) === resolve(join(dataDir, 'www')))
+      trees.push({ sample: 'www', target: http.root });
+    if (ftp.enabled && resolve(ftp.root) === resolve(join(dataDir, 'ftp')))
+      trees.push({ sample: 'ftp', target: ftp.root });
+    return trees;
+  }
+
+  async #startAll(config: PolyportConfig): Promise<RunningService[]> {
+    const context = this.#context(config);
+    const started: RunningService[] = [];
+    try {
+      for (const [name, start] of STARTERS) {
+        try {
+          const service = await start(context);
+          if (service !== null) started.push(service);
+        } catch (err) {
+          throw describeStartFailure(name, config, err);
+        }
+      }
+    } catch (err) {
+      for (const service of started) service.close();
+      throw err;
+    }
+    return started;
+  }
+
+  #context(config: PolyportConfig): StartContext {
+    return {
+      config,
+      map: this.map,
+      clock: this.clock,
+      logger: this.logger,
+      observer: (service, protocol) => {
+        let stats = this.#stats.get(service);
+        if (stats === undefined) {
+          stats = new ServiceStats(service, protocol);
+          this.#stats.set(service, stats);
+        }
+        return serviceObserver(stats, this.logger.child({ service }));
+      },
+      tls: () => {
+        this.#tls ??= loadTlsMaterial(config.dataDir, config.tls, this.#listenHosts(config));
+        return this.#tls;
+      },
+    };
+  }
+
+  #listenHosts(config: PolyportConfig): string[] {
+    return [config.http.address, config.https.address, config.ftp.address].filter(
+      (a) => a !== '0.0.0.0' && a !== '::',
+    );
+  }
+
+  /**
+   * Stops accepting, lets connections in flight finish for up to `graceMs`, then closes the rest.
+   * @returns a promise that settles once everything is closed.
+   */
+  stop(graceMs = 10_000): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const service of this.#services) service.close();
+      this.#services = [];
+      const grace = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        this.#loop.finally(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await grace;
+      closeAll(this.map, true);
+      await this.#loop.catch(() => {});
+    })();
+    return this.#stopping;
+  }
+
+  /**
+   * Applies a new config (SIGHUP): services are restarted with it; on failure the old ones keep
+   * running and the error is thrown.
+   */
+  async reload(config: PolyportConfig): Promise<void> {
+    const policy = checkCredentialsPolicy(config);
+    if (!policy.ok) throw new HostStartError(policy.reason);
+    // Listeners must be released before the new ones can bind the same ports.
+    for (const service of this.#services) service.close();
+    this.#tls = null;
+    try {
+      this.#services = await this.#startAll(config);
+      this.#config = config;
+    } catch (err) {
+      this.#services = await this.#startAll(this.#config);
+      throw err;
+    }
+    if (this.map.size > 0) {
+      this.#loop = loop({ map: this.map, timeout: 30 });
+      this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
+    }
+  }
+}
+
+function describeStartFailure(name: string, config: PolyportConfig, err: unknown): Error {
+  const table = (
+    config as unknown as Record<string, { address?: string; port?: number } | undefined>
+  )[name];
+  const where = table?.address !== undefined ? `${table.address}:${table.port}` : '';
+  if (
+    err instanceof SocketError &&
+    (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')
+  ) {
+    const why =
+      err.code === 'EADDRINUSE'
+        ? 'the port is already in use (another polyport? set a different port or portOffset)'
+        : err.code === 'EACCES'
+          ? 'permission denied (ports below 1024 need root; keep portOffset)'
+          : 'the address is not on this machine';
+    return new HostStartError(`${name}: cannot listen on ${where}: ${why}`, { cause: err });
+  }
+  return new HostStartError(
+    `${name}: failed to start${where ? ` on ${where}` : ''}: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  );
+}
+
+/**
+ * Starts every enabled service of `config` in this process, on one event loop.
+ * @returns the running host.
+ * @throws {HostStartError} for a refused credentials policy or a listener that cannot start
+ *   (the message names the service and the port).
+ * @example
+ * const host = await serve({ config: await loadConfig({ path: 'polyport.toml' }) });
+ * process.on('SIGTERM', () => host.stop());
+ */
+export async function serve(options: ServeOptions): Promise<Host> {
+  const { config } = options;
+  const logger =
+    options.logger ?? createLogger({ format: config.log.format, level: config.log.level });
+  const host = new Host(config, logger, options.clock ?? systemClock);
+  await host.start();
+  return host;
+}

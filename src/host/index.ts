@@ -1,0 +1,26 @@
+/**
+ * `polyport/host`: `serve()` runs any set of services in one process on one event loop, from a
+ * validated config; plus the config API, password hashing, logging and status rendering.
+ *
+ * @example
+ * import { effectiveConfig, serve } from 'polyport/host';
+ * const host = await serve({ config: effectiveConfig({}) }); // every service on loopback
+ * console.log(host.listeners);
+ * await host.stop();
+ *
+ * @module
+ */
+export * from './config/index.js';
+export * from './data-dir.js';
+export { Host, HostStartError, type ServeOptions, serve, VERSION } from './host.js';
+export * from './logger.js';
+export * from './password.js';
+export type {
+  ListenerInfo,
+  RunningService,
+  ServiceStarter,
+  StartContext,
+} from './service-starters.js';
+export * from './service-stats.js';
+export * from './status-page.js';
+export * from './tls-material.js';

@@ -1,0 +1,106 @@
+/**
+ * How each service of the config is started: the glue between a service's config table and
+ * its protocol's start function. Every protocol plugs in here.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SocketMap } from '../dispatch/index.js';
+import type { Clock, ServerLimits, ServerObserver } from '../protocols/common/index.js';
+import { parseQuotes, type SmallServiceName, startSmallService } from '../protocols/small/index.js';
+import type { DatagramServiceConfig, PolyportConfig } from './config/index.js';
+import type { Logger } from './logger.js';
+import type { TlsMaterial } from './tls-material.js';
+
+/** One line of the start-up listing. */
+export interface ListenerInfo {
+  readonly protocol: string;
+  readonly transport: 'tcp' | 'udp';
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A started service. */
+export interface RunningService {
+  readonly name: string;
+  readonly listeners: readonly ListenerInfo[];
+  /** Stops accepting; connections in flight finish on their own. */
+  close(): void;
+}
+
+/** What a starter gets from the host. */
+export interface StartContext {
+  readonly config: PolyportConfig;
+  readonly map: SocketMap;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The observer for a service (counts into its stats, logs through its child logger). */
+  observer(service: string, protocol: string): ServerObserver;
+  /** The TLS material, made or loaded on first use. */
+  tls(): Promise<TlsMaterial>;
+}
+
+/** Starts one service, or returns null when its config disables it. */
+export type ServiceStarter = (context: StartContext) => Promise<RunningService | null>;
+
+const SMALL: readonly SmallServiceName[] = [
+  'echo',
+  'discard',
+  'daytime',
+  'chargen',
+  'time',
+  'qotd',
+];
+
+function smallStarter(name: SmallServiceName): ServiceStarter {
+  return async (context) => {
+    const config = context.config[name] as DatagramServiceConfig & { file?: string };
+    if (!config.enabled || (!config.tcp && !config.udp)) return null;
+    const quotes =
+      name === 'qotd' && config.file ? parseQuotes(await readFile(config.file, 'utf8')) : undefined;
+    const service = await startSmallService(name, {
+      address: [config.address, config.port],
+      tcp: config.tcp,
+      udp: config.udp,
+      limits: limitsOf(config.limits),
+      rate: { perSecond: config.limits.udpRate, burst: config.limits.udpBurst },
+      observer: context.observer(name, name),
+      map: context.map,
+      clock: context.clock,
+      ...(quotes ? { quotes } : {}),
+    });
+    const listeners: ListenerInfo[] = [];
+    if (service.tcp)
+      listeners.push({
+        protocol: name,
+        transport: 'tcp',
+        address: config.address,
+        port: service.tcp.boundAddress[1],
+      });
+    if (service.udp)
+      listeners.push({
+        protocol: name,
+        transport: 'udp',
+        address: config.address,
+        port: service.udp.boundAddress[1],
+      });
+    return { name, listeners, close: () => service.close() };
+  };
+}
+
+/** The limits a protocol server takes, from a service's `limits` table. */
+export function limitsOf(limits: ServerLimits): ServerLimits {
+  return {
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    idleTimeout: limits.idleTimeout,
+    readTimeout: limits.readTimeout,
+    maxRequestSize: limits.maxRequestSize,
+  };
+}
+
+/**
+ * Every service polyport can start, in start-up order. Protocols not built yet are absent and
+ * their config tables are accepted but not served.
+ */
+export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
+  ...SMALL.map((name) => [name, smallStarter(name)] as const),
+];
