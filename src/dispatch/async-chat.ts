@@ -4,6 +4,7 @@
  */
 import type { ChannelSocket } from './channel-socket.js';
 import { Dispatcher } from './dispatcher.js';
+import { driverOf, failChannel } from './driver.js';
 import { findPrefixAtEnd } from './find-prefix.js';
 import type { Producer } from './producer.js';
 import type { SocketMap } from './socket-map.js';
@@ -46,8 +47,8 @@ export class AsyncChat extends Dispatcher {
   }
 
   /**
-   * Sets how input is split: at a byte string (`'\r\n'`), after a number of bytes, or not at
-   * all (`null`: everything goes to `collectIncomingData`).
+   * Sets how input is split: at a byte string (`'\r\n'`, a string is taken as UTF-8), after a
+   * number of bytes, or not at all (`null` or `0`: everything goes to `collectIncomingData`).
    * @throws {RangeError} for a negative count or an empty string.
    */
   setTerminator(term: Terminator): void {
@@ -59,7 +60,8 @@ export class AsyncChat extends Dispatcher {
       }
       this.#terminatorBytes = null;
     } else if (term !== null) {
-      const bytes = typeof term === 'string' ? Buffer.from(term, 'latin1') : Buffer.from(term);
+      // UTF-8, as push() encodes strings: a terminator must match what a peer would send.
+      const bytes = typeof term === 'string' ? Buffer.from(term) : Buffer.from(term);
       if (bytes.length === 0)
         throw new RangeError('setTerminator(): the terminator must not be empty');
       this.#terminatorBytes = bytes;
@@ -99,10 +101,12 @@ export class AsyncChat extends Dispatcher {
   }
 
   #splitInput(): void {
-    while (this.#inBuffer.length > 0 && this.socket !== null) {
+    // Stop once a handler closed the channel: a closed channel has no more units to handle.
+    while (this.#inBuffer.length > 0 && this.socket !== null && !this.socket.closed) {
       const buffer = this.#inBuffer;
       const term = this.#terminator;
-      if (term === null) {
+      if (term === null || term === 0) {
+        // A count that has run out collects everything, as asynchat's `if not terminator`.
         this.#inBuffer = EMPTY;
         this.collectIncomingData(buffer);
       } else if (typeof term === 'number') {
@@ -158,8 +162,18 @@ export class AsyncChat extends Dispatcher {
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return;
-    this.#fifo.push(this.#fifo.length === 0 ? bytes : Buffer.from(bytes));
+    if (this.#fifo.length > 0) {
+      this.#fifo.push(Buffer.from(bytes));
+      this.initiateSend();
+      return;
+    }
+    // Queue the caller's bytes uncopied for the first send (the socket copies what it takes),
+    // then copy what is left: the caller may reuse its buffer as soon as push() returns.
+    this.#fifo.push(bytes);
     this.initiateSend();
+    const rest = this.#fifo[0];
+    if (rest instanceof Uint8Array && rest.buffer === bytes.buffer)
+      this.#fifo[0] = Buffer.from(rest);
   }
 
   /** Queues a producer; it is pulled from when the socket can take more. */
@@ -241,17 +255,35 @@ export class AsyncChat extends Dispatcher {
     pending.then(
       (data) => {
         this.#awaitingProducer = false;
+        // Discarded or closed meanwhile: the chunk has nowhere to go.
         if (this.#fifo[0] !== producer) return;
         if (data.length > 0) this.#fifo.unshift(data);
         else this.#fifo.shift();
-        this.initiateSend();
+        // Outside any round: what the next producer or the socket throws is this channel's.
+        this.#guarded(() => this.initiateSend());
         this.wake();
       },
       (err: unknown) => {
         this.#awaitingProducer = false;
-        this.handleError(err);
+        if (this.#fifo[0] !== producer) return;
+        this.#guarded(() => {
+          throw err;
+        });
       },
     );
+  }
+
+  #guarded(action: () => void): void {
+    try {
+      action();
+    } catch (err) {
+      try {
+        failChannel(this, err);
+      } catch (exit) {
+        // ExitNow from a producer: stop the loop, as it would from a hook.
+        driverOf(this.map).fail(exit);
+      }
+    }
   }
 }
 

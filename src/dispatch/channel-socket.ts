@@ -4,7 +4,15 @@
  */
 import type { Socket, SocketAddress, Watchable } from '../socket/index.js';
 
-/** The socket calls the dispatcher makes: the immediate (`…Nowait`) ones, never waiting. */
+/**
+ * The socket calls the dispatcher makes: the immediate (`…Nowait`) ones, never waiting.
+ * `acceptNowait` returns a `ChannelSocket` rather than a `Socket` so that in-memory listeners
+ * can hand out in-memory connections.
+ *
+ * @example
+ * const [a, b] = memorySocketPair(); // from polyport/testing
+ * const sock: ChannelSocket = a;     // a Socket from polyport/socket fits as well
+ */
 export type ChannelSocket = Watchable &
   Pick<
     Socket,
@@ -12,7 +20,6 @@ export type ChannelSocket = Watchable &
     | 'type'
     | 'recvNowait'
     | 'sendNowait'
-    | 'acceptNowait'
     | 'getsockopt'
     | 'setsockopt'
     | 'getsockname'
@@ -20,6 +27,8 @@ export type ChannelSocket = Watchable &
     | 'close'
     | 'closed'
   > & {
+    /** Accepts a waiting connection, or returns null when none is waiting. */
+    acceptNowait(): [ChannelSocket, SocketAddress] | null;
     /** Starts a connection; Dispatcher sockets are non-blocking, so this never waits. */
     connect(address: SocketAddress): Promise<void>;
     bind(address: SocketAddress): Promise<void>;

@@ -13,7 +13,7 @@ import {
   SocketError,
 } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
-import { DISCONNECTED, type DrivenChannel, driverOf } from './driver.js';
+import { DISCONNECTED, type DrivenChannel, driverOf, failChannel } from './driver.js';
 import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -64,6 +64,7 @@ export class Dispatcher implements DrivenChannel, Channel {
   /** The map this channel belongs to. */
   readonly map: SocketMap;
   #setup: Promise<void> = Promise.resolve();
+  #setupError: unknown;
 
   /**
    * @param sock a connected socket (as `handleAccepted` receives it), or none and then
@@ -179,13 +180,21 @@ export class Dispatcher implements DrivenChannel, Channel {
         if (err instanceof SocketError && err.code === 'EINPROGRESS') return;
         throw err;
       }
+      // Connected at once (a datagram socket): a hook that throws is this channel's error.
       this.connecting = false;
-      this.handleConnectEvent();
+      try {
+        this.handleConnectEvent();
+      } catch (err) {
+        failChannel(this, err);
+      }
     });
   }
 
   #chain(op: string, step: (sock: ChannelSocket) => Promise<void>): Promise<void> {
     const next = this.#setup.then(() => {
+      // After a failed step the rest cannot succeed: they fail with the same error, reported
+      // to the loop once (not as a later EBADF that would hide the real cause).
+      if (this.#setupError !== undefined) throw this.#setupError;
       const sock = this.socket;
       if (sock === null)
         throw new SocketError('EBADF', {
@@ -196,6 +205,8 @@ export class Dispatcher implements DrivenChannel, Channel {
     });
     this.#setup = next.catch(() => {});
     next.catch((err: unknown) => {
+      if (this.#setupError !== undefined) return;
+      this.#setupError = err;
       this.close();
       driverOf(this.map).fail(err);
     });

@@ -50,6 +50,9 @@ interface LoopRun {
   reject(err: unknown): void;
 }
 
+/** The longest interval `setInterval()` honours, in milliseconds. */
+const MAX_INTERVAL = 2 ** 31 - 1;
+
 const drivers = new WeakMap<SocketMap<Channel>, Driver>();
 
 /** The driver of `map`, made on first use. */
@@ -83,11 +86,22 @@ export function readwrite(channel: DrivenChannel, bits: number): void {
     if (channel.socket === null) return;
     if (bits & READY_WRITE && !channel.accepting && channel.writable()) channel.handleWriteEvent();
   } catch (err) {
-    if (err instanceof ExitNow) throw err;
-    if (err instanceof SocketError && DISCONNECTED.has(err.code))
-      safely(channel, () => channel.handleClose());
-    else safely(channel, () => channel.handleError(err));
+    failChannel(channel, err);
   }
+}
+
+/**
+ * Hands an error that escaped a channel's hook to the channel: `handleClose` for a peer that is
+ * gone, `handleError` otherwise. `ExitNow` propagates.
+ * @param channel the channel whose hook threw.
+ * @param err what it threw.
+ * @throws {ExitNow} when `err` (or what the handlers throw) is one.
+ */
+export function failChannel(channel: DrivenChannel, err: unknown): void {
+  if (err instanceof ExitNow) throw err;
+  if (err instanceof SocketError && DISCONNECTED.has(err.code))
+    safely(channel, () => channel.handleClose());
+  else safely(channel, () => channel.handleError(err));
 }
 
 /** Runs a handler that must not take the loop down: if it throws too, the channel is closed. */
@@ -107,15 +121,23 @@ function safely(channel: DrivenChannel, handler: () => void): void {
   }
 }
 
-/** Whether a served channel is still ready, so that another round is due. */
+/**
+ * Whether a served channel is still ready, so that another round is due. A predicate that
+ * throws is that channel's error (its `handleError` runs), not the loop's.
+ */
 function stillReady(channel: DrivenChannel): boolean {
   const socket = channel.socket;
   if (socket === null) return false;
   const bits = socket.readiness;
   if (bits & READY_CLOSED) return false;
   if (channel.connecting) return false;
-  if (bits & (READY_READ | READY_ERROR) && channel.readable()) return true;
-  return (bits & READY_WRITE) !== 0 && !channel.accepting && channel.writable();
+  try {
+    if (bits & (READY_READ | READY_ERROR) && channel.readable()) return true;
+    return (bits & READY_WRITE) !== 0 && !channel.accepting && channel.writable();
+  } catch (err) {
+    failChannel(channel, err);
+    return false;
+  }
 }
 
 /**
@@ -195,7 +217,8 @@ export class Driver {
       // The first round serves every channel, as the first select() would.
       for (const channel of this.map.values()) this.#dirty.add(channel);
       this.#schedule();
-      if (this.#timer === null && Number.isFinite(timeout)) {
+      // Past setInterval()'s limit (about 24.8 days) Node would fire every millisecond.
+      if (this.#timer === null && timeout * 1000 <= MAX_INTERVAL) {
         this.#timer = setInterval(() => this.#idleRound(), Math.max(1, timeout * 1000));
       }
     });
@@ -244,11 +267,16 @@ export class Driver {
         if (this.#watches.has(channel) && stillReady(channel)) this.#dirty.add(channel);
       }
     } catch (err) {
+      // Only ExitNow gets here: every other error went to its channel's handleError.
       this.#serving = false;
       this.#rejectAll(err);
       return;
     }
     this.#serving = false;
+    this.#endRound();
+  }
+
+  #endRound(): void {
     for (const run of this.#runs.slice()) {
       run.remaining -= 1;
       if (run.remaining <= 0) this.#finish(run);

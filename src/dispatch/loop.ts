@@ -2,7 +2,7 @@
  * `loop()` and `closeAll()`, as asyncore's.
  */
 import type { Dispatcher } from './dispatcher.js';
-import { driverOf } from './driver.js';
+import { type DrivenChannel, driverOf } from './driver.js';
 import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 /** Options for {@link loop}. */
@@ -48,7 +48,8 @@ export function loop(options: LoopOptions = {}): Promise<void> {
  * @param ignoreAll swallow every error from `close()` (otherwise only socket errors are).
  */
 export function closeAll(map: SocketMap = socketMap, ignoreAll = false): void {
-  for (const channel of [...map.values()] as Array<Channel & Partial<Pick<Dispatcher, 'close'>>>) {
+  const channels = [...map.values()] as Array<Channel & Partial<Pick<Dispatcher, 'close'>>>;
+  for (const channel of channels) {
     try {
       channel.close?.();
     } catch (err) {
@@ -56,4 +57,7 @@ export function closeAll(map: SocketMap = socketMap, ignoreAll = false): void {
     }
   }
   map.clear();
+  // Channels that did not leave on close() stop being watched too, and a running loop ends.
+  const driver = driverOf(map);
+  for (const channel of channels) driver.detach(channel as unknown as DrivenChannel);
 }

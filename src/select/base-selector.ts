@@ -10,7 +10,7 @@ import {
   READY_WRITE,
   type Watchable,
 } from '../socket/index.js';
-import { filenoOf, type Selectable, watchableOf } from './selectable.js';
+import { badFile, filenoOf, type Selectable, watchableOf } from './selectable.js';
 
 /** Wants or reports readability. */
 export const EVENT_READ = 1;
@@ -33,12 +33,18 @@ export interface SelectorKey<D = unknown> {
  * The events of `mask` that `readiness` shows, for a selector: a closed socket shows none (as
  * epoll drops a closed descriptor); an error or hang-up shows as readable and writable, so the
  * owner's next call reports it.
+ * @param readiness the socket's `READY_*` bits.
+ * @param mask the events wanted.
+ * @returns `EVENT_READ | EVENT_WRITE` bits, within `mask`.
+ * @example selectorEvents(READY_READ | READY_WRITE, EVENT_READ); // EVENT_READ
  */
 export function selectorEvents(readiness: number, mask: number): number {
   if (readiness & READY_CLOSED) return 0;
   let events = 0;
   if (mask & EVENT_READ && readiness & (READY_READ | READY_ERROR | READY_HUP)) events |= EVENT_READ;
-  if (mask & EVENT_WRITE && readiness & (READY_WRITE | READY_ERROR)) events |= EVENT_WRITE;
+  // A hang-up is writable too (a send fails at once), as Python's epoll and poll selectors say.
+  if (mask & EVENT_WRITE && readiness & (READY_WRITE | READY_ERROR | READY_HUP))
+    events |= EVENT_WRITE;
   return events;
 }
 
@@ -56,13 +62,15 @@ export abstract class BaseSelector<D = unknown> {
    * @returns its key.
    * @throws {RangeError} for events other than EVENT_READ | EVENT_WRITE, or when already registered.
    * @throws {TypeError} when `fileobj` is not a socket or does not expose one.
+   * @throws {SocketError} `EBADF` when the socket is closed (Python refuses its fd of -1).
    */
   register(fileobj: Selectable, events: number, data?: D): SelectorKey<D> {
-    this.#checkOpen();
+    this.checkOpen();
     checkEvents(events, 'register');
     if (this.keys.has(fileobj))
       throw new RangeError('register(): the object is already registered');
     const watchable = watchableOf(fileobj, 'register');
+    if (watchable.readiness & READY_CLOSED) throw badFile('register');
     const key: SelectorKey<D> = { fileobj, fd: filenoOf(watchable), events, data: data as D };
     this.keys.set(fileobj, key);
     this.watchables.set(fileobj, watchable);
@@ -76,7 +84,7 @@ export abstract class BaseSelector<D = unknown> {
    * @throws {RangeError} when it is not registered.
    */
   unregister(fileobj: Selectable): SelectorKey<D> {
-    this.#checkOpen();
+    this.checkOpen();
     const key = this.getKey(fileobj);
     this.keys.delete(fileobj);
     this.watchables.delete(fileobj);
@@ -87,8 +95,10 @@ export abstract class BaseSelector<D = unknown> {
   /**
    * Changes the events wanted and the data (left out: undefined, as Python sets None).
    * @returns the new key.
+   * @throws {RangeError} for bad events, an object not registered, or a closed selector.
    */
   modify(fileobj: Selectable, events: number, data?: D): SelectorKey<D> {
+    this.checkOpen();
     checkEvents(events, 'modify');
     const old = this.getKey(fileobj);
     const key: SelectorKey<D> = {
@@ -142,7 +152,8 @@ export abstract class BaseSelector<D = unknown> {
   /** A hook for subclasses that keep their own registry. */
   protected unregistered(_key: SelectorKey<D>): void {}
 
-  #checkOpen(): void {
+  /** @throws {RangeError} once the selector is closed (Python's `RuntimeError`). */
+  protected checkOpen(): void {
     if (this.#closed) throw new RangeError('the selector is closed');
   }
 }

@@ -8,6 +8,9 @@ import { checkSeconds, waitForReady } from './wait.js';
 /** Readiness bits that make a socket "readable" for select: recv/accept would not wait. */
 export const SELECT_READABLE = READY_READ | READY_HUP | READY_ERROR;
 
+/** Readiness bits that make a socket "writable" for select: send would not wait (or fails at once). */
+export const SELECT_WRITABLE = READY_WRITE | READY_ERROR;
+
 /**
  * Waits until some of the sockets are ready: those in `rlist` to read (data, a pending
  * connection, end of stream, or an error to report), those in `wlist` to write. Node has no
@@ -19,7 +22,8 @@ export const SELECT_READABLE = READY_READ | READY_HUP | READY_ERROR;
  * @param xlist sockets to watch for exceptional conditions.
  * @param timeout seconds; `0` polls; `null` or omitted waits until something is ready.
  * @returns the ready subsets of each list, in their original order (all empty on timeout).
- * @throws {SocketError} `EBADF` when a socket is closed; {TypeError} for an object that is not one.
+ * @throws {SocketError} `EBADF` when a socket is closed; {TypeError} for an object that is not one;
+ *   {RangeError} for a negative timeout (Python's `ValueError`).
  * @example const [readable] = await select([server, ...clients], [], [], 1.0);
  */
 export async function select<R extends Selectable, W extends Selectable, X extends Selectable>(
@@ -28,13 +32,13 @@ export async function select<R extends Selectable, W extends Selectable, X exten
   xlist: readonly X[],
   timeout?: number | null,
 ): Promise<[R[], W[], X[]]> {
-  const seconds = checkSeconds(timeout, 'select');
+  const seconds = checkSeconds(timeout, 'select', 'throw');
   const r = rlist.map((f) => watchableOf(f, 'select'));
   const w = wlist.map((f) => watchableOf(f, 'select'));
   const x = xlist.map((f) => watchableOf(f, 'select'));
   const check = (): [R[], W[], X[]] | null => {
     const readable = rlist.filter((_, i) => ready(r[i]!.readiness, SELECT_READABLE));
-    const writable = wlist.filter((_, i) => ready(w[i]!.readiness, READY_WRITE));
+    const writable = wlist.filter((_, i) => ready(w[i]!.readiness, SELECT_WRITABLE));
     const exceptional = xlist.filter((_, i) => ready(x[i]!.readiness, READY_ERROR));
     if (readable.length + writable.length + exceptional.length === 0) return null;
     return [readable, writable, exceptional];

@@ -44,17 +44,43 @@ export function waitForReady<T>(
       }
     };
     for (const source of sources) stops.push(source.watch(recheck));
-    if (timeout !== null) timer = setTimeout(() => finish(onTimeout()), timeout * 1000);
+    if (timeout !== null) {
+      // setTimeout() fires at once for delays past 2^31-1 ms; longer waits are chained.
+      const deadline = performance.now() + timeout * 1000;
+      const arm = (): void => {
+        const left = deadline - performance.now();
+        if (left <= 0) finish(onTimeout());
+        else timer = setTimeout(arm, Math.min(left, MAX_DELAY));
+      };
+      timer = setTimeout(arm, Math.min(timeout * 1000, MAX_DELAY));
+    }
   });
 }
 
-/** Validates a timeout in seconds (null waits forever). */
-export function checkSeconds(timeout: unknown, op: string): number | null {
+/** The longest delay `setTimeout()` honours. */
+export const MAX_DELAY = 2 ** 31 - 1;
+
+/**
+ * Validates a timeout in seconds (null, undefined or +Infinity wait forever).
+ * @param negative `'poll'` treats a negative timeout as 0, as selectors do; `'throw'` refuses
+ *   it, as Python's `select.select()` does.
+ * @throws {TypeError} for a non-number; {RangeError} for a negative one with `'throw'`.
+ */
+export function checkSeconds(
+  timeout: unknown,
+  op: string,
+  negative: 'poll' | 'throw' = 'poll',
+): number | null {
   if (timeout === null || timeout === undefined) return null;
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
     throw new TypeError(
       `${op}(): timeout must be a number of seconds or null, got ${String(timeout)}`,
     );
+  }
+  if (timeout < 0) {
+    if (negative === 'throw')
+      throw new RangeError(`${op}(): timeout must be non-negative, got ${timeout}`);
+    return 0;
   }
   if (!Number.isFinite(timeout)) return null;
   return timeout;

@@ -1,0 +1,18 @@
+/**
+ * `polyport/testing`: fakes for tests. In-memory sockets that a dispatcher accepts as its own
+ * (with a bounded send buffer, peer close and reset injection, and capture of what was sent),
+ * Twisted's `StringTransport`, a manual clock for code that takes an injected one, and real
+ * connected loopback pairs.
+ *
+ * @example
+ * import { memorySocketPair, ManualClock, StringTransport } from 'polyport/testing';
+ * const transport = new StringTransport();
+ * transport.feed('QUIT\r\n');
+ *
+ * @module
+ */
+export * from './connected-pair.js';
+export * from './manual-clock.js';
+export * from './memory-listener.js';
+export * from './memory-socket.js';
+export * from './string-transport.js';
