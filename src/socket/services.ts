@@ -160,7 +160,17 @@ export class ServiceDatabase {
     return new ServiceDatabase(services, protocols);
   }
 
-  /** Same contract as {@link getservbyname}. */
+  /**
+   * The port of a service in this database; see {@link getservbyname}.
+   *
+   * @param name the service's name or alias.
+   * @param proto the protocol; omitted or `null`: the first match.
+   * @returns the port.
+   * @throws {SocketError} `ENOENT`, "service/proto not found".
+   * @throws {TypeError} when `name` or `proto` is not a string.
+   * @example
+   * db.getservbyname('www', 'tcp'); // 80
+   */
   getservbyname(name: string, proto?: string | null): number {
     checkName('getservbyname', name, 'name');
     if (proto != null) checkName('getservbyname', proto, 'proto');
@@ -169,7 +179,18 @@ export class ServiceDatabase {
     return hit.port;
   }
 
-  /** Same contract as {@link getservbyport}. */
+  /**
+   * The name of the service on a port in this database; see {@link getservbyport}.
+   *
+   * @param port the port, 0-65535.
+   * @param proto the protocol; omitted or `null`: the first match.
+   * @returns the official name.
+   * @throws {SocketError} `ENOENT`, "port/proto not found".
+   * @throws {TypeError} when `port` is not an integer or `proto` not a string.
+   * @throws {RangeError} for a port outside 0-65535.
+   * @example
+   * db.getservbyport(53, 'udp'); // 'domain'
+   */
   getservbyport(port: number, proto?: string | null): string {
     if (typeof port !== 'number' || !Number.isInteger(port)) {
       throw new TypeError(`getservbyport() expects an integer port, got ${typeof port}`);
@@ -181,7 +202,16 @@ export class ServiceDatabase {
     return hit.name;
   }
 
-  /** Same contract as {@link getprotobyname}. */
+  /**
+   * The number of a protocol in this database; see {@link getprotobyname}.
+   *
+   * @param name the protocol's name or alias.
+   * @returns the protocol number.
+   * @throws {SocketError} `ENOENT`, "protocol not found".
+   * @throws {TypeError} when `name` is not a string.
+   * @example
+   * db.getprotobyname('TCP'); // 6
+   */
   getprotobyname(name: string): number {
     checkName('getprotobyname', name, 'name');
     const hit = this.#protoByName.get(name);
