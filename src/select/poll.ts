@@ -84,9 +84,10 @@ export class Poll<T extends Selectable = Selectable> {
   /**
    * Waits for events.
    * @param timeout milliseconds; omitted, null or negative waits until something happens.
-   * @returns `[object, events]` for each registered socket with events.
+   * @returns `[object, events]` for each registered socket with events (empty on timeout).
+   * @throws {TypeError} (as a rejection) for a timeout that is not a number.
    */
-  poll(timeout?: number | null): Promise<Array<[T, number]>> {
+  async poll(timeout?: number | null): Promise<Array<[T, number]>> {
     if (
       timeout !== undefined &&
       timeout !== null &&

@@ -33,7 +33,7 @@ export class DefaultSelector<D = unknown> extends BaseSelector<D> {
    * @returns `[key, events]` for each ready object; empty on timeout.
    * @throws {RangeError} when the selector is closed; {TypeError} for a bad timeout.
    */
-  select(timeout?: number | null): Promise<Array<[SelectorKey<D>, number]>> {
+  async select(timeout?: number | null): Promise<Array<[SelectorKey<D>, number]>> {
     this.checkOpen();
     const seconds = checkSeconds(timeout, 'select');
     const entries = [...this.watchables];
