@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SocketMap } from '../dispatch/index.js';
 import type { Clock, ServerLimits, ServerObserver } from '../protocols/common/index.js';
+import { type FingerUser, startFingerService } from '../protocols/finger/index.js';
 import { parseQuotes, type SmallServiceName, startSmallService } from '../protocols/small/index.js';
 import type { DatagramServiceConfig, PolyportConfig } from './config/index.js';
 import type { Logger } from './logger.js';
@@ -97,10 +98,66 @@ export function limitsOf(limits: ServerLimits): ServerLimits {
   };
 }
 
+/** Extra people the sample finger service knows, so that a listing shows more than one. */
+const SAMPLE_FINGER_USERS: readonly FingerUser[] = [
+  {
+    login: 'alice',
+    name: 'Alice Liddell',
+    home: '/home/alice',
+    shell: '/bin/sh',
+    office: 'Rabbit Hole 1',
+    plan: 'Follow the white rabbit.',
+  },
+  {
+    login: 'bob',
+    name: 'Bob Smith',
+    home: '/home/bob',
+    shell: '/bin/bash',
+    project: 'Testing finger on loopback.',
+  },
+];
+
+const fingerStarter: ServiceStarter = async (context) => {
+  const { finger, users, sampleUsers } = context.config;
+  if (!finger.enabled) return null;
+  const shown =
+    finger.users.length > 0 ? users.filter((u) => finger.users.includes(u.name)) : users;
+  const records: FingerUser[] = shown.map((u) => ({
+    login: u.name,
+    name: u.realName || u.name,
+    home: `/home/${u.name}`,
+    shell: '/bin/sh',
+    ...(u.plan ? { plan: u.plan } : {}),
+  }));
+  if (sampleUsers) records.push(...SAMPLE_FINGER_USERS);
+  const service = await startFingerService({
+    address: [finger.address, finger.port],
+    users: records,
+    allowForwarding: finger.allowForwarding,
+    limits: limitsOf(finger.limits),
+    observer: context.observer('finger', 'finger'),
+    map: context.map,
+    clock: context.clock,
+  });
+  return {
+    name: 'finger',
+    listeners: [
+      {
+        protocol: 'finger',
+        transport: 'tcp',
+        address: finger.address,
+        port: service.listener.boundAddress[1],
+      },
+    ],
+    close: () => service.close(),
+  };
+};
+
 /**
  * Every service polyport can start, in start-up order. Protocols not built yet are absent and
  * their config tables are accepted but not served.
  */
 export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
   ...SMALL.map((name) => [name, smallStarter(name)] as const),
+  ['finger', fingerStarter],
 ];

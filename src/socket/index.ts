@@ -14,11 +14,29 @@
  * @module
  */
 export * from './address.js';
+export * from './byte-order.js';
 export * from './connections.js';
 export * from './constants.js';
 export { getdefaulttimeout, setdefaulttimeout } from './default-timeout.js';
 export * from './errors.js';
+export * from './inet.js';
+export * from './netdb.js';
+export {
+  type HostAddress,
+  type NetdbBackend,
+  setNetdbBackend,
+  systemNetdbBackend,
+} from './netdb-backend.js';
 export * from './readiness.js';
 export * from './self-signed.js';
+export {
+  getprotobyname,
+  getservbyname,
+  getservbyport,
+  type ProtocolEntry,
+  ServiceDatabase,
+  type ServiceEntry,
+  servicesTable,
+} from './services.js';
 export { type BytesLike, Socket } from './socket.js';
 export * from './tls.js';

@@ -27,6 +27,8 @@ export const SAMPLE_USER: UserConfig = deepFreeze({
   mail: ['demo@example.test'],
   ftpHome: '/',
   ftpPermissions: ['list', 'read', 'write', 'delete', 'rename', 'mkdir'],
+  realName: 'Demo User',
+  plan: 'Try polyport: every protocol on one event loop.',
 });
 
 /** Options for {@link effectiveConfig}. */
@@ -84,6 +86,8 @@ function toUser(values: UserValues): UserConfig {
     ftpHome: String(pick('ftpHome')),
     // The schema's enum type admits only FTP_PERMISSIONS.
     ftpPermissions: pick('ftpPermissions') as readonly FtpPermission[],
+    realName: String(pick('realName')),
+    plan: String(pick('plan')),
   };
 }
 

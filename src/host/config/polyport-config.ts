@@ -99,6 +99,10 @@ export interface UserConfig {
   readonly mail: readonly string[];
   readonly ftpHome: string;
   readonly ftpPermissions: readonly FtpPermission[];
+  /** The real name finger shows; '' for the login name. */
+  readonly realName: string;
+  /** The plan finger shows; '' for none. */
+  readonly plan: string;
 }
 
 /**

@@ -195,7 +195,7 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
  * The keys of one `[[users]]` entry (names are relative to the entry).
  *
  * @example
- * USER_KEYS.map((k) => k.key); // ['name', 'password', 'mail', 'ftpHome', 'ftpPermissions']
+ * USER_KEYS.map((k) => k.key); // ['name', 'password', 'mail', 'ftpHome', 'ftpPermissions', 'realName', 'plan']
  */
 export const USER_KEYS: readonly KeySpec[] = [
   {
@@ -240,6 +240,26 @@ export const USER_KEYS: readonly KeySpec[] = [
     type: listType(enumType(FTP_PERMISSIONS)),
     default: ['list', 'read'],
     doc: 'What the user may do over FTP: list, read, write, delete, rename, mkdir.',
+  },
+  {
+    key: 'realName',
+    type: stringType({
+      name: 'real name',
+      expected: 'a name of at most 128 characters',
+      check: (t) => t.length <= 128,
+    }),
+    default: '',
+    doc: 'The real name finger shows (default: the login name).',
+  },
+  {
+    key: 'plan',
+    type: stringType({
+      name: 'plan text',
+      expected: 'text of at most 4096 characters',
+      check: (t) => t.length <= 4096,
+    }),
+    default: '',
+    doc: "The user's plan, as finger shows it (control characters are stripped on output).",
   },
 ];
 

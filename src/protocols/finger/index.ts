@@ -23,7 +23,15 @@ export {
   formatNoSuchUser,
   formatRefusal,
 } from './answer-query.js';
+export { type FingerClientOptions, finger } from './finger-client.js';
+export { fingerCommand } from './finger-command.js';
 export { FingerQueryReader } from './finger-query-reader.js';
+export {
+  type FingerService,
+  type FingerServiceOptions,
+  splitHostPort,
+  startFingerService,
+} from './finger-server.js';
 export { type FingerSession, type FingerUser, findUsers } from './finger-user.js';
 export { type FingerReplyOptions, formatUserList, NO_ONE_LOGGED_ON } from './format-user-list.js';
 export { formatUserRecords, NO_PLAN } from './format-user-record.js';

@@ -94,7 +94,15 @@ test('effectiveConfig() adds the sample user demo/demo only when the config defi
   const own = effectiveConfig({ users: [{ name: 'alice', password: HASH }] });
   assert.equal(own.sampleUsers, false);
   assert.deepEqual(own.users, [
-    { name: 'alice', password: HASH, mail: [], ftpHome: '/', ftpPermissions: ['list', 'read'] },
+    {
+      name: 'alice',
+      password: HASH,
+      mail: [],
+      ftpHome: '/',
+      ftpPermissions: ['list', 'read'],
+      realName: '',
+      plan: '',
+    },
   ]);
   assert.equal(effectiveConfig({ users: [] }).sampleUsers, true);
 });

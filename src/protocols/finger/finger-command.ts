@@ -1,0 +1,92 @@
+/**
+ * `polyport finger`: the finger client on the command line.
+ */
+import { parseArgs } from 'node:util';
+import { SocketError } from '../../socket/index.js';
+import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { finger } from './finger-client.js';
+import { splitHostPort } from './finger-server.js';
+
+const HELP = `Usage: polyport finger [-l] [user][@host[:port]]
+
+Asks a finger server (RFC 1288) about a user, or for the list of users.
+
+  polyport finger               list users on polyport serve's finger service (127.0.0.1:10079)
+  polyport finger demo          one user there
+  polyport finger -l demo       the long form (/W)
+  polyport finger demo@host     port 79 on host
+  polyport finger @host:10079   list users on host, port 10079
+
+Without a host, the server is 127.0.0.1 port 10079 (polyport serve's default); with a host and
+no port, the standard port 79.
+
+Options:
+  -l, --long           ask for the verbose form (/W)
+  -t, --timeout SECS   give up after this long (default 10)
+  -h, --help           show this help
+
+Exit status: 0 when the server answered, 1 when it could not be reached, 2 for bad usage.
+`;
+
+/** `polyport finger`. */
+export const fingerCommand: CliCommand = {
+  name: 'finger',
+  summary: 'ask a finger server about a user',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(argv);
+    } catch (err) {
+      io.stderr.write(
+        `polyport finger: ${(err as Error).message}\nTry 'polyport finger --help'.\n`,
+      );
+      return EXIT.USAGE;
+    }
+    if (parsed.values.help) {
+      io.stdout.write(HELP);
+      return EXIT.OK;
+    }
+    const target = parsed.positionals[0] ?? '';
+    const at = target.lastIndexOf('@');
+    const user = at === -1 ? target : target.slice(0, at);
+    const { host, port } =
+      at === -1 ? { host: '127.0.0.1', port: 10079 } : splitHostPort(target.slice(at + 1), 79);
+    if (host === '') {
+      io.stderr.write('polyport finger: empty host name\n');
+      return EXIT.USAGE;
+    }
+    const query = parsed.values.long ? `/W ${user}`.trimEnd() : user;
+    try {
+      const reply = await finger(query, host, {
+        port,
+        timeout: Number(parsed.values.timeout ?? 10),
+      });
+      io.stdout.write(reply.replace(/\r\n/g, '\n'));
+      return EXIT.OK;
+    } catch (err) {
+      const message = err instanceof SocketError ? err.message : String(err);
+      io.stderr.write(`polyport finger: ${message}\n`);
+      return EXIT.FAILURE;
+    }
+  },
+};
+
+function parse(argv: readonly string[]) {
+  const result = parseArgs({
+    args: [...argv],
+    options: {
+      long: { type: 'boolean', short: 'l' },
+      timeout: { type: 'string', short: 't' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (result.positionals.length > 1) throw new Error('give one [user][@host] at most');
+  if (result.values.timeout !== undefined && !(Number(result.values.timeout) > 0)) {
+    throw new Error(
+      `--timeout must be a positive number of seconds, got '${result.values.timeout}'`,
+    );
+  }
+  return result;
+}
