@@ -1067,14 +1067,13 @@ export class Socket implements Watchable, AsyncDisposable, Disposable {
   fileno(): number {
     if (this.#closed) return -1;
     const engine = this.#engine;
+    if (engine instanceof StreamEngine) return engine.fd;
     const handle =
-      engine instanceof StreamEngine
-        ? handleOf(engine.stream)
-        : engine instanceof ListenerEngine
-          ? handleOf(engine.server)
-          : engine instanceof DatagramEngine
-            ? datagramHandle(engine.socket)
-            : undefined;
+      engine instanceof ListenerEngine
+        ? handleOf(engine.server)
+        : engine instanceof DatagramEngine
+          ? datagramHandle(engine.socket)
+          : undefined;
     const fd = handle?.fd;
     return typeof fd === 'number' && fd >= 0 ? fd : -1;
   }

@@ -33,6 +33,11 @@ export class StreamEngine {
   readShut = false;
   writeShut = false;
   destroyed = false;
+  /**
+   * The descriptor, read once: Node drops its handle when both directions have ended, but the
+   * descriptor is the socket's until `close()`, as in Python.
+   */
+  readonly fd: number;
   #paused = false;
   #local: SocketAddress | null = null;
   #remote: SocketAddress | null = null;
@@ -63,6 +68,8 @@ export class StreamEngine {
     stream.on('drain', notify);
     this.localAddress();
     this.remoteAddress();
+    const fd = (stream as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    this.fd = typeof fd === 'number' && fd >= 0 ? fd : -1;
     if (stream.isPaused()) stream.resume();
   }
 
@@ -139,8 +146,15 @@ export class StreamEngine {
 
   /** Queues bytes in Node; the caller has checked there is room. Node keeps `data` until sent. */
   write(data: Buffer): void {
-    this.stream.write(data);
+    // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
+    // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
+    if (this.sendLimit < this.stream.writableHighWaterMark) this.stream.write(data, this.#written);
+    else this.stream.write(data);
   }
+
+  #written = (): void => {
+    if (this.stream.writableLength < this.sendLimit) this.#notify();
+  };
 
   /**
    * Our address as a tuple (or path). Read once and kept, as Go keeps a conn's addresses: Node

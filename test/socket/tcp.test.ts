@@ -199,6 +199,18 @@ describe('TCP', () => {
     b.close();
   });
 
+  test('fileno() stays valid after both directions ended, until close() (regression: it became -1)', async () => {
+    const [a, b] = await tcpPair();
+    const fd = a.fileno();
+    a.shutdown(SHUT_WR);
+    b.close();
+    assert.equal((await readAll(a)).length, 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(a.fileno(), fd);
+    a.close();
+    assert.equal(a.fileno(), -1);
+  });
+
   test('await using closes the socket when the block ends', async () => {
     const server = await listener();
     let leaked: ReturnType<typeof socket> | undefined;
