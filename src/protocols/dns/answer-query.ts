@@ -52,8 +52,9 @@ export interface QueryAnswer {
 
 /**
  * Answers a query from the zones. Returns `null` — send nothing — for input too short to hold a
- * header or with QR set (a response sent to us), so the server cannot be made to reflect
- * garbage or loop with another server.
+ * header, with QR set (a response sent to us), or undecodable with a question count other than
+ * one (not DNS at all), so the server cannot be made to reflect garbage or loop with another
+ * server. Undecodable input that claims one question is a malformed query: FORMERR.
  *
  * @param zones the zones served.
  * @param query the query's bytes, or an already decoded query.
@@ -76,6 +77,9 @@ export function answerQuery(
       message = decodeMessage(query);
     } catch (error) {
       if (!(error instanceof DnsFormatError)) throw error;
+      // A query has exactly one question. Undecodable bytes whose header does not even say
+      // that are noise, not a malformed query: answering them would reflect garbage.
+      if (((query[4]! << 8) | query[5]!) !== 1) return null;
       const header = headerOnly(query);
       const rcode = opcode === Opcode.QUERY ? Rcode.FORMERR : Rcode.NOTIMP;
       return {

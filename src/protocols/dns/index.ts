@@ -1,7 +1,8 @@
 /**
- * `polyport/dns`: the sans-I/O core of polyport's DNS — the RFC 1035 message codec, TCP framing,
- * zone files and zones, authoritative answers, a resolver cache and a dig-style formatter.
- * Servers and clients add the sockets.
+ * `polyport/dns`: polyport's DNS — the sans-I/O core (the RFC 1035 message codec, TCP framing,
+ * zone files and zones, authoritative answers, a resolver cache, a dig-style formatter) and, on
+ * polyport sockets, the server (`startDnsService`), the forwarder, the `Resolver` client and
+ * `polyport dig`.
  */
 export {
   type AnswerKind,
@@ -23,10 +24,38 @@ export {
   typeToString,
 } from './constants.js';
 export { decodeMessage, HEADER_LENGTH } from './decode-message.js';
+export { digCommand } from './dig-command.js';
 export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
+export {
+  type ExchangeOptions,
+  type ExchangeResult,
+  exchange,
+  matchesQuery,
+  randomId,
+  serverText,
+} from './dns-exchange.js';
+export {
+  DnsQueryHandler,
+  type DnsQueryHandlerOptions,
+  type DnsTransport,
+} from './dns-query-handler.js';
+export {
+  DNS_LIMITS,
+  DNS_RATE,
+  type DnsService,
+  type DnsServiceOptions,
+  startDnsService,
+} from './dns-server.js';
+export { DnsTcpChannel, type DnsTcpChannelOptions } from './dns-tcp-channel.js';
 export { type EncodeOptions, encodeMessage } from './encode-message.js';
 export { DnsFormatError, ZoneSyntaxError } from './errors.js';
 export { formatMessage } from './format-message.js';
+export {
+  Forwarder,
+  type ForwarderOptions,
+  type ForwardResult,
+  type ForwardSource,
+} from './forwarder.js';
 export { formatIPv6, parseIPv4, parseIPv6, reverseName } from './ip-address.js';
 export {
   type CreateQueryOptions,
@@ -48,6 +77,25 @@ export {
 export { type ParseZoneOptions, parseZone } from './parse-zone.js';
 export { formatRdata, formatRecord, fqdn } from './presentation.js';
 export type { DnsRecord, RData } from './rdata.js';
+export {
+  type MxAnswer,
+  type QueryOptions,
+  type QueryResult,
+  Resolver,
+  type ResolverOptions,
+  type SrvAnswer,
+} from './resolver.js';
+export {
+  DnsBadResponseError,
+  DnsError,
+  DnsNoDataError,
+  DnsNxdomainError,
+  DnsRefusedError,
+  DnsResponseError,
+  DnsServfailError,
+  DnsTimeoutError,
+  responseError,
+} from './resolver-errors.js';
 export { type RespondOptions, respond, udpResponseLimit } from './respond.js';
 export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './sample-zone.js';
 export { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';

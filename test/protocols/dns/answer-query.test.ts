@@ -278,6 +278,14 @@ test('answerQuery() answers a malformed query that has a header with FORMERR', (
   assert.deepEqual(result.response.questions, []);
 });
 
+test('answerQuery() stays silent for undecodable bytes that do not claim one question', () => {
+  const bytes = Buffer.from(loadHex('dig-query-mx-noedns.hex').subarray(0, 20));
+  bytes.writeUInt16BE(2, 4);
+  assert.equal(answerQuery(zones, bytes), null);
+  bytes.writeUInt16BE(0xffff, 4);
+  assert.equal(answerQuery(zones, bytes), null);
+});
+
 test('answerQuery() answers a query with no question or two with FORMERR', () => {
   const none = { ...createQuery('example.test'), questions: [] };
   assert.equal(answerQuery(zones, none)?.response.rcode, Rcode.FORMERR);

@@ -1,0 +1,128 @@
+/**
+ * `DnsQueryHandler`: query bytes in, response bytes out, for both transports of the server —
+ * authoritative answers from the zones, forwarding for the rest when a forwarder is set, the
+ * UDP size limit, and one query log line per answered query.
+ */
+import type { ServerObserver } from '../common/index.js';
+import { type AnswerOptions, answerQuery } from './answer-query.js';
+import { Rcode, rcodeToString, typeToString } from './constants.js';
+import { encodeMessage } from './encode-message.js';
+import type { Forwarder, ForwardSource } from './forwarder.js';
+import { type DnsMessage, responseTo } from './message.js';
+import { udpResponseLimit } from './respond.js';
+import type { ZoneSet } from './zone-set.js';
+
+/** Options for {@link DnsQueryHandler}. */
+export interface DnsQueryHandlerOptions {
+  /** The zones answered authoritatively. */
+  readonly zones: ZoneSet;
+  /** Where names outside the zones go; without one they are REFUSED. */
+  readonly forwarder?: Forwarder | null;
+  /** Receives the query log (`request`) and errors. */
+  readonly observer?: ServerObserver;
+  /** EDNS size we advertise, CNAME chain bound, ANY policy. */
+  readonly answer?: AnswerOptions;
+  /** Our own ceiling for UDP responses, whatever the client advertises (default 4096). */
+  readonly maxUdpSize?: number;
+}
+
+/** The transport a query came over. */
+export type DnsTransport = 'udp' | 'tcp';
+
+/**
+ * Answers queries for a server loop. The result is immediate for authoritative answers and a
+ * promise for forwarded ones, so the common case costs no microtask.
+ *
+ * @example
+ * const handler = new DnsQueryHandler({ zones: new ZoneSet([sampleZone()]) });
+ * const out = handler.handle(datagram, 'udp', '127.0.0.1:5353'); // Buffer | null
+ */
+export class DnsQueryHandler {
+  readonly #zones: ZoneSet;
+  readonly #forwarder: Forwarder | null;
+  readonly #observer: ServerObserver;
+  readonly #answer: AnswerOptions;
+  readonly #maxUdp: number;
+
+  /** @param options zones, forwarder, observer and size limits. */
+  constructor(options: DnsQueryHandlerOptions) {
+    this.#zones = options.zones;
+    this.#forwarder = options.forwarder ?? null;
+    this.#observer = options.observer ?? {};
+    this.#answer = { ...options.answer, recursionAvailable: this.#forwarder !== null };
+    this.#maxUdp = options.maxUdpSize ?? 4096;
+  }
+
+  /**
+   * Answers one query.
+   *
+   * @param bytes the query (for TCP without its length prefix).
+   * @param transport how it came: UDP answers are cut to what the client can take (TC=1).
+   * @param peer the client, for the log.
+   * @returns the response bytes, `null` for silence (not DNS), or a promise of either.
+   * @example
+   * const reply = await handler.handle(message, 'tcp', peer);
+   */
+  handle(
+    bytes: Uint8Array,
+    transport: DnsTransport,
+    peer: string,
+  ): Buffer | null | Promise<Buffer | null> {
+    let result: ReturnType<typeof answerQuery>;
+    try {
+      result = answerQuery(this.#zones, bytes, this.#answer);
+    } catch (err) {
+      // A bug must cost one query, not the server.
+      this.#observer.error?.(err, peer);
+      return null;
+    }
+    if (result === null) return null;
+    const query = result.query;
+    if (result.kind === 'out-of-zone' && this.#forwarder !== null && query !== null) {
+      return this.#forwarder.forward(query).then(
+        ({ response, source }) => this.#finish(response, query, transport, peer, source),
+        (err: unknown) => {
+          this.#observer.error?.(err, peer);
+          return this.#servfail(query, transport, peer);
+        },
+      );
+    }
+    return this.#finish(result.response, query, transport, peer, 'zone');
+  }
+
+  #finish(
+    response: DnsMessage,
+    query: DnsMessage | null,
+    transport: DnsTransport,
+    peer: string,
+    source: ForwardSource | 'zone',
+  ): Buffer | null {
+    const maxSize = transport === 'tcp' ? 65535 : udpResponseLimit(query, this.#maxUdp);
+    let out: Buffer;
+    try {
+      out = encodeMessage(response, { maxSize });
+    } catch (err) {
+      // Forwarded data we cannot re-encode (or a zone bug): SERVFAIL beats silence.
+      this.#observer.error?.(err, peer);
+      return query === null ? null : this.#servfail(query, transport, peer);
+    }
+    const question = query?.questions[0];
+    this.#observer.request?.({
+      msg: 'query',
+      peer,
+      name: question?.name ?? '',
+      type: question === undefined ? '' : typeToString(question.type),
+      rcode: rcodeToString(response.rcode),
+      transport,
+      source,
+      bytesOut: out.length,
+      truncated: (out[2]! & 0x02) !== 0,
+    });
+    return out;
+  }
+
+  #servfail(query: DnsMessage, transport: DnsTransport, peer: string): Buffer | null {
+    const response = { ...responseTo(query, Rcode.SERVFAIL), ra: this.#forwarder !== null };
+    return this.#finish(response, query, transport, peer, 'failed');
+  }
+}

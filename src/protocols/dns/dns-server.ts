@@ -1,0 +1,165 @@
+/**
+ * The DNS server: authoritative for its zones, optionally forwarding the rest, over UDP and TCP
+ * on one port, in the host's loop.
+ */
+import type { SocketMap } from '../../dispatch/index.js';
+import { SocketError } from '../../socket/index.js';
+import {
+  type Clock,
+  DatagramServer,
+  DEFAULT_LIMITS,
+  peerText,
+  type RateLimiterOptions,
+  type ServerLimits,
+  type ServerObserver,
+  systemClock,
+  TcpListener,
+} from '../common/index.js';
+import type { AnswerOptions } from './answer-query.js';
+import { DnsQueryHandler } from './dns-query-handler.js';
+import { DnsTcpChannel } from './dns-tcp-channel.js';
+import { Forwarder, type ForwarderOptions } from './forwarder.js';
+import type { ZoneSet } from './zone-set.js';
+
+/**
+ * TCP limits for DNS: RFC 7766 §6.2.3 asks for idle timeouts of seconds, not minutes, so one
+ * client cannot hold connections open; a DNS message is at most 65535 bytes.
+ */
+export const DNS_LIMITS: ServerLimits = {
+  ...DEFAULT_LIMITS,
+  idleTimeout: 10,
+  readTimeout: 10,
+  maxRequestSize: 65535,
+};
+
+/** The per-address UDP rate used when none is given (loopback is exempt). */
+export const DNS_RATE: RateLimiterOptions = { perSecond: 100, burst: 200, exemptLoopback: true };
+
+/** Options for {@link startDnsService}. */
+export interface DnsServiceOptions {
+  /** `[host, port]`; with port 0, UDP listens on the port TCP got. */
+  readonly address: readonly [string, number];
+  /** The zones answered authoritatively. */
+  readonly zones: ZoneSet;
+  /** Upstream servers for names outside the zones; none (default): such names get REFUSED. */
+  readonly forwarders?: ReadonlyArray<readonly [string, number]>;
+  /** Forwarder tuning: timeout, rounds, cache size (the upstreams come from `forwarders`). */
+  readonly forwarding?: Omit<ForwarderOptions, 'upstreams' | 'clock'>;
+  /** TCP limits (default {@link DNS_LIMITS}). */
+  readonly limits?: ServerLimits;
+  /** Per-address UDP response rate (default {@link DNS_RATE}). */
+  readonly rate?: RateLimiterOptions;
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** EDNS size we advertise, CNAME chain bound, ANY policy. */
+  readonly answer?: AnswerOptions;
+  /** Our own ceiling for UDP responses (default 4096). */
+  readonly maxUdpSize?: number;
+  /** Serve UDP (default true). */
+  readonly udp?: boolean;
+  /** Serve TCP (default true). */
+  readonly tcp?: boolean;
+}
+
+/** A running DNS service. */
+export interface DnsService {
+  readonly udp: DatagramServer | null;
+  readonly tcp: TcpListener | null;
+  /** The forwarder, when forwarders were given (its cache is `forwarder.cache`). */
+  readonly forwarder: Forwarder | null;
+  /** The port served (the same for UDP and TCP). */
+  readonly port: number;
+  /** Stops listening; connections in flight finish on their own. */
+  close(): void;
+}
+
+/**
+ * Starts a DNS server on UDP and TCP.
+ *
+ * @param options address, zones, forwarders, limits and hooks.
+ * @returns the running service.
+ * @throws {SocketError} when the port is in use or not permitted.
+ * @throws {RangeError} when a forwarding setting is out of range.
+ * @example
+ * const dns = await startDnsService({ address: ['127.0.0.1', 0], zones: new ZoneSet([sampleZone()]) });
+ * // dig @127.0.0.1 -p ${dns.port} www.example.test
+ * dns.close();
+ */
+export async function startDnsService(options: DnsServiceOptions): Promise<DnsService> {
+  const clock = options.clock ?? systemClock;
+  const observer = options.observer ?? {};
+  const forwarders = options.forwarders ?? [];
+  const forwarder =
+    forwarders.length === 0
+      ? null
+      : new Forwarder({ ...options.forwarding, upstreams: forwarders, clock });
+  const handler = new DnsQueryHandler({
+    zones: options.zones,
+    forwarder,
+    observer,
+    ...(options.answer ? { answer: options.answer } : {}),
+    ...(options.maxUdpSize ? { maxUdpSize: options.maxUdpSize } : {}),
+  });
+  const limits = options.limits ?? DNS_LIMITS;
+  const map = options.map ? { map: options.map } : {};
+  let tcp: TcpListener | null = null;
+  let udp: DatagramServer | null = null;
+  const [host, wanted] = options.address;
+  try {
+    // With port 0 the TCP port is random and UDP takes the same one; if another socket holds
+    // that UDP port already, try a fresh pair.
+    for (let attempt = 0; ; attempt++) {
+      if (options.tcp ?? true) {
+        tcp = await TcpListener.open({
+          address: [host, wanted],
+          limits,
+          observer,
+          ...map,
+          createChannel: ({ socket, release }) =>
+            new DnsTcpChannel(socket, { release, limits, observer, clock, handler, ...map }),
+        });
+      }
+      if (!(options.udp ?? true)) break;
+      const port = wanted === 0 && tcp !== null ? tcp.boundAddress[1] : wanted;
+      try {
+        udp = await DatagramServer.open({
+          address: [host, port],
+          handler: (data, from) => handler.handle(data, 'udp', peerText(from)),
+          rate: options.rate ?? DNS_RATE,
+          // The handler logs each query itself, with more to say than a datagram count.
+          observer: withoutRequests(observer),
+          ...map,
+          clock,
+        });
+        break;
+      } catch (err) {
+        const retry = wanted === 0 && err instanceof SocketError && err.code === 'EADDRINUSE';
+        if (!retry || attempt >= 4) throw err;
+        tcp?.close();
+        tcp = null;
+      }
+    }
+  } catch (err) {
+    tcp?.close();
+    throw err;
+  }
+  const port = tcp?.boundAddress[1] ?? udp?.boundAddress[1] ?? wanted;
+  return {
+    udp,
+    tcp,
+    forwarder,
+    port,
+    close() {
+      tcp?.close();
+      udp?.close();
+    },
+  };
+}
+
+function withoutRequests(observer: ServerObserver): ServerObserver {
+  return {
+    error: (error, peer) => observer.error?.(error, peer),
+    log: (level, message, fields) => observer.log?.(level, message, fields),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * `DnsTcpChannel`: one DNS-over-TCP connection (RFC 1035 §4.2.2, RFC 7766) — many queries per
+ * connection, pipelined, each answered in the order it came.
+ */
+import type { ChannelSocket } from '../../dispatch/index.js';
+import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import type { DnsQueryHandler } from './dns-query-handler.js';
+import { DnsTcpFramer, frame } from './tcp-framer.js';
+
+/** Options of a {@link DnsTcpChannel} beyond the server channel's. */
+export interface DnsTcpChannelOptions extends ServerChannelOptions {
+  /** Answers the queries. */
+  readonly handler: DnsQueryHandler;
+  /** Queries read but not yet answered before the channel stops reading (default 64). */
+  readonly maxPipelined?: number;
+}
+
+/** A query's place in the answer order: its answer once known, `undefined` while pending. */
+interface Slot {
+  answer: Buffer | null | undefined;
+}
+
+/**
+ * A server connection speaking DNS over TCP. Answers leave in query order (RFC 7766 §7 allows
+ * any order; in-order is simpler for clients and costs little, since forwarded answers are the
+ * only slow ones). A peer that half-closes still gets the answers to what it sent.
+ *
+ * @example
+ * TcpListener.open({ address, createChannel: ({ socket, release }) =>
+ *   new DnsTcpChannel(socket, { release, handler }) });
+ */
+export class DnsTcpChannel extends ServerChannel {
+  readonly #handler: DnsQueryHandler;
+  readonly #framer: DnsTcpFramer;
+  readonly #maxPipelined: number;
+  readonly #slots: Slot[] = [];
+  /** The peer sent end of stream (or we decided to stop): finish the answers, then close. */
+  #ending = false;
+
+  /**
+   * @param sock the accepted connection.
+   * @param options the handler, limits, observer, clock and map.
+   */
+  constructor(sock: ChannelSocket, options: DnsTcpChannelOptions) {
+    super(sock, options);
+    this.#handler = options.handler;
+    this.#maxPipelined = options.maxPipelined ?? 64;
+    this.#framer = new DnsTcpFramer({
+      maxMessageSize: Math.max(12, Math.min(65535, this.limits.maxRequestSize)),
+    });
+  }
+
+  override readable(): boolean {
+    return !this.#ending && this.#slots.length < this.#maxPipelined && !this.outputPending;
+  }
+
+  override collectIncomingData(data: Buffer): void {
+    if (this.#ending) return;
+    this.#framer.receiveData(data);
+    for (let ev = this.#framer.nextEvent(); ev !== null; ev = this.#framer.nextEvent()) {
+      if (ev.type === 'too-large') {
+        // Nothing sensible can answer a message over our limit: stop reading, finish, close.
+        this.observer.log?.('info', 'DNS message over the size limit', {
+          peer: this.peer,
+          length: ev.length,
+        });
+        this.#ending = true;
+        break;
+      }
+      this.#query(ev.message);
+    }
+    // Half a message sitting in the buffer starts the slow-client clock (readTimeout).
+    if (this.#framer.bufferedLength > 0 && !this.#ending) this.requestStarted();
+    else this.requestFinished();
+    this.#flush();
+  }
+
+  #query(message: Buffer): void {
+    const slot: Slot = { answer: undefined };
+    this.#slots.push(slot);
+    const answer = this.#handler.handle(message, 'tcp', this.peer);
+    if (answer instanceof Promise) {
+      answer.then(
+        (late) => {
+          slot.answer = late;
+          this.#flush();
+        },
+        (err: unknown) => {
+          this.observer.error?.(err, this.peer);
+          slot.answer = null;
+          this.#flush();
+        },
+      );
+    } else slot.answer = answer;
+  }
+
+  /** Sends the answers at the head of the queue that are ready, in order. */
+  #flush(): void {
+    if (this.socket === null) return;
+    while (this.#slots.length > 0 && this.#slots[0]!.answer !== undefined) {
+      const answer = this.#slots.shift()!.answer;
+      // A query that got silence (not DNS) gets no answer; the stream goes on.
+      if (answer !== null && answer !== undefined) this.push(frame(answer));
+    }
+    if (this.#ending && this.#slots.length === 0) this.closeWhenDone();
+    else this.wake();
+  }
+
+  override handleWrite(): void {
+    super.handleWrite();
+    if (!this.outputPending) this.wake();
+  }
+
+  override handleClose(): void {
+    // Called for the peer's end of stream and for closeWhenDone(): wait for pending answers.
+    if (this.#slots.length === 0 || this.socket === null) {
+      this.close();
+      return;
+    }
+    this.#ending = true;
+  }
+
+  override onReadTimeout(): void {
+    this.observer.log?.('info', 'read timeout', { peer: this.peer });
+    this.close();
+  }
+}
