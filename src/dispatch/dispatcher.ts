@@ -207,8 +207,9 @@ export class Dispatcher implements DrivenChannel, Channel {
     next.catch((err: unknown) => {
       if (this.#setupError !== undefined) return;
       this.#setupError = err;
-      this.close();
+      // Fail the loop before closing: closing empties the map, which would end it in success.
       driverOf(this.map).fail(err);
+      this.close();
     });
     return next;
   }
