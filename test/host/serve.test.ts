@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { HostStartError, serve } from '../../src/host/index.js';
+import { createConnection, createServer } from '../../src/socket/index.js';
+import { memoryLogger, portOf, tempDir, testConfig } from '../support/host.js';
+
+async function readAll(port: number): Promise<Buffer> {
+  const sock = await createConnection(['127.0.0.1', port], 5);
+  const chunks: Buffer[] = [];
+  for (;;) {
+    const data = await sock.recv(4096);
+    if (data.length === 0) break;
+    chunks.push(data);
+  }
+  sock.close();
+  return Buffer.concat(chunks);
+}
+
+test('serve() starts every available service on loopback and each answers', async () => {
+  const { logger } = memoryLogger();
+  const host = await serve({ config: testConfig(), logger });
+  try {
+    const services = new Set(host.listeners.map((l) => l.service));
+    for (const name of ['echo', 'discard', 'daytime', 'chargen', 'time', 'qotd', 'finger']) {
+      assert.ok(services.has(name), `${name} is listening`);
+    }
+    for (const listener of host.listeners) assert.equal(listener.address, '127.0.0.1');
+    assert.match(
+      (await readAll(portOf(host, 'daytime'))).toString(),
+      /\d{4} \d\d:\d\d:\d\d-UTC\r\n$/,
+    );
+    assert.equal((await readAll(portOf(host, 'time'))).length, 4);
+    assert.match((await readAll(portOf(host, 'qotd'))).toString(), /\r\n$/);
+    const echo = await createConnection(['127.0.0.1', portOf(host, 'echo')], 5);
+    await echo.sendall('ping');
+    assert.equal((await echo.recv(10)).toString(), 'ping');
+    echo.close();
+  } finally {
+    await host.stop(1000);
+  }
+});
+
+test('serve() makes the data directory from the samples once and never overwrites it', async () => {
+  const dataDir = tempDir();
+  const { logger } = memoryLogger();
+  let host = await serve({ config: testConfig([], dataDir), logger });
+  await host.stop(500);
+  const index = join(dataDir, 'www', 'index.html');
+  assert.ok(existsSync(index), 'the sample website was copied');
+  assert.ok(existsSync(join(dataDir, 'ftp', 'README.txt')), 'the sample FTP tree was copied');
+  writeFileSync(index, 'mine');
+  host = await serve({ config: testConfig([], dataDir), logger });
+  await host.stop(500);
+  assert.equal(readFileSync(index, 'utf8'), 'mine');
+});
+
+test('serve() names the service and the port when a port is already in use', async () => {
+  const blocker = await createServer(['127.0.0.1', 0]);
+  const [, port] = blocker.getsockname() as [string, number];
+  try {
+    await assert.rejects(
+      serve({
+        config: testConfig([`daytime.port=${port}`, 'daytime.udp=false']),
+        logger: memoryLogger().logger,
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof HostStartError);
+        assert.match(
+          err.message,
+          new RegExp(
+            `^daytime: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`,
+          ),
+        );
+        return true;
+      },
+    );
+  } finally {
+    blocker.close();
+  }
+});
+
+test('serve() refuses sample credentials on a listener that is not loopback', async () => {
+  await assert.rejects(
+    serve({ config: testConfig(['echo.address=0.0.0.0']), logger: memoryLogger().logger }),
+    (err: unknown) => err instanceof HostStartError && /echo/.test(err.message),
+  );
+});
+
+test('Host.stop() closes the listeners and the connections still open after the grace period', async () => {
+  const host = await serve({ config: testConfig(), logger: memoryLogger().logger });
+  const port = portOf(host, 'echo');
+  const idle = await createConnection(['127.0.0.1', port], 5);
+  const started = Date.now();
+  await host.stop(200);
+  assert.ok(Date.now() - started < 5000);
+  assert.equal((await idle.recv(10)).length, 0, 'the idle connection was closed');
+  idle.close();
+  const refused = await createConnection(['127.0.0.1', port], 2).then(
+    (s) => (s.close(), false),
+    () => true,
+  );
+  assert.ok(refused, 'nothing listens after stop');
+});
+
+test('Host status page and metrics count connections per service', async () => {
+  const host = await serve({ config: testConfig(), logger: memoryLogger().logger });
+  try {
+    await readAll(portOf(host, 'daytime'));
+    await readAll(portOf(host, 'daytime'));
+    // The connection-closed report runs in the server's loop after the client sees EOF.
+    await new Promise((r) => setTimeout(r, 100));
+    const metrics = host.metrics();
+    assert.match(metrics, /polyport_connections_total\{service="daytime",protocol="daytime"\} 2/);
+    assert.match(metrics, /# TYPE polyport_bytes_sent_total counter/);
+    const html = host.statusHtml();
+    assert.match(html, /<td>daytime<\/td>/);
+    assert.match(html, /Up \d/);
+  } finally {
+    await host.stop(500);
+  }
+});
+
+test('serve() logs one JSON line per connection with the service name', async () => {
+  const { logger, records } = memoryLogger();
+  const host = await serve({ config: testConfig(), logger });
+  try {
+    await readAll(portOf(host, 'daytime'));
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = records.find((r) => r.msg === 'connection closed' && r.service === 'daytime');
+    assert.ok(closed, 'a connection-closed line for daytime');
+    assert.equal(typeof closed.peer, 'string');
+    assert.equal(typeof closed.out, 'number');
+  } finally {
+    await host.stop(500);
+  }
+});
