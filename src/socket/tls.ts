@@ -64,6 +64,12 @@ export interface WrapOptions {
   readonly serverSide?: boolean;
   /** The server's name: sent as SNI and, with `checkHostname`, checked against its certificate. */
   readonly serverHostname?: string;
+  /**
+   * Bytes already read from the plain socket that belong to the TLS stream: what a line reader
+   * holds past `STARTTLS` (its `takeBuffered()`), typically the start of the ClientHello. They
+   * are fed to TLS before anything still unread on the socket, so no byte is lost or repeated.
+   */
+  readonly initialData?: Uint8Array;
 }
 
 /**
@@ -214,7 +220,11 @@ export class SSLContext {
     }
     const secureContext = this.secureContext();
     const { stream, unread } = sock.detachStream();
-    if (unread.length > 0) stream.unshift(unread);
+    const early = options.initialData;
+    const pending =
+      early !== undefined && early.length > 0 ? Buffer.concat([early, unread]) : unread;
+    // Node's TLS reads what is buffered on the plain stream before reading the wire.
+    if (pending.length > 0) stream.unshift(pending);
     const verify = this.verifyMode !== CERT_NONE;
     let tlsStream: TLSSocket;
     if (serverSide) {
@@ -228,39 +238,75 @@ export class SSLContext {
       });
     } else {
       const checkHostname = this.checkHostname;
+      const name = options.serverHostname;
       tlsStream = tlsConnect({
         socket: stream,
         secureContext,
         rejectUnauthorized: verify,
-        ...(options.serverHostname !== undefined && !isIpLiteral(options.serverHostname)
-          ? { servername: options.serverHostname }
-          : {}),
+        // `host` is what Node checks the certificate against; without it Node checks
+        // 'localhost' whatever name was given. SNI carries names only, never IP literals.
+        ...(name !== undefined ? { host: name } : {}),
+        ...(name !== undefined && !isIpLiteral(name) ? { servername: name } : {}),
         ...(checkHostname ? {} : { checkServerIdentity: () => undefined }),
         ...(this.#alpn.length > 0 ? { ALPNProtocols: this.#alpn } : {}),
       });
     }
+    return this.#handshake(sock, tlsStream, serverSide, options.serverHostname);
+  }
+
+  /**
+   * Waits for the handshake. The stream flows meanwhile, so the end of a peer that gives up
+   * is seen; bytes that arrive with the last handshake flight are kept and handed, in order,
+   * to the new socket, which is made inside the 'secure' event so nothing comes in between.
+   */
+  #handshake(
+    plain: Socket,
+    tlsStream: TLSSocket,
+    serverSide: boolean,
+    serverHostname: string | undefined,
+  ): Promise<SSLSocket> {
     const context = { op: 'handshake', net: 'tls' };
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<SSLSocket>((resolve, reject) => {
+      const early: Buffer[] = [];
+      const onData = (chunk: Buffer): void => {
+        early.push(chunk);
+      };
+      const cleanup = (): void => {
+        tlsStream.off('data', onData);
+        tlsStream.off('error', onError);
+        tlsStream.off('end', onEnd);
+        tlsStream.off('close', onEnd);
+        tlsStream.off(serverSide ? 'secure' : 'secureConnect', onSecure);
+      };
       const onError = (err: Error): void => {
+        cleanup();
+        tlsStream.on('error', () => {});
         tlsStream.destroy();
         reject(toSSLError(err, context));
       };
-      const onClose = (): void =>
+      const onEnd = (): void => {
+        cleanup();
+        tlsStream.on('error', () => {});
+        tlsStream.destroy();
         reject(
           new SSLError('ECONNRESET', {
             ...context,
             detail: 'connection closed during the TLS handshake',
           }),
         );
+      };
+      const onSecure = (): void => {
+        cleanup();
+        tlsStream.pause();
+        if (early.length > 0) tlsStream.unshift(Buffer.concat(early));
+        resolve(new SSLSocket(plain, tlsStream, this, serverSide, serverHostname));
+      };
+      tlsStream.on('data', onData);
       tlsStream.once('error', onError);
-      tlsStream.once('close', onClose);
-      tlsStream.once(serverSide ? 'secure' : 'secureConnect', () => {
-        tlsStream.off('error', onError);
-        tlsStream.off('close', onClose);
-        resolve();
-      });
+      tlsStream.once('end', onEnd);
+      tlsStream.once('close', onEnd);
+      tlsStream.once(serverSide ? 'secure' : 'secureConnect', onSecure);
     });
-    return new SSLSocket(sock, tlsStream, this, serverSide, options.serverHostname);
   }
 
   #sniCallback(choose: (name: string) => SSLContext | undefined) {
