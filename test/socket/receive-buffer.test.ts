@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { ReceiveBuffer } from '../../src/socket/receive-buffer.js';
+
+describe('ReceiveBuffer', () => {
+  test('take() returns bytes in order across chunk boundaries, split at every offset', () => {
+    const data = Buffer.from('0123456789abcdef');
+    for (let cut = 0; cut <= data.length; cut++) {
+      for (let n = 1; n <= data.length; n++) {
+        const buffer = new ReceiveBuffer();
+        buffer.push(data.subarray(0, cut));
+        buffer.push(data.subarray(cut));
+        const out: Buffer[] = [];
+        while (buffer.length > 0) out.push(buffer.take(n));
+        assert.deepEqual(Buffer.concat(out), data);
+      }
+    }
+  });
+
+  test('take() with peek leaves the bytes in place', () => {
+    const buffer = new ReceiveBuffer();
+    buffer.push(Buffer.from('ab'));
+    buffer.push(Buffer.from('cd'));
+    assert.equal(buffer.take(3, true).toString(), 'abc');
+    assert.equal(buffer.length, 4);
+    assert.equal(buffer.take(4).toString(), 'abcd');
+    assert.equal(buffer.take(4).length, 0);
+  });
+
+  test('takeInto() copies into the target and unshift() puts bytes back at the front', () => {
+    const buffer = new ReceiveBuffer();
+    buffer.push(Buffer.from('hello'));
+    buffer.push(Buffer.from(' world'));
+    const target = Buffer.alloc(7);
+    assert.equal(buffer.takeInto(target, 7), 7);
+    assert.equal(target.toString(), 'hello w');
+    buffer.unshift(Buffer.from('w'));
+    assert.equal(buffer.takeAll().toString(), 'world');
+    assert.equal(buffer.length, 0);
+  });
+
+  test('any sequence of pushes and reads returns the bytes pushed, in order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 10 }),
+        (chunks, sizes) => {
+          const buffer = new ReceiveBuffer();
+          for (const c of chunks) buffer.push(Buffer.from(c));
+          const out: Buffer[] = [];
+          for (let i = 0; buffer.length > 0; i++) {
+            const n = sizes[i % sizes.length] as number;
+            if (i % 3 === 0) {
+              const target = Buffer.alloc(n);
+              out.push(target.subarray(0, buffer.takeInto(target, n)));
+            } else out.push(buffer.take(n));
+          }
+          assert.deepEqual(Buffer.concat(out), Buffer.concat(chunks.map((c) => Buffer.from(c))));
+        },
+      ),
+    );
+  });
+});
