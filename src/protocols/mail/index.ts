@@ -32,7 +32,24 @@ export type {
   Pop3ServerEvent,
   Pop3ServerOptions,
 } from './pop3/pop3-server-types.js';
+export {
+  type Pop3Service,
+  type Pop3ServiceOptions,
+  startPop3Service,
+} from './pop3/pop3-service.js';
+export {
+  authenticateMailUser,
+  findMailUser,
+  type MailUser,
+  type PasswordCheck,
+} from './server/mail-users.js';
+export { MessageProducer, type MessageProducerOptions } from './server/message-producer.js';
 export { type EhloCapabilities, parseEhloCapabilities } from './smtp/ehlo-capabilities.js';
+export {
+  type LocalDelivery,
+  type RecipientDecision,
+  resolveLocalRecipient,
+} from './smtp/local-recipient.js';
 export {
   type MailArgument,
   type MailArgumentOptions,
@@ -56,3 +73,8 @@ export type {
   SmtpServerEvent,
   SmtpServerOptions,
 } from './smtp/smtp-server-types.js';
+export {
+  type SmtpService,
+  type SmtpServiceOptions,
+  startSmtpService,
+} from './smtp/smtp-service.js';

@@ -1,0 +1,163 @@
+/** One POP3 connection of `startPop3Service`: logins, the mailbox lock, messages streamed. */
+import type { ChannelSocket } from '../../../dispatch/index.js';
+import type { SSLContext } from '../../../socket/index.js';
+import type { ServerChannelOptions } from '../../common/index.js';
+import type { Maildir } from '../maildir/maildir.js';
+import type { MaildirLock } from '../maildir/maildir-lock.js';
+import type { MaildirStore } from '../maildir/maildir-store.js';
+import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
+import { MessageProducer } from '../server/message-producer.js';
+import { SessionChannel } from '../server/session-channel.js';
+import { startServerTls } from '../server/start-tls.js';
+import { pop3Uid } from './pop3-maildrop.js';
+import { Pop3ServerSession } from './pop3-server-session.js';
+import type { Pop3ServerEvent, Pop3ServerOptions } from './pop3-server-types.js';
+
+/** What every POP3 channel of one service shares. */
+export interface Pop3ChannelContext {
+  readonly users: readonly MailUser[];
+  readonly store: MaildirStore;
+  readonly session: Pop3ServerOptions;
+  /** For STLS; `undefined` when not offered (or the connection is already TLS). */
+  readonly tls: SSLContext | undefined;
+  readonly failedLoginDelay: number;
+  readonly checkPassword: PasswordCheck | undefined;
+}
+
+/**
+ * The POP3 channel. A login takes the Maildir's lock (a second session gets `[IN-USE]`) and
+ * works on a snapshot; RETR and TOP stream from the file through the dot-stuffer as fast as the
+ * client reads; deletions happen only at QUIT. Whatever ends the connection otherwise (a drop,
+ * the autologout timer, a server shutdown) releases the lock and deletes nothing.
+ */
+export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
+  readonly #ctx: Pop3ChannelContext;
+  readonly #pop: Pop3ServerSession;
+  #box: Maildir | null = null;
+  #lock: MaildirLock | null = null;
+
+  constructor(sock: ChannelSocket, options: ServerChannelOptions, ctx: Pop3ChannelContext) {
+    const pop = new Pop3ServerSession(ctx.session);
+    super(sock, options, pop);
+    this.#pop = pop;
+    this.#ctx = ctx;
+  }
+
+  protected override handleEvent(ev: Pop3ServerEvent): void | Promise<void> {
+    switch (ev.type) {
+      case 'login':
+        if (ev.mechanism === 'APOP') {
+          // Never offered (no timestamp in the greeting): APOP needs the clear-text password.
+          this.#pop.loginFailed();
+          return;
+        }
+        return this.#login(ev.username, ev.password, ev.authorizationId);
+      case 'retrieve':
+        return this.#retrieve(ev.id, ev.bodyLines);
+      case 'commit-deletions':
+        return this.#commit(ev.ids);
+      case 'starttls':
+        return this.#startTls();
+      case 'quit':
+      case 'close':
+        this.flush();
+        this.closeWhenDone();
+        return;
+    }
+  }
+
+  override onIdleTimeout(): void {
+    // RFC 1939 §3 autologout: close without entering UPDATE, so nothing is deleted.
+    if (!this.busy && !this.closing) {
+      this.closing = true;
+      this.push('-ERR Disconnected for inactivity.\r\n');
+      this.closeWhenDone();
+    } else this.close();
+  }
+
+  override close(): void {
+    const lock = this.#lock;
+    this.#lock = null;
+    void lock?.release();
+    super.close();
+  }
+
+  async #login(username: string, password: string, authorizationId: string): Promise<void> {
+    const user = await authenticateMailUser(
+      this.#ctx.users,
+      username,
+      password,
+      ...(this.#ctx.checkPassword ? [this.#ctx.checkPassword] : []),
+    );
+    if (user === null || (authorizationId !== '' && authorizationId !== username)) {
+      this.observer.log?.('info', 'POP3 login failed', { peer: this.peer, user: username });
+      // Slows down password guessing; the session reads nothing meanwhile.
+      await new Promise<void>((resolve) =>
+        this.clock.setTimer(this.#ctx.failedLoginDelay, resolve),
+      );
+      if (!this.isClosed) this.#pop.loginFailed();
+      return;
+    }
+    const box = await this.#ctx.store.maildir(user.name);
+    const lock = await box.lock();
+    if (lock === null) {
+      this.#pop.mailboxInUse();
+      return;
+    }
+    if (this.isClosed) {
+      await lock.release();
+      return;
+    }
+    this.#lock = lock;
+    this.#box = box;
+    const messages = await box.list();
+    this.#pop.loginSucceeded(messages.map((m) => ({ ...m, uid: pop3Uid(m.id) })));
+    this.observer.request?.({
+      msg: 'login',
+      peer: this.peer,
+      user: user.name,
+      messages: messages.length,
+    });
+  }
+
+  async #retrieve(id: string, bodyLines: number | undefined): Promise<void> {
+    const box = this.#box;
+    if (box === null) throw new Error('retrieve before login');
+    const stream = await box.open(id);
+    await new Promise<void>((resolve, reject) => {
+      this.pushWithProducer(
+        new MessageProducer(stream, {
+          bodyLines,
+          onProgress: () => this.touch(),
+          onDone: (complete) => (complete ? resolve() : reject(new Error('transfer cut short'))),
+        }),
+      );
+    }).then(
+      () => this.#pop.retrieveDone(),
+      // The channel closed mid-transfer: nothing more to do for this session.
+      () => undefined,
+    );
+  }
+
+  async #commit(ids: readonly string[]): Promise<void> {
+    const box = this.#box;
+    let ok = box !== null;
+    try {
+      await box?.delete(ids);
+    } catch (err) {
+      this.observer.error?.(err, this.peer);
+      ok = false;
+    }
+    this.observer.request?.({ msg: 'quit', peer: this.peer, deleted: ids.length, ok });
+    this.#pop.deletionsCommitted(ok);
+  }
+
+  async #startTls(): Promise<void> {
+    const tls = this.#ctx.tls;
+    this.flush();
+    await this.drained();
+    if (tls !== undefined && (await startServerTls(this, tls, this.#pop.takeBuffered()))) {
+      this.#pop.tlsStarted();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/** `startPop3Service`: polyport's POP3 server over the users' Maildirs. */
+import type { SocketMap } from '../../../dispatch/index.js';
+import type { SSLContext } from '../../../socket/index.js';
+import {
+  type Clock,
+  type ServerLimits,
+  type ServerObserver,
+  systemClock,
+  TcpListener,
+} from '../../common/index.js';
+import type { MaildirStore } from '../maildir/maildir-store.js';
+import type { MailUser, PasswordCheck } from '../server/mail-users.js';
+import { Pop3Channel } from './pop3-channel.js';
+
+/** Options for {@link startPop3Service}. */
+export interface Pop3ServiceOptions {
+  /** `[host, port]` to listen on (port 0: any free port). */
+  readonly address: readonly [string, number];
+  /** The accounts; a user logs in with the name or one of the addresses. */
+  readonly users: readonly MailUser[];
+  /** Where each user's Maildir lives (`store.maildir(user.name)`). */
+  readonly store: MaildirStore;
+  /** A server context: offers STLS, or with `implicitTls` speaks TLS from the first byte. */
+  readonly tls?: SSLContext;
+  /** POP3S (RFC 8314): the handshake comes first; needs `tls`. Default false. */
+  readonly implicitTls?: boolean;
+  /**
+   * Allow USER/PASS and AUTH PLAIN without TLS. The host sets it when listening on loopback,
+   * as Dovecot's `disable_plaintext_auth = no` for local clients.
+   */
+  readonly allowPlaintext: boolean;
+  /**
+   * APOP is never offered: it needs each user's clear-text password on the server (RFC 1939
+   * §7), and polyport stores only scrypt hashes. Only `false` is accepted.
+   */
+  readonly apop?: false;
+  /** `limits.idleTimeout` is the autologout timer (RFC 1939 asks for at least 10 minutes). */
+  readonly limits?: ServerLimits;
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** Milliseconds before answering a failed login. Default 1000. */
+  readonly failedLoginDelay?: number;
+  /** The password check (default scrypt `verifyPassword`); tests may inject a cheap one. */
+  readonly checkPassword?: PasswordCheck;
+}
+
+/** A running POP3 service. */
+export interface Pop3Service {
+  readonly listener: TcpListener;
+  /** Stops listening and closes every session (no deletion is committed). */
+  close(): void;
+}
+
+/**
+ * Starts a POP3 server (RFC 1939 with CAPA, RESP-CODES, PIPELINING, STLS and SASL PLAIN):
+ * plain with optional STLS, or POP3S with `implicitTls`. Logins are checked with scrypt, each
+ * mailbox is locked by one session at a time, messages stream from disk and deletions happen
+ * only at QUIT. Over the connection limits a client gets `-ERR [SYS/TEMP]`.
+ *
+ * @param options Address, users, store, TLS and limits.
+ * @returns The running service.
+ * @throws {SocketError} When the port is in use or not permitted.
+ * @throws {TypeError} When `implicitTls` is set without `tls`.
+ * @throws {RangeError} When `failedLoginDelay` is negative.
+ * @example
+ * const pop3 = await startPop3Service({
+ *   address: ['127.0.0.1', 10110],
+ *   users,
+ *   store: new MaildirStore('/tmp/polyport-mail'),
+ *   allowPlaintext: true,
+ * });
+ */
+export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop3Service> {
+  const implicit = options.implicitTls ?? false;
+  if (implicit && options.tls === undefined) {
+    throw new TypeError('startPop3Service(): implicitTls needs a tls context');
+  }
+  const failedLoginDelay = options.failedLoginDelay ?? 1000;
+  if (!Number.isFinite(failedLoginDelay) || failedLoginDelay < 0) {
+    throw new RangeError(`failedLoginDelay must be >= 0 ms, got ${failedLoginDelay}`);
+  }
+  const clock = options.clock ?? systemClock;
+  const context = {
+    users: options.users,
+    store: options.store,
+    session: {
+      stls: options.tls !== undefined && !implicit,
+      tls: implicit,
+      allowPlaintextAuth: options.allowPlaintext,
+    },
+    tls: implicit ? undefined : options.tls,
+    failedLoginDelay,
+    checkPassword: options.checkPassword,
+  };
+  const channels = new Set<Pop3Channel>();
+  const listener = await TcpListener.open({
+    address: options.address,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.map ? { map: options.map } : {}),
+    ...(implicit && options.tls ? { tls: options.tls } : {}),
+    busyReply: '-ERR [SYS/TEMP] Too many connections, try again later.\r\n',
+    createChannel: ({ socket, release }) => {
+      // `let`: the channel may close (and release) inside its own constructor.
+      let channel: Pop3Channel | undefined;
+      channel = new Pop3Channel(
+        socket,
+        {
+          release: () => {
+            if (channel !== undefined) channels.delete(channel);
+            release();
+          },
+          clock,
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.observer ? { observer: options.observer } : {}),
+          ...(options.map ? { map: options.map } : {}),
+        },
+        context,
+      );
+      if (!channel.isClosed) channels.add(channel);
+    },
+  });
+  return {
+    listener,
+    close() {
+      listener.close();
+      for (const channel of [...channels]) channel.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The glue every mail server channel shares: bytes from the socket into a sans-I/O session,
+ * its events to handlers that may wait for the disk, its output back to the socket.
+ */
+import type { ChannelSocket } from '../../../dispatch/index.js';
+import { ServerChannel, type ServerChannelOptions } from '../../common/index.js';
+
+/** What a channel needs of a sans-I/O session (`SmtpServerSession`, `Pop3ServerSession`). */
+export interface ChannelSession<E> {
+  receiveData(chunk: Uint8Array): void;
+  nextEvent(): E | null;
+  takeOutput(): Buffer;
+}
+
+/**
+ * A `ServerChannel` that drives a session. Handlers that return a promise (a Maildir write, a
+ * password check) pause the session: the channel stops reading until the promise settles, so a
+ * fast client fills its own socket buffer, not our memory. It also stops reading while output
+ * is queued, so a client that pipelines without reading replies is throttled the same way.
+ *
+ * @example
+ * class NoopChannel extends SessionChannel<SmtpServerEvent> {
+ *   protected override handleEvent(ev: SmtpServerEvent) { if (ev.type === 'quit') this.closeWhenDone(); }
+ * }
+ */
+export abstract class SessionChannel<E> extends ServerChannel {
+  protected readonly session: ChannelSession<E>;
+  #busy = false;
+  #closed = false;
+  #drainWaiters: Array<() => void> = [];
+
+  /**
+   * @param sock The accepted connection.
+   * @param options Limits, observer, clock, map and slot release.
+   * @param session The session, whose greeting is sent at once.
+   */
+  constructor(sock: ChannelSocket, options: ServerChannelOptions, session: ChannelSession<E>) {
+    super(sock, options);
+    this.session = session;
+    this.flush();
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether a handler is still working on an event. */
+  protected get busy(): boolean {
+    return this.#busy;
+  }
+
+  /**
+   * Acts on one session event. Returning a promise holds further events until it settles; a
+   * rejection is this channel's error (logged, and the connection closed).
+   */
+  protected abstract handleEvent(event: E): void | Promise<void>;
+
+  override collectIncomingData(data: Buffer): void {
+    this.session.receiveData(data);
+    this.pump();
+  }
+
+  override readable(): boolean {
+    return !this.#busy && !this.outputPending;
+  }
+
+  override handleWrite(): void {
+    super.handleWrite();
+    if (this.outputPending) return;
+    this.wake();
+    this.#settleDrained();
+  }
+
+  override close(): void {
+    this.#closed = true;
+    super.close();
+    this.#settleDrained();
+  }
+
+  /**
+   * Resolves once everything queued has been sent (or the channel closed): a reply that must
+   * reach the client before the connection changes, as the `220` before a TLS handshake.
+   */
+  protected drained(): Promise<void> {
+    if (!this.outputPending || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #settleDrained(): void {
+    for (const resolve of this.#drainWaiters.splice(0)) resolve();
+  }
+
+  /** Sends what the session has written. */
+  protected flush(): void {
+    const out = this.session.takeOutput();
+    if (out.length > 0 && !this.#closed) this.push(out);
+  }
+
+  /** Runs the session's events until it needs input or a handler has to wait. */
+  protected pump(): void {
+    if (this.#busy) return;
+    try {
+      while (!this.#closed) {
+        const event = this.session.nextEvent();
+        if (event === null) break;
+        // A reply belongs before whatever the handler sends (a message after `+OK`).
+        this.flush();
+        const step = this.handleEvent(event);
+        if (step instanceof Promise) {
+          this.#busy = true;
+          step.then(
+            () => this.#resume(),
+            (err: unknown) => {
+              this.#busy = false;
+              if (!this.#closed) this.handleError(err);
+            },
+          );
+          return;
+        }
+      }
+      this.flush();
+    } catch (err) {
+      this.handleError(err);
+    }
+  }
+
+  #resume(): void {
+    this.#busy = false;
+    if (this.#closed) return;
+    this.pump();
+    this.wake();
+  }
+}

@@ -1,0 +1,148 @@
+/** `startSmtpService`: polyport's SMTP receiver, delivering local mail into Maildirs. */
+import type { SocketMap } from '../../../dispatch/index.js';
+import type { SSLContext } from '../../../socket/index.js';
+import {
+  type Clock,
+  type ServerLimits,
+  type ServerObserver,
+  systemClock,
+  TcpListener,
+} from '../../common/index.js';
+import type { MaildirStore } from '../maildir/maildir-store.js';
+import type { MailUser, PasswordCheck } from '../server/mail-users.js';
+import { SmtpChannel } from './smtp-channel.js';
+import { formatSmtpReply } from './smtp-reply.js';
+
+/** Options for {@link startSmtpService}. */
+export interface SmtpServiceOptions {
+  /** `[host, port]` to listen on (port 0: any free port). */
+  readonly address: readonly [string, number];
+  /** This server's name in the banner, EHLO and `Received:`. Default `localhost`. */
+  readonly hostname?: string;
+  /** Domains delivered locally. Default `['localhost', 'example.test']`. */
+  readonly domains?: readonly string[];
+  /** The accounts: their addresses decide where mail goes; their passwords, SMTP AUTH. */
+  readonly users: readonly MailUser[];
+  /** Where each user's Maildir lives (`store.maildir(user.name)`). */
+  readonly store: MaildirStore;
+  /** A user name that receives mail for unknown addresses in the local domains. */
+  readonly catchAll?: string;
+  /** Largest message in octets, advertised as SIZE and enforced as it arrives. Default 32 MiB. */
+  readonly maxMessageSize?: number;
+  /** Recipients per message. Default 100. */
+  readonly maxRecipients?: number;
+  /** A server context: enables STARTTLS (and AUTH PLAIN over it). */
+  readonly tls?: SSLContext;
+  /** Offer AUTH PLAIN once TLS is up. Default: true when `tls` is given. */
+  readonly auth?: boolean;
+  readonly limits?: ServerLimits;
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** The password check (default scrypt `verifyPassword`); tests may inject a cheap one. */
+  readonly checkPassword?: PasswordCheck;
+}
+
+/** A running SMTP service. */
+export interface SmtpService {
+  readonly listener: TcpListener;
+  /** Stops listening and closes every open connection (messages in transfer are discarded). */
+  close(): void;
+}
+
+/**
+ * Starts the SMTP receiver (RFC 5321 with SIZE, PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES,
+ * STARTTLS and AUTH PLAIN). It accepts mail for the users' addresses in the local domains (or
+ * the catch-all user), refuses other local addresses with `550 5.1.1` and every other domain
+ * with `554 5.7.1`: it never relays. Each message is streamed into the recipients' Maildirs
+ * with a `Received:` header and becomes visible only when complete. Over the connection limits
+ * a client gets `421 4.7.0`; after `limits.idleTimeout` without input, `421 4.4.2`.
+ *
+ * @param options Address, users, store and limits.
+ * @returns The running service.
+ * @throws {SocketError} When the port is in use or not permitted.
+ * @throws {RangeError} When a size or count limit is not a positive integer, or `catchAll`
+ *   names no user.
+ * @example
+ * const smtp = await startSmtpService({
+ *   address: ['127.0.0.1', 10025],
+ *   users: [{ name: 'demo', password: await hashPassword('demo'), mail: ['demo@example.test'] }],
+ *   store: new MaildirStore('/tmp/polyport-mail'),
+ * });
+ */
+export async function startSmtpService(options: SmtpServiceOptions): Promise<SmtpService> {
+  const hostname = options.hostname ?? 'localhost';
+  const clock = options.clock ?? systemClock;
+  if (
+    options.catchAll !== undefined &&
+    options.catchAll !== '' &&
+    !options.users.some((u) => u.name === options.catchAll)
+  ) {
+    throw new RangeError(`catchAll names no user: ${options.catchAll}`);
+  }
+  const session = {
+    hostname,
+    ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
+    ...(options.maxRecipients !== undefined ? { maxRecipients: options.maxRecipients } : {}),
+    startTls: options.tls !== undefined,
+    auth: options.auth ?? options.tls !== undefined,
+  };
+  for (const key of ['maxMessageSize', 'maxRecipients'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new RangeError(`${key} must be a positive integer, got ${value}`);
+    }
+  }
+  let counter = 0;
+  const context = {
+    hostname,
+    domains: options.domains ?? ['localhost', 'example.test'],
+    users: options.users,
+    catchAll: options.catchAll,
+    store: options.store,
+    session,
+    tls: options.tls,
+    checkPassword: options.checkPassword,
+    // Postfix-style queue ids: unique within this process, sortable by time.
+    nextId: () =>
+      `${clock.now().toString(16).toUpperCase()}${(++counter).toString(16).toUpperCase().padStart(4, '0')}`,
+  };
+  const channels = new Set<SmtpChannel>();
+  const listener = await TcpListener.open({
+    address: options.address,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.map ? { map: options.map } : {}),
+    busyReply: formatSmtpReply({
+      code: 421,
+      enhanced: '4.7.0',
+      text: `${hostname} Error: too many connections, try again later`,
+    }),
+    createChannel: ({ socket, release }) => {
+      // `let`: the channel may close (and release) inside its own constructor.
+      let channel: SmtpChannel | undefined;
+      channel = new SmtpChannel(
+        socket,
+        {
+          release: () => {
+            if (channel !== undefined) channels.delete(channel);
+            release();
+          },
+          clock,
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.observer ? { observer: options.observer } : {}),
+          ...(options.map ? { map: options.map } : {}),
+        },
+        context,
+      );
+      if (!channel.isClosed) channels.add(channel);
+    },
+  });
+  return {
+    listener,
+    close() {
+      listener.close();
+      for (const channel of [...channels]) channel.close();
+    },
+  };
+}
