@@ -14,6 +14,7 @@ export { type AccessLogEntry, formatAccessLogLine } from './access-log.js';
 export type { BodyKind, HttpVersion } from './body-framing.js';
 export { evaluateIfRange, parseRange, type RangeResult } from './byte-range.js';
 export { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+export { CommonHeaders } from './common-headers.js';
 export {
   type ConditionalResult,
   evaluateConditionals,
@@ -35,8 +36,25 @@ export {
 } from './encode-head.js';
 export { isFieldValue, isToken } from './field-syntax.js';
 export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
+export {
+  type HttpHandler,
+  type RouteFunction,
+  redirectHandler,
+  routeHandler,
+  virtualHost,
+} from './http-handler.js';
 export { type HeaderLookup, HttpHeaders } from './http-headers.js';
+export { HttpRequest, type RequestOrigin } from './http-request.js';
+export { HttpResponse, type ResponseSink } from './http-response.js';
+export { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
+export { type HttpService, type HttpServiceOptions, startHttpService } from './http-service.js';
 export type { DataEvent, EndEvent, MessageLimits } from './message-events.js';
+export {
+  BODY_HIGH_WATER,
+  type BodyReaderHooks,
+  RequestBody,
+  RequestBodyError,
+} from './request-body.js';
 export {
   type RequestErrorEvent,
   type RequestEvent,

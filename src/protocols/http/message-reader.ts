@@ -160,6 +160,17 @@ export abstract class MessageReader<H, E> {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
+  /**
+   * Whether the parser sits between messages with no byte of the next one received: a server
+   * uses it to stop its header-read (slowloris) timer only when nothing is half-sent.
+   */
+  get idle(): boolean {
+    if (this.#state === 'done') return true;
+    if (this.#state !== 'head') return false;
+    for (const part of this.#queue) if (part.length > 0) return false;
+    return true;
+  }
+
   /** Whether the parser stopped for good: after an error, a closing message or a tunnel. */
   get finished(): boolean {
     return this.#state === 'done' || this.#state === 'failed';

@@ -1,0 +1,425 @@
+/**
+ * `HttpResponse`: the writer a server handler answers with — status, header fields, and a body
+ * from a buffer, an async iterable or a dispatch `Producer`, framed by the server.
+ */
+import type { Producer } from '../../dispatch/index.js';
+import type { BodyKind } from './body-framing.js';
+import { isFieldValue, isToken } from './field-syntax.js';
+import type { HttpRequest } from './http-request.js';
+import { decideResponseFraming } from './response-framing.js';
+import { reasonPhrase } from './status-reasons.js';
+
+/** What a response writes into: the connection. */
+export interface ResponseSink {
+  /** The `Date` and `Server` lines, each ending in CRLF (cached per second). */
+  commonHeaders(): string;
+  /** Queues bytes for the client. */
+  write(response: HttpResponse, bytes: Uint8Array): void;
+  /** Queues a producer; it is pulled when the socket has room. */
+  produce(response: HttpResponse, producer: Producer): void;
+  /** Every byte of the response is queued. */
+  finish(response: HttpResponse): void;
+  /** The last body byte was produced (for the access log), `bytes` body bytes in all. */
+  sent(response: HttpResponse, bytes: number): void;
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+/** Fields the server writes itself; a handler's values for them would contradict the framing. */
+const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+/**
+ * The answer to one request. Set `status` and fields, then finish with exactly one of
+ * {@link send}, {@link stream}, {@link produce}, or {@link write}…{@link end}. The server adds
+ * `Date`, `Server`, the framing (`Content-Length` when the length is known, chunked when it is
+ * not) and `Connection`; for HEAD, 204 and 304 it sends the head only, whatever the handler gives.
+ *
+ * @example
+ * response.status = 200;
+ * response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+ * response.send('hello\n');
+ */
+export class HttpResponse {
+  /** The status code (200 unless set). */
+  status = 200;
+  /** The reason phrase; default: the standard one. */
+  reason: string | undefined = undefined;
+  readonly request: HttpRequest;
+  readonly #sink: ResponseSink;
+  #fields: string[] = [];
+  #headSent = false;
+  #finished = false;
+  #kind: BodyKind = 'none';
+  #keepAlive: boolean;
+  #declared: number | null = null;
+  #bodyBytes = 0;
+
+  /**
+   * @param request The request answered.
+   * @param sink The connection.
+   */
+  constructor(request: HttpRequest, sink: ResponseSink) {
+    this.request = request;
+    this.#sink = sink;
+    this.#keepAlive = request.keepAlive;
+  }
+
+  /** Whether the head has been written. */
+  get headersSent(): boolean {
+    return this.#headSent;
+  }
+
+  /** Whether the whole response is queued. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Whether the connection stays open after this response (final once the head is sent). */
+  get keepAlive(): boolean {
+    return this.#keepAlive;
+  }
+
+  /** Body bytes queued so far. */
+  get bodyBytes(): number {
+    return this.#bodyBytes;
+  }
+
+  /**
+   * Sets a header field, replacing any of the same name.
+   *
+   * @param name The field name (a token).
+   * @param value The value (no CR, LF or other controls).
+   * @returns This response.
+   * @throws {TypeError} For a bad name or value.
+   * @throws {Error} When the head was already sent.
+   * @example response.setHeader('Cache-Control', 'no-store');
+   */
+  setHeader(name: string, value: string | number): this {
+    this.removeHeader(name);
+    return this.appendHeader(name, value);
+  }
+
+  /**
+   * Adds a header field line, keeping others of the same name (`Set-Cookie`).
+   *
+   * @param name The field name (a token).
+   * @param value The value.
+   * @returns This response.
+   * @throws {TypeError} For a bad name or value.
+   * @throws {Error} When the head was already sent.
+   * @example response.appendHeader('Set-Cookie', 'a=1');
+   */
+  appendHeader(name: string, value: string | number): this {
+    this.#checkOpen();
+    const text = typeof value === 'number' ? String(value) : value;
+    if (!isToken(name)) throw new TypeError(`invalid field name ${JSON.stringify(name)}`);
+    if (!isFieldValue(text))
+      throw new TypeError(`invalid value for ${name}: ${JSON.stringify(text)}`);
+    this.#fields.push(name, text);
+    return this;
+  }
+
+  /**
+   * Reads a header field set so far.
+   *
+   * @param name The field name, any case.
+   * @returns The values joined with `, `, or `undefined`.
+   */
+  getHeader(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    let found: string | undefined;
+    for (let i = 0; i < this.#fields.length; i += 2) {
+      if (this.#fields[i]!.toLowerCase() === lower) {
+        found = found === undefined ? this.#fields[i + 1] : `${found}, ${this.#fields[i + 1]}`;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Removes every line of a header field.
+   *
+   * @param name The field name, any case.
+   * @returns This response.
+   */
+  removeHeader(name: string): this {
+    const lower = name.toLowerCase();
+    const kept: string[] = [];
+    for (let i = 0; i < this.#fields.length; i += 2) {
+      if (this.#fields[i]!.toLowerCase() !== lower)
+        kept.push(this.#fields[i]!, this.#fields[i + 1]!);
+    }
+    this.#fields = kept;
+    return this;
+  }
+
+  /**
+   * Sends the whole response with a body known in advance (a string is sent as UTF-8 and, when
+   * no Content-Type is set, labelled `text/plain; charset=utf-8`).
+   *
+   * @param body The body (default: none).
+   * @throws {Error} When the response was already started.
+   * @example response.send(JSON.stringify(data));
+   */
+  send(body: Uint8Array | string = EMPTY): void {
+    this.#checkOpen();
+    let bytes: Uint8Array;
+    if (typeof body === 'string') {
+      if (this.getHeader('content-type') === undefined) {
+        this.#fields.push('Content-Type', 'text/plain; charset=utf-8');
+      }
+      bytes = Buffer.from(body, 'utf8');
+    } else bytes = body;
+    const head = this.#head(bytes.length);
+    const withBody = this.#kind === 'length' ? bytes.length : 0;
+    const out = Buffer.allocUnsafe(head.length + withBody);
+    out.write(head, 0, 'latin1');
+    if (withBody > 0) out.set(bytes, head.length);
+    this.#bodyBytes = withBody;
+    this.#sink.write(this, out);
+    this.#done(withBody);
+  }
+
+  /**
+   * Sends a body produced by a dispatch `Producer` (a `FileProducer`, say), pulled only as fast as
+   * the client reads. With `length` the body must have exactly that many bytes; without, it is
+   * chunked (or, for HTTP/1.0, ends with the connection).
+   *
+   * @param producer The body's source; closed unread for HEAD, 204 and 304.
+   * @param length The body length when known.
+   * @throws {Error} When the response was already started.
+   * @throws {RangeError} For a negative or non-integer length.
+   * @example response.produce(new FileProducer(path, { end: size }), size);
+   */
+  produce(producer: Producer, length: number | null = null): void {
+    this.#checkOpen();
+    this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'));
+    if (this.#kind === 'none') {
+      producer.close?.();
+      this.#done(0);
+      return;
+    }
+    this.#sink.produce(this, new FramingProducer(producer, this.#kind, length, this, this.#sink));
+    this.#finish();
+  }
+
+  /**
+   * Sends a body from an async iterable (a Node `Readable`, an async generator), pulled only as
+   * fast as the client reads.
+   *
+   * @param source The chunks.
+   * @param length The body length when known.
+   * @returns A promise that settles once the source is exhausted (or rejects with its error).
+   * @throws {Error} When the response was already started.
+   * @example await response.stream(createReadStream(path));
+   */
+  stream(source: AsyncIterable<Uint8Array | string>, length: number | null = null): Promise<void> {
+    const iterator = source[Symbol.asyncIterator]();
+    let settle!: { resolve: () => void; reject: (err: unknown) => void };
+    const done = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const producer: Producer = {
+      more: () =>
+        iterator.next().then(
+          (step) => {
+            if (step.done === true) {
+              settle.resolve();
+              return EMPTY;
+            }
+            const value = step.value;
+            return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+          },
+          (err: unknown) => {
+            settle.reject(err);
+            throw err;
+          },
+        ),
+      close: () => {
+        void iterator.return?.();
+        settle.resolve();
+      },
+    };
+    this.produce(producer, length);
+    return done;
+  }
+
+  /**
+   * Writes part of the body; the first call sends the head, chunked unless a Content-Length
+   * field was set.
+   *
+   * @param chunk Body bytes (a string as UTF-8).
+   * @throws {Error} After {@link end} or another finishing call.
+   * @throws {RangeError} When more bytes are written than a set Content-Length allows.
+   * @example response.write('part 1\n'); response.write('part 2\n'); response.end();
+   */
+  write(chunk: Uint8Array | string): void {
+    if (this.#finished) throw new Error('the response is finished');
+    if (!this.#headSent) {
+      const declared = this.getHeader('content-length');
+      const length =
+        declared !== undefined && /^\d{1,15}$/.test(declared) ? Number(declared) : null;
+      this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'));
+    }
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.length === 0 || this.#kind === 'none') return;
+    if (this.#declared !== null && this.#bodyBytes + bytes.length > this.#declared) {
+      throw new RangeError(`body longer than the declared Content-Length ${this.#declared}`);
+    }
+    this.#bodyBytes += bytes.length;
+    if (this.#kind === 'chunked') {
+      const size = Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1');
+      this.#sink.write(this, Buffer.concat([size, bytes, CRLF]));
+    } else this.#sink.write(this, bytes);
+  }
+
+  /**
+   * Finishes the response: sends `chunk` if given, then ends the body. Without a prior
+   * {@link write} it behaves as {@link send}.
+   *
+   * @param chunk The last body bytes.
+   * @example response.end('bye\n');
+   */
+  end(chunk?: Uint8Array | string): void {
+    if (this.#finished) return;
+    if (!this.#headSent) {
+      this.send(chunk);
+      return;
+    }
+    if (chunk !== undefined) this.write(chunk);
+    if (this.#kind === 'chunked') this.#sink.write(this, LAST_CHUNK);
+    // A body shorter than its Content-Length cannot be framed: only closing ends it.
+    if (this.#declared !== null && this.#bodyBytes < this.#declared) this.#keepAlive = false;
+    this.#done(this.#bodyBytes);
+  }
+
+  /** Marks the connection to close after this response (before the head is sent). */
+  closeConnection(): void {
+    if (!this.#headSent) this.#keepAlive = false;
+  }
+
+  /** @internal The body producer ran short: the connection cannot carry another message. */
+  breakConnection(): void {
+    this.#keepAlive = false;
+  }
+
+  #checkOpen(): void {
+    if (this.#headSent) throw new Error('the response was already started');
+  }
+
+  #done(bytes: number): void {
+    this.#finish();
+    this.#sink.sent(this, bytes);
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#sink.finish(this);
+  }
+
+  #head(length: number | null): string {
+    const status = this.status;
+    if (!Number.isInteger(status) || status < 200 || status > 999) {
+      throw new RangeError(`a final status must be an integer from 200 to 999, got ${status}`);
+    }
+    const reason = this.reason ?? reasonPhrase(status);
+    if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
+    let text = `HTTP/1.1 ${status} ${reason}\r\n${this.#sink.commonHeaders()}`;
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i += 2) {
+      const name = fields[i]!;
+      const value = fields[i + 1]!;
+      const lower = name.toLowerCase();
+      if (FRAMING_FIELDS.has(lower)) {
+        // A handler may ask to close; the server writes the Connection field itself.
+        if (lower === 'connection' && /(^|[\s,])close($|[\s,])/i.test(value)) {
+          this.#keepAlive = false;
+        }
+        continue;
+      }
+      text += `${name}: ${value}\r\n`;
+    }
+    const request = this.request;
+    const framing = decideResponseFraming({
+      requestVersion: request.version,
+      method: request.method,
+      status,
+      contentLength: length,
+      keepAlive: this.#keepAlive,
+    });
+    for (const [name, value] of framing.headers) text += `${name}: ${value}\r\n`;
+    this.#kind = framing.kind;
+    this.#keepAlive = framing.keepAlive;
+    this.#declared = framing.kind === 'length' ? length : null;
+    this.#headSent = true;
+    return `${text}\r\n`;
+  }
+}
+
+/**
+ * Frames a handler's producer: chunk framing for `chunked`, an exact count for `length` (a body
+ * that runs short breaks the connection, as it can no longer be framed).
+ */
+class FramingProducer implements Producer {
+  readonly #inner: Producer;
+  readonly #kind: BodyKind;
+  readonly #length: number | null;
+  readonly #response: HttpResponse;
+  readonly #sink: ResponseSink;
+  #sent = 0;
+  #ended = false;
+
+  constructor(
+    inner: Producer,
+    kind: BodyKind,
+    length: number | null,
+    response: HttpResponse,
+    sink: ResponseSink,
+  ) {
+    this.#inner = inner;
+    this.#kind = kind;
+    this.#length = length;
+    this.#response = response;
+    this.#sink = sink;
+  }
+
+  more(): Uint8Array | Promise<Uint8Array> {
+    if (this.#ended) return EMPTY;
+    const chunk = this.#inner.more();
+    return chunk instanceof Promise ? chunk.then((c) => this.#frame(c)) : this.#frame(chunk);
+  }
+
+  close(): void {
+    this.#inner.close?.();
+  }
+
+  #frame(chunk: Uint8Array): Uint8Array {
+    if (chunk.length === 0) return this.#end();
+    if (this.#length !== null) {
+      const room = this.#length - this.#sent;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.#sent += part.length;
+      if (this.#sent === this.#length) {
+        this.#inner.close?.();
+        this.#ended = true;
+        this.#sink.sent(this.#response, this.#sent);
+      }
+      return part.length > 0 ? part : this.#end();
+    }
+    this.#sent += chunk.length;
+    if (this.#kind !== 'chunked') return chunk;
+    const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    return Buffer.concat([size, chunk, CRLF]);
+  }
+
+  #end(): Uint8Array {
+    if (this.#ended) return EMPTY;
+    this.#ended = true;
+    this.#sink.sent(this.#response, this.#sent);
+    if (this.#length !== null && this.#sent < this.#length) {
+      throw new Error(`body ended after ${this.#sent} of ${this.#length} bytes`);
+    }
+    return this.#kind === 'chunked' ? LAST_CHUNK : EMPTY;
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * `HttpServerChannel`: one HTTP/1.1 server connection — feeds the request parser, runs the
+ * handler chain one exchange at a time (so pipelined responses leave in order), batches the
+ * output of requests answered in one read into one write, and closes gracefully.
+ */
+import type { ChannelSocket, Producer } from '../../dispatch/index.js';
+import { SHUT_WR } from '../../socket/index.js';
+import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import { formatAccessLogLine } from './access-log.js';
+import type { CommonHeaders } from './common-headers.js';
+import type { HttpHandler } from './http-handler.js';
+import { HttpRequest, type RequestOrigin } from './http-request.js';
+import { HttpResponse, type ResponseSink } from './http-response.js';
+import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
+import { type RequestEvent, RequestParser, type RequestParserOptions } from './request-parser.js';
+import { reasonPhrase } from './status-reasons.js';
+
+/** What every connection of one service shares. */
+export interface HttpChannelConfig {
+  readonly handlers: readonly HttpHandler[];
+  readonly common: CommonHeaders;
+  readonly parser: RequestParserOptions;
+  readonly secure: boolean;
+  /** Seconds a request body may go without a byte arriving (0: no limit). */
+  readonly bodyTimeout: number;
+  /** Milliseconds to keep reading after the final response before closing (lingering close). */
+  readonly lingerTime: number;
+}
+
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A server connection. Exchanges run one at a time: the next pipelined request is parsed only
+ * after the current response is fully queued, which keeps responses in order and memory bounded.
+ *
+ * @example
+ * // Made by startHttpService() for each accepted connection:
+ * new HttpServerChannel(socket, { release, clock }, config);
+ */
+export class HttpServerChannel extends ServerChannel implements ResponseSink {
+  readonly #config: HttpChannelConfig;
+  readonly #parser: RequestParser;
+  readonly #origin: RequestOrigin;
+  readonly #hooks = { onFirstRead: () => this.#sendContinue(), onDrain: () => this.#drained() };
+  #request: HttpRequest | null = null;
+  #response: HttpResponse | null = null;
+  #bodyDone = true;
+  #continuePending = false;
+  #closeAfter = false;
+  #pumping = false;
+  #corked: Uint8Array[] | null = null;
+  #closing = false;
+  #lingering = false;
+  #peerClosed = false;
+  #bodyTimer: ClockTimer | null = null;
+  #lingerTimer: ClockTimer | null = null;
+  #lastBodyAt = 0;
+
+  /**
+   * @param sock The accepted connection.
+   * @param options Limits, observer, clock, map and slot release.
+   * @param config The service's handlers and settings.
+   */
+  constructor(sock: ChannelSocket, options: ServerChannelOptions, config: HttpChannelConfig) {
+    super(sock, options);
+    this.#config = config;
+    this.#parser = new RequestParser(config.parser);
+    const addr = this.addr;
+    this.#origin = {
+      remoteAddress: Array.isArray(addr) ? String(addr[0]) : 'unix',
+      remotePort: Array.isArray(addr) ? Number(addr[1]) : 0,
+      secure: config.secure,
+    };
+  }
+
+  override collectIncomingData(data: Buffer): void {
+    if (this.#closing) return;
+    this.#parser.receiveData(data);
+    this.#pump();
+  }
+
+  override readable(): boolean {
+    if (this.#peerClosed) return false;
+    const request = this.#request;
+    if (this.#closing || request === null) return true;
+    // While a handler works on a complete request, pipelined input waits in the kernel.
+    if (this.#bodyDone) return false;
+    return request.body.buffered < BODY_HIGH_WATER;
+  }
+
+  override send(data: Uint8Array | string): number {
+    // A long download is activity too: the idle timeout is for connections doing nothing.
+    this.touch();
+    return super.send(data);
+  }
+
+  override handleClose(): void {
+    if (this.#closing || this.#peerClosed || this.socket === null) {
+      this.close();
+      return;
+    }
+    // The client half-closed after a complete request: answer it, then close.
+    if (this.#request !== null && this.#bodyDone && this.#response?.finished === false) {
+      this.#peerClosed = true;
+      this.#closeAfter = true;
+      return;
+    }
+    this.close();
+  }
+
+  override onReadTimeout(): void {
+    if (this.#request === null && !this.#closing) {
+      this.observer.log?.('info', 'request head timeout', { peer: this.peer });
+      this.#sendError(408, null);
+    } else this.close();
+  }
+
+  override close(): void {
+    this.#stopBodyTimer();
+    this.#lingerTimer?.cancel();
+    this.#lingerTimer = null;
+    if (this.#request !== null && !this.#bodyDone) {
+      this.#request.body.fail(new RequestBodyError(0, 'connection closed'));
+    }
+    super.close();
+  }
+
+  // ------------------------------------------------------------------ ResponseSink
+
+  /** @internal */
+  commonHeaders(): string {
+    return this.#config.common.text();
+  }
+
+  /** @internal */
+  write(response: HttpResponse, bytes: Uint8Array): void {
+    if (response !== this.#response || this.socket === null) return;
+    if (this.#corked !== null) this.#corked.push(bytes);
+    else this.push(bytes);
+  }
+
+  /** @internal */
+  produce(response: HttpResponse, producer: Producer): void {
+    if (response !== this.#response || this.socket === null) {
+      producer.close?.();
+      return;
+    }
+    this.#flushCork();
+    this.pushWithProducer(producer);
+  }
+
+  /** @internal */
+  finish(response: HttpResponse): void {
+    if (response !== this.#response) return;
+    this.#continuePending = false;
+    const request = this.#request;
+    if (this.#bodyDone) this.#complete();
+    else if (request?.expectContinue && !request.body.started) {
+      // The client may still be waiting for 100 Continue: close rather than wait for a body.
+      request.body.fail(new RequestBodyError(0, 'response sent before the body'));
+      this.#startClosing();
+    }
+  }
+
+  /** @internal */
+  sent(response: HttpResponse, bytes: number): void {
+    const observe = this.observer.request;
+    if (observe === undefined) return;
+    const request = response.request;
+    const referer = request.headers.get('referer');
+    const userAgent = request.headers.get('user-agent');
+    const line = formatAccessLogLine(
+      {
+        remoteAddress: request.remoteAddress,
+        date: new Date(request.receivedAt),
+        requestLine: request.requestLine,
+        status: response.status,
+        bytes,
+        ...(request.user !== undefined ? { user: request.user } : {}),
+        ...(referer !== undefined ? { referer } : {}),
+        ...(userAgent !== undefined ? { userAgent } : {}),
+      },
+      'combined',
+    );
+    observe.call(this.observer, {
+      msg: 'request',
+      line,
+      status: response.status,
+      method: request.method,
+      path: request.path,
+      bytes,
+      peer: this.peer,
+      duration: this.clock.now() - request.receivedAt,
+      ...(request.user !== undefined ? { user: request.user } : {}),
+    });
+  }
+
+  // ------------------------------------------------------------------ the exchange
+
+  #pump(): void {
+    if (this.#pumping || this.#closing) return;
+    this.#pumping = true;
+    this.#corked = [];
+    try {
+      while (!this.#closing && this.socket !== null) {
+        const request = this.#request;
+        if (request !== null && (this.#bodyDone || request.body.buffered >= BODY_HIGH_WATER)) break;
+        const event = this.#parser.nextEvent();
+        if (event === null) break;
+        switch (event.type) {
+          case 'request':
+            this.#begin(event);
+            break;
+          case 'data':
+            this.#lastBodyAt = this.clock.now();
+            if (this.#response?.finished === false) request?.body.push(event.data);
+            break;
+          case 'end':
+            this.#bodyDone = true;
+            this.#stopBodyTimer();
+            request?.body.end();
+            if (this.#response?.finished === true) this.#complete();
+            break;
+          default:
+            this.#parseError(event.status, event.reason);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+      this.#flushCork();
+      this.#corked = null;
+    }
+    if (this.#request === null && !this.#closing) {
+      // The slowloris timer runs while a head is half-received, and only then.
+      if (this.#parser.idle) this.requestFinished();
+      else this.requestStarted();
+      if (this.#parser.finished) this.#startClosing();
+    }
+  }
+
+  #begin(event: RequestEvent): void {
+    this.requestFinished();
+    const now = this.clock.now();
+    const hasBody = event.bodyKind !== 'none';
+    const body = hasBody ? new RequestBody(this.#hooks) : RequestBody.empty();
+    const request = new HttpRequest(event, body, this.#origin, now);
+    const response = new HttpResponse(request, this);
+    this.#request = request;
+    this.#response = response;
+    this.#bodyDone = false;
+    this.#continuePending = hasBody && event.expectContinue;
+    if (hasBody && !this.#continuePending) this.#startBodyTimer(now);
+    const handlers = this.#config.handlers;
+    let handler: HttpHandler | undefined;
+    try {
+      for (let i = 0; i < handlers.length; i++) {
+        if (handlers[i]!.match(request)) {
+          handler = handlers[i];
+          break;
+        }
+      }
+      if (handler === undefined) {
+        response.status = 404;
+        response.send('Not Found\n');
+        return;
+      }
+      const result = handler.handle(request, response);
+      if (result !== undefined) {
+        result.then(undefined, (err: unknown) => this.#handlerFailed(response, err));
+      }
+    } catch (err) {
+      this.#handlerFailed(response, err);
+    }
+  }
+
+  #complete(): void {
+    const response = this.#response;
+    this.#request = null;
+    this.#response = null;
+    this.#stopBodyTimer();
+    if (response === null || !response.keepAlive || this.#closeAfter) {
+      this.#startClosing();
+      return;
+    }
+    if (!this.#pumping) {
+      this.#pump();
+      this.wake();
+    }
+  }
+
+  #handlerFailed(response: HttpResponse, err: unknown): void {
+    this.observer.error?.(err, this.peer);
+    if (response !== this.#response || this.socket === null) return;
+    if (response.headersSent) {
+      // Half a response cannot be finished honestly: cut the connection.
+      this.close();
+      return;
+    }
+    this.#response = null;
+    this.#sendError(500, response.request);
+  }
+
+  #parseError(status: number, reason: string): void {
+    this.observer.log?.('info', 'bad request', { peer: this.peer, status, reason });
+    const request = this.#request;
+    if (request === null) {
+      this.#sendError(status, null);
+      return;
+    }
+    request.body.fail(new RequestBodyError(status, reason));
+    this.#bodyDone = true;
+    this.#closeAfter = true;
+    const response = this.#response;
+    if (response !== null && !response.headersSent) {
+      this.#response = null;
+      this.#sendError(status, request);
+    } else if (response === null || response.finished) this.#complete();
+  }
+
+  /** Answers with an error status, closing after it (the only safe course after bad framing). */
+  #sendError(status: number, request: HttpRequest | null): void {
+    const body = `${status} ${reasonPhrase(status)}\n`;
+    const head =
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${this.commonHeaders()}` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
+      'Connection: close\r\n\r\n';
+    const bytes = Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1');
+    if (this.#corked !== null) this.#corked.push(bytes);
+    else this.push(bytes);
+    if (this.observer.request !== undefined) {
+      const fake = request ?? null;
+      const line = formatAccessLogLine(
+        {
+          remoteAddress: this.#origin.remoteAddress,
+          date: new Date(fake?.receivedAt ?? this.clock.now()),
+          requestLine: fake?.requestLine ?? '-',
+          status,
+          bytes: body.length,
+        },
+        'combined',
+      );
+      this.observer.request({ msg: 'request', line, status, bytes: body.length, peer: this.peer });
+    }
+    this.#request = null;
+    this.#response = null;
+    this.#startClosing();
+  }
+
+  #sendContinue(): void {
+    if (!this.#continuePending) return;
+    this.#continuePending = false;
+    const response = this.#response;
+    if (response === null || response.headersSent || this.socket === null) return;
+    if (this.#corked !== null) this.#corked.push(CONTINUE);
+    else this.push(CONTINUE);
+    this.#startBodyTimer(this.clock.now());
+  }
+
+  #drained(): void {
+    if (this.socket === null) return;
+    this.wake();
+    this.#pump();
+  }
+
+  #flushCork(): void {
+    const parts = this.#corked;
+    if (parts === null || parts.length === 0) return;
+    this.#corked = [];
+    this.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  }
+
+  // ------------------------------------------------------------------ closing and timers
+
+  /**
+   * Closes after the queued output, lingering: our side is shut for writing and input is read
+   * and dropped until the client closes or `lingerTime` passes, so a client still sending does
+   * not get a reset that would destroy the response before it reads it.
+   */
+  #startClosing(): void {
+    if (this.#closing || this.socket === null) return;
+    this.#closing = true;
+    this.requestFinished();
+    this.#stopBodyTimer();
+    this.#flushCork();
+    this.pushWithProducer({ more: () => this.#linger() });
+  }
+
+  #linger(): Uint8Array {
+    if (this.#lingering || this.socket === null) return EMPTY;
+    this.#lingering = true;
+    const sock = this.socket as ChannelSocket & { shutdown?: (how: number) => void };
+    try {
+      if (typeof sock.shutdown !== 'function') throw new Error('no shutdown');
+      sock.shutdown(SHUT_WR);
+    } catch {
+      this.close();
+      return EMPTY;
+    }
+    this.#lingerTimer = this.clock.setTimer(this.#config.lingerTime, () => this.close());
+    this.wake();
+    return EMPTY;
+  }
+
+  #startBodyTimer(now: number): void {
+    const seconds = this.#config.bodyTimeout;
+    if (seconds <= 0 || this.#bodyTimer !== null) return;
+    this.#lastBodyAt = now;
+    this.#armBody(seconds * 1000);
+  }
+
+  /** One timer for the whole body, re-armed for what is left (not reset on every read). */
+  #armBody(ms: number): void {
+    this.#bodyTimer = this.clock.setTimer(ms, () => {
+      this.#bodyTimer = null;
+      const request = this.#request;
+      if (request === null || this.#bodyDone || this.socket === null) return;
+      const limit = this.#config.bodyTimeout * 1000;
+      const quiet = this.clock.now() - this.#lastBodyAt;
+      // A body we stopped reading (the handler is slow) is not the client's fault.
+      if (quiet < limit || request.body.buffered >= BODY_HIGH_WATER) {
+        this.#armBody(Math.max(1, limit - quiet));
+        return;
+      }
+      this.observer.log?.('info', 'request body timeout', { peer: this.peer });
+      request.body.fail(new RequestBodyError(408, 'request body timeout'));
+      const response = this.#response;
+      if (response !== null && !response.headersSent) {
+        this.#response = null;
+        this.#sendError(408, request);
+      } else this.close();
+    });
+  }
+
+  #stopBodyTimer(): void {
+    this.#bodyTimer?.cancel();
+    this.#bodyTimer = null;
+  }
+}

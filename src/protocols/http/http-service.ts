@@ -1,0 +1,114 @@
+/**
+ * `startHttpService()`: an HTTP/1.1 (or, with `tls`, HTTPS) server on the shared plumbing —
+ * a `TcpListener` with connection limits and an `HttpServerChannel` per connection.
+ */
+import type { SocketMap } from '../../dispatch/index.js';
+import type { SSLContext } from '../../socket/index.js';
+import {
+  type Clock,
+  DEFAULT_LIMITS,
+  type ServerLimits,
+  type ServerObserver,
+  systemClock,
+  TcpListener,
+} from '../common/index.js';
+import { CommonHeaders } from './common-headers.js';
+import type { HttpHandler } from './http-handler.js';
+import { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
+import type { RequestParserOptions } from './request-parser.js';
+
+/** Options for {@link startHttpService}. */
+export interface HttpServiceOptions {
+  /** `[host, port]` to listen on (port 0: any free port). */
+  readonly address: readonly [string, number];
+  /** The handler chain: the first whose `match()` is true answers; none: 404. */
+  readonly handlers: readonly HttpHandler[];
+  /** Serve HTTPS with this server context (its own listener: call once per port). */
+  readonly tls?: SSLContext;
+  /**
+   * Connection limits and timeouts: `idleTimeout` between requests, `readTimeout` for a request
+   * head (slowloris) and, unless `bodyTimeout` is given, for silence within a body;
+   * `maxRequestSize` bounds the head.
+   */
+  readonly limits?: ServerLimits;
+  /** Seconds a request body may stall before 408 (default: `limits.readTimeout`). */
+  readonly bodyTimeout?: number;
+  /** The largest request body accepted, in bytes (default 1 GiB); larger gets 413. */
+  readonly maxBodySize?: number;
+  /** Parser limits beyond those above (request line, header count, chunk extensions). */
+  readonly parser?: RequestParserOptions;
+  /** Hears of connections, errors, and each request with its Combined Log Format line. */
+  readonly observer?: ServerObserver;
+  readonly map?: SocketMap;
+  readonly clock?: Clock;
+  /** The `Server` field (default `'polyport'`; `''` leaves it out). */
+  readonly serverName?: string;
+}
+
+/** A running HTTP service. */
+export interface HttpService {
+  readonly listener: TcpListener;
+  /** Stops accepting; connections in flight finish on their own. */
+  close(): void;
+}
+
+/** A server that cannot take more connections says so in HTTP before closing. */
+const BUSY =
+  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+  'Content-Length: 20\r\nRetry-After: 5\r\nConnection: close\r\n\r\n503 Server is busy\r\n';
+
+/**
+ * Starts an HTTP/1.1 server. Its channels join `map`: run `loop({ map })` (the host does) to
+ * serve them.
+ *
+ * @param options Address, handlers and the rest.
+ * @returns The running service.
+ * @throws {SocketError} When the port is in use or not permitted.
+ * @throws {TypeError} For an invalid `serverName`.
+ * @example
+ * const map: SocketMap = new Map();
+ * const service = await startHttpService({
+ *   address: ['127.0.0.1', 0],
+ *   handlers: [routeHandler('GET', '/', (_q, r) => r.send('hello\n')), staticFiles({ root })],
+ *   map,
+ * });
+ * void loop({ map });
+ */
+export async function startHttpService(options: HttpServiceOptions): Promise<HttpService> {
+  const clock = options.clock ?? systemClock;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const parser: RequestParserOptions = {
+    maxHeaderBytes: Math.max(1024, limits.maxRequestSize),
+    ...(options.maxBodySize !== undefined ? { maxBodySize: options.maxBodySize } : {}),
+    ...options.parser,
+  };
+  const config: HttpChannelConfig = {
+    handlers: [...options.handlers],
+    common: new CommonHeaders(clock, options.serverName ?? 'polyport'),
+    parser,
+    secure: options.tls !== undefined,
+    bodyTimeout: options.bodyTimeout ?? limits.readTimeout,
+    lingerTime: 2000,
+  };
+  const listener = await TcpListener.open({
+    address: options.address,
+    limits,
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.map ? { map: options.map } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    busyReply: BUSY,
+    createChannel: ({ socket, release }) =>
+      new HttpServerChannel(
+        socket,
+        {
+          release,
+          clock,
+          limits,
+          ...(options.observer ? { observer: options.observer } : {}),
+          ...(options.map ? { map: options.map } : {}),
+        },
+        config,
+      ),
+  });
+  return { listener, close: () => listener.close() };
+}
