@@ -8,7 +8,7 @@ import { toAddressTuple } from './address.js';
 import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
-import { READY_CLOSED, READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
+import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 
 /** The default receive and send buffer limits, as `SO_RCVBUF`/`SO_SNDBUF` report them. */

@@ -1,0 +1,540 @@
+/**
+ * `SocketBase`: what every polyport socket has whatever it is doing: its state, readiness,
+ * timeouts, closing, names and options. The calls that move bytes are in `socket.ts`.
+ */
+import { createSocket as createDgramSocket } from 'node:dgram';
+import type { Socket as NetSocket } from 'node:net';
+import { describe, formatAddress, networkName, type SocketAddress } from './address.js';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  familyName,
+  IPPROTO_IPV6,
+  IPPROTO_TCP,
+  IPV6_V6ONLY,
+  SO_ERROR,
+  SO_KEEPALIVE,
+  SO_LINGER,
+  SO_RCVBUF,
+  SO_REUSEADDR,
+  SO_SNDBUF,
+  SO_TYPE,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  TCP_NODELAY,
+} from './constants.js';
+import { DatagramEngine } from './datagram-engine.js';
+import { checkTimeout, getdefaulttimeout } from './default-timeout.js';
+import {
+  SocketError,
+  type SocketErrorContext,
+  SocketTimeoutError,
+  toSocketError,
+} from './errors.js';
+import { datagramHandle, handleOf } from './fileno.js';
+import { ListenerEngine } from './listener-engine.js';
+import {
+  READY_CLOSED,
+  READY_ERROR,
+  READY_READ,
+  READY_WRITE,
+  type ReadinessListener,
+  ReadinessListeners,
+  type Watchable,
+} from './readiness.js';
+
+import { applyDatagramOption, defaultOption, KNOWN_OPTIONS, optKey } from './socket-options.js';
+import { StreamEngine } from './stream-engine.js';
+
+/** Python's `SOCK_NONBLOCK` and `SOCK_CLOEXEC` flags, accepted in `type`. */
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+
+const ADOPT: unique symbol = Symbol('polyport.adopt');
+
+/** @internal How `accept()` and TLS hand a connected Node stream to a new `Socket`. */
+export interface AdoptedStream {
+  readonly [ADOPT]: true;
+  readonly stream: NetSocket;
+}
+
+/** @internal Wraps a connected Node stream for the `Socket` constructor. */
+export function adoptStream(stream: NetSocket): AdoptedStream {
+  return { [ADOPT]: true, stream };
+}
+
+/** @internal What carries a socket once it is bound or connected. */
+export type Engine = StreamEngine | ListenerEngine | DatagramEngine;
+
+/**
+ * The state and the bookkeeping calls of a {@link Socket} (see there); not used on its own.
+ *
+ * @example
+ * const sock: SocketBase = new Socket();
+ * sock.settimeout(5);
+ */
+export class SocketBase implements Watchable, AsyncDisposable, Disposable {
+  /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`). */
+  readonly family: number;
+  /** The socket type (`SOCK_STREAM`, `SOCK_DGRAM`). */
+  readonly type: number;
+  /** The protocol number (0 when chosen by the type). */
+  readonly proto: number;
+  /** @internal */
+  protected timeoutValue: number | null;
+  /** @internal */
+  protected engine: Engine | null = null;
+  /** A stream connection under way. */
+  protected connecting: NetSocket | null = null;
+  /** The error of a failed non-blocking connect, reported through `SO_ERROR` or the next call. */
+  protected soError: SocketError | null = null;
+  /** @internal */
+  protected isClosed = false;
+  /** @internal */
+  protected readonly optionValues = new Map<string, number | Buffer>();
+  /** @internal */
+  protected readonly readinessListeners = new ReadinessListeners();
+  /** @internal */
+  protected readonly notify = (): void => this.readinessListeners.notify();
+
+  /**
+   * Creates a socket, as Python's `socket.socket(family, type, proto)`.
+   * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
+   * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally with `SOCK_NONBLOCK`.
+   * @param proto the protocol; 0 picks the type's.
+   * @param fileno internal: a connected Node stream to adopt (from `accept()` or TLS).
+   * @throws {SocketError} for `SOCK_RAW` and AF_UNIX datagram sockets, which Node cannot open,
+   *   and for unknown families or types.
+   */
+  constructor(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno?: AdoptedStream) {
+    if (!Number.isInteger(family) || !Number.isInteger(type) || !Number.isInteger(proto)) {
+      throw new TypeError(
+        `socket(): family, type and proto must be integers, got ${describe(family)}, ${describe(type)}, ${describe(proto)}`,
+      );
+    }
+    const baseType = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
+      throw new SocketError('EAFNOSUPPORT', {
+        op: 'socket',
+        detail: `address family ${family} is not supported`,
+      });
+    }
+    if (baseType === SOCK_RAW) {
+      throw new SocketError('ESOCKTNOSUPPORT', {
+        op: 'socket',
+        detail:
+          'SOCK_RAW sockets cannot be opened from Node.js: it has no raw socket API (use SOCK_STREAM or SOCK_DGRAM)',
+      });
+    }
+    if (baseType !== SOCK_STREAM && baseType !== SOCK_DGRAM) {
+      throw new SocketError('ESOCKTNOSUPPORT', {
+        op: 'socket',
+        detail: `socket type ${type} is not supported`,
+      });
+    }
+    if (family === AF_UNIX && baseType === SOCK_DGRAM) {
+      throw new SocketError('ESOCKTNOSUPPORT', {
+        op: 'socket',
+        detail:
+          'AF_UNIX datagram sockets cannot be opened from Node.js: node:dgram has only udp4 and udp6 (use AF_UNIX with SOCK_STREAM)',
+      });
+    }
+    this.family = family;
+    this.type = baseType;
+    this.proto = proto;
+    this.timeoutValue = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
+    if (fileno !== undefined) {
+      if (fileno[ADOPT] !== true)
+        throw new TypeError('socket(): fileno must come from polyport itself');
+      this.engine = new StreamEngine(fileno.stream, family, this.notify, () => this.errorContext());
+    }
+  }
+
+  // ---------------------------------------------------------------- readiness
+
+  /** The readiness bits (`READY_READ | READY_WRITE | …`, Linux `poll()` values). */
+  get readiness(): number {
+    if (this.isClosed) return READY_CLOSED;
+    if (this.soError !== null) return READY_READ | READY_WRITE | READY_ERROR;
+    if (this.connecting !== null) return 0;
+    const engine = this.engine;
+    if (engine === null) return this.type === SOCK_DGRAM ? READY_WRITE : 0;
+    return engine.readiness;
+  }
+
+  /**
+   * Calls `listener` whenever readiness may have changed, until the returned function is called.
+   * @param listener called from Node's I/O callbacks; it must be quick and must not throw.
+   * @returns the function that stops watching.
+   */
+  watch(listener: ReadinessListener): () => void {
+    return this.readinessListeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  /**
+   * Sets the timeout for calls that wait: `null` waits forever, `0` never waits, `s` seconds.
+   * @throws {TypeError} for a non-number; {RangeError} for a negative value.
+   */
+  settimeout(value: number | null): void {
+    this.timeoutValue = checkTimeout(value, 'settimeout');
+  }
+
+  /** The timeout in seconds, or `null` when calls wait forever. */
+  gettimeout(): number | null {
+    return this.timeoutValue;
+  }
+
+  /** `setblocking(false)` is `settimeout(0)`; `setblocking(true)` is `settimeout(null)`. */
+  setblocking(flag: boolean): void {
+    this.timeoutValue = flag ? null : 0;
+  }
+
+  /** Whether calls may wait (the timeout is not 0). */
+  getblocking(): boolean {
+    return this.timeoutValue !== 0;
+  }
+
+  /**
+   * Closes the socket. Bytes already sent still go out; calls waiting on it reject with `EBADF`.
+   * Closing twice is harmless.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.connecting?.destroy();
+    this.connecting = null;
+    const engine = this.engine;
+    if (engine instanceof StreamEngine) engine.close(this.lingerZero());
+    else engine?.close();
+    this.notify();
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Closes the socket (`await using sock = …`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  /** Closes the socket (`using sock = …`). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * @internal Hands the connected Node stream to a TLS layer: this socket is detached (closed)
+   * and the bytes it had received but not delivered are returned, to be read first.
+   */
+  detachStream(): { stream: NetSocket; unread: Buffer } {
+    this.checkOpen('wrapSocket');
+    const engine = this.engine;
+    if (!(engine instanceof StreamEngine)) {
+      throw new SocketError('ENOTCONN', {
+        ...this.errorContext(),
+        op: 'wrapSocket',
+        detail: 'TLS needs a connected stream socket',
+      });
+    }
+    const unread = engine.detach();
+    this.engine = null;
+    this.isClosed = true;
+    this.notify();
+    return { stream: engine.stream, unread };
+  }
+
+  // ---------------------------------------------------------------- names and options
+
+  /**
+   * Our own address: after `bind([host, 0])` it holds the real port.
+   * @throws {SocketError} `EBADF` when closed.
+   */
+  getsockname(): SocketAddress {
+    this.checkOpen('getsockname');
+    const engine = this.engine;
+    if (engine instanceof DatagramEngine && !engine.bound) return this.unboundAddress();
+    if (engine !== null) return engine.localAddress();
+    return this.unboundAddress();
+  }
+
+  /**
+   * The peer's address.
+   * @throws {SocketError} `ENOTCONN` when not connected.
+   */
+  getpeername(): SocketAddress {
+    this.checkOpen('getpeername');
+    const engine = this.engine;
+    const peer =
+      engine instanceof StreamEngine
+        ? engine.remoteAddress()
+        : engine instanceof DatagramEngine
+          ? engine.connected
+          : null;
+    if (peer === null)
+      throw new SocketError('ENOTCONN', { ...this.errorContext(), op: 'getpeername' });
+    return peer;
+  }
+
+  /**
+   * Sets an option: `SO_REUSEADDR`, `SO_REUSEPORT`, `SO_KEEPALIVE`, `SO_BROADCAST`,
+   * `SO_RCVBUF`, `SO_SNDBUF`, `TCP_NODELAY`, `IPV6_V6ONLY`, `IP_TTL` and the multicast options
+   * (`IP_ADD_MEMBERSHIP` takes Python's 8-byte `mreq`: group then interface, each `inetAton`).
+   * @throws {SocketError} `ENOPROTOOPT` for an option polyport does not know.
+   * @example sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+   */
+  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
+    this.checkOpen('setsockopt');
+    const key = optKey(level, optname);
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new SocketError('ENOPROTOOPT', {
+        ...this.errorContext(),
+        op: 'setsockopt',
+        detail: `option ${level}/${optname} is not supported`,
+      });
+    }
+    const stored =
+      typeof value === 'boolean'
+        ? Number(value)
+        : typeof value === 'number'
+          ? value
+          : Buffer.from(value);
+    if (typeof stored === 'number' && !Number.isInteger(stored)) {
+      throw new TypeError(
+        `setsockopt(): value must be an integer, a boolean or bytes, got ${describe(value)}`,
+      );
+    }
+    if (
+      (optname === SO_RCVBUF || optname === SO_SNDBUF) &&
+      level === SOL_SOCKET &&
+      (stored as number) <= 0
+    ) {
+      throw new RangeError(`setsockopt(): buffer size must be positive, got ${stored}`);
+    }
+    this.optionValues.set(key, stored);
+    const engine = this.engine;
+    if (engine instanceof StreamEngine) this.applyStreamOptions(engine);
+    else if (engine instanceof DatagramEngine && engine.bound)
+      this.applyDatagramOptions(engine, key);
+  }
+
+  /**
+   * Reads an option. `SO_ERROR` returns and clears the pending error's errno; `SO_TYPE` the type.
+   * @returns the value (a number, or bytes for the multicast membership options).
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
+    void buflen;
+    this.checkOpen('getsockopt');
+    if (level === SOL_SOCKET && optname === SO_ERROR) {
+      const err = this.soError;
+      this.soError = null;
+      return err?.errno ?? 0;
+    }
+    if (level === SOL_SOCKET && optname === SO_TYPE) return this.type;
+    const engine = this.engine;
+    if (level === SOL_SOCKET && optname === SO_RCVBUF) {
+      if (engine instanceof StreamEngine || engine instanceof DatagramEngine)
+        return engine.receiveLimit;
+    }
+    if (level === SOL_SOCKET && optname === SO_SNDBUF && engine instanceof StreamEngine)
+      return engine.sendLimit;
+    const key = optKey(level, optname);
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new SocketError('ENOPROTOOPT', {
+        ...this.errorContext(),
+        op: 'getsockopt',
+        detail: `option ${level}/${optname} is not supported`,
+      });
+    }
+    return this.optionValues.get(key) ?? defaultOption(key, this.type);
+  }
+
+  /** The file descriptor, or -1 when the socket is closed or has none yet. */
+  fileno(): number {
+    if (this.isClosed) return -1;
+    const engine = this.engine;
+    if (engine instanceof StreamEngine) return engine.fd;
+    const handle =
+      engine instanceof ListenerEngine
+        ? handleOf(engine.server)
+        : engine instanceof DatagramEngine
+          ? datagramHandle(engine.socket)
+          : undefined;
+    const fd = handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+  }
+
+  /** A short description, as Python's repr: `<Socket fd=5 family=AF_INET type=SOCK_STREAM laddr=…>`. */
+  toString(): string {
+    const parts = [
+      `fd=${this.fileno()}`,
+      `family=${familyName(this.family)}`,
+      `type=${this.type === SOCK_DGRAM ? 'SOCK_DGRAM' : 'SOCK_STREAM'}`,
+    ];
+    if (!this.isClosed) {
+      parts.push(`laddr=${formatAddress(this.getsockname())}`);
+      const engine = this.engine;
+      const peer = engine instanceof StreamEngine ? engine.remoteAddress() : null;
+      if (peer !== null) parts.push(`raddr=${formatAddress(peer)}`);
+    } else parts.push('[closed]');
+    return `<Socket ${parts.join(' ')}>`;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** @internal */
+  protected errorContext(): SocketErrorContext {
+    const engine = this.engine;
+    let source: string | undefined;
+    let addr: string | undefined;
+    try {
+      if (engine instanceof StreamEngine) {
+        source = formatAddress(engine.localAddress());
+        addr = formatAddress(engine.remoteAddress() ?? undefined);
+      } else if (engine !== null) source = formatAddress(engine.localAddress());
+    } catch {
+      // addresses are gone once Node has closed the handle
+    }
+    return {
+      net: networkName(this.family, this.type),
+      ...(source ? { source } : {}),
+      ...(addr ? { addr } : {}),
+    };
+  }
+
+  /** @internal */
+  protected checkOpen(op: string): void {
+    if (this.isClosed)
+      throw new SocketError('EBADF', {
+        op,
+        net: networkName(this.family, this.type),
+        detail: 'bad file descriptor (socket is closed)',
+      });
+  }
+
+  /** @internal */
+  protected throwSoError(): void {
+    const err = this.soError;
+    if (err !== null) {
+      this.soError = null;
+      throw err;
+    }
+  }
+
+  /** @internal */
+  protected deadline(): number | null {
+    return this.timeoutValue === null || this.timeoutValue === 0
+      ? null
+      : performance.now() + this.timeoutValue * 1000;
+  }
+
+  /** Waits until readiness has any bit of `mask` (or an error, or closing), or the deadline. */
+  /** @internal */
+  protected waitFor(mask: number, op: string, deadline: number | null): Promise<void> {
+    const wake = mask | READY_ERROR | READY_CLOSED;
+    return this.waitUntil(() => (this.readiness & wake) !== 0, op, deadline);
+  }
+
+  /** Waits until `ready()` holds, re-checking whenever readiness may have changed. */
+  /** @internal */
+  protected waitUntil(ready: () => boolean, op: string, deadline: number | null): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const stop = this.readinessListeners.add(() => {
+        if (!ready()) return;
+        stop();
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      });
+      if (deadline !== null) {
+        timer = setTimeout(
+          () => {
+            stop();
+            reject(new SocketTimeoutError({ ...this.errorContext(), op }));
+          },
+          Math.max(0, deadline - performance.now()),
+        );
+      }
+    });
+  }
+
+  /** @internal */
+  protected datagramEngine(): DatagramEngine {
+    const engine = this.engine;
+    if (engine instanceof DatagramEngine) return engine;
+    const reuseAddr = Boolean(this.optionValues.get(optKey(SOL_SOCKET, SO_REUSEADDR)));
+    const v6only = Boolean(this.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
+    const rcv = this.optionValues.get(optKey(SOL_SOCKET, SO_RCVBUF));
+    const udp = createDgramSocket({
+      type: this.family === AF_INET6 ? 'udp6' : 'udp4',
+      reuseAddr,
+      ipv6Only: v6only,
+    });
+    const created = new DatagramEngine(udp, this.family, this.notify, () => this.errorContext());
+    if (typeof rcv === 'number') created.receiveLimit = rcv;
+    this.engine = created;
+    return created;
+  }
+
+  /** @internal */
+  protected applyStreamOptions(engine: StreamEngine): void {
+    const nodelay = this.optionValues.get(optKey(IPPROTO_TCP, TCP_NODELAY));
+    if (nodelay !== undefined && this.family !== AF_UNIX)
+      engine.stream.setNoDelay(Boolean(nodelay));
+    const keepalive = this.optionValues.get(optKey(SOL_SOCKET, SO_KEEPALIVE));
+    if (keepalive !== undefined) engine.stream.setKeepAlive(Boolean(keepalive));
+    const rcv = this.optionValues.get(optKey(SOL_SOCKET, SO_RCVBUF));
+    if (typeof rcv === 'number') {
+      engine.receiveLimit = rcv;
+      engine.consumed();
+    }
+    const snd = this.optionValues.get(optKey(SOL_SOCKET, SO_SNDBUF));
+    if (typeof snd === 'number') engine.sendLimit = snd;
+  }
+
+  /** @internal */
+  protected applyDatagramOptions(engine: DatagramEngine, only?: string): void {
+    for (const [key, value] of this.optionValues) {
+      if (only !== undefined && key !== only) continue;
+      try {
+        applyDatagramOption(engine, key, value);
+      } catch (err) {
+        throw toSocketError(err, { ...this.errorContext(), op: 'setsockopt' });
+      }
+    }
+  }
+
+  /** `SO_LINGER` set to on with a zero timeout: `close()` resets instead of sending FIN. */
+  /** @internal */
+  protected lingerZero(): boolean {
+    const linger = this.optionValues.get(optKey(SOL_SOCKET, SO_LINGER));
+    return (
+      Buffer.isBuffer(linger) &&
+      linger.length >= 8 &&
+      linger.readInt32LE(0) !== 0 &&
+      linger.readInt32LE(4) === 0
+    );
+  }
+
+  /** @internal */
+  protected unboundAddress(): SocketAddress {
+    if (this.family === AF_UNIX) return '';
+    return this.family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0];
+  }
+
+  /** @internal */
+  protected peerOrEmpty(): SocketAddress {
+    try {
+      return this.getpeername();
+    } catch {
+      return this.unboundAddress();
+    }
+  }
+}
