@@ -3,6 +3,19 @@
  * dot-stuffing codecs, SASL PLAIN) and Maildir storage. The socket glue builds on these.
  */
 export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './auth-plain.js';
+export {
+  MailProtocolError,
+  Pop3Error,
+  SmtpReplyError,
+} from './client/mail-client-errors.js';
+export { MailConnection, type MailConnectOptions } from './client/mail-connection.js';
+export { Pop3Client, type Pop3Listing } from './client/pop3-client.js';
+export {
+  type MailContent,
+  type SendMailResult,
+  SmtpClient,
+  type SmtpClientReply,
+} from './client/smtp-client.js';
 export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
 export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
 export {

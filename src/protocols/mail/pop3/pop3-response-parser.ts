@@ -115,6 +115,15 @@ export class Pop3ResponseParser {
     };
   }
 
+  /**
+   * Removes and returns the bytes received but not yet parsed, for the switch to TLS after
+   * `+OK` to STLS: a server sends nothing more in the clear, so anything here was injected.
+   * @returns The unparsed bytes (empty while inside a multi-line body, which is not left).
+   */
+  takeBuffered(): Buffer {
+    return this.#body === null ? this.#lines.takeBuffered() : Buffer.alloc(0);
+  }
+
   #bodyEvent(body: DotDecoder): Pop3ResponseEvent | null {
     const parts: Buffer[] = [];
     while (!body.ended && parts.length < 512) {
