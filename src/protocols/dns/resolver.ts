@@ -325,7 +325,11 @@ function checkOptions(options: ResolverOptions): void {
     throw new RangeError(`tries must be a positive integer, got ${options.tries}`);
   }
   const edns = options.edns;
-  if (edns !== undefined && edns !== false && !(Number.isInteger(edns) && edns >= 512)) {
-    throw new RangeError(`edns must be false or a payload size of at least 512, got ${edns}`);
+  if (
+    edns !== undefined &&
+    edns !== false &&
+    !(Number.isInteger(edns) && edns >= 512 && edns <= 65535)
+  ) {
+    throw new RangeError(`edns must be false or a payload size in 512..65535, got ${edns}`);
   }
 }
