@@ -77,4 +77,5 @@ export {
   type ResponseParserOptions,
 } from './response-parser.js';
 export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
+export { type StaticFilesOptions, staticFiles, typeForFile } from './static-files.js';
 export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';

@@ -1,0 +1,258 @@
+/**
+ * `staticFiles()`: the static-file handler — GET and HEAD of files under a root, index files,
+ * directory listings, content types, validators with conditional requests, single byte ranges,
+ * and no way out of the root.
+ */
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
+import { extname, join, sep } from 'node:path';
+import { contentType } from 'mime-types';
+import { FileProducer } from '../../dispatch/index.js';
+import { evaluateIfRange, parseRange } from './byte-range.js';
+import { evaluateConditionals, weakEtag } from './conditional.js';
+import { type DirectoryEntry, renderDirectoryListing } from './directory-listing.js';
+import { formatHttpDate } from './http-date.js';
+import type { HttpHandler } from './http-handler.js';
+import type { HttpRequest } from './http-request.js';
+import type { HttpResponse } from './http-response.js';
+import { targetToSafePath } from './safe-path.js';
+
+/** Options for {@link staticFiles}. */
+export interface StaticFilesOptions {
+  /** The directory served. */
+  readonly root: string;
+  /** The URL path the root appears at (default `'/'`); it must start and end with `/`. */
+  readonly prefix?: string;
+  /** File names tried in a directory, in order (default `['index.html']`). */
+  readonly index?: readonly string[];
+  /** List directories that have no index file (default false: 403). */
+  readonly listing?: boolean;
+  /** Seconds for `Cache-Control: max-age` (default: no Cache-Control field). */
+  readonly maxAge?: number;
+  /** Bytes per read when streaming a file (default 64 KiB). */
+  readonly chunkSize?: number;
+  /** Most entries shown in a listing (default 10,000). */
+  readonly maxListing?: number;
+}
+
+/** Files up to this size go out with their head in one write (one read, as a producer's first). */
+const SMALL_FILE = 64 * 1024;
+const FALLBACK_TYPE = 'application/octet-stream';
+const types = new Map<string, string>();
+
+/**
+ * The content type for a file name, from `mime-types` (with a charset for text), cached per
+ * extension.
+ *
+ * @param name A file name or path.
+ * @returns The Content-Type value; `application/octet-stream` when the extension is unknown.
+ * @example typeForFile('index.html'); // 'text/html; charset=utf-8'
+ */
+export function typeForFile(name: string): string {
+  const ext = extname(name).toLowerCase();
+  let type = types.get(ext);
+  if (type === undefined) {
+    type = (ext === '' ? false : contentType(ext)) || FALLBACK_TYPE;
+    types.set(ext, type);
+  }
+  return type;
+}
+
+/**
+ * Serves the files under `root`. Targets are decoded segment by segment and refused (400) when
+ * they hold `..`, encoded slashes or backslashes, NUL or other control bytes; every path is
+ * resolved with `realpath` and refused (403) when a symbolic link leads outside the root. Files
+ * stream through a `FileProducer`, never read whole.
+ *
+ * @param options Root, prefix, index names, listing and caching.
+ * @returns The handler; it takes every request under `prefix` (405 for methods other than GET
+ *   and HEAD).
+ * @throws {Error} When `root` does not exist (the `realpath` error).
+ * @throws {TypeError} When `prefix` does not start and end with `/`.
+ * @example
+ * startHttpService({ address: ['127.0.0.1', 0],
+ *   handlers: [staticFiles({ root: './site', index: ['index.html'], listing: true })] });
+ */
+export function staticFiles(options: StaticFilesOptions): HttpHandler {
+  const root = realpathSync(options.root);
+  const prefix = options.prefix ?? '/';
+  if (!prefix.startsWith('/') || !prefix.endsWith('/')) {
+    throw new TypeError(`prefix must start and end with '/', got ${prefix}`);
+  }
+  const prefixSegments = prefix.split('/').filter((s) => s !== '');
+  const index = options.index ?? ['index.html'];
+  const chunkSize = options.chunkSize ?? 64 * 1024;
+  const cacheControl =
+    options.maxAge === undefined ? null : `max-age=${Math.max(0, Math.floor(options.maxAge))}`;
+  const inside = (path: string): boolean => path === root || path.startsWith(root + sep);
+
+  return {
+    match: (request) => request.path.startsWith(prefix) || `${request.path}/` === prefix,
+    handle(request, response) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.status = 405;
+        response.setHeader('Allow', 'GET, HEAD');
+        response.send('Method Not Allowed\n');
+        return;
+      }
+      const safe = targetToSafePath(request.path);
+      if (!safe.ok) return refuse(response, 400, 'Bad Request\n');
+      const segments = safe.segments.slice(prefixSegments.length);
+      const real = resolve(join(root, ...segments));
+      if (real === null) return refuse(response, 404, 'Not Found\n');
+      if (!inside(real)) return refuse(response, 403, 'Forbidden\n');
+      let stats: Stats;
+      try {
+        stats = statSync(real);
+      } catch {
+        return refuse(response, 404, 'Not Found\n');
+      }
+      if (stats.isDirectory()) {
+        if (!safe.trailingSlash) {
+          const location = `${request.path}/${request.query === '' ? '' : `?${request.query}`}`;
+          response.status = 301;
+          response.setHeader('Location', location);
+          response.send(`Moved to ${location}\n`);
+          return;
+        }
+        for (const name of index) {
+          const candidate = resolve(join(real, name));
+          if (candidate === null || !inside(candidate)) continue;
+          try {
+            const found = statSync(candidate);
+            if (found.isFile()) return serveFile(request, response, candidate, found);
+          } catch {
+            // not this one
+          }
+        }
+        if (options.listing !== true) return refuse(response, 403, 'Forbidden\n');
+        const urlPath = `/${safe.segments.join('/')}${safe.segments.length > 0 ? '/' : ''}`;
+        const html = renderDirectoryListing(urlPath, list(real, options.maxListing ?? 10_000));
+        response.setHeader('Content-Type', 'text/html; charset=utf-8');
+        response.send(Buffer.from(html, 'utf8'));
+        return;
+      }
+      if (!stats.isFile()) return refuse(response, 403, 'Forbidden\n');
+      serveFile(request, response, real, stats);
+    },
+  };
+
+  function serveFile(
+    request: HttpRequest,
+    response: HttpResponse,
+    path: string,
+    stats: Stats,
+  ): void {
+    const etag = weakEtag(stats.size, stats.mtimeMs);
+    const lastModified = stats.mtime;
+    response.setHeader('ETag', etag);
+    response.setHeader('Last-Modified', formatHttpDate(lastModified));
+    if (cacheControl !== null) response.setHeader('Cache-Control', cacheControl);
+    const decision = evaluateConditionals(request.method, request.headers, { etag, lastModified });
+    if (decision === 'not-modified') {
+      response.status = 304;
+      response.send();
+      return;
+    }
+    if (decision === 'precondition-failed') return refuse(response, 412, 'Precondition Failed\n');
+    response.setHeader('Content-Type', typeForFile(path));
+    response.setHeader('Accept-Ranges', 'bytes');
+    const size = stats.size;
+    let start = 0;
+    let length = size;
+    const rangeHeader = request.headers.get('range');
+    if (
+      rangeHeader !== undefined &&
+      evaluateIfRange(request.headers.get('if-range'), etag, lastModified)
+    ) {
+      const range = parseRange(rangeHeader, size);
+      if (range.type === 'unsatisfiable') {
+        response.status = 416;
+        response.setHeader('Content-Range', range.contentRange);
+        response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        response.send('Range Not Satisfiable\n');
+        return;
+      }
+      if (range.type === 'partial') {
+        response.status = 206;
+        response.setHeader('Content-Range', range.contentRange);
+        start = range.start;
+        length = range.length;
+      }
+    }
+    if (request.method === 'HEAD' || length === 0) {
+      response.produce({ more: () => Buffer.alloc(0) }, length);
+      return;
+    }
+    if (length <= SMALL_FILE) {
+      const bytes = readPart(path, start, length);
+      if (bytes !== null) {
+        response.send(bytes);
+        return;
+      }
+    }
+    response.produce(
+      new FileProducer(path, { start, end: start + length, bufferSize: chunkSize }),
+      length,
+    );
+  }
+}
+
+function refuse(response: HttpResponse, status: number, text: string): void {
+  response.status = status;
+  response.send(text);
+}
+
+/** The real path, or null when it does not exist (or cannot be resolved). */
+function resolve(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads `length` bytes at `start` in one call, or null when the file changed under us. */
+function readPart(path: string, start: number, length: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const bytes = Buffer.allocUnsafe(length);
+    const read = readSync(fd, bytes, 0, length, start);
+    return read === length ? bytes : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function list(dir: string, max: number): DirectoryEntry[] {
+  const out: DirectoryEntry[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (out.length >= max) break;
+    try {
+      const stats = statSync(join(dir, entry.name));
+      out.push({
+        name: entry.name,
+        isDirectory: stats.isDirectory(),
+        size: stats.size,
+        modified: stats.mtime,
+      });
+    } catch {
+      // a dangling link or a file removed meanwhile: not listed
+    }
+  }
+  return out;
+}
