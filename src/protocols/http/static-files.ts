@@ -161,7 +161,10 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
       response.send();
       return;
     }
-    if (decision === 'precondition-failed') return refuse(response, 412, 'Precondition Failed\n');
+    if (decision === 'precondition-failed') {
+      refuse(response, 412, 'Precondition Failed\n');
+      return;
+    }
     response.setHeader('Content-Type', typeForFile(path));
     response.setHeader('Accept-Ranges', 'bytes');
     const size = stats.size;
