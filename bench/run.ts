@@ -1,13 +1,17 @@
 /**
  * `npm run bench`: runs every benchmark, each comparing polyport with reference implementations
  * side by side in this one run, prints the tables and writes them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [name ...]   (names: echo)
+ * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
 
-const benches: Record<string, () => Promise<unknown>> = { echo: runEchoBenchmark };
+const benches: Record<string, () => Promise<unknown>> = {
+  echo: runEchoBenchmark,
+  dns: runDnsBenchmark,
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const results: Record<string, unknown> = {};

@@ -3,9 +3,15 @@
  * this list only registers them.
  */
 import type { CliCommand } from '../protocols/common/index.js';
+import { digCommand } from '../protocols/dns/index.js';
 import { fingerCommand } from '../protocols/finger/index.js';
 import { hashPasswordCommand } from './hash-password-command.js';
 import { serveCommand } from './serve-command.js';
 
 /** The subcommands, in the order `polyport --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [serveCommand, fingerCommand, hashPasswordCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
+  digCommand,
+  fingerCommand,
+  hashPasswordCommand,
+];

@@ -3,8 +3,17 @@
  * its protocol's start function. Every protocol plugs in here.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { SocketMap } from '../dispatch/index.js';
 import type { Clock, ServerLimits, ServerObserver } from '../protocols/common/index.js';
+import {
+  parseZone,
+  RRType,
+  sampleZone,
+  startDnsService,
+  Zone,
+  ZoneSet,
+} from '../protocols/dns/index.js';
 import { type FingerUser, startFingerService } from '../protocols/finger/index.js';
 import { parseQuotes, type SmallServiceName, startSmallService } from '../protocols/small/index.js';
 import type { DatagramServiceConfig, PolyportConfig } from './config/index.js';
@@ -154,10 +163,59 @@ const fingerStarter: ServiceStarter = async (context) => {
 };
 
 /**
+ * Loads a zone master file. Its origin is the file name without `.zone`/`.db` (`example.test.zone`
+ * → `example.test`) unless the file sets `$ORIGIN`; the zone's apex is the owner of its SOA.
+ */
+async function loadZoneFile(path: string): Promise<Zone> {
+  const text = await readFile(path, 'utf8');
+  const origin = basename(path).replace(/\.(zone|db)$/i, '');
+  const records = parseZone(text, { origin, file: path });
+  const soa = records.find((r) => r.type === RRType.SOA);
+  if (soa === undefined) throw new Error(`${path}: a zone needs an SOA record`);
+  return new Zone(soa.name, records);
+}
+
+/** Parses `IP`, `IP:port`, `[v6]` or `[v6]:port` (port 53 by default). */
+function parseForwarder(text: string): readonly [string, number] {
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracket) return [bracket[1] as string, bracket[2] ? Number(bracket[2]) : 53];
+  const parts = text.split(':');
+  if (parts.length === 2) return [parts[0] as string, Number(parts[1])];
+  return [text, 53];
+}
+
+const dnsStarter: ServiceStarter = async (context) => {
+  const { dns } = context.config;
+  if (!dns.enabled || (!dns.tcp && !dns.udp)) return null;
+  const zones = new ZoneSet(
+    dns.zones.length > 0 ? await Promise.all(dns.zones.map(loadZoneFile)) : [sampleZone()],
+  );
+  const service = await startDnsService({
+    address: [dns.address, dns.port],
+    zones,
+    forwarders: dns.forwarders.map(parseForwarder),
+    limits: limitsOf(dns.limits),
+    rate: { perSecond: dns.limits.udpRate, burst: dns.limits.udpBurst },
+    observer: context.observer('dns', 'dns'),
+    map: context.map,
+    clock: context.clock,
+    udp: dns.udp,
+    tcp: dns.tcp,
+  });
+  const listeners: ListenerInfo[] = [];
+  if (service.tcp)
+    listeners.push({ protocol: 'dns', transport: 'tcp', address: dns.address, port: service.port });
+  if (service.udp)
+    listeners.push({ protocol: 'dns', transport: 'udp', address: dns.address, port: service.port });
+  return { name: 'dns', listeners, close: () => service.close() };
+};
+
+/**
  * Every service polyport can start, in start-up order. Protocols not built yet are absent and
  * their config tables are accepted but not served.
  */
 export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
   ...SMALL.map((name) => [name, smallStarter(name)] as const),
+  ['dns', dnsStarter],
   ['finger', fingerStarter],
 ];

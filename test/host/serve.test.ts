@@ -136,3 +136,36 @@ test('serve() logs one JSON line per connection with the service name', async ()
     await host.stop(500);
   }
 });
+
+test('serve() answers DNS for the sample zone, and for zone files named in dns.zones', async () => {
+  const { Resolver } = await import('../../src/protocols/dns/index.js');
+  const dir = tempDir();
+  const zoneFile = join(dir, 'lab.test.zone');
+  writeFileSync(
+    zoneFile,
+    '$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ NS ns1\nns1 A 127.0.0.1\nwww A 127.0.0.9\n',
+  );
+  let host = await serve({ config: testConfig(), logger: memoryLogger().logger });
+  try {
+    const resolver = new Resolver({
+      server: ['127.0.0.1', portOf(host, 'dns', 'udp')],
+      timeout: 5,
+    });
+    assert.deepEqual(await resolver.resolve4('www.example.test'), ['127.0.0.1']);
+  } finally {
+    await host.stop(500);
+  }
+  host = await serve({
+    config: testConfig([`dns.zones=${zoneFile}`]),
+    logger: memoryLogger().logger,
+  });
+  try {
+    const resolver = new Resolver({
+      server: ['127.0.0.1', portOf(host, 'dns', 'udp')],
+      timeout: 5,
+    });
+    assert.deepEqual(await resolver.resolve4('www.lab.test'), ['127.0.0.9']);
+  } finally {
+    await host.stop(500);
+  }
+});
