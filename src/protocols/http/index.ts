@@ -14,6 +14,8 @@ export { type AccessLogEntry, formatAccessLogLine } from './access-log.js';
 export type { BodyKind, HttpVersion } from './body-framing.js';
 export { evaluateIfRange, parseRange, type RangeResult } from './byte-range.js';
 export { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+export { ClientConnection } from './client-connection.js';
+export { ClientResponse, type ConnectionRelease, HttpClientError } from './client-response.js';
 export { CommonHeaders } from './common-headers.js';
 export {
   type ConditionalResult,
@@ -35,6 +37,13 @@ export {
   type ResponseHead,
 } from './encode-head.js';
 export { isFieldValue, isToken } from './field-syntax.js';
+export {
+  type ConnectTarget,
+  globalAgent,
+  HttpAgent,
+  type HttpAgentOptions,
+} from './http-agent.js';
+export { type ClientBody, type HttpRequestOptions, request } from './http-client.js';
 export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
 export {
   type HttpHandler,
