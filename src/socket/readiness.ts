@@ -43,10 +43,24 @@ export class ReadinessListeners {
   /** Adds a listener; returns the function that removes it. */
   add(listener: ReadinessListener): () => void {
     this.#listeners.push(listener);
-    return () => {
-      const index = this.#listeners.indexOf(listener);
-      if (index !== -1) this.#listeners.splice(index, 1);
-    };
+    return () => this.remove(listener);
+  }
+
+  /** Adds a listener to be taken off with {@link remove} (no remover closure is made). */
+  push(listener: ReadinessListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Removes a listener (the last one added first, as waits end in reverse order). */
+  remove(listener: ReadinessListener): void {
+    const listeners = this.#listeners;
+    const last = listeners.length - 1;
+    if (listeners[last] === listener) {
+      listeners.pop();
+      return;
+    }
+    const index = listeners.lastIndexOf(listener);
+    if (index !== -1) listeners.splice(index, 1);
   }
 
   /** Calls every listener. Listeners must not throw: they run inside Node's I/O callbacks. */

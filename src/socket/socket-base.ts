@@ -442,21 +442,68 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /** Waits until `ready()` holds, re-checking whenever readiness may have changed. */
-  /** @internal */
-  protected waitUntil(ready: () => boolean, op: string, deadline: number | null): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * @internal Waits until `attempt()` gives a result, trying it whenever readiness may have
+   * changed (when `mask`, an error or closing shows): one promise, settled from the listener.
+   * An error thrown by `attempt()` rejects; the deadline rejects with `SocketTimeoutError`.
+   */
+  protected waitThen<T>(
+    mask: number,
+    op: string,
+    deadline: number | null,
+    attempt: () => T | null,
+  ): Promise<T> {
+    const wake = mask | READY_ERROR | READY_CLOSED;
+    const listeners = this.readinessListeners;
+    return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const stop = this.readinessListeners.add(() => {
-        if (!ready()) return;
-        stop();
+      const listener = (): void => {
+        if ((this.readiness & wake) === 0) return;
+        let result: T | null;
+        try {
+          result = attempt();
+        } catch (err) {
+          listeners.remove(listener);
+          if (timer !== undefined) clearTimeout(timer);
+          reject(err);
+          return;
+        }
+        if (result === null) return;
+        listeners.remove(listener);
         if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      });
+        resolve(result);
+      };
+      listeners.push(listener);
       if (deadline !== null) {
         timer = setTimeout(
           () => {
-            stop();
+            listeners.remove(listener);
+            reject(new SocketTimeoutError({ ...this.errorContext(), op }));
+          },
+          Math.max(0, deadline - performance.now()),
+        );
+      }
+    });
+  }
+
+  /** @internal */
+  protected waitUntil(ready: () => boolean, op: string, deadline: number | null): Promise<void> {
+    if (ready()) return Promise.resolve();
+    const listeners = this.readinessListeners;
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      // One closure per wait, removed by identity: this is on every recv() that waits.
+      const listener = (): void => {
+        if (!ready()) return;
+        listeners.remove(listener);
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+      listeners.push(listener);
+      if (deadline !== null) {
+        timer = setTimeout(
+          () => {
+            listeners.remove(listener);
             reject(new SocketTimeoutError({ ...this.errorContext(), op }));
           },
           Math.max(0, deadline - performance.now()),

@@ -391,18 +391,23 @@ export class Socket extends SocketBase {
    * @throws {ConnectionResetError} when the peer reset the connection.
    * @example const data = await sock.recv(4096);
    */
-  async recv(bufsize: number, flags = 0): Promise<Buffer> {
-    checkSize(bufsize, 'recv');
-    const deadline = this.deadline();
-    if (flags & MSG_WAITALL && this.type === SOCK_STREAM && bufsize > 0) {
-      return this.#recvAll(bufsize, flags & ~MSG_WAITALL, deadline);
-    }
-    for (;;) {
+  recv(bufsize: number, flags = 0): Promise<Buffer> {
+    // Not `async`: a recv() that finds data returns at once, and one that waits costs one
+    // promise, settled by the readiness listener itself. This is the hottest call there is.
+    try {
+      checkSize(bufsize, 'recv');
+      if (flags & MSG_WAITALL && this.type === SOCK_STREAM && bufsize > 0) {
+        return this.#recvAll(bufsize, flags & ~MSG_WAITALL, this.deadline());
+      }
       const data = this.recvNowait(bufsize, flags);
-      if (data !== null) return data;
+      if (data !== null) return Promise.resolve(data);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
-      await this.waitFor(READY_READ, 'recv', deadline);
+      return this.waitThen(READY_READ, 'recv', this.deadline(), () =>
+        this.recvNowait(bufsize, flags),
+      );
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
@@ -582,7 +587,7 @@ export class Socket extends SocketBase {
     const bytes = toBytes(data, 'send');
     const deadline = this.deadline();
     for (;;) {
-      const sent = this.sendNowait(bytes, flags);
+      const sent = this.#sendBytes(bytes);
       if (sent >= 0) return sent;
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'send' });
@@ -595,16 +600,27 @@ export class Socket extends SocketBase {
    * @throws {SocketTimeoutError} when the timeout passes before all is sent.
    * @example await sock.sendall(bigBuffer);
    */
-  async sendall(data: BytesLike, flags = 0): Promise<void> {
-    let bytes = toBytes(data, 'sendall');
-    const deadline = this.deadline();
+  sendall(data: BytesLike, flags = 0): Promise<void> {
+    // The common case, everything accepted at once, settles without an async function.
+    try {
+      const bytes = toBytes(data, 'sendall');
+      const deadline = this.deadline();
+      const sent = this.#sendBytes(bytes);
+      if (sent === bytes.length) return Promise.resolve();
+      return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, flags, deadline);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async #sendRest(bytes: Uint8Array, flags: number, deadline: number | null): Promise<void> {
+    void flags;
     while (bytes.length > 0) {
-      const sent = this.sendNowait(bytes, flags);
-      if (sent >= 0) bytes = bytes.subarray(sent);
-      if (bytes.length === 0) return;
       if (this.timeoutValue === 0)
         throw new BlockingIOError({ ...this.errorContext(), op: 'sendall' });
       await this.waitFor(READY_WRITE, 'sendall', deadline);
+      const sent = this.#sendBytes(bytes);
+      if (sent >= 0) bytes = bytes.subarray(sent);
     }
   }
 
@@ -615,9 +631,13 @@ export class Socket extends SocketBase {
    */
   sendNowait(data: BytesLike, flags = 0): number {
     void flags;
+    return this.#sendBytes(toBytes(data, 'send'));
+  }
+
+  /** `sendNowait()` for bytes already checked: the path every send takes. */
+  #sendBytes(bytes: Uint8Array): number {
     this.checkOpen('send');
     this.throwSoError();
-    const bytes = toBytes(data, 'send');
     const engine = this.engine;
     if (engine instanceof DatagramEngine) {
       if (engine.connected === null)
