@@ -1,0 +1,206 @@
+/**
+ * `polyport http`: the HTTP client on the command line — GET, HEAD and PUT, with a progress bar
+ * for large downloads when stderr is a terminal.
+ */
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import type { ClientBody } from './http-client.js';
+import { request } from './http-client.js';
+
+const HELP = `Usage: polyport http [GET|HEAD|PUT] URL [options]
+
+Sends one HTTP/1.1 request and prints the response body (or writes it to a file).
+
+  polyport http http://127.0.0.1:10080/                   GET, body to stdout
+  polyport http HEAD http://127.0.0.1:10080/big.bin -i    the status line and fields only
+  polyport http GET https://localhost:10443/ -k -o page   skip certificate checks, save to 'page'
+  polyport http PUT http://127.0.0.1:10080/up/a.txt --data a.txt
+  echo hi | polyport http PUT http://127.0.0.1:10080/up/b.txt --data -
+
+Options:
+  -o, --output FILE      write the body to FILE instead of stdout
+  -d, --data FILE|-      the PUT body: a file (sent with Content-Length) or - for stdin (chunked)
+  -H, --header 'K: V'    add a header field (repeatable)
+  -k, --insecure         do not verify the server's TLS certificate
+  -i, --include          print the status line and header fields before the body
+  -L, --location         follow redirects (at most 10)
+  -t, --timeout SECS     give up when connecting or a read stalls this long (default 30)
+  -h, --help             show this help
+
+A progress bar is drawn on stderr for downloads over 1 MiB when stderr is a terminal.
+Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2 for bad usage.
+`;
+
+const METHODS = new Set(['GET', 'HEAD', 'PUT']);
+const PROGRESS_FROM = 1024 * 1024;
+
+/** `polyport http`. */
+export const httpCommand: CliCommand = {
+  name: 'http',
+  summary: 'send an HTTP request (GET, HEAD, PUT) and print the response',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    let parsed: Parsed;
+    try {
+      parsed = parse(argv);
+    } catch (err) {
+      io.stderr.write(`polyport http: ${(err as Error).message}\nTry 'polyport http --help'.\n`);
+      return EXIT.USAGE;
+    }
+    if (parsed.help) {
+      io.stdout.write(HELP);
+      return EXIT.OK;
+    }
+    let interrupted = false;
+    const stop = io.interrupted.then(() => {
+      interrupted = true;
+    });
+    try {
+      const work = transfer(parsed, io);
+      const code = await Promise.race([work, stop.then(() => EXIT.FAILURE)]);
+      if (interrupted) io.stderr.write('polyport http: interrupted\n');
+      return code;
+    } catch (err) {
+      io.stderr.write(`polyport http: ${(err as Error).message}\n`);
+      return EXIT.FAILURE;
+    }
+  },
+};
+
+interface Parsed {
+  readonly help: boolean;
+  readonly method: string;
+  readonly url: string;
+  readonly output: string | undefined;
+  readonly data: string | undefined;
+  readonly headers: Array<[string, string]>;
+  readonly insecure: boolean;
+  readonly include: boolean;
+  readonly location: boolean;
+  readonly timeout: number;
+}
+
+function parse(argv: readonly string[]): Parsed {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      output: { type: 'string', short: 'o' },
+      data: { type: 'string', short: 'd' },
+      header: { type: 'string', short: 'H', multiple: true },
+      insecure: { type: 'boolean', short: 'k' },
+      include: { type: 'boolean', short: 'i' },
+      location: { type: 'boolean', short: 'L' },
+      timeout: { type: 'string', short: 't' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  const base = {
+    output: values.output,
+    data: values.data,
+    insecure: values.insecure === true,
+    include: values.include === true,
+    location: values.location === true,
+  };
+  if (values.help === true) {
+    return { ...base, help: true, method: 'GET', url: '', headers: [], timeout: 30 };
+  }
+  let method = 'GET';
+  const rest = [...positionals];
+  if (rest.length === 2) method = rest.shift()!.toUpperCase();
+  if (rest.length !== 1) throw new Error('give [METHOD] URL');
+  if (!METHODS.has(method)) throw new Error(`method must be GET, HEAD or PUT, got '${method}'`);
+  const url = rest[0]!;
+  if (!/^https?:\/\//i.test(url))
+    throw new Error(`URL must start with http:// or https://: ${url}`);
+  if (method === 'PUT' && values.data === undefined) throw new Error('PUT needs --data FILE|-');
+  if (method !== 'PUT' && values.data !== undefined) throw new Error('--data goes with PUT');
+  const headers: Array<[string, string]> = [];
+  for (const line of values.header ?? []) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`--header must be 'Name: value', got '${line}'`);
+    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
+  if (!(timeout > 0))
+    throw new Error(`--timeout must be a positive number, got '${values.timeout}'`);
+  return { ...base, help: false, method, url, headers, timeout };
+}
+
+async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
+  const headers = [...parsed.headers];
+  let body: ClientBody | undefined;
+  if (parsed.data === '-') body = io.stdin;
+  else if (parsed.data !== undefined) {
+    const size = statSync(parsed.data).size;
+    headers.push(['Content-Length', String(size)]);
+    body = createReadStream(parsed.data);
+  }
+  const response = await request({
+    url: parsed.url,
+    method: parsed.method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    insecure: parsed.insecure,
+    timeout: parsed.timeout,
+    maxRedirects: parsed.location ? 10 : 0,
+  });
+  if (parsed.include) {
+    let head = `HTTP/${response.version} ${response.status} ${response.reason}\n`;
+    for (const [name, value] of response.headers) head += `${name}: ${value}\n`;
+    io.stdout.write(`${head}\n`);
+  }
+  const out: Writable = parsed.output === undefined ? io.stdout : createWriteStream(parsed.output);
+  const total = Number(response.headers.get('content-length') ?? Number.NaN);
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  const progress = tty && !(total < PROGRESS_FROM) ? new ProgressBar(io.stderr, total) : null;
+  let received = 0;
+  for await (const chunk of response) {
+    received += chunk.length;
+    progress?.update(received);
+    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  progress?.finish(received);
+  if (out !== io.stdout)
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+  return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
+}
+
+/** A one-line progress bar, redrawn at most ten times a second. */
+class ProgressBar {
+  readonly #stream: Writable;
+  readonly #total: number;
+  #drawnAt = 0;
+
+  constructor(stream: Writable, total: number) {
+    this.#stream = stream;
+    this.#total = total;
+  }
+
+  update(bytes: number): void {
+    const now = Date.now();
+    if (now - this.#drawnAt < 100) return;
+    this.#drawnAt = now;
+    this.#draw(bytes);
+  }
+
+  finish(bytes: number): void {
+    this.#draw(bytes);
+    this.#stream.write('\n');
+  }
+
+  #draw(bytes: number): void {
+    const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+    if (Number.isFinite(this.#total) && this.#total > 0) {
+      const share = Math.min(1, bytes / this.#total);
+      const filled = Math.round(share * 30);
+      this.#stream.write(
+        `\r[${'#'.repeat(filled)}${' '.repeat(30 - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% ${mib(bytes)} / ${mib(this.#total)}`,
+      );
+    } else this.#stream.write(`\r${mib(bytes)} received`);
+  }
+}
