@@ -42,12 +42,20 @@ export {
   pasvReply,
 } from './data-address.js';
 export {
+  DataChannel,
+  type DataChannelOptions,
+  type ReceiveTarget,
+  type TransferOutcome,
+} from './data-channel.js';
+export { type DataConnectOptions, DataConnector } from './data-connector.js';
+export {
   type FeatOptions,
   featReply,
   helpReply,
   type OptsRequest,
   parseOptsArg,
 } from './features.js';
+export { FILE_COMMANDS, type FileCommandHost, runFileCommand } from './file-commands.js';
 export {
   defaultMode,
   type FileEntry,
@@ -55,6 +63,15 @@ export {
   formatMode,
   parseMode,
 } from './file-entry.js';
+export { FtpJail, type JailPath } from './ftp-jail.js';
+export {
+  type FtpService,
+  type FtpServiceContext,
+  type FtpServiceOptions,
+  type FtpUser,
+  startFtpService,
+} from './ftp-server.js';
+export { FtpSession } from './ftp-session.js';
 export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
 export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from './ip-address.js';
 export {
@@ -64,6 +81,15 @@ export {
   type ListFormatOptions,
 } from './list-formatter.js';
 export { type ListParseOptions, parseListing, parseListLine } from './list-parser.js';
+export {
+  collectListing,
+  fileEntry,
+  formatEntry,
+  type ListingFormat,
+  type ListingOptions,
+  ListingProducer,
+  readEntry,
+} from './listing-producer.js';
 export {
   DEFAULT_MLSX_FACTS,
   formatMlsxLine,
@@ -81,6 +107,7 @@ export {
   type ReplyErrorReason,
   type ReplyEvent,
 } from './reply-decoder.js';
+export { SessionTransfer } from './session-transfer.js';
 export { stripTelnet } from './telnet.js';
 export {
   parseModeArg,
@@ -88,6 +115,12 @@ export {
   parseTypeArg,
   type TransferType,
 } from './transfer-params.js';
+export {
+  openUpload,
+  UploadError,
+  type UploadKind,
+  type UploadTarget,
+} from './upload-target.js';
 export {
   isInsideRoot,
   parsePathnameReply,

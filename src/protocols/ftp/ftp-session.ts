@@ -1,0 +1,483 @@
+/**
+ * `FtpSession`: one FTP control connection — the command queue, login, AUTH TLS, and the
+ * commands that set up transfers. File commands live in `file-commands.ts`, transfers in
+ * `session-transfer.ts`.
+ */
+
+import type { ChannelSocket } from '../../dispatch/index.js';
+import type { Socket, SSLContext } from '../../socket/index.js';
+import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
+import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
+import { checkCommand, type Permission } from './command-table.js';
+import {
+  checkDataTarget,
+  epsvReply,
+  parseEprtArg,
+  parseEpsvArg,
+  parsePortArg,
+  pasvReply,
+} from './data-address.js';
+import { DataConnector } from './data-connector.js';
+import { featReply, helpReply, parseOptsArg } from './features.js';
+import { FILE_COMMANDS, runFileCommand } from './file-commands.js';
+import { FtpJail, type JailPath } from './ftp-jail.js';
+import type { FtpServiceContext } from './ftp-server.js';
+import { parseIpAddress, unmapIpv4 } from './ip-address.js';
+import { DEFAULT_MLSX_FACTS } from './mlsx.js';
+import { encodeReply, type Reply, reply } from './reply.js';
+import { SessionTransfer } from './session-transfer.js';
+import { parseModeArg, parseStruArg, parseTypeArg, type TransferType } from './transfer-params.js';
+import * as virtualPath from './virtual-path.js';
+
+const ANONYMOUS = new Set(['anonymous', 'ftp']);
+/** Commands read ahead of the one being handled; past this the socket is not read (TCP waits). */
+const MAX_QUEUED = 32;
+/** Commands that act at once even while a transfer runs (RFC 959 4.1.3). */
+const URGENT = new Set(['ABOR', 'STAT', 'QUIT', 'NOOP']);
+/** What a handler returns when it has already replied (or must not). */
+const NO_REPLY: Reply = { code: 0, lines: [] };
+
+/**
+ * The server side of one FTP control connection.
+ *
+ * @example
+ * new FtpSession(socket, { release, limits, clock, observer }, serviceContext);
+ */
+export class FtpSession extends ServerChannel {
+  readonly service: FtpServiceContext;
+  readonly data: DataConnector;
+  readonly transfer: SessionTransfer;
+  #decoder: FtpCommandDecoder;
+  #queue: CommandEvent[] = [];
+  #busy = false;
+  #closingAfterTransfer = false;
+  #tokens: number;
+  #tokensAt: number;
+  #failedLogins = 0;
+  #pendingUser: string | null = null;
+  #upgrading = false;
+  /** The logged-in user's name, or null. */
+  user: string | null = null;
+  jail: FtpJail | null = null;
+  cwd = '/';
+  renameFrom: JailPath | null = null;
+  permissions: ReadonlySet<Permission> = new Set();
+  type: TransferType = 'ascii';
+  rest = 0;
+  mlstFacts: readonly string[] = DEFAULT_MLSX_FACTS;
+  /** AUTH TLS is in force on the control connection. */
+  secure = false;
+  /** PROT P: data connections are wrapped in TLS. */
+  protPrivate = false;
+  #pbsz = false;
+  #epsvAll = false;
+
+  /**
+   * @param sock The accepted control socket.
+   * @param options The server-channel options (release, limits, clock, observer, map).
+   * @param service The service's shared settings.
+   */
+  constructor(sock: ChannelSocket, options: ServerChannelOptions, service: FtpServiceContext) {
+    super(sock, options);
+    this.service = service;
+    this.#decoder = new FtpCommandDecoder({
+      maxLineLength: Math.min(this.limits.maxRequestSize, 4096),
+    });
+    const peer = Array.isArray(this.addr) ? String(this.addr[0]) : '';
+    this.data = new DataConnector(peer);
+    this.transfer = new SessionTransfer(this);
+    this.#tokens = Math.max(service.maxCommandsPerSecond, 1) * 2;
+    this.#tokensAt = this.clock.now();
+    this.reply(reply(220, service.options.banner ?? 'polyport FTP server ready.'));
+  }
+
+  /** The peer's IP address. */
+  get peerHost(): string {
+    return Array.isArray(this.addr) ? String(this.addr[0]) : '';
+  }
+
+  /**
+   * Sends a reply on the control connection.
+   *
+   * @param value The reply.
+   */
+  reply(value: Reply): void {
+    if (this.socket === null || this.socket.closed) return;
+    this.push(encodeReply(value));
+  }
+
+  override readable(): boolean {
+    return !this.#upgrading && this.#queue.length < MAX_QUEUED;
+  }
+
+  override collectIncomingData(data: Buffer): void {
+    this.#decoder.receiveData(data);
+    for (;;) {
+      const ev = this.#decoder.nextEvent();
+      if (ev === null) break;
+      if (!this.#allowCommand()) {
+        this.reply(reply(421, 'Too many commands; closing the connection.'));
+        this.closeWhenDone();
+        return;
+      }
+      this.#queue.push(ev);
+    }
+    // A line left half-sent must be finished within readTimeout (slowloris).
+    if (this.#decoder.bufferedLength > 0) this.requestStarted();
+    else this.requestFinished();
+    this.#pump();
+  }
+
+  /** A token bucket: bursts of twice the rate are fine, a sustained flood is not. */
+  #allowCommand(): boolean {
+    const rate = this.service.maxCommandsPerSecond;
+    if (rate <= 0) return true;
+    const now = this.clock.now();
+    this.#tokens = Math.min(rate * 2, this.#tokens + ((now - this.#tokensAt) / 1000) * rate);
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0 && this.socket !== null && !this.#upgrading) {
+      if (this.#busy) {
+        // While a transfer runs, ABOR, STAT, QUIT and NOOP jump the queue.
+        if (!this.transfer.active) return;
+        const index = this.#queue.findIndex((e) => e.type === 'command' && URGENT.has(e.verb));
+        if (index === -1) return;
+        const [ev] = this.#queue.splice(index, 1) as [CommandEvent & { type: 'command' }];
+        void this.#urgent(ev.verb, ev.arg);
+        continue;
+      }
+      const ev = this.#queue.shift() as CommandEvent;
+      if (ev.type === 'error') {
+        this.reply(ev.reply);
+        continue;
+      }
+      this.#busy = true;
+      this.#run(ev.verb, ev.arg).then(
+        () => this.#done(),
+        (err: unknown) => {
+          this.observer.error?.(err, this.peer);
+          this.reply(reply(451, 'Requested action aborted: local error in processing.'));
+          this.#done();
+        },
+      );
+    }
+    if (this.#queue.length < MAX_QUEUED) this.wake();
+  }
+
+  #done(): void {
+    this.#busy = false;
+    if (this.#closingAfterTransfer) {
+      this.reply(reply(221, 'Goodbye.'));
+      this.closeWhenDone();
+      return;
+    }
+    this.#pump();
+  }
+
+  async #urgent(verb: string, arg: string): Promise<void> {
+    if (verb === 'ABOR') await this.transfer.abort();
+    else if (verb === 'STAT') this.reply(this.transfer.status());
+    else if (verb === 'NOOP') this.reply(reply(200, 'NOOP ok.'));
+    else {
+      void arg;
+      this.#closingAfterTransfer = true;
+    }
+  }
+
+  async #run(verb: string, arg: string): Promise<void> {
+    const check = checkCommand(verb, arg, {
+      loggedIn: this.user !== null,
+      permissions: this.permissions,
+    });
+    if (!check.ok) {
+      this.reply(check.reply);
+      return;
+    }
+    const canonical = check.value.verb;
+    // RNFR must be followed at once by RNTO (RFC 959 4.1.3): anything else forgets it.
+    if (canonical !== 'RNTO' && canonical !== 'RNFR') this.renameFrom = null;
+    if (FILE_COMMANDS.has(canonical)) {
+      this.reply(await runFileCommand(this as unknown as FileHost, canonical, arg));
+      return;
+    }
+    if (this.transfer.handles(canonical)) {
+      await this.transfer.run(canonical, arg);
+      return;
+    }
+    const answer = await this.#other(canonical, arg);
+    if (answer !== NO_REPLY) this.reply(answer);
+  }
+
+  async #other(verb: string, arg: string): Promise<Reply> {
+    const tls = this.service.options.tls;
+    switch (verb) {
+      case 'USER':
+        return this.#userCommand(arg.trim());
+      case 'PASS':
+        return this.#passCommand(arg);
+      case 'ACCT':
+        return reply(502, 'ACCT not implemented; no account is needed.');
+      case 'QUIT':
+        this.data.reset();
+        this.reply(reply(221, 'Goodbye.'));
+        this.closeWhenDone();
+        return NO_REPLY;
+      case 'ABOR':
+        await this.transfer.abort();
+        return NO_REPLY;
+      case 'REIN':
+        this.#logout();
+        return reply(220, 'Service ready for new user.');
+      case 'SYST':
+        return reply(215, 'UNIX Type: L8');
+      case 'NOOP':
+        return reply(200, 'NOOP ok.');
+      case 'FEAT':
+        return featReply({ tls: tls !== undefined, mlstFacts: this.mlstFacts });
+      case 'HELP':
+        return helpReply(arg);
+      case 'OPTS': {
+        const opts = parseOptsArg(arg);
+        if (!opts.ok) return opts.reply;
+        if (opts.value.command === 'UTF8') return reply(200, 'Always in UTF8 mode.');
+        this.mlstFacts = opts.value.facts;
+        return reply(200, `MLST OPTS ${this.mlstFacts.map((f) => `${f};`).join('')}`);
+      }
+      case 'STAT':
+        return this.transfer.statCommand(arg);
+      case 'TYPE': {
+        const t = parseTypeArg(arg);
+        if (!t.ok) return t.reply;
+        this.type = t.value;
+        return reply(200, `Switching to ${t.value === 'ascii' ? 'ASCII' : 'Binary'} mode.`);
+      }
+      case 'MODE': {
+        const m = parseModeArg(arg);
+        return m.ok ? reply(200, 'Mode set to S.') : m.reply;
+      }
+      case 'STRU': {
+        const s = parseStruArg(arg);
+        return s.ok ? reply(200, 'Structure set to F.') : s.reply;
+      }
+      case 'REST': {
+        const r = parseRestArg(arg);
+        if (!r.ok) return r.reply;
+        this.rest = r.value;
+        return reply(350, `Restart position accepted (${r.value}).`);
+      }
+      case 'ALLO':
+        return reply(202, 'ALLO command ignored.');
+      case 'PASV':
+      case 'EPSV':
+        return this.#passive(verb, arg);
+      case 'PORT':
+      case 'EPRT': {
+        if (this.#epsvAll) return reply(503, 'EPSV ALL in force; use EPSV.');
+        const target = verb === 'PORT' ? parsePortArg(arg) : parseEprtArg(arg);
+        if (!target.ok) return target.reply;
+        // RFC 2577: no bounce to another host or to a privileged port.
+        const checked = checkDataTarget(this.peerHost, target.value);
+        if (!checked.ok) {
+          this.observer.log?.('warn', 'FTP bounce refused', { peer: this.peer, target: arg });
+          return checked.reply;
+        }
+        this.data.setActive(checked.value);
+        return reply(200, `${verb} command successful. Consider using PASV.`);
+      }
+      case 'AUTH':
+        return this.#auth(arg);
+      case 'PBSZ': {
+        if (!this.secure) return reply(503, 'PBSZ needs AUTH TLS first.');
+        const p = parsePbszArg(arg);
+        if (!p.ok) return p.reply;
+        this.#pbsz = true;
+        return reply(200, 'PBSZ=0');
+      }
+      case 'PROT': {
+        if (!this.secure) return reply(503, 'PROT needs AUTH TLS first.');
+        if (!this.#pbsz) return reply(503, 'PROT needs PBSZ first.');
+        const p = parseProtArg(arg);
+        if (!p.ok) return p.reply;
+        if (p.value === 'C' && this.service.options.requireTls) {
+          return reply(534, 'PROT C refused: this server requires protected data connections.');
+        }
+        this.protPrivate = p.value === 'P';
+        return reply(200, `PROT now ${p.value === 'P' ? 'Private' : 'Clear'}.`);
+      }
+      default:
+        return reply(502, 'Command not implemented.');
+    }
+  }
+
+  async #passive(verb: string, arg: string): Promise<Reply> {
+    let wantAll = false;
+    if (verb === 'EPSV') {
+      const req = parseEpsvArg(arg);
+      if (!req.ok) return req.reply;
+      wantAll = req.value === 'all';
+      const family =
+        this.peerHost.includes(':') && unmapIpv4(this.peerHost) === this.peerHost ? 2 : 1;
+      if (typeof req.value === 'number' && req.value !== family) {
+        return reply(522, `Network protocol not supported, use (${family})`);
+      }
+    } else if (this.#epsvAll) {
+      return reply(503, 'EPSV ALL in force; use EPSV.');
+    }
+    if (wantAll) {
+      this.#epsvAll = true;
+      return reply(200, 'EPSV ALL ok.');
+    }
+    const local = (this.socket?.getsockname() ?? ['127.0.0.1', 0]) as [string, number];
+    const host = local[0];
+    if (verb === 'PASV' && parseIpAddress(unmapIpv4(host))?.family !== 4) {
+      return reply(425, 'PASV needs IPv4; use EPSV.');
+    }
+    let port: number;
+    try {
+      port = await this.data.listen(host, this.service.options.passivePorts ?? null);
+    } catch {
+      return reply(425, 'Cannot open a passive port.');
+    }
+    if (verb === 'EPSV') return epsvReply(port);
+    return pasvReply({ host: this.service.options.passiveAddress || unmapIpv4(host), port });
+  }
+
+  #auth(arg: string): Reply {
+    const tls = this.service.options.tls;
+    if (tls === undefined) return reply(502, 'TLS is not configured on this server.');
+    if (this.secure) return reply(503, 'Already using TLS.');
+    const mech = parseAuthArg(arg);
+    if (!mech.ok) return mech.reply;
+    if (this.#decoder.bufferedLength > 0 || this.#queue.length > 0) {
+      // RFC 4217 4: the client waits for 234 before its handshake; bytes already here would be
+      // lost to the TLS layer, so a client that pipelined them is refused instead.
+      return reply(503, 'Commands after AUTH must wait for its reply.');
+    }
+    this.#upgrading = true;
+    this.push(encodeReply(reply(234, `AUTH ${mech.value} successful.`)));
+    this.#upgrade(tls);
+    return NO_REPLY;
+  }
+
+  #upgrade(tls: SSLContext): void {
+    if (this.outputPending) {
+      // Let the 234 go out in the clear first.
+      setImmediate(() => this.socket !== null && this.#upgrade(tls));
+      return;
+    }
+    const plain = this.socket as Socket;
+    this.delChannel();
+    tls.wrapSocket(plain, { serverSide: true }).then(
+      (secure) => {
+        this.#upgrading = false;
+        this.secure = true;
+        secure.setblocking(false);
+        this.setSocket(secure);
+        this.#pump();
+      },
+      (err: unknown) => {
+        this.observer.log?.('info', 'AUTH TLS handshake failed', {
+          peer: this.peer,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        this.close();
+      },
+    );
+  }
+
+  #userCommand(name: string): Reply {
+    this.#logout();
+    const options = this.service.options;
+    if (ANONYMOUS.has(name.toLowerCase())) {
+      if (!options.anonymous) return reply(530, 'Anonymous access is not allowed.');
+      this.#pendingUser = 'anonymous';
+      return reply(331, 'Anonymous login ok, send your e-mail address as password.');
+    }
+    if (options.requireTls && !this.secure) {
+      return reply(530, 'This server requires AUTH TLS before login.');
+    }
+    this.#pendingUser = name;
+    return reply(331, `Please specify the password for ${name}.`);
+  }
+
+  async #passCommand(password: string): Promise<Reply> {
+    const name = this.#pendingUser;
+    if (this.user !== null) return reply(230, 'Already logged in.');
+    if (name === null) return reply(503, 'Login with USER first.');
+    this.#pendingUser = null;
+    const options = this.service.options;
+    let home = '/';
+    let permissions: readonly Permission[] = options.anonymousPermissions ?? ['list', 'read'];
+    if (name !== 'anonymous') {
+      const user = this.service.users.get(name);
+      const good =
+        user !== undefined &&
+        (await this.service.verify(password, user.password).catch(() => false));
+      if (!good || user === undefined) return this.#failedLogin(name);
+      home = user.home;
+      permissions = user.permissions;
+    }
+    try {
+      const jailRoot = virtualPath.virtualToRealPath(this.service.root, home);
+      this.jail = await FtpJail.open(jailRoot);
+    } catch (err) {
+      this.observer.error?.(err, this.peer);
+      return reply(530, 'Login incorrect: home directory unavailable.');
+    }
+    this.user = name;
+    this.cwd = '/';
+    this.permissions = new Set(permissions);
+    this.observer.log?.('info', 'FTP login', { peer: this.peer, user: name, tls: this.secure });
+    return reply(230, 'Login successful.');
+  }
+
+  async #failedLogin(name: string): Promise<Reply> {
+    this.#failedLogins += 1;
+    this.observer.log?.('warn', 'FTP login failed', { peer: this.peer, user: name });
+    const delay = this.service.failedLoginDelay;
+    if (delay > 0) await new Promise<void>((r) => this.clock.setTimer(delay, r));
+    if (this.#failedLogins >= this.service.maxLoginAttempts) {
+      this.reply(reply(421, 'Too many failed logins; closing the connection.'));
+      this.closeWhenDone();
+      return NO_REPLY;
+    }
+    return reply(530, 'Login incorrect.');
+  }
+
+  #logout(): void {
+    this.transfer.cancel();
+    this.data.reset();
+    this.user = null;
+    this.#pendingUser = null;
+    this.jail = null;
+    this.cwd = '/';
+    this.renameFrom = null;
+    this.permissions = new Set();
+    this.rest = 0;
+    this.type = 'ascii';
+  }
+
+  override onIdleTimeout(): void {
+    this.reply(reply(421, 'Timeout: closing the control connection.'));
+    this.closeWhenDone();
+  }
+
+  override onReadTimeout(): void {
+    this.onIdleTimeout();
+  }
+
+  override close(): void {
+    this.transfer.cancel();
+    this.data.reset();
+    super.close();
+  }
+}
+
+/** The view of a session that `runFileCommand` works on (the jail is set after login). */
+type FileHost = Parameters<typeof runFileCommand>[0];
