@@ -11,6 +11,11 @@
  * encodeResponseHead({ status: 200, headers: [['Content-Length', '0']] });
  */
 export { type AccessLogEntry, formatAccessLogLine } from './access-log.js';
+export {
+  type BasicAuthOptions,
+  basicAuth,
+  type PasswordVerifier,
+} from './basic-auth.js';
 export type { BodyKind, HttpVersion } from './body-framing.js';
 export { evaluateIfRange, parseRange, type RangeResult } from './byte-range.js';
 export { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
@@ -89,3 +94,4 @@ export {
 export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
 export { type StaticFilesOptions, staticFiles, typeForFile } from './static-files.js';
 export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';
+export { type UploadFilesOptions, uploadFiles } from './upload-files.js';
