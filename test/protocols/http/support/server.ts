@@ -2,6 +2,7 @@
  * Helpers for HTTP server tests: a service on 127.0.0.1 port 0 with its own loop, and a raw
  * client over a polyport socket that writes bytes and reads what comes back.
  */
+import { spawn } from 'node:child_process';
 import { closeAll, loop, type SocketMap } from '../../../../src/dispatch/index.js';
 import type { ServerObserver } from '../../../../src/protocols/common/index.js';
 import {
@@ -105,4 +106,39 @@ export async function exchange(port: number, raw: string | Buffer, seconds = 5):
 /** Counts the status lines in a response stream. */
 export function statusLines(text: string): string[] {
   return text.match(/HTTP\/1\.[01] \d{3} [^\r]*/g) ?? [];
+}
+
+/** What a tool run printed and how it exited. */
+export interface ToolResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a tool asynchronously (the server under test shares this process's event loop), killed
+ * after `seconds`.
+ */
+export function runTool(
+  command: string,
+  args: readonly string[],
+  options: { input?: string | Buffer; seconds?: number } = {},
+): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('latin1');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), (options.seconds ?? 20) * 1000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
 }
