@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  authenticateMailUser,
+  findMailUser,
+  type MailPath,
+  type MailUser,
+  resolveLocalRecipient,
+} from '../../../src/protocols/mail/index.js';
+import { testUsers } from './service-support.js';
+
+const users: MailUser[] = [
+  { name: 'demo', password: 'x', mail: ['demo@example.test'] },
+  { name: 'post', password: 'x', mail: ['postmaster@example.test'] },
+];
+const where = { domains: ['Example.Test', 'localhost'], users };
+
+function path(address: string): MailPath {
+  const at = address.lastIndexOf('@');
+  return at === -1
+    ? { address, localPart: address, domain: '' }
+    : { address, localPart: address.slice(0, at), domain: address.slice(at + 1) };
+}
+
+test('resolveLocalRecipient() finds the user owning an address, ignoring case', () => {
+  const decision = resolveLocalRecipient(path('DEMO@example.TEST'), where);
+  assert.ok(decision.ok && decision.user.name === 'demo');
+});
+
+test('resolveLocalRecipient() refuses an unknown local address with 550 5.1.1', () => {
+  const decision = resolveLocalRecipient(path('nobody@localhost'), where);
+  assert.ok(!decision.ok);
+  assert.equal(decision.reply.code, 550);
+  assert.equal(decision.reply.enhanced, '5.1.1');
+});
+
+test('resolveLocalRecipient() never relays: another domain is 554 5.7.1 even with a catch-all', () => {
+  const decision = resolveLocalRecipient(path('demo@example.com'), { ...where, catchAll: 'demo' });
+  assert.ok(!decision.ok);
+  assert.equal(decision.reply.code, 554);
+  assert.match(String(decision.reply.text), /Relay access denied/);
+});
+
+test('resolveLocalRecipient() sends unknown local addresses to the catch-all user', () => {
+  const decision = resolveLocalRecipient(path('anyone@localhost'), { ...where, catchAll: 'post' });
+  assert.ok(decision.ok && decision.user.name === 'post');
+});
+
+test('resolveLocalRecipient() accepts <postmaster> for the owner of postmaster@ the first domain', () => {
+  const decision = resolveLocalRecipient(path('Postmaster'), where);
+  assert.ok(decision.ok && decision.user.name === 'post');
+  assert.ok(!resolveLocalRecipient(path('postmaster'), { domains: [], users: [] }).ok);
+});
+
+test('findMailUser() matches a user name or one of the addresses', () => {
+  assert.equal(findMailUser(users, 'Demo')?.name, 'demo');
+  assert.equal(findMailUser(users, 'postmaster@EXAMPLE.test')?.name, 'post');
+  assert.equal(findMailUser(users, 'ghost'), null);
+});
+
+test('authenticateMailUser() checks scrypt hashes and treats a malformed hash as a wrong password', async () => {
+  const real = await testUsers();
+  assert.equal((await authenticateMailUser(real, 'demo', 'demo'))?.name, 'demo');
+  assert.equal(
+    (await authenticateMailUser(real, 'alice@example.test', 'wonderland'))?.name,
+    'alice',
+  );
+  assert.equal(await authenticateMailUser(real, 'demo', 'wonderland'), null);
+  assert.equal(await authenticateMailUser(real, 'ghost', 'demo'), null);
+  const broken = [{ name: 'bad', password: 'not a hash', mail: [] }];
+  assert.equal(await authenticateMailUser(broken, 'bad', 'x'), null);
+});
