@@ -63,6 +63,7 @@ export {
   formatMode,
   parseMode,
 } from './file-entry.js';
+export { FtpClient, type FtpClientOptions, FtpError, type TransferOptions } from './ftp-client.js';
 export { FtpJail, type JailPath } from './ftp-jail.js';
 export {
   type FtpService,
