@@ -35,7 +35,9 @@ export async function listenOnLoopback(server: Dispatcher): Promise<number> {
   server.setReuseAddr();
   await server.bind(['127.0.0.1', 0]);
   await server.listen(64);
-  return (server.socket?.getsockname() as [string, number])[1];
+  const sock = server.socket;
+  if (sock === null) throw new Error('the server has no socket');
+  return (sock.getsockname() as [string, number])[1];
 }
 
 /** A blocking-style client connected to `port` on loopback. */
