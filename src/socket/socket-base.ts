@@ -1,8 +1,9 @@
 /**
  * `SocketBase`: what every polyport socket has whatever it is doing: its state, readiness,
- * timeouts, closing, names and options. The calls that move bytes are in `socket.ts`.
+ * timeouts, closing, names and options. The calls that move bytes are in `socket-io.ts`, the
+ * calls that make connections in `socket.ts`.
  */
-import { createSocket as createDgramSocket } from 'node:dgram';
+
 import type { Socket as NetSocket } from 'node:net';
 import { describe, formatAddress, networkName, type SocketAddress } from './address.js';
 import {
@@ -10,21 +11,14 @@ import {
   AF_INET6,
   AF_UNIX,
   familyName,
-  IPPROTO_IPV6,
-  IPPROTO_TCP,
-  IPV6_V6ONLY,
   SO_ERROR,
-  SO_KEEPALIVE,
-  SO_LINGER,
   SO_RCVBUF,
-  SO_REUSEADDR,
   SO_SNDBUF,
   SO_TYPE,
   SOCK_DGRAM,
   SOCK_RAW,
   SOCK_STREAM,
   SOL_SOCKET,
-  TCP_NODELAY,
 } from './constants.js';
 import { DatagramEngine } from './datagram-engine.js';
 import { checkTimeout, getdefaulttimeout } from './default-timeout.js';
@@ -45,8 +39,17 @@ import {
   ReadinessListeners,
   type Watchable,
 } from './readiness.js';
+import { settleWhen } from './settle-when.js';
 
-import { applyDatagramOption, defaultOption, KNOWN_OPTIONS, optKey } from './socket-options.js';
+import {
+  applyDatagramOptions,
+  applyStreamOptions,
+  createDatagramEngine,
+  defaultOption,
+  isLingerZero,
+  KNOWN_OPTIONS,
+  optKey,
+} from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
 
 /** Python's `SOCK_NONBLOCK` and `SOCK_CLOEXEC` flags, accepted in `type`. */
@@ -209,7 +212,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     this.connecting?.destroy();
     this.connecting = null;
     const engine = this.engine;
-    if (engine instanceof StreamEngine) engine.close(this.lingerZero());
+    if (engine instanceof StreamEngine) engine.close(isLingerZero(this.optionValues));
     else engine?.close();
     this.notify();
   }
@@ -443,9 +446,9 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
 
   /** Waits until `ready()` holds, re-checking whenever readiness may have changed. */
   /**
-   * @internal Waits until `attempt()` gives a result, trying it whenever readiness may have
-   * changed (when `mask`, an error or closing shows): one promise, settled from the listener.
-   * An error thrown by `attempt()` rejects; the deadline rejects with `SocketTimeoutError`.
+   * @internal Waits until `attempt()` gives a result, trying it whenever readiness shows `mask`,
+   * an error or closing. An error thrown by `attempt()` rejects; the deadline rejects with
+   * `SocketTimeoutError`.
    */
   protected waitThen<T>(
     mask: number,
@@ -454,120 +457,52 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     attempt: () => T | null,
   ): Promise<T> {
     const wake = mask | READY_ERROR | READY_CLOSED;
-    const listeners = this.readinessListeners;
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const listener = (): void => {
-        if ((this.readiness & wake) === 0) return;
-        let result: T | null;
-        try {
-          result = attempt();
-        } catch (err) {
-          listeners.remove(listener);
-          if (timer !== undefined) clearTimeout(timer);
-          reject(err);
-          return;
-        }
-        if (result === null) return;
-        listeners.remove(listener);
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(result);
-      };
-      listeners.push(listener);
-      if (deadline !== null) {
-        timer = setTimeout(
-          () => {
-            listeners.remove(listener);
-            reject(new SocketTimeoutError({ ...this.errorContext(), op }));
-          },
-          Math.max(0, deadline - performance.now()),
-        );
-      }
-    });
+    return settleWhen(
+      this.readinessListeners,
+      () => ((this.readiness & wake) === 0 ? null : attempt()),
+      deadline,
+      () => new SocketTimeoutError({ ...this.errorContext(), op }),
+    );
   }
 
-  /** @internal */
-  protected waitUntil(ready: () => boolean, op: string, deadline: number | null): Promise<void> {
-    if (ready()) return Promise.resolve();
-    const listeners = this.readinessListeners;
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      // One closure per wait, removed by identity: this is on every recv() that waits.
-      const listener = (): void => {
-        if (!ready()) return;
-        listeners.remove(listener);
-        if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      };
-      listeners.push(listener);
-      if (deadline !== null) {
-        timer = setTimeout(
-          () => {
-            listeners.remove(listener);
-            reject(new SocketTimeoutError({ ...this.errorContext(), op }));
-          },
-          Math.max(0, deadline - performance.now()),
-        );
-      }
-    });
+  /** @internal Waits until `ready()` holds, re-checking whenever readiness may have changed. */
+  protected async waitUntil(
+    ready: () => boolean,
+    op: string,
+    deadline: number | null,
+  ): Promise<void> {
+    if (ready()) return;
+    await settleWhen(
+      this.readinessListeners,
+      () => (ready() ? true : null),
+      deadline,
+      () => new SocketTimeoutError({ ...this.errorContext(), op }),
+    );
   }
 
   /** @internal */
   protected datagramEngine(): DatagramEngine {
     const engine = this.engine;
     if (engine instanceof DatagramEngine) return engine;
-    const reuseAddr = Boolean(this.optionValues.get(optKey(SOL_SOCKET, SO_REUSEADDR)));
-    const v6only = Boolean(this.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
-    const rcv = this.optionValues.get(optKey(SOL_SOCKET, SO_RCVBUF));
-    const udp = createDgramSocket({
-      type: this.family === AF_INET6 ? 'udp6' : 'udp4',
-      reuseAddr,
-      ipv6Only: v6only,
-    });
-    const created = new DatagramEngine(udp, this.family, this.notify, () => this.errorContext());
-    if (typeof rcv === 'number') created.receiveLimit = rcv;
+    const created = createDatagramEngine(this.family, this.optionValues, this.notify, () =>
+      this.errorContext(),
+    );
     this.engine = created;
     return created;
   }
 
   /** @internal */
   protected applyStreamOptions(engine: StreamEngine): void {
-    const nodelay = this.optionValues.get(optKey(IPPROTO_TCP, TCP_NODELAY));
-    if (nodelay !== undefined && this.family !== AF_UNIX)
-      engine.stream.setNoDelay(Boolean(nodelay));
-    const keepalive = this.optionValues.get(optKey(SOL_SOCKET, SO_KEEPALIVE));
-    if (keepalive !== undefined) engine.stream.setKeepAlive(Boolean(keepalive));
-    const rcv = this.optionValues.get(optKey(SOL_SOCKET, SO_RCVBUF));
-    if (typeof rcv === 'number') {
-      engine.receiveLimit = rcv;
-      engine.consumed();
-    }
-    const snd = this.optionValues.get(optKey(SOL_SOCKET, SO_SNDBUF));
-    if (typeof snd === 'number') engine.sendLimit = snd;
+    applyStreamOptions(this.optionValues, engine, this.family);
   }
 
   /** @internal */
   protected applyDatagramOptions(engine: DatagramEngine, only?: string): void {
-    for (const [key, value] of this.optionValues) {
-      if (only !== undefined && key !== only) continue;
-      try {
-        applyDatagramOption(engine, key, value);
-      } catch (err) {
-        throw toSocketError(err, { ...this.errorContext(), op: 'setsockopt' });
-      }
+    try {
+      applyDatagramOptions(this.optionValues, engine, only);
+    } catch (err) {
+      throw toSocketError(err, { ...this.errorContext(), op: 'setsockopt' });
     }
-  }
-
-  /** `SO_LINGER` set to on with a zero timeout: `close()` resets instead of sending FIN. */
-  /** @internal */
-  protected lingerZero(): boolean {
-    const linger = this.optionValues.get(optKey(SOL_SOCKET, SO_LINGER));
-    return (
-      Buffer.isBuffer(linger) &&
-      linger.length >= 8 &&
-      linger.readInt32LE(0) !== 0 &&
-      linger.readInt32LE(4) === 0
-    );
   }
 
   /** @internal */

@@ -1,4 +1,12 @@
+/**
+ * Socket options: which `(level, name)` pairs polyport knows, what they read as before they are
+ * set, and how they reach Node's sockets (Node has no generic `setsockopt`, so each option maps
+ * to the call that does its job).
+ */
+import { createSocket as createDgramSocket } from 'node:dgram';
 import {
+  AF_INET6,
+  AF_UNIX,
   IP_ADD_MEMBERSHIP,
   IP_DROP_MEMBERSHIP,
   IP_MULTICAST_IF,
@@ -20,7 +28,9 @@ import {
   SOL_SOCKET,
   TCP_NODELAY,
 } from './constants.js';
-import type { DatagramEngine } from './datagram-engine.js';
+import { DatagramEngine } from './datagram-engine.js';
+import type { SocketErrorContext } from './errors.js';
+import type { StreamEngine } from './stream-engine.js';
 
 /** The map key of an option. */
 export function optKey(level: number, optname: number): string {
@@ -118,4 +128,72 @@ function ipv4FromBytes(bytes: Buffer, offset: number): string {
 
 function ipv4FromNumber(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** The options a socket holds, by {@link optKey}. */
+export type OptionValues = ReadonlyMap<string, number | Buffer>;
+
+/**
+ * Makes the datagram engine of an AF_INET/AF_INET6 `SOCK_DGRAM` socket with the options that
+ * must be known at creation (`SO_REUSEADDR`, `IPV6_V6ONLY`, `SO_RCVBUF`).
+ */
+export function createDatagramEngine(
+  family: number,
+  options: OptionValues,
+  notify: () => void,
+  context: () => SocketErrorContext,
+): DatagramEngine {
+  const udp = createDgramSocket({
+    type: family === AF_INET6 ? 'udp6' : 'udp4',
+    reuseAddr: Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEADDR))),
+    ipv6Only: Boolean(options.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY))),
+  });
+  const engine = new DatagramEngine(udp, family, notify, context);
+  const rcv = options.get(optKey(SOL_SOCKET, SO_RCVBUF));
+  if (typeof rcv === 'number') engine.receiveLimit = rcv;
+  return engine;
+}
+
+/** Applies the stored options to a connected stream (after connect, accept, or a change). */
+export function applyStreamOptions(
+  options: OptionValues,
+  engine: StreamEngine,
+  family: number,
+): void {
+  const nodelay = options.get(optKey(IPPROTO_TCP, TCP_NODELAY));
+  if (nodelay !== undefined && family !== AF_UNIX) engine.stream.setNoDelay(Boolean(nodelay));
+  const keepalive = options.get(optKey(SOL_SOCKET, SO_KEEPALIVE));
+  if (keepalive !== undefined) engine.stream.setKeepAlive(Boolean(keepalive));
+  const rcv = options.get(optKey(SOL_SOCKET, SO_RCVBUF));
+  if (typeof rcv === 'number') {
+    engine.receiveLimit = rcv;
+    engine.consumed();
+  }
+  const snd = options.get(optKey(SOL_SOCKET, SO_SNDBUF));
+  if (typeof snd === 'number') engine.sendLimit = snd;
+}
+
+/**
+ * Applies the stored options (or only the one keyed `only`) to a bound datagram socket.
+ * @throws what Node throws for a value it refuses; the caller gives it context.
+ */
+export function applyDatagramOptions(
+  options: OptionValues,
+  engine: DatagramEngine,
+  only?: string,
+): void {
+  for (const [key, value] of options) {
+    if (only === undefined || key === only) applyDatagramOption(engine, key, value);
+  }
+}
+
+/** `SO_LINGER` on with a zero timeout: `close()` then resets instead of sending FIN. */
+export function isLingerZero(options: OptionValues): boolean {
+  const linger = options.get(optKey(SOL_SOCKET, SO_LINGER));
+  return (
+    Buffer.isBuffer(linger) &&
+    linger.length >= 8 &&
+    linger.readInt32LE(0) !== 0 &&
+    linger.readInt32LE(4) === 0
+  );
 }

@@ -1,3 +1,10 @@
+/**
+ * `Socket`: a BSD socket as Python's `socket.socket` presents it, on Node's `net` and `dgram`.
+ * Calls that may wait return Promises (`await` is where Python blocks); the `…Nowait` variants
+ * never wait and are what event-driven code (selectors, the dispatcher) calls. This file holds
+ * the calls that make connections (`bind`, `listen`, `accept`, `connect`); the byte-moving calls
+ * are in `socket-io.ts` and the state and options in `socket-base.ts`.
+ */
 import {
   type Socket as NetSocket,
   connect as netConnect,
@@ -11,20 +18,12 @@ import {
   type SocketAddress,
   toAddressTuple,
 } from './address.js';
-import { type BytesLike, checkInto, checkSize, toBytes } from './arguments.js';
 import {
-  AF_INET,
   AF_INET6,
   AF_UNIX,
   IPPROTO_IPV6,
   IPPROTO_TCP,
   IPV6_V6ONLY,
-  MSG_DONTWAIT,
-  MSG_PEEK,
-  MSG_WAITALL,
-  SHUT_RD,
-  SHUT_RDWR,
-  SHUT_WR,
   SO_KEEPALIVE,
   SO_LINGER,
   SO_RCVBUF,
@@ -36,25 +35,16 @@ import {
   SOMAXCONN,
   TCP_NODELAY,
 } from './constants.js';
-import { DatagramEngine } from './datagram-engine.js';
-import {
-  BlockingIOError,
-  BrokenPipeError,
-  SocketError,
-  SocketTimeoutError,
-  toSocketError,
-} from './errors.js';
+import { BlockingIOError, SocketError, SocketTimeoutError, toSocketError } from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
-import { READY_READ, READY_WRITE } from './readiness.js';
-import { adoptStream, SocketBase } from './socket-base.js';
+import { READY_READ } from './readiness.js';
+import { adoptStream } from './socket-base.js';
+import { SocketIO } from './socket-io.js';
 import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
 
 export type { BytesLike } from './arguments.js';
 export { type AdoptedStream, adoptStream } from './socket-base.js';
-
-/** The largest UDP payload over IPv4 and IPv6. */
-const MAX_DATAGRAM = { [AF_INET]: 65507, [AF_INET6]: 65527 } as Record<number, number>;
 
 /**
  * A socket, as Python's `socket.socket`: TCP (`AF_INET`/`AF_INET6` + `SOCK_STREAM`), UDP
@@ -69,7 +59,7 @@ const MAX_DATAGRAM = { [AF_INET]: 65507, [AF_INET6]: 65527 } as Record<number, n
  * const reply = await sock.recv(1024); // empty at end of stream
  * sock.close();
  */
-export class Socket extends SocketBase {
+export class Socket extends SocketIO {
   // ---------------------------------------------------------------- bind, listen, accept
 
   /**
@@ -91,7 +81,7 @@ export class Socket extends SocketBase {
         detail: 'socket is already bound or connected',
       });
     }
-    if (this.type === SOCK_DGRAM) await this.#bindDatagram(resolved);
+    if (this.type === SOCK_DGRAM) await this.bindDatagram(resolved);
     else await this.#bindStream(resolved, SOMAXCONN);
   }
 
@@ -126,24 +116,6 @@ export class Socket extends SocketBase {
       throw new SocketError('EBADF', { op: 'bind' });
     }
     this.engine = new ListenerEngine(server, this.family, this.notify, () => this.errorContext());
-  }
-
-  async #bindDatagram(resolved: ResolvedAddress): Promise<void> {
-    const engine = this.datagramEngine();
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        reject(
-          toSocketError(err, { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) }),
-        );
-      };
-      engine.socket.once('error', onError);
-      engine.socket.bind({ address: resolved.host, port: resolved.port, exclusive: true }, () => {
-        engine.socket.off('error', onError);
-        resolve();
-      });
-    });
-    engine.bound = true;
-    this.applyDatagramOptions(engine);
   }
 
   /**
@@ -378,398 +350,5 @@ export class Socket extends SocketBase {
     const remote = engine.socket.remoteAddress();
     engine.connected = toAddressTuple(this.family, remote.address, remote.port);
     this.applyDatagramOptions(engine);
-  }
-
-  // ---------------------------------------------------------------- receive
-
-  /**
-   * Receives up to `bufsize` bytes; an empty buffer means end of stream.
-   * @param bufsize the most bytes to return.
-   * @param flags `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
-   * @throws {BlockingIOError} when non-blocking and nothing is waiting.
-   * @throws {SocketTimeoutError} when the timeout passes first.
-   * @throws {ConnectionResetError} when the peer reset the connection.
-   * @example const data = await sock.recv(4096);
-   */
-  recv(bufsize: number, flags = 0): Promise<Buffer> {
-    // Not `async`: a recv() that finds data returns at once, and one that waits costs one
-    // promise, settled by the readiness listener itself. This is the hottest call there is.
-    try {
-      checkSize(bufsize, 'recv');
-      if (flags & MSG_WAITALL && this.type === SOCK_STREAM && bufsize > 0) {
-        return this.#recvAll(bufsize, flags & ~MSG_WAITALL, this.deadline());
-      }
-      const data = this.recvNowait(bufsize, flags);
-      if (data !== null) return Promise.resolve(data);
-      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
-      return this.waitThen(READY_READ, 'recv', this.deadline(), () =>
-        this.recvNowait(bufsize, flags),
-      );
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  async #recvAll(bufsize: number, flags: number, deadline: number | null): Promise<Buffer> {
-    const peek = (flags & MSG_PEEK) !== 0;
-    // Bytes are taken as they come, so a count larger than the receive limit (which pauses the
-    // stream) still completes; they go back to the front if the call fails, so none is lost.
-    const parts: Buffer[] = [];
-    let got = 0;
-    try {
-      for (;;) {
-        this.checkOpen('recv');
-        const engine = this.engine;
-        if (!(engine instanceof StreamEngine)) return await this.recv(bufsize, flags);
-        const waiting = engine.received.length;
-        if (!peek && waiting > 0) {
-          const part = engine.received.take(bufsize - got);
-          engine.consumed();
-          parts.push(part);
-          got += part.length;
-        }
-        const done = peek ? waiting >= bufsize : got >= bufsize;
-        if (done || engine.eof || engine.error !== null || engine.readShut) {
-          if (got > 0) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-          return this.recvNowait(bufsize, flags) ?? Buffer.alloc(0);
-        }
-        if (this.timeoutValue === 0)
-          throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
-        // Wait for more than is here now: READY_READ alone is already true with a partial
-        // count, and waiting on it would spin without ever yielding to I/O.
-        const have = engine.received.length;
-        await this.waitUntil(
-          () =>
-            this.isClosed ||
-            engine.received.length > have ||
-            engine.eof ||
-            engine.error !== null ||
-            engine.readShut,
-          'recv',
-          deadline,
-        );
-      }
-    } catch (err) {
-      const engine = this.engine;
-      if (got > 0 && engine instanceof StreamEngine) {
-        engine.received.unshift(Buffer.concat(parts));
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * Receives what is already here, without waiting.
-   * @returns up to `bufsize` bytes, an empty buffer at end of stream, or `null` when nothing is
-   *   waiting (where a non-blocking Python socket raises `BlockingIOError`).
-   * @throws {SocketError} for a reset, a closed socket, or an unconnected stream socket.
-   */
-  recvNowait(bufsize: number, flags = 0): Buffer | null {
-    this.checkOpen('recv');
-    this.throwSoError();
-    const engine = this.engine;
-    if (engine instanceof StreamEngine) {
-      if (engine.received.length > 0) {
-        const data = engine.received.take(bufsize, (flags & MSG_PEEK) !== 0);
-        engine.consumed();
-        return data;
-      }
-      const err = engine.takeError();
-      if (err !== null) throw err;
-      if (engine.eof || engine.readShut) return Buffer.alloc(0);
-      return null;
-    }
-    if (engine instanceof DatagramEngine) {
-      const datagram = this.#takeDatagram(engine, flags);
-      return datagram === null ? null : datagram.data.subarray(0, bufsize);
-    }
-    if (this.type === SOCK_DGRAM || this.connecting !== null) return null;
-    throw new SocketError('ENOTCONN', { ...this.errorContext(), op: 'recv' });
-  }
-
-  /**
-   * Receives into `buffer`, as Python's `recv_into()`.
-   * @param buffer where to put the bytes.
-   * @param nbytes the most bytes to receive (0 or omitted: the buffer's length).
-   * @returns the number of bytes received; 0 at end of stream.
-   */
-  async recvInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<number> {
-    const limit = checkInto(buffer, nbytes, 'recvInto');
-    if (this.type === SOCK_DGRAM) {
-      const [count] = await this.recvfromInto(buffer, limit, flags);
-      return count;
-    }
-    const deadline = this.deadline();
-    for (;;) {
-      this.checkOpen('recvInto');
-      const engine = this.engine;
-      if (engine instanceof StreamEngine && engine.received.length > 0) {
-        const count = engine.received.takeInto(buffer, limit, (flags & MSG_PEEK) !== 0);
-        engine.consumed();
-        return count;
-      }
-      const data = this.recvNowait(0, flags);
-      if (data !== null) return 0;
-      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'recvInto' });
-      await this.waitFor(READY_READ, 'recvInto', deadline);
-    }
-  }
-
-  /**
-   * Receives a datagram (or stream data) with the sender's address.
-   * @returns `[data, address]`; for a datagram longer than `bufsize` the rest is discarded, as UDP does.
-   * @example const [data, [host, port]] = await udp.recvfrom(2048);
-   */
-  async recvfrom(bufsize: number, flags = 0): Promise<[Buffer, SocketAddress]> {
-    checkSize(bufsize, 'recvfrom');
-    if (this.type === SOCK_STREAM) {
-      const data = await this.recv(bufsize, flags);
-      return [data, this.peerOrEmpty()];
-    }
-    const deadline = this.deadline();
-    for (;;) {
-      const datagram = this.recvfromNowait(bufsize, flags);
-      if (datagram !== null) return datagram;
-      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'recvfrom' });
-      await this.waitFor(READY_READ, 'recvfrom', deadline);
-    }
-  }
-
-  /** `recvfrom()` without waiting: `null` when no datagram is waiting. */
-  recvfromNowait(bufsize: number, flags = 0): [Buffer, SocketAddress] | null {
-    this.checkOpen('recvfrom');
-    const engine = this.engine;
-    if (!(engine instanceof DatagramEngine)) {
-      const data = this.recvNowait(bufsize, flags);
-      return data === null ? null : [data, this.peerOrEmpty()];
-    }
-    const datagram = this.#takeDatagram(engine, flags);
-    return datagram === null ? null : [datagram.data.subarray(0, bufsize), datagram.from];
-  }
-
-  /**
-   * Receives a datagram into `buffer`, as Python's `recvfrom_into()`.
-   * @returns `[count, address]`.
-   */
-  async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, SocketAddress]> {
-    const limit = checkInto(buffer, nbytes, 'recvfromInto');
-    if (this.type === SOCK_STREAM)
-      return [await this.recvInto(buffer, limit, flags), this.peerOrEmpty()];
-    const [data, from] = await this.recvfrom(limit, flags);
-    buffer.set(data);
-    return [data.length, from];
-  }
-
-  #takeDatagram(
-    engine: DatagramEngine,
-    flags: number,
-  ): { data: Buffer; from: SocketAddress } | null {
-    const datagram = flags & MSG_PEEK ? engine.peek() : engine.shift();
-    if (datagram !== undefined) return datagram;
-    const err = engine.takeError();
-    if (err !== null) throw err;
-    return null;
-  }
-
-  // ---------------------------------------------------------------- send
-
-  /**
-   * Sends bytes; returns how many were taken (possibly fewer than given, as in Python).
-   * The bytes are copied, so the caller may reuse its buffer at once.
-   * @throws {BrokenPipeError} after `shutdown(SHUT_WR)` or when the peer is gone.
-   * @throws {BlockingIOError} when non-blocking and the send buffer is full.
-   * @example const sent = await sock.send(Buffer.from('ping'));
-   */
-  async send(data: BytesLike, flags = 0): Promise<number> {
-    const bytes = toBytes(data, 'send');
-    const deadline = this.deadline();
-    for (;;) {
-      const sent = this.#sendBytes(bytes);
-      if (sent >= 0) return sent;
-      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'send' });
-      await this.waitFor(READY_WRITE, 'send', deadline);
-    }
-  }
-
-  /**
-   * Sends every byte, waiting for room as needed; the timeout bounds the whole call.
-   * @throws {SocketTimeoutError} when the timeout passes before all is sent.
-   * @example await sock.sendall(bigBuffer);
-   */
-  sendall(data: BytesLike, flags = 0): Promise<void> {
-    // The common case, everything accepted at once, settles without an async function.
-    try {
-      const bytes = toBytes(data, 'sendall');
-      const deadline = this.deadline();
-      const sent = this.#sendBytes(bytes);
-      if (sent === bytes.length) return Promise.resolve();
-      return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, flags, deadline);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  async #sendRest(bytes: Uint8Array, flags: number, deadline: number | null): Promise<void> {
-    void flags;
-    while (bytes.length > 0) {
-      if (this.timeoutValue === 0)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'sendall' });
-      await this.waitFor(READY_WRITE, 'sendall', deadline);
-      const sent = this.#sendBytes(bytes);
-      if (sent >= 0) bytes = bytes.subarray(sent);
-    }
-  }
-
-  /**
-   * Sends what fits now, without waiting.
-   * @returns the number of bytes taken, or -1 when the send buffer is full.
-   * @throws {SocketError} for a closed, unconnected, shut down or reset socket.
-   */
-  sendNowait(data: BytesLike, flags = 0): number {
-    void flags;
-    return this.#sendBytes(toBytes(data, 'send'));
-  }
-
-  /** `sendNowait()` for bytes already checked: the path every send takes. */
-  #sendBytes(bytes: Uint8Array): number {
-    this.checkOpen('send');
-    this.throwSoError();
-    const engine = this.engine;
-    if (engine instanceof DatagramEngine) {
-      if (engine.connected === null)
-        throw new SocketError('EDESTADDRREQ', { ...this.errorContext(), op: 'send' });
-      this.#checkDatagramSize(bytes, 'send');
-      engine.socket.send(Buffer.from(bytes), this.#datagramCallback('send'));
-      return bytes.length;
-    }
-    if (!(engine instanceof StreamEngine)) {
-      if (this.connecting !== null) return -1;
-      throw new SocketError(this.type === SOCK_DGRAM ? 'EDESTADDRREQ' : 'ENOTCONN', {
-        ...this.errorContext(),
-        op: 'send',
-      });
-    }
-    const err = engine.takeError();
-    if (err !== null) throw err;
-    if (engine.writeShut || engine.destroyed)
-      throw new BrokenPipeError('EPIPE', { ...this.errorContext(), op: 'send' });
-    const room = engine.sendLimit - engine.stream.writableLength;
-    if (room <= 0) return bytes.length === 0 ? 0 : -1;
-    // Take at least a useful chunk, so a nearly full buffer does not degrade to tiny sends.
-    const count = Math.min(bytes.length, Math.max(room, 16 * 1024));
-    engine.write(Buffer.from(bytes.subarray(0, count)));
-    return count;
-  }
-
-  /**
-   * Sends a datagram to `address`; on an unbound socket, binds to an ephemeral port first.
-   * @returns the number of bytes sent.
-   * @throws {SocketError} `EMSGSIZE` for a datagram larger than UDP allows.
-   * @example await udp.sendto('ping', ['127.0.0.1', 8000]);
-   */
-  async sendto(data: BytesLike, address: SocketAddress): Promise<number>;
-  async sendto(data: BytesLike, flags: number, address: SocketAddress): Promise<number>;
-  async sendto(
-    data: BytesLike,
-    flagsOrAddress: number | SocketAddress,
-    maybeAddress?: SocketAddress,
-  ): Promise<number> {
-    const address = typeof flagsOrAddress === 'number' ? maybeAddress : flagsOrAddress;
-    if (this.type === SOCK_STREAM) return this.send(data);
-    this.checkOpen('sendto');
-    const engine = this.datagramEngine();
-    if (!engine.bound) {
-      await this.#bindDatagram(
-        resolveAddress(
-          this.family,
-          this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0],
-          'sendto',
-        ),
-      );
-    }
-    return this.sendtoNowait(data, address as SocketAddress);
-  }
-
-  /** `sendto()` without waiting (Node binds an unbound socket in the background). */
-  sendtoNowait(data: BytesLike, address: SocketAddress): number {
-    this.checkOpen('sendto');
-    const bytes = toBytes(data, 'sendto');
-    const resolved = resolveAddress(this.family, address, 'sendto');
-    if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
-    const engine = this.datagramEngine();
-    const err = engine.takeError();
-    if (err !== null) throw err;
-    if (engine.connected !== null)
-      throw new SocketError('EISCONN', { ...this.errorContext(), op: 'sendto' });
-    this.#checkDatagramSize(bytes, 'sendto');
-    engine.socket.send(
-      Buffer.from(bytes),
-      resolved.port,
-      resolved.host,
-      this.#datagramCallback('sendto', resolved),
-    );
-    engine.bound = true;
-    return bytes.length;
-  }
-
-  #datagramCallback(op: string, to?: ResolvedAddress): (err: Error | null) => void {
-    return (err) => {
-      if (err === null || this.isClosed) return;
-      const engine = this.engine;
-      if (engine instanceof DatagramEngine && engine.error === null) {
-        engine.error = toSocketError(err, {
-          ...this.errorContext(),
-          op,
-          ...(to ? { addr: formatAddress(to) } : {}),
-        });
-        this.notify();
-      }
-    };
-  }
-
-  #checkDatagramSize(bytes: Uint8Array, op: string): void {
-    const max = MAX_DATAGRAM[this.family] ?? 65507;
-    if (bytes.length > max) {
-      throw new SocketError('EMSGSIZE', {
-        ...this.errorContext(),
-        op,
-        detail: `message too long (${bytes.length} > ${max} bytes)`,
-      });
-    }
-  }
-
-  // ---------------------------------------------------------------- shutdown, close
-
-  /**
-   * Shuts down one or both directions: `SHUT_RD`, `SHUT_WR` (sends FIN; the peer reads end of
-   * stream) or `SHUT_RDWR`.
-   * @throws {RangeError} for another `how`; {SocketError} `ENOTCONN` when not connected.
-   */
-  shutdown(how: number): void {
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
-      throw new RangeError(
-        `shutdown(): how must be SHUT_RD, SHUT_WR or SHUT_RDWR, got ${describe(how)}`,
-      );
-    }
-    this.checkOpen('shutdown');
-    const engine = this.engine;
-    if (!(engine instanceof StreamEngine)) {
-      throw new SocketError('ENOTCONN', { ...this.errorContext(), op: 'shutdown' });
-    }
-    if (how !== SHUT_WR) {
-      engine.readShut = true;
-      engine.received.clear();
-      engine.consumed();
-      engine.stream.resume();
-    }
-    if (how !== SHUT_RD && !engine.writeShut) {
-      engine.writeShut = true;
-      engine.stream.end();
-    }
-    this.notify();
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * `settleWhen()`: how every waiting socket call waits: one promise, settled from the socket's
+ * readiness listener itself, with an optional deadline.
+ */
+import type { ReadinessListeners } from './readiness.js';
+
+/**
+ * Waits until `attempt()` returns something other than `null`, trying it each time the
+ * listeners are notified (readiness may have changed). One closure and one promise per wait,
+ * and the result is taken inside the I/O callback that made it ready, so nothing can slip in
+ * between. An error thrown by `attempt()` rejects the promise.
+ *
+ * @param listeners the socket's readiness listeners.
+ * @param attempt tries to complete the call: the result, or `null` to keep waiting.
+ * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
+ * @param timeoutError makes the error to reject with at the deadline.
+ * @returns the first result `attempt()` gives.
+ * @throws whatever `attempt()` throws, or `timeoutError()` at the deadline.
+ * @example
+ * const data = await settleWhen(listeners, () => engine.tryRead(), null, () => new Error('t'));
+ */
+export function settleWhen<T>(
+  listeners: ReadinessListeners,
+  attempt: () => T | null,
+  deadline: number | null,
+  timeoutError: () => Error,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      listeners.remove(listener);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    const listener = (): void => {
+      let result: T | null;
+      try {
+        result = attempt();
+      } catch (err) {
+        finish();
+        reject(err);
+        return;
+      }
+      if (result === null) return;
+      finish();
+      resolve(result);
+    };
+    listeners.push(listener);
+    if (deadline !== null) {
+      timer = setTimeout(
+        () => {
+          listeners.remove(listener);
+          reject(timeoutError());
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+    }
+  });
+}
