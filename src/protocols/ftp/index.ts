@@ -64,6 +64,7 @@ export {
   parseMode,
 } from './file-entry.js';
 export { FtpClient, type FtpClientOptions, FtpError, type TransferOptions } from './ftp-client.js';
+export { ftpCommand } from './ftp-command.js';
 export { FtpJail, type JailPath } from './ftp-jail.js';
 export {
   type FtpService,
@@ -74,6 +75,7 @@ export {
 } from './ftp-server.js';
 export { FtpSession } from './ftp-session.js';
 export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
+export { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
 export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from './ip-address.js';
 export {
   formatListDate,
