@@ -3,9 +3,9 @@
  * 64 KiB chunks; prints requests parsed per second as the median of 5 runs, and the same for
  * Node's own llhttp binding (the parser inside node:http) when this Node still exposes it.
  *
- * Run: node --import tsx bench/http-parser.ts
+ * Run: node --import tsx bench/http/http-parser.ts
  */
-import { RequestParser } from '../src/protocols/http/index.js';
+import { RequestParser } from '../../src/protocols/http/index.js';
 
 const REQUESTS = 100_000;
 const CHUNK = 64 * 1024;

@@ -1,0 +1,212 @@
+/**
+ * The HTTP benchmark (issue 5): wrk, keep-alive, 50 connections, against polyport's HTTP server,
+ * node:http doing the same, and nginx (one worker) — a hello-world handler and the static
+ * handler serving a small file. Rounds alternate between servers; the table shows medians and
+ * the ratios the issue sets targets for (>= 1.5x node:http, >= 0.8x nginx).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  formatRate,
+  have,
+  median,
+  printTable,
+  type ServerProcess,
+  startServer,
+  tsCommand,
+} from '../lib/harness.js';
+
+const here = import.meta.dirname;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = 50;
+/** A small page, as a static site's index would be. */
+const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
+
+interface Target {
+  readonly name: string;
+  readonly start: (root: string) => Promise<ServerProcess>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'polyport',
+    start: (root) => startServer(...tsCommand(join(here, 'polyport-server.ts'), root)),
+  },
+  {
+    name: 'node:http',
+    start: (root) => startServer(...tsCommand(join(here, 'node-server.ts'), root)),
+  },
+];
+if (have('nginx')) targets.push({ name: 'nginx (1 worker)', start: startNginx });
+
+const modes = [
+  { name: 'hello', path: '/hello' },
+  { name: 'static', path: '/small.html' },
+] as const;
+
+/** Runs the HTTP benchmark and returns medians and ratios; skips (returns null) without wrk. */
+export async function runHttpBenchmark(): Promise<unknown> {
+  if (!have('wrk')) {
+    process.stdout.write('\nhttp: wrk is not installed, skipped\n');
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'polyport-http-bench-'));
+  const root = join(dir, 'www');
+  mkdirSync(root);
+  writeFileSync(join(root, 'small.html'), PAGE);
+  // nginx's worker drops root privileges: it must be able to read the file.
+  chmodSync(dir, 0o755);
+  chmodSync(root, 0o755);
+  const samples = new Map<string, number[]>();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) {
+        const server = await target.start(root);
+        try {
+          for (const mode of modes) {
+            const url = `http://127.0.0.1:${server.port}${mode.path}`;
+            await wrk(url, 1); // warm-up: JIT, page cache, connection set-up
+            const rate = await wrk(url, SECONDS).catch((err: unknown) => {
+              throw new Error(`${target.name}: ${(err as Error).message}`);
+            });
+            const key = `${target.name}|${mode.name}`;
+            samples.set(key, [...(samples.get(key) ?? []), rate]);
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const med = (target: string, mode: string): number =>
+    median(samples.get(`${target}|${mode}`) ?? [0]);
+  const nginxName = targets.find((t) => t.name.startsWith('nginx'))?.name;
+  const ratio = (a: number, b: number | undefined): string =>
+    b === undefined || b === 0 ? '-' : (a / b).toFixed(2);
+  const rows = targets.map((t) => {
+    const hello = med(t.name, 'hello');
+    const stat = med(t.name, 'static');
+    return [
+      t.name,
+      formatRate(hello),
+      ratio(hello, med('node:http', 'hello')),
+      ratio(hello, nginxName === undefined ? undefined : med(nginxName, 'hello')),
+      formatRate(stat),
+      ratio(stat, med('node:http', 'static')),
+      ratio(stat, nginxName === undefined ? undefined : med(nginxName, 'static')),
+    ];
+  });
+  printTable(
+    `http: wrk -c${CONNECTIONS} keep-alive, hello-world and a ${PAGE.length} B static file (median of ${ROUNDS} runs of ${SECONDS} s)`,
+    ['server', 'hello req/s', 'vs node', 'vs nginx', 'static req/s', 'vs node', 'vs nginx'],
+    rows,
+  );
+  return {
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    servers: Object.fromEntries(
+      targets.map((t) => [t.name, { hello: med(t.name, 'hello'), static: med(t.name, 'static') }]),
+    ),
+  };
+}
+
+/** Runs wrk for `seconds` and returns requests per second. */
+function wrk(url: string, seconds: number): Promise<number> {
+  const child = spawn('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+      const errors = /Socket errors: (.*)/.exec(out);
+      if (code !== 0 || rate === null) reject(new Error(`wrk failed (${code}): ${out}`));
+      else if (bad !== null) reject(new Error(`${url}: ${bad[1]} non-2xx responses`));
+      else {
+        if (errors !== null) process.stderr.write(`${url}: socket errors: ${errors[1]}\n`);
+        resolve(Number(rate[1]));
+      }
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** nginx with one worker serving `root`, and `/hello` from a `return` directive. */
+async function startNginx(root: string): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'polyport-nginx-bench-'));
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  types { text/html html; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    location = /hello { default_type text/plain; return 200 "Hello, World!\\n"; }
+  }
+}
+`,
+  );
+  const child: ChildProcess = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    if (await connects(port)) break;
+    if (i > 200) throw new Error('nginx did not start');
+    await sleep(25);
+  }
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGQUIT');
+      await Promise.race([exited, sleep(3000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The polyport HTTP server under load: `/hello` from a route handler and every other path from
+ * the static handler over the directory given as the first argument. Prints its port, exits
+ * when stdin closes.
+ */
+import { loop, type SocketMap } from '../../src/dispatch/index.js';
+import { routeHandler, startHttpService, staticFiles } from '../../src/protocols/http/index.js';
+
+const root = process.argv[2] ?? '.';
+const map: SocketMap = new Map();
+const hello = Buffer.from('Hello, World!\n');
+const service = await startHttpService({
+  address: ['127.0.0.1', 0],
+  handlers: [
+    routeHandler('GET', '/hello', (_request, response) => {
+      response.setHeader('Content-Type', 'text/plain');
+      response.send(hello);
+    }),
+    staticFiles({ root }),
+  ],
+  map,
+  limits: {
+    maxConnections: 10_000,
+    maxConnectionsPerAddress: 10_000,
+    idleTimeout: 60,
+    readTimeout: 30,
+    maxRequestSize: 64 * 1024,
+  },
+});
+process.stdout.write(`${service.listener.boundAddress[1]}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+await loop({ map });
