@@ -150,11 +150,16 @@ export class DataConnector {
     if (options.tls === undefined) return sock;
     this.#pending = sock;
     try {
-      return await withTimeout(
+      const secure = await withTimeout(
         options.tls.wrapSocket(sock, { serverSide: true }),
         options.timeout,
         () => sock.close(),
       );
+      // TLS 1.3 session tickets leave Node a turn after the handshake; a short transfer closed
+      // before then puts close_notify ahead of them and OpenSSL clients (Python's ftplib) fail
+      // their shutdown with SHUTDOWN_WHILE_IN_INIT. One macrotask turn lets them out first.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      return secure;
     } finally {
       this.#pending = null;
     }

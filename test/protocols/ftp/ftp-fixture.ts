@@ -37,7 +37,6 @@ export async function serverTls(): Promise<SSLContext> {
   const { cert: c, key } = await cert;
   const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
   ctx.loadCertChainPem(c, key);
-  if (process.env.TLS12) ctx.maximumVersion = 'TLSv1.2';
   return ctx;
 }
 
