@@ -273,3 +273,16 @@ test('an idle POP3 session is logged out without deleting anything', async () =>
     await mail.stop();
   }
 });
+
+test('a client that logs in again right after QUIT never finds its own mailbox [IN-USE]', async () => {
+  const mail = await startMail();
+  try {
+    for (let i = 0; i < 10; i++) {
+      const pop = await Pop3Client.connect('127.0.0.1', mail.pop3Port, { timeout: 5 });
+      await pop.login('demo', 'demo');
+      await pop.quit();
+    }
+  } finally {
+    await mail.stop();
+  }
+});

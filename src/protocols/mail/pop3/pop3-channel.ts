@@ -59,11 +59,16 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
       case 'starttls':
         return this.#startTls();
       case 'quit':
+        return this.#quit();
       case 'close':
         this.flush();
         this.closeWhenDone();
         return;
     }
+  }
+
+  protected override holdsOutput(ev: Pop3ServerEvent): boolean {
+    return ev.type === 'quit';
   }
 
   override onIdleTimeout(): void {
@@ -150,6 +155,18 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     }
     this.observer.request?.({ msg: 'quit', peer: this.peer, deleted: ids.length, ok });
     this.#pop.deletionsCommitted(ok);
+  }
+
+  /**
+   * The goodbye goes out only once the lock is released, so a client that reconnects as soon
+   * as it reads it never finds its own mailbox `[IN-USE]`.
+   */
+  async #quit(): Promise<void> {
+    const lock = this.#lock;
+    this.#lock = null;
+    await lock?.release();
+    this.flush();
+    this.closeWhenDone();
   }
 
   async #startTls(): Promise<void> {

@@ -91,6 +91,15 @@ export abstract class SessionChannel<E> extends ServerChannel {
     for (const resolve of this.#drainWaiters.splice(0)) resolve();
   }
 
+  /**
+   * Whether the output written before `event` must wait until its handler has run (a goodbye
+   * sent only once the mailbox is unlocked, say). Default: no, it goes out first.
+   */
+  protected holdsOutput(event: E): boolean {
+    void event;
+    return false;
+  }
+
   /** Sends what the session has written. */
   protected flush(): void {
     const out = this.session.takeOutput();
@@ -105,7 +114,7 @@ export abstract class SessionChannel<E> extends ServerChannel {
         const event = this.session.nextEvent();
         if (event === null) break;
         // A reply belongs before whatever the handler sends (a message after `+OK`).
-        this.flush();
+        if (!this.holdsOutput(event)) this.flush();
         const step = this.handleEvent(event);
         if (step instanceof Promise) {
           this.#busy = true;
