@@ -1,6 +1,16 @@
 /**
- * polyport/mail: the sans-I/O core of SMTP and POP3 (server sessions, client-side parsers,
- * dot-stuffing codecs, SASL PLAIN) and Maildir storage. The socket glue builds on these.
+ * polyport/mail: a complete local mail service. The sans-I/O core of SMTP and POP3 (server
+ * sessions, client-side parsers, dot-stuffing codecs, SASL PLAIN), Maildir storage, the servers
+ * (`startSmtpService`, `startPop3Service`), the clients (`SmtpClient`, `Pop3Client`) and the
+ * `polyport mail` command.
+ *
+ * @example
+ * const store = new MaildirStore('/tmp/polyport-mail');
+ * const smtp = await startSmtpService({ address: ['127.0.0.1', 10025], users, store });
+ * const pop3 = await startPop3Service({ address: ['127.0.0.1', 10110], users, store, allowPlaintext: true });
+ * await loop();
+ *
+ * @module
  */
 export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './auth-plain.js';
 export {
