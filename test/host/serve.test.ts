@@ -98,7 +98,10 @@ test('Host.stop() closes the listeners and the connections still open after the 
   assert.equal((await idle.recv(10)).length, 0, 'the idle connection was closed');
   idle.close();
   const refused = await createConnection(['127.0.0.1', port], 2).then(
-    (s) => (s.close(), false),
+    (s) => {
+      s.close();
+      return false;
+    },
     () => true,
   );
   assert.ok(refused, 'nothing listens after stop');
