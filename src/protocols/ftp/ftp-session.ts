@@ -1,7 +1,8 @@
 /**
- * `FtpSession`: one FTP control connection — the command queue, login, AUTH TLS, and the
- * commands that set up transfers. File commands live in `file-commands.ts`, transfers in
- * `session-transfer.ts`.
+ * `FtpSession`: one FTP control connection — the command queue (with flood protection and the
+ * commands that jump it during a transfer), AUTH TLS, and the small commands. Login is in
+ * `session-login.ts`, PASV/PORT in `session-data-setup.ts`, file commands in `file-commands.ts`,
+ * transfers in `session-transfer.ts`.
  */
 
 import type { ChannelSocket } from '../../dispatch/index.js';
@@ -10,27 +11,18 @@ import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
-import {
-  checkDataTarget,
-  epsvReply,
-  parseEprtArg,
-  parseEpsvArg,
-  parsePortArg,
-  pasvReply,
-} from './data-address.js';
 import { DataConnector } from './data-connector.js';
 import { featReply, helpReply, parseOptsArg } from './features.js';
 import { FILE_COMMANDS, runFileCommand } from './file-commands.js';
-import { FtpJail, type JailPath } from './ftp-jail.js';
+import type { FtpJail, JailPath } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-server.js';
-import { parseIpAddress, unmapIpv4 } from './ip-address.js';
 import { DEFAULT_MLSX_FACTS } from './mlsx.js';
 import { encodeReply, type Reply, reply } from './reply.js';
+import { activeCommand, passiveCommand } from './session-data-setup.js';
+import { SessionLogin } from './session-login.js';
 import { SessionTransfer } from './session-transfer.js';
 import { parseModeArg, parseStruArg, parseTypeArg, type TransferType } from './transfer-params.js';
-import * as virtualPath from './virtual-path.js';
 
-const ANONYMOUS = new Set(['anonymous', 'ftp']);
 /** Commands read ahead of the one being handled; past this the socket is not read (TCP waits). */
 const MAX_QUEUED = 32;
 /** Commands that act at once even while a transfer runs (RFC 959 4.1.3). */
@@ -54,9 +46,9 @@ export class FtpSession extends ServerChannel {
   #closingAfterTransfer = false;
   #tokens: number;
   #tokensAt: number;
-  #failedLogins = 0;
-  #pendingUser: string | null = null;
+  readonly #login: SessionLogin;
   #upgrading = false;
+  #closed = false;
   /** The logged-in user's name, or null. */
   user: string | null = null;
   jail: FtpJail | null = null;
@@ -71,7 +63,8 @@ export class FtpSession extends ServerChannel {
   /** PROT P: data connections are wrapped in TLS. */
   protPrivate = false;
   #pbsz = false;
-  #epsvAll = false;
+  /** After `EPSV ALL`, PORT, EPRT and PASV are refused (RFC 2428 4). */
+  epsvAll = false;
 
   /**
    * @param sock The accepted control socket.
@@ -87,6 +80,7 @@ export class FtpSession extends ServerChannel {
     const peer = Array.isArray(this.addr) ? String(this.addr[0]) : '';
     this.data = new DataConnector(peer);
     this.transfer = new SessionTransfer(this);
+    this.#login = new SessionLogin(this);
     this.#tokens = Math.max(service.maxCommandsPerSecond, 1) * 2;
     this.#tokensAt = this.clock.now();
     this.reply(reply(220, service.options.banner ?? 'polyport FTP server ready.'));
@@ -95,6 +89,25 @@ export class FtpSession extends ServerChannel {
   /** The peer's IP address. */
   get peerHost(): string {
     return Array.isArray(this.addr) ? String(this.addr[0]) : '';
+  }
+
+  /** The control connection's own address (passive listeners bind to it). */
+  get localHost(): string {
+    try {
+      return String((this.socket?.getsockname() as [string, number] | undefined)?.[0] ?? '');
+    } catch {
+      return '';
+    }
+  }
+
+  /** The passive port range in force. */
+  get passivePorts(): readonly [number, number] | null {
+    return this.service.options.passivePorts ?? null;
+  }
+
+  /** The address PASV announces (`''`: the local one). */
+  get passiveAddress(): string {
+    return this.service.options.passiveAddress ?? '';
   }
 
   /**
@@ -112,12 +125,16 @@ export class FtpSession extends ServerChannel {
   }
 
   override collectIncomingData(data: Buffer): void {
+    if (this.#closed) return;
     this.#decoder.receiveData(data);
     for (;;) {
       const ev = this.#decoder.nextEvent();
       if (ev === null) break;
       if (!this.#allowCommand()) {
+        this.observer.log?.('warn', 'FTP command flood', { peer: this.peer });
         this.reply(reply(421, 'Too many commands; closing the connection.'));
+        this.#closed = true;
+        this.#queue = [];
         this.closeWhenDone();
         return;
       }
@@ -149,7 +166,7 @@ export class FtpSession extends ServerChannel {
         const index = this.#queue.findIndex((e) => e.type === 'command' && URGENT.has(e.verb));
         if (index === -1) return;
         const [ev] = this.#queue.splice(index, 1) as [CommandEvent & { type: 'command' }];
-        void this.#urgent(ev.verb, ev.arg);
+        void this.#urgent(ev.verb);
         continue;
       }
       const ev = this.#queue.shift() as CommandEvent;
@@ -180,14 +197,12 @@ export class FtpSession extends ServerChannel {
     this.#pump();
   }
 
-  async #urgent(verb: string, arg: string): Promise<void> {
+  async #urgent(verb: string): Promise<void> {
     if (verb === 'ABOR') await this.transfer.abort();
     else if (verb === 'STAT') this.reply(this.transfer.status());
     else if (verb === 'NOOP') this.reply(reply(200, 'NOOP ok.'));
-    else {
-      void arg;
-      this.#closingAfterTransfer = true;
-    }
+    // QUIT: RFC 959 lets the transfer finish and send its reply before the connection closes.
+    else this.#closingAfterTransfer = true;
   }
 
   async #run(verb: string, arg: string): Promise<void> {
@@ -218,9 +233,23 @@ export class FtpSession extends ServerChannel {
     const tls = this.service.options.tls;
     switch (verb) {
       case 'USER':
-        return this.#userCommand(arg.trim());
-      case 'PASS':
-        return this.#passCommand(arg);
+        this.#logout();
+        return this.#login.user(arg.trim());
+      case 'PASS': {
+        if (this.user !== null) return reply(230, 'Already logged in.');
+        const outcome = await this.#login.pass(arg);
+        if (outcome.type === 'granted') {
+          this.user = outcome.grant.user;
+          this.jail = outcome.grant.jail;
+          this.permissions = outcome.grant.permissions;
+          this.cwd = '/';
+        } else if (outcome.type === 'close') {
+          this.reply(outcome.reply);
+          this.closeWhenDone();
+          return NO_REPLY;
+        }
+        return outcome.reply;
+      }
       case 'ACCT':
         return reply(502, 'ACCT not implemented; no account is needed.');
       case 'QUIT':
@@ -275,21 +304,10 @@ export class FtpSession extends ServerChannel {
         return reply(202, 'ALLO command ignored.');
       case 'PASV':
       case 'EPSV':
-        return this.#passive(verb, arg);
+        return passiveCommand(this, verb, arg);
       case 'PORT':
-      case 'EPRT': {
-        if (this.#epsvAll) return reply(503, 'EPSV ALL in force; use EPSV.');
-        const target = verb === 'PORT' ? parsePortArg(arg) : parseEprtArg(arg);
-        if (!target.ok) return target.reply;
-        // RFC 2577: no bounce to another host or to a privileged port.
-        const checked = checkDataTarget(this.peerHost, target.value);
-        if (!checked.ok) {
-          this.observer.log?.('warn', 'FTP bounce refused', { peer: this.peer, target: arg });
-          return checked.reply;
-        }
-        this.data.setActive(checked.value);
-        return reply(200, `${verb} command successful. Consider using PASV.`);
-      }
+      case 'EPRT':
+        return activeCommand(this, verb, arg);
       case 'AUTH':
         return this.#auth(arg);
       case 'PBSZ': {
@@ -313,39 +331,6 @@ export class FtpSession extends ServerChannel {
       default:
         return reply(502, 'Command not implemented.');
     }
-  }
-
-  async #passive(verb: string, arg: string): Promise<Reply> {
-    let wantAll = false;
-    if (verb === 'EPSV') {
-      const req = parseEpsvArg(arg);
-      if (!req.ok) return req.reply;
-      wantAll = req.value === 'all';
-      const family =
-        this.peerHost.includes(':') && unmapIpv4(this.peerHost) === this.peerHost ? 2 : 1;
-      if (typeof req.value === 'number' && req.value !== family) {
-        return reply(522, `Network protocol not supported, use (${family})`);
-      }
-    } else if (this.#epsvAll) {
-      return reply(503, 'EPSV ALL in force; use EPSV.');
-    }
-    if (wantAll) {
-      this.#epsvAll = true;
-      return reply(200, 'EPSV ALL ok.');
-    }
-    const local = (this.socket?.getsockname() ?? ['127.0.0.1', 0]) as [string, number];
-    const host = local[0];
-    if (verb === 'PASV' && parseIpAddress(unmapIpv4(host))?.family !== 4) {
-      return reply(425, 'PASV needs IPv4; use EPSV.');
-    }
-    let port: number;
-    try {
-      port = await this.data.listen(host, this.service.options.passivePorts ?? null);
-    } catch {
-      return reply(425, 'Cannot open a passive port.');
-    }
-    if (verb === 'EPSV') return epsvReply(port);
-    return pasvReply({ host: this.service.options.passiveAddress || unmapIpv4(host), port });
   }
 
   #auth(arg: string): Reply {
@@ -375,6 +360,11 @@ export class FtpSession extends ServerChannel {
     this.delChannel();
     tls.wrapSocket(plain, { serverSide: true }).then(
       (secure) => {
+        if (this.#closed) {
+          // Timed out or closed during the handshake: do not rejoin the loop.
+          secure.close();
+          return;
+        }
         this.#upgrading = false;
         this.secure = true;
         secure.setblocking(false);
@@ -391,70 +381,11 @@ export class FtpSession extends ServerChannel {
     );
   }
 
-  #userCommand(name: string): Reply {
-    this.#logout();
-    const options = this.service.options;
-    if (ANONYMOUS.has(name.toLowerCase())) {
-      if (!options.anonymous) return reply(530, 'Anonymous access is not allowed.');
-      this.#pendingUser = 'anonymous';
-      return reply(331, 'Anonymous login ok, send your e-mail address as password.');
-    }
-    if (options.requireTls && !this.secure) {
-      return reply(530, 'This server requires AUTH TLS before login.');
-    }
-    this.#pendingUser = name;
-    return reply(331, `Please specify the password for ${name}.`);
-  }
-
-  async #passCommand(password: string): Promise<Reply> {
-    const name = this.#pendingUser;
-    if (this.user !== null) return reply(230, 'Already logged in.');
-    if (name === null) return reply(503, 'Login with USER first.');
-    this.#pendingUser = null;
-    const options = this.service.options;
-    let home = '/';
-    let permissions: readonly Permission[] = options.anonymousPermissions ?? ['list', 'read'];
-    if (name !== 'anonymous') {
-      const user = this.service.users.get(name);
-      const good =
-        user !== undefined &&
-        (await this.service.verify(password, user.password).catch(() => false));
-      if (!good || user === undefined) return this.#failedLogin(name);
-      home = user.home;
-      permissions = user.permissions;
-    }
-    try {
-      const jailRoot = virtualPath.virtualToRealPath(this.service.root, home);
-      this.jail = await FtpJail.open(jailRoot);
-    } catch (err) {
-      this.observer.error?.(err, this.peer);
-      return reply(530, 'Login incorrect: home directory unavailable.');
-    }
-    this.user = name;
-    this.cwd = '/';
-    this.permissions = new Set(permissions);
-    this.observer.log?.('info', 'FTP login', { peer: this.peer, user: name, tls: this.secure });
-    return reply(230, 'Login successful.');
-  }
-
-  async #failedLogin(name: string): Promise<Reply> {
-    this.#failedLogins += 1;
-    this.observer.log?.('warn', 'FTP login failed', { peer: this.peer, user: name });
-    const delay = this.service.failedLoginDelay;
-    if (delay > 0) await new Promise<void>((r) => this.clock.setTimer(delay, r));
-    if (this.#failedLogins >= this.service.maxLoginAttempts) {
-      this.reply(reply(421, 'Too many failed logins; closing the connection.'));
-      this.closeWhenDone();
-      return NO_REPLY;
-    }
-    return reply(530, 'Login incorrect.');
-  }
-
   #logout(): void {
     this.transfer.cancel();
     this.data.reset();
     this.user = null;
-    this.#pendingUser = null;
+    this.#login.reset();
     this.jail = null;
     this.cwd = '/';
     this.renameFrom = null;
@@ -473,6 +404,7 @@ export class FtpSession extends ServerChannel {
   }
 
   override close(): void {
+    this.#closed = true;
     this.transfer.cancel();
     this.data.reset();
     super.close();

@@ -110,6 +110,13 @@ export {
   type ReplyErrorReason,
   type ReplyEvent,
 } from './reply-decoder.js';
+export { activeCommand, type DataSetupHost, passiveCommand } from './session-data-setup.js';
+export {
+  type LoginGrant,
+  type LoginHost,
+  type PassOutcome,
+  SessionLogin,
+} from './session-login.js';
 export { SessionTransfer } from './session-transfer.js';
 export { stripTelnet } from './telnet.js';
 export {

@@ -1,0 +1,142 @@
+/**
+ * Login for an FTP session (RFC 959 USER/PASS, RFC 2577 limits): virtual users with scrypt
+ * hashes, optional anonymous access, TLS required before a named login when configured, a delay
+ * after each failure and a cap on attempts.
+ */
+
+import type { Clock, ServerObserver } from '../common/index.js';
+import type { Permission } from './command-table.js';
+import { FtpJail } from './ftp-jail.js';
+import type { FtpServiceContext } from './ftp-server.js';
+import { type Reply, reply } from './reply.js';
+import { virtualToRealPath } from './virtual-path.js';
+
+const ANONYMOUS = new Set(['anonymous', 'ftp']);
+
+/** What a successful login gives the session. */
+export interface LoginGrant {
+  readonly user: string;
+  readonly jail: FtpJail;
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+/** The session facts login needs. */
+export interface LoginHost {
+  readonly service: FtpServiceContext;
+  readonly clock: Clock;
+  readonly observer: ServerObserver;
+  readonly peer: string;
+  /** AUTH TLS is in force. */
+  readonly secure: boolean;
+}
+
+/** The outcome of PASS: a reply, a grant with its reply, or the order to close. */
+export type PassOutcome =
+  | { readonly type: 'reply'; readonly reply: Reply }
+  | { readonly type: 'granted'; readonly grant: LoginGrant; readonly reply: Reply }
+  | { readonly type: 'close'; readonly reply: Reply };
+
+/**
+ * The USER/PASS state of one connection; failures are counted across USER commands, so a client
+ * cannot reset its count by starting over.
+ *
+ * @example
+ * const login = new SessionLogin(session);
+ * login.user('demo'); // 331
+ * await login.pass('demo'); // { type: 'granted', … }
+ */
+export class SessionLogin {
+  readonly #host: LoginHost;
+  #pending: string | null = null;
+  #failures = 0;
+
+  /**
+   * @param host The session.
+   */
+  constructor(host: LoginHost) {
+    this.#host = host;
+  }
+
+  /** Forgets a USER not yet followed by PASS (REIN, a new USER). */
+  reset(): void {
+    this.#pending = null;
+  }
+
+  /**
+   * USER: remembers the name and asks for the password. The reply is the same for unknown
+   * users, so USER does not tell who exists.
+   *
+   * @param name The user name.
+   * @returns 331, or 530 when anonymous is off or TLS is required first.
+   */
+  user(name: string): Reply {
+    const options = this.#host.service.options;
+    this.#pending = null;
+    if (ANONYMOUS.has(name.toLowerCase())) {
+      if (!options.anonymous) return reply(530, 'Anonymous access is not allowed.');
+      this.#pending = 'anonymous';
+      return reply(331, 'Anonymous login ok, send your e-mail address as password.');
+    }
+    if (options.requireTls && !this.#host.secure) {
+      return reply(530, 'This server requires AUTH TLS before login.');
+    }
+    this.#pending = name;
+    return reply(331, `Please specify the password for ${name}.`);
+  }
+
+  /**
+   * PASS: checks the password (anonymous takes any) and opens the user's jail.
+   *
+   * @param password The password.
+   * @returns The outcome.
+   */
+  async pass(password: string): Promise<PassOutcome> {
+    const host = this.#host;
+    const name = this.#pending;
+    if (name === null) return { type: 'reply', reply: reply(503, 'Login with USER first.') };
+    this.#pending = null;
+    const service = host.service;
+    let home = '/';
+    let permissions: readonly Permission[] = service.options.anonymousPermissions ?? [
+      'list',
+      'read',
+    ];
+    if (name !== 'anonymous') {
+      const user = service.users.get(name);
+      const good =
+        user !== undefined && (await service.verify(password, user.password).catch(() => false));
+      if (!good || user === undefined) return this.#failed(name);
+      home = user.home;
+      permissions = user.permissions;
+    }
+    let jail: FtpJail;
+    try {
+      jail = await FtpJail.open(virtualToRealPath(service.root, home));
+    } catch (err) {
+      host.observer.error?.(err, host.peer);
+      return { type: 'reply', reply: reply(530, 'Login incorrect: home directory unavailable.') };
+    }
+    host.observer.log?.('info', 'FTP login', { peer: host.peer, user: name, tls: host.secure });
+    return {
+      type: 'granted',
+      grant: { user: name, jail, permissions: new Set(permissions) },
+      reply: reply(230, 'Login successful.'),
+    };
+  }
+
+  async #failed(name: string): Promise<PassOutcome> {
+    const host = this.#host;
+    this.#failures += 1;
+    host.observer.log?.('warn', 'FTP login failed', { peer: host.peer, user: name });
+    // The delay slows password guessing; it holds this connection only, never the loop.
+    const delay = host.service.failedLoginDelay;
+    if (delay > 0) await new Promise<void>((r) => host.clock.setTimer(delay, r));
+    if (this.#failures >= host.service.maxLoginAttempts) {
+      return {
+        type: 'close',
+        reply: reply(421, 'Too many failed logins; closing the connection.'),
+      };
+    }
+    return { type: 'reply', reply: reply(530, 'Login incorrect.') };
+  }
+}
