@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark, each comparing polyport with reference implementations
  * side by side in this one run, prints the tables and writes them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns)
+ * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, mail)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
+import { runMailBenchmark } from './mail/mail-bench.js';
 
 const benches: Record<string, () => Promise<unknown>> = {
   echo: runEchoBenchmark,

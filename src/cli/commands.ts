@@ -5,6 +5,7 @@
 import type { CliCommand } from '../protocols/common/index.js';
 import { digCommand } from '../protocols/dns/index.js';
 import { fingerCommand } from '../protocols/finger/index.js';
+import { mailCommand } from '../protocols/mail/index.js';
 import { hashPasswordCommand } from './hash-password-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -13,5 +14,6 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   digCommand,
   fingerCommand,
+  mailCommand,
   hashPasswordCommand,
 ];

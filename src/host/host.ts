@@ -143,7 +143,16 @@ export class Host {
   }
 
   #context(config: PolyportConfig): StartContext {
+    const shared = new Map<string, Promise<unknown>>();
     return {
+      shared: <T>(key: string, make: () => Promise<T>): Promise<T> => {
+        let value = shared.get(key) as Promise<T> | undefined;
+        if (value === undefined) {
+          value = make();
+          shared.set(key, value);
+        }
+        return value;
+      },
       config,
       map: this.map,
       clock: this.clock,

@@ -3,7 +3,7 @@
  * its protocol's start function. Every protocol plugs in here.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { SocketMap } from '../dispatch/index.js';
 import type { Clock, ServerLimits, ServerObserver } from '../protocols/common/index.js';
 import {
@@ -15,8 +15,18 @@ import {
   ZoneSet,
 } from '../protocols/dns/index.js';
 import { type FingerUser, startFingerService } from '../protocols/finger/index.js';
+import {
+  DEMO_MESSAGES,
+  MaildirStore,
+  startPop3Service,
+  startSmtpService,
+} from '../protocols/mail/index.js';
 import { parseQuotes, type SmallServiceName, startSmallService } from '../protocols/small/index.js';
-import type { DatagramServiceConfig, PolyportConfig } from './config/index.js';
+import {
+  type DatagramServiceConfig,
+  isLoopbackAddress,
+  type PolyportConfig,
+} from './config/index.js';
 import type { Logger } from './logger.js';
 import type { TlsMaterial } from './tls-material.js';
 
@@ -46,6 +56,8 @@ export interface StartContext {
   observer(service: string, protocol: string): ServerObserver;
   /** The TLS material, made or loaded on first use. */
   tls(): Promise<TlsMaterial>;
+  /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 /** Starts one service, or returns null when its config disables it. */
@@ -210,12 +222,83 @@ const dnsStarter: ServiceStarter = async (context) => {
   return { name: 'dns', listeners, close: () => service.close() };
 };
 
+/** The mailboxes, under `dataDir/mail`, one Maildir per user; the demo user gets sample mail. */
+function mailStore(context: StartContext): Promise<MaildirStore> {
+  return context.shared('mail-store', async () => {
+    const store = new MaildirStore(join(context.config.dataDir, 'mail'));
+    if (context.config.sampleUsers) await store.seedIfEmpty('demo', DEMO_MESSAGES);
+    return store;
+  });
+}
+
+const smtpStarter: ServiceStarter = async (context) => {
+  const { smtp, users } = context.config;
+  if (!smtp.enabled) return null;
+  const service = await startSmtpService({
+    address: [smtp.address, smtp.port],
+    domains: smtp.domains,
+    users,
+    store: await mailStore(context),
+    ...(smtp.catchAll ? { catchAll: smtp.catchAll } : {}),
+    maxMessageSize: smtp.maxMessageSize,
+    maxRecipients: smtp.maxRecipients,
+    tls: (await context.tls()).context,
+    limits: limitsOf(smtp.limits),
+    observer: context.observer('smtp', 'smtp'),
+    map: context.map,
+    clock: context.clock,
+  });
+  return {
+    name: 'smtp',
+    listeners: [
+      {
+        protocol: 'smtp',
+        transport: 'tcp',
+        address: smtp.address,
+        port: service.listener.boundAddress[1],
+      },
+    ],
+    close: () => service.close(),
+  };
+};
+
+const pop3Starter: ServiceStarter = async (context) => {
+  const { pop3, users } = context.config;
+  if (!pop3.enabled) return null;
+  const service = await startPop3Service({
+    address: [pop3.address, pop3.port],
+    users,
+    store: await mailStore(context),
+    tls: (await context.tls()).context,
+    // Passwords in clear text only where nobody else can listen.
+    allowPlaintext: pop3.allowPlaintext && isLoopbackAddress(pop3.address),
+    limits: limitsOf(pop3.limits),
+    observer: context.observer('pop3', 'pop3'),
+    map: context.map,
+    clock: context.clock,
+  });
+  return {
+    name: 'pop3',
+    listeners: [
+      {
+        protocol: 'pop3',
+        transport: 'tcp',
+        address: pop3.address,
+        port: service.listener.boundAddress[1],
+      },
+    ],
+    close: () => service.close(),
+  };
+};
+
 /**
  * Every service polyport can start, in start-up order. Protocols not built yet are absent and
  * their config tables are accepted but not served.
  */
 export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
   ...SMALL.map((name) => [name, smallStarter(name)] as const),
+  ['smtp', smtpStarter],
   ['dns', dnsStarter],
   ['finger', fingerStarter],
+  ['pop3', pop3Starter],
 ];

@@ -172,3 +172,32 @@ test('serve() answers DNS for the sample zone, and for zone files named in dns.z
     await host.stop(500);
   }
 });
+
+test('serve() delivers mail sent by SMTP to the demo mailbox, where POP3 reads it back', async () => {
+  const { Pop3Client, SmtpClient } = await import('../../src/protocols/mail/index.js');
+  const host = await serve({ config: testConfig(), logger: memoryLogger().logger });
+  try {
+    const message =
+      'From: a@b.test\r\nTo: demo@example.test\r\nSubject: lab\r\n\r\nline one\r\n.dotted\r\n';
+    const smtp = await SmtpClient.connect('127.0.0.1', portOf(host, 'smtp'), { timeout: 5 });
+    await smtp.ehlo();
+    const sent = await smtp.sendMail('a@b.test', ['demo@example.test'], message);
+    assert.deepEqual(sent.accepted, ['demo@example.test']);
+    await smtp.quit();
+    const pop3 = await Pop3Client.connect('127.0.0.1', portOf(host, 'pop3'), { timeout: 5 });
+    await pop3.login('demo', 'demo');
+    const listing = await pop3.list();
+    const last = listing[listing.length - 1]!;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await pop3.retr(last.number)) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    assert.match(text, /^Received: from /);
+    assert.ok(
+      text.endsWith(message),
+      'the message comes back byte for byte after the Received: header',
+    );
+    await pop3.quit();
+  } finally {
+    await host.stop(500);
+  }
+});

@@ -11,6 +11,7 @@ export * from './clock.js';
 export * from './datagram-server.js';
 export * from './limits.js';
 export * from './line-splitter.js';
+export * from './password.js';
 export * from './rate-limiter.js';
 export * from './server-channel.js';
 export * from './server-observer.js';

@@ -2,7 +2,7 @@
  * The accounts the mail servers serve: who may log in (POP3, SMTP AUTH) and which addresses
  * deliver to whose Maildir.
  */
-import { verifyPassword } from '../../../host/password.js';
+import { verifyPassword } from '../../common/password.js';
 
 /** One mail account, as `[[users]]` in the host config has it. */
 export interface MailUser {
