@@ -7,38 +7,14 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  AF_INET,
-  AF_INET6,
-  createConnection,
-  SHUT_WR,
-  Socket,
-  type SSLContext,
-} from '../../socket/index.js';
-import { formatEprtArg, formatPortArg, parseEpsvReply, parsePasvReply } from './data-address.js';
+import { SHUT_WR, type Socket, type SSLContext } from '../../socket/index.js';
+import { ChunkQueue } from './chunk-queue.js';
 import type { FileEntry } from './file-entry.js';
-import { parseIpAddress, unmapIpv4 } from './ip-address.js';
+import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 import { parseListing } from './list-parser.js';
 import { parseMlsxLine } from './mlsx.js';
 import type { Reply } from './reply.js';
-import { FtpReplyDecoder } from './reply-decoder.js';
 import { parsePathnameReply } from './virtual-path.js';
-
-/** A reply the client did not expect, or a broken connection. */
-export class FtpError extends Error {
-  /** The reply, when the server sent one. */
-  readonly reply: Reply | null;
-
-  /**
-   * @param message What went wrong.
-   * @param reply The server's reply, if any.
-   */
-  constructor(message: string, reply: Reply | null = null) {
-    super(message);
-    this.name = 'FtpError';
-    this.reply = reply;
-  }
-}
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {
@@ -56,10 +32,6 @@ export interface TransferOptions {
   readonly onProgress?: (bytes: number) => void;
 }
 
-function text(r: Reply): string {
-  return `${r.code} ${r.lines.join('\n')}`;
-}
-
 /**
  * An FTP client connection. Commands are serialised: each call waits for the one before.
  *
@@ -71,19 +43,18 @@ function text(r: Reply): string {
  * await ftp.quit();
  */
 export class FtpClient {
-  #sock: Socket;
+  readonly #c: FtpControlConnection;
   readonly #host: string;
   readonly #timeout: number;
   readonly #active: boolean;
-  readonly #decoder = new FtpReplyDecoder();
   #tls: SSLContext | null = null;
   #tlsName: string | undefined;
   #lock: Promise<unknown> = Promise.resolve();
   /** The server's greeting. */
   welcome: Reply | null = null;
 
-  private constructor(sock: Socket, host: string, options: FtpClientOptions) {
-    this.#sock = sock;
+  private constructor(control: FtpControlConnection, host: string, options: FtpClientOptions) {
+    this.#c = control;
     this.#host = host;
     this.#timeout = options.timeout ?? 30;
     this.#active = options.active ?? false;
@@ -105,14 +76,14 @@ export class FtpClient {
     port = 21,
     options: FtpClientOptions = {},
   ): Promise<FtpClient> {
-    const sock = await createConnection([host, port], options.timeout ?? 30);
-    const client = new FtpClient(sock, host, options);
+    const control = await FtpControlConnection.open(host, port, options.timeout ?? 30);
+    const client = new FtpClient(control, host, options);
     try {
-      const hello = await client.#read();
-      if (hello.code !== 220) throw new FtpError(`unexpected greeting: ${text(hello)}`, hello);
+      const hello = await client.#c.read();
+      if (hello.code !== 220) throw new FtpError(`unexpected greeting: ${replyText(hello)}`, hello);
       client.welcome = hello;
     } catch (err) {
-      sock.close();
+      control.close();
       throw err;
     }
     return client;
@@ -124,29 +95,6 @@ export class FtpClient {
     return next;
   }
 
-  async #read(): Promise<Reply> {
-    for (;;) {
-      const ev = this.#decoder.nextEvent();
-      if (ev?.type === 'reply') return ev.reply;
-      if (ev?.type === 'error') throw new FtpError(`bad reply from server: ${ev.message}`);
-      const data = await this.#sock.recv(65536);
-      if (data.length === 0) throw new FtpError('the server closed the control connection');
-      this.#decoder.receiveData(data);
-    }
-  }
-
-  async #send(line: string): Promise<Reply> {
-    if (/[\r\n]/.test(line)) throw new TypeError('an FTP command cannot hold CR or LF');
-    await this.#sock.sendall(Buffer.from(`${line}\r\n`, 'utf8'));
-    return this.#read();
-  }
-
-  async #expect(line: string, ...codes: number[]): Promise<Reply> {
-    const r = await this.#send(line);
-    if (!codes.includes(r.code)) throw new FtpError(`${line.split(' ')[0]} failed: ${text(r)}`, r);
-    return r;
-  }
-
   /**
    * Sends one command and returns the reply, whatever its code.
    *
@@ -155,7 +103,7 @@ export class FtpClient {
    * @throws {TypeError} If the line holds CR or LF.
    */
   command(line: string): Promise<Reply> {
-    return this.#serial(() => this.#send(line));
+    return this.#serial(() => this.#c.send(line));
   }
 
   /**
@@ -167,8 +115,8 @@ export class FtpClient {
    */
   login(user = 'anonymous', password = 'anonymous@'): Promise<void> {
     return this.#serial(async () => {
-      const r = await this.#expect(`USER ${user}`, 230, 331);
-      if (r.code === 331) await this.#expect(`PASS ${password}`, 230, 202);
+      const r = await this.#c.expect(`USER ${user}`, 230, 331);
+      if (r.code === 331) await this.#c.expect(`PASS ${password}`, 230, 202);
     });
   }
 
@@ -182,66 +130,65 @@ export class FtpClient {
    */
   authTls(context: SSLContext, serverHostname: string = this.#host): Promise<void> {
     return this.#serial(async () => {
-      await this.#expect('AUTH TLS', 234);
-      this.#sock = await context.wrapSocket(this.#sock, { serverHostname });
-      this.#sock.settimeout(this.#timeout);
+      await this.#c.expect('AUTH TLS', 234);
+      await this.#c.upgrade(context, serverHostname);
       this.#tls = context;
       this.#tlsName = serverHostname;
-      await this.#expect('PBSZ 0', 200);
-      await this.#expect('PROT P', 200);
+      await this.#c.expect('PBSZ 0', 200);
+      await this.#c.expect('PROT P', 200);
     });
   }
 
   /** @returns The working directory. */
   pwd(): Promise<string> {
     return this.#serial(async () =>
-      parsePathnameReply((await this.#expect('PWD', 257)).lines[0] ?? ''),
+      parsePathnameReply((await this.#c.expect('PWD', 257)).lines[0] ?? ''),
     );
   }
 
   /** @param path The directory to change to. */
   cwd(path: string): Promise<void> {
-    return this.#serial(async () => void (await this.#expect(`CWD ${path}`, 250)));
+    return this.#serial(async () => void (await this.#c.expect(`CWD ${path}`, 250)));
   }
 
   /** @param path The directory to make. @returns Its path as the server names it. */
   mkdir(path: string): Promise<string> {
     return this.#serial(async () => {
-      const r = await this.#expect(`MKD ${path}`, 257);
+      const r = await this.#c.expect(`MKD ${path}`, 257);
       return parsePathnameReply(r.lines[0] ?? '');
     });
   }
 
   /** @param path The (empty) directory to remove. */
   rmdir(path: string): Promise<void> {
-    return this.#serial(async () => void (await this.#expect(`RMD ${path}`, 250)));
+    return this.#serial(async () => void (await this.#c.expect(`RMD ${path}`, 250)));
   }
 
   /** @param path The file to delete. */
   delete(path: string): Promise<void> {
-    return this.#serial(async () => void (await this.#expect(`DELE ${path}`, 250)));
+    return this.#serial(async () => void (await this.#c.expect(`DELE ${path}`, 250)));
   }
 
   /** @param from The current name. @param to The new name. */
   rename(from: string, to: string): Promise<void> {
     return this.#serial(async () => {
-      await this.#expect(`RNFR ${from}`, 350);
-      await this.#expect(`RNTO ${to}`, 250);
+      await this.#c.expect(`RNFR ${from}`, 350);
+      await this.#c.expect(`RNTO ${to}`, 250);
     });
   }
 
   /** @param path A file. @returns Its size in bytes (SIZE, in binary type). */
   size(path: string): Promise<number> {
     return this.#serial(async () => {
-      await this.#expect('TYPE I', 200);
-      return Number((await this.#expect(`SIZE ${path}`, 213)).lines[0]);
+      await this.#c.expect('TYPE I', 200);
+      return Number((await this.#c.expect(`SIZE ${path}`, 213)).lines[0]);
     });
   }
 
   /** @param path A file. @returns Its modification time (MDTM). */
   mdtm(path: string): Promise<Date> {
     return this.#serial(async () => {
-      const value = (await this.#expect(`MDTM ${path}`, 213)).lines[0] ?? '';
+      const value = (await this.#c.expect(`MDTM ${path}`, 213)).lines[0] ?? '';
       const m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)/.exec(value);
       if (!m) throw new FtpError(`bad MDTM reply ${value}`);
       const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as number[];
@@ -257,7 +204,7 @@ export class FtpClient {
    */
   list(path = ''): Promise<FileEntry[]> {
     return this.#serial(async () => {
-      const feat = await this.#send('FEAT');
+      const feat = await this.#c.send('FEAT');
       const mlsd = feat.code === 211 && feat.lines.some((l) => /^\s*MLST\b/i.test(l));
       const raw = await this.#collect(
         mlsd ? `MLSD${path ? ` ${path}` : ''}` : `LIST${path ? ` ${path}` : ''}`,
@@ -286,7 +233,7 @@ export class FtpClient {
   }
 
   async #collect(line: string): Promise<Buffer> {
-    await this.#expect('TYPE A', 200);
+    await this.#c.expect('TYPE A', 200);
     const parts: Buffer[] = [];
     await this.#transfer(line, 0, async (data) => {
       for (;;) {
@@ -307,12 +254,12 @@ export class FtpClient {
     let listener: Socket | null = null;
     let data: Socket | null = null;
     try {
-      if (this.#active) listener = await this.#activeListen();
-      else data = await this.#passiveConnect();
-      if (offset > 0) await this.#expect(`REST ${offset}`, 350);
-      const started = await this.#send(line);
+      if (this.#active) listener = await this.#c.openActiveListener();
+      else data = await this.#c.openPassive();
+      if (offset > 0) await this.#c.expect(`REST ${offset}`, 350);
+      const started = await this.#c.send(line);
       if (started.code !== 150 && started.code !== 125) {
-        throw new FtpError(`${line.split(' ')[0]} failed: ${text(started)}`, started);
+        throw new FtpError(`${line.split(' ')[0]} failed: ${replyText(started)}`, started);
       }
       if (listener !== null) {
         listener.settimeout(this.#timeout);
@@ -329,42 +276,14 @@ export class FtpClient {
       await move(sock);
       sock.close();
       data = null;
-      const done = await this.#read();
+      const done = await this.#c.read();
       if (done.code !== 226 && done.code !== 250) {
-        throw new FtpError(`${line.split(' ')[0]} failed: ${text(done)}`, done);
+        throw new FtpError(`${line.split(' ')[0]} failed: ${replyText(done)}`, done);
       }
     } finally {
       listener?.close();
       data?.close();
     }
-  }
-
-  async #passiveConnect(): Promise<Socket> {
-    const peer = this.#sock.getpeername() as [string, number];
-    const host = unmapIpv4(String(peer[0]));
-    const epsv = await this.#send('EPSV');
-    if (epsv.code === 229)
-      return createConnection([host, parseEpsvReply(epsv.lines[0] ?? '')], this.#timeout);
-    const pasv = await this.#expect('PASV', 227);
-    // The address in 227 is ignored (as curl and lftp do): a NATed server often gets it wrong.
-    const port = parsePasvReply(pasv.lines.join(' ')).port;
-    return createConnection([host, port], this.#timeout);
-  }
-
-  async #activeListen(): Promise<Socket> {
-    const local = this.#sock.getsockname() as [string, number];
-    const host = unmapIpv4(String(local[0]));
-    const family = parseIpAddress(host)?.family === 6 ? AF_INET6 : AF_INET;
-    const listener = new Socket(family);
-    await listener.bind([host, 0]);
-    await listener.listen(1);
-    const port = (listener.getsockname() as [string, number])[1];
-    const r = await this.#send(`EPRT ${formatEprtArg({ host, port })}`);
-    if (r.code !== 200) {
-      if (family === AF_INET6) throw new FtpError(`EPRT failed: ${text(r)}`, r);
-      await this.#expect(`PORT ${formatPortArg({ host, port })}`, 200);
-    }
-    return listener;
   }
 
   /**
@@ -375,56 +294,24 @@ export class FtpClient {
    * @returns The bytes.
    */
   getStream(path: string, options: TransferOptions = {}): Readable {
-    const self = this;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      const queue: Buffer[] = [];
-      let wake: (() => void) | null = null;
-      let finished = false;
-      let failure: unknown = null;
-      let total = 0;
-      const work = self.#serial(async () => {
-        await self.#expect('TYPE I', 200);
-        await self.#transfer(`RETR ${path}`, options.offset ?? 0, async (data) => {
-          for (;;) {
-            const chunk = await data.recv(256 * 1024);
-            if (chunk.length === 0) return;
-            total += chunk.length;
-            options.onProgress?.(total);
-            queue.push(chunk);
-            wake?.();
-            // Backpressure: stop reading while the consumer has not taken what is queued.
-            while (queue.length > 4) await new Promise<void>((r) => setImmediate(r));
-          }
-        });
+    const queue = new ChunkQueue(4);
+    let total = 0;
+    this.#serial(async () => {
+      await this.#c.expect('TYPE I', 200);
+      await this.#transfer(`RETR ${path}`, options.offset ?? 0, async (data) => {
+        for (;;) {
+          const chunk = await data.recv(256 * 1024);
+          if (chunk.length === 0) return;
+          total += chunk.length;
+          options.onProgress?.(total);
+          await queue.push(chunk);
+        }
       });
-      work.then(
-        () => {
-          finished = true;
-          wake?.();
-        },
-        (err: unknown) => {
-          failure = err;
-          finished = true;
-          wake?.();
-        },
-      );
-      for (;;) {
-        const next = queue.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (finished) {
-          if (failure !== null) throw failure;
-          return;
-        }
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        wake = null;
-      }
-    }
-    return Readable.from(chunks(), { objectMode: false });
+    }).then(
+      () => queue.end(),
+      (err: unknown) => queue.end(err),
+    );
+    return Readable.from(queue, { objectMode: false });
   }
 
   /**
@@ -464,7 +351,7 @@ export class FtpClient {
     options: TransferOptions & { append?: boolean } = {},
   ): Promise<void> {
     return this.#serial(async () => {
-      await this.#expect('TYPE I', 200);
+      await this.#c.expect('TYPE I', 200);
       const verb = options.append ? 'APPE' : 'STOR';
       let total = 0;
       await this.#transfer(`${verb} ${remote}`, options.offset ?? 0, async (data) => {
@@ -505,7 +392,7 @@ export class FtpClient {
   /** Says goodbye (QUIT) and closes. */
   async quit(): Promise<void> {
     try {
-      await this.#serial(() => this.#send('QUIT'));
+      await this.#serial(() => this.#c.send('QUIT'));
     } finally {
       this.close();
     }
@@ -513,7 +400,7 @@ export class FtpClient {
 
   /** Closes the control connection at once. */
   close(): void {
-    this.#sock.close();
+    this.#c.close();
   }
 }
 

@@ -5,6 +5,7 @@
  */
 
 export { AsciiConverter, type AsciiDirection } from './ascii-converter.js';
+export { ChunkQueue } from './chunk-queue.js';
 export {
   parseAlloArg,
   parseAuthArg,
@@ -63,8 +64,9 @@ export {
   formatMode,
   parseMode,
 } from './file-entry.js';
-export { FtpClient, type FtpClientOptions, FtpError, type TransferOptions } from './ftp-client.js';
+export { FtpClient, type FtpClientOptions, type TransferOptions } from './ftp-client.js';
 export { ftpCommand } from './ftp-command.js';
+export { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 export { FtpJail, type JailPath } from './ftp-jail.js';
 export {
   type FtpService,
