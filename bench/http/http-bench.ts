@@ -5,9 +5,9 @@
  * the ratios the issue sets targets for (>= 1.5x node:http, >= 0.8x nginx).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -24,23 +24,33 @@ const here = import.meta.dirname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 50;
+/** wrk's threads: leave the servers (one process, one thread each) a core of their own. */
+const THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
 /** A small page, as a static site's index would be. */
 const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
 
+/** A server under load, and how to read the CPU time it has used (microseconds). */
+interface Running extends ServerProcess {
+  cpu(): Promise<number>;
+}
+
 interface Target {
   readonly name: string;
-  readonly start: (root: string) => Promise<ServerProcess>;
+  readonly start: (root: string) => Promise<Running>;
+}
+
+/** A Node server started by the harness that reports its CPU time at `/__cpu`. */
+async function nodeServer(file: string, root: string): Promise<Running> {
+  const server = await startServer(...tsCommand(join(here, file), root));
+  return {
+    ...server,
+    cpu: async () => Number(await (await fetch(`http://127.0.0.1:${server.port}/__cpu`)).text()),
+  };
 }
 
 const targets: Target[] = [
-  {
-    name: 'polyport',
-    start: (root) => startServer(...tsCommand(join(here, 'polyport-server.ts'), root)),
-  },
-  {
-    name: 'node:http',
-    start: (root) => startServer(...tsCommand(join(here, 'node-server.ts'), root)),
-  },
+  { name: 'polyport', start: (root) => nodeServer('polyport-server.ts', root) },
+  { name: 'node:http', start: (root) => nodeServer('node-server.ts', root) },
 ];
 if (have('nginx')) targets.push({ name: 'nginx (1 worker)', start: startNginx });
 
@@ -71,11 +81,16 @@ export async function runHttpBenchmark(): Promise<unknown> {
           for (const mode of modes) {
             const url = `http://127.0.0.1:${server.port}${mode.path}`;
             await wrk(url, 1); // warm-up: JIT, page cache, connection set-up
+            const cpuBefore = await server.cpu();
             const rate = await wrk(url, SECONDS).catch((err: unknown) => {
               throw new Error(`${target.name}: ${(err as Error).message}`);
             });
+            const cpu = (await server.cpu()) - cpuBefore;
             const key = `${target.name}|${mode.name}`;
             samples.set(key, [...(samples.get(key) ?? []), rate]);
+            // Requests per CPU-second of the server: robust when other work shares the cores.
+            const perCpu = cpu > 0 ? (rate * SECONDS) / (cpu / 1e6) : 0;
+            samples.set(`${key}|cpu`, [...(samples.get(`${key}|cpu`) ?? []), perCpu]);
           }
         } finally {
           await server.stop();
@@ -88,39 +103,58 @@ export async function runHttpBenchmark(): Promise<unknown> {
   const med = (target: string, mode: string): number =>
     median(samples.get(`${target}|${mode}`) ?? [0]);
   const nginxName = targets.find((t) => t.name.startsWith('nginx'))?.name;
-  const ratio = (a: number, b: number | undefined): string =>
-    b === undefined || b === 0 ? '-' : (a / b).toFixed(2);
-  const rows = targets.map((t) => {
-    const hello = med(t.name, 'hello');
-    const stat = med(t.name, 'static');
+  const ratio = (a: number, b: number): string => (b === 0 ? '-' : (a / b).toFixed(2));
+  const columns = (mode: string): string[] => [
+    `${mode} req/s`,
+    'vs node',
+    'vs nginx',
+    `${mode} req/CPU-s`,
+    'vs node',
+    'vs nginx',
+  ];
+  const cells = (name: string, mode: string): string[] => {
+    const rate = med(name, mode);
+    const cpu = med(name, `${mode}|cpu`);
+    const nginxRate = nginxName === undefined ? 0 : med(nginxName, mode);
+    const nginxCpu = nginxName === undefined ? 0 : med(nginxName, `${mode}|cpu`);
     return [
-      t.name,
-      formatRate(hello),
-      ratio(hello, med('node:http', 'hello')),
-      ratio(hello, nginxName === undefined ? undefined : med(nginxName, 'hello')),
-      formatRate(stat),
-      ratio(stat, med('node:http', 'static')),
-      ratio(stat, nginxName === undefined ? undefined : med(nginxName, 'static')),
+      formatRate(rate),
+      ratio(rate, med('node:http', mode)),
+      ratio(rate, nginxRate),
+      formatRate(cpu),
+      ratio(cpu, med('node:http', `${mode}|cpu`)),
+      ratio(cpu, nginxCpu),
     ];
-  });
-  printTable(
-    `http: wrk -c${CONNECTIONS} keep-alive, hello-world and a ${PAGE.length} B static file (median of ${ROUNDS} runs of ${SECONDS} s)`,
-    ['server', 'hello req/s', 'vs node', 'vs nginx', 'static req/s', 'vs node', 'vs nginx'],
-    rows,
-  );
+  };
+  for (const mode of modes) {
+    printTable(
+      `http ${mode.name} (${mode.path}${mode.name === 'static' ? `, ${PAGE.length} B` : ''}): wrk -t${THREADS} -c${CONNECTIONS} keep-alive, median of ${ROUNDS} runs of ${SECONDS} s`,
+      ['server', ...columns(mode.name)],
+      targets.map((t) => [t.name, ...cells(t.name, mode.name)]),
+    );
+  }
   return {
     rounds: ROUNDS,
     seconds: SECONDS,
     connections: CONNECTIONS,
+    threads: THREADS,
     servers: Object.fromEntries(
-      targets.map((t) => [t.name, { hello: med(t.name, 'hello'), static: med(t.name, 'static') }]),
+      targets.map((t) => [
+        t.name,
+        Object.fromEntries(
+          modes.flatMap((m) => [
+            [`${m.name}PerSecond`, med(t.name, m.name)],
+            [`${m.name}PerCpuSecond`, med(t.name, `${m.name}|cpu`)],
+          ]),
+        ),
+      ]),
     ),
   };
 }
 
 /** Runs wrk for `seconds` and returns requests per second. */
 function wrk(url: string, seconds: number): Promise<number> {
-  const child = spawn('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
+  const child = spawn('wrk', [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -153,8 +187,27 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU microseconds used by a process and its children (nginx's master and worker). */
+function procCpu(pid: number): number {
+  let total = 0;
+  const visit = (id: number): void => {
+    try {
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks of 10 ms on Linux.
+      total += (Number(fields[11]) + Number(fields[12])) * 10_000;
+      const children = readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').trim();
+      for (const child of children.split(/\s+/).filter(Boolean)) visit(Number(child));
+    } catch {
+      // gone, or not Linux
+    }
+  };
+  visit(pid);
+  return total;
+}
+
 /** nginx with one worker serving `root`, and `/hello` from a `return` directive. */
-async function startNginx(root: string): Promise<ServerProcess> {
+async function startNginx(root: string): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-nginx-bench-'));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
@@ -190,6 +243,7 @@ http {
   }
   return {
     port,
+    cpu: async () => procCpu(child.pid ?? 0),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGQUIT');

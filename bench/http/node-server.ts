@@ -12,6 +12,11 @@ const root = process.argv[2] ?? '.';
 const hello = Buffer.from('Hello, World!\n');
 const server = createServer(async (req, res) => {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path === '/__cpu') {
+    const { user, system } = process.cpuUsage();
+    res.end(String(user + system));
+    return;
+  }
   if (path === '/hello') {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': hello.length });
     res.end(hello);

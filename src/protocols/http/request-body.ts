@@ -65,9 +65,7 @@ export class RequestBody implements AsyncIterable<Buffer> {
    * @example RequestBody.empty().buffer(); // resolves to an empty Buffer
    */
   static empty(): RequestBody {
-    const body = new RequestBody();
-    body.end();
-    return body;
+    return EMPTY_BODY;
   }
 
   /** Bytes received and not yet read. */
@@ -206,3 +204,7 @@ export class RequestBody implements AsyncIterable<Buffer> {
     }
   }
 }
+
+/** Shared by every request without a body: once ended, a body never changes again. */
+const EMPTY_BODY = new RequestBody();
+EMPTY_BODY.end();

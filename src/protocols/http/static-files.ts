@@ -5,6 +5,7 @@
  */
 import {
   closeSync,
+  fstatSync,
   openSync,
   readdirSync,
   readSync,
@@ -23,6 +24,7 @@ import type { HttpHandler } from './http-handler.js';
 import type { HttpRequest } from './http-request.js';
 import type { HttpResponse } from './http-response.js';
 import { targetToSafePath } from './safe-path.js';
+import { SmallFileCache } from './small-file-cache.js';
 
 /** Options for {@link staticFiles}. */
 export interface StaticFilesOptions {
@@ -40,9 +42,16 @@ export interface StaticFilesOptions {
   readonly chunkSize?: number;
   /** Most entries shown in a listing (default 10,000). */
   readonly maxListing?: number;
+  /** Small files (up to 64 KiB) whose facts and bytes are kept, revalidated by `stat` (default 1024). */
+  readonly cacheEntries?: number;
+  /** Most bytes of small files kept (default 32 MiB; 0: no cache). */
+  readonly cacheBytes?: number;
 }
 
-/** Files up to this size go out with their head in one write (one read, as a producer's first). */
+/**
+ * Files up to this size are read in one call (as a producer's first chunk would be), sent with
+ * their head in one write, and kept in the small-file cache.
+ */
 const SMALL_FILE = 64 * 1024;
 const FALLBACK_TYPE = 'application/octet-stream';
 const types = new Map<string, string>();
@@ -81,7 +90,7 @@ export function typeForFile(name: string): string {
  *   handlers: [staticFiles({ root: './site', index: ['index.html'], listing: true })] });
  */
 export function staticFiles(options: StaticFilesOptions): HttpHandler {
-  const root = realpathSync(options.root);
+  const root = realpathSync.native(options.root);
   const prefix = options.prefix ?? '/';
   if (!prefix.startsWith('/') || !prefix.endsWith('/')) {
     throw new TypeError(`prefix must start and end with '/', got ${prefix}`);
@@ -93,6 +102,11 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     options.maxAge === undefined ? null : `max-age=${Math.max(0, Math.floor(options.maxAge))}`;
   const inside = (path: string): boolean => path === root || path.startsWith(root + sep);
 
+  const cache = new SmallFileCache({
+    maxEntries: options.cacheEntries ?? 1024,
+    maxBytes: options.cacheBytes ?? 32 * 1024 * 1024,
+  });
+
   return {
     match: (request) => request.path.startsWith(prefix) || `${request.path}/` === prefix,
     handle(request, response) {
@@ -102,18 +116,32 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         response.send('Method Not Allowed\n');
         return;
       }
+      const hit = cache.lookup(request.path, statQuietly);
+      if (hit !== undefined) {
+        answer(request, response, hit, hit.bytes, -1);
+        return;
+      }
       const safe = targetToSafePath(request.path);
       if (!safe.ok) return refuse(response, 400, 'Bad Request\n');
       const segments = safe.segments.slice(prefixSegments.length);
-      const real = resolve(join(root, ...segments));
+      const statPath = join(root, ...segments);
+      const real = resolve(statPath);
       if (real === null) return refuse(response, 404, 'Not Found\n');
       if (!inside(real)) return refuse(response, 403, 'Forbidden\n');
+      // One descriptor for stat and read: the file served is the file stat'ed.
+      let fd: number;
       let stats: Stats;
       try {
-        stats = statSync(real);
+        fd = openSync(real, 'r');
+        stats = fstatSync(fd);
       } catch {
         return refuse(response, 404, 'Not Found\n');
       }
+      if (stats.isFile()) {
+        serveFile(request, response, statPath, real, fd, stats);
+        return;
+      }
+      closeSync(fd);
       if (stats.isDirectory()) {
         if (!safe.trailingSlash) {
           const location = `${request.path}/${request.query === '' ? '' : `?${request.query}`}`;
@@ -125,12 +153,18 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         for (const name of index) {
           const candidate = resolve(join(real, name));
           if (candidate === null || !inside(candidate)) continue;
+          let found: number;
           try {
-            const found = statSync(candidate);
-            if (found.isFile()) return serveFile(request, response, candidate, found);
+            found = openSync(candidate, 'r');
           } catch {
-            // not this one
+            continue;
           }
+          const info = fstatSync(found);
+          if (info.isFile()) {
+            serveFile(request, response, join(statPath, name), candidate, found, info);
+            return;
+          }
+          closeSync(found);
         }
         if (options.listing !== true) return refuse(response, 403, 'Forbidden\n');
         const urlPath = `/${safe.segments.join('/')}${safe.segments.length > 0 ? '/' : ''}`;
@@ -139,35 +173,79 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         response.send(Buffer.from(html, 'utf8'));
         return;
       }
-      if (!stats.isFile()) return refuse(response, 403, 'Forbidden\n');
-      serveFile(request, response, real, stats);
+      refuse(response, 403, 'Forbidden\n');
     },
   };
 
+  /** Answers from an open file; `fd` is closed here or by the producer that takes it. */
   function serveFile(
     request: HttpRequest,
     response: HttpResponse,
-    path: string,
+    statPath: string,
+    realPath: string,
+    fd: number,
     stats: Stats,
   ): void {
-    const etag = weakEtag(stats.size, stats.mtimeMs);
-    const lastModified = stats.mtime;
+    let handedOver = false;
+    try {
+      const lastModified = stats.mtime;
+      const facts: FileFacts = {
+        etag: weakEtag(stats.size, stats.mtimeMs),
+        lastModified,
+        lastModifiedText: formatHttpDate(lastModified),
+        type: typeForFile(realPath),
+        size: stats.size,
+      };
+      let bytes: Buffer | null = null;
+      if (stats.size <= SMALL_FILE) {
+        bytes = readPart(fd, 0, stats.size);
+        if (bytes !== null) {
+          cache.store(request.path, {
+            ...facts,
+            statPath,
+            realPath,
+            dev: stats.dev,
+            ino: stats.ino,
+            mtimeMs: stats.mtimeMs,
+            bytes,
+          });
+        }
+      }
+      handedOver = answer(request, response, facts, bytes, fd);
+    } finally {
+      if (!handedOver) closeSync(fd);
+    }
+  }
+
+  /**
+   * Answers for a file from its facts, with its bytes when held, else from `fd`.
+   *
+   * @returns Whether a producer took `fd` over (and will close it).
+   */
+  function answer(
+    request: HttpRequest,
+    response: HttpResponse,
+    facts: FileFacts,
+    bytes: Buffer | null,
+    fd: number,
+  ): boolean {
+    const { etag, lastModified } = facts;
     response.setHeader('ETag', etag);
-    response.setHeader('Last-Modified', formatHttpDate(lastModified));
+    response.setHeader('Last-Modified', facts.lastModifiedText);
     if (cacheControl !== null) response.setHeader('Cache-Control', cacheControl);
     const decision = evaluateConditionals(request.method, request.headers, { etag, lastModified });
     if (decision === 'not-modified') {
       response.status = 304;
       response.send();
-      return;
+      return false;
     }
     if (decision === 'precondition-failed') {
       refuse(response, 412, 'Precondition Failed\n');
-      return;
+      return false;
     }
-    response.setHeader('Content-Type', typeForFile(path));
+    response.setHeader('Content-Type', facts.type);
     response.setHeader('Accept-Ranges', 'bytes');
-    const size = stats.size;
+    const size = facts.size;
     let start = 0;
     let length = size;
     const rangeHeader = request.headers.get('range');
@@ -181,7 +259,7 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         response.setHeader('Content-Range', range.contentRange);
         response.setHeader('Content-Type', 'text/plain; charset=utf-8');
         response.send('Range Not Satisfiable\n');
-        return;
+        return false;
       }
       if (range.type === 'partial') {
         response.status = 206;
@@ -192,20 +270,31 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     }
     if (request.method === 'HEAD' || length === 0) {
       response.produce({ more: () => Buffer.alloc(0) }, length);
-      return;
+      return false;
     }
-    if (length <= SMALL_FILE) {
-      const bytes = readPart(path, start, length);
-      if (bytes !== null) {
-        response.send(bytes);
-        return;
-      }
+    if (bytes !== null) {
+      response.send(start === 0 && length === size ? bytes : bytes.subarray(start, start + length));
+      return false;
     }
     response.produce(
-      new FileProducer(path, { start, end: start + length, bufferSize: chunkSize }),
+      new FileProducer(fd, { start, end: start + length, bufferSize: chunkSize }),
       length,
     );
+    return true;
   }
+}
+
+/** What a response needs to know about a file. */
+interface FileFacts {
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly lastModifiedText: string;
+  readonly type: string;
+  readonly size: number;
+}
+
+function statQuietly(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
 }
 
 function refuse(response: HttpResponse, status: number, text: string): void {
@@ -216,29 +305,18 @@ function refuse(response: HttpResponse, status: number, text: string): void {
 /** The real path, or null when it does not exist (or cannot be resolved). */
 function resolve(path: string): string | null {
   try {
-    return realpathSync(path);
+    // The native call is one realpath(3); the JS one lstats every component.
+    return realpathSync.native(path);
   } catch {
     return null;
   }
 }
 
 /** Reads `length` bytes at `start` in one call, or null when the file changed under us. */
-function readPart(path: string, start: number, length: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const bytes = Buffer.allocUnsafe(length);
-    const read = readSync(fd, bytes, 0, length, start);
-    return read === length ? bytes : null;
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+function readPart(fd: number, start: number, length: number): Buffer | null {
+  const bytes = Buffer.allocUnsafe(length);
+  const read = readSync(fd, bytes, 0, length, start);
+  return read === length ? bytes : null;
 }
 
 function list(dir: string, max: number): DirectoryEntry[] {

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -181,4 +189,38 @@ test('typeForFile() gives types with charsets, and octet-stream when unknown', (
   assert.equal(typeForFile('x.png'), 'image/png');
   assert.equal(typeForFile('noext'), 'application/octet-stream');
   assert.equal(typeForFile('a.unknownext'), 'application/octet-stream');
+});
+
+test('a cached small file that is edited is served anew', async () => {
+  writeFileSync(join(root, 'edited.txt'), 'version one\n');
+  assert.equal(body(await get('/edited.txt')), 'version one\n');
+  assert.equal(body(await get('/edited.txt')), 'version one\n');
+  writeFileSync(join(root, 'edited.txt'), 'version two, longer\n');
+  assert.equal(body(await get('/edited.txt')), 'version two, longer\n');
+});
+
+test('a cached path whose link is turned outside the root is refused', async () => {
+  symlinkSync(join(root, 'hello.txt'), join(root, 'swing.txt'));
+  assert.equal(body(await get('/swing.txt')), 'hello world\n');
+  unlinkSync(join(root, 'swing.txt'));
+  symlinkSync(join(base, 'secret.txt'), join(root, 'swing.txt'));
+  const text = await get('/swing.txt');
+  assert.equal(status(text), 403);
+  assert.doesNotMatch(text, /top secret/);
+});
+
+test('a cached file that is removed gives 404', async () => {
+  writeFileSync(join(root, 'gone.txt'), 'here\n');
+  assert.equal(status(await get('/gone.txt')), 200);
+  unlinkSync(join(root, 'gone.txt'));
+  assert.equal(status(await get('/gone.txt')), 404);
+});
+
+test('ranges and conditionals work on a cached file', async () => {
+  await get('/hello.txt');
+  const range = await get('/hello.txt', 'Range: bytes=6-10\r\n');
+  assert.equal(status(range), 206);
+  assert.equal(body(range), 'world');
+  const etag = /ETag: (.*)\r\n/.exec(range)?.[1];
+  assert.equal(status(await get('/hello.txt', `If-None-Match: ${etag}\r\n`)), 304);
 });

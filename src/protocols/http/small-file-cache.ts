@@ -1,0 +1,113 @@
+/**
+ * `SmallFileCache`: what the static handler learned about small files — where a request path
+ * led, the validators and type, and the bytes — kept so a hot file costs one `stat` per request
+ * instead of path decoding, `realpath`, `open`, `read` and `close`.
+ */
+import type { Stats } from 'node:fs';
+
+/** A small file as last seen. */
+export interface CachedFile {
+  /** The path to `stat` to revalidate: the root joined with the request's segments. */
+  readonly statPath: string;
+  /** The resolved path (for the content type, logs). */
+  readonly realPath: string;
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly lastModifiedText: string;
+  readonly type: string;
+  /** The whole content. */
+  readonly bytes: Buffer;
+}
+
+/**
+ * A bounded LRU of {@link CachedFile}s keyed by request path. An entry is used only while a
+ * fresh `stat` of its path shows the same device, inode, size and modification time, so an
+ * edited, replaced or re-linked file is read again (and re-checked against the root).
+ *
+ * @example
+ * const cache = new SmallFileCache({ maxEntries: 256, maxBytes: 8 << 20 });
+ * const hit = cache.lookup('/index.html', statSync);
+ */
+export class SmallFileCache {
+  readonly #entries = new Map<string, CachedFile>();
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
+
+  /**
+   * @param limits The most entries and content bytes held.
+   * @throws {RangeError} For a negative limit.
+   */
+  constructor(limits: { maxEntries: number; maxBytes: number }) {
+    if (!(limits.maxEntries >= 0) || !(limits.maxBytes >= 0)) {
+      throw new RangeError('cache limits must be non-negative');
+    }
+    this.#maxEntries = limits.maxEntries;
+    this.#maxBytes = limits.maxBytes;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The entry for a request path if the file is unchanged.
+   *
+   * @param key The request path, as received.
+   * @param stat Stats a path, or returns undefined when it is gone (`statSync` with
+   *   `throwIfNoEntry: false`).
+   * @returns The entry, or `undefined` (absent or stale; a stale one is dropped).
+   */
+  lookup(key: string, stat: (path: string) => Stats | undefined): CachedFile | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    let now: Stats | undefined;
+    try {
+      now = stat(entry.statPath);
+    } catch {
+      now = undefined;
+    }
+    if (
+      now === undefined ||
+      now.ino !== entry.ino ||
+      now.dev !== entry.dev ||
+      now.size !== entry.size ||
+      now.mtimeMs !== entry.mtimeMs
+    ) {
+      this.#drop(key, entry);
+      return undefined;
+    }
+    // Most recently used goes last: Map order is the LRU order.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Remembers a file, evicting the least recently used entries to stay within the limits.
+   *
+   * @param key The request path.
+   * @param entry What was learned.
+   */
+  store(key: string, entry: CachedFile): void {
+    const old = this.#entries.get(key);
+    if (old !== undefined) this.#drop(key, old);
+    if (entry.bytes.length > this.#maxBytes || this.#maxEntries === 0) return;
+    this.#entries.set(key, entry);
+    this.#bytes += entry.bytes.length;
+    for (const [oldest, value] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
+      this.#drop(oldest, value);
+    }
+  }
+
+  #drop(key: string, entry: CachedFile): void {
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes.length;
+  }
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import type { Stats } from 'node:fs';
+import { test } from 'node:test';
+import { type CachedFile, SmallFileCache } from '../../../src/protocols/http/small-file-cache.js';
+
+function entry(name: string, size: number, ino = 1): CachedFile {
+  return {
+    statPath: `/r/${name}`,
+    realPath: `/r/${name}`,
+    dev: 1,
+    ino,
+    size,
+    mtimeMs: 1000,
+    etag: 'W/"x"',
+    lastModified: new Date(1000),
+    lastModifiedText: 'x',
+    type: 'text/plain',
+    bytes: Buffer.alloc(size),
+  };
+}
+
+const same =
+  (ino = 1) =>
+  (path: string): Stats | undefined =>
+    ({ dev: 1, ino, size: Number(path.split('-')[1] ?? 0), mtimeMs: 1000 }) as Stats;
+
+test('SmallFileCache returns an entry while the file is unchanged', () => {
+  const cache = new SmallFileCache({ maxEntries: 4, maxBytes: 1000 });
+  cache.store('/a', entry('a-10', 10));
+  assert.equal(cache.lookup('/a', same())?.realPath, '/r/a-10');
+});
+
+test('SmallFileCache drops an entry whose inode, size or presence changed', () => {
+  const cache = new SmallFileCache({ maxEntries: 4, maxBytes: 1000 });
+  cache.store('/a', entry('a-10', 10));
+  assert.equal(cache.lookup('/a', same(2)), undefined);
+  assert.equal(cache.size, 0);
+  cache.store('/b', entry('b-10', 10));
+  assert.equal(
+    cache.lookup('/b', () => undefined),
+    undefined,
+  );
+});
+
+test('SmallFileCache evicts the least recently used entries beyond its limits', () => {
+  const cache = new SmallFileCache({ maxEntries: 2, maxBytes: 25 });
+  cache.store('/a', entry('a-10', 10));
+  cache.store('/b', entry('b-10', 10));
+  cache.lookup('/a', same());
+  cache.store('/c', entry('c-10', 10));
+  assert.equal(cache.size, 2);
+  assert.equal(cache.lookup('/b', same()), undefined);
+  assert.ok(cache.lookup('/a', same()));
+  cache.store('/big', entry('big-30', 30));
+  assert.equal(cache.lookup('/big', same()), undefined);
+});
+
+test('SmallFileCache refuses negative limits', () => {
+  assert.throws(() => new SmallFileCache({ maxEntries: -1, maxBytes: 0 }), RangeError);
+});
