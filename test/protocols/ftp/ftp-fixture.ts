@@ -10,7 +10,9 @@ import {
   startFtpService,
 } from '../../../src/protocols/ftp/index.js';
 import {
+  createConnection,
   PROTOCOL_TLS_SERVER,
+  type Socket,
   SSLContext,
   selfSignedCertificate,
 } from '../../../src/socket/index.js';
@@ -90,6 +92,37 @@ export async function startFixture(extra: Partial<FtpServiceOptions> = {}): Prom
       closeAll(map, true);
       await running.catch(() => {});
       rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A raw control connection, for commands the client would never send. */
+export async function raw(
+  port: number,
+): Promise<{ sock: Socket; cmd(line: string): Promise<string>; read(): Promise<string> }> {
+  const sock = await createConnection(['127.0.0.1', port], 10);
+  let buffer = '';
+  const readReply = async (): Promise<string> => {
+    for (;;) {
+      const m = /(?:^|\n)(\d{3}) [^\n]*\r\n/.exec(buffer);
+      if (m) {
+        const end = (m.index ?? 0) + m[0].length;
+        const out = buffer.slice(0, end);
+        buffer = buffer.slice(end);
+        return out;
+      }
+      const data = await sock.recv(4096);
+      if (data.length === 0) return buffer;
+      buffer += data.toString();
+    }
+  };
+  await readReply();
+  return {
+    sock,
+    read: readReply,
+    async cmd(line) {
+      await sock.sendall(`${line}\r\n`);
+      return readReply();
     },
   };
 }

@@ -8,10 +8,9 @@ import {
   CERT_NONE,
   createConnection,
   PROTOCOL_TLS_CLIENT,
-  type Socket,
   SSLContext,
 } from '../../../src/socket/index.js';
-import { type FtpFixture, serverTls, startFixture } from './ftp-fixture.js';
+import { type FtpFixture, raw, serverTls, startFixture } from './ftp-fixture.js';
 
 async function withServer(
   run: (f: FtpFixture, ftp: FtpClient) => Promise<void>,
@@ -25,37 +24,6 @@ async function withServer(
     ftp.close();
     await f.stop();
   }
-}
-
-/** A raw control connection, for commands the client would never send. */
-async function raw(
-  port: number,
-): Promise<{ sock: Socket; cmd(line: string): Promise<string>; read(): Promise<string> }> {
-  const sock = await createConnection(['127.0.0.1', port], 10);
-  let buffer = '';
-  const readReply = async (): Promise<string> => {
-    for (;;) {
-      const m = /(?:^|\n)(\d{3}) [^\n]*\r\n/.exec(buffer);
-      if (m) {
-        const end = (m.index ?? 0) + m[0].length;
-        const out = buffer.slice(0, end);
-        buffer = buffer.slice(end);
-        return out;
-      }
-      const data = await sock.recv(4096);
-      if (data.length === 0) return buffer;
-      buffer += data.toString();
-    }
-  };
-  await readReply();
-  return {
-    sock,
-    read: readReply,
-    async cmd(line) {
-      await sock.sendall(`${line}\r\n`);
-      return readReply();
-    },
-  };
 }
 
 test('a user logs in, lists, downloads and uploads over passive connections', async () => {
