@@ -149,9 +149,10 @@ if (args[0] === '--client') {
   const server = new DataServer(HOST, port, args[1]);
   await server.ready;
   const [host, boundPort] = server.socket!.getsockname() as [string, number];
-  console.log(`listening on ${host}:${boundPort}`);
   // closeAll() empties the map, and loop() returns.
   process.once('SIGINT', () => closeAll());
+  // Announce the port only now that Ctrl-C is handled: whoever reads it may signal at once.
+  console.log(`listening on ${host}:${boundPort}`);
   await loop();
   console.log('server stopped');
 }

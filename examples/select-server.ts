@@ -36,10 +36,11 @@ server.setblocking(false);
 await server.bind([host, port]);
 await server.listen(5);
 const [boundHost, boundPort] = server.getsockname() as [string, number];
-console.log(`listening on ${boundHost}:${boundPort}`);
 
 const [wakeReader, wakeWriter] = await socketpair();
 process.once('SIGINT', () => wakeWriter.sendNowait('!'));
+// Announce the port only now that Ctrl-C is handled: whoever reads it may signal at once.
+console.log(`listening on ${boundHost}:${boundPort}`);
 
 /** Sockets to read from: the listener, the wake-up pair, the clients. */
 const inputs: Socket[] = [server, wakeReader];

@@ -80,14 +80,15 @@ const server = socket(AF_INET, SOCK_STREAM);
 await server.bind([host, port]);
 await server.listen(5);
 const [boundHost, boundPort] = server.getsockname() as [string, number];
-console.log(`listening on ${boundHost}:${boundPort} (TLS)`);
-console.log(`certificate: ${certFile}`);
 
 process.once('SIGINT', () => {
   stopping = true;
   server.close();
   for (const sock of open) sock.close();
 });
+// Announce the port only now that Ctrl-C is handled: whoever reads it may signal at once.
+console.log(`listening on ${boundHost}:${boundPort} (TLS)`);
+console.log(`certificate: ${certFile}`);
 
 for (;;) {
   let accepted: [Socket, SocketAddress];

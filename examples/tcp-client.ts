@@ -6,7 +6,7 @@
  *     node --import tsx examples/tcp-client.ts [port] [message ...]
  *
  * The port defaults to 8888 (the port of `examples/tcp-server.ts`); the host is 127.0.0.1.
- * Every wait has a 5-second timeout, so the client never hangs on a silent server.
+ * Every wait has a 10-second timeout, so the client never hangs on a silent server.
  */
 import {
   AF_INET,
@@ -23,7 +23,7 @@ const port = args[0] !== undefined && /^\d+$/.test(args[0]) ? Number(args.shift(
 const message = args.length > 0 ? args.join(' ') : 'Hello, world';
 
 const sock = socket(AF_INET, SOCK_STREAM);
-sock.settimeout(5);
+sock.settimeout(10);
 let interrupted = false;
 process.once('SIGINT', () => {
   interrupted = true;
@@ -46,7 +46,7 @@ try {
   // connect() refused, a timeout, a reset: report it as Python would print the OSError.
   if (!(err instanceof SocketError)) throw err;
   if (!interrupted) {
-    const why = err instanceof SocketTimeoutError ? 'no answer within 5 seconds' : err.message;
+    const why = err instanceof SocketTimeoutError ? 'no answer within 10 seconds' : err.message;
     console.error(`tcp-client: ${why}`);
     process.exitCode = 1;
   }

@@ -70,7 +70,6 @@ const server = socket(AF_INET, SOCK_STREAM);
 await server.bind([host, port]);
 await server.listen(5);
 const [boundHost, boundPort] = server.getsockname() as [string, number];
-console.log(`listening on ${boundHost}:${boundPort}`);
 
 process.once('SIGINT', () => {
   stopping = true;
@@ -78,6 +77,8 @@ process.once('SIGINT', () => {
   server.close();
   for (const conn of clients) conn.close();
 });
+// Announce the port only now that Ctrl-C is handled: whoever reads it may signal at once.
+console.log(`listening on ${boundHost}:${boundPort}`);
 
 for (;;) {
   let accepted: [Socket, SocketAddress];

@@ -20,7 +20,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const sock = socket(AF_INET, SOCK_DGRAM);
 await sock.bind([host, port]);
 const [boundHost, boundPort] = sock.getsockname() as [string, number];
-console.log(`listening on ${boundHost}:${boundPort} (udp)`);
 
 // Closing the socket makes the pending recvfrom() reject, which ends the loop below.
 let stopping = false;
@@ -28,6 +27,8 @@ process.once('SIGINT', () => {
   stopping = true;
   sock.close();
 });
+// Announce the port only now that Ctrl-C is handled: whoever reads it may signal at once.
+console.log(`listening on ${boundHost}:${boundPort} (udp)`);
 
 for (;;) {
   let received: Awaited<ReturnType<typeof sock.recvfrom>>;

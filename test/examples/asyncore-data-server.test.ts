@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AF_INET, SOCK_STREAM, type Socket, socket } from '../../src/socket/index.js';
-import { runExample, startExample } from './run-example.js';
+import { REFUSED_PORT, runExample, SOCKET_TIMEOUT, SUITE_MS, startExample } from './run-example.js';
 
 async function readAll(sock: Socket, pauseMs = 0): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -18,7 +18,7 @@ async function readAll(sock: Socket, pauseMs = 0): Promise<Buffer> {
 
 async function connectTo(port: number): Promise<Socket> {
   const sock = socket(AF_INET, SOCK_STREAM);
-  sock.settimeout(10);
+  sock.settimeout(SOCKET_TIMEOUT);
   await sock.connect(['127.0.0.1', port]);
   return sock;
 }
@@ -29,7 +29,7 @@ async function connectTo(port: number): Promise<Socket> {
  */
 async function oneShotServer(...reply: string[]): Promise<[Socket, number, Promise<void>]> {
   const listener = socket(AF_INET, SOCK_STREAM);
-  listener.settimeout(10);
+  listener.settimeout(SOCKET_TIMEOUT);
   await listener.bind(['127.0.0.1', 0]);
   await listener.listen(1);
   const [, port] = listener.getsockname() as [string, number];
@@ -41,10 +41,12 @@ async function oneShotServer(...reply: string[]): Promise<[Socket, number, Promi
     }
     conn.close();
   })();
+  // The test awaits it after the client has run; until then a failure must not go unhandled.
+  served.catch(() => {});
   return [listener, port, served];
 }
 
-describe('examples/asyncore-data-server.ts', { timeout: 60_000 }, () => {
+describe('examples/asyncore-data-server.ts', { timeout: SUITE_MS }, () => {
   test('three clients in one loop each count the 1 MiB the server streams to them', async (t) => {
     const server = startExample('asyncore-data-server', ['0']);
     t.after(() => server.kill());
@@ -116,10 +118,7 @@ describe('examples/asyncore-data-server.ts', { timeout: 60_000 }, () => {
   });
 
   test('the client reports a refused connection and exits with status 1', async () => {
-    const probe = socket(AF_INET, SOCK_STREAM);
-    await probe.bind(['127.0.0.1', 0]);
-    const [, port] = probe.getsockname() as [string, number];
-    probe.close();
+    const port = REFUSED_PORT;
     const run = await runExample('asyncore-data-server', ['--client', String(port)]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /client: .*ECONNREFUSED/);

@@ -1,11 +1,29 @@
 /**
  * Runs the programs of `examples/` as child processes, the way a reader runs them
  * (`node --import tsx examples/<name>.ts …`), with a timeout on every wait so no test hangs.
+ * The timeouts are long because starting Node with tsx can take seconds on a loaded machine;
+ * they bound a failure, they do not slow a passing run.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** How long to wait for a program to print a line or to exit. */
+export const WAIT_MS = 30_000;
+
+/** The timeout of each example test suite. */
+export const SUITE_MS = 600_000;
+
+/** The timeout, in seconds, for the tests' own socket calls. */
+export const SOCKET_TIMEOUT = 30;
+
+/**
+ * A loopback port where nothing listens, for refused connections: tcpmux (1), a privileged port
+ * no test server uses. A port freed by closing a probe could be taken at once by a server that
+ * a test running in parallel starts on port 0.
+ */
+export const REFUSED_PORT = 1;
 
 /** How a child process ended. */
 export interface Exit {
@@ -63,7 +81,7 @@ export class RunningExample {
    * Waits until standard output matches `pattern`.
    * @throws {Error} when `timeoutMs` passes or the process exits first, with what it printed.
    */
-  waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  waitFor(pattern: RegExp, timeoutMs = WAIT_MS): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const match = this.#stdout.match(pattern);
@@ -93,7 +111,7 @@ export class RunningExample {
   }
 
   /** Waits for the `listening on host:port` line servers print, and returns the port. */
-  async port(timeoutMs = 10_000): Promise<number> {
+  async port(timeoutMs = WAIT_MS): Promise<number> {
     const match = await this.waitFor(/listening on [^\s]+:(\d+)/, timeoutMs);
     return Number(match[1]);
   }
@@ -102,7 +120,7 @@ export class RunningExample {
    * Sends `signal` and waits for the process to end.
    * @throws {Error} when it is still running after `timeoutMs` (it is then killed).
    */
-  async stop(signal: NodeJS.Signals = 'SIGINT', timeoutMs = 5_000): Promise<Exit> {
+  async stop(signal: NodeJS.Signals = 'SIGINT', timeoutMs = WAIT_MS): Promise<Exit> {
     this.child.kill(signal);
     return this.exit(timeoutMs);
   }
@@ -111,7 +129,7 @@ export class RunningExample {
    * Waits for the process to end by itself.
    * @throws {Error} when it is still running after `timeoutMs` (it is then killed).
    */
-  async exit(timeoutMs = 10_000): Promise<Exit> {
+  async exit(timeoutMs = WAIT_MS): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -163,6 +181,6 @@ export async function runExample(
 ): Promise<Finished> {
   const running = startExample(name, args);
   running.child.stdin.end(options.input ?? '');
-  const exit = await running.exit(options.timeoutMs ?? 15_000);
+  const exit = await running.exit(options.timeoutMs ?? 2 * WAIT_MS);
   return { ...exit, stdout: running.stdout, stderr: running.stderr };
 }

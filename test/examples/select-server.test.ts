@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { AF_INET, SHUT_WR, SOCK_STREAM, type Socket, socket } from '../../src/socket/index.js';
 import { needs } from '../support/interop.js';
-import { runExample, startExample } from './run-example.js';
+import { runExample, SOCKET_TIMEOUT, SUITE_MS, startExample, WAIT_MS } from './run-example.js';
 
 async function connectTo(port: number): Promise<Socket> {
   const sock = socket(AF_INET, SOCK_STREAM);
-  sock.settimeout(10);
+  sock.settimeout(SOCKET_TIMEOUT);
   await sock.connect(['127.0.0.1', port]);
   return sock;
 }
@@ -25,7 +25,7 @@ async function readExactly(sock: Socket, n: number): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe('examples/select-server.ts', { timeout: 30_000 }, () => {
+describe('examples/select-server.ts', { timeout: SUITE_MS }, () => {
   test('one select() loop echoes to several clients whose messages interleave', async (t) => {
     const server = startExample('select-server', ['0']);
     t.after(() => server.kill());
@@ -114,7 +114,7 @@ describe('examples/select-server.ts', { timeout: 30_000 }, () => {
     nc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     nc.stdin.end('select me\n');
     const code = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('nc did not finish')), 10_000);
+      const timer = setTimeout(() => reject(new Error('nc did not finish')), WAIT_MS);
       nc.once('close', (status) => {
         clearTimeout(timer);
         resolve(status);

@@ -8,7 +8,14 @@ import {
   type Socket,
   socket,
 } from '../../src/socket/index.js';
-import { type RunningExample, runExample, startExample } from './run-example.js';
+import {
+  REFUSED_PORT,
+  type RunningExample,
+  runExample,
+  SOCKET_TIMEOUT,
+  SUITE_MS,
+  startExample,
+} from './run-example.js';
 
 const REQUEST = (host: string) => `HEAD / HTTP/1.0\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
 
@@ -16,7 +23,7 @@ const REQUEST = (host: string) => `HEAD / HTTP/1.0\r\nHost: ${host}\r\nConnectio
 async function startServer(): Promise<[RunningExample, number, string]> {
   const server = startExample('ssl-server', ['0']);
   // Making the key pair takes a moment on a slow machine.
-  const port = await server.port(20_000);
+  const port = await server.port();
   const [, certFile] = await server.waitFor(/certificate: (.+)\n/);
   return [server, port, certFile as string];
 }
@@ -30,7 +37,7 @@ async function readAll(sock: Socket): Promise<string> {
   }
 }
 
-describe('examples/ssl-server.ts and examples/ssl-client.ts', { timeout: 60_000 }, () => {
+describe('examples/ssl-server.ts and examples/ssl-client.ts', { timeout: SUITE_MS }, () => {
   test('the client wraps with ssl() and prints the HEAD request the server echoes', async (t) => {
     const [server, port] = await startServer();
     t.after(() => server.kill());
@@ -60,10 +67,7 @@ describe('examples/ssl-server.ts and examples/ssl-client.ts', { timeout: 60_000 
   });
 
   test('the client reports a refused connection and exits with 1', async () => {
-    const probe = socket(AF_INET, SOCK_STREAM);
-    await probe.bind(['127.0.0.1', 0]);
-    const [, port] = probe.getsockname() as [string, number];
-    probe.close();
+    const port = REFUSED_PORT;
     const run = await runExample('ssl-client', ['127.0.0.1', String(port)]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /connection refused/);
@@ -74,12 +78,12 @@ describe('examples/ssl-server.ts and examples/ssl-client.ts', { timeout: 60_000 
     t.after(() => server.kill());
     const context = createDefaultContext({ cadata: readFileSync(certFile) });
     const plain = socket(AF_INET, SOCK_STREAM);
-    plain.settimeout(10);
+    plain.settimeout(SOCKET_TIMEOUT);
     t.after(() => plain.close());
     await plain.connect(['127.0.0.1', port]);
     const tls = await context.wrapSocket(plain, { serverHostname: 'localhost' });
     t.after(() => tls.close());
-    tls.settimeout(10);
+    tls.settimeout(SOCKET_TIMEOUT);
     await tls.sendall('line one\r\n');
     assert.equal((await tls.recv(100)).toString(), 'line one\r\n');
     // The blank line arrives cut in two: the server must still see it.
@@ -93,7 +97,7 @@ describe('examples/ssl-server.ts and examples/ssl-client.ts', { timeout: 60_000 
     const [server, port] = await startServer();
     t.after(() => server.kill());
     const plain = socket(AF_INET, SOCK_STREAM);
-    plain.settimeout(10);
+    plain.settimeout(SOCKET_TIMEOUT);
     t.after(() => plain.close());
     await plain.connect(['127.0.0.1', port]);
     await plain.sendall('GET / HTTP/1.0\r\n\r\n');

@@ -3,7 +3,14 @@ import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { AF_INET, SHUT_WR, SOCK_STREAM, type Socket, socket } from '../../src/socket/index.js';
 import { needs } from '../support/interop.js';
-import { runExample, startExample } from './run-example.js';
+import {
+  REFUSED_PORT,
+  runExample,
+  SOCKET_TIMEOUT,
+  SUITE_MS,
+  startExample,
+  WAIT_MS,
+} from './run-example.js';
 
 /** Reads until end of stream (each read bounded by the socket's timeout). */
 async function readAll(sock: Socket): Promise<string> {
@@ -17,12 +24,12 @@ async function readAll(sock: Socket): Promise<string> {
 
 async function connectTo(port: number): Promise<Socket> {
   const sock = socket(AF_INET, SOCK_STREAM);
-  sock.settimeout(5);
+  sock.settimeout(SOCKET_TIMEOUT);
   await sock.connect(['127.0.0.1', port]);
   return sock;
 }
 
-describe('examples/tcp-server.ts and examples/tcp-client.ts', { timeout: 30_000 }, () => {
+describe('examples/tcp-server.ts and examples/tcp-client.ts', { timeout: SUITE_MS }, () => {
   test('the client prints what the server sends back: its arguments upper-cased', async (t) => {
     const server = startExample('tcp-server', ['0']);
     t.after(() => server.kill());
@@ -69,10 +76,7 @@ describe('examples/tcp-server.ts and examples/tcp-client.ts', { timeout: 30_000 
   });
 
   test('the client reports a refused connection and exits with status 1', async () => {
-    const probe = socket(AF_INET, SOCK_STREAM);
-    await probe.bind(['127.0.0.1', 0]);
-    const [, port] = probe.getsockname() as [string, number];
-    probe.close();
+    const port = REFUSED_PORT;
     const run = await runExample('tcp-client', [String(port), 'anyone?']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /tcp-client: connect .*connection refused/);
@@ -102,7 +106,7 @@ describe('examples/tcp-server.ts and examples/tcp-client.ts', { timeout: 30_000 
     nc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     nc.stdin.end('ping from nc\n');
     const code = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('nc did not finish')), 10_000);
+      const timer = setTimeout(() => reject(new Error('nc did not finish')), WAIT_MS);
       nc.once('close', (status) => {
         clearTimeout(timer);
         resolve(status);

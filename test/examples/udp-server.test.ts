@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AF_INET, SOCK_DGRAM, socket } from '../../src/socket/index.js';
-import { runExample, startExample } from './run-example.js';
+import { runExample, SOCKET_TIMEOUT, SUITE_MS, startExample } from './run-example.js';
 
-describe('examples/udp-server.ts and examples/udp-client.ts', { timeout: 30_000 }, () => {
+describe('examples/udp-server.ts and examples/udp-client.ts', { timeout: SUITE_MS }, () => {
   test('the client sends each line of standard input and prints each reply', async (t) => {
     const server = startExample('udp-server', ['0']);
     t.after(() => server.kill());
     const port = await server.port();
-    const run = await runExample('udp-client', [String(port)], {
+    const run = await runExample('udp-client', [String(port), '127.0.0.1', '30'], {
       input: 'first line\nsecond, ünïcode\nthird\n',
     });
     assert.equal(run.code, 0, run.stderr);
@@ -32,8 +32,8 @@ describe('examples/udp-server.ts and examples/udp-client.ts', { timeout: 30_000 
       a.close();
       b.close();
     });
-    a.settimeout(5);
-    b.settimeout(5);
+    a.settimeout(SOCKET_TIMEOUT);
+    b.settimeout(SOCKET_TIMEOUT);
     await a.sendto('from a', ['127.0.0.1', port]);
     await b.sendto('from b', ['127.0.0.1', port]);
     const [replyB, fromB] = await b.recvfrom(100);
@@ -50,9 +50,11 @@ describe('examples/udp-server.ts and examples/udp-client.ts', { timeout: 30_000 
     t.after(() => silent.close());
     await silent.bind(['127.0.0.1', 0]);
     const [, port] = silent.getsockname() as [string, number];
-    const run = await runExample('udp-client', [String(port)], { input: 'one\ntwo\n' });
+    const run = await runExample('udp-client', [String(port), '127.0.0.1', '0.5'], {
+      input: 'one\ntwo\n',
+    });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, 'no reply within 2 seconds\nno reply within 2 seconds\n');
+    assert.equal(run.stdout, 'no reply within 0.5 seconds\n'.repeat(2));
     silent.setblocking(false);
     assert.equal((await silent.recvfrom(100))[0].toString(), 'one');
     assert.equal((await silent.recvfrom(100))[0].toString(), 'two');
