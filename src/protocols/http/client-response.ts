@@ -6,7 +6,12 @@ import type { HttpVersion } from './body-framing.js';
 import type { ClientConnection } from './client-connection.js';
 import { HttpHeaders } from './http-headers.js';
 
-/** The body could not be read to its end; the connection was closed. */
+/**
+ * The response could not be parsed or its body read to its end; the connection was closed.
+ *
+ * @example
+ * await response.text().catch((err) => { if (err instanceof HttpClientError) retry(); });
+ */
 export class HttpClientError extends Error {
   /**
    * @param message What went wrong.

@@ -179,5 +179,9 @@ export class HttpAgent {
   }
 }
 
-/** The agent `request()` uses when given none. */
+/**
+ * The agent `request()` uses when given none.
+ *
+ * @example process.on('beforeExit', () => globalAgent.close());
+ */
 export const globalAgent = new HttpAgent();

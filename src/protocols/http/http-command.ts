@@ -36,7 +36,11 @@ Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2
 const METHODS = new Set(['GET', 'HEAD', 'PUT']);
 const PROGRESS_FROM = 1024 * 1024;
 
-/** `polyport http`. */
+/**
+ * `polyport http`: registered by `src/cli/`.
+ *
+ * @example const code = await httpCommand.run(['GET', 'http://127.0.0.1:10080/'], io);
+ */
 export const httpCommand: CliCommand = {
   name: 'http',
   summary: 'send an HTTP request (GET, HEAD, PUT) and print the response',

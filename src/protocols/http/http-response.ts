@@ -5,6 +5,7 @@
 import type { Producer } from '../../dispatch/index.js';
 import type { BodyKind } from './body-framing.js';
 import { isFieldValue, isToken } from './field-syntax.js';
+import { FramingProducer } from './framing-producer.js';
 import type { HttpRequest } from './http-request.js';
 import { decideResponseFraming } from './response-framing.js';
 import { reasonPhrase } from './status-reasons.js';
@@ -354,72 +355,5 @@ export class HttpResponse {
     this.#declared = framing.kind === 'length' ? length : null;
     this.#headSent = true;
     return `${text}\r\n`;
-  }
-}
-
-/**
- * Frames a handler's producer: chunk framing for `chunked`, an exact count for `length` (a body
- * that runs short breaks the connection, as it can no longer be framed).
- */
-class FramingProducer implements Producer {
-  readonly #inner: Producer;
-  readonly #kind: BodyKind;
-  readonly #length: number | null;
-  readonly #response: HttpResponse;
-  readonly #sink: ResponseSink;
-  #sent = 0;
-  #ended = false;
-
-  constructor(
-    inner: Producer,
-    kind: BodyKind,
-    length: number | null,
-    response: HttpResponse,
-    sink: ResponseSink,
-  ) {
-    this.#inner = inner;
-    this.#kind = kind;
-    this.#length = length;
-    this.#response = response;
-    this.#sink = sink;
-  }
-
-  more(): Uint8Array | Promise<Uint8Array> {
-    if (this.#ended) return EMPTY;
-    const chunk = this.#inner.more();
-    return chunk instanceof Promise ? chunk.then((c) => this.#frame(c)) : this.#frame(chunk);
-  }
-
-  close(): void {
-    this.#inner.close?.();
-  }
-
-  #frame(chunk: Uint8Array): Uint8Array {
-    if (chunk.length === 0) return this.#end();
-    if (this.#length !== null) {
-      const room = this.#length - this.#sent;
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      this.#sent += part.length;
-      if (this.#sent === this.#length) {
-        this.#inner.close?.();
-        this.#ended = true;
-        this.#sink.sent(this.#response, this.#sent);
-      }
-      return part.length > 0 ? part : this.#end();
-    }
-    this.#sent += chunk.length;
-    if (this.#kind !== 'chunked') return chunk;
-    const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
-    return Buffer.concat([size, chunk, CRLF]);
-  }
-
-  #end(): Uint8Array {
-    if (this.#ended) return EMPTY;
-    this.#ended = true;
-    this.#sink.sent(this.#response, this.#sent);
-    if (this.#length !== null && this.#sent < this.#length) {
-      throw new Error(`body ended after ${this.#sent} of ${this.#length} bytes`);
-    }
-    return this.#kind === 'chunked' ? LAST_CHUNK : EMPTY;
   }
 }

@@ -6,12 +6,12 @@
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
 import { SHUT_WR } from '../../socket/index.js';
 import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
-import { formatAccessLogLine } from './access-log.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
 import { HttpResponse, type ResponseSink } from './http-response.js';
 import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
+import { requestLogRecord } from './request-log-record.js';
 import { type RequestEvent, RequestParser, type RequestParserOptions } from './request-parser.js';
 import { reasonPhrase } from './status-reasons.js';
 
@@ -167,33 +167,14 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   sent(response: HttpResponse, bytes: number): void {
     const observe = this.observer.request;
     if (observe === undefined) return;
-    const request = response.request;
-    const referer = request.headers.get('referer');
-    const userAgent = request.headers.get('user-agent');
-    const line = formatAccessLogLine(
-      {
-        remoteAddress: request.remoteAddress,
-        date: new Date(request.receivedAt),
-        requestLine: request.requestLine,
-        status: response.status,
-        bytes,
-        ...(request.user !== undefined ? { user: request.user } : {}),
-        ...(referer !== undefined ? { referer } : {}),
-        ...(userAgent !== undefined ? { userAgent } : {}),
-      },
-      'combined',
-    );
-    observe.call(this.observer, {
-      msg: 'request',
-      line,
-      status: response.status,
-      method: request.method,
-      path: request.path,
+    const record = requestLogRecord(
+      response.request,
+      response.status,
       bytes,
-      peer: this.peer,
-      duration: this.clock.now() - request.receivedAt,
-      ...(request.user !== undefined ? { user: request.user } : {}),
-    });
+      this.peer,
+      this.clock.now(),
+    );
+    observe.call(this.observer, record);
   }
 
   // ------------------------------------------------------------------ the exchange
@@ -328,20 +309,10 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     const bytes = Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1');
     if (this.#corked !== null) this.#corked.push(bytes);
     else this.push(bytes);
-    if (this.observer.request !== undefined) {
-      const fake = request ?? null;
-      const line = formatAccessLogLine(
-        {
-          remoteAddress: this.#origin.remoteAddress,
-          date: new Date(fake?.receivedAt ?? this.clock.now()),
-          requestLine: fake?.requestLine ?? '-',
-          status,
-          bytes: body.length,
-        },
-        'combined',
-      );
-      this.observer.request({ msg: 'request', line, status, bytes: body.length, peer: this.peer });
-    }
+    const origin = request ?? { remoteAddress: this.#origin.remoteAddress, at: this.clock.now() };
+    this.observer.request?.(
+      requestLogRecord(origin, status, body.length, this.peer, this.clock.now()),
+    );
     this.#request = null;
     this.#response = null;
     this.#startClosing();

@@ -42,6 +42,7 @@ export {
   type ResponseHead,
 } from './encode-head.js';
 export { isFieldValue, isToken } from './field-syntax.js';
+export { FramingProducer } from './framing-producer.js';
 export {
   type ConnectTarget,
   globalAgent,
@@ -70,6 +71,7 @@ export {
   RequestBody,
   RequestBodyError,
 } from './request-body.js';
+export { requestLogRecord, type UnparsedOrigin } from './request-log-record.js';
 export {
   type RequestErrorEvent,
   type RequestEvent,
@@ -92,6 +94,7 @@ export {
   type ResponseParserOptions,
 } from './response-parser.js';
 export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
+export { type CachedFile, SmallFileCache } from './small-file-cache.js';
 export { type StaticFilesOptions, staticFiles, typeForFile } from './static-files.js';
 export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';
 export { type UploadFilesOptions, uploadFiles } from './upload-files.js';

@@ -3,7 +3,13 @@
  * of chunks, fed by the connection as the parser decodes them, with back-pressure.
  */
 
-/** The body could not be read: the connection failed or the request was malformed mid-body. */
+/**
+ * The body could not be read: the connection failed or the request was malformed mid-body.
+ *
+ * @example
+ * try { await request.body.buffer(1024); }
+ * catch (err) { if (err instanceof RequestBodyError && err.status === 413) tooLarge(); }
+ */
 export class RequestBodyError extends Error {
   /** The status the server answers (400, 408, 413), or 0 when the peer went away. */
   readonly status: number;
@@ -27,7 +33,11 @@ export interface BodyReaderHooks {
   readonly onDrain: () => void;
 }
 
-/** Above this many buffered bytes the connection stops reading from the socket. */
+/**
+ * Above this many buffered bytes the connection stops reading from the socket.
+ *
+ * @example if (request.body.buffered >= BODY_HIGH_WATER) console.log('reader is behind');
+ */
 export const BODY_HIGH_WATER = 256 * 1024;
 
 /**

@@ -1,0 +1,89 @@
+/**
+ * `FramingProducer`: puts a handler's body producer into the response's transfer framing.
+ */
+import type { Producer } from '../../dispatch/index.js';
+import type { BodyKind } from './body-framing.js';
+import type { HttpResponse, ResponseSink } from './http-response.js';
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Frames a handler's producer: chunk framing for `chunked`, an exact count for `length` (a body
+ * that runs short breaks the connection, as it can no longer be framed). It tells the sink when
+ * the last byte was produced, for the access log.
+ *
+ * @example
+ * // Made by HttpResponse.produce():
+ * sink.produce(response, new FramingProducer(fileProducer, 'chunked', null, response, sink));
+ */
+export class FramingProducer implements Producer {
+  readonly #inner: Producer;
+  readonly #kind: BodyKind;
+  readonly #length: number | null;
+  readonly #response: HttpResponse;
+  readonly #sink: ResponseSink;
+  #sent = 0;
+  #ended = false;
+
+  /**
+   * @param inner The handler's producer.
+   * @param kind The framing chosen for the response.
+   * @param length The declared length, or null.
+   * @param response The response (for the sink's bookkeeping).
+   * @param sink The connection.
+   */
+  constructor(
+    inner: Producer,
+    kind: BodyKind,
+    length: number | null,
+    response: HttpResponse,
+    sink: ResponseSink,
+  ) {
+    this.#inner = inner;
+    this.#kind = kind;
+    this.#length = length;
+    this.#response = response;
+    this.#sink = sink;
+  }
+
+  more(): Uint8Array | Promise<Uint8Array> {
+    if (this.#ended) return EMPTY;
+    const chunk = this.#inner.more();
+    return chunk instanceof Promise ? chunk.then((c) => this.#frame(c)) : this.#frame(chunk);
+  }
+
+  close(): void {
+    this.#inner.close?.();
+  }
+
+  #frame(chunk: Uint8Array): Uint8Array {
+    if (chunk.length === 0) return this.#end();
+    if (this.#length !== null) {
+      const room = this.#length - this.#sent;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.#sent += part.length;
+      if (this.#sent === this.#length) {
+        this.#inner.close?.();
+        this.#ended = true;
+        this.#sink.sent(this.#response, this.#sent);
+      }
+      return part.length > 0 ? part : this.#end();
+    }
+    this.#sent += chunk.length;
+    if (this.#kind !== 'chunked') return chunk;
+    const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    return Buffer.concat([size, chunk, CRLF]);
+  }
+
+  #end(): Uint8Array {
+    if (this.#ended) return EMPTY;
+    this.#ended = true;
+    this.#sink.sent(this.#response, this.#sent);
+    if (this.#length !== null && this.#sent < this.#length) {
+      throw new Error(`body ended after ${this.#sent} of ${this.#length} bytes`);
+    }
+    return this.#kind === 'chunked' ? LAST_CHUNK : EMPTY;
+  }
+}
