@@ -89,9 +89,8 @@ export const serveCommand: CliCommand = {
       }
       throw err;
     }
-    if (!values.quiet) io.stdout.write(listing(host.listeners, config.dataDir));
     const graceSeconds = Number(values.grace ?? 10);
-    return new Promise<number>((resolve) => {
+    const stopped = new Promise<number>((resolve) => {
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) {
@@ -122,6 +121,10 @@ export const serveCommand: CliCommand = {
           );
       });
     });
+    // The handlers are in place before the listing: a script that signals as soon as it reads
+    // the listing must reach them, not Node's default exit.
+    if (!values.quiet) io.stdout.write(listing(host.listeners, config.dataDir));
+    return stopped;
   },
 };
 
