@@ -9,13 +9,13 @@ import { SocketError } from '../socket/index.js';
 import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
 import { prepareDataDir } from './data-dir.js';
 import { createLogger, type Logger } from './logger.js';
+import { ServiceStats, serviceObserver } from './service-stats.js';
 import {
   type ListenerInfo,
   type RunningService,
   STARTERS,
   type StartContext,
-} from './service-starters.js';
-import { ServiceStats, serviceObserver } from './service-stats.js';
+} from './starters/index.js';
 import { renderMetrics, renderStatusHtml, type StatusSnapshot } from './status-page.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
 

@@ -15,12 +15,12 @@ export * from './data-dir.js';
 export { Host, HostStartError, type ServeOptions, serve, VERSION } from './host.js';
 export * from './logger.js';
 export * from './password.js';
+export * from './service-stats.js';
 export type {
   ListenerInfo,
   RunningService,
   ServiceStarter,
   StartContext,
-} from './service-starters.js';
-export * from './service-stats.js';
+} from './starters/index.js';
 export * from './status-page.js';
 export * from './tls-material.js';

@@ -1,0 +1,82 @@
+/**
+ * The contract between the host and the starters: what a starter gets, what it returns, and
+ * the helpers every starter uses to turn a config table into server options.
+ */
+import type { SocketMap } from '../../dispatch/index.js';
+import type { Clock, ServerLimits, ServerObserver } from '../../protocols/common/index.js';
+import type { PolyportConfig, ServiceConfig } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import type { TlsMaterial } from '../tls-material.js';
+
+/** One line of the start-up listing. */
+export interface ListenerInfo {
+  readonly protocol: string;
+  readonly transport: 'tcp' | 'udp';
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A started service. */
+export interface RunningService {
+  readonly name: string;
+  readonly listeners: readonly ListenerInfo[];
+  /** Stops accepting; connections in flight finish on their own. */
+  close(): void;
+}
+
+/** What a starter gets from the host. */
+export interface StartContext {
+  readonly config: PolyportConfig;
+  readonly map: SocketMap;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The observer for a service (counts into its stats, logs through its child logger). */
+  observer(service: string, protocol: string): ServerObserver;
+  /** The TLS material, made or loaded on first use. */
+  tls(): Promise<TlsMaterial>;
+  /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+/** Starts one service, or returns null when its config disables it. */
+export type ServiceStarter = (context: StartContext) => Promise<RunningService | null>;
+
+/** The limits a protocol server takes, from a service's `limits` table. */
+export function limitsOf(limits: ServerLimits): ServerLimits {
+  return {
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    idleTimeout: limits.idleTimeout,
+    readTimeout: limits.readTimeout,
+    maxRequestSize: limits.maxRequestSize,
+  };
+}
+
+/** The options every protocol server takes, from the service's config table. */
+export function serverOptions(context: StartContext, name: string, table: ServiceConfig) {
+  return {
+    address: [table.address, table.port] as const,
+    limits: limitsOf(table.limits),
+    observer: context.observer(name, name),
+    map: context.map,
+    clock: context.clock,
+  };
+}
+
+/**
+ * Describes a started service for the listing.
+ * @param ports the bound port per transport (absent: that transport is not served).
+ */
+export function running(
+  name: string,
+  address: string,
+  ports: { readonly tcp?: number | undefined; readonly udp?: number | undefined },
+  close: () => void,
+): RunningService {
+  const listeners: ListenerInfo[] = [];
+  if (ports.tcp !== undefined)
+    listeners.push({ protocol: name, transport: 'tcp', address, port: ports.tcp });
+  if (ports.udp !== undefined)
+    listeners.push({ protocol: name, transport: 'udp', address, port: ports.udp });
+  return { name, listeners, close };
+}
