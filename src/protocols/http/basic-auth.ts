@@ -3,10 +3,11 @@
  * path prefix.
  */
 import { createHash } from 'node:crypto';
+import { verifyPassword } from '../common/index.js';
 import type { HttpHandler } from './http-handler.js';
 import type { HttpRequest } from './http-request.js';
 
-/** Checks a password against a stored hash (the host passes its scrypt `verifyPassword`). */
+/** Checks a password against a stored hash (default: scrypt's `verifyPassword`). */
 export type PasswordVerifier = (password: string, stored: string) => boolean | Promise<boolean>;
 
 /** Options for {@link basicAuth}. */
@@ -17,8 +18,8 @@ export interface BasicAuthOptions {
   readonly prefix?: string;
   /** User name → stored password hash. */
   readonly users: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
-  /** Compares a password with a stored hash. */
-  readonly verify: PasswordVerifier;
+  /** Compares a password with a stored hash (default: `verifyPassword`, scrypt hash strings). */
+  readonly verify?: PasswordVerifier;
   /** Successful logins remembered, so scrypt is not run on every request (default 256). */
   readonly cacheSize?: number;
 }
@@ -34,7 +35,7 @@ export interface BasicAuthOptions {
  * @returns The handler (it takes every request under the prefix).
  * @throws {TypeError} For a realm with quotes, backslashes or control characters.
  * @example
- * basicAuth({ realm: 'admin', prefix: '/admin/', users: { alice: hash }, verify: verifyPassword },
+ * basicAuth({ realm: 'admin', prefix: '/admin/', users: { alice: await hashPassword('pw') } },
  *   [routeHandler('GET', '/admin/status', statusPage)]);
  */
 export function basicAuth(
@@ -52,6 +53,7 @@ export function basicAuth(
   const cacheSize = options.cacheSize ?? 256;
   const verified = new Map<string, string>();
   const challenge = `Basic realm="${options.realm}", charset="UTF-8"`;
+  const verify: PasswordVerifier = options.verify ?? verifyPassword;
 
   async function authenticate(request: HttpRequest): Promise<string | null> {
     const header = request.headers.get('authorization');
@@ -69,7 +71,7 @@ export function basicAuth(
     if (stored === undefined) return null;
     let ok = false;
     try {
-      ok = await options.verify(decoded.slice(colon + 1), stored);
+      ok = await verify(decoded.slice(colon + 1), stored);
     } catch {
       ok = false;
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { hashPassword, verifyPassword } from '../../../src/host/password.js';
+import { hashPassword, verifyPassword } from '../../../src/protocols/common/index.js';
 import { basicAuth, routeHandler } from '../../../src/protocols/http/index.js';
 import { exchange, startTestServer, type TestServer } from './support/server.js';
 
@@ -61,4 +61,23 @@ test('a path outside the prefix needs no credentials', async () => {
 test('an unknown protected path with credentials is 404, without them 401', async () => {
   assert.match(await get('/admin/nothing', 'alice:s3cret'), /^HTTP\/1\.1 404 /);
   assert.match(await get('/admin/nothing'), /^HTTP\/1\.1 401 /);
+});
+
+test('basicAuth() checks scrypt hashes by default', async () => {
+  const hash = await hashPassword('pw', { N: 1024 });
+  const plain = await startTestServer([
+    basicAuth({ realm: 'r', users: new Map([['bob', hash]]) }, [
+      routeHandler('GET', '/', (q, r) => r.send(`hi ${q.user}\n`)),
+    ]),
+  ]);
+  try {
+    const auth = Buffer.from('bob:pw').toString('base64');
+    const text = await exchange(
+      plain.port,
+      `GET / HTTP/1.1\r\nHost: t\r\nAuthorization: basic ${auth}\r\nConnection: close\r\n\r\n`,
+    );
+    assert.match(text, /hi bob\n$/);
+  } finally {
+    await plain.stop();
+  }
 });
