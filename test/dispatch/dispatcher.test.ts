@@ -71,7 +71,7 @@ describe('Dispatcher echo server on loopback', () => {
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + (i >> 12)) & 0xff;
     const reading = readExactly(c, payload.length);
     await c.sendall(payload);
-    assert.ok((await reading).equals(payload));
+    assert.ok((await reading).equals(payload), '(await reading).equals(payload)');
     c.close();
     server.close();
     await sleep(20);
@@ -161,7 +161,7 @@ describe('Dispatcher as a client', () => {
     await within(loop({ map }), 5000, 'loop');
     assert.equal(connected, false);
     assert.equal(errors.length, 1);
-    assert.ok(errors[0] instanceof SocketError);
+    assert.ok(errors[0] instanceof SocketError, 'errors[0] instanceof SocketError');
     assert.equal((errors[0] as SocketError).code, 'ECONNREFUSED');
     assert.equal(map.size, 0);
   });
@@ -325,7 +325,7 @@ describe('loop()', () => {
     setTimeout(() => server.close(), 30);
     const start = performance.now();
     await within(running, 5000, 'loop');
-    assert.ok(performance.now() - start < 1000);
+    assert.ok(performance.now() - start < 1000, 'performance.now() - start < 1000');
   });
 
   test('explicit maps are served independently of one another', async () => {

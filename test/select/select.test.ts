@@ -49,7 +49,7 @@ describe('select() on TCP sockets', () => {
     const start = performance.now();
     const [r] = await select([a], [], [], null);
     assert.deepEqual(r, [a]);
-    assert.ok(performance.now() - start >= 20);
+    assert.ok(performance.now() - start >= 20, 'performance.now() - start >= 20');
   });
 
   test('select() with a positive timeout returns three empty lists when nothing happens', async () => {

@@ -43,7 +43,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
       const key = sel.register(a, EVENT_READ, 'data');
       assert.equal(key.fileobj, a);
       assert.equal(key.fd, a.fileno());
-      assert.ok(key.fd >= 0);
+      assert.ok(key.fd >= 0, 'key.fd >= 0');
       assert.equal(key.events, EVENT_READ);
       assert.equal(key.data, 'data');
       assert.equal(sel.getKey(a), key);
@@ -133,7 +133,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
       sel.register(a, EVENT_READ);
       const start = performance.now();
       assert.deepEqual(await sel.select(0), []);
-      assert.ok(performance.now() - start < 50);
+      assert.ok(performance.now() - start < 50, 'performance.now() - start < 50');
       assert.deepEqual(await sel.select(-1), [], 'a negative timeout polls too');
       sel.close();
     });
@@ -247,7 +247,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
       a.close();
       const start = performance.now();
       assert.deepEqual(await sel.select(0.05), []);
-      assert.ok(performance.now() - start >= 40);
+      assert.ok(performance.now() - start >= 40, 'performance.now() - start >= 40');
       sel.close();
     });
 
@@ -261,7 +261,7 @@ for (const [name, make] of IMPLEMENTATIONS) {
       setTimeout(() => void d.sendall('x'), 60);
       const start = performance.now();
       const ready = await sel.select(5);
-      assert.ok(performance.now() - start >= 50);
+      assert.ok(performance.now() - start >= 50, 'performance.now() - start >= 50');
       assert.deepEqual(
         ready.map(([k]) => k.data),
         ['live'],

@@ -11,7 +11,7 @@ test('dial() queues a connection that acceptNowait() returns, connected to the c
   assert.equal(listener.pending, 1);
   assert.equal(listener.readiness, READY_READ);
   const accepted = listener.acceptNowait();
-  assert.ok(accepted !== null);
+  assert.ok(accepted !== null, 'accepted !== null');
   const [server, address] = accepted;
   assert.deepEqual(address, client.getsockname());
   assert.deepEqual(client.getpeername(), ['127.0.0.1', 2525]);

@@ -43,7 +43,7 @@ describe('memorySocketPair()', () => {
     assert.equal(a.sendNowait('x'), -1);
     assert.equal(a.readiness & READY_WRITE, 0);
     assert.equal(b.recvNowait(4)?.toString(), '0123');
-    assert.ok(a.readiness & READY_WRITE);
+    assert.ok(a.readiness & READY_WRITE, 'a.readiness & READY_WRITE');
     assert.equal(a.sendNowait('defgh'), 4);
   });
 
@@ -204,7 +204,7 @@ describe('MemorySocket alone', () => {
     sock.drain(2);
     assert.equal(sock.sendNowait('put'), 2);
     sock.drain();
-    assert.ok(sock.readiness & READY_WRITE);
+    assert.ok(sock.readiness & READY_WRITE, 'sock.readiness & READY_WRITE');
     sock.feedEof();
     assert.equal(sock.recvNowait(10)?.length, 0);
     assert.equal(sock.sentData().toString(), 'outppu');

@@ -23,7 +23,7 @@ test('StringTransport.clear() forgets what was written so far', () => {
 test('StringTransport takes any amount by default, and honours a send buffer size when given one', () => {
   const unlimited = new StringTransport();
   assert.equal(unlimited.sendNowait(Buffer.alloc(10 * 1024 * 1024)), 10 * 1024 * 1024);
-  assert.ok(unlimited.readiness & READY_WRITE);
+  assert.ok(unlimited.readiness & READY_WRITE, 'unlimited.readiness & READY_WRITE');
   const limited = new StringTransport({ sendBufferSize: 3 });
   assert.equal(limited.sendNowait('abcdef'), 3);
   assert.equal(limited.sendNowait('d'), -1);
