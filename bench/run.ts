@@ -1,17 +1,20 @@
 /**
  * `npm run bench`: runs every benchmark, each comparing polyport with reference implementations
  * side by side in this one run, prints the tables and writes them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, mail)
+ * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, http, mail)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
+import { runHttpBenchmark } from './http/http-bench.js';
 import { runMailBenchmark } from './mail/mail-bench.js';
 
 const benches: Record<string, () => Promise<unknown>> = {
   echo: runEchoBenchmark,
   dns: runDnsBenchmark,
+  http: runHttpBenchmark,
+  mail: runMailBenchmark,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(benches);

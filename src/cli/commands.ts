@@ -5,6 +5,7 @@
 import type { CliCommand } from '../protocols/common/index.js';
 import { digCommand } from '../protocols/dns/index.js';
 import { fingerCommand } from '../protocols/finger/index.js';
+import { httpCommand } from '../protocols/http/index.js';
 import { mailCommand } from '../protocols/mail/index.js';
 import { connectCommand } from './connect-command.js';
 import { hashPasswordCommand } from './hash-password-command.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   digCommand,
   fingerCommand,
+  httpCommand,
   mailCommand,
   connectCommand,
   scanCommand,

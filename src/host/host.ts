@@ -1,7 +1,6 @@
 /**
  * `serve()`: many services in one process, on one event loop, Medusa-style.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
 import { type Clock, systemClock } from '../protocols/common/index.js';
@@ -18,13 +17,7 @@ import {
 } from './starters/index.js';
 import { renderMetrics, renderStatusHtml, type StatusSnapshot } from './status-page.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
-
-/** polyport's version, from package.json. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+import { VERSION } from './version.js';
 
 /** Why the host would not start: a bad config, a port in use, a refused policy. */
 export class HostStartError extends Error {
@@ -145,6 +138,7 @@ export class Host {
   #context(config: PolyportConfig): StartContext {
     const shared = new Map<string, Promise<unknown>>();
     return {
+      status: { html: () => this.statusHtml(), metrics: () => this.metrics() },
       shared: <T>(key: string, make: () => Promise<T>): Promise<T> => {
         let value = shared.get(key) as Promise<T> | undefined;
         if (value === undefined) {

@@ -12,7 +12,7 @@
  */
 export * from './config/index.js';
 export * from './data-dir.js';
-export { Host, HostStartError, type ServeOptions, serve, VERSION } from './host.js';
+export { Host, HostStartError, type ServeOptions, serve } from './host.js';
 export * from './logger.js';
 export * from './password.js';
 export * from './service-stats.js';
@@ -24,3 +24,4 @@ export type {
 } from './starters/index.js';
 export * from './status-page.js';
 export * from './tls-material.js';
+export { VERSION } from './version.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { HostStartError, serve } from '../../src/host/index.js';
 import { createConnection, createServer } from '../../src/socket/index.js';
-import { memoryLogger, portOf, tempDir, testConfig } from '../support/host.js';
+import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../support/host.js';
 
 async function readAll(port: number): Promise<Buffer> {
   const sock = await createConnection(['127.0.0.1', port], 5);
@@ -200,4 +200,51 @@ test('serve() delivers mail sent by SMTP to the demo mailbox, where POP3 reads i
   } finally {
     await host.stop(500);
   }
+});
+
+test('serve() serves the sample site over HTTP and HTTPS, and status and metrics on the admin port', async () => {
+  const { request } = await import('../../src/protocols/http/index.js');
+  const host = await serve({ config: testConfig(), logger: memoryLogger().logger });
+  try {
+    const page = await request(`http://127.0.0.1:${portOf(host, 'http')}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /It works: polyport is serving HTTP/);
+    const secure = await request({
+      url: `https://127.0.0.1:${portOf(host, 'https')}/about.html`,
+      insecure: true,
+    });
+    assert.equal(secure.status, 200);
+    assert.match(await secure.text(), /About/);
+    const admin = portOf(host, 'admin');
+    const status = await request(`http://127.0.0.1:${admin}/status`);
+    assert.equal(status.status, 200);
+    assert.match(await status.text(), /<td>http<\/td>/);
+    const metrics = await request(`http://127.0.0.1:${admin}/metrics`);
+    assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    assert.match(
+      await metrics.text(),
+      /polyport_requests_total\{service="http",protocol="http"\} [1-9]/,
+    );
+  } finally {
+    await host.stop(500);
+  }
+});
+
+test('serve() refuses an admin listener that is not on loopback, even with real users', async () => {
+  const { effectiveConfig, hashPassword } = await import('../../src/host/index.js');
+  const base = testConfig();
+  const config = effectiveConfig(
+    { users: [{ name: 'alice', password: await hashPassword('secret') }] },
+    {
+      sets: [
+        `dataDir=${base.dataDir}`,
+        ...SERVICE_TABLES.map((s) => `${s}.port=0`),
+        'admin.address=0.0.0.0',
+      ],
+    },
+  );
+  await assert.rejects(
+    serve({ config, logger: memoryLogger().logger }),
+    (err: unknown) => err instanceof HostStartError && /^admin: .*loopback only/.test(err.message),
+  );
 });

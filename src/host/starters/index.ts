@@ -4,6 +4,7 @@
  */
 import { dnsStarter } from './dns-starter.js';
 import { fingerStarter } from './finger-starter.js';
+import { adminStarter, httpStarter, httpsStarter } from './http-starters.js';
 import { pop3Starter, smtpStarter } from './mail-starters.js';
 import { SMALL_STARTERS } from './small-starters.js';
 import type { ServiceStarter } from './start-context.js';
@@ -12,9 +13,12 @@ export * from './start-context.js';
 
 /** The starters, in start-up (and listing) order. */
 export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
+  ['admin', adminStarter],
   ...SMALL_STARTERS,
   ['smtp', smtpStarter],
   ['dns', dnsStarter],
   ['finger', fingerStarter],
+  ['http', httpStarter],
   ['pop3', pop3Starter],
+  ['https', httpsStarter],
 ];

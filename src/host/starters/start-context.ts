@@ -36,6 +36,8 @@ export interface StartContext {
   tls(): Promise<TlsMaterial>;
   /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
   shared<T>(key: string, make: () => Promise<T>): Promise<T>;
+  /** The host's status, rendered now, for the admin listener. */
+  readonly status: { html(): string; metrics(): string };
 }
 
 /** Starts one service, or returns null when its config disables it. */
