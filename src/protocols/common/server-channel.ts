@@ -138,8 +138,16 @@ export class ServerChannel extends AsyncChat {
       if (this.socket === null) return;
       const idleFor = this.clock.now() - this.#lastActivity;
       const limit = this.limits.idleTimeout * 1000;
-      if (idleFor >= limit) this.onIdleTimeout();
-      else this.#armIdle(limit - idleFor);
+      if (idleFor < limit) {
+        this.#armIdle(limit - idleFor);
+        return;
+      }
+      this.onIdleTimeout();
+      // A protocol may decide to keep the connection (a transfer in progress): watch again.
+      if (this.socket !== null && this.#idleTimer === null) {
+        this.#lastActivity = this.clock.now();
+        this.#armIdle(limit);
+      }
     });
   }
 }
