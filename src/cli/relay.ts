@@ -127,6 +127,8 @@ export async function relayDatagrams(
     }
     const rest = lines.takeBuffered();
     if (rest.length > 0 && rest.length <= MAX_DATAGRAM) await send(rest);
+    // From here the linger time alone decides: the idle timeout would cut it short.
+    idle.stop();
     linger.restart(options.linger ?? 1);
     return linger.expired.then(() => 'stdin-ended' as const);
   })();

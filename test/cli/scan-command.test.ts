@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { test } from 'node:test';
+import { runCli } from '../support/cli.js';
+
+/** A stretch of loopback ports holding two services /etc/services names (dcap, gsidcap). */
+const FIRST = 22120;
+const LAST = 22130;
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((conn) => conn.destroy());
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+test('polyport scan finds exactly the open ports of a loopback range and names them', async (t) => {
+  const open = [22122, 22125, 22128];
+  const servers: Server[] = [];
+  t.after(() => Promise.all(servers.map(close)));
+  try {
+    for (const port of open) servers.push(await listen(port));
+    // A port that was open a moment ago must be reported closed, not remembered.
+    await close(await listen(22127));
+  } catch (err) {
+    t.skip(`ports ${FIRST}-${LAST} are not free on this machine: ${(err as Error).message}`);
+    return;
+  }
+  const { code, stdout, stderr } = await runCli(['scan', '127.0.0.1', `${FIRST}-${LAST}`]);
+  assert.equal(code, 0, stderr);
+  const found = [...stdout.matchAll(/^(\d+)\/tcp\s+open\s+(\S+)$/gm)].map((m) => [
+    Number(m[1]),
+    m[2],
+  ]);
+  assert.deepEqual(found, [
+    [22122, '?'],
+    [22125, 'dcap'],
+    [22128, 'gsidcap'],
+  ]);
+  assert.match(stdout, /^Scanning 127\.0\.0\.1: 11 ports, 100 at a time, 1 s timeout$/m);
+  assert.match(stdout, /^PORT\s+STATE\s+SERVICE$/m);
+  assert.match(
+    stdout,
+    /^Scanned 11 ports on 127\.0\.0\.1 in [\d.]+ s: 3 open, 8 closed, 0 filtered\.$/m,
+  );
+  // stderr is not a terminal here: no progress bar.
+  assert.equal(stderr, '');
+});
+
+test('polyport scan with --concurrency 1 finds the same port, and names the host it resolved', async (t) => {
+  const server = await listen(0);
+  t.after(() => close(server));
+  const port = (server.address() as { port: number }).port;
+  const { code, stdout } = await runCli([
+    'scan',
+    '--concurrency',
+    '1',
+    '--timeout',
+    '2',
+    'localhost',
+    `${port - 1}-${port + 1}`,
+  ]);
+  assert.equal(code, 0);
+  assert.match(stdout, new RegExp(`^${port}/tcp\\s+open\\s+\\S+$`, 'm'));
+  assert.match(
+    stdout,
+    /^Scanning localhost \((127\.0\.0\.1|::1)\): 3 ports, 1 at a time, 2 s timeout$/m,
+  );
+});
+
+test('polyport scan exits 0 and says so when no port is open', async (t) => {
+  const server = await listen(0);
+  const port = (server.address() as { port: number }).port;
+  await close(server);
+  t.diagnostic(`scanning the just-closed port ${port}`);
+  const { code, stdout } = await runCli(['scan', '127.0.0.1', String(port)]);
+  assert.equal(code, 0);
+  assert.doesNotMatch(stdout, /PORT\s+STATE/);
+  assert.match(
+    stdout,
+    /^No open ports\. Scanned 1 port on 127\.0\.0\.1 in [\d.]+ s: 0 open, 1 closed, 0 filtered\.$/m,
+  );
+});
+
+test('polyport scan refuses a port list of more than 65535 ports with exit 2', async () => {
+  const { code, stdout, stderr } = await runCli(['scan', '127.0.0.1', '1-65535,80']);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.match(stderr, /more than 65535 ports/);
+});
+
+test('polyport scan exits 2 with a message for a bad port list or bad options', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['127.0.0.1', '80,http'], /bad port list: 'http' is not a port/],
+    [['127.0.0.1', '0-10'], /port 0 is outside 1-65535/],
+    [['127.0.0.1', '100-90'], /ends before it starts/],
+    [['127.0.0.1'], /give HOST and PORTS/],
+    [['-c', '0', '127.0.0.1', '80'], /--concurrency must be a whole number/],
+    [['-t', 'soon', '127.0.0.1', '80'], /--timeout must be a positive number/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await runCli(['scan', ...args]);
+    assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+    assert.match(stderr, message);
+  }
+});
+
+test('polyport scan exits 1 when the host does not resolve', async () => {
+  const { code, stderr } = await runCli(['scan', 'no-such-host.invalid', '80']);
+  assert.equal(code, 1);
+  assert.match(stderr, /^polyport scan: .*no-such-host\.invalid/);
+});
+
+test('polyport scan --help explains the port list and exits 0', async () => {
+  const { code, stdout } = await runCli(['scan', '--help']);
+  assert.equal(code, 0);
+  assert.match(stdout, /1-1024/);
+});
