@@ -9,7 +9,11 @@ import { findPrefixAtEnd } from './find-prefix.js';
 import type { Producer } from './producer.js';
 import type { SocketMap } from './socket-map.js';
 
-/** A terminator: a byte string that ends a unit, a number of bytes to collect, or `null` (all). */
+/**
+ * A terminator: a byte string that ends a unit (a string is UTF-8), a number of bytes to
+ * collect, or `null` (all).
+ * @example chat.setTerminator('\r\n'); chat.setTerminator(512); chat.setTerminator(null);
+ */
 export type Terminator = string | Uint8Array | number | null;
 
 type Queued = Uint8Array | Producer | null;

@@ -1,7 +1,6 @@
 /**
  * `Dispatcher`: asyncore's `dispatcher`, a socket with event hooks, served by `loop()`.
  */
-import { constants } from 'node:os';
 import {
   AF_INET,
   SO_ERROR,
@@ -14,6 +13,7 @@ import {
 } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
 import { DISCONNECTED, type DrivenChannel, driverOf, failChannel } from './driver.js';
+import { socketErrorFromErrno } from './socket-error-from-errno.js';
 import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -398,16 +398,3 @@ export class Dispatcher implements DrivenChannel, Channel {
     return `<${status.join(' ')} #${this.channelId}>`;
   }
 }
-
-function socketErrorFromErrno(errno: number, addr: SocketAddress | null): SocketError {
-  const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
-  return new SocketError(code, {
-    op: 'connect',
-    errno,
-    ...(addr !== null ? { addr: typeof addr === 'string' ? addr : `${addr[0]}:${addr[1]}` } : {}),
-  });
-}
-
-const ERRNO_NAMES = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, value]) => [value, name]),
-);

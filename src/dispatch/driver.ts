@@ -69,6 +69,10 @@ export function driverOf(map: SocketMap<Channel>): Driver {
  * Serves one channel for the readiness its socket shows, as asyncore's `readwrite()`:
  * read event, write event, then close on hang-up or error. An exception closes that channel
  * only (through `handleError`); `ExitNow` propagates.
+ * @param channel the channel to serve.
+ * @param bits the readiness its socket shows (`READY_*`).
+ * @throws {ExitNow} when a hook throws it.
+ * @example readwrite(channel, channel.socket.readiness); // what one round does for a channel
  */
 export function readwrite(channel: DrivenChannel, bits: number): void {
   try {

@@ -46,6 +46,8 @@ export function loop(options: LoopOptions = {}): Promise<void> {
  * Closes every channel of a map, as asyncore's `close_all()`.
  * @param map the map (default: the module's).
  * @param ignoreAll swallow every error from `close()` (otherwise only socket errors are).
+ * @throws what a channel's `close()` throws, unless it is a socket error or `ignoreAll` is set.
+ * @example closeAll(server.map); // a running loop() over that map then resolves
  */
 export function closeAll(map: SocketMap = socketMap, ignoreAll = false): void {
   const channels = [...map.values()] as Array<Channel & Partial<Pick<Dispatcher, 'close'>>>;

@@ -7,6 +7,9 @@
  * A source of bytes for `AsyncChat.pushWithProducer`. `more()` returns the next chunk, or an
  * empty one when done; it may return a promise (a file read, a database) and the channel waits.
  * `close()`, when present, releases what the producer holds if the channel closes early.
+ * @example
+ * let n = 0;
+ * chat.pushWithProducer({ more: () => (n < 3 ? Buffer.from(`line ${n++}\n`) : new Uint8Array(0)) });
  */
 export interface Producer {
   more(): Uint8Array | Promise<Uint8Array>;

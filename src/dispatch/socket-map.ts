@@ -11,8 +11,15 @@ export interface Channel {
 /**
  * The channels one `loop()` serves, keyed by channel id. Any `Map` works; servers give each
  * listener its own map so that several can run side by side.
+ * @example
+ * const map: SocketMap = new Map();
+ * new EchoServer(null, map); // joins `map`, not the default one
+ * await loop({ map });
  */
 export type SocketMap<C extends Channel = Channel> = Map<number, C>;
 
-/** The default map, used when a dispatcher or `loop()` is given none (asyncore's `socket_map`). */
+/**
+ * The default map, used when a dispatcher or `loop()` is given none (asyncore's `socket_map`).
+ * @example new EchoServer(); await loop(); // both use socketMap
+ */
 export const socketMap: SocketMap = new Map();

@@ -15,4 +15,5 @@ export * from './connected-pair.js';
 export * from './manual-clock.js';
 export * from './memory-listener.js';
 export * from './memory-socket.js';
+export * from './memory-socket-pair.js';
 export * from './string-transport.js';

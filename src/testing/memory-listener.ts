@@ -15,7 +15,8 @@ import {
   type SocketAddress,
   SocketError,
 } from '../socket/index.js';
-import { type MemorySocket, type MemorySocketOptions, memorySocketPair } from './memory-socket.js';
+import type { MemorySocket, MemorySocketOptions } from './memory-socket.js';
+import { memorySocketPair } from './memory-socket-pair.js';
 
 /**
  * A listener whose connections come from `dial()`: each call makes an in-memory connection,
