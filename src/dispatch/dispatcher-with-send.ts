@@ -40,6 +40,13 @@ export class DispatcherWithSend extends Dispatcher {
     this.initiateSend();
   }
 
+  /** Closes the channel; output not yet sent is dropped, as the socket can no longer take it. */
+  override close(): void {
+    this.#out = [];
+    this.#outLength = 0;
+    super.close();
+  }
+
   override writable(): boolean {
     return !this.connected || this.#outLength > 0;
   }

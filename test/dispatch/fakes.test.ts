@@ -185,3 +185,14 @@ describe('dispatcher logic over in-memory sockets', () => {
     assert.throws(() => listener.dial(), { code: 'ECONNREFUSED' });
   });
 });
+
+describe('DispatcherWithSend', () => {
+  test('close() drops the output still queued, so a closed channel holds no buffers', () => {
+    const [a] = memorySocketPair({ sendBufferSize: 4 });
+    const channel = new EchoHandler(a, freshMap());
+    assert.equal(channel.send('0123456789'), 10);
+    assert.equal(channel.outBufferLength, 6);
+    channel.close();
+    assert.equal(channel.outBufferLength, 0);
+  });
+});
