@@ -83,6 +83,8 @@ function parse(argv: readonly string[]) {
     allowPositionals: true,
   });
   if (result.positionals.length > 1) throw new Error('give one [user][@host] at most');
+  // A line break would end the query early and smuggle a second line to the server.
+  if (/[\r\n]/.test(result.positionals[0] ?? '')) throw new Error('the query must be one line');
   if (result.values.timeout !== undefined && !(Number(result.values.timeout) > 0)) {
     throw new Error(
       `--timeout must be a positive number of seconds, got '${result.values.timeout}'`,

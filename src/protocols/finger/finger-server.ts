@@ -17,6 +17,7 @@ import { finger } from './finger-client.js';
 import { FingerQueryReader } from './finger-query-reader.js';
 import type { FingerUser } from './finger-user.js';
 import type { FingerParseResult } from './parse-query.js';
+import { DEFAULT_MAX_REPLY_BYTES, ReplyText } from './reply-text.js';
 
 /** Options for {@link startFingerService}. */
 export interface FingerServiceOptions {
@@ -44,6 +45,12 @@ class FingerChannel extends ServerChannel {
   readonly #reader: FingerQueryReader;
   readonly #service: FingerServiceOptions;
   #answered = false;
+  /** A forwarded query is waiting for the other server's reply. */
+  #forwarding = false;
+  /** The client has sent its end of stream: stop reading, or the loop would see EOF forever. */
+  #inputEnded = false;
+  /** Inside handleRead(), where a handleClose() means end of stream. */
+  #reading = false;
 
   constructor(sock: ChannelSocket, options: ServerChannelOptions, service: FingerServiceOptions) {
     super(sock, options);
@@ -61,13 +68,34 @@ class FingerChannel extends ServerChannel {
     if (query !== null) this.#answer(query);
   }
 
+  override readable(): boolean {
+    return !this.#inputEnded;
+  }
+
+  override handleRead(): void {
+    this.#reading = true;
+    try {
+      super.handleRead();
+    } finally {
+      this.#reading = false;
+    }
+  }
+
   override handleClose(): void {
-    // A client may close its side instead of sending CRLF: take what it sent as the query.
-    if (!this.#answered && this.socket !== null) {
-      this.#reader.receiveEnd();
-      const query = this.#reader.nextEvent();
-      if (query !== null) {
-        this.#answer(query);
+    // Called while reading, this is the client's end of stream (or its disappearance); called
+    // otherwise, our reply is out (closeWhenDone) or sending failed: then close.
+    if (this.#reading && this.socket !== null) {
+      this.#inputEnded = true;
+      if (!this.#answered) {
+        // A client may close its side instead of sending CRLF: take what it sent as the query.
+        this.#reader.receiveEnd();
+        const query = this.#reader.nextEvent();
+        if (query !== null) {
+          this.#answer(query);
+          return;
+        }
+      } else if (this.#forwarding || this.outputPending) {
+        // Half-closed after its query (nc -N, shutdown(SHUT_WR)): the reply still goes out.
         return;
       }
     }
@@ -88,6 +116,7 @@ class FingerChannel extends ServerChannel {
     if (query.type === 'forward' && this.#service.allowForwarding) {
       const target = query.hosts[query.hosts.length - 1] as string;
       const rest = [query.user, ...query.hosts.slice(0, -1)].join('@');
+      this.#forwarding = true;
       forward(query.verbose ? `/W ${rest}` : rest, target, this.limits.readTimeout).then(
         (reply) => this.#send(reply, log),
         () => this.#send(Buffer.from(`finger: ${target}: cannot forward the query\r\n`), log),
@@ -105,6 +134,7 @@ class FingerChannel extends ServerChannel {
   }
 
   #send(reply: Uint8Array, log: (reply: Uint8Array) => void): void {
+    this.#forwarding = false;
     if (this.socket === null) return;
     this.push(reply);
     this.closeWhenDone();
@@ -129,10 +159,24 @@ function describe(query: FingerParseResult): string {
   }
 }
 
+/**
+ * Asks the next server and passes its reply on as if it were our own: another server's text
+ * is sanitized and bounded like ours (RFC 1288 section 3.3), or forwarding would let it put
+ * escape sequences on our clients' terminals.
+ */
 async function forward(query: string, target: string, timeoutSeconds: number): Promise<Buffer> {
   const { host, port } = splitHostPort(target, 79);
-  const text = await finger(query, host, { port, timeout: Math.max(1, timeoutSeconds) });
-  return Buffer.from(text, 'latin1');
+  const text = await finger(query, host, {
+    port,
+    timeout: Math.max(1, timeoutSeconds),
+    // One byte past the bound is enough for ReplyText to see the reply is too long.
+    maxReplyBytes: DEFAULT_MAX_REPLY_BYTES + 1,
+  });
+  const reply = new ReplyText();
+  // finger() gives the bytes as Latin-1; our replies are UTF-8, as the formatters write them.
+  const decoded = Buffer.from(text, 'latin1').toString('utf8');
+  if (decoded !== '') reply.line(decoded);
+  return reply.toBuffer();
 }
 
 /** Splits `host`, `host:port`, `[v6]` or `[v6]:port`. */

@@ -161,6 +161,22 @@ test('the finger server answers a client that closes its side without sending CR
   assert.match((await readAll(sock)).toString('latin1'), /^Login: bob/);
 });
 
+test('the finger server sends the whole reply to a client that half-closes right after its query', async (t) => {
+  const many = Array.from({ length: 400 }, (_, i) => ({
+    ...bob,
+    login: `user${i}`,
+    plan: 'p'.repeat(100),
+  }));
+  const finger = await startLiveFinger({ users: many });
+  t.after(() => finger.stop());
+  const whole = await ask(finger.port, '/W\r\n');
+  assert.ok(whole.length > 60_000, `${whole.length} bytes`);
+  const sock = await connect(finger.port);
+  await sock.sendall('/W\r\n');
+  sock.shutdown(SHUT_WR);
+  assert.equal((await readAll(sock)).toString('latin1'), whole);
+});
+
 test('the finger server closes a connection whose query is not complete within readTimeout', async (t) => {
   const finger = await startLiveFinger({ limits: { readTimeout: 0.3 } });
   t.after(() => finger.stop());
