@@ -1,0 +1,143 @@
+/**
+ * finger as others wrote it: Debian's `finger` client and `nc` against our server, and our
+ * client against Debian's `in.fingerd` (run on loopback through socat).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { finger } from '../../src/protocols/finger/index.js';
+import { SocketError } from '../../src/socket/index.js';
+import { type LiveFinger, startLiveFinger } from '../protocols/finger/live-server.js';
+import { runCli } from '../support/cli.js';
+import { needs, which } from '../support/interop.js';
+
+const run = promisify(execFile);
+
+/** Runs a command with a hard time limit; returns its stdout with LF line endings. */
+async function output(command: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await run(command, [...args], { timeout: 10_000 });
+  // Debian's finger passes our CRLF through when stdout is not a terminal.
+  return stdout.replace(/\r\n/g, '\n');
+}
+
+/** Runs a shell pipeline with a hard time limit; returns its stdout. */
+async function sh(script: string): Promise<string> {
+  const { stdout } = await run('sh', ['-c', script], { timeout: 10_000 });
+  return stdout;
+}
+
+test(
+  'Debian finger reads our server on port 79: user, list, long list, no such user',
+  needs('finger'),
+  async (t) => {
+    // Debian's finger has no port option, so our server must be on 79: root only (as in CI).
+    let server: LiveFinger;
+    try {
+      server = await startLiveFinger({ address: ['127.0.0.1', 79] });
+    } catch (err) {
+      if (!(err instanceof SocketError) || !['EACCES', 'EADDRINUSE', 'EPERM'].includes(err.code)) {
+        throw err;
+      }
+      t.skip(`cannot listen on port 79 (${err.code}); run as root to test Debian's finger`);
+      return;
+    }
+    t.after(() => server.stop());
+    const alice = await output('finger', ['alice@127.0.0.1']);
+    assert.match(alice, /^Login: alice\s+Name: Alice Liddell$/m);
+    assert.match(alice, /^Plan:\nFollow the white rabbit\.\nDrink me\.$/m);
+    const list = await output('finger', ['@127.0.0.1']);
+    assert.match(list, /^Login\s+Name\s+Tty/m);
+    assert.match(list, /^bob\s+Bob Dobbs/m);
+    // -l sends /W, which we answer with the long records.
+    assert.match(await output('finger', ['-l', '@127.0.0.1']), /^Login: bob\s+Name: Bob Dobbs$/m);
+    assert.match(await output('finger', ['carol@127.0.0.1']), /^finger: carol: no such user\.$/m);
+    const mallory = await output('finger', ['mallory@127.0.0.1']);
+    assert.doesNotMatch(mallory, /\x1b|\x07|\x9b/);
+    assert.deepEqual(
+      server.requests.map((r) => r.query),
+      ['alice', '', '/W', 'carol', 'mallory'],
+    );
+  },
+);
+
+test(
+  'nc: our finger server answers a CRLF query, and one ended by closing instead',
+  needs('nc'),
+  async (t) => {
+    const server = await startLiveFinger();
+    t.after(() => server.stop());
+    const bob = await sh(`printf 'bob\\r\\n' | nc 127.0.0.1 ${server.port}`);
+    assert.match(bob, /^Login: bob\s+Name: Bob Dobbs\r\n/);
+    // -N shuts down the sending side at the end of input: the query has no line end at all.
+    const unterminated = await sh(`printf 'alice' | nc -N 127.0.0.1 ${server.port}`);
+    assert.match(unterminated, /^Login: alice/);
+    const forward = await sh(`printf 'bob@example.org\\r\\n' | nc 127.0.0.1 ${server.port}`);
+    assert.equal(forward, 'Finger forwarding service denied\r\n');
+  },
+);
+
+/** A free loopback port (bound and released: a small race, acceptable in a test). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts Debian's in.fingerd behind socat on a loopback port; resolves once it accepts. */
+async function startFingerd(): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const fingerd = which('in.fingerd') as string;
+  const child = spawn(
+    'socat',
+    [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${fingerd}`],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(true));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+    });
+    if (up) return { port, child };
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`socat did not listen on ${port} within 10 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test(
+  'finger() reads Debian in.fingerd: a user, the list and an unknown user',
+  needs('socat', 'in.fingerd'),
+  async (t) => {
+    const { port, child } = await startFingerd();
+    t.after(() => child.kill());
+    const root = await finger('root', '127.0.0.1', { port, timeout: 10 });
+    assert.match(root, /^Login: root\s+Name: root\r?\n/);
+    assert.match(root, /Directory: \/root/);
+    const list = await finger('', '127.0.0.1', { port, timeout: 10 });
+    assert.match(list, /No one logged on|Login\s+Name/);
+    // in.fingerd runs finger(1), whose "no such user" goes to its stderr, not to the socket.
+    const unknown = await finger('no-such-user-here', '127.0.0.1', { port, timeout: 10 });
+    assert.doesNotMatch(unknown, /Login:/);
+  },
+);
+
+test(
+  'polyport finger reads Debian in.fingerd through the command line',
+  needs('socat', 'in.fingerd'),
+  async (t) => {
+    const { port, child } = await startFingerd();
+    t.after(() => child.kill());
+    const { code, stdout, stderr } = await runCli(['finger', '-l', `root@127.0.0.1:${port}`]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Login: root/m);
+    assert.doesNotMatch(stdout, /\r/);
+  },
+);
