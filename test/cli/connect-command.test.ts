@@ -261,3 +261,24 @@ test('polyport connect --help explains the options and exits 0', async () => {
   assert.match(stdout, /--listen/);
   assert.match(stdout, /--udp/);
 });
+
+test('polyport connect exits 1 with the socket error when the peer resets the connection', async (t) => {
+  const server = createServer((conn) => {
+    conn.on('error', () => {});
+    conn.once('data', () => conn.resetAndDestroy());
+  });
+  t.after(() => server.close());
+  const port = await listening(server);
+  const proc = startCli(['connect', '127.0.0.1', String(port)]);
+  proc.child.stdin?.write('hello\n');
+  assert.equal(await exitWithin(proc), 1);
+  assert.match(proc.stderr, /^polyport connect: .*(ECONNRESET|EPIPE)/);
+});
+
+test('polyport --help lists the client tools', async () => {
+  const { code, stdout } = await runCli(['--help']);
+  assert.equal(code, 0);
+  for (const name of ['connect', 'scan', 'resolve', 'services']) {
+    assert.match(stdout, new RegExp(`^  ${name}\\s+\\S`, 'm'));
+  }
+});

@@ -9,7 +9,10 @@ const LAST = 22130;
 
 function listen(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer((conn) => conn.destroy());
+    const server = createServer((conn) => {
+      conn.on('error', () => {});
+      conn.destroy();
+    });
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
