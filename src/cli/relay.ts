@@ -7,7 +7,7 @@ import { LineSplitter } from '../protocols/common/index.js';
 import { SHUT_WR, type Socket } from '../socket/index.js';
 
 /** Why a relay ended without an error. */
-export type RelayEnd = 'peer-closed' | 'stdin-ended' | 'idle' | 'interrupted';
+export type RelayEnd = 'peer-closed' | 'stdin-ended' | 'output-closed' | 'idle' | 'interrupted';
 
 /** What a relay reads, writes and watches. */
 export interface RelayOptions {
@@ -37,7 +37,7 @@ export const MAX_DATAGRAM = 65507;
  *
  * @param sock a connected `SOCK_STREAM` socket (plain or TLS); the caller closes it.
  * @param options the streams, an idle timeout and the interrupt signal.
- * @returns `'peer-closed'`, `'idle'` or `'interrupted'`.
+ * @returns `'peer-closed'`, `'output-closed'` (stdout is gone), `'idle'` or `'interrupted'`.
  * @throws {SocketError} (rejects) when the connection fails (reset by the peer, say).
  * @example
  * const end = await relayStream(sock, { stdin, stdout, stderr, idleTimeout: null, interrupted });
@@ -50,7 +50,7 @@ export async function relayStream(sock: Socket, options: RelayOptions): Promise<
       const data = await sock.recv(65536);
       if (data.length === 0) return 'peer-closed';
       idle.touch();
-      await writeTo(options.stdout, data);
+      if (!(await writeTo(options.stdout, data))) return 'output-closed';
     }
   })();
   const toPeer = (async (): Promise<RelayEnd> => {
@@ -87,7 +87,7 @@ export async function relayStream(sock: Socket, options: RelayOptions): Promise<
  *
  * @param sock a connected datagram socket; the caller closes it.
  * @param options the streams, timeouts and the interrupt signal.
- * @returns `'stdin-ended'`, `'idle'` or `'interrupted'`.
+ * @returns `'stdin-ended'`, `'output-closed'`, `'idle'` or `'interrupted'`.
  * @throws {SocketError} (rejects) when the socket fails (`ECONNREFUSED` from an ICMP reply).
  * @example
  * await relayDatagrams(sock, { stdin, stdout, stderr, idleTimeout: null, interrupted, linger: 1 });
@@ -104,7 +104,8 @@ export async function relayDatagrams(
       const data = await sock.recv(65536);
       idle.touch();
       linger.touch();
-      await writeTo(options.stdout, data.at(-1) === 0x0a ? data : Buffer.concat([data, LF]));
+      const line = data.at(-1) === 0x0a ? data : Buffer.concat([data, LF]);
+      if (!(await writeTo(options.stdout, line))) return 'output-closed';
     }
   })();
   const toPeer = (async (): Promise<RelayEnd> => {
@@ -154,10 +155,21 @@ function toBytes(chunk: unknown): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
 }
 
-/** Writes and waits until the stream took the bytes, so a slow stdout slows the socket. */
-function writeTo(out: Writable, data: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    out.write(data, (err) => (err ? reject(err) : resolve()));
+/**
+ * Writes and waits until the stream took the bytes, so a slow stdout slows the socket.
+ * @returns false when the output is gone (`| head` exited: EPIPE), which ends the relay.
+ */
+function writeTo(out: Writable, data: Uint8Array): Promise<boolean> {
+  if (out.destroyed || out.writableEnded) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    // The error also comes as an 'error' event; without a listener it would crash the process.
+    const swallow = (): void => {};
+    out.once('error', swallow);
+    out.write(data, (err) => {
+      // Leave the listener a tick: the event is emitted after this callback.
+      setImmediate(() => out.off('error', swallow));
+      resolve(err === undefined || err === null);
+    });
   });
 }
 

@@ -170,7 +170,7 @@ function listing(
       .trimEnd()}\n`;
   const services = new Set(listeners.map((l) => l.service)).size;
   return [
-    `polyport ${VERSION}: ${services} services, data in ${dataDir}\n`,
+    `polyport ${VERSION}: ${services} ${services === 1 ? 'service' : 'services'}, data in ${dataDir}\n`,
     line(header),
     ...rows.map(line),
     'Press Ctrl-C to stop.\n',

@@ -110,3 +110,41 @@ test('chargen does not buffer without bound for a client that never reads', asyn
     await host.stop(500);
   }
 });
+
+test('SMTP and POP3 cut off a client that leaves a command half-sent past readTimeout', async () => {
+  const host = await serve({
+    config: testConfig(['smtp.limits.readTimeout=1', 'pop3.limits.readTimeout=1']),
+    logger: memoryLogger().logger,
+  });
+  try {
+    for (const service of ['smtp', 'pop3']) {
+      const sock = await createConnection(['127.0.0.1', portOf(host, service)], 5);
+      await sock.recv(1024); // the greeting
+      await sock.sendall('NOO');
+      const started = Date.now();
+      await untilClosed(sock, 10);
+      assert.ok(Date.now() - started >= 900, `${service} waited for the read timeout`);
+      sock.close();
+    }
+  } finally {
+    await host.stop(500);
+  }
+});
+
+test('SMTP refuses a command line longer than the service maxRequestSize', async () => {
+  const host = await serve({
+    config: testConfig(['smtp.limits.maxRequestSize=600']),
+    logger: memoryLogger().logger,
+  });
+  try {
+    const sock = await createConnection(['127.0.0.1', portOf(host, 'smtp')], 5);
+    await sock.recv(1024);
+    await sock.sendall(`NOOP ${'x'.repeat(700)}\r\nNOOP\r\n`);
+    let replies = '';
+    while (!/\r\n250[^\r\n]*\r\n$/.test(replies)) replies += (await sock.recv(1024)).toString();
+    assert.match(replies, /^500 /);
+    sock.close();
+  } finally {
+    await host.stop(500);
+  }
+});

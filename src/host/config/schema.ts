@@ -187,7 +187,7 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
     key: 'qotd.file',
     type: optionalPath,
     default: '',
-    doc: 'Text file of quotes separated by blank lines; "" uses the built-in ones.',
+    doc: 'Text file of quotes in fortune(6) style, separated by lines holding only %; "" uses the built-in ones.',
   },
 ];
 

@@ -14,7 +14,7 @@ export type FingerQuery =
   | { readonly type: 'user'; readonly verbose: boolean; readonly user: string }
   /**
    * `[user]@host[@host...]{C}`: a forwarding request. `user` is empty to list users there;
-   * `hosts` are in the order written, the first being the one this server would ask.
+   * `hosts` are in the order written; the server forwards to the last (rightmost) one, RFC 1288 2.5.5.
    */
   | {
       readonly type: 'forward';

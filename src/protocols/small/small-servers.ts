@@ -137,6 +137,7 @@ export async function startSmallService(
       udp = await DatagramServer.open({
         address: [options.address[0], port],
         handler: datagramHandler(name, answer, options.random ?? Math.random),
+        ...(options.limits ? { maxDatagram: Math.min(65535, options.limits.maxRequestSize) } : {}),
         ...(options.rate ? { rate: options.rate } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.map ? { map: options.map } : {}),

@@ -79,6 +79,11 @@ export class Pop3ServerSession {
     return this.#pending;
   }
 
+  /** Whether part of a command line has arrived without its end (the glue's read timeout). */
+  get partialCommand(): boolean {
+    return this.#lines.bufferedLength > 0;
+  }
+
   /** Whether the session is over: the glue sends `takeOutput()` and closes. */
   get closed(): boolean {
     return this.#mode === 'closed';

@@ -88,6 +88,8 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
       stls: options.tls !== undefined && !implicit,
       tls: implicit,
       allowPlaintextAuth: options.allowPlaintext,
+      // The service's request-size limit bounds a command line (RFC 2449 asks for 255 at least).
+      ...(options.limits ? { maxLineLength: Math.max(255, options.limits.maxRequestSize) } : {}),
     },
     tls: implicit ? undefined : options.tls,
     failedLoginDelay,

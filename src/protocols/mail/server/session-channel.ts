@@ -10,6 +10,8 @@ export interface ChannelSession<E> {
   receiveData(chunk: Uint8Array): void;
   nextEvent(): E | null;
   takeOutput(): Buffer;
+  /** Part of a command line is waiting for its end (the read timeout runs meanwhile). */
+  readonly partialCommand: boolean;
 }
 
 /**
@@ -59,6 +61,9 @@ export abstract class SessionChannel<E> extends ServerChannel {
   override collectIncomingData(data: Buffer): void {
     this.session.receiveData(data);
     this.pump();
+    // Slowloris: a command left half-sent must be finished within the read timeout.
+    if (this.session.partialCommand) this.requestStarted();
+    else this.requestFinished();
   }
 
   override readable(): boolean {

@@ -76,6 +76,15 @@ export class SmtpServerSession {
     return this.#mode === 'closed';
   }
 
+  /**
+   * Whether part of a command line has arrived without its end: the glue's read timeout runs
+   * while this holds (a client trickling a command byte by byte is cut off). Message data is
+   * not a command: a slow upload is judged by the idle timeout instead.
+   */
+  get partialCommand(): boolean {
+    return this.#mode !== 'data' && this.#commands.bufferedLength > 0;
+  }
+
   /** The `with` protocol for a `Received:` header (RFC 3848): SMTP, ESMTP, ESMTPS, ESMTPSA… */
   get protocolName(): string {
     if (this.#helo !== 'EHLO') return 'SMTP';

@@ -86,6 +86,10 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     ...(options.maxRecipients !== undefined ? { maxRecipients: options.maxRecipients } : {}),
     startTls: options.tls !== undefined,
     auth: options.auth ?? options.tls !== undefined,
+    // The service's request-size limit bounds a command line (RFC 5321 asks for 512 at least).
+    ...(options.limits
+      ? { maxCommandLineLength: Math.max(512, options.limits.maxRequestSize) }
+      : {}),
   };
   for (const key of ['maxMessageSize', 'maxRecipients'] as const) {
     const value = options[key];
