@@ -282,3 +282,23 @@ test('polyport --help lists the client tools', async () => {
     assert.match(stdout, new RegExp(`^  ${name}\\s+\\S`, 'm'));
   }
 });
+
+test('polyport connect ends quietly with exit 0 when its stdout is closed (| head)', async (t) => {
+  const server = createServer((conn) => {
+    conn.on('error', () => {});
+    const block = Buffer.alloc(65536, 'x');
+    const pump = (): void => {
+      while (!conn.destroyed && conn.write(block)) {
+        // Keep the socket full until the client goes away.
+      }
+    };
+    conn.on('drain', pump);
+    pump();
+  });
+  t.after(() => server.close());
+  const port = await listening(server);
+  const proc = startCli(['connect', '127.0.0.1', String(port)]);
+  proc.child.stdout?.once('data', () => proc.child.stdout?.destroy());
+  assert.equal(await exitWithin(proc), 0, proc.stderr);
+  assert.doesNotMatch(proc.stderr, /EPIPE|Error/);
+});
