@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runCli } from '../support/cli.js';
+import { needs } from '../support/interop.js';
+
+const run = promisify(execFile);
 
 /** A stretch of loopback ports holding two services /etc/services names (dcap, gsidcap). */
 const FIRST = 22120;
@@ -124,3 +130,26 @@ test('polyport scan --help explains the port list and exits 0', async () => {
   assert.equal(code, 0);
   assert.match(stdout, /1-1024/);
 });
+
+test(
+  'polyport scan draws a progress bar on stderr when it is a terminal',
+  needs('script'),
+  async (t) => {
+    const server = await listen(0);
+    t.after(() => close(server));
+    const port = (server.address() as { port: number }).port;
+    const bin = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+    const command = `${process.execPath} --import tsx ${bin} scan 127.0.0.1 ${port - 50}-${port + 50}`;
+    // script(1) runs the command on a pseudo-terminal: stdout and stderr are both a tty.
+    const { stdout } = await run('script', ['-qec', command, '/dev/null'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      timeout: 30_000,
+    });
+    assert.match(stdout, /\[[#.]{30}\] +\d+\/101 ports +\d+%/);
+    // The bar is erased before each printed line and at the end, so no line holds both.
+    assert.match(stdout, /\r\x1b\[2K/);
+    assert.match(stdout, new RegExp(`(^|\\n|\\x1b\\[2K)${port}/tcp\\s+open`));
+    // Other tests may listen in the range too: only our port is certain.
+  assert.match(stdout, /Scanned 101 ports on 127\.0\.0\.1 in [\d.]+ s: \d+ open/);
+  },
+);
