@@ -33,6 +33,16 @@ import { StreamEngine } from './stream-engine.js';
 /** The largest UDP payload over IPv4 and IPv6. */
 const MAX_DATAGRAM = { [AF_INET]: 65507, [AF_INET6]: 65527 } as Record<number, number>;
 
+/** A datagram cut to `bufsize`, as UDP discards the rest; the same buffer when it fits. */
+function truncate(data: Buffer, bufsize: number): Buffer {
+  return data.length <= bufsize ? data : data.subarray(0, bufsize);
+}
+
+/** The bytes as a Buffer, without copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /**
  * The byte-moving half of {@link Socket} (see there for the semantics); not used on its own.
  *
@@ -162,7 +172,7 @@ export class SocketIO extends SocketBase {
     }
     if (engine instanceof DatagramEngine) {
       const datagram = this.#takeDatagram(engine, flags);
-      return datagram === null ? null : datagram.data.subarray(0, bufsize);
+      return datagram === null ? null : truncate(datagram.data, bufsize);
     }
     if (this.type === SOCK_DGRAM || this.connecting !== null) return null;
     throw new SocketError('ENOTCONN', { ...this.errorContext(), op: 'recv' });
@@ -202,20 +212,27 @@ export class SocketIO extends SocketBase {
    * @returns `[data, address]`; for a datagram longer than `bufsize` the rest is discarded, as UDP does.
    * @example const [data, [host, port]] = await udp.recvfrom(2048);
    */
-  async recvfrom(bufsize: number, flags = 0): Promise<[Buffer, SocketAddress]> {
-    checkSize(bufsize, 'recvfrom');
-    if (this.type === SOCK_STREAM) {
-      const data = await this.recv(bufsize, flags);
-      return [data, this.peerOrEmpty()];
-    }
-    const deadline = this.deadline();
-    for (;;) {
+  recvfrom(bufsize: number, flags = 0): Promise<[Buffer, SocketAddress]> {
+    // Not `async`, as recv() is not: a datagram already queued costs one resolved promise, and
+    // a wait one promise settled from the socket's readiness listener.
+    try {
+      checkSize(bufsize, 'recvfrom');
+      if (this.type === SOCK_STREAM) return this.#recvfromStream(bufsize, flags);
       const datagram = this.recvfromNowait(bufsize, flags);
-      if (datagram !== null) return datagram;
+      if (datagram !== null) return Promise.resolve(datagram);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'recvfrom' });
-      await this.waitFor(READY_READ, 'recvfrom', deadline);
+      return this.waitThen(READY_READ, 'recvfrom', this.deadline(), () =>
+        this.recvfromNowait(bufsize, flags),
+      );
+    } catch (err) {
+      return Promise.reject(err);
     }
+  }
+
+  async #recvfromStream(bufsize: number, flags: number): Promise<[Buffer, SocketAddress]> {
+    const data = await this.recv(bufsize, flags);
+    return [data, this.peerOrEmpty()];
   }
 
   /** `recvfrom()` without waiting: `null` when no datagram is waiting. */
@@ -227,7 +244,7 @@ export class SocketIO extends SocketBase {
       return data === null ? null : [data, this.peerOrEmpty()];
     }
     const datagram = this.#takeDatagram(engine, flags);
-    return datagram === null ? null : [datagram.data.subarray(0, bufsize), datagram.from];
+    return datagram === null ? null : [truncate(datagram.data, bufsize), datagram.from];
   }
 
   /**
@@ -323,7 +340,7 @@ export class SocketIO extends SocketBase {
       if (engine.connected === null)
         throw new SocketError('EDESTADDRREQ', { ...this.errorContext(), op: 'send' });
       this.#checkDatagramSize(bytes, 'send');
-      engine.socket.send(Buffer.from(bytes), this.#datagramCallback('send'));
+      engine.socket.send(Buffer.from(bytes), this.#onSendDone);
       return bytes.length;
     }
     if (!(engine instanceof StreamEngine)) {
@@ -351,33 +368,62 @@ export class SocketIO extends SocketBase {
    * @throws {SocketError} `EMSGSIZE` for a datagram larger than UDP allows.
    * @example await udp.sendto('ping', ['127.0.0.1', 8000]);
    */
-  async sendto(data: BytesLike, address: SocketAddress): Promise<number>;
-  async sendto(data: BytesLike, flags: number, address: SocketAddress): Promise<number>;
-  async sendto(
+  sendto(data: BytesLike, address: SocketAddress): Promise<number>;
+  sendto(data: BytesLike, flags: number, address: SocketAddress): Promise<number>;
+  sendto(
     data: BytesLike,
     flagsOrAddress: number | SocketAddress,
     maybeAddress?: SocketAddress,
   ): Promise<number> {
-    const address = typeof flagsOrAddress === 'number' ? maybeAddress : flagsOrAddress;
-    if (this.type === SOCK_STREAM) return this.send(data);
-    this.checkOpen('sendto');
-    const engine = this.datagramEngine();
-    if (!engine.bound) {
-      await this.bindDatagram(
-        resolveAddress(
-          this.family,
-          this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0],
-          'sendto',
-        ),
-      );
+    // Not `async`: on a bound socket the datagram is handed to the kernel in this call, and
+    // the answer is a resolved promise.
+    try {
+      const address = (
+        typeof flagsOrAddress === 'number' ? maybeAddress : flagsOrAddress
+      ) as SocketAddress;
+      if (this.type === SOCK_STREAM) return this.send(data);
+      this.checkOpen('sendto');
+      const engine = this.datagramEngine();
+      if (!engine.bound) return this.#bindThenSendto(data, address);
+      return Promise.resolve(this.sendtoNowait(data, address));
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.sendtoNowait(data, address as SocketAddress);
+  }
+
+  async #bindThenSendto(data: BytesLike, address: SocketAddress): Promise<number> {
+    await this.bindDatagram(
+      resolveAddress(this.family, this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
+    );
+    return this.sendtoNowait(data, address);
   }
 
   /** `sendto()` without waiting (Node binds an unbound socket in the background). */
   sendtoNowait(data: BytesLike, address: SocketAddress): number {
     this.checkOpen('sendto');
-    const bytes = toBytes(data, 'sendto');
+    // A string becomes a fresh buffer nobody else holds, so it need not be copied again.
+    return this.#sendtoBytes(toBytes(data, 'sendto'), address, typeof data === 'string');
+  }
+
+  /**
+   * `sendtoNowait()` for a buffer the caller hands over: it is sent without being copied, so
+   * the caller must not change it afterwards (Node may still hold it, queued, after the call
+   * returns). For servers that build each reply afresh (DNS, the small services); everyone else
+   * should use `sendtoNowait()`, which copies.
+   * @param data the datagram; it belongs to the socket from now on.
+   * @param address where to send it.
+   * @returns the number of bytes sent.
+   * @throws {TypeError} when `data` is not a `Uint8Array`.
+   * @throws {SocketError} as `sendtoNowait()` does (`EMSGSIZE`, `EISCONN`, a pending error).
+   * @example sock.sendtoOwnedNowait(encodeMessage(reply), from);
+   */
+  sendtoOwnedNowait(data: Uint8Array, address: SocketAddress): number {
+    this.checkOpen('sendto');
+    const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
+    return this.#sendtoBytes(bytes, address, true);
+  }
+
+  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean): number {
     const resolved = resolveAddress(this.family, address, 'sendto');
     if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
     const engine = this.datagramEngine();
@@ -386,29 +432,45 @@ export class SocketIO extends SocketBase {
     if (engine.connected !== null)
       throw new SocketError('EISCONN', { ...this.errorContext(), op: 'sendto' });
     this.#checkDatagramSize(bytes, 'sendto');
+    // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
+    // bytes the caller still owns. One callback per socket, not a closure per datagram.
     engine.socket.send(
-      Buffer.from(bytes),
+      owned ? asBuffer(bytes) : Buffer.from(bytes),
       resolved.port,
       resolved.host,
-      this.#datagramCallback('sendto', resolved),
+      this.#onSendtoDone,
     );
     engine.bound = true;
     return bytes.length;
   }
 
-  #datagramCallback(op: string, to?: ResolvedAddress): (err: Error | null) => void {
-    return (err) => {
-      if (err === null || this.isClosed) return;
-      const engine = this.engine;
-      if (engine instanceof DatagramEngine && engine.error === null) {
-        engine.error = toSocketError(err, {
-          ...this.errorContext(),
-          op,
-          ...(to ? { addr: formatAddress(to) } : {}),
-        });
-        this.notify();
-      }
-    };
+  #onSendtoDone = (err: Error | null): void => {
+    if (err !== null) this.#sendFailed(err, 'sendto');
+  };
+
+  #onSendDone = (err: Error | null): void => {
+    if (err !== null) this.#sendFailed(err, 'send');
+  };
+
+  /** A datagram could not be sent: the error waits for the next call, as `SO_ERROR` does. */
+  #sendFailed(err: Error, op: string): void {
+    if (this.isClosed) return;
+    const engine = this.engine;
+    if (!(engine instanceof DatagramEngine) || engine.error !== null) return;
+    // Node's send error names the destination; a failed name lookup names the host.
+    const { address, port } = err as { address?: unknown; port?: unknown };
+    const addr =
+      typeof address === 'string' && typeof port === 'number'
+        ? formatAddress([address, port])
+        : typeof address === 'string'
+          ? address
+          : undefined;
+    engine.error = toSocketError(err, {
+      ...this.errorContext(),
+      op,
+      ...(addr !== undefined ? { addr } : {}),
+    });
+    this.notify();
   }
 
   #checkDatagramSize(bytes: Uint8Array, op: string): void {

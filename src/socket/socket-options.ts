@@ -30,6 +30,7 @@ import {
 } from './constants.js';
 import { DatagramEngine } from './datagram-engine.js';
 import type { SocketErrorContext } from './errors.js';
+import { literalLookup } from './literal-lookup.js';
 import type { StreamEngine } from './stream-engine.js';
 
 /** The map key of an option. */
@@ -147,6 +148,8 @@ export function createDatagramEngine(
     type: family === AF_INET6 ? 'udp6' : 'udp4',
     reuseAddr: Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEADDR))),
     ipv6Only: Boolean(options.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY))),
+    // IP literals are answered at once, so a datagram goes out inside sendto() itself.
+    lookup: literalLookup,
   });
   const engine = new DatagramEngine(udp, family, notify, context);
   const rcv = options.get(optKey(SOL_SOCKET, SO_RCVBUF));
