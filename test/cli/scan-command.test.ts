@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { getaddrinfo, SOCK_STREAM } from '../../src/socket/index.js';
 import { runCli } from '../support/cli.js';
 import { needs } from '../support/interop.js';
 
@@ -13,14 +14,14 @@ const run = promisify(execFile);
 const FIRST = 22120;
 const LAST = 22130;
 
-function listen(port: number): Promise<Server> {
+function listen(port: number, host = '127.0.0.1'): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((conn) => {
       conn.on('error', () => {});
       conn.destroy();
     });
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -62,7 +63,10 @@ test('polyport scan finds exactly the open ports of a loopback range and names t
 });
 
 test('polyport scan with --concurrency 1 finds the same port, and names the host it resolved', async (t) => {
-  const server = await listen(0);
+  // Listen where the scan will look: the first address localhost resolves to.
+  const [first] = await getaddrinfo('localhost', 0, 0, SOCK_STREAM);
+  assert.ok(first !== undefined, 'localhost resolves');
+  const server = await listen(0, (first[4] as [string, number])[0]);
   t.after(() => close(server));
   const port = (server.address() as { port: number }).port;
   const { code, stdout } = await runCli([
@@ -150,6 +154,6 @@ test(
     assert.match(stdout, /\r\x1b\[2K/);
     assert.match(stdout, new RegExp(`(^|\\n|\\x1b\\[2K)${port}/tcp\\s+open`));
     // Other tests may listen in the range too: only our port is certain.
-  assert.match(stdout, /Scanned 101 ports on 127\.0\.0\.1 in [\d.]+ s: \d+ open/);
+    assert.match(stdout, /Scanned 101 ports on 127\.0\.0\.1 in [\d.]+ s: \d+ open/);
   },
 );
