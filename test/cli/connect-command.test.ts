@@ -302,3 +302,30 @@ test('polyport connect ends quietly with exit 0 when its stdout is closed (| hea
   assert.equal(await exitWithin(proc), 0, proc.stderr);
   assert.doesNotMatch(proc.stderr, /EPIPE|Error/);
 });
+
+test('polyport connect --listen --timeout exits 1 when no client comes in time', async () => {
+  const { code, stderr } = await runCli(['connect', '--listen', '-w', '0.3', '127.0.0.1', '0'], {
+    seconds: 20,
+  });
+  assert.equal(code, 1);
+  assert.match(stderr, /^Listening on 127\.0\.0\.1:\d+\npolyport connect: accept .*timed out/);
+});
+
+test('polyport connect ends with exit 0 on Ctrl-C (SIGINT)', async (t) => {
+  const held: Socket[] = [];
+  const server = createServer((conn) => held.push(conn));
+  t.after(() => {
+    for (const conn of held) conn.destroy();
+    server.close();
+  });
+  const port = await listening(server);
+  const proc = startCli(['connect', '127.0.0.1', String(port)]);
+  const deadline = Date.now() + 20_000;
+  while (held.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Connected: the relay has installed its SIGINT listener by now.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  proc.child.kill('SIGINT');
+  assert.equal(await exitWithin(proc), 0, proc.stderr);
+});

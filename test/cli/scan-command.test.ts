@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { getaddrinfo, SOCK_STREAM } from '../../src/socket/index.js';
-import { runCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { needs } from '../support/interop.js';
+import { exitWithin } from './cli-wait.js';
 
 const run = promisify(execFile);
 
@@ -157,3 +158,15 @@ test(
     assert.match(stdout, /Scanned 101 ports on 127\.0\.0\.1 in [\d.]+ s: \d+ open/);
   },
 );
+
+test('polyport scan stops on Ctrl-C (SIGINT), prints what it found so far and exits 1', async (t) => {
+  const server = await listen(0);
+  t.after(() => close(server));
+  const proc = startCli(['scan', '-c', '1', '127.0.0.1', '1-65535']);
+  await proc.waitFor(/^Scanning /m);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  proc.child.kill('SIGINT');
+  assert.equal(await exitWithin(proc), 1);
+  assert.match(proc.stdout, /^Scanned \d+ of 65535 ports on 127\.0\.0\.1 in [\d.]+ s: /m);
+  assert.match(proc.stderr, /interrupted/);
+});
