@@ -85,7 +85,7 @@ export const scanCommand: CliCommand = {
     if (tally.error > 0) parts.push(`${tally.error} failed on our side`);
     const done = report.done;
     const what = done === ports.length ? count(done, 'port') : `${done} of ${ports.length} ports`;
-    io.stdout.write(`${tally.open === 0 ? 'No open ports. ' : ''}`);
+    if (tally.open === 0 && done === ports.length) io.stdout.write('No open ports.\n');
     io.stdout.write(`Scanned ${what} on ${name} in ${seconds} s: ${parts.join(', ')}.\n`);
     if (stop.signal.aborted) {
       io.stderr.write('polyport scan: interrupted\n');
