@@ -29,9 +29,23 @@ if (files.length === 0) {
 }
 // Most tests wait on sockets, not the CPU, so run more files than there are cores.
 const concurrency = Math.max(4, availableParallelism() * 2);
+// A test that hangs fails after 5 minutes, a file whose tests are done exits even if it left a
+// handle open, and the whole run is bounded, so CI can never wait forever on one file.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { cwd: root, stdio: 'inherit' },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=300000',
+    '--test-force-exit',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit', timeout: 45 * 60 * 1000, killSignal: 'SIGKILL' },
 );
+if (result.error) {
+  console.error(`test run stopped: ${result.error.message}`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);
