@@ -11,7 +11,9 @@ import {
   type SocketAddress,
   type SSLContext,
 } from '../../socket/index.js';
+import type { Clock } from './clock.js';
 import { ConnectionCounter, DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import type { ServerChannelOptions } from './server-channel.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
 /** What the listener hands the protocol for each connection it accepts. */
@@ -20,6 +22,11 @@ export interface AcceptedConnection {
   readonly address: SocketAddress;
   /** Releases the connection's slot; the channel calls it when it closes. */
   readonly release: () => void;
+  /**
+   * What the connection's `ServerChannel` takes, from the listener's own options: the slot
+   * release, limits, observer, map and clock, so a protocol passes them on in one piece.
+   */
+  readonly channelOptions: ServerChannelOptions;
 }
 
 /** Options for {@link TcpListener.open}. */
@@ -29,6 +36,8 @@ export interface TcpListenerOptions {
   readonly limits?: ServerLimits;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
+  /** The clock the channels take (for their timeouts). */
+  readonly clock?: Clock;
   readonly backlog?: number;
   /** Makes the protocol's channel for an accepted connection. */
   readonly createChannel: (connection: AcceptedConnection) => void;
@@ -126,8 +135,16 @@ export class TcpListener extends Dispatcher {
   }
 
   #create(sock: ChannelSocket, address: SocketAddress, release: () => void): void {
+    const { limits, observer, map, clock } = this.#options;
+    const channelOptions: ServerChannelOptions = {
+      release,
+      ...(limits ? { limits } : {}),
+      ...(observer ? { observer } : {}),
+      ...(map ? { map } : {}),
+      ...(clock ? { clock } : {}),
+    };
     try {
-      this.#options.createChannel({ socket: sock, address, release });
+      this.#options.createChannel({ socket: sock, address, release, channelOptions });
     } catch (err) {
       release();
       sock.close();

@@ -116,8 +116,9 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
           limits,
           observer,
           ...map,
-          createChannel: ({ socket, release }) =>
-            new DnsTcpChannel(socket, { release, limits, observer, clock, handler, ...map }),
+          clock,
+          createChannel: ({ socket, channelOptions }) =>
+            new DnsTcpChannel(socket, { ...channelOptions, handler }),
         });
       }
       if (!(options.udp ?? true)) break;

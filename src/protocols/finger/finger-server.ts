@@ -198,25 +198,15 @@ export function splitHostPort(target: string, defaultPort: number): { host: stri
  * const svc = await startFingerService({ address: ['127.0.0.1', 0], users: [{ login: 'demo', name: 'Demo User', home: '/home/demo', shell: '/bin/sh' }] });
  */
 export async function startFingerService(options: FingerServiceOptions): Promise<FingerService> {
-  const clock = options.clock ?? systemClock;
   const listener = await TcpListener.open({
     address: options.address,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
+    clock: options.clock ?? systemClock,
     busyReply: 'finger: too many connections, try again later\r\n',
-    createChannel: ({ socket, release }) =>
-      new FingerChannel(
-        socket,
-        {
-          release,
-          clock,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.observer ? { observer: options.observer } : {}),
-          ...(options.map ? { map: options.map } : {}),
-        },
-        options,
-      ),
+    createChannel: ({ socket, channelOptions }) =>
+      new FingerChannel(socket, channelOptions, options),
   });
   return { listener, close: () => listener.close() };
 }

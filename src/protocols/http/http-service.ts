@@ -96,19 +96,10 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
+    clock,
     busyReply: BUSY,
-    createChannel: ({ socket, release }) =>
-      new HttpServerChannel(
-        socket,
-        {
-          release,
-          clock,
-          limits,
-          ...(options.observer ? { observer: options.observer } : {}),
-          ...(options.map ? { map: options.map } : {}),
-        },
-        config,
-      ),
+    createChannel: ({ socket, channelOptions }) =>
+      new HttpServerChannel(socket, channelOptions, config),
   });
   return { listener, close: () => listener.close() };
 }

@@ -4,7 +4,6 @@
  */
 import type { ChannelSocket, Producer, SocketMap } from '../../dispatch/index.js';
 import {
-  type AcceptedConnection,
   type Clock,
   type DatagramHandler,
   DatagramServer,
@@ -128,7 +127,9 @@ export async function startSmallService(
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.map ? { map: options.map } : {}),
-        createChannel: (connection) => makeChannel(name, connection, options, clock, answer),
+        clock,
+        createChannel: ({ socket, channelOptions }) =>
+          makeChannel(name, socket, channelOptions, answer),
       });
     }
     if (options.udp ?? true) {
@@ -161,18 +162,10 @@ export async function startSmallService(
 
 function makeChannel(
   name: SmallServiceName,
-  { socket, release }: AcceptedConnection,
-  options: SmallServiceOptions,
-  clock: Clock,
+  socket: ChannelSocket,
+  channelOptions: ServerChannelOptions,
   answer: () => Uint8Array | null,
 ): ServerChannel {
-  const channelOptions: ServerChannelOptions = {
-    release,
-    clock,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-  };
   switch (name) {
     case 'echo':
       return new EchoChannel(socket, channelOptions);

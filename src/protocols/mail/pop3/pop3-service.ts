@@ -103,23 +103,15 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
     ...(options.map ? { map: options.map } : {}),
     ...(implicit && options.tls ? { tls: options.tls } : {}),
     busyReply: '-ERR [SYS/TEMP] Too many connections, try again later.\r\n',
-    createChannel: ({ socket, release }) => {
+    clock,
+    createChannel: ({ socket, release, channelOptions }) => {
       // `let`: the channel may close (and release) inside its own constructor.
       let channel: Pop3Channel | undefined;
-      channel = new Pop3Channel(
-        socket,
-        {
-          release: () => {
-            if (channel !== undefined) channels.delete(channel);
-            release();
-          },
-          clock,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.observer ? { observer: options.observer } : {}),
-          ...(options.map ? { map: options.map } : {}),
-        },
-        context,
-      );
+      const forget = (): void => {
+        if (channel !== undefined) channels.delete(channel);
+        release();
+      };
+      channel = new Pop3Channel(socket, { ...channelOptions, release: forget }, context);
       if (!channel.isClosed) channels.add(channel);
     },
   });

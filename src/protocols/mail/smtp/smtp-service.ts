@@ -122,23 +122,15 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
       enhanced: '4.7.0',
       text: `${hostname} Error: too many connections, try again later`,
     }),
-    createChannel: ({ socket, release }) => {
+    clock,
+    createChannel: ({ socket, release, channelOptions }) => {
       // `let`: the channel may close (and release) inside its own constructor.
       let channel: SmtpChannel | undefined;
-      channel = new SmtpChannel(
-        socket,
-        {
-          release: () => {
-            if (channel !== undefined) channels.delete(channel);
-            release();
-          },
-          clock,
-          ...(options.limits ? { limits: options.limits } : {}),
-          ...(options.observer ? { observer: options.observer } : {}),
-          ...(options.map ? { map: options.map } : {}),
-        },
-        context,
-      );
+      const forget = (): void => {
+        if (channel !== undefined) channels.delete(channel);
+        release();
+      };
+      channel = new SmtpChannel(socket, { ...channelOptions, release: forget }, context);
       if (!channel.isClosed) channels.add(channel);
     },
   });
