@@ -25,8 +25,15 @@ import {
   SOCK_STREAM,
 } from './constants.js';
 import { DatagramEngine } from './datagram-engine.js';
-import { BlockingIOError, BrokenPipeError, SocketError, toSocketError } from './errors.js';
+import {
+  BlockingIOError,
+  BrokenPipeError,
+  SocketError,
+  SocketTimeoutError,
+  toSocketError,
+} from './errors.js';
 import { READY_READ, READY_WRITE } from './readiness.js';
+import { RecvWaiter } from './recv-waiter.js';
 import { SocketBase } from './socket-base.js';
 import { StreamEngine } from './stream-engine.js';
 
@@ -93,12 +100,26 @@ export class SocketIO extends SocketBase {
       if (data !== null) return Promise.resolve(data);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
+      const waiter = this.#recvWaiter();
+      if (!waiter.busy) return waiter.wait(bufsize, flags, this.deadline());
       return this.waitThen(READY_READ, 'recv', this.deadline(), () =>
         this.recvNowait(bufsize, flags),
       );
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  #waiter: RecvWaiter | null = null;
+
+  /** The socket's receive waiter, made on the first wait (one closure per socket, not per call). */
+  #recvWaiter(): RecvWaiter {
+    this.#waiter ??= new RecvWaiter(
+      this.readinessListeners,
+      (size, flags) => this.recvNowait(size, flags),
+      () => new SocketTimeoutError({ ...this.errorContext(), op: 'recv' }),
+    );
+    return this.#waiter;
   }
 
   async #recvAll(bufsize: number, flags: number, deadline: number | null): Promise<Buffer> {
