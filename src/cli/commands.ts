@@ -5,6 +5,7 @@
 import type { CliCommand } from '../protocols/common/index.js';
 import { digCommand } from '../protocols/dns/index.js';
 import { fingerCommand } from '../protocols/finger/index.js';
+import { ftpCommand } from '../protocols/ftp/index.js';
 import { httpCommand } from '../protocols/http/index.js';
 import { mailCommand } from '../protocols/mail/index.js';
 import { connectCommand } from './connect-command.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   digCommand,
   fingerCommand,
   httpCommand,
+  ftpCommand,
   mailCommand,
   connectCommand,
   scanCommand,

@@ -248,3 +248,20 @@ test('serve() refuses an admin listener that is not on loopback, even with real 
     (err: unknown) => err instanceof HostStartError && /^admin: .*loopback only/.test(err.message),
   );
 });
+
+test('serve() serves the sample FTP tree to demo, with uploads landing in the data directory', async () => {
+  const { FtpClient } = await import('../../src/protocols/ftp/index.js');
+  const dataDir = tempDir();
+  const host = await serve({ config: testConfig([], dataDir), logger: memoryLogger().logger });
+  try {
+    const client = await FtpClient.connect('127.0.0.1', portOf(host, 'ftp'), { timeout: 5 });
+    await client.login('demo', 'demo');
+    const names = (await client.list('/pub')).map((entry) => entry.name).sort();
+    assert.deepEqual(names, ['64k.txt', 'hello.txt']);
+    await client.putStream('/upload/note.txt', [Buffer.from('uploaded\n')]);
+    await client.quit();
+    assert.equal(readFileSync(join(dataDir, 'ftp', 'upload', 'note.txt'), 'utf8'), 'uploaded\n');
+  } finally {
+    await host.stop(500);
+  }
+});

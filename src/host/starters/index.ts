@@ -4,6 +4,7 @@
  */
 import { dnsStarter } from './dns-starter.js';
 import { fingerStarter } from './finger-starter.js';
+import { ftpStarter } from './ftp-starter.js';
 import { adminStarter, httpStarter, httpsStarter } from './http-starters.js';
 import { pop3Starter, smtpStarter } from './mail-starters.js';
 import { SMALL_STARTERS } from './small-starters.js';
@@ -15,6 +16,7 @@ export * from './start-context.js';
 export const STARTERS: ReadonlyArray<readonly [string, ServiceStarter]> = [
   ['admin', adminStarter],
   ...SMALL_STARTERS,
+  ['ftp', ftpStarter],
   ['smtp', smtpStarter],
   ['dns', dnsStarter],
   ['finger', fingerStarter],

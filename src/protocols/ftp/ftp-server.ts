@@ -5,7 +5,6 @@
 
 import * as nodePath from 'node:path';
 import type { SocketMap } from '../../dispatch/index.js';
-import { verifyPassword } from '../../host/password.js';
 import type { SSLContext } from '../../socket/index.js';
 import {
   type Clock,
@@ -15,6 +14,7 @@ import {
   systemClock,
   TcpListener,
 } from '../common/index.js';
+import { verifyPassword } from '../common/password.js';
 import type { Permission } from './command-table.js';
 import { FtpSession } from './ftp-session.js';
 
