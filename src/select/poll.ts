@@ -20,10 +20,15 @@ export const POLLHUP = 0x10;
 export const POLLNVAL = 0x20;
 /** Aliases Linux defines; polyport reports POLLIN/POLLOUT. */
 export const POLLRDNORM = 0x40;
+/** Priority band data; never reported. */
 export const POLLRDBAND = 0x80;
+/** Linux alias of POLLOUT; polyport reports POLLOUT. */
 export const POLLWRNORM = 0x100;
+/** Priority band writable; never reported. */
 export const POLLWRBAND = 0x200;
+/** Unused on Linux; never reported. */
 export const POLLMSG = 0x400;
+/** Peer closed its writing side; reported as POLLIN (end of stream). */
 export const POLLRDHUP = 0x2000;
 
 /**
