@@ -4,7 +4,8 @@
  * - ping-pong: an echo server and a client exchange 64-byte messages, one at a time, for a
  *   fixed count (`await sock.recv` / `await sock.sendall` on both polyport sides; `data` events
  *   and `write()` on the net sides);
- * - streaming: 64 MiB from one side to the other.
+ * - streaming: 64 MiB from one side to the other, both ways: `up` from the side that connected
+ *   to the accepted side, `down` from the accepted side to the side that connected.
  *
  * Each case runs 5 times, alternating the two stacks, and prints the medians and the ratio
  * polyport/net (1.0 means no overhead). Not a test: run with
@@ -94,8 +95,10 @@ async function netPingPong(count: number): Promise<number> {
   return (count / elapsed) * 1000;
 }
 
-async function polyportStream(): Promise<number> {
-  const [client, conn] = await polyportPair();
+/** Streams 64 MiB: `down` from the accepted side to the side that connected, `up` the other way. */
+async function polyportStream(direction: 'up' | 'down'): Promise<number> {
+  const [connected, accepted] = await polyportPair();
+  const [client, conn] = direction === 'up' ? [connected, accepted] : [accepted, connected];
   const chunk = Buffer.alloc(STREAM_CHUNK, 0x62);
   const started = performance.now();
   const reader = (async () => {
@@ -115,8 +118,9 @@ async function polyportStream(): Promise<number> {
   return STREAM_BYTES / 1048576 / (elapsed / 1000);
 }
 
-async function netStream(): Promise<number> {
-  const [client, conn] = await netPair();
+async function netStream(direction: 'up' | 'down'): Promise<number> {
+  const [connected, accepted] = await netPair();
+  const [client, conn] = direction === 'up' ? [connected, accepted] : [accepted, connected];
   const chunk = Buffer.alloc(STREAM_CHUNK, 0x62);
   const started = performance.now();
   const reader = new Promise<number>((resolve) => {
@@ -172,4 +176,17 @@ await compare(
   () => polyportPingPong(ROUND_TRIPS),
   () => netPingPong(ROUND_TRIPS),
 );
-await compare('stream 64 MiB', 'MiB/s', polyportStream, netStream);
+// Reads on the side that connected go through polyport's shared 256 KiB read buffer; reads on
+// an accepted side use Node's default (Node gives no way to set `onread` on accepted sockets).
+await compare(
+  'stream 64 MiB up',
+  'MiB/s',
+  () => polyportStream('up'),
+  () => netStream('up'),
+);
+await compare(
+  'stream 64 MiB down',
+  'MiB/s',
+  () => polyportStream('down'),
+  () => netStream('down'),
+);

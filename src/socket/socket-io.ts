@@ -4,17 +4,9 @@
  * retried when the socket's readiness changes.
  */
 
-import {
-  describe,
-  formatAddress,
-  type ResolvedAddress,
-  resolveAddress,
-  type SocketAddress,
-} from './address.js';
+import { describe, formatAddress, type ResolvedAddress, type SocketAddress } from './address.js';
 import { type BytesLike, checkInto, checkSize, toBytes } from './arguments.js';
 import {
-  AF_INET,
-  AF_INET6,
   MSG_DONTWAIT,
   MSG_PEEK,
   MSG_WAITALL,
@@ -24,6 +16,7 @@ import {
   SOCK_DGRAM,
   SOCK_STREAM,
 } from './constants.js';
+import { asBuffer, maxDatagram, sendTarget, truncate } from './datagram-bytes.js';
 import { DatagramEngine } from './datagram-engine.js';
 import {
   BlockingIOError,
@@ -36,19 +29,6 @@ import { READY_READ, READY_WRITE } from './readiness.js';
 import { RecvWaiter } from './recv-waiter.js';
 import { SocketBase } from './socket-base.js';
 import { StreamEngine } from './stream-engine.js';
-
-/** The largest UDP payload over IPv4 and IPv6. */
-const MAX_DATAGRAM = { [AF_INET]: 65507, [AF_INET6]: 65527 } as Record<number, number>;
-
-/** A datagram cut to `bufsize`, as UDP discards the rest; the same buffer when it fits. */
-function truncate(data: Buffer, bufsize: number): Buffer {
-  return data.length <= bufsize ? data : data.subarray(0, bufsize);
-}
-
-/** The bytes as a Buffer, without copying. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
 
 /**
  * The byte-moving half of {@link Socket} (see there for the semantics); not used on its own.
@@ -192,7 +172,7 @@ export class SocketIO extends SocketBase {
       return null;
     }
     if (engine instanceof DatagramEngine) {
-      const datagram = this.#takeDatagram(engine, flags);
+      const datagram = this.takeDatagram(engine, flags);
       return datagram === null ? null : truncate(datagram.data, bufsize);
     }
     if (this.type === SOCK_DGRAM || this.connecting !== null) return null;
@@ -208,8 +188,10 @@ export class SocketIO extends SocketBase {
   async recvInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<number> {
     const limit = checkInto(buffer, nbytes, 'recvInto');
     if (this.type === SOCK_DGRAM) {
-      const [count] = await this.recvfromInto(buffer, limit, flags);
-      return count;
+      // recvfrom_into() without the address: one datagram, cut to the limit.
+      const data = await this.recv(limit, flags);
+      buffer.set(data);
+      return data.length;
     }
     const deadline = this.deadline();
     for (;;) {
@@ -228,60 +210,8 @@ export class SocketIO extends SocketBase {
     }
   }
 
-  /**
-   * Receives a datagram (or stream data) with the sender's address.
-   * @returns `[data, address]`; for a datagram longer than `bufsize` the rest is discarded, as UDP does.
-   * @example const [data, [host, port]] = await udp.recvfrom(2048);
-   */
-  recvfrom(bufsize: number, flags = 0): Promise<[Buffer, SocketAddress]> {
-    // Not `async`, as recv() is not: a datagram already queued costs one resolved promise, and
-    // a wait one promise settled from the socket's readiness listener.
-    try {
-      checkSize(bufsize, 'recvfrom');
-      if (this.type === SOCK_STREAM) return this.#recvfromStream(bufsize, flags);
-      const datagram = this.recvfromNowait(bufsize, flags);
-      if (datagram !== null) return Promise.resolve(datagram);
-      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'recvfrom' });
-      return this.waitThen(READY_READ, 'recvfrom', this.deadline(), () =>
-        this.recvfromNowait(bufsize, flags),
-      );
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  async #recvfromStream(bufsize: number, flags: number): Promise<[Buffer, SocketAddress]> {
-    const data = await this.recv(bufsize, flags);
-    return [data, this.peerOrEmpty()];
-  }
-
-  /** `recvfrom()` without waiting: `null` when no datagram is waiting. */
-  recvfromNowait(bufsize: number, flags = 0): [Buffer, SocketAddress] | null {
-    this.checkOpen('recvfrom');
-    const engine = this.engine;
-    if (!(engine instanceof DatagramEngine)) {
-      const data = this.recvNowait(bufsize, flags);
-      return data === null ? null : [data, this.peerOrEmpty()];
-    }
-    const datagram = this.#takeDatagram(engine, flags);
-    return datagram === null ? null : [truncate(datagram.data, bufsize), datagram.from];
-  }
-
-  /**
-   * Receives a datagram into `buffer`, as Python's `recvfrom_into()`.
-   * @returns `[count, address]`.
-   */
-  async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, SocketAddress]> {
-    const limit = checkInto(buffer, nbytes, 'recvfromInto');
-    if (this.type === SOCK_STREAM)
-      return [await this.recvInto(buffer, limit, flags), this.peerOrEmpty()];
-    const [data, from] = await this.recvfrom(limit, flags);
-    buffer.set(data);
-    return [data.length, from];
-  }
-
-  #takeDatagram(
+  /** @internal The next datagram (or the pending error); null when none is queued. */
+  protected takeDatagram(
     engine: DatagramEngine,
     flags: number,
   ): { data: Buffer; from: SocketAddress } | null {
@@ -303,9 +233,10 @@ export class SocketIO extends SocketBase {
    */
   async send(data: BytesLike, flags = 0): Promise<number> {
     const bytes = toBytes(data, 'send');
+    const owned = typeof data === 'string';
     const deadline = this.deadline();
     for (;;) {
-      const sent = this.#sendBytes(bytes);
+      const sent = this.#sendBytes(bytes, owned);
       if (sent >= 0) return sent;
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'send' });
@@ -320,24 +251,25 @@ export class SocketIO extends SocketBase {
    */
   sendall(data: BytesLike, flags = 0): Promise<void> {
     // The common case, everything accepted at once, settles without an async function.
+    void flags; // accepted for Python's signature; no flag changes how bytes are sent
     try {
       const bytes = toBytes(data, 'sendall');
       const deadline = this.deadline();
-      const sent = this.#sendBytes(bytes);
+      const owned = typeof data === 'string';
+      const sent = this.#sendBytes(bytes, owned);
       if (sent === bytes.length) return Promise.resolve();
-      return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, flags, deadline);
+      return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, owned, deadline);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  async #sendRest(bytes: Uint8Array, flags: number, deadline: number | null): Promise<void> {
-    void flags;
+  async #sendRest(bytes: Uint8Array, owned: boolean, deadline: number | null): Promise<void> {
     while (bytes.length > 0) {
       if (this.timeoutValue === 0)
         throw new BlockingIOError({ ...this.errorContext(), op: 'sendall' });
       await this.waitFor(READY_WRITE, 'sendall', deadline);
-      const sent = this.#sendBytes(bytes);
+      const sent = this.#sendBytes(bytes, owned);
       if (sent >= 0) bytes = bytes.subarray(sent);
     }
   }
@@ -349,18 +281,18 @@ export class SocketIO extends SocketBase {
    */
   sendNowait(data: BytesLike, flags = 0): number {
     void flags;
-    return this.#sendBytes(toBytes(data, 'send'));
+    return this.#sendBytes(toBytes(data, 'send'), typeof data === 'string');
   }
 
   /** `sendNowait()` for bytes already checked: the path every send takes. */
-  #sendBytes(bytes: Uint8Array): number {
+  #sendBytes(bytes: Uint8Array, owned = false): number {
     this.checkOpen('send');
     this.throwSoError();
     const engine = this.engine;
     if (engine instanceof DatagramEngine) {
       if (engine.connected === null)
         throw new SocketError('EDESTADDRREQ', { ...this.errorContext(), op: 'send' });
-      this.#checkDatagramSize(bytes, 'send');
+      this.checkDatagramSize(bytes, 'send');
       engine.socket.send(Buffer.from(bytes), this.#onSendDone);
       return bytes.length;
     }
@@ -379,113 +311,23 @@ export class SocketIO extends SocketBase {
     if (room <= 0) return bytes.length === 0 ? 0 : -1;
     // Take at least a useful chunk, so a nearly full buffer does not degrade to tiny sends.
     const count = Math.min(bytes.length, Math.max(room, 16 * 1024));
-    engine.write(Buffer.from(bytes.subarray(0, count)));
+    // Node keeps what it is given until it is sent: copy what the caller still owns. A string
+    // was encoded into a fresh buffer nobody else holds, so that one goes as it is.
+    const part = count === bytes.length ? bytes : bytes.subarray(0, count);
+    engine.write(owned ? asBuffer(part) : Buffer.from(part));
     return count;
   }
 
-  /**
-   * Sends a datagram to `address`; on an unbound socket, binds to an ephemeral port first.
-   * @returns the number of bytes sent.
-   * @throws {SocketError} `EMSGSIZE` for a datagram larger than UDP allows.
-   * @example await udp.sendto('ping', ['127.0.0.1', 8000]);
-   */
-  sendto(data: BytesLike, address: SocketAddress): Promise<number>;
-  sendto(data: BytesLike, flags: number, address: SocketAddress): Promise<number>;
-  sendto(
-    data: BytesLike,
-    flagsOrAddress: number | SocketAddress,
-    maybeAddress?: SocketAddress,
-  ): Promise<number> {
-    // Not `async`: on a bound socket the datagram is handed to the kernel in this call, and
-    // the answer is a resolved promise.
-    try {
-      const address = (
-        typeof flagsOrAddress === 'number' ? maybeAddress : flagsOrAddress
-      ) as SocketAddress;
-      if (this.type === SOCK_STREAM) return this.send(data);
-      this.checkOpen('sendto');
-      const engine = this.datagramEngine();
-      if (!engine.bound) return this.#bindThenSendto(data, address);
-      return Promise.resolve(this.sendtoNowait(data, address));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  async #bindThenSendto(data: BytesLike, address: SocketAddress): Promise<number> {
-    await this.bindDatagram(
-      resolveAddress(this.family, this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
-    );
-    return this.sendtoNowait(data, address);
-  }
-
-  /** `sendto()` without waiting (Node binds an unbound socket in the background). */
-  sendtoNowait(data: BytesLike, address: SocketAddress): number {
-    this.checkOpen('sendto');
-    // A string becomes a fresh buffer nobody else holds, so it need not be copied again.
-    return this.#sendtoBytes(toBytes(data, 'sendto'), address, typeof data === 'string');
-  }
-
-  /**
-   * `sendtoNowait()` for a buffer the caller hands over: it is sent without being copied, so
-   * the caller must not change it afterwards (Node may still hold it, queued, after the call
-   * returns). For servers that build each reply afresh (DNS, the small services); everyone else
-   * should use `sendtoNowait()`, which copies.
-   * @param data the datagram; it belongs to the socket from now on.
-   * @param address where to send it.
-   * @returns the number of bytes sent.
-   * @throws {TypeError} when `data` is not a `Uint8Array`.
-   * @throws {SocketError} as `sendtoNowait()` does (`EMSGSIZE`, `EISCONN`, a pending error).
-   * @example sock.sendtoOwnedNowait(encodeMessage(reply), from);
-   */
-  sendtoOwnedNowait(data: Uint8Array, address: SocketAddress): number {
-    this.checkOpen('sendto');
-    const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
-    return this.#sendtoBytes(bytes, address, true);
-  }
-
-  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean): number {
-    const resolved = resolveAddress(this.family, address, 'sendto');
-    if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
-    const engine = this.datagramEngine();
-    const err = engine.takeError();
-    if (err !== null) throw err;
-    if (engine.connected !== null)
-      throw new SocketError('EISCONN', { ...this.errorContext(), op: 'sendto' });
-    this.#checkDatagramSize(bytes, 'sendto');
-    // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
-    // bytes the caller still owns. One callback per socket, not a closure per datagram.
-    engine.socket.send(
-      owned ? asBuffer(bytes) : Buffer.from(bytes),
-      resolved.port,
-      resolved.host,
-      this.#onSendtoDone,
-    );
-    engine.bound = true;
-    return bytes.length;
-  }
-
-  #onSendtoDone = (err: Error | null): void => {
-    if (err !== null) this.#sendFailed(err, 'sendto');
-  };
-
   #onSendDone = (err: Error | null): void => {
-    if (err !== null) this.#sendFailed(err, 'send');
+    if (err !== null) this.sendFailed(err, 'send');
   };
 
-  /** A datagram could not be sent: the error waits for the next call, as `SO_ERROR` does. */
-  #sendFailed(err: Error, op: string): void {
+  /** @internal A datagram could not be sent: the error waits for the next call, as `SO_ERROR` does. */
+  protected sendFailed(err: Error, op: string): void {
     if (this.isClosed) return;
     const engine = this.engine;
     if (!(engine instanceof DatagramEngine) || engine.error !== null) return;
-    // Node's send error names the destination; a failed name lookup names the host.
-    const { address, port } = err as { address?: unknown; port?: unknown };
-    const addr =
-      typeof address === 'string' && typeof port === 'number'
-        ? formatAddress([address, port])
-        : typeof address === 'string'
-          ? address
-          : undefined;
+    const addr = sendTarget(err);
     engine.error = toSocketError(err, {
       ...this.errorContext(),
       op,
@@ -494,8 +336,9 @@ export class SocketIO extends SocketBase {
     this.notify();
   }
 
-  #checkDatagramSize(bytes: Uint8Array, op: string): void {
-    const max = MAX_DATAGRAM[this.family] ?? 65507;
+  /** @internal @throws {SocketError} `EMSGSIZE` for a datagram larger than UDP allows. */
+  protected checkDatagramSize(bytes: Uint8Array, op: string): void {
+    const max = maxDatagram(this.family);
     if (bytes.length > max) {
       throw new SocketError('EMSGSIZE', {
         ...this.errorContext(),

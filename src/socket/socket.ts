@@ -35,11 +35,11 @@ import {
   SOMAXCONN,
   TCP_NODELAY,
 } from './constants.js';
+import { DatagramIO } from './datagram-io.js';
 import { BlockingIOError, SocketError, SocketTimeoutError, toSocketError } from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
 import { READY_READ } from './readiness.js';
 import { adoptStream } from './socket-base.js';
-import { SocketIO } from './socket-io.js';
 import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
 
@@ -59,7 +59,7 @@ export { type AdoptedStream, adoptStream } from './socket-base.js';
  * const reply = await sock.recv(1024); // empty at end of stream
  * sock.close();
  */
-export class Socket extends SocketIO {
+export class Socket extends DatagramIO {
   // ---------------------------------------------------------------- bind, listen, accept
 
   /**

@@ -1,0 +1,160 @@
+/**
+ * `DatagramIO`: the calls of a `Socket` that carry addresses with the bytes: `recvfrom` and
+ * `sendto` in all their forms (on a stream socket they fall back to `recv`/`send`).
+ */
+import { resolveAddress, type SocketAddress } from './address.js';
+import { type BytesLike, checkInto, checkSize, toBytes } from './arguments.js';
+import { AF_INET6, MSG_DONTWAIT, SOCK_STREAM } from './constants.js';
+import { asBuffer, truncate } from './datagram-bytes.js';
+import { DatagramEngine } from './datagram-engine.js';
+import { BlockingIOError, SocketError } from './errors.js';
+import { READY_READ } from './readiness.js';
+import { SocketIO } from './socket-io.js';
+
+/**
+ * The address-carrying half of {@link Socket} (see there for the semantics); not used on its own.
+ *
+ * @example
+ * const io: DatagramIO = new Socket(AF_INET, SOCK_DGRAM);
+ * await io.sendto('ping', ['127.0.0.1', 7]);
+ */
+export class DatagramIO extends SocketIO {
+  /**
+   * Receives a datagram (or stream data) with the sender's address.
+   * @returns `[data, address]`; for a datagram longer than `bufsize` the rest is discarded, as UDP does.
+   * @example const [data, [host, port]] = await udp.recvfrom(2048);
+   */
+  recvfrom(bufsize: number, flags = 0): Promise<[Buffer, SocketAddress]> {
+    // Not `async`, as recv() is not: a datagram already queued costs one resolved promise, and
+    // a wait one promise settled from the socket's readiness listener.
+    try {
+      checkSize(bufsize, 'recvfrom');
+      if (this.type === SOCK_STREAM) return this.#recvfromStream(bufsize, flags);
+      const datagram = this.recvfromNowait(bufsize, flags);
+      if (datagram !== null) return Promise.resolve(datagram);
+      if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
+        throw new BlockingIOError({ ...this.errorContext(), op: 'recvfrom' });
+      return this.waitThen(READY_READ, 'recvfrom', this.deadline(), () =>
+        this.recvfromNowait(bufsize, flags),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async #recvfromStream(bufsize: number, flags: number): Promise<[Buffer, SocketAddress]> {
+    const data = await this.recv(bufsize, flags);
+    return [data, this.peerOrEmpty()];
+  }
+
+  /** `recvfrom()` without waiting: `null` when no datagram is waiting. */
+  recvfromNowait(bufsize: number, flags = 0): [Buffer, SocketAddress] | null {
+    this.checkOpen('recvfrom');
+    const engine = this.engine;
+    if (!(engine instanceof DatagramEngine)) {
+      const data = this.recvNowait(bufsize, flags);
+      return data === null ? null : [data, this.peerOrEmpty()];
+    }
+    const datagram = this.takeDatagram(engine, flags);
+    return datagram === null ? null : [truncate(datagram.data, bufsize), datagram.from];
+  }
+
+  /**
+   * Receives a datagram into `buffer`, as Python's `recvfrom_into()`.
+   * @returns `[count, address]`.
+   */
+  async recvfromInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<[number, SocketAddress]> {
+    const limit = checkInto(buffer, nbytes, 'recvfromInto');
+    if (this.type === SOCK_STREAM)
+      return [await this.recvInto(buffer, limit, flags), this.peerOrEmpty()];
+    const [data, from] = await this.recvfrom(limit, flags);
+    buffer.set(data);
+    return [data.length, from];
+  }
+
+  /**
+   * Sends a datagram to `address`; on an unbound socket, binds to an ephemeral port first.
+   * @returns the number of bytes sent.
+   * @throws {SocketError} `EMSGSIZE` for a datagram larger than UDP allows.
+   * @example await udp.sendto('ping', ['127.0.0.1', 8000]);
+   */
+  sendto(data: BytesLike, address: SocketAddress): Promise<number>;
+  sendto(data: BytesLike, flags: number, address: SocketAddress): Promise<number>;
+  sendto(
+    data: BytesLike,
+    flagsOrAddress: number | SocketAddress,
+    maybeAddress?: SocketAddress,
+  ): Promise<number> {
+    // Not `async`: on a bound socket the datagram is handed to the kernel in this call, and
+    // the answer is a resolved promise.
+    try {
+      const address = (
+        typeof flagsOrAddress === 'number' ? maybeAddress : flagsOrAddress
+      ) as SocketAddress;
+      if (this.type === SOCK_STREAM) return this.send(data);
+      this.checkOpen('sendto');
+      const engine = this.datagramEngine();
+      if (!engine.bound) return this.#bindThenSendto(data, address);
+      return Promise.resolve(this.sendtoNowait(data, address));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async #bindThenSendto(data: BytesLike, address: SocketAddress): Promise<number> {
+    await this.bindDatagram(
+      resolveAddress(this.family, this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
+    );
+    return this.sendtoNowait(data, address);
+  }
+
+  /** `sendto()` without waiting (Node binds an unbound socket in the background). */
+  sendtoNowait(data: BytesLike, address: SocketAddress): number {
+    this.checkOpen('sendto');
+    // A string becomes a fresh buffer nobody else holds, so it need not be copied again.
+    return this.#sendtoBytes(toBytes(data, 'sendto'), address, typeof data === 'string');
+  }
+
+  /**
+   * `sendtoNowait()` for a buffer the caller hands over: it is sent without being copied, so
+   * the caller must not change it afterwards (Node may still hold it, queued, after the call
+   * returns). For servers that build each reply afresh (DNS, the small services); everyone else
+   * should use `sendtoNowait()`, which copies.
+   * @param data the datagram; it belongs to the socket from now on.
+   * @param address where to send it.
+   * @returns the number of bytes sent.
+   * @throws {TypeError} when `data` is not a `Uint8Array`.
+   * @throws {SocketError} as `sendtoNowait()` does (`EMSGSIZE`, `EISCONN`, a pending error).
+   * @example sock.sendtoOwnedNowait(encodeMessage(reply), from);
+   */
+  sendtoOwnedNowait(data: Uint8Array, address: SocketAddress): number {
+    this.checkOpen('sendto');
+    const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
+    return this.#sendtoBytes(bytes, address, true);
+  }
+
+  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean): number {
+    const resolved = resolveAddress(this.family, address, 'sendto');
+    if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
+    const engine = this.datagramEngine();
+    const err = engine.takeError();
+    if (err !== null) throw err;
+    if (engine.connected !== null)
+      throw new SocketError('EISCONN', { ...this.errorContext(), op: 'sendto' });
+    this.checkDatagramSize(bytes, 'sendto');
+    // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
+    // bytes the caller still owns. One callback per socket, not a closure per datagram.
+    engine.socket.send(
+      owned ? asBuffer(bytes) : Buffer.from(bytes),
+      resolved.port,
+      resolved.host,
+      this.#onSendtoDone,
+    );
+    engine.bound = true;
+    return bytes.length;
+  }
+
+  #onSendtoDone = (err: Error | null): void => {
+    if (err !== null) this.sendFailed(err, 'sendto');
+  };
+}
