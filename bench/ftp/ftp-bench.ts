@@ -1,0 +1,375 @@
+/**
+ * The FTP benchmark (issue 6): polyport's FTP server side by side with vsftpd (when installed),
+ * in one run on loopback — RETR and STOR throughput of a large file with curl (256 MiB, or
+ * 1 GiB with BENCH_FTP_BIG=1), 200 concurrent anonymous logins, and the memory 200 idle logged-in
+ * clients add (PSS of the server's processes: vsftpd forks per session, polyport does not).
+ * Targets from the issue: throughput >= 0.9x vsftpd, logins faster, < 10 MB for 200 idle clients.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { have, median, printTable, tsCommand } from '../lib/harness.js';
+
+const run = promisify(execFile);
+const here = import.meta.dirname;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SIZE = process.env.BENCH_FTP_BIG === '1' ? 2 ** 30 : 256 * 2 ** 20;
+const CLIENTS = 200;
+/** Milliseconds a login may take before the benchmark counts it as failed. */
+const LOGIN_TIMEOUT = 15_000;
+
+interface Server {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.stdin?.end();
+    child.kill('SIGTERM');
+  });
+}
+
+async function startPolyport(root: string): Promise<Server> {
+  const [cmd, args] = tsCommand(join(here, 'ftp-server.ts'), root);
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`polyport FTP server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return {
+    name: 'polyport',
+    port: Number(line),
+    pid: child.pid ?? 0,
+    stop: () => stopChild(child),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function startVsftpd(base: string, root: string): Promise<Server> {
+  const port = await freePort();
+  const conf = join(base, 'vsftpd.conf');
+  writeFileSync(
+    conf,
+    [
+      'listen=YES',
+      'listen_ipv6=NO',
+      'listen_address=127.0.0.1',
+      `listen_port=${port}`,
+      'background=NO',
+      'anonymous_enable=YES',
+      'no_anon_password=YES',
+      `anon_root=${root}`,
+      'local_enable=NO',
+      'write_enable=YES',
+      'anon_upload_enable=YES',
+      'anon_umask=022',
+      'seccomp_sandbox=NO',
+      'isolate=NO',
+      'isolate_network=NO',
+      'xferlog_enable=NO',
+      'max_clients=0',
+      'max_per_ip=0',
+      'idle_session_timeout=600',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('vsftpd', [conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100; i++) {
+    try {
+      await greet(port);
+      return { name: 'vsftpd', port, pid: child.pid ?? 0, stop: () => stopChild(child) };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await stopChild(child);
+  throw new Error('vsftpd did not start');
+}
+
+/** A raw FTP control connection that reads replies line by line. */
+class Control {
+  readonly sock: Socket;
+  #buf = '';
+  #waiters: Array<() => void> = [];
+  constructor(sock: Socket) {
+    this.sock = sock;
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => {
+      this.#buf += d;
+      for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+  async reply(): Promise<string> {
+    for (;;) {
+      const m = /^(\d{3}) [^\n]*\n/m.exec(this.#buf);
+      if (m) {
+        this.#buf = this.#buf.slice((m.index ?? 0) + m[0].length);
+        return m[0];
+      }
+      await new Promise<void>((r) => this.#waiters.push(r));
+    }
+  }
+  async cmd(line: string): Promise<string> {
+    this.sock.write(`${line}\r\n`);
+    return this.reply();
+  }
+}
+
+async function open(port: number): Promise<Control> {
+  const sock = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  const c = new Control(sock);
+  await c.reply();
+  return c;
+}
+
+async function greet(port: number): Promise<void> {
+  const c = await open(port);
+  c.sock.destroy();
+}
+
+async function login(c: Control): Promise<void> {
+  await c.cmd('USER anonymous');
+  const r = await c.cmd('PASS bench@example.test');
+  if (!r.startsWith('230')) throw new Error(`login failed: ${r}`);
+}
+
+/** Opens a connection and logs in, or gives up after `LOGIN_TIMEOUT` ms. */
+async function openLoggedIn(port: number, opened: Control[]): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), LOGIN_TIMEOUT);
+  });
+  const attempt = (async (): Promise<true> => {
+    const c = await open(port);
+    opened.push(c);
+    await login(c);
+    return true;
+  })();
+  try {
+    return await Promise.race([attempt.catch(() => false as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * 200 clients connect and log in at once. Returns logins per second over those that finished
+ * within the timeout, and how many did (a server that stalls some logins shows it here).
+ */
+async function concurrentLogins(port: number): Promise<{ rate: number; completed: number }> {
+  const opened: Control[] = [];
+  const started = performance.now();
+  let last = started;
+  const results = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      const ok = await openLoggedIn(port, opened);
+      if (ok) last = performance.now();
+      return ok;
+    }),
+  );
+  for (const c of opened) c.sock.destroy();
+  const completed = results.filter(Boolean).length;
+  return { rate: completed / Math.max((last - started) / 1000, 1e-6), completed };
+}
+
+/** PSS (or RSS) in bytes of a process and all its descendants. */
+function treeMemory(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const visit = (p: number): void => {
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      try {
+        total +=
+          Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) *
+          1024;
+      } catch {
+        // gone
+      }
+    }
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return total;
+}
+
+/** Memory the server adds for 200 idle logged-in clients, in bytes. */
+async function idleMemory(server: Server): Promise<number> {
+  await new Promise((r) => setTimeout(r, 300));
+  const before = treeMemory(server.pid);
+  const clients: Control[] = [];
+  for (let i = 0; i < CLIENTS; i += 20) {
+    clients.push(
+      ...(await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const c = await open(server.port);
+          await login(c);
+          return c;
+        }),
+      )),
+    );
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = treeMemory(server.pid);
+  for (const c of clients) c.sock.destroy();
+  return after - before;
+}
+
+async function curlRate(args: string[], field: 'speed_download' | 'speed_upload'): Promise<number> {
+  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', `%{${field}}`, ...args], {
+    maxBuffer: 1 << 20,
+  });
+  return Number(stdout);
+}
+
+function makeTree(base: string): { root: string; upload: string } {
+  const root = join(base, 'root');
+  mkdirSync(join(root, 'incoming'), { recursive: true });
+  const chunk = Buffer.alloc(4 * 2 ** 20, 0x42);
+  for (const file of [join(root, 'big.bin'), join(base, 'upload.bin')]) {
+    const fd = openSync(file, 'w');
+    for (let done = 0; done < SIZE; done += chunk.length) writeSync(fd, chunk);
+    closeSync(fd);
+  }
+  // vsftpd runs anonymous sessions as the ftp user: readable tree, writable incoming/.
+  for (const dir of [base, root]) chmodSync(dir, 0o755);
+  chmodSync(join(root, 'big.bin'), 0o644);
+  try {
+    const ftp = /^ftp:x:(\d+):(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'));
+    if (ftp) chownSync(join(root, 'incoming'), Number(ftp[1]), Number(ftp[2]));
+  } catch {
+    chmodSync(join(root, 'incoming'), 0o777);
+  }
+  return { root, upload: join(base, 'upload.bin') };
+}
+
+/** Runs the FTP benchmark and returns its medians and ratios. */
+export async function runFtpBenchmark(): Promise<unknown> {
+  if (!have('curl')) throw new Error('the FTP benchmark needs curl');
+  const base = mkdtempSync(join(tmpdir(), 'polyport-ftp-bench-'));
+  const { root, upload } = makeTree(base);
+  const starters: Array<() => Promise<Server>> = [() => startPolyport(root)];
+  if (have('vsftpd')) starters.push(() => startVsftpd(base, root));
+  const samples = new Map<string, number[]>();
+  const add = (key: string, v: number): void =>
+    void samples.set(key, [...(samples.get(key) ?? []), v]);
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const start of starters) {
+        const server = await start();
+        try {
+          const url = `ftp://127.0.0.1:${server.port}`;
+          add(`${server.name}|retr`, await curlRate([`${url}/big.bin`], 'speed_download'));
+          add(
+            `${server.name}|stor`,
+            await curlRate(['-T', upload, `${url}/incoming/up-${round}.bin`], 'speed_upload'),
+          );
+          rmSync(join(root, 'incoming', `up-${round}.bin`), { force: true });
+          const logins = await concurrentLogins(server.port);
+          add(`${server.name}|logins`, logins.rate);
+          add(`${server.name}|completed`, logins.completed);
+          add(`${server.name}|memory`, await idleMemory(server));
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+  const names = starters.length > 1 ? ['polyport', 'vsftpd'] : ['polyport'];
+  const med = (name: string, what: string): number => median(samples.get(`${name}|${what}`) ?? [0]);
+  const ratio = (what: string): string =>
+    names.length > 1 ? (med('polyport', what) / med('vsftpd', what)).toFixed(2) : '-';
+  const mib = (v: number): string => (v / 2 ** 20).toFixed(1);
+  const rows = names.map((n) => [
+    n,
+    mib(med(n, 'retr')),
+    mib(med(n, 'stor')),
+    `${Math.round(med(n, 'logins'))} (${med(n, 'completed')}/${CLIENTS})`,
+    mib(med(n, 'memory')),
+  ]);
+  if (names.length > 1) {
+    rows.push([
+      'polyport / vsftpd',
+      ratio('retr'),
+      ratio('stor'),
+      ratio('logins'),
+      ratio('memory'),
+    ]);
+  }
+  printTable(
+    `ftp: ${mib(SIZE)} MiB RETR/STOR with curl, ${CLIENTS} concurrent anonymous logins, memory added by ${CLIENTS} idle clients (median of ${ROUNDS})`,
+    ['server', 'RETR MiB/s', 'STOR MiB/s', 'logins/s', 'idle MiB'],
+    rows,
+  );
+  return {
+    rounds: ROUNDS,
+    fileBytes: SIZE,
+    clients: CLIENTS,
+    servers: Object.fromEntries(
+      names.map((n) => [
+        n,
+        {
+          retrBytesPerSecond: med(n, 'retr'),
+          storBytesPerSecond: med(n, 'stor'),
+          loginsPerSecond: med(n, 'logins'),
+          loginsCompleted: med(n, 'completed'),
+          idleMemoryBytes: med(n, 'memory'),
+        },
+      ]),
+    ),
+  };
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === import.meta.filename) {
+  await runFtpBenchmark();
+}
