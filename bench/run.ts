@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs every benchmark, each comparing polyport with reference implementations
  * side by side in this one run, prints the tables and writes them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, http, mail)
+ * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, http, ftp, mail)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
+import { runFtpBenchmark } from './ftp/ftp-bench.js';
 import { runHttpBenchmark } from './http/http-bench.js';
 import { runMailBenchmark } from './mail/mail-bench.js';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   echo: runEchoBenchmark,
   dns: runDnsBenchmark,
   http: runHttpBenchmark,
+  ftp: runFtpBenchmark,
   mail: runMailBenchmark,
 };
 const wanted = process.argv.slice(2);
