@@ -16,6 +16,9 @@ import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
 
 /** How a transfer ended. */
+
+/** Upload bytes held in memory at most while the disk catches up. */
+const UPLOAD_BUFFER = 1024 * 1024;
 export type TransferOutcome =
   | { readonly status: 'complete'; readonly bytes: number }
   | { readonly status: 'failed'; readonly bytes: number; readonly reason: string };
@@ -59,6 +62,8 @@ export class DataChannel extends AsyncChat {
   #writing = false;
   #eof = false;
   #queue: Buffer[] = [];
+  /** Bytes received and not yet written to disk. */
+  #queued = 0;
   #converter: AsciiConverter | null = null;
   #timer: ClockTimer | null = null;
   #linger: ClockTimer | null = null;
@@ -115,12 +120,14 @@ export class DataChannel extends AsyncChat {
     this.#target = target;
     this.#position = target.position;
     this.#converter = this.#options.ascii ? new AsciiConverter('from-network') : null;
+    this.acInBufferSize = 256 * 1024;
     this.wake();
   }
 
   override readable(): boolean {
-    // While a write is in flight, stop reading: the socket's buffer fills and TCP slows the peer.
-    if (this.#mode === 'receive') return !this.#writing && this.#queue.length === 0;
+    // Read on while a write is in flight, so the disk and the network work at once, but only up
+    // to a bound: past it the socket's buffer fills and TCP slows the peer.
+    if (this.#mode === 'receive') return this.#queued < UPLOAD_BUFFER;
     return this.#mode === 'draining';
   }
 
@@ -129,7 +136,11 @@ export class DataChannel extends AsyncChat {
     if (this.#mode !== 'receive') return;
     this.#progress(data.length);
     const out = this.#converter === null ? data : this.#converter.transform(data);
-    if (out.length > 0) this.#queue.push(Buffer.from(out));
+    // recv() hands out bytes this channel owns, so they are queued as they are, not copied.
+    if (out.length > 0) {
+      this.#queue.push(out);
+      this.#queued += out.length;
+    }
     this.#flush();
   }
 
@@ -137,7 +148,10 @@ export class DataChannel extends AsyncChat {
     if (this.#mode === 'receive' && !this.#finished) {
       this.#eof = true;
       const tail = this.#converter?.flush();
-      if (tail !== undefined && tail.length > 0) this.#queue.push(tail);
+      if (tail !== undefined && tail.length > 0) {
+        this.#queue.push(tail);
+        this.#queued += tail.length;
+      }
       // Answer the client's end (with TLS, its close_notify) with ours before closing.
       this.#halfClose();
       this.#mode = 'closing';
@@ -207,6 +221,7 @@ export class DataChannel extends AsyncChat {
     }
     const chunk = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue);
     this.#queue = [];
+    this.#queued = 0;
     this.#writing = true;
     fsWrite(target.fd, chunk, 0, chunk.length, this.#position, (err) => {
       this.#writing = false;
@@ -216,6 +231,7 @@ export class DataChannel extends AsyncChat {
       }
       if (this.#position !== null) this.#position += chunk.length;
       this.#flush();
+      this.wake();
     });
   }
 
