@@ -114,7 +114,8 @@ export class DatagramServer extends Dispatcher {
     if (sock === null) return;
     if (reply !== null) {
       try {
-        sock.sendtoNowait(reply, from);
+        // Handlers return buffers made for this reply (or the datagram itself): no copy needed.
+        sock.sendtoOwnedNowait(reply, from);
         this.answered++;
       } catch (err) {
         this.#options.observer?.error?.(err, peerText(from));
