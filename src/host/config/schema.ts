@@ -110,7 +110,7 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
     key: 'ftp.anonymous',
     type: booleanType(),
     default: false,
-    doc: 'Allow USER anonymous (read-only, inside ftp.root/pub).',
+    doc: 'Allow USER anonymous: read-only access to all of ftp.root.',
   },
   {
     key: 'ftp.requireTls',

@@ -16,8 +16,8 @@ Sends one HTTP/1.1 request and prints the response body (or writes it to a file)
   polyport http http://127.0.0.1:10080/                   GET, body to stdout
   polyport http HEAD http://127.0.0.1:10080/big.bin -i    the status line and fields only
   polyport http GET https://localhost:10443/ -k -o page   skip certificate checks, save to 'page'
-  polyport http PUT http://127.0.0.1:10080/up/a.txt --data a.txt
-  echo hi | polyport http PUT http://127.0.0.1:10080/up/b.txt --data -
+  polyport http PUT http://127.0.0.1:8080/up/a.txt --data a.txt    # a server that takes uploads
+  echo hi | polyport http PUT http://127.0.0.1:8080/up/b.txt --data -
 
 Options:
   -o, --output FILE      write the body to FILE instead of stdout
