@@ -51,7 +51,7 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
  * @throws {SocketError} When the server cannot be reached or a timeout passes.
  * @throws {HttpClientError} When the response cannot be parsed.
  * @example
- * const response = await request({ url: 'http://127.0.0.1:8080/upload.txt (a server with an uploadFiles handler)', method: 'PUT', body: 'hi' });
+ * const response = await request({ url: 'http://127.0.0.1:8080/upload.txt', method: 'PUT', body: 'hi' }); // a server with uploadFiles
  * console.log(response.status, await response.text());
  */
 export async function request(input: string | URL | HttpRequestOptions): Promise<ClientResponse> {
