@@ -5,6 +5,7 @@
  */
 
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SHUT_WR, type Socket, type SSLContext } from '../../socket/index.js';
@@ -332,10 +333,17 @@ export class FtpClient {
       offset,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    await pipeline(
-      stream,
-      createWriteStream(local, offset > 0 ? { flags: 'r+', start: offset } : {}),
-    );
+    try {
+      await pipeline(
+        stream,
+        createWriteStream(local, offset > 0 ? { flags: 'r+', start: offset } : {}),
+      );
+    } catch (err) {
+      // A refused or cut download must not leave an empty or partial file behind as if it
+      // were the server's; a resumed one keeps what it had before.
+      if (offset === 0) await rm(local, { force: true });
+      throw err;
+    }
   }
 
   /**
