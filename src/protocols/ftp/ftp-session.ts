@@ -26,7 +26,8 @@ import { parseModeArg, parseStruArg, parseTypeArg, type TransferType } from './t
 /** Commands read ahead of the one being handled; past this the socket is not read (TCP waits). */
 const MAX_QUEUED = 32;
 /** Commands that act at once even while a transfer runs (RFC 959 4.1.3). */
-const URGENT = new Set(['ABOR', 'STAT', 'QUIT', 'NOOP']);
+// QUIT is not among them: it waits its turn, so replies to commands sent before it still go out.
+const URGENT = new Set(['ABOR', 'STAT', 'NOOP']);
 /** What a handler returns when it has already replied (or must not). */
 const NO_REPLY: Reply = { code: 0, lines: [] };
 
@@ -43,7 +44,8 @@ export class FtpSession extends ServerChannel {
   #decoder: FtpCommandDecoder;
   #queue: CommandEvent[] = [];
   #busy = false;
-  #closingAfterTransfer = false;
+  /** The client closed its sending side: answer what it sent, then close. */
+  #inputEnded = false;
   #tokens: number;
   #tokensAt: number;
   readonly #login: SessionLogin;
@@ -121,7 +123,20 @@ export class FtpSession extends ServerChannel {
   }
 
   override readable(): boolean {
-    return !this.#upgrading && this.#queue.length < MAX_QUEUED;
+    return !this.#inputEnded && !this.#upgrading && this.#queue.length < MAX_QUEUED;
+  }
+
+  override handleClose(): void {
+    // A client that half-closes after pipelining its commands (`nc -N`, a script) still gets
+    // every reply: the channel closes once the commands already received are answered. A
+    // control connection that ends during a transfer still cuts it (an abandoned upload must
+    // not stand as a complete file).
+    const pending = this.#busy || this.#queue.length > 0;
+    if (this.socket !== null && !this.#closed && pending && !this.transfer.active) {
+      this.#inputEnded = true;
+      return;
+    }
+    super.handleClose();
   }
 
   override collectIncomingData(data: Buffer): void {
@@ -184,16 +199,15 @@ export class FtpSession extends ServerChannel {
         },
       );
     }
+    if (this.#inputEnded && !this.#busy && this.#queue.length === 0 && this.socket !== null) {
+      this.closeWhenDone();
+      return;
+    }
     if (this.#queue.length < MAX_QUEUED) this.wake();
   }
 
   #done(): void {
     this.#busy = false;
-    if (this.#closingAfterTransfer) {
-      this.reply(reply(221, 'Goodbye.'));
-      this.closeWhenDone();
-      return;
-    }
     this.#pump();
   }
 
@@ -201,8 +215,6 @@ export class FtpSession extends ServerChannel {
     if (verb === 'ABOR') await this.transfer.abort();
     else if (verb === 'STAT') this.reply(this.transfer.status());
     else if (verb === 'NOOP') this.reply(reply(200, 'NOOP ok.'));
-    // QUIT: RFC 959 lets the transfer finish and send its reply before the connection closes.
-    else this.#closingAfterTransfer = true;
   }
 
   async #run(verb: string, arg: string): Promise<void> {
