@@ -6,9 +6,9 @@ import {
   type ServerLimits,
   type ServerObserver,
   systemClock,
-  TcpListener,
 } from '../../common/index.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
+import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
 import { Pop3Channel } from './pop3-channel.js';
 
@@ -45,12 +45,8 @@ export interface Pop3ServiceOptions {
   readonly checkPassword?: PasswordCheck;
 }
 
-/** A running POP3 service. */
-export interface Pop3Service {
-  readonly listener: TcpListener;
-  /** Stops listening and closes every session (no deletion is committed). */
-  close(): void;
-}
+/** A running POP3 service: `close()` also ends every session (no deletion is committed). */
+export type Pop3Service = MailService;
 
 /**
  * Starts a POP3 server (RFC 1939 with CAPA, RESP-CODES, PIPELINING, STLS and SASL PLAIN):
@@ -95,31 +91,16 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
     failedLoginDelay,
     checkPassword: options.checkPassword,
   };
-  const channels = new Set<Pop3Channel>();
-  const listener = await TcpListener.open({
-    address: options.address,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-    ...(implicit && options.tls ? { tls: options.tls } : {}),
-    busyReply: '-ERR [SYS/TEMP] Too many connections, try again later.\r\n',
-    clock,
-    createChannel: ({ socket, release, channelOptions }) => {
-      // `let`: the channel may close (and release) inside its own constructor.
-      let channel: Pop3Channel | undefined;
-      const forget = (): void => {
-        if (channel !== undefined) channels.delete(channel);
-        release();
-      };
-      channel = new Pop3Channel(socket, { ...channelOptions, release: forget }, context);
-      if (!channel.isClosed) channels.add(channel);
+  return openMailListener(
+    {
+      address: options.address,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
+      ...(options.map ? { map: options.map } : {}),
+      ...(implicit && options.tls ? { tls: options.tls } : {}),
+      busyReply: '-ERR [SYS/TEMP] Too many connections, try again later.\r\n',
+      clock,
     },
-  });
-  return {
-    listener,
-    close() {
-      listener.close();
-      for (const channel of [...channels]) channel.close();
-    },
-  };
+    (socket, channelOptions) => new Pop3Channel(socket, channelOptions, context),
+  );
 }

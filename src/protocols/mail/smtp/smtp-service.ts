@@ -6,9 +6,9 @@ import {
   type ServerLimits,
   type ServerObserver,
   systemClock,
-  TcpListener,
 } from '../../common/index.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
+import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { formatSmtpReply } from './smtp-reply.js';
@@ -43,12 +43,8 @@ export interface SmtpServiceOptions {
   readonly checkPassword?: PasswordCheck;
 }
 
-/** A running SMTP service. */
-export interface SmtpService {
-  readonly listener: TcpListener;
-  /** Stops listening and closes every open connection (messages in transfer are discarded). */
-  close(): void;
-}
+/** A running SMTP service: `close()` also ends every open connection (messages in transfer are discarded). */
+export type SmtpService = MailService;
 
 /**
  * Starts the SMTP receiver (RFC 5321 with SIZE, PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES,
@@ -111,34 +107,19 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     nextId: () =>
       `${clock.now().toString(16).toUpperCase()}${(++counter).toString(16).toUpperCase().padStart(4, '0')}`,
   };
-  const channels = new Set<SmtpChannel>();
-  const listener = await TcpListener.open({
-    address: options.address,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-    busyReply: formatSmtpReply({
-      code: 421,
-      enhanced: '4.7.0',
-      text: `${hostname} Error: too many connections, try again later`,
-    }),
-    clock,
-    createChannel: ({ socket, release, channelOptions }) => {
-      // `let`: the channel may close (and release) inside its own constructor.
-      let channel: SmtpChannel | undefined;
-      const forget = (): void => {
-        if (channel !== undefined) channels.delete(channel);
-        release();
-      };
-      channel = new SmtpChannel(socket, { ...channelOptions, release: forget }, context);
-      if (!channel.isClosed) channels.add(channel);
+  return openMailListener(
+    {
+      address: options.address,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
+      ...(options.map ? { map: options.map } : {}),
+      busyReply: formatSmtpReply({
+        code: 421,
+        enhanced: '4.7.0',
+        text: `${hostname} Error: too many connections, try again later`,
+      }),
+      clock,
     },
-  });
-  return {
-    listener,
-    close() {
-      listener.close();
-      for (const channel of [...channels]) channel.close();
-    },
-  };
+    (socket, channelOptions) => new SmtpChannel(socket, channelOptions, context),
+  );
 }
