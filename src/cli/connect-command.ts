@@ -2,7 +2,7 @@
  * `polyport connect`: a netcat on polyport sockets — TCP, UDP or TLS, connecting or listening.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import {
   AddressInfoError,
   AI_PASSIVE,
@@ -77,10 +77,7 @@ export const connectCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      io.stderr.write(
-        `polyport connect: ${(err as Error).message}\nTry 'polyport connect --help'.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'connect', err);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

@@ -2,7 +2,7 @@
  * `polyport resolve`: what `getaddrinfo()` says about a name, one address per line.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import {
   type AddressInfo,
   AddressInfoError,
@@ -52,10 +52,7 @@ export const resolveCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      io.stderr.write(
-        `polyport resolve: ${(err as Error).message}\nTry 'polyport resolve --help'.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'resolve', err);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

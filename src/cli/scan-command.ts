@@ -3,7 +3,7 @@
  */
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import { AddressInfoError, getservbyport, SOCK_STREAM } from '../socket/index.js';
 import { integerOption, secondsOption } from './number-option.js';
 import { parsePortList } from './port-list.js';
@@ -45,8 +45,7 @@ export const scanCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      io.stderr.write(`polyport scan: ${(err as Error).message}\nTry 'polyport scan --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'scan', err);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

@@ -12,7 +12,7 @@ import {
   serve,
   VERSION,
 } from '../host/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 
 const HELP = `Usage: polyport serve [options]
 
@@ -48,8 +48,7 @@ export const serveCommand: CliCommand = {
     try {
       values = parse(argv);
     } catch (err) {
-      io.stderr.write(`polyport serve: ${(err as Error).message}\nTry 'polyport serve --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'serve', err);
     }
     if (values.help) {
       io.stdout.write(HELP);

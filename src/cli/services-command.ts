@@ -2,7 +2,7 @@
  * `polyport services`: the service table, as `getservbyname()` and `getservbyport()` see it.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import {
   getservbyname,
   getservbyport,
@@ -39,10 +39,7 @@ export const servicesCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      io.stderr.write(
-        `polyport services: ${(err as Error).message}\nTry 'polyport services --help'.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'services', err);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

@@ -41,3 +41,17 @@ export interface CliCommand {
    */
   run(argv: readonly string[], io: CliIO): Promise<number>;
 }
+
+/**
+ * Reports a bad command line the way every command does — `polyport NAME: message` and a hint
+ * to `--help` on stderr — and gives the exit code to return.
+ * @param name the command (`dig`, `ftp`).
+ * @param problem what was wrong: an error from `parseArgs`, or a message.
+ * @returns {@link EXIT.USAGE}.
+ * @example catch (err) { return usageError(io, 'dig', err); }
+ */
+export function usageError(io: CliIO, name: string, problem: unknown): number {
+  const message = problem instanceof Error ? problem.message : String(problem);
+  io.stderr.write(`polyport ${name}: ${message}\nTry 'polyport ${name} --help'.\n`);
+  return EXIT.USAGE;
+}

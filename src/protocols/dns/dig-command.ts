@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SocketError } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { RRType, typeFromString } from './constants.js';
 import { serverText } from './dns-exchange.js';
 import { formatMessage } from './format-message.js';
@@ -69,8 +69,7 @@ export const digCommand: CliCommand = {
     try {
       request = parse(argv);
     } catch (err) {
-      io.stderr.write(`polyport dig: ${(err as Error).message}\nTry 'polyport dig --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'dig', err);
     }
     if (request === 'help') {
       io.stdout.write(HELP);

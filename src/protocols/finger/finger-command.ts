@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SocketError } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { finger } from './finger-client.js';
 import { splitHostPort } from './finger-server.js';
 
@@ -38,10 +38,7 @@ export const fingerCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      io.stderr.write(
-        `polyport finger: ${(err as Error).message}\nTry 'polyport finger --help'.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'finger', err);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { FtpClient } from './ftp-client.js';
 import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
 import { formatListLine } from './list-formatter.js';
@@ -248,8 +248,7 @@ export const ftpCommand: CliCommand = {
         );
       }
     } catch (err) {
-      io.stderr.write(`polyport ftp: ${(err as Error).message}\nTry 'polyport ftp --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'ftp', err);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);
@@ -257,8 +256,7 @@ export const ftpCommand: CliCommand = {
     }
     const [action, ...args] = parsed.positionals;
     if (action === undefined) {
-      io.stderr.write(`polyport ftp: give an action\nTry 'polyport ftp --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'ftp', 'give an action');
     }
     try {
       const stop = io.interrupted.then(() => {
@@ -270,8 +268,7 @@ export const ftpCommand: CliCommand = {
       return EXIT.OK;
     } catch (err) {
       if (err instanceof UsageError) {
-        io.stderr.write(`polyport ftp: ${err.message}\nTry 'polyport ftp --help'.\n`);
-        return EXIT.USAGE;
+        return usageError(io, 'ftp', err);
       }
       io.stderr.write(`polyport ftp: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT.FAILURE;

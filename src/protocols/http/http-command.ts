@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import type { ClientBody } from './http-client.js';
 import { request } from './http-client.js';
 
@@ -50,8 +50,7 @@ export const httpCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      io.stderr.write(`polyport http: ${(err as Error).message}\nTry 'polyport http --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'http', err);
     }
     if (parsed.help) {
       io.stdout.write(HELP);

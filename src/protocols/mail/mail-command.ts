@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { Pop3Client } from './client/pop3-client.js';
 import { SmtpClient } from './client/smtp-client.js';
 import { formatRfc5322Date } from './smtp/received-header.js';
@@ -51,8 +51,7 @@ export const mailCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      io.stderr.write(`polyport mail: ${(err as Error).message}\nTry 'polyport mail --help'.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'mail', err);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);
