@@ -16,7 +16,6 @@ import {
   SO_SNDBUF,
   SO_TYPE,
   SOCK_DGRAM,
-  SOCK_RAW,
   SOCK_STREAM,
   SOL_SOCKET,
 } from './constants.js';
@@ -40,7 +39,7 @@ import {
   type Watchable,
 } from './readiness.js';
 import { settleWhen } from './settle-when.js';
-
+import { checkSocketKind } from './socket-kind.js';
 import {
   applyDatagramOptions,
   applyStreamOptions,
@@ -51,10 +50,6 @@ import {
   optKey,
 } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
-
-/** Python's `SOCK_NONBLOCK` and `SOCK_CLOEXEC` flags, accepted in `type`. */
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
 
 const ADOPT: unique symbol = Symbol('polyport.adopt');
 
@@ -113,42 +108,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    *   and for unknown families or types.
    */
   constructor(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno?: AdoptedStream) {
-    if (!Number.isInteger(family) || !Number.isInteger(type) || !Number.isInteger(proto)) {
-      throw new TypeError(
-        `socket(): family, type and proto must be integers, got ${describe(family)}, ${describe(type)}, ${describe(proto)}`,
-      );
-    }
-    const baseType = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
-      throw new SocketError('EAFNOSUPPORT', {
-        op: 'socket',
-        detail: `address family ${family} is not supported`,
-      });
-    }
-    if (baseType === SOCK_RAW) {
-      throw new SocketError('ESOCKTNOSUPPORT', {
-        op: 'socket',
-        detail:
-          'SOCK_RAW sockets cannot be opened from Node.js: it has no raw socket API (use SOCK_STREAM or SOCK_DGRAM)',
-      });
-    }
-    if (baseType !== SOCK_STREAM && baseType !== SOCK_DGRAM) {
-      throw new SocketError('ESOCKTNOSUPPORT', {
-        op: 'socket',
-        detail: `socket type ${type} is not supported`,
-      });
-    }
-    if (family === AF_UNIX && baseType === SOCK_DGRAM) {
-      throw new SocketError('ESOCKTNOSUPPORT', {
-        op: 'socket',
-        detail:
-          'AF_UNIX datagram sockets cannot be opened from Node.js: node:dgram has only udp4 and udp6 (use AF_UNIX with SOCK_STREAM)',
-      });
-    }
+    const { baseType, nonblocking } = checkSocketKind(family, type, proto);
     this.family = family;
     this.type = baseType;
     this.proto = proto;
-    this.timeoutValue = type & SOCK_NONBLOCK ? 0 : getdefaulttimeout();
+    this.timeoutValue = nonblocking ? 0 : getdefaulttimeout();
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
