@@ -6,6 +6,7 @@
  * @module
  */
 
+export * from './byte-progress.js';
 export * from './cli-command.js';
 export * from './clock.js';
 export * from './datagram-server.js';

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import { byteProgress, type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { FtpClient } from './ftp-client.js';
 import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
 import { formatListLine } from './list-formatter.js';
@@ -62,20 +62,8 @@ class UsageError extends Error {}
 /** A one-line progress display on stderr (only on a terminal). */
 function progress(io: CliIO, label: string, total: number | null): (bytes: number) => void {
   if (!io.isTTY) return () => {};
-  const started = Date.now();
-  let last = 0;
-  return (bytes) => {
-    const now = Date.now();
-    if (now - last < 100 && bytes !== total) return;
-    last = now;
-    const rate = bytes / Math.max((now - started) / 1000, 0.001);
-    const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    const pct = total ? Math.min(100, Math.floor((bytes / total) * 100)) : null;
-    const bar =
-      pct === null ? '' : `[${'#'.repeat(pct / 5).padEnd(20)}] ${String(pct).padStart(3)}% `;
-    io.stderr.write(`\r${label} ${bar}${mib(bytes)} ${mib(rate)}/s  `);
-    if (bytes === total) io.stderr.write('\n');
-  };
+  const bar = byteProgress(io.stderr, label, total);
+  return (bytes) => bar.update(bytes);
 }
 
 async function open(url: FtpUrl, values: Parsed['values']): Promise<FtpClient> {

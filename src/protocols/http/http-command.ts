@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import { byteProgress, type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import type { ClientBody } from './http-client.js';
 import { request } from './http-client.js';
 
@@ -158,7 +158,7 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
   const out: Writable = parsed.output === undefined ? io.stdout : createWriteStream(parsed.output);
   const total = Number(response.headers.get('content-length') ?? Number.NaN);
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
-  const progress = tty && !(total < PROGRESS_FROM) ? new ProgressBar(io.stderr, total) : null;
+  const progress = tty && !(total < PROGRESS_FROM) ? byteProgress(io.stderr, '', total) : null;
   let received = 0;
   for await (const chunk of response) {
     received += chunk.length;
@@ -171,39 +171,4 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
       out.end((err?: Error | null) => (err ? reject(err) : resolve())),
     );
   return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
-}
-
-/** A one-line progress bar, redrawn at most ten times a second. */
-class ProgressBar {
-  readonly #stream: Writable;
-  readonly #total: number;
-  #drawnAt = 0;
-
-  constructor(stream: Writable, total: number) {
-    this.#stream = stream;
-    this.#total = total;
-  }
-
-  update(bytes: number): void {
-    const now = Date.now();
-    if (now - this.#drawnAt < 100) return;
-    this.#drawnAt = now;
-    this.#draw(bytes);
-  }
-
-  finish(bytes: number): void {
-    this.#draw(bytes);
-    this.#stream.write('\n');
-  }
-
-  #draw(bytes: number): void {
-    const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
-    if (Number.isFinite(this.#total) && this.#total > 0) {
-      const share = Math.min(1, bytes / this.#total);
-      const filled = Math.round(share * 30);
-      this.#stream.write(
-        `\r[${'#'.repeat(filled)}${' '.repeat(30 - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% ${mib(bytes)} / ${mib(this.#total)}`,
-      );
-    } else this.#stream.write(`\r${mib(bytes)} received`);
-  }
 }
