@@ -32,6 +32,9 @@ export interface FramingFields {
 /** Codings RFC 9110 registers; anything else is answered with 501, not 400. */
 const KNOWN_CODINGS = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress']);
 
+/** The empty list a message without Transfer-Encoding or Connection reports. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** More digits than this cannot fit a safe integer, so they are refused before parsing. */
 const MAX_LENGTH_DIGITS = 15;
 
@@ -49,8 +52,9 @@ const MAX_LENGTH_DIGITS = 15;
 export function readFramingFields(headers: HttpHeaders): FramingFields {
   let lengthText: string | null = null;
   let hasTransferEncoding = false;
-  const transferCodings: string[] = [];
-  const connection: string[] = [];
+  // Most requests carry neither field: the arrays are made only for those that do.
+  let transferCodings: string[] | null = null;
+  let connection: string[] | null = null;
   let hostCount = 0;
   let host = '';
   let expect: string | null = null;
@@ -74,19 +78,19 @@ export function readFramingFields(headers: HttpHeaders): FramingFields {
       for (const member of splitList(headers.valueAt(i), false)) {
         const coding = member.toLowerCase();
         if (!isToken(coding)) throw new ParseFailure(400, 'Invalid Transfer-Encoding');
-        transferCodings.push(coding);
+        (transferCodings ??= []).push(coding);
       }
     } else if (name.length === 10 && name.toLowerCase() === 'connection') {
       for (const member of splitList(headers.valueAt(i), false)) {
-        connection.push(member.toLowerCase());
+        (connection ??= []).push(member.toLowerCase());
       }
     }
   }
   return {
     contentLength: lengthText === null ? null : parseLength(lengthText),
-    transferCodings,
+    transferCodings: transferCodings ?? NONE,
     hasTransferEncoding,
-    connection,
+    connection: connection ?? NONE,
     hostCount,
     host,
     expect,

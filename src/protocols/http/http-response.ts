@@ -7,8 +7,9 @@ import type { BodyKind } from './body-framing.js';
 import { isFieldValue, isToken } from './field-syntax.js';
 import { FramingProducer } from './framing-producer.js';
 import type { HttpRequest } from './http-request.js';
-import { decideResponseFraming } from './response-framing.js';
-import { reasonPhrase } from './status-reasons.js';
+import type { PreparedFields } from './prepared-fields.js';
+import { decideResponseFraming, isFramingField } from './response-framing.js';
+import { statusLine } from './status-reasons.js';
 
 /** What a response writes into: the connection. */
 export interface ResponseSink {
@@ -27,8 +28,6 @@ export interface ResponseSink {
 const CRLF = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
-/** Fields the server writes itself; a handler's values for them would contradict the framing. */
-const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding', 'connection']);
 
 /**
  * The answer to one request. Set `status` and fields, then finish with exactly one of
@@ -55,6 +54,8 @@ export class HttpResponse {
   #keepAlive: boolean;
   #declared: number | null = null;
   #bodyBytes = 0;
+  /** Prepared field lines sent after the fields set one by one. */
+  #prepared = '';
 
   /**
    * @param request The request answered.
@@ -97,7 +98,8 @@ export class HttpResponse {
    * @example response.setHeader('Cache-Control', 'no-store');
    */
   setHeader(name: string, value: string | number): this {
-    this.removeHeader(name);
+    // Most handlers set each field once: skip the rebuild removeHeader() would do for nothing.
+    if (this.#fields.length > 0) this.removeHeader(name);
     return this.appendHeader(name, value);
   }
 
@@ -131,7 +133,8 @@ export class HttpResponse {
     const lower = name.toLowerCase();
     let found: string | undefined;
     for (let i = 0; i < this.#fields.length; i += 2) {
-      if (this.#fields[i]!.toLowerCase() === lower) {
+      const field = this.#fields[i]!;
+      if (field.length === lower.length && field.toLowerCase() === lower) {
         found = found === undefined ? this.#fields[i + 1] : `${found}, ${this.#fields[i + 1]}`;
       }
     }
@@ -146,12 +149,16 @@ export class HttpResponse {
    */
   removeHeader(name: string): this {
     const lower = name.toLowerCase();
-    const kept: string[] = [];
-    for (let i = 0; i < this.#fields.length; i += 2) {
-      if (this.#fields[i]!.toLowerCase() !== lower)
-        kept.push(this.#fields[i]!, this.#fields[i + 1]!);
+    const fields = this.#fields;
+    let kept: string[] | null = null;
+    for (let i = 0; i < fields.length; i += 2) {
+      const field = fields[i]!;
+      // Names of another length cannot match: no lower-casing for them.
+      if (field.length === lower.length && field.toLowerCase() === lower) {
+        kept ??= fields.slice(0, i);
+      } else kept?.push(field, fields[i + 1]!);
     }
-    this.#fields = kept;
+    if (kept !== null) this.#fields = kept;
     return this;
   }
 
@@ -180,6 +187,23 @@ export class HttpResponse {
     this.#bodyBytes = withBody;
     this.#sink.write(this, out);
     this.#done(withBody);
+  }
+
+  /**
+   * Sends the whole response with prepared field lines and a body known in advance: the same
+   * as setting each field with {@link setHeader} and calling {@link send}, but on a response
+   * with no fields set yet the lines go out as they are, unchecked and uncopied.
+   *
+   * @param fields Field lines made (and checked) once.
+   * @param body The body.
+   * @throws {Error} When the response was already started.
+   * @example response.sendPrepared(new PreparedFields([['Content-Type', 'text/plain']]), bytes);
+   */
+  sendPrepared(fields: PreparedFields, body: Uint8Array): void {
+    this.#checkOpen();
+    if (this.#fields.length === 0) this.#prepared = fields.text;
+    else for (const [name, value] of fields.pairs) this.setHeader(name, value);
+    this.send(body);
   }
 
   /**
@@ -324,24 +348,44 @@ export class HttpResponse {
     if (!Number.isInteger(status) || status < 200 || status > 999) {
       throw new RangeError(`a final status must be an integer from 200 to 999, got ${status}`);
     }
-    const reason = this.reason ?? reasonPhrase(status);
-    if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
-    let text = `HTTP/1.1 ${status} ${reason}\r\n${this.#sink.commonHeaders()}`;
+    let text: string;
+    if (this.reason === undefined) text = statusLine(status);
+    else {
+      const reason = this.reason;
+      if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
+      text = `HTTP/1.1 ${status} ${reason}\r\n`;
+    }
+    text += this.#sink.commonHeaders();
     const fields = this.#fields;
     for (let i = 0; i < fields.length; i += 2) {
       const name = fields[i]!;
       const value = fields[i + 1]!;
-      const lower = name.toLowerCase();
-      if (FRAMING_FIELDS.has(lower)) {
+      if (isFramingField(name)) {
         // A handler may ask to close; the server writes the Connection field itself.
-        if (lower === 'connection' && /(^|[\s,])close($|[\s,])/i.test(value)) {
-          this.#keepAlive = false;
-        }
+        if (name.length === 10 && /(^|[\s,])close($|[\s,])/i.test(value)) this.#keepAlive = false;
         continue;
       }
       text += `${name}: ${value}\r\n`;
     }
+    text += this.#prepared;
     const request = this.request;
+    if (
+      length !== null &&
+      this.#keepAlive &&
+      request.version === '1.1' &&
+      request.method !== 'HEAD' &&
+      status !== 204 &&
+      status !== 304 &&
+      Number.isSafeInteger(length) &&
+      length >= 0
+    ) {
+      // The common case, decided as decideResponseFraming() would decide it (a length on a
+      // persistent HTTP/1.1 exchange that may have a body) without its arrays and objects.
+      this.#kind = 'length';
+      this.#declared = length;
+      this.#headSent = true;
+      return `${text}Content-Length: ${length}\r\n\r\n`;
+    }
     const framing = decideResponseFraming({
       requestVersion: request.version,
       method: request.method,

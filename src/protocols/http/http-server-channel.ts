@@ -49,6 +49,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #continuePending = false;
   #closeAfter = false;
   #pumping = false;
+  /** Inside collectIncomingData(): activity was just recorded by recv(). */
+  #reading = false;
   #corked: Uint8Array[] | null = null;
   #closing = false;
   #lingering = false;
@@ -77,7 +79,12 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   override collectIncomingData(data: Buffer): void {
     if (this.#closing) return;
     this.#parser.receiveData(data);
-    this.#pump();
+    this.#reading = true;
+    try {
+      this.#pump();
+    } finally {
+      this.#reading = false;
+    }
   }
 
   override readable(): boolean {
@@ -90,8 +97,10 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override send(data: Uint8Array | string): number {
-    // A long download is activity too: the idle timeout is for connections doing nothing.
-    this.touch();
+    // A long download is activity too: the idle timeout is for connections doing nothing. An
+    // answer sent while the input that asked for it is handled needs no clock read: recv()
+    // has just recorded the activity.
+    if (!this.#reading) this.touch();
     return super.send(data);
   }
 

@@ -65,6 +65,7 @@ export { HttpResponse, type ResponseSink } from './http-response.js';
 export { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
 export { type HttpService, type HttpServiceOptions, startHttpService } from './http-service.js';
 export type { DataEvent, EndEvent, MessageLimits } from './message-events.js';
+export { PreparedFields } from './prepared-fields.js';
 export {
   BODY_HIGH_WATER,
   type BodyReaderHooks,
@@ -82,6 +83,7 @@ export {
 } from './request-parser.js';
 export {
   decideResponseFraming,
+  isFramingField,
   type ResponseFraming,
   type ResponseFramingInput,
 } from './response-framing.js';
@@ -96,5 +98,5 @@ export {
 export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
 export { type CachedFile, SmallFileCache } from './small-file-cache.js';
 export { type StaticFilesOptions, staticFiles, typeForFile } from './static-files.js';
-export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';
+export { reasonPhrase, STATUS_REASONS, statusLine } from './status-reasons.js';
 export { type UploadFilesOptions, uploadFiles } from './upload-files.js';

@@ -31,6 +31,8 @@ type State =
   | 'failed';
 
 const EMPTY_TRAILERS = new HttpHeaders([]);
+/** The end of every message without trailers: one shared, immutable event. */
+const END_WITHOUT_TRAILERS: EndEvent = Object.freeze({ type: 'end', trailers: EMPTY_TRAILERS });
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -201,8 +203,8 @@ export abstract class MessageReader<H, E> {
           const buf = this.#coalesce();
           const head = buf === null ? null : this.#headScanner().scan(buf);
           if (head === null || buf === null) return this.#needMore();
-          const rest = buf.subarray(head.length);
-          this.#queue = rest.length > 0 ? [rest] : [];
+          // A lone request (what a keep-alive client sends) leaves nothing: no empty view.
+          this.#queue = head.length < buf.length ? [buf.subarray(head.length)] : [];
           return this.#finishHead(head);
         }
         case 'trailers': {
@@ -353,7 +355,7 @@ export abstract class MessageReader<H, E> {
     } else {
       this.#state = 'done';
     }
-    return { type: 'end', trailers };
+    return trailers === EMPTY_TRAILERS ? END_WITHOUT_TRAILERS : { type: 'end', trailers };
   }
 
   #needMore(): null {

@@ -72,3 +72,21 @@ export function decideResponseFraming(input: ResponseFramingInput): ResponseFram
   }
   return { kind, headers, keepAlive: status < 200 ? input.keepAlive : keepAlive };
 }
+
+/** Fields the server writes itself; a handler's values for them would contradict the framing. */
+const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+/**
+ * Tells whether a field name is one the server writes itself (Content-Length,
+ * Transfer-Encoding, Connection), any case. The length test passes over every other name
+ * without lower-casing it: this runs for each field of each response.
+ *
+ * @param name A field name.
+ * @returns `true` for a framing field.
+ * @example
+ * isFramingField('content-LENGTH'); // true
+ */
+export function isFramingField(name: string): boolean {
+  const n = name.length;
+  return (n === 14 || n === 17 || n === 10) && FRAMING_FIELDS.has(name.toLowerCase());
+}

@@ -4,6 +4,7 @@
  * instead of path decoding, `realpath`, `open`, `read` and `close`.
  */
 import type { Stats } from 'node:fs';
+import type { PreparedFields } from './prepared-fields.js';
 
 /** A small file as last seen. */
 export interface CachedFile {
@@ -21,6 +22,11 @@ export interface CachedFile {
   readonly type: string;
   /** The whole content. */
   readonly bytes: Buffer;
+  /**
+   * The field lines a plain GET of the file is answered with, made once when the file is cached
+   * (by the static handler, which knows its own options).
+   */
+  readonly fields?: PreparedFields;
 }
 
 /**

@@ -21,8 +21,10 @@ import { evaluateConditionals, weakEtag } from './conditional.js';
 import { type DirectoryEntry, renderDirectoryListing } from './directory-listing.js';
 import { formatHttpDate } from './http-date.js';
 import type { HttpHandler } from './http-handler.js';
+import type { HttpHeaders } from './http-headers.js';
 import type { HttpRequest } from './http-request.js';
 import type { HttpResponse } from './http-response.js';
+import { PreparedFields } from './prepared-fields.js';
 import { targetToSafePath } from './safe-path.js';
 import { SmallFileCache } from './small-file-cache.js';
 
@@ -118,7 +120,11 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
       }
       const hit = cache.lookup(request.path, statQuietly);
       if (hit !== undefined) {
-        answer(request, response, hit, hit.bytes, -1);
+        // A plain GET (no validators to check, no range) of a cached file gets the fields
+        // answer() would set, made once: nothing here depends on the request but its method.
+        if (hit.fields !== undefined && request.method === 'GET' && isPlain(request.headers)) {
+          response.sendPrepared(hit.fields, hit.bytes);
+        } else answer(request, response, hit, hit.bytes, -1);
         return;
       }
       const safe = targetToSafePath(request.path);
@@ -208,6 +214,8 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
             ino: stats.ino,
             mtimeMs: stats.mtimeMs,
             bytes,
+            // An empty file is answered through a producer (see answer()): no prepared path.
+            ...(bytes.length > 0 ? { fields: plainFields(facts) } : {}),
           });
         }
       }
@@ -215,6 +223,17 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     } finally {
       if (!handedOver) closeSync(fd);
     }
+  }
+
+  /** The fields answer() sets for a 200 to a plain GET, in the same order. */
+  function plainFields(facts: FileFacts): PreparedFields {
+    return new PreparedFields([
+      ['ETag', facts.etag],
+      ['Last-Modified', facts.lastModifiedText],
+      ...(cacheControl !== null ? [['Cache-Control', cacheControl] as const] : []),
+      ['Content-Type', facts.type],
+      ['Accept-Ranges', 'bytes'],
+    ]);
   }
 
   /**
@@ -291,6 +310,24 @@ interface FileFacts {
   readonly lastModifiedText: string;
   readonly type: string;
   readonly size: number;
+}
+
+/**
+ * Whether a request carries no conditional (`If-*`) and no `Range` field, so that a GET is
+ * answered 200 with the whole file. One pass over the names; only names of the right length
+ * and first letter are lower-cased.
+ */
+function isPlain(headers: HttpHeaders): boolean {
+  for (let i = 0; i < headers.size; i++) {
+    const name = headers.nameAt(i);
+    const first = name.charCodeAt(0) | 0x20;
+    if (first === 0x69 /* i */ && name.length > 3 && name.charCodeAt(2) === 0x2d) {
+      if ((name.charCodeAt(1) | 0x20) === 0x66 /* f */) return false;
+    } else if (first === 0x72 /* r */ && name.length === 5 && name.toLowerCase() === 'range') {
+      return false;
+    }
+  }
+  return true;
 }
 
 function statQuietly(path: string): Stats | undefined {
