@@ -200,7 +200,7 @@ async function readHead(
     const event = await conn.nextEvent();
     if (event.type === 'informational') continue;
     if (event.type === 'response') {
-      return new ClientResponse(
+      const response = new ClientResponse(
         {
           status: event.status,
           reason: event.reason,
@@ -213,6 +213,11 @@ async function readHead(
         conn,
         (c, reusable) => (reusable ? agent.release(c) : c.close()),
       );
+      // A response without a body (HEAD, 204, 304, Content-Length: 0) is complete with its
+      // head: reading its end now (the parser has it, no I/O waits) returns the connection to
+      // the pool at once instead of when, if ever, the caller reads the empty body.
+      if (event.bodyKind === 'none') await response.read();
+      return response;
     }
     if (event.type === 'error') throw new HttpClientError(`bad response: ${event.reason}`);
     throw new HttpClientError(`unexpected ${event.type} before the response head`);

@@ -113,6 +113,40 @@ test('HEAD gets the length but no body', async () => {
   assert.equal(await (await request({ url: url('/hello'), agent })).text(), 'hello\n');
 });
 
+test('a response without a body (HEAD, 204, 304) goes back to the pool without being read', async () => {
+  const quiet = await startTestServer([
+    routeHandler('GET', '/none', (_q, r) => {
+      r.status = 204;
+      r.send();
+    }),
+    routeHandler('GET', '/same', (_q, r) => {
+      r.status = 304;
+      r.send();
+    }),
+    routeHandler('GET', '/hello', (_q, r) => r.send('hello\n')),
+  ]);
+  const pool = new HttpAgent();
+  const at = (path: string): string => `http://127.0.0.1:${quiet.port}${path}`;
+  try {
+    const head = await request({ url: at('/hello'), method: 'HEAD', agent: pool });
+    assert.equal(pool.idleCount, 1);
+    const none = await request({ url: at('/none'), agent: pool });
+    assert.equal(none.status, 204);
+    assert.equal(pool.idleCount, 1);
+    const same = await request({ url: at('/same'), agent: pool });
+    assert.equal(same.status, 304);
+    assert.equal(pool.idleCount, 1);
+    // One connection carried all three, and the bodies still read as empty.
+    assert.equal(quiet.requests.length, 3);
+    assert.equal(await head.text(), '');
+    assert.equal(await same.text(), '');
+    assert.equal(pool.idleCount, 1);
+  } finally {
+    pool.close();
+    await quiet.stop();
+  }
+});
+
 test('redirects are returned as they are unless maxRedirects allows following', async () => {
   const plain = await request({ url: url('/old/'), agent });
   assert.equal(plain.status, 302);
