@@ -1,24 +1,36 @@
 /**
- * `DataChannel`: one FTP data connection on the dispatch loop, sending from a producer (RETR,
- * LIST) or receiving into a file (STOR, APPE), with backpressure both ways: output is pulled
- * only when the socket has room, and input is not read while a disk write is in flight.
+ * `DataChannel`: one FTP data connection on the dispatch loop, sending a file (RETR) or a
+ * producer's output (LIST), or receiving into a file (STOR, APPE), with backpressure both ways:
+ * output is read only when the socket has room, and input is not read while too much of it
+ * waits for the disk.
  */
 
-import { write as fsWrite } from 'node:fs';
 import {
   AsyncChat,
   type ChannelSocket,
   type Producer,
   type SocketMap,
 } from '../../dispatch/index.js';
-import { SHUT_WR } from '../../socket/index.js';
+import { SHUT_WR, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
 import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
+import type { FileSource } from './file-source.js';
+import { UploadWriter } from './upload-writer.js';
+
+/** Upload bytes held in memory at most while the disk catches up (besides one write in flight). */
+const UPLOAD_BUFFER = 1024 * 1024;
+/**
+ * The most bytes asked of the socket per `recv()` during an upload: what Node reads from the
+ * kernel at a time, so each call hands out one received chunk as it is, never a joined copy.
+ */
+const RECV_PIECE = 64 * 1024;
+/**
+ * The data socket's send and receive buffer limits (`SO_SNDBUF`/`SO_RCVBUF`) during a file
+ * transfer: room for a few large chunks, so the socket seldom runs dry between two rounds.
+ */
+const TRANSFER_SOCKET_BUFFER = 1024 * 1024;
 
 /** How a transfer ended. */
-
-/** Upload bytes held in memory at most while the disk catches up. */
-const UPLOAD_BUFFER = 1024 * 1024;
 export type TransferOutcome =
   | { readonly status: 'complete'; readonly bytes: number }
   | { readonly status: 'failed'; readonly bytes: number; readonly reason: string };
@@ -57,13 +69,11 @@ export class DataChannel extends AsyncChat {
   #bytes = 0;
   #finished = false;
   #mode: 'idle' | 'send' | 'receive' | 'draining' | 'closing' = 'idle';
-  #target: ReceiveTarget | null = null;
-  #position: number | null = null;
-  #writing = false;
+  #writer: UploadWriter | null = null;
+  #source: FileSource | null = null;
+  /** The part of the last chunk read from `#source` that the socket has not taken yet. */
+  #pending: Buffer = Buffer.alloc(0);
   #eof = false;
-  #queue: Buffer[] = [];
-  /** Bytes received and not yet written to disk. */
-  #queued = 0;
   #converter: AsciiConverter | null = null;
   #timer: ClockTimer | null = null;
   #linger: ClockTimer | null = null;
@@ -111,51 +121,84 @@ export class DataChannel extends AsyncChat {
   }
 
   /**
+   * Sends a file, then half-closes and reports completion. Each chunk is read only when the
+   * socket has room for it, so a slow client holds this transfer to one chunk in memory.
+   *
+   * @param source The file, positioned at its first byte to send.
+   */
+  sendFile(source: FileSource): void {
+    this.#mode = 'send';
+    this.#source = source;
+    this.#converter = this.#options.ascii ? new AsciiConverter('to-network') : null;
+    this.#growSocketBuffer(SO_SNDBUF);
+    // The first chunk is read in a round, like every other: a read error is then this channel's
+    // error (the transfer fails with 426), not the caller's.
+    this.wake();
+  }
+
+  /**
    * Receives into a file until the client closes the connection.
    *
    * @param target The open file and where to write.
    */
   receive(target: ReceiveTarget): void {
     this.#mode = 'receive';
-    this.#target = target;
-    this.#position = target.position;
+    this.#writer = new UploadWriter({
+      fd: target.fd,
+      position: target.position,
+      onWritten: (err) => this.#written(err),
+    });
     this.#converter = this.#options.ascii ? new AsciiConverter('from-network') : null;
-    this.acInBufferSize = 256 * 1024;
+    this.#growSocketBuffer(SO_RCVBUF);
     this.wake();
   }
 
   override readable(): boolean {
     // Read on while a write is in flight, so the disk and the network work at once, but only up
     // to a bound: past it the socket's buffer fills and TCP slows the peer.
-    if (this.#mode === 'receive') return this.#queued < UPLOAD_BUFFER;
+    if (this.#mode === 'receive') return (this.#writer?.queued ?? 0) < UPLOAD_BUFFER;
     return this.#mode === 'draining';
   }
 
-  override collectIncomingData(data: Buffer): void {
-    if (this.#mode === 'draining') return;
-    if (this.#mode !== 'receive') return;
-    this.#progress(data.length);
-    const out = this.#converter === null ? data : this.#converter.transform(data);
-    // recv() hands out bytes this channel owns, so they are queued as they are, not copied.
-    if (out.length > 0) {
-      this.#queue.push(out);
-      this.#queued += out.length;
+  override writable(): boolean {
+    if (this.#source !== null) return this.#mode === 'send' && !this.#finished;
+    return super.writable();
+  }
+
+  override handleWrite(): void {
+    if (this.#source !== null) this.#pumpFile();
+    else super.handleWrite();
+  }
+
+  override handleRead(): void {
+    if (this.#mode !== 'receive') {
+      super.handleRead();
+      return;
     }
-    this.#flush();
+    // Take what has arrived a received chunk at a time (see RECV_PIECE), up to the bound.
+    while (this.#mode === 'receive' && this.readable()) {
+      const data = this.recv(RECV_PIECE);
+      if (data.length === 0) return;
+      this.collectIncomingData(data);
+    }
+  }
+
+  override collectIncomingData(data: Buffer): void {
+    if (this.#mode !== 'receive' || this.#writer === null) return;
+    this.#progress(data.length);
+    // recv() hands out bytes this channel owns, so they are written as they are, not copied.
+    this.#writer.push(this.#converter === null ? data : this.#converter.transform(data));
   }
 
   override handleClose(): void {
     if (this.#mode === 'receive' && !this.#finished) {
       this.#eof = true;
       const tail = this.#converter?.flush();
-      if (tail !== undefined && tail.length > 0) {
-        this.#queue.push(tail);
-        this.#queued += tail.length;
-      }
+      if (tail !== undefined) this.#writer?.push(tail);
       // Answer the client's end (with TLS, its close_notify) with ours before closing.
       this.#halfClose();
       this.#mode = 'closing';
-      this.#flush();
+      this.#written(null);
       return;
     }
     if (this.#mode === 'closing') return;
@@ -210,29 +253,60 @@ export class DataChannel extends AsyncChat {
     this.#linger = linger;
   }
 
-  #flush(): void {
-    if (this.#writing || this.#finished) return;
-    const target = this.#target;
-    if (target === null) return;
-    if (this.#queue.length === 0) {
-      if (this.#eof) this.#finish({ status: 'complete', bytes: this.#bytes });
-      else this.wake();
+  /** A disk write ended (or the client's end came): read on, or end the upload once written. */
+  #written(err: Error | null): void {
+    if (this.#finished) return;
+    if (err !== null) {
+      this.#finish({ status: 'failed', bytes: this.#bytes, reason: err.message });
       return;
     }
-    const chunk = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue);
-    this.#queue = [];
-    this.#queued = 0;
-    this.#writing = true;
-    fsWrite(target.fd, chunk, 0, chunk.length, this.#position, (err) => {
-      this.#writing = false;
-      if (err) {
-        this.#finish({ status: 'failed', bytes: this.#bytes, reason: err.message });
-        return;
+    if (this.#eof) {
+      if (this.#writer?.idle ?? true) this.#finish({ status: 'complete', bytes: this.#bytes });
+      return;
+    }
+    this.wake();
+  }
+
+  /**
+   * Sends file chunks while the socket takes them. The socket copies what it takes, so the
+   * source's one buffer is read into again only once the socket has taken all of the last chunk.
+   */
+  #pumpFile(): void {
+    const source = this.#source;
+    if (source === null || this.#mode !== 'send' || this.#finished) return;
+    for (;;) {
+      if (this.#pending.length === 0) {
+        const chunk = source.read();
+        if (chunk.length === 0) {
+          const tail = this.#converter?.flush();
+          if (tail === undefined || tail.length === 0) {
+            // The source closed its file at its end; without it the channel is writable only
+            // for whatever its queue still holds.
+            this.#source = null;
+            this.#sent();
+            return;
+          }
+          this.#pending = tail;
+        } else this.#pending = this.#converter === null ? chunk : this.#converter.transform(chunk);
+        if (this.#pending.length === 0) continue;
       }
-      if (this.#position !== null) this.#position += chunk.length;
-      this.#flush();
-      this.wake();
-    });
+      const sent = this.send(this.#pending);
+      if (sent === 0) return;
+      this.#progress(sent);
+      this.#pending = this.#pending.subarray(sent);
+      if (this.#pending.length > 0) return;
+    }
+  }
+
+  /** Raises a socket buffer limit for a bulk transfer (best effort: a fake socket may refuse). */
+  #growSocketBuffer(option: number): void {
+    try {
+      const current = this.socket?.getsockopt(SOL_SOCKET, option);
+      if (typeof current === 'number' && current < TRANSFER_SOCKET_BUFFER)
+        this.socket?.setsockopt(SOL_SOCKET, option, TRANSFER_SOCKET_BUFFER);
+    } catch {
+      // keep the socket's own limit
+    }
   }
 
   #report(outcome: TransferOutcome): void {
@@ -256,6 +330,8 @@ export class DataChannel extends AsyncChat {
     }
     this.#report(outcome);
     this.discardBuffers();
+    this.#source?.close();
+    this.#pending = Buffer.alloc(0);
     super.close();
   }
 
@@ -273,7 +349,8 @@ export class DataChannel extends AsyncChat {
       }
       const since = this.#options.clock.now() - this.#lastProgress;
       const limit = this.#options.stallTimeout * 1000;
-      if (since >= limit && !this.#writing) this.abort('data connection timed out');
+      if (since >= limit && !(this.#writer?.writing ?? false))
+        this.abort('data connection timed out');
       else this.#armStall(Math.max(limit - since, 1));
     });
   }

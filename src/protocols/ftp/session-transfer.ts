@@ -5,8 +5,9 @@
 
 import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { FileProducer, type Producer } from '../../dispatch/index.js';
+import type { Producer } from '../../dispatch/index.js';
 import { DataChannel, type TransferOutcome } from './data-channel.js';
+import { FileSource } from './file-source.js';
 import type { FtpJail } from './ftp-jail.js';
 import type { FtpSession } from './ftp-session.js';
 import { collectListing, type ListingFormat, ListingProducer } from './listing-producer.js';
@@ -21,7 +22,8 @@ const MAX_STAT_LINES = 10_000;
 type Prepared =
   | {
       readonly direction: 'out';
-      readonly producer: Producer;
+      /** A file (RETR) or a listing. */
+      readonly producer: Producer | FileSource;
       readonly ascii: boolean;
       readonly path: string;
       readonly note: string;
@@ -206,7 +208,7 @@ export class SessionTransfer {
       if (st === null || !st.isFile()) return reply(550, 'Failed to open file.');
       if (rest > st.size)
         return reply(554, `Invalid REST parameter: the file has ${st.size} bytes.`);
-      const producer = new FileProducer(found.value.real, { start: rest, bufferSize: 256 * 1024 });
+      const producer = new FileSource(found.value.real, { start: rest });
       const name = nodePath.posix.basename(found.value.virtual);
       return {
         direction: 'out',
@@ -271,8 +273,10 @@ export class SessionTransfer {
         onDone: resolve,
       });
       this.#channel = channel;
-      if (prepared.direction === 'out') channel.sendFrom(prepared.producer);
-      else channel.receive({ fd: prepared.upload.fd, position: prepared.upload.position });
+      if (prepared.direction === 'in')
+        channel.receive({ fd: prepared.upload.fd, position: prepared.upload.position });
+      else if (prepared.producer instanceof FileSource) channel.sendFile(prepared.producer);
+      else channel.sendFrom(prepared.producer);
     });
   }
 
