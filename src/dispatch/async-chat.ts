@@ -2,6 +2,7 @@
  * asynchat's `async_chat`: a dispatcher that splits its input at a terminator (a string, a byte
  * count, or none) and sends its output from a queue of buffers and producers.
  */
+import { MSG_ZEROCOPY } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
 import { Dispatcher } from './dispatcher.js';
 import { driverOf, failChannel } from './driver.js';
@@ -44,6 +45,11 @@ export class AsyncChat extends Dispatcher {
   #terminatorBytes: Buffer | null = null;
   #inBuffer: Buffer = EMPTY;
   #fifo: Queued[] = [];
+  /**
+   * Queued buffers that are the channel's own (its copies, chunks handed over, fresh producer
+   * chunks): they go to the socket uncopied. Anything else is still the caller's and is copied.
+   */
+  readonly #owned = new WeakSet<Uint8Array>();
   #awaitingProducer = false;
 
   constructor(sock?: ChannelSocket | null, map?: SocketMap) {
@@ -158,16 +164,25 @@ export class AsyncChat extends Dispatcher {
 
   /**
    * Queues data to send and sends what the socket takes now.
+   * @param data the bytes (a string is sent as UTF-8); the caller may reuse its buffer at once.
+   * @param flags `MSG_ZEROCOPY` hands the buffer over instead: nothing is copied, and the caller
+   *   must not change it afterwards.
    * @throws {TypeError} when `data` is not bytes or a string.
    */
-  push(data: Uint8Array | string): void {
+  push(data: Uint8Array | string, flags = 0): void {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new TypeError(`push(): data must be a Uint8Array or a string, got ${typeof data}`);
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return;
+    if (typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0) {
+      this.#owned.add(bytes);
+      this.#fifo.push(bytes);
+      this.initiateSend();
+      return;
+    }
     if (this.#fifo.length > 0) {
-      this.#fifo.push(Buffer.from(bytes));
+      this.#fifo.push(this.#own(Buffer.from(bytes)));
       this.initiateSend();
       return;
     }
@@ -177,7 +192,12 @@ export class AsyncChat extends Dispatcher {
     this.initiateSend();
     const rest = this.#fifo[0];
     if (rest instanceof Uint8Array && rest.buffer === bytes.buffer)
-      this.#fifo[0] = Buffer.from(rest);
+      this.#fifo[0] = this.#own(Buffer.from(rest));
+  }
+
+  #own(bytes: Uint8Array): Uint8Array {
+    this.#owned.add(bytes);
+    return bytes;
   }
 
   /** Queues a producer; it is pulled from when the socket can take more. */
@@ -236,7 +256,8 @@ export class AsyncChat extends Dispatcher {
           this.#awaitProducer(first, more);
           return;
         }
-        if (more.length > 0) this.#fifo.unshift(more);
+        if (more.length > 0)
+          this.#fifo.unshift(first.freshChunks === true ? this.#own(more) : more);
         else this.#fifo.shift();
         continue;
       }
@@ -246,10 +267,13 @@ export class AsyncChat extends Dispatcher {
       }
       const chunk =
         first.length > this.acOutBufferSize ? first.subarray(0, this.acOutBufferSize) : first;
-      const sent = this.send(chunk);
+      const owned = this.#owned.has(first);
+      const sent = this.send(chunk, owned ? MSG_ZEROCOPY : 0);
       if (sent === 0) return;
-      if (sent < first.length) this.#fifo[0] = first.subarray(sent);
-      else this.#fifo.shift();
+      if (sent < first.length) {
+        const rest = first.subarray(sent);
+        this.#fifo[0] = owned ? this.#own(rest) : rest;
+      } else this.#fifo.shift();
       if (sent < chunk.length) return;
     }
   }
@@ -261,7 +285,8 @@ export class AsyncChat extends Dispatcher {
         this.#awaitingProducer = false;
         // Discarded or closed meanwhile: the chunk has nowhere to go.
         if (this.#fifo[0] !== producer) return;
-        if (data.length > 0) this.#fifo.unshift(data);
+        if (data.length > 0)
+          this.#fifo.unshift(producer.freshChunks === true ? this.#own(data) : data);
         else this.#fifo.shift();
         // Outside any round: what the next producer or the socket throws is this channel's.
         this.#guarded(() => this.initiateSend());

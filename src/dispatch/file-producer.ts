@@ -24,6 +24,8 @@ export interface FileProducerOptions {
  * @example chat.pushWithProducer(new FileProducer('/srv/www/index.html'));
  */
 export class FileProducer implements Producer {
+  /** Each chunk is a new buffer read from the file, so channels send it uncopied. */
+  readonly freshChunks = true;
   readonly #path: string | null;
   #fd: number | null;
   readonly #bufferSize: number;

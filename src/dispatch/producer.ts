@@ -14,6 +14,12 @@
 export interface Producer {
   more(): Uint8Array | Promise<Uint8Array>;
   close?(): void;
+  /**
+   * True when every chunk `more()` returns is a new buffer the producer never touches again:
+   * the channel then sends it without copying. Leave it unset for chunks that are views of
+   * someone else's bytes or of a buffer the producer reuses.
+   */
+  readonly freshChunks?: boolean;
 }
 
 /**

@@ -1,18 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AF_INET, SOCK_DGRAM, socket } from '../../src/socket/index.js';
+import { AF_INET, MSG_ZEROCOPY, SOCK_DGRAM, socket } from '../../src/socket/index.js';
 import { tcpPair } from './support.js';
 
-/** Reads until `count` bytes have come, then decodes them as UTF-8. */
-async function readAll(sock: { recv(n: number): Promise<Buffer> }, count: number): Promise<string> {
+/** Reads until `count` bytes have come. */
+async function readBytes(
+  sock: { recv(n: number): Promise<Buffer> },
+  count: number,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let got = 0;
   while (got < count) {
     const part = await sock.recv(count - got);
+    if (part.length === 0) throw new Error(`end of stream after ${got} of ${count} bytes`);
     parts.push(part);
     got += part.length;
   }
-  return Buffer.concat(parts).toString();
+  return Buffer.concat(parts);
+}
+
+/** Reads until `count` bytes have come, then decodes them as UTF-8. */
+async function readAll(sock: { recv(n: number): Promise<Buffer> }, count: number): Promise<string> {
+  return (await readBytes(sock, count)).toString();
 }
 
 describe('what send calls keep of the caller’s bytes', () => {
@@ -25,6 +34,27 @@ describe('what send calls keep of the caller’s bytes', () => {
     client.sendNowait(buffer);
     buffer.write('___');
     assert.equal(await readAll(conn, 6), 'abcXYZ');
+    client.close();
+    conn.close();
+  });
+
+  test('MSG_ZEROCOPY buffers handed to sendall(), send() and sendNowait() arrive intact, partial sends included', async () => {
+    const [client, conn] = await tcpPair();
+    const big = Buffer.alloc(3 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
+    const reading = readBytes(conn, big.length + 6);
+    await client.sendall(big, MSG_ZEROCOPY);
+    assert.equal(await client.send(Buffer.from('abc'), MSG_ZEROCOPY), 3);
+    client.setblocking(false);
+    let sent = -1;
+    while (sent < 0) {
+      sent = client.sendNowait(Buffer.from('def'), MSG_ZEROCOPY);
+      if (sent < 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const got = await reading;
+    assert.equal(sent, 3);
+    assert.ok(got.subarray(0, big.length).equals(big));
+    assert.equal(got.subarray(big.length).toString(), 'abcdef');
     client.close();
     conn.close();
   });

@@ -67,8 +67,14 @@ export class ServerChannel extends AsyncChat {
     return data;
   }
 
-  override send(data: Uint8Array | string): number {
-    const sent = super.send(data);
+  /**
+   * Sends what fits now and counts it.
+   * @param data the bytes.
+   * @param flags passed on (`MSG_ZEROCOPY` for buffers handed over: see `AsyncChat.push`).
+   * @returns the bytes taken.
+   */
+  override send(data: Uint8Array | string, flags = 0): number {
+    const sent = super.send(data, flags);
     this.bytesOut += sent;
     return sent;
   }
