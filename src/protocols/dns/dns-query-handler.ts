@@ -4,6 +4,7 @@
  * UDP size limit, and one query log line per answered query.
  */
 import type { ServerObserver } from '../common/index.js';
+import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js';
 import { type AnswerOptions, answerQuery } from './answer-query.js';
 import { Rcode, rcodeToString, typeToString } from './constants.js';
 import { encodeMessage } from './encode-message.js';
@@ -24,6 +25,8 @@ export interface DnsQueryHandlerOptions {
   readonly answer?: AnswerOptions;
   /** Our own ceiling for UDP responses, whatever the client advertises (default 4096). */
   readonly maxUdpSize?: number;
+  /** Bounds of the cache of encoded zone answers, or `false` for none (default: cached). */
+  readonly answerCache?: AnswerCacheOptions | false;
 }
 
 /** The transport a query came over. */
@@ -43,14 +46,25 @@ export class DnsQueryHandler {
   readonly #observer: ServerObserver;
   readonly #answer: AnswerOptions;
   readonly #maxUdp: number;
+  readonly #cache: AnswerCache | null;
 
-  /** @param options zones, forwarder, observer and size limits. */
+  /**
+   * @param options zones, forwarder, observer, size limits and cache bounds.
+   * @throws {RangeError} when a cache bound is not a positive integer.
+   */
   constructor(options: DnsQueryHandlerOptions) {
     this.#zones = options.zones;
     this.#forwarder = options.forwarder ?? null;
     this.#observer = options.observer ?? {};
     this.#answer = { ...options.answer, recursionAvailable: this.#forwarder !== null };
     this.#maxUdp = options.maxUdpSize ?? 4096;
+    this.#cache =
+      options.answerCache === false ? null : new AnswerCache(options.zones, options.answerCache);
+  }
+
+  /** The cache of zone answers (its `hits`, `misses`, `size`), or `null` when disabled. */
+  get cache(): AnswerCache | null {
+    return this.#cache;
   }
 
   /**
@@ -68,6 +82,27 @@ export class DnsQueryHandler {
     transport: DnsTransport,
     peer: string,
   ): Buffer | null | Promise<Buffer | null> {
+    const cache = this.#cache;
+    if (cache !== null) {
+      const hit = cache.get(bytes, transport);
+      if (hit !== undefined) {
+        // The fast path: the same bytes a fresh answer would give (see AnswerCache), and the
+        // same log line, without decoding, walking the zone or encoding.
+        const out = AnswerCache.reply(hit, bytes);
+        this.#observer.request?.({
+          msg: 'query',
+          peer,
+          name: hit.name,
+          type: hit.type,
+          rcode: hit.rcode,
+          transport,
+          source: 'zone',
+          bytesOut: out.length,
+          truncated: (out[2]! & 0x02) !== 0,
+        });
+        return out;
+      }
+    }
     let result: ReturnType<typeof answerQuery>;
     try {
       result = answerQuery(this.#zones, bytes, this.#answer);
@@ -87,7 +122,7 @@ export class DnsQueryHandler {
         },
       );
     }
-    return this.#finish(result.response, query, transport, peer, 'zone');
+    return this.#finish(result.response, query, transport, peer, 'zone', bytes);
   }
 
   #finish(
@@ -96,6 +131,7 @@ export class DnsQueryHandler {
     transport: DnsTransport,
     peer: string,
     source: ForwardSource | 'zone',
+    cacheAs?: Uint8Array,
   ): Buffer | null {
     const maxSize = transport === 'tcp' ? 65535 : udpResponseLimit(query, this.#maxUdp);
     let out: Buffer;
@@ -107,12 +143,20 @@ export class DnsQueryHandler {
       return query === null ? null : this.#servfail(query, transport, peer);
     }
     const question = query?.questions[0];
+    const name = question?.name ?? '';
+    const type = question === undefined ? '' : typeToString(question.type);
+    const rcode = rcodeToString(response.rcode);
+    // Zone answers to decoded queries only: an undecodable one (FORMERR) is rare, and keeping
+    // it out stops random traffic from evicting the real questions.
+    if (cacheAs !== undefined && query !== null) {
+      this.#cache?.set(cacheAs, transport, out, { name, type, rcode });
+    }
     this.#observer.request?.({
       msg: 'query',
       peer,
-      name: question?.name ?? '',
-      type: question === undefined ? '' : typeToString(question.type),
-      rcode: rcodeToString(response.rcode),
+      name,
+      type,
+      rcode,
       transport,
       source,
       bytesOut: out.length,

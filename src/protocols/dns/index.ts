@@ -4,6 +4,14 @@
  * polyport sockets, the server (`startDnsService`), the forwarder, the `Resolver` client and
  * `polyport dig`.
  */
+
+export {
+  AnswerCache,
+  type AnswerCacheOptions,
+  type AnswerCacheTransport,
+  type CachedAnswer,
+  type CachedAnswerFields,
+} from './answer-cache.js';
 export {
   type AnswerKind,
   type AnswerOptions,

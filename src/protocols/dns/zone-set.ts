@@ -14,6 +14,7 @@ import type { Zone } from './zone.js';
  */
 export class ZoneSet {
   readonly #zones = new Map<string, Zone>();
+  #generation = 0;
 
   /**
    * @param zones the initial zones.
@@ -32,6 +33,7 @@ export class ZoneSet {
   add(zone: Zone): void {
     if (this.#zones.has(zone.key)) throw new RangeError(`zone ${zone.origin} is already loaded`);
     this.#zones.set(zone.key, zone);
+    this.#generation++;
   }
 
   /**
@@ -42,7 +44,23 @@ export class ZoneSet {
    * @throws {RangeError} when `origin` is not a valid name.
    */
   remove(origin: string): boolean {
-    return this.#zones.delete(canonicalName(normalizeName(origin)));
+    const removed = this.#zones.delete(canonicalName(normalizeName(origin)));
+    if (removed) this.#generation++;
+    return removed;
+  }
+
+  /**
+   * A counter that changes whenever the set does (`add`, `remove`). A `Zone` itself is
+   * immutable, so this is the one thing a cache of answers must watch to never serve a stale
+   * one.
+   *
+   * @example
+   * const seen = zones.generation;
+   * zones.remove('example.test');
+   * zones.generation !== seen; // true
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /**

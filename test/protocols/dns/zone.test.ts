@@ -66,3 +66,15 @@ test('ZoneSet can hold the root zone', () => {
   const root = Zone.fromText('@ 1 SOA a.root h 1 2 3 4 5\n', { origin: '.' });
   assert.equal(new ZoneSet([root]).find('anything.at.all'), root);
 });
+
+test('ZoneSet.generation changes on every add and remove that changes the set', () => {
+  const zones = new ZoneSet();
+  const start = zones.generation;
+  zones.add(sampleZone());
+  const added = zones.generation;
+  assert.notEqual(added, start);
+  assert.equal(zones.remove('absent.test'), false);
+  assert.equal(zones.generation, added, 'nothing removed, nothing changed');
+  assert.equal(zones.remove('EXAMPLE.test.'), true);
+  assert.notEqual(zones.generation, added);
+});
