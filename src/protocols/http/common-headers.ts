@@ -39,7 +39,18 @@ export class CommonHeaders {
    * @returns `Date` and `Server` lines, each ending in CRLF.
    */
   text(): string {
-    const second = Math.floor(this.#clock.now() / 1000);
+    return this.textAt(this.#clock.now());
+  }
+
+  /**
+   * The lines for a time the caller has just read from the same clock (saves a second read).
+   *
+   * @param now The clock's milliseconds.
+   * @returns `Date` and `Server` lines, each ending in CRLF.
+   * @example common.textAt(clock.now());
+   */
+  textAt(now: number): string {
+    const second = Math.floor(now / 1000);
     if (second !== this.#second) {
       this.#second = second;
       this.#text = `Date: ${formatHttpDate(new Date(second * 1000))}\r\n${this.#server}`;

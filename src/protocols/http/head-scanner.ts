@@ -60,6 +60,8 @@ export class HeadScanner {
   #fieldCount = 0;
   /** `start, end` offsets of each field line, reused from head to head. */
   readonly #lines: number[] = [];
+  /** Entries of `#lines` in use: the array is overwritten, never shrunk (no length writes). */
+  #lineEnds = 0;
 
   constructor(options: HeadScannerOptions) {
     this.#options = options;
@@ -120,13 +122,14 @@ export class HeadScanner {
       if (length === 0) return this.#complete(buf, lf + 1);
       const first = buf[start];
       if (first === SP || first === HTAB) {
-        if (!o.unfoldsObsFold || this.#lines.length === 0) {
+        if (!o.unfoldsObsFold || this.#lineEnds === 0) {
           throw new ParseFailure(400, 'Obsolete line folding');
         }
       } else if (++this.#fieldCount > o.maxHeaderCount) {
         throw new ParseFailure(431, 'Too many header fields');
       }
-      this.#lines.push(start, end);
+      this.#lines[this.#lineEnds++] = start;
+      this.#lines[this.#lineEnds++] = end;
     }
   }
 
@@ -137,7 +140,7 @@ export class HeadScanner {
     this.#startLineEnd = -1;
     this.#fieldBytes = 0;
     this.#fieldCount = 0;
-    this.#lines.length = 0;
+    this.#lineEnds = 0;
   }
 
   #complete(buf: Buffer, length: number): ScannedHead {
@@ -145,7 +148,8 @@ export class HeadScanner {
     const text = buf.toString('latin1', base, length);
     const flat: string[] = [];
     const lines = this.#lines;
-    for (let i = 0; i < lines.length; i += 2) {
+    const used = this.#lineEnds;
+    for (let i = 0; i < used; i += 2) {
       const start = lines[i]! - base;
       const end = lines[i + 1]! - base;
       const first = text.charCodeAt(start);

@@ -51,6 +51,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #pumping = false;
   /** Inside collectIncomingData(): activity was just recorded by recv(). */
   #reading = false;
+  /** The clock when a request began during the current read, else -1. */
+  #readAt = -1;
   #corked: Uint8Array[] | null = null;
   #closing = false;
   #lingering = false;
@@ -80,6 +82,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (this.#closing) return;
     this.#parser.receiveData(data);
     this.#reading = true;
+    this.#readAt = -1;
     try {
       this.#pump();
     } finally {
@@ -139,7 +142,10 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
 
   /** @internal */
   commonHeaders(): string {
-    return this.#config.common.text();
+    // A response to a request that began in this same read is stamped with the time read
+    // for that request: the same second but for microseconds, and one clock read fewer.
+    const common = this.#config.common;
+    return this.#reading && this.#readAt >= 0 ? common.textAt(this.#readAt) : common.text();
   }
 
   /** @internal */
@@ -232,6 +238,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #begin(event: RequestEvent): void {
     this.requestFinished();
     const now = this.clock.now();
+    if (this.#reading) this.#readAt = now;
     const hasBody = event.bodyKind !== 'none';
     const body = hasBody ? new RequestBody(this.#hooks) : RequestBody.empty();
     const request = new HttpRequest(event, body, this.#origin, now);

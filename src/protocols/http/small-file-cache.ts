@@ -32,28 +32,41 @@ export interface CachedFile {
 /**
  * A bounded LRU of {@link CachedFile}s keyed by request path. An entry is used only while a
  * fresh `stat` of its path shows the same device, inode, size and modification time, so an
- * edited, replaced or re-linked file is read again (and re-checked against the root).
+ * edited, replaced or re-linked file is read again (and re-checked against the root). With
+ * `validMs`, a `stat` that found the entry unchanged is trusted that long.
  *
  * @example
  * const cache = new SmallFileCache({ maxEntries: 256, maxBytes: 8 << 20 });
  * const hit = cache.lookup('/index.html', statSync);
  */
 export class SmallFileCache {
-  readonly #entries = new Map<string, CachedFile>();
+  readonly #entries = new Map<string, Slot>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
+  readonly #validMs: number;
+  readonly #now: () => number;
   #bytes = 0;
 
   /**
-   * @param limits The most entries and content bytes held.
+   * @param limits The most entries and content bytes held; `validMs`, how long a `stat` that
+   *   found a file unchanged is trusted (default 0: every lookup stats, so an edit is seen by
+   *   the next request); `now`, the clock in milliseconds (default `Date.now`).
    * @throws {RangeError} For a negative limit.
    */
-  constructor(limits: { maxEntries: number; maxBytes: number }) {
-    if (!(limits.maxEntries >= 0) || !(limits.maxBytes >= 0)) {
+  constructor(limits: {
+    maxEntries: number;
+    maxBytes: number;
+    validMs?: number;
+    now?: () => number;
+  }) {
+    const validMs = limits.validMs ?? 0;
+    if (!(limits.maxEntries >= 0) || !(limits.maxBytes >= 0) || !(validMs >= 0)) {
       throw new RangeError('cache limits must be non-negative');
     }
     this.#maxEntries = limits.maxEntries;
     this.#maxBytes = limits.maxBytes;
+    this.#validMs = validMs;
+    this.#now = limits.now ?? Date.now;
   }
 
   /** Entries held. */
@@ -70,8 +83,17 @@ export class SmallFileCache {
    * @returns The entry, or `undefined` (absent or stale; a stale one is dropped).
    */
   lookup(key: string, stat: (path: string) => Stats | undefined): CachedFile | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return undefined;
+    const entry = slot.entry;
+    // Within validMs of a stat that found the file unchanged, trust it without another (as
+    // nginx's open_file_cache_valid): a change is then seen up to validMs late.
+    const validMs = this.#validMs;
+    const at = validMs > 0 ? this.#now() : 0;
+    if (validMs > 0 && at - slot.checkedAt < validMs) {
+      this.#touch(key, slot);
+      return entry;
+    }
     let now: Stats | undefined;
     try {
       now = stat(entry.statPath);
@@ -88,9 +110,8 @@ export class SmallFileCache {
       this.#drop(key, entry);
       return undefined;
     }
-    // Most recently used goes last: Map order is the LRU order.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    slot.checkedAt = at;
+    this.#touch(key, slot);
     return entry;
   }
 
@@ -102,18 +123,31 @@ export class SmallFileCache {
    */
   store(key: string, entry: CachedFile): void {
     const old = this.#entries.get(key);
-    if (old !== undefined) this.#drop(key, old);
+    if (old !== undefined) this.#drop(key, old.entry);
     if (entry.bytes.length > this.#maxBytes || this.#maxEntries === 0) return;
-    this.#entries.set(key, entry);
+    // What was just read was just stat'ed: it counts as checked now.
+    this.#entries.set(key, { entry, checkedAt: this.#validMs > 0 ? this.#now() : 0 });
     this.#bytes += entry.bytes.length;
     for (const [oldest, value] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
-      this.#drop(oldest, value);
+      this.#drop(oldest, value.entry);
     }
+  }
+
+  /** Most recently used goes last: Map order is the LRU order. */
+  #touch(key: string, slot: Slot): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, slot);
   }
 
   #drop(key: string, entry: CachedFile): void {
     this.#entries.delete(key);
     this.#bytes -= entry.bytes.length;
   }
+}
+
+/** An entry and when a `stat` last found it unchanged. */
+interface Slot {
+  readonly entry: CachedFile;
+  checkedAt: number;
 }

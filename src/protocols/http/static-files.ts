@@ -48,6 +48,12 @@ export interface StaticFilesOptions {
   readonly cacheEntries?: number;
   /** Most bytes of small files kept (default 32 MiB; 0: no cache). */
   readonly cacheBytes?: number;
+  /**
+   * Milliseconds a cached file found unchanged by `stat` is served without another `stat`, as
+   * nginx's `open_file_cache_valid` (default 0: every request stats, so an edit, removal or
+   * re-link is seen by the very next request; more trades that for one syscall per request).
+   */
+  readonly cacheValidMs?: number;
 }
 
 /**
@@ -107,6 +113,7 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
   const cache = new SmallFileCache({
     maxEntries: options.cacheEntries ?? 1024,
     maxBytes: options.cacheBytes ?? 32 * 1024 * 1024,
+    validMs: options.cacheValidMs ?? 0,
   });
 
   return {

@@ -5,6 +5,7 @@ import {
   CommonHeaders,
   HttpRequest,
   HttpResponse,
+  PreparedFields,
   RequestBody,
   RequestParser,
   type ResponseSink,
@@ -95,6 +96,56 @@ test('HttpResponse answers HTTP/1.0 keep-alive with Connection: keep-alive', () 
   const request = requestFor('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
   new HttpResponse(request, sink).send(Buffer.from('x'));
   assert.match(text(), /Connection: keep-alive\r\n/);
+});
+
+test('HttpResponse.sendPrepared() sends the prepared lines as setHeader() would', () => {
+  const prepared = new PreparedFields([
+    ['ETag', 'W/"1"'],
+    ['Content-Type', 'text/html'],
+  ]);
+  const fresh = capture();
+  const request = requestFor('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+  new HttpResponse(request, fresh.sink).sendPrepared(prepared, Buffer.from('hi'));
+  const manual = capture();
+  new HttpResponse(request, manual.sink)
+    .setHeader('ETag', 'W/"1"')
+    .setHeader('Content-Type', 'text/html')
+    .send(Buffer.from('hi'));
+  assert.equal(fresh.text(), manual.text());
+  assert.equal(
+    fresh.text(),
+    'HTTP/1.1 200 OK\r\nDate: X\r\nETag: W/"1"\r\nContent-Type: text/html\r\n' +
+      'Content-Length: 2\r\n\r\nhi',
+  );
+  // A field set before replaces nothing twice: the prepared value wins, once.
+  const set = capture();
+  const response = new HttpResponse(request, set.sink).setHeader('content-type', 'x/y');
+  response.sendPrepared(prepared, Buffer.from('hi'));
+  assert.equal(set.text().match(/content-type/gi)?.length, 1);
+  assert.match(set.text(), /Content-Type: text\/html\r\n/);
+});
+
+test('HttpResponse frames HEAD, 204, 304 and HTTP/1.0 as decideResponseFraming() says', () => {
+  const cases: Array<[string, number, RegExp, RegExp | null]> = [
+    ['HEAD / HTTP/1.1\r\nHost: a\r\n\r\n', 200, /Content-Length: 2\r\n\r\n$/, null],
+    ['GET / HTTP/1.1\r\nHost: a\r\n\r\n', 204, /Date: X\r\n\r\n$/, /Content-Length/],
+    ['GET / HTTP/1.1\r\nHost: a\r\n\r\n', 304, /Date: X\r\n\r\n$/, /Content-Length/],
+    ['GET / HTTP/1.0\r\n\r\n', 200, /Content-Length: 2\r\n\r\nhi$/, /Connection/],
+    [
+      'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+      200,
+      /Content-Length: 2\r\nConnection: close\r\n\r\nhi$/,
+      null,
+    ],
+  ];
+  for (const [raw, status, wanted, unwanted] of cases) {
+    const { sink, text } = capture();
+    const response = new HttpResponse(requestFor(raw), sink);
+    response.status = status;
+    response.send(Buffer.from('hi'));
+    assert.match(text(), wanted, raw);
+    if (unwanted !== null) assert.doesNotMatch(text(), unwanted, raw);
+  }
 });
 
 test('HttpResponse.write() past a declared Content-Length throws', () => {

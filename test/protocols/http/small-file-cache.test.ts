@@ -58,3 +58,65 @@ test('SmallFileCache evicts the least recently used entries beyond its limits', 
 test('SmallFileCache refuses negative limits', () => {
   assert.throws(() => new SmallFileCache({ maxEntries: -1, maxBytes: 0 }), RangeError);
 });
+
+test('SmallFileCache with validMs trusts an unchanged file that long, then stats again', () => {
+  let clock = 1000;
+  const cache = new SmallFileCache({
+    maxEntries: 4,
+    maxBytes: 1000,
+    validMs: 50,
+    now: () => clock,
+  });
+  cache.store('/a', entry('a-10', 10));
+  let stats = 0;
+  const counting = (ino: number) => (path: string) => {
+    stats++;
+    return same(ino)(path);
+  };
+  // Stored at 1000: trusted until 1050 without a stat, even though the file changed meanwhile.
+  clock = 1049;
+  assert.ok(cache.lookup('/a', counting(2)));
+  assert.equal(stats, 0);
+  clock = 1050;
+  assert.equal(cache.lookup('/a', counting(2)), undefined);
+  assert.equal(stats, 1);
+  assert.equal(cache.size, 0);
+});
+
+test('SmallFileCache with validMs restarts the window at each stat that finds no change', () => {
+  let clock = 0;
+  const cache = new SmallFileCache({
+    maxEntries: 4,
+    maxBytes: 1000,
+    validMs: 10,
+    now: () => clock,
+  });
+  cache.store('/a', entry('a-10', 10));
+  let stats = 0;
+  const counting = (path: string) => {
+    stats++;
+    return same()(path);
+  };
+  clock = 10;
+  assert.ok(cache.lookup('/a', counting));
+  clock = 19;
+  assert.ok(cache.lookup('/a', counting));
+  assert.equal(stats, 1);
+  clock = 20;
+  assert.ok(cache.lookup('/a', counting));
+  assert.equal(stats, 2);
+});
+
+test('SmallFileCache without validMs stats on every lookup', () => {
+  const cache = new SmallFileCache({ maxEntries: 4, maxBytes: 1000 });
+  cache.store('/a', entry('a-10', 10));
+  let stats = 0;
+  for (let i = 0; i < 3; i++) {
+    cache.lookup('/a', (path) => {
+      stats++;
+      return same()(path);
+    });
+  }
+  assert.equal(stats, 3);
+  assert.throws(() => new SmallFileCache({ maxEntries: 1, maxBytes: 1, validMs: -1 }), RangeError);
+});
