@@ -32,6 +32,22 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const looseUtf8 = new TextDecoder('utf-8', { fatal: false });
 /** RFC 959 verbs are letters; longer ones than 4 are allowed so the table can answer 500. */
 const VERB = /^[A-Za-z]{1,16}$/;
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+const LF_BYTE = Buffer.from([LF]);
+/**
+ * The longest line start that can still be an ABOR: the verb and room for the Telnet commands a
+ * client sends before it (IAC IP, IAC DM, an option or two). Longer starts are not checked.
+ */
+const MAX_ABOR_LINE = 32;
+
+/** Whether a line's bytes so far (Telnet commands included) read exactly `ABOR`. */
+function isAbor(line: Buffer): boolean {
+  if (line.length < 4 || line.length > MAX_ABOR_LINE) return false;
+  const text = stripTelnet(line);
+  return text.length === 4 && text.toString('latin1').toUpperCase() === 'ABOR';
+}
 
 /**
  * Parses command lines from an FTP client. Lines end in CRLF (a bare LF is tolerated); Telnet
@@ -47,6 +63,10 @@ const VERB = /^[A-Za-z]{1,16}$/;
 export class FtpCommandDecoder {
   readonly #lines: LineSplitter;
   readonly #invalidUtf8: InvalidUtf8Policy;
+  /** The current line's first bytes (up to {@link MAX_ABOR_LINE} + 1), to spot an ABOR. */
+  #start: Buffer = Buffer.alloc(0);
+  /** An ABOR just ended at a bare CR: one LF or NUL after it belongs to that CR and is dropped. */
+  #afterAbortCr = false;
 
   /**
    * @param options Limits and the UTF-8 policy.
@@ -63,7 +83,46 @@ export class FtpCommandDecoder {
    * @param chunk The bytes.
    */
   receiveData(chunk: Uint8Array): void {
-    this.#lines.push(chunk);
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    let from = 0;
+    if (this.#afterAbortCr && bytes.length > 0) {
+      this.#afterAbortCr = false;
+      if (bytes[0] === LF || bytes[0] === NUL) from = 1;
+    }
+    // Python's ftplib (and other clients) send ABOR's CRLF as urgent data: without SO_OOBINLINE,
+    // which Node cannot set, Linux takes the last byte, the LF, out of the stream, and "ABOR\r"
+    // arrives with no line end. RFC 854 lets a CR stand only before LF or NUL, so a line that
+    // reads ABOR ends at its CR, whatever follows; a LF (or NUL) right after it is that CR's and
+    // is dropped. Elsewhere a bare CR stays part of the line (RFC 2640 pathnames carry CR NUL).
+    for (let cr = bytes.indexOf(CR, from); cr !== -1; cr = bytes.indexOf(CR, cr + 1)) {
+      const lf = bytes.lastIndexOf(LF, cr);
+      const line =
+        lf >= from
+          ? bytes.subarray(lf + 1, cr)
+          : this.#start.length > MAX_ABOR_LINE
+            ? null
+            : Buffer.concat([this.#start, bytes.subarray(from, cr)]);
+      if (line === null || !isAbor(line)) continue;
+      this.#lines.push(bytes.subarray(from, cr + 1));
+      this.#lines.push(LF_BYTE);
+      this.#start = Buffer.alloc(0);
+      from = cr + 1;
+      if (from === bytes.length) this.#afterAbortCr = true;
+      else if (bytes[from] === LF || bytes[from] === NUL) from += 1;
+      cr = from - 1;
+    }
+    if (from >= bytes.length) return;
+    const rest = bytes.subarray(from);
+    this.#lines.push(rest);
+    this.#trackStart(rest);
+  }
+
+  /** Keeps the first bytes of the line in progress, enough to tell whether it is an ABOR. */
+  #trackStart(bytes: Buffer): void {
+    const lf = bytes.lastIndexOf(LF);
+    if (lf !== -1) this.#start = Buffer.from(bytes.subarray(lf + 1, lf + 2 + MAX_ABOR_LINE));
+    else if (this.#start.length <= MAX_ABOR_LINE)
+      this.#start = Buffer.concat([this.#start, bytes.subarray(0, MAX_ABOR_LINE + 1)]);
   }
 
   /**
@@ -113,6 +172,8 @@ export class FtpCommandDecoder {
    * d.takeBuffered(); // <Buffer 16 03 01>
    */
   takeBuffered(): Buffer {
+    this.#start = Buffer.alloc(0);
+    this.#afterAbortCr = false;
     return this.#lines.takeBuffered();
   }
 }

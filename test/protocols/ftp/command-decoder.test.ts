@@ -176,3 +176,26 @@ test('FtpCommandDecoder reads a line with a bare CR inside as malformed, not as 
   assert.equal(events.length, 1);
   assert.equal(events[0]?.type === 'error' && events[0].reply.code, 500);
 });
+
+test('FtpCommandDecoder ends an ABOR at a bare CR: ftplib sends its LF as urgent data, which Linux takes out of the stream', () => {
+  const abor: CommandEvent = { type: 'command', verb: 'ABOR', arg: '' };
+  const noop: CommandEvent = { type: 'command', verb: 'NOOP', arg: '' };
+  // The LF lost: the CR alone ends the ABOR, at once or before whatever follows.
+  assertEveryChunking(Buffer.from('ABOR\r'), [abor]);
+  assertEveryChunking(Buffer.from('abor\rNOOP\r\n'), [abor, noop]);
+  assertEveryChunking(Buffer.from('\xff\xf4\xff\xf2ABOR\rNOOP\r\n', 'latin1'), [abor, noop]);
+  // The LF arrives after all (in band, or late): it belongs to the CR and adds no empty line.
+  assertEveryChunking(Buffer.from('ABOR\r\nNOOP\r\n'), [abor, noop]);
+  assertEveryChunking(Buffer.from('NOOP\r\nABOR\r\n\r\n'), [
+    noop,
+    abor,
+    { type: 'error', reply: { code: 500, lines: ['Syntax error, command unrecognized.'] } },
+  ]);
+});
+
+test('FtpCommandDecoder keeps a bare CR inside other lines (a pathname may hold one)', () => {
+  assertEveryChunking(Buffer.from('RETR ABOR\rx\r\nSTOR a\r\0b\r\n'), [
+    { type: 'command', verb: 'RETR', arg: 'ABOR\rx' },
+    { type: 'command', verb: 'STOR', arg: 'a\rb' },
+  ]);
+});
