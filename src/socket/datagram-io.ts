@@ -120,20 +120,40 @@ export class DatagramIO extends SocketIO {
    * the caller must not change it afterwards (Node may still hold it, queued, after the call
    * returns). For servers that build each reply afresh (DNS, the small services); everyone else
    * should use `sendtoNowait()`, which copies.
+   *
+   * With `checkEvery` above 1, only one send in that many asks Node how it went; the others go
+   * without a completion callback, which spares each a tick and a callback (about 0.5 µs, some
+   * 5% of a DNS server's time per reply). Node reports nothing at all for a send without one,
+   * not even through the socket's 'error' event, so a failure of an unchecked send is lost, as
+   * the datagram is. A condition that persists (a firewall rule, no route, a refused broadcast)
+   * still becomes the next call's error within `checkEvery` sends; a one-off failure may not.
+   * The first send is always checked.
    * @param data the datagram; it belongs to the socket from now on.
    * @param address where to send it.
+   * @param checkEvery check one send in this many for failure (default 1: every one).
    * @returns the number of bytes sent.
    * @throws {TypeError} when `data` is not a `Uint8Array`.
+   * @throws {RangeError} when `checkEvery` is not a positive integer.
    * @throws {SocketError} as `sendtoNowait()` does (`EMSGSIZE`, `EISCONN`, a pending error).
-   * @example sock.sendtoOwnedNowait(encodeMessage(reply), from);
+   * @example sock.sendtoOwnedNowait(encodeMessage(reply), from, 32);
    */
-  sendtoOwnedNowait(data: Uint8Array, address: SocketAddress): number {
+  sendtoOwnedNowait(data: Uint8Array, address: SocketAddress, checkEvery = 1): number {
     this.checkOpen('sendto');
+    if (checkEvery !== 1 && !(Number.isInteger(checkEvery) && checkEvery >= 1)) {
+      throw new RangeError(`sendtoOwnedNowait(): checkEvery must be a positive integer`);
+    }
     const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
-    return this.#sendtoBytes(bytes, address, true);
+    const check = checkEvery === 1 || this.#unchecked <= 0;
+    const sent = this.#sendtoBytes(bytes, address, true, check);
+    // Counted after the send, so a call that throws does not use up the checked turn.
+    if (checkEvery > 1) this.#unchecked = check ? checkEvery - 1 : this.#unchecked - 1;
+    return sent;
   }
 
-  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean): number {
+  /** Sends left before the next checked one (see `sendtoOwnedNowait()`). */
+  #unchecked = 0;
+
+  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean, check = true): number {
     const resolved = resolveAddress(this.family, address, 'sendto');
     if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
     const engine = this.datagramEngine();
@@ -144,12 +164,9 @@ export class DatagramIO extends SocketIO {
     this.checkDatagramSize(bytes, 'sendto');
     // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
     // bytes the caller still owns. One callback per socket, not a closure per datagram.
-    engine.socket.send(
-      owned ? asBuffer(bytes) : Buffer.from(bytes),
-      resolved.port,
-      resolved.host,
-      this.#onSendtoDone,
-    );
+    const buffer = owned ? asBuffer(bytes) : Buffer.from(bytes);
+    if (check) engine.socket.send(buffer, resolved.port, resolved.host, this.#onSendtoDone);
+    else engine.socket.send(buffer, resolved.port, resolved.host);
     engine.bound = true;
     return bytes.length;
   }

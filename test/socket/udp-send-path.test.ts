@@ -118,6 +118,51 @@ describe('datagram send path', () => {
     sock.close();
   });
 
+  test('sendtoOwnedNowait() with checkEvery reports a failure that lasts, and always checks the first send', async () => {
+    const sock = socket(AF_INET, SOCK_DGRAM);
+    await sock.bind(['0.0.0.0', 0]);
+    const failure = async (): Promise<unknown> => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      try {
+        sock.recvfromNowait(10);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    };
+    assert.equal(sock.sendtoOwnedNowait(Buffer.from('x'), ['255.255.255.255', 9], 1000), 1);
+    const first = await failure();
+    assert.ok(first instanceof SocketError, 'the first send is checked');
+    assert.equal(first.op, 'sendto');
+    // The next 999 go unchecked; the one after is checked again.
+    for (let i = 0; i < 999; i++)
+      sock.sendtoOwnedNowait(Buffer.from('x'), ['255.255.255.255', 9], 1000);
+    assert.equal(await failure(), null, 'unchecked sends report nothing');
+    sock.sendtoOwnedNowait(Buffer.from('x'), ['255.255.255.255', 9], 1000);
+    assert.ok((await failure()) instanceof SocketError, 'the next checked send reports it');
+    sock.close();
+  });
+
+  test('sendtoOwnedNowait() with checkEvery still delivers every datagram', async () => {
+    const server = await boundUdp();
+    const client = await boundUdp();
+    for (let i = 0; i < 10; i++)
+      client.sendtoOwnedNowait(Buffer.from([i]), server.getsockname(), 4);
+    for (let i = 0; i < 10; i++) assert.deepEqual((await server.recvfrom(10))[0], Buffer.from([i]));
+    client.close();
+    server.close();
+  });
+
+  test('sendtoOwnedNowait() rejects a checkEvery that is not a positive integer', async () => {
+    const sock = await boundUdp();
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => sock.sendtoOwnedNowait(Buffer.from('x'), ['127.0.0.1', 9], bad), {
+        name: 'RangeError',
+      });
+    }
+    sock.close();
+  });
+
   test('sendto() to a host name still goes through the resolver', async () => {
     const server = await boundUdp();
     const client = await boundUdp();

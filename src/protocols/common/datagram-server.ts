@@ -15,6 +15,13 @@ import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
 /**
+ * How often a reply's send is checked for failure: a reply that cannot be sent is lost as any
+ * datagram may be; checking one in 32 still reports a fault that lasts (no route, a firewall
+ * rule) within 32 replies, while the others skip Node's completion callback.
+ */
+const REPLY_CHECK_EVERY = 32;
+
+/**
  * Answers one datagram: the reply, or null for none — or a promise of it, for a handler that
  * must ask someone else first (a forwarding resolver).
  */
@@ -115,7 +122,9 @@ export class DatagramServer extends Dispatcher {
     if (reply !== null) {
       try {
         // Handlers return buffers made for this reply (or the datagram itself): no copy needed.
-        sock.sendtoOwnedNowait(reply, from);
+        // One reply in REPLY_CHECK_EVERY is checked for failure (see sendtoOwnedNowait()):
+        // a lasting fault is still logged, without a tick and a callback for every reply.
+        sock.sendtoOwnedNowait(reply, from, REPLY_CHECK_EVERY);
         this.answered++;
       } catch (err) {
         this.#options.observer?.error?.(err, peerText(from));
