@@ -2,7 +2,7 @@
  * Message body framing and connection persistence, RFC 9112 sections 6.1-6.3 and 9.3.
  * Pure functions over parsed header fields; the parsers call them once a head is complete.
  */
-import { isToken } from './field-syntax.js';
+import { isNamed, isToken } from './field-syntax.js';
 import type { HttpHeaders } from './http-headers.js';
 import { ParseFailure } from './parse-failure.js';
 
@@ -60,27 +60,27 @@ export function readFramingFields(headers: HttpHeaders): FramingFields {
   let expect: string | null = null;
   for (let i = 0; i < headers.size; i++) {
     const name = headers.nameAt(i);
-    // Compare lengths first: most fields are passed over without lower-casing anything.
-    if (name.length === 4 && name.toLowerCase() === 'host') {
+    // isNamed() compares lengths first and lower-cases nothing: most fields cost one compare.
+    if (isNamed(name, 'host')) {
       if (hostCount++ === 0) host = headers.valueAt(i);
-    } else if (name.length === 6 && name.toLowerCase() === 'expect') {
+    } else if (isNamed(name, 'expect')) {
       const value = headers.valueAt(i);
       expect = expect === null ? value : `${expect}, ${value}`;
-    } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
+    } else if (isNamed(name, 'content-length')) {
       for (const member of splitList(headers.valueAt(i), true)) {
         if (lengthText !== null && lengthText !== member) {
           throw new ParseFailure(400, 'Conflicting Content-Length');
         }
         lengthText = member;
       }
-    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
+    } else if (isNamed(name, 'transfer-encoding')) {
       hasTransferEncoding = true;
       for (const member of splitList(headers.valueAt(i), false)) {
         const coding = member.toLowerCase();
         if (!isToken(coding)) throw new ParseFailure(400, 'Invalid Transfer-Encoding');
         (transferCodings ??= []).push(coding);
       }
-    } else if (name.length === 10 && name.toLowerCase() === 'connection') {
+    } else if (isNamed(name, 'connection')) {
       for (const member of splitList(headers.valueAt(i), false)) {
         (connection ??= []).push(member.toLowerCase());
       }

@@ -82,3 +82,24 @@ export function isFieldValue(text: string): boolean {
   }
   return true;
 }
+
+/**
+ * Compares a field name (a token, as every parsed name is) with a lower-case name made of
+ * letters and `-`, ignoring case, without making a lower-cased copy. Setting bit 0x20 lower-cases
+ * an ASCII letter; among token bytes only the letter itself, its capital, or (for `-`) nothing
+ * else maps onto a letter or `-`, so the test is exact for tokens.
+ *
+ * @param name The name as received.
+ * @param lower The wanted name, lower case, letters and `-` only.
+ * @returns `true` when they are the same name.
+ * @example
+ * isNamed('Content-Length', 'content-length'); // true
+ */
+export function isNamed(name: string, lower: string): boolean {
+  const n = lower.length;
+  if (name.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}

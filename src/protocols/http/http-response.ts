@@ -15,8 +15,11 @@ import { statusLine } from './status-reasons.js';
 export interface ResponseSink {
   /** The `Date` and `Server` lines, each ending in CRLF (cached per second). */
   commonHeaders(): string;
-  /** Queues bytes for the client. */
-  write(response: HttpResponse, bytes: Uint8Array): void;
+  /**
+   * Queues bytes for the client. `owned`: the bytes were made for this write and nothing else
+   * holds them, so the connection may hand them to the socket without a copy.
+   */
+  write(response: HttpResponse, bytes: Uint8Array, owned?: boolean): void;
   /** Queues a producer; it is pulled when the socket has room. */
   produce(response: HttpResponse, producer: Producer): void;
   /** Every byte of the response is queued. */
@@ -185,7 +188,7 @@ export class HttpResponse {
     out.write(head, 0, 'latin1');
     if (withBody > 0) out.set(bytes, head.length);
     this.#bodyBytes = withBody;
-    this.#sink.write(this, out);
+    this.#sink.write(this, out, true);
     this.#done(withBody);
   }
 
@@ -219,7 +222,7 @@ export class HttpResponse {
    */
   produce(producer: Producer, length: number | null = null): void {
     this.#checkOpen();
-    this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'));
+    this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'), true);
     if (this.#kind === 'none') {
       producer.close?.();
       this.#done(0);
@@ -285,7 +288,7 @@ export class HttpResponse {
       const declared = this.getHeader('content-length');
       const length =
         declared !== undefined && /^\d{1,15}$/.test(declared) ? Number(declared) : null;
-      this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'));
+      this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'), true);
     }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (bytes.length === 0 || this.#kind === 'none') return;
@@ -295,7 +298,7 @@ export class HttpResponse {
     this.#bodyBytes += bytes.length;
     if (this.#kind === 'chunked') {
       const size = Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1');
-      this.#sink.write(this, Buffer.concat([size, bytes, CRLF]));
+      this.#sink.write(this, Buffer.concat([size, bytes, CRLF]), true);
     } else this.#sink.write(this, bytes);
   }
 

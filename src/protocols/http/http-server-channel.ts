@@ -4,7 +4,7 @@
  * output of requests answered in one read into one write, and closes gracefully.
  */
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
-import { SHUT_WR } from '../../socket/index.js';
+import { MSG_ZEROCOPY, SHUT_WR } from '../../socket/index.js';
 import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HttpHandler } from './http-handler.js';
@@ -54,6 +54,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** The clock when a request began during the current read, else -1. */
   #readAt = -1;
   #corked: Uint8Array[] | null = null;
+  /** Whether the first part corked was made for its write (see ResponseSink.write). */
+  #loneOwned = false;
   #closing = false;
   #lingering = false;
   #peerClosed = false;
@@ -99,12 +101,12 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     return request.body.buffered < BODY_HIGH_WATER;
   }
 
-  override send(data: Uint8Array | string): number {
+  override send(data: Uint8Array | string, flags = 0): number {
     // A long download is activity too: the idle timeout is for connections doing nothing. An
     // answer sent while the input that asked for it is handled needs no clock read: recv()
     // has just recorded the activity.
     if (!this.#reading) this.touch();
-    return super.send(data);
+    return super.send(data, flags);
   }
 
   override handleClose(): void {
@@ -149,10 +151,9 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   /** @internal */
-  write(response: HttpResponse, bytes: Uint8Array): void {
+  write(response: HttpResponse, bytes: Uint8Array, owned = false): void {
     if (response !== this.#response || this.socket === null) return;
-    if (this.#corked !== null) this.#corked.push(bytes);
-    else this.push(bytes);
+    this.#output(bytes, owned);
   }
 
   /** @internal */
@@ -322,9 +323,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${this.commonHeaders()}` +
       `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
       'Connection: close\r\n\r\n';
-    const bytes = Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1');
-    if (this.#corked !== null) this.#corked.push(bytes);
-    else this.push(bytes);
+    this.#output(Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1'), true);
     const origin = request ?? { remoteAddress: this.#origin.remoteAddress, at: this.clock.now() };
     this.observer.request?.(
       requestLogRecord(origin, status, body.length, this.peer, this.clock.now()),
@@ -339,8 +338,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#continuePending = false;
     const response = this.#response;
     if (response === null || response.headersSent || this.socket === null) return;
-    if (this.#corked !== null) this.#corked.push(CONTINUE);
-    else this.push(CONTINUE);
+    this.#output(CONTINUE, false);
     this.#startBodyTimer(this.clock.now());
   }
 
@@ -350,11 +348,23 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#pump();
   }
 
+  /** Queues bytes: corked while a read is handled, so its answers leave in one write. */
+  #output(bytes: Uint8Array, owned: boolean): void {
+    const corked = this.#corked;
+    if (corked !== null) {
+      if (corked.length === 0) this.#loneOwned = owned;
+      corked.push(bytes);
+    } else this.push(bytes, owned ? MSG_ZEROCOPY : 0);
+  }
+
   #flushCork(): void {
     const parts = this.#corked;
     if (parts === null || parts.length === 0) return;
     this.#corked = [];
-    this.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    // A response made for this write (or the concatenation of several) is nobody else's: the
+    // socket may keep it as it is instead of copying it.
+    if (parts.length === 1) this.push(parts[0]!, this.#loneOwned ? MSG_ZEROCOPY : 0);
+    else this.push(Buffer.concat(parts), MSG_ZEROCOPY);
   }
 
   // ------------------------------------------------------------------ closing and timers
