@@ -4,12 +4,13 @@
  * output of requests answered in one read into one write, and closes gracefully.
  */
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
-import { MSG_ZEROCOPY, SHUT_WR } from '../../socket/index.js';
+import { SHUT_WR } from '../../socket/index.js';
 import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
 import { HttpResponse, type ResponseSink } from './http-response.js';
+import { OutputBatch } from './output-batch.js';
 import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
 import { requestLogRecord } from './request-log-record.js';
 import { type RequestEvent, RequestParser, type RequestParserOptions } from './request-parser.js';
@@ -53,9 +54,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #reading = false;
   /** The clock when a request began during the current read, else -1. */
   #readAt = -1;
-  #corked: Uint8Array[] | null = null;
-  /** Whether the first part corked was made for its write (see ResponseSink.write). */
-  #loneOwned = false;
+  readonly #batch = new OutputBatch((bytes, flags) => this.push(bytes, flags));
   #closing = false;
   #lingering = false;
   #peerClosed = false;
@@ -153,7 +152,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** @internal */
   write(response: HttpResponse, bytes: Uint8Array, owned = false): void {
     if (response !== this.#response || this.socket === null) return;
-    this.#output(bytes, owned);
+    this.#batch.add(bytes, owned);
   }
 
   /** @internal */
@@ -162,7 +161,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       producer.close?.();
       return;
     }
-    this.#flushCork();
+    this.#batch.flush();
     this.pushWithProducer(producer);
   }
 
@@ -198,7 +197,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #pump(): void {
     if (this.#pumping || this.#closing) return;
     this.#pumping = true;
-    this.#corked = [];
+    this.#batch.start();
     try {
       while (!this.#closing && this.socket !== null) {
         const request = this.#request;
@@ -225,8 +224,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       }
     } finally {
       this.#pumping = false;
-      this.#flushCork();
-      this.#corked = null;
+      this.#batch.stop();
     }
     if (this.#request === null && !this.#closing) {
       // The slowloris timer runs while a head is half-received, and only then.
@@ -323,7 +321,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${this.commonHeaders()}` +
       `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
       'Connection: close\r\n\r\n';
-    this.#output(Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1'), true);
+    this.#batch.add(Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1'), true);
     const origin = request ?? { remoteAddress: this.#origin.remoteAddress, at: this.clock.now() };
     this.observer.request?.(
       requestLogRecord(origin, status, body.length, this.peer, this.clock.now()),
@@ -338,7 +336,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#continuePending = false;
     const response = this.#response;
     if (response === null || response.headersSent || this.socket === null) return;
-    this.#output(CONTINUE, false);
+    this.#batch.add(CONTINUE, false);
     this.#startBodyTimer(this.clock.now());
   }
 
@@ -346,25 +344,6 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (this.socket === null) return;
     this.wake();
     this.#pump();
-  }
-
-  /** Queues bytes: corked while a read is handled, so its answers leave in one write. */
-  #output(bytes: Uint8Array, owned: boolean): void {
-    const corked = this.#corked;
-    if (corked !== null) {
-      if (corked.length === 0) this.#loneOwned = owned;
-      corked.push(bytes);
-    } else this.push(bytes, owned ? MSG_ZEROCOPY : 0);
-  }
-
-  #flushCork(): void {
-    const parts = this.#corked;
-    if (parts === null || parts.length === 0) return;
-    this.#corked = [];
-    // A response made for this write (or the concatenation of several) is nobody else's: the
-    // socket may keep it as it is instead of copying it.
-    if (parts.length === 1) this.push(parts[0]!, this.#loneOwned ? MSG_ZEROCOPY : 0);
-    else this.push(Buffer.concat(parts), MSG_ZEROCOPY);
   }
 
   // ------------------------------------------------------------------ closing and timers
@@ -379,7 +358,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#closing = true;
     this.requestFinished();
     this.#stopBodyTimer();
-    this.#flushCork();
+    this.#batch.flush();
     this.pushWithProducer({ more: () => this.#linger() });
   }
 

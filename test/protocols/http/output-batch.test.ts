@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { OutputBatch } from '../../../src/protocols/http/output-batch.js';
+import { MSG_ZEROCOPY } from '../../../src/socket/index.js';
+
+function recorder(): { batch: OutputBatch; pushed: Array<[string, number]> } {
+  const pushed: Array<[string, number]> = [];
+  const batch = new OutputBatch((bytes, flags) =>
+    pushed.push([Buffer.from(bytes).toString('latin1'), flags]),
+  );
+  return { batch, pushed };
+}
+
+test('OutputBatch sends at once when not started, uncopied only when owned', () => {
+  const { batch, pushed } = recorder();
+  batch.add(Buffer.from('a'), true);
+  batch.add(Buffer.from('b'), false);
+  assert.deepEqual(pushed, [
+    ['a', MSG_ZEROCOPY],
+    ['b', 0],
+  ]);
+});
+
+test('OutputBatch joins what a read answered into one push, in order', () => {
+  const { batch, pushed } = recorder();
+  batch.start();
+  batch.add(Buffer.from('one '), false);
+  batch.add(Buffer.from('two '), true);
+  batch.add(Buffer.from('three'), false);
+  assert.deepEqual(pushed, []);
+  batch.stop();
+  // The joined buffer is new, so it is handed over whatever its parts were.
+  assert.deepEqual(pushed, [['one two three', MSG_ZEROCOPY]]);
+  batch.add(Buffer.from('after'), false);
+  assert.deepEqual(pushed.at(-1), ['after', 0]);
+});
+
+test('OutputBatch sends a lone part as it is, with its own ownership', () => {
+  const { batch, pushed } = recorder();
+  batch.start();
+  batch.add(Buffer.from('mine'), false);
+  batch.flush();
+  batch.add(Buffer.from('made'), true);
+  batch.stop();
+  batch.stop();
+  assert.deepEqual(pushed, [
+    ['mine', 0],
+    ['made', MSG_ZEROCOPY],
+  ]);
+});
