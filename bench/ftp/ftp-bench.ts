@@ -1,8 +1,9 @@
 /**
  * The FTP benchmark (issue 6): polyport's FTP server side by side with vsftpd (when installed),
- * in one run on loopback — RETR and STOR throughput of a large file with curl (256 MiB, or
- * 1 GiB with BENCH_FTP_BIG=1), 200 concurrent anonymous logins, and the memory 200 idle logged-in
- * clients add (PSS of the server's processes: vsftpd forks per session, polyport does not).
+ * in one run on loopback — RETR and STOR throughput of a 1 GiB file with curl (256 MiB with
+ * BENCH_FTP_SMALL=1) and the server CPU seconds each GiB costs, 200 concurrent anonymous logins,
+ * and the memory 200 idle logged-in clients add (PSS of the server's processes: vsftpd forks per
+ * session, polyport does not). The servers take turns going first, round by round.
  * Targets from the issue: throughput >= 0.9x vsftpd, logins faster, < 10 MB for 200 idle clients.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -29,7 +31,7 @@ import { have, median, printTable, tsCommand } from '../lib/harness.js';
 const run = promisify(execFile);
 const here = import.meta.dirname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SIZE = process.env.BENCH_FTP_BIG === '1' ? 2 ** 30 : 256 * 2 ** 20;
+const SIZE = process.env.BENCH_FTP_SMALL === '1' ? 256 * 2 ** 20 : 2 ** 30;
 const CLIENTS = 200;
 /** Milliseconds a login may take before the benchmark counts it as failed. */
 const LOGIN_TIMEOUT = 15_000;
@@ -109,7 +111,24 @@ async function startVsftpd(base: string, root: string): Promise<Server> {
   for (let i = 0; i < 100; i++) {
     try {
       await greet(port);
-      return { name: 'vsftpd', port, pid: child.pid ?? 0, stop: () => stopChild(child) };
+      const pid = child.pid ?? 0;
+      return {
+        name: 'vsftpd',
+        port,
+        pid,
+        // Session processes outlive their parent (for idle_session_timeout): end them too.
+        stop: async () => {
+          const sessions = descendants(pid);
+          await stopChild(child);
+          for (const p of sessions) {
+            try {
+              process.kill(p, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+        },
+      };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -147,8 +166,22 @@ class Control {
   }
 }
 
+/**
+ * Every control connection the benchmark opened and has not closed. A login still pending at
+ * its timeout is left out of the phase's own clean-up; it is closed with the rest when the
+ * server stops, or it would keep this process alive as long as a vsftpd session lives.
+ */
+const sockets = new Set<Socket>();
+
+function closeAllSockets(): void {
+  for (const sock of sockets) sock.destroy();
+  sockets.clear();
+}
+
 async function open(port: number): Promise<Control> {
   const sock = connect(port, '127.0.0.1');
+  sockets.add(sock);
+  sock.once('close', () => sockets.delete(sock));
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);
     sock.once('error', reject);
@@ -241,6 +274,94 @@ function treeMemory(pid: number): number {
   return total;
 }
 
+/** The process ids below `pid` in the process tree (not `pid` itself). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const visit = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      visit(c);
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+/** Tick length of /proc/PID/stat's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICK = 0.01;
+
+/**
+ * CPU seconds (user + system) used so far by a process and its descendants, live or reaped:
+ * vsftpd does a transfer in a forked session process, polyport in its one process.
+ */
+function treeCpuSeconds(pid: number): number {
+  const children = new Map<number, number[]>();
+  const times = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      // utime, stime, cutime, cstime (fields 14-17): children that ended count in the last two.
+      times.set(
+        Number(entry),
+        [11, 12, 13, 14].reduce((t, i) => t + Number(fields[i]), 0),
+      );
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ticks = 0;
+  const visit = (p: number): void => {
+    ticks += times.get(p) ?? 0;
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return ticks * CLOCK_TICK;
+}
+
+/**
+ * Runs one transfer and returns its rate and the server's CPU seconds per GiB moved. Waits a
+ * moment after it, so a session process has ended and been counted.
+ */
+async function measured(
+  server: Server,
+  transfer: () => Promise<number>,
+): Promise<{ rate: number; cpuPerGiB: number }> {
+  const before = treeCpuSeconds(server.pid);
+  const rate = await transfer();
+  await new Promise((r) => setTimeout(r, 300));
+  return { rate, cpuPerGiB: (treeCpuSeconds(server.pid) - before) / (SIZE / 2 ** 30) };
+}
+
+/**
+ * Writes and deletes a file as large as the upload just before each STOR. On a virtual machine
+ * memory freed a few seconds ago may have gone back to the host, and the first writer to touch
+ * it again pays for faulting it back in (seconds per GiB, in system time): without this, which
+ * server meets warm memory depends on the order and timing of what ran before.
+ */
+function warmPageCache(base: string): void {
+  const path = join(base, 'warm.bin');
+  const chunk = Buffer.alloc(4 * 2 ** 20);
+  const fd = openSync(path, 'w');
+  for (let done = 0; done < SIZE; done += chunk.length) writeSync(fd, chunk);
+  closeSync(fd);
+  unlinkSync(path);
+}
+
 /** Memory the server adds for 200 idle logged-in clients, in bytes. */
 async function idleMemory(server: Server): Promise<number> {
   await new Promise((r) => setTimeout(r, 300));
@@ -303,21 +424,26 @@ export async function runFtpBenchmark(): Promise<unknown> {
     void samples.set(key, [...(samples.get(key) ?? []), v]);
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const start of starters) {
+      for (const start of round % 2 === 0 ? starters : [...starters].reverse()) {
         const server = await start();
         try {
           const url = `ftp://127.0.0.1:${server.port}`;
-          add(`${server.name}|retr`, await curlRate([`${url}/big.bin`], 'speed_download'));
-          add(
-            `${server.name}|stor`,
-            await curlRate(['-T', upload, `${url}/incoming/up-${round}.bin`], 'speed_upload'),
+          const retr = await measured(server, () => curlRate([`${url}/big.bin`], 'speed_download'));
+          add(`${server.name}|retr`, retr.rate);
+          add(`${server.name}|retrCpu`, retr.cpuPerGiB);
+          warmPageCache(base);
+          const stor = await measured(server, () =>
+            curlRate(['-T', upload, `${url}/incoming/up-${round}.bin`], 'speed_upload'),
           );
+          add(`${server.name}|stor`, stor.rate);
+          add(`${server.name}|storCpu`, stor.cpuPerGiB);
           rmSync(join(root, 'incoming', `up-${round}.bin`), { force: true });
           const logins = await concurrentLogins(server.port);
           add(`${server.name}|logins`, logins.rate);
           add(`${server.name}|completed`, logins.completed);
           add(`${server.name}|memory`, await idleMemory(server));
         } finally {
+          closeAllSockets();
           await server.stop();
         }
       }
@@ -330,10 +456,13 @@ export async function runFtpBenchmark(): Promise<unknown> {
   const ratio = (what: string): string =>
     names.length > 1 ? (med('polyport', what) / med('vsftpd', what)).toFixed(2) : '-';
   const mib = (v: number): string => (v / 2 ** 20).toFixed(1);
+  const cpu = (n: string, what: string): string => med(n, what).toFixed(2);
   const rows = names.map((n) => [
     n,
     mib(med(n, 'retr')),
+    cpu(n, 'retrCpu'),
     mib(med(n, 'stor')),
+    cpu(n, 'storCpu'),
     `${Math.round(med(n, 'logins'))} (${med(n, 'completed')}/${CLIENTS})`,
     mib(med(n, 'memory')),
   ]);
@@ -341,14 +470,16 @@ export async function runFtpBenchmark(): Promise<unknown> {
     rows.push([
       'polyport / vsftpd',
       ratio('retr'),
+      ratio('retrCpu'),
       ratio('stor'),
+      ratio('storCpu'),
       ratio('logins'),
       ratio('memory'),
     ]);
   }
   printTable(
     `ftp: ${mib(SIZE)} MiB RETR/STOR with curl, ${CLIENTS} concurrent anonymous logins, memory added by ${CLIENTS} idle clients (median of ${ROUNDS})`,
-    ['server', 'RETR MiB/s', 'STOR MiB/s', 'logins/s', 'idle MiB'],
+    ['server', 'RETR MiB/s', 'CPU s/GiB', 'STOR MiB/s', 'CPU s/GiB', 'logins/s', 'idle MiB'],
     rows,
   );
   return {
@@ -360,7 +491,9 @@ export async function runFtpBenchmark(): Promise<unknown> {
         n,
         {
           retrBytesPerSecond: med(n, 'retr'),
+          retrCpuSecondsPerGiB: med(n, 'retrCpu'),
           storBytesPerSecond: med(n, 'stor'),
+          storCpuSecondsPerGiB: med(n, 'storCpu'),
           loginsPerSecond: med(n, 'logins'),
           loginsCompleted: med(n, 'completed'),
           idleMemoryBytes: med(n, 'memory'),
