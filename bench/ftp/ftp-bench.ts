@@ -14,7 +14,6 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmSync,
   unlinkSync,
@@ -27,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { have, median, printTable, tsCommand } from '../lib/harness.js';
+import { descendants, treeCpuSeconds, treeMemory } from './process-tree.js';
 
 const run = promisify(execFile);
 const here = import.meta.dirname;
@@ -239,98 +239,6 @@ async function concurrentLogins(port: number): Promise<{ rate: number; completed
   for (const c of opened) c.sock.destroy();
   const completed = results.filter(Boolean).length;
   return { rate: completed / Math.max((last - started) / 1000, 1e-6), completed };
-}
-
-/** PSS (or RSS) in bytes of a process and all its descendants. */
-function treeMemory(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = 0;
-  const visit = (p: number): void => {
-    try {
-      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
-    } catch {
-      try {
-        total +=
-          Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) *
-          1024;
-      } catch {
-        // gone
-      }
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return total;
-}
-
-/** The process ids below `pid` in the process tree (not `pid` itself). */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const visit = (p: number): void => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      visit(c);
-    }
-  };
-  visit(pid);
-  return out;
-}
-
-/** Tick length of /proc/PID/stat's CPU times (USER_HZ, 100 on Linux). */
-const CLOCK_TICK = 0.01;
-
-/**
- * CPU seconds (user + system) used so far by a process and its descendants, live or reaped:
- * vsftpd does a transfer in a forked session process, polyport in its one process.
- */
-function treeCpuSeconds(pid: number): number {
-  const children = new Map<number, number[]>();
-  const times = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-      // utime, stime, cutime, cstime (fields 14-17): children that ended count in the last two.
-      times.set(
-        Number(entry),
-        [11, 12, 13, 14].reduce((t, i) => t + Number(fields[i]), 0),
-      );
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let ticks = 0;
-  const visit = (p: number): void => {
-    ticks += times.get(p) ?? 0;
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return ticks * CLOCK_TICK;
 }
 
 /**
