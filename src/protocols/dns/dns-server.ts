@@ -101,6 +101,8 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
     ...(options.answer ? { answer: options.answer } : {}),
     ...(options.maxUdpSize ? { maxUdpSize: options.maxUdpSize } : {}),
   });
+  // The peer's text only goes to the log: when nothing listens, skip formatting it per query.
+  const logsPeers = observer.request !== undefined || observer.error !== undefined;
   const limits = options.limits ?? DNS_LIMITS;
   const map = options.map ? { map: options.map } : {};
   let tcp: TcpListener | null = null;
@@ -126,7 +128,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
       try {
         udp = await DatagramServer.open({
           address: [host, port],
-          handler: (data, from) => handler.handle(data, 'udp', peerText(from)),
+          handler: (data, from) => handler.handle(data, 'udp', logsPeers ? peerText(from) : ''),
           rate: options.rate ?? DNS_RATE,
           // The handler logs each query itself, with more to say than a datagram count.
           observer: withoutRequests(observer),
