@@ -11,7 +11,7 @@ import {
   type Producer,
   type SocketMap,
 } from '../../dispatch/index.js';
-import { SHUT_WR, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
+import { MSG_ZEROCOPY, SHUT_WR, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
 import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
 import type { FileSource } from './file-source.js';
@@ -268,8 +268,9 @@ export class DataChannel extends AsyncChat {
   }
 
   /**
-   * Sends file chunks while the socket takes them. The socket copies what it takes, so the
-   * source's one buffer is read into again only once the socket has taken all of the last chunk.
+   * Sends file chunks while the socket takes them. Each chunk (or its ASCII conversion) is a
+   * fresh buffer nobody else holds, so it is handed over with `MSG_ZEROCOPY` instead of copied;
+   * the rest of a chunk the socket did not take waits in `#pending` and is never written to.
    */
   #pumpFile(): void {
     const source = this.#source;
@@ -290,7 +291,7 @@ export class DataChannel extends AsyncChat {
         } else this.#pending = this.#converter === null ? chunk : this.#converter.transform(chunk);
         if (this.#pending.length === 0) continue;
       }
-      const sent = this.send(this.#pending);
+      const sent = this.send(this.#pending, MSG_ZEROCOPY);
       if (sent === 0) return;
       this.#progress(sent);
       this.#pending = this.#pending.subarray(sent);

@@ -1,6 +1,6 @@
 /**
- * `FileSource`: the bytes of a file for RETR, read in large chunks into one buffer that the
- * transfer reuses, so a download allocates once instead of once per chunk.
+ * `FileSource`: the bytes of a file for RETR, read in large chunks, each into a fresh buffer
+ * that the caller owns, so the data channel can hand it to the socket without copying it.
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -29,7 +29,6 @@ export interface FileSourceOptions {
 export class FileSource {
   readonly #path: string;
   readonly #chunkSize: number;
-  #buffer: Buffer | null = null;
   #fd: number | null = null;
   #position: number;
   #done = false;
@@ -54,29 +53,29 @@ export class FileSource {
   /**
    * Reads the next chunk.
    *
-   * @returns A view of the source's own buffer, valid only until the next `read()` (the caller
-   *   must be done with it, or have copied it, by then); empty at the end of the file.
+   * @returns A fresh buffer the caller owns (the source keeps no reference to it, so it may be
+   *   handed to a socket with `MSG_ZEROCOPY`); empty at the end of the file.
    * @throws {Error} The file system's error (`ENOENT`, `EACCES`, `EIO`).
    */
   read(): Buffer {
     if (this.#done) return Buffer.alloc(0);
     if (this.#fd === null) this.#fd = openSync(this.#path, 'r');
-    // Allocated on the first read, not in the constructor: a transfer refused before its data
-    // connection opens costs no buffer.
-    this.#buffer ??= Buffer.allocUnsafe(this.#chunkSize);
-    const read = readSync(this.#fd, this.#buffer, 0, this.#chunkSize, this.#position);
+    // A fresh buffer per chunk rather than one reused buffer: the socket would have to copy a
+    // reused one (Node keeps what it is given until sent), and a copy costs as much as this
+    // allocation; a fresh one is handed over as it is. Unpooled, so a chunk pins only itself.
+    const buffer = Buffer.allocUnsafeSlow(this.#chunkSize);
+    const read = readSync(this.#fd, buffer, 0, this.#chunkSize, this.#position);
     if (read === 0) {
       this.close();
       return Buffer.alloc(0);
     }
     this.#position += read;
-    return this.#buffer.subarray(0, read);
+    return read === this.#chunkSize ? buffer : buffer.subarray(0, read);
   }
 
   /** Closes the file (at the end, or early when the transfer is cut). Closing twice is harmless. */
   close(): void {
     this.#done = true;
-    this.#buffer = null;
     if (this.#fd === null) return;
     try {
       closeSync(this.#fd);
