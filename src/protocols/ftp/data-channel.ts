@@ -1,8 +1,8 @@
 /**
  * `DataChannel`: one FTP data connection on the dispatch loop, sending a file (RETR) or a
  * producer's output (LIST), or receiving into a file (STOR, APPE), with backpressure both ways:
- * output is read only when the socket has room, and input is not read while too much of it
- * waits for the disk.
+ * output is read only when the socket has room, and input is written to disk as it is read
+ * (synchronously, see `UploadWriter`), so an upload holds less than one small batch in memory.
  */
 
 import {
@@ -17,8 +17,6 @@ import { AsciiConverter } from './ascii-converter.js';
 import type { FileSource } from './file-source.js';
 import { UploadWriter } from './upload-writer.js';
 
-/** Upload bytes held in memory at most while the disk catches up (besides one write in flight). */
-const UPLOAD_BUFFER = 1024 * 1024;
 /**
  * The most bytes asked of the socket per `recv()` during an upload: what Node reads from the
  * kernel at a time, so each call hands out one received chunk as it is, never a joined copy.
@@ -73,7 +71,6 @@ export class DataChannel extends AsyncChat {
   #source: FileSource | null = null;
   /** The part of the last chunk read from `#source` that the socket has not taken yet. */
   #pending: Buffer = Buffer.alloc(0);
-  #eof = false;
   #converter: AsciiConverter | null = null;
   #timer: ClockTimer | null = null;
   #linger: ClockTimer | null = null;
@@ -146,7 +143,7 @@ export class DataChannel extends AsyncChat {
     this.#writer = new UploadWriter({
       fd: target.fd,
       position: target.position,
-      onWritten: (err) => this.#written(err),
+      onError: (err) => this.#finish({ status: 'failed', bytes: this.#bytes, reason: err.message }),
     });
     this.#converter = this.#options.ascii ? new AsciiConverter('from-network') : null;
     this.#growSocketBuffer(SO_RCVBUF);
@@ -154,10 +151,9 @@ export class DataChannel extends AsyncChat {
   }
 
   override readable(): boolean {
-    // Read on while a write is in flight, so the disk and the network work at once, but only up
-    // to a bound: past it the socket's buffer fills and TCP slows the peer.
-    if (this.#mode === 'receive') return (this.#writer?.queued ?? 0) < UPLOAD_BUFFER;
-    return this.#mode === 'draining';
+    // An upload is written as it is read, so it is always ready for more; the disk's pace is
+    // the loop's, and while a write blocks nothing is read, so TCP slows the peer.
+    return this.#mode === 'receive' || this.#mode === 'draining';
   }
 
   override writable(): boolean {
@@ -175,8 +171,9 @@ export class DataChannel extends AsyncChat {
       super.handleRead();
       return;
     }
-    // Take what has arrived a received chunk at a time (see RECV_PIECE), up to the bound.
-    while (this.#mode === 'receive' && this.readable()) {
+    // Take what has arrived a received chunk at a time (see RECV_PIECE). Nothing arrives while
+    // this loop runs, so a round reads (and writes) at most the socket's receive buffer.
+    while (this.#mode === 'receive' && !this.#finished) {
       const data = this.recv(RECV_PIECE);
       if (data.length === 0) return;
       this.collectIncomingData(data);
@@ -192,13 +189,15 @@ export class DataChannel extends AsyncChat {
 
   override handleClose(): void {
     if (this.#mode === 'receive' && !this.#finished) {
-      this.#eof = true;
       const tail = this.#converter?.flush();
       if (tail !== undefined) this.#writer?.push(tail);
+      this.#writer?.flush();
+      // The last write failed: the writer's error has ended the transfer as failed.
+      if (this.#finished) return;
       // Answer the client's end (with TLS, its close_notify) with ours before closing.
       this.#halfClose();
       this.#mode = 'closing';
-      this.#written(null);
+      this.#finish({ status: 'complete', bytes: this.#bytes });
       return;
     }
     if (this.#mode === 'closing') return;
@@ -253,20 +252,6 @@ export class DataChannel extends AsyncChat {
     this.#linger = linger;
   }
 
-  /** A disk write ended (or the client's end came): read on, or end the upload once written. */
-  #written(err: Error | null): void {
-    if (this.#finished) return;
-    if (err !== null) {
-      this.#finish({ status: 'failed', bytes: this.#bytes, reason: err.message });
-      return;
-    }
-    if (this.#eof) {
-      if (this.#writer?.idle ?? true) this.#finish({ status: 'complete', bytes: this.#bytes });
-      return;
-    }
-    this.wake();
-  }
-
   /**
    * Sends file chunks while the socket takes them. Each chunk (or its ASCII conversion) is a
    * fresh buffer nobody else holds, so it is handed over with `MSG_ZEROCOPY` instead of copied;
@@ -319,6 +304,13 @@ export class DataChannel extends AsyncChat {
   }
 
   #finish(outcome: TransferOutcome): void {
+    if (this.#mode === 'receive' && !this.#finished) {
+      // Bytes received are accepted: a cut or aborted upload (kept for a resume with
+      // keepPartialUploads) holds every one of them, not just the full batches. Should this
+      // write fail, its error ends the transfer instead, from inside flush().
+      this.#writer?.flush();
+      if (this.#finished) return;
+    }
     if (this.#mode === 'draining') {
       this.#linger?.cancel();
       super.close();
@@ -350,8 +342,7 @@ export class DataChannel extends AsyncChat {
       }
       const since = this.#options.clock.now() - this.#lastProgress;
       const limit = this.#options.stallTimeout * 1000;
-      if (since >= limit && !(this.#writer?.writing ?? false))
-        this.abort('data connection timed out');
+      if (since >= limit) this.abort('data connection timed out');
       else this.#armStall(Math.max(limit - since, 1));
     });
   }

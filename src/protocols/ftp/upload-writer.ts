@@ -1,13 +1,17 @@
 /**
- * `UploadWriter`: the disk side of STOR and APPE. Received chunks are queued as they came and
- * written with one `writev` per batch, so the network and the disk work at once and no chunk is
- * copied to join it to its neighbours.
+ * `UploadWriter`: the disk side of STOR and APPE. Received chunks are gathered into small
+ * batches and each batch is written with one synchronous `writev`, uncopied, while its bytes
+ * are still in the processor's cache.
  */
 
-import { writev } from 'node:fs';
+import { writevSync } from 'node:fs';
 
-/** Bytes handed to the disk in one `writev` at most. */
-const MAX_BATCH_BYTES = 1024 * 1024;
+/**
+ * Bytes gathered before a batch is written. Small on purpose: measured side by side, 256 KiB
+ * batches cost less CPU per GiB than 1 or 4 MiB ones (the kernel copies bytes that were just
+ * received and are still cached), and each write blocks the loop only briefly.
+ */
+export const UPLOAD_BATCH_BYTES = 256 * 1024;
 /** Chunks in one `writev` at most (well under any system's IOV_MAX). */
 const MAX_BATCH_CHUNKS = 256;
 
@@ -17,57 +21,60 @@ export interface UploadWriterOptions {
   readonly fd: number;
   /** The first byte's offset, or `null` to append at the end (APPE). */
   readonly position: number | null;
-  /**
-   * Called when a write has finished (`null`) or failed; after a failure the writer writes no
-   * more. The channel reads on (room was freed) or ends the transfer from here.
-   */
-  readonly onWritten: (error: Error | null) => void;
+  /** Bytes gathered before a write (default {@link UPLOAD_BATCH_BYTES}). */
+  readonly batchBytes?: number;
+  /** Called once when a write fails; the writer writes nothing more after it. */
+  readonly onError: (error: Error) => void;
 }
 
 /**
- * Writes an upload to its file in order, one `writev` at a time. Chunks pushed while a write is
- * in flight wait in a queue and go in the next batch; the caller bounds memory by not reading
- * more once {@link UploadWriter.queued} reaches its limit (TCP then slows the peer).
+ * Writes an upload to its file in order. A write is synchronous: in this single-threaded
+ * server that blocks the loop, but only for one batch of bytes the page cache takes at memory
+ * speed (well under a millisecond for 256 KiB), and the data channel reads at most its socket's
+ * receive buffer per round, so other clients wait boundedly. Measured against one or two
+ * thread-pool writes in flight it cost less CPU per GiB and moved more bytes per second: no
+ * hand-off to a thread, no chunk held across a garbage collection while it waits for one.
  *
  * @example
- * const writer = new UploadWriter({ fd, position: 0, onWritten: (err) => channel.wake() });
- * writer.push(chunk); // the chunk must not be changed afterwards: it is written as it is
+ * const writer = new UploadWriter({ fd, position: 0, onError: (err) => channel.fail(err) });
+ * writer.push(chunk); // the chunk must not be changed afterwards: it may be written later
+ * writer.flush(); // at the end of the upload
  */
 export class UploadWriter {
   readonly #fd: number;
-  readonly #onWritten: (error: Error | null) => void;
+  readonly #batchBytes: number;
+  readonly #onError: (error: Error) => void;
   #position: number | null;
   #queue: Buffer[] = [];
   #queued = 0;
-  #writing = 0;
   #failed = false;
 
   /**
-   * @param options The file, where to write, and the completion callback.
+   * @param options The file, where to write, the batch size and the error callback.
+   * @throws {RangeError} For a batch size below 1.
    */
   constructor(options: UploadWriterOptions) {
+    const batchBytes = options.batchBytes ?? UPLOAD_BATCH_BYTES;
+    if (!Number.isInteger(batchBytes) || batchBytes < 1)
+      throw new RangeError(`UploadWriter: bad batch size ${batchBytes}`);
     this.#fd = options.fd;
     this.#position = options.position;
-    this.#onWritten = options.onWritten;
+    this.#batchBytes = batchBytes;
+    this.#onError = options.onError;
   }
 
-  /** Bytes received and not yet handed to the disk. */
+  /** Bytes received and not yet written (less than one batch). */
   get queued(): number {
     return this.#queued;
   }
 
-  /** Whether a write is in flight. */
-  get writing(): boolean {
-    return this.#writing > 0;
-  }
-
-  /** Whether every byte pushed is on disk (or a write failed and nothing more will be written). */
-  get idle(): boolean {
-    return this.#failed || (this.#writing === 0 && this.#queued === 0);
+  /** Whether a write failed (then nothing more is written). */
+  get failed(): boolean {
+    return this.#failed;
   }
 
   /**
-   * Queues bytes for the file and starts a write unless one is in flight.
+   * Queues bytes for the file and writes the batch once it is full.
    *
    * @param chunk Bytes the caller owns and will not change (they are written without a copy).
    */
@@ -75,51 +82,41 @@ export class UploadWriter {
     if (chunk.length === 0 || this.#failed) return;
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    this.#next();
+    if (this.#queued >= this.#batchBytes || this.#queue.length >= MAX_BATCH_CHUNKS) this.flush();
   }
 
-  #next(): void {
-    if (this.#writing > 0 || this.#queued === 0 || this.#failed) return;
-    let count = 0;
-    let bytes = 0;
-    while (
-      count < this.#queue.length &&
-      count < MAX_BATCH_CHUNKS &&
-      (count === 0 || bytes + (this.#queue[count] as Buffer).length <= MAX_BATCH_BYTES)
-    ) {
-      bytes += (this.#queue[count] as Buffer).length;
-      count += 1;
-    }
-    const batch = this.#queue.splice(0, count);
-    this.#queued -= bytes;
-    this.#writing = bytes;
-    writev(this.#fd, batch, this.#position, (err, written) => {
-      this.#writing = 0;
-      if (err) {
-        this.#failed = true;
-        this.#onWritten(err);
-        return;
+  /** Writes everything queued (at the end of the upload, or when a batch is full). */
+  flush(): void {
+    if (this.#queued === 0 || this.#failed) return;
+    let batch = this.#queue;
+    let left = this.#queued;
+    this.#queue = [];
+    this.#queued = 0;
+    try {
+      while (left > 0) {
+        const written = writevSync(this.#fd, batch, this.#position ?? undefined);
+        if (this.#position !== null) this.#position += written;
+        left -= written;
+        // A regular file takes a batch whole or fails; a short count is still honoured, so no
+        // byte can go missing from the middle of the file.
+        if (left > 0) batch = rest(batch, written);
       }
-      if (this.#position !== null) this.#position += written;
-      // libuv writes a regular file's batch whole or fails; a short count is put back anyway
-      // rather than trusted, so no byte can go missing from the middle of the file.
-      if (written < bytes) this.#requeue(batch, written);
-      this.#next();
-      this.#onWritten(null);
-    });
+    } catch (err) {
+      this.#failed = true;
+      this.#onError(err instanceof Error ? err : new Error(String(err)));
+    }
   }
+}
 
-  #requeue(batch: Buffer[], written: number): void {
-    let skip = written;
-    const rest: Buffer[] = [];
-    for (const chunk of batch) {
-      if (skip >= chunk.length) skip -= chunk.length;
-      else {
-        rest.push(skip > 0 ? chunk.subarray(skip) : chunk);
-        skip = 0;
-      }
+/** The chunks of `batch` after its first `skip` bytes. */
+function rest(batch: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const chunk of batch) {
+    if (skip >= chunk.length) skip -= chunk.length;
+    else {
+      out.push(skip > 0 ? chunk.subarray(skip) : chunk);
+      skip = 0;
     }
-    for (const chunk of rest) this.#queued += chunk.length;
-    this.#queue.unshift(...rest);
   }
+  return out;
 }

@@ -22,63 +22,74 @@ async function withFd(
   }
 }
 
-/** Pushes chunks (some while a write is in flight) and resolves once all are written. */
-function writeAll(
-  writer: UploadWriter,
-  chunks: Buffer[],
-  settled: () => Promise<void>,
-): Promise<void> {
-  for (const chunk of chunks) writer.push(chunk);
-  return settled();
-}
-
-function writerFor(fd: number, position: number | null) {
-  let wake: () => void = () => {};
+function writerFor(fd: number, position: number | null, batchBytes?: number) {
   const errors: Error[] = [];
   const writer = new UploadWriter({
     fd,
     position,
-    onWritten: (err) => {
-      if (err) errors.push(err);
-      wake();
-    },
+    ...(batchBytes !== undefined ? { batchBytes } : {}),
+    onError: (err) => errors.push(err),
   });
-  const settled = async (): Promise<void> => {
-    while (!writer.idle) await new Promise<void>((r) => (wake = r));
-  };
-  return { writer, errors, settled };
+  return { writer, errors };
 }
 
-test('UploadWriter writes queued chunks in order from the position, in batches', async () => {
+test('UploadWriter writes chunks in order from the position, a batch at a time', async () => {
   await withFd('0123456789', 'r+', async (fd, path) => {
-    const { writer, errors, settled } = writerFor(fd, 2);
+    const { writer, errors } = writerFor(fd, 2, 8);
     const chunks = Array.from({ length: 600 }, (_, i) =>
       Buffer.from(String.fromCharCode(97 + (i % 26))),
     );
-    await writeAll(writer, chunks, settled);
+    for (const [i, chunk] of chunks.entries()) {
+      writer.push(chunk);
+      // Each batch goes to disk as soon as it is full, so at most a batch waits in memory.
+      assert.equal(writer.queued, (i + 1) % 8, `after chunk ${i}`);
+    }
+    assert.equal(readFileSync(path, 'latin1').length, 2 + 600 - (600 % 8), 'full batches only');
+    writer.flush();
     assert.deepEqual(errors, []);
     assert.equal(writer.queued, 0);
     assert.equal(readFileSync(path, 'latin1'), `01${chunks.map(String).join('')}`);
   });
 });
 
+test('UploadWriter writes a chunk larger than a batch at once, uncopied', async () => {
+  await withFd('', 'r+', async (fd, path) => {
+    const { writer } = writerFor(fd, 0, 4);
+    writer.push(Buffer.from('ab'));
+    writer.push(Buffer.from('cdefghij'));
+    assert.equal(writer.queued, 0);
+    assert.equal(readFileSync(path, 'latin1'), 'abcdefghij');
+  });
+});
+
 test('UploadWriter appends when it has no position (APPE)', async () => {
   await withFd('head-', 'a', async (fd, path) => {
-    const { writer, settled } = writerFor(fd, null);
-    await writeAll(writer, [Buffer.from('one-'), Buffer.from('two')], settled);
+    const { writer } = writerFor(fd, null);
+    writer.push(Buffer.from('one-'));
+    writer.push(Buffer.from('two'));
+    writer.flush();
     writer.push(Buffer.from('-three'));
-    await settled();
+    writer.flush();
     assert.equal(readFileSync(path, 'latin1'), 'head-one-two-three');
   });
 });
 
 test('UploadWriter reports a failed write once and writes nothing more', async () => {
   await withFd('', 'r', async (fd) => {
-    const { writer, errors, settled } = writerFor(fd, 0);
-    await writeAll(writer, [Buffer.from('x')], settled);
+    const { writer, errors } = writerFor(fd, 0);
+    writer.push(Buffer.from('x'));
+    writer.flush();
     writer.push(Buffer.from('y'));
-    await settled();
+    writer.flush();
     assert.equal(errors.length, 1, 'EBADF: the file is open read-only');
-    assert.ok(writer.idle);
+    assert.ok(writer.failed);
+    assert.equal(writer.queued, 0);
   });
+});
+
+test('UploadWriter rejects a batch size below 1', () => {
+  assert.throws(
+    () => new UploadWriter({ fd: 0, position: 0, batchBytes: 0, onError: () => {} }),
+    RangeError,
+  );
 });
