@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,4 +41,66 @@ test('DataChannel sends a file only as fast as the client reads: an unread socke
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A receiving channel on a memory socket, writing to `f.bin` opened with `flags`. */
+async function receiving(
+  flags: string,
+  body: (
+    sock: MemorySocket,
+    map: SocketMap,
+    outcomes: TransferOutcome[],
+    path: string,
+  ) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'polyport-data-channel-'));
+  const path = join(dir, 'f.bin');
+  writeFileSync(path, '');
+  const fd = openSync(path, flags);
+  try {
+    const sock = new MemorySocket();
+    const map: SocketMap = new Map();
+    const outcomes: TransferOutcome[] = [];
+    const channel = new DataChannel(sock, {
+      map,
+      clock: new ManualClock(),
+      stallTimeout: 0,
+      ascii: false,
+      onDone: (outcome) => outcomes.push(outcome),
+    });
+    channel.receive({ fd, position: 0 });
+    await body(sock, map, outcomes, path);
+    channel.abort();
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('DataChannel writes an upload whole, the last part-batch included, when the client ends it', async () => {
+  await receiving('r+', async (sock, map, outcomes, path) => {
+    const bytes = Buffer.from(Array.from({ length: 700 * 1024 + 5 }, (_, i) => (i * 13) % 256));
+    for (let at = 0; at < bytes.length; at += 48 * 1024) {
+      sock.feed(bytes.subarray(at, at + 48 * 1024));
+      await loop({ map, timeout: 0.01, count: 1 });
+    }
+    assert.deepEqual(outcomes, [], 'not done before the end of the stream');
+    sock.feedEof();
+    for (let round = 0; round < 20 && outcomes.length === 0; round++)
+      await loop({ map, timeout: 0.01, count: 1 });
+    assert.deepEqual(outcomes, [{ status: 'complete', bytes: bytes.length }]);
+    assert.ok(readFileSync(path).equals(bytes), 'every byte, in order');
+  });
+});
+
+test('DataChannel fails an upload whose disk write fails, and reads no more of it', async () => {
+  // Opened read-only: the first batch written fails with EBADF.
+  await receiving('r', async (sock, map, outcomes) => {
+    sock.feed(Buffer.alloc(512 * 1024, 1));
+    for (let round = 0; round < 20 && outcomes.length === 0; round++)
+      await loop({ map, timeout: 0.01, count: 1 });
+    assert.equal(outcomes.length, 1);
+    assert.equal(outcomes[0]?.status, 'failed');
+    assert.ok(sock.closed, 'the data connection is closed');
+  });
 });
