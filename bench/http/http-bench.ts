@@ -30,7 +30,7 @@ const THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
 const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
 
 /** A server under load, and how to read the CPU time it has used (microseconds). */
-interface Running extends ServerProcess {
+export interface Running extends ServerProcess {
   cpu(): Promise<number>;
 }
 
@@ -152,9 +152,9 @@ export async function runHttpBenchmark(): Promise<unknown> {
   };
 }
 
-/** Runs wrk for `seconds` and returns requests per second. */
-function wrk(url: string, seconds: number): Promise<number> {
-  const child = spawn('wrk', [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
+/** Runs wrk for `seconds` (with `threads` threads) and returns requests per second. */
+export function wrk(url: string, seconds: number, threads = THREADS): Promise<number> {
+  const child = spawn('wrk', [`-t${threads}`, `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -188,7 +188,7 @@ function freePort(): Promise<number> {
 }
 
 /** CPU microseconds used by a process and its children (nginx's master and worker). */
-function procCpu(pid: number): number {
+export function procCpu(pid: number): number {
   let total = 0;
   const visit = (id: number): void => {
     try {
@@ -207,7 +207,7 @@ function procCpu(pid: number): number {
 }
 
 /** nginx with one worker serving `root`, and `/hello` from a `return` directive. */
-async function startNginx(root: string): Promise<Running> {
+export async function startNginx(root: string): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-nginx-bench-'));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
