@@ -57,11 +57,13 @@ const ADOPT: unique symbol = Symbol('polyport.adopt');
 export interface AdoptedStream {
   readonly [ADOPT]: true;
   readonly stream: NetSocket;
+  /** Read through slab reads (an accepted plain TCP stream, not reading yet). */
+  readonly slabReads: boolean;
 }
 
 /** @internal Wraps a connected Node stream for the `Socket` constructor. */
-export function adoptStream(stream: NetSocket): AdoptedStream {
-  return { [ADOPT]: true, stream };
+export function adoptStream(stream: NetSocket, slabReads = false): AdoptedStream {
+  return { [ADOPT]: true, stream, slabReads };
 }
 
 /** @internal What carries a socket once it is bound or connected. */
@@ -116,7 +118,13 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
-      this.engine = new StreamEngine(fileno.stream, family, this.notify, () => this.errorContext());
+      this.engine = new StreamEngine(
+        fileno.stream,
+        family,
+        this.notify,
+        () => this.errorContext(),
+        fileno.slabReads,
+      );
     }
   }
 

@@ -39,6 +39,7 @@ import { DatagramIO } from './datagram-io.js';
 import { BlockingIOError, SocketError, SocketTimeoutError, toSocketError } from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
 import { READY_READ } from './readiness.js';
+import { slabReadsWanted } from './slab-reads.js';
 import { adoptStream } from './socket-base.js';
 import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
@@ -191,7 +192,10 @@ export class Socket extends DatagramIO {
     }
     const conn = engine.next();
     if (conn === null) return null;
-    const sock = new Socket(this.family, SOCK_STREAM, this.proto, adoptStream(conn));
+    // Accepted plain TCP connections read into shared slabs (slab-reads.ts); AF_UNIX keeps
+    // Node's 'data' path, and TLS is layered later over whichever path the plain socket took.
+    const slabReads = this.family !== AF_UNIX && slabReadsWanted();
+    const sock = new Socket(this.family, SOCK_STREAM, this.proto, adoptStream(conn, slabReads));
     sock.#inheritOptions(this);
     const peer = sock.engine instanceof StreamEngine ? sock.engine.remoteAddress() : null;
     return [sock, peer ?? (this.family === AF_UNIX ? '' : toAddressTuple(this.family, '', 0))];

@@ -10,6 +10,7 @@ import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
+import { attachSlabReads } from './slab-reads.js';
 
 /** The default receive and send buffer limits, as `SO_RCVBUF`/`SO_SNDBUF` report them. */
 export const DEFAULT_STREAM_BUFFER = 256 * 1024;
@@ -50,18 +51,21 @@ export class StreamEngine {
    * @param family the polyport socket's family (for address tuples).
    * @param notify called whenever readiness may have changed.
    * @param context the error context (`op` is filled in by the caller).
+   * @param slabReads read through {@link attachSlabReads} when Node allows it (accepted plain
+   *   TCP streams only: the stream must not be reading yet).
    */
   constructor(
     stream: NetSocket,
     family: number,
     notify: () => void,
     context: () => SocketErrorContext,
+    slabReads = false,
   ) {
     this.stream = stream;
     this.#family = family;
     this.#notify = notify;
     this.#context = context;
-    stream.on('data', this.#onData);
+    if (!slabReads || !attachSlabReads(stream, this.#onData)) stream.on('data', this.#onData);
     stream.on('end', this.#onEnd);
     stream.on('error', this.#onError);
     stream.on('close', this.#onClose);

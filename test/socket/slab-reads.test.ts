@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Socket as NetSocket, connect as netConnect } from 'node:net';
+import { describe, test } from 'node:test';
+import { attachSlabReads, slabReadsWanted } from '../../src/socket/slab-reads.js';
+import { readAll, readExactly, sleep, tcpPair } from './support.js';
+
+/** An accepted node:net connection that is not reading yet, and its client. */
+async function pausedPair(): Promise<[NetSocket, NetSocket, () => void]> {
+  const server = createServer({ pauseOnConnect: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('no address');
+  const accepted = new Promise<NetSocket>((resolve) => server.once('connection', resolve));
+  const client = netConnect(address.port, '127.0.0.1');
+  const conn = await accepted;
+  return [client, conn, () => server.close()];
+}
+
+describe('slab reads of accepted TCP connections', () => {
+  test('bytes recv() returned are never rewritten by later reads', async () => {
+    const [a, b] = await tcpPair();
+    const first = randomBytes(1000);
+    await a.sendall(first);
+    const got = await readExactly(b, first.length);
+    const kept = Buffer.from(got);
+    // Several MiB more: enough to use up the slab the first bytes sit in and start new ones.
+    const rest = randomBytes(3 * 1024 * 1024 + 17);
+    const reader = readExactly(b, rest.length);
+    await a.sendall(rest);
+    assert.deepEqual(await reader, rest);
+    assert.deepEqual(got, kept);
+    a.close();
+    b.close();
+  });
+
+  test('a connection that does not read is paused and later gets every byte in order', async () => {
+    const [a, b] = await tcpPair();
+    const payload = randomBytes(4 * 1024 * 1024);
+    // sendall() can only finish once b resumes reading, so start it and let the buffers fill.
+    const sending = a.sendall(payload).then(() => a.close());
+    await sleep(50);
+    const all = await readAll(b, 100_000);
+    await sending;
+    assert.equal(all.length, payload.length);
+    assert.ok(all.equals(payload));
+    b.close();
+  });
+
+  test('after the peer half-closes, recv() returns b"" and sending still works', async () => {
+    const [a, b] = await tcpPair();
+    await a.sendall(Buffer.from('last words'));
+    a.shutdown(1);
+    assert.equal((await readAll(b)).toString(), 'last words');
+    await b.sendall(Buffer.from('reply'));
+    b.close();
+    assert.equal((await readAll(a)).toString(), 'reply');
+    a.close();
+  });
+
+  test('attachSlabReads() delivers chunks in place of data events', async () => {
+    const [client, conn, stop] = await pausedPair();
+    const chunks: Buffer[] = [];
+    assert.equal(
+      attachSlabReads(conn, (chunk) => chunks.push(chunk)),
+      true,
+    );
+    conn.resume();
+    const ended = new Promise((resolve) => conn.once('end', resolve));
+    client.end('hello slab');
+    await ended;
+    assert.equal(Buffer.concat(chunks).toString(), 'hello slab');
+    conn.destroy();
+    stop();
+  });
+
+  test('attachSlabReads() refuses a stream that is already reading and changes nothing', async () => {
+    const [client, conn, stop] = await pausedPair();
+    const received: string[] = [];
+    const first = new Promise((resolve) => conn.once('data', resolve));
+    conn.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+    conn.resume();
+    client.write('one ');
+    await first;
+    try {
+      assert.equal(
+        attachSlabReads(conn, () => assert.fail('slab reads attached')),
+        false,
+      );
+      const second = new Promise((resolve) => conn.once('data', resolve));
+      client.write('two');
+      await second;
+      assert.equal(received.join(''), 'one two');
+    } finally {
+      client.destroy();
+      conn.destroy();
+      stop();
+    }
+  });
+
+  test('POLYPORT_PUBLIC_READS=1 forces the public path', () => {
+    const saved = process.env.POLYPORT_PUBLIC_READS;
+    try {
+      process.env.POLYPORT_PUBLIC_READS = '1';
+      assert.equal(slabReadsWanted(), false);
+      delete process.env.POLYPORT_PUBLIC_READS;
+      assert.equal(slabReadsWanted(), true);
+    } finally {
+      if (saved === undefined) delete process.env.POLYPORT_PUBLIC_READS;
+      else process.env.POLYPORT_PUBLIC_READS = saved;
+    }
+  });
+});
