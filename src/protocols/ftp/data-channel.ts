@@ -23,10 +23,15 @@ import { UploadWriter } from './upload-writer.js';
  */
 const RECV_PIECE = 64 * 1024;
 /**
- * The data socket's send and receive buffer limits (`SO_SNDBUF`/`SO_RCVBUF`) during a file
- * transfer: room for a few large chunks, so the socket seldom runs dry between two rounds.
+ * The data socket's send buffer limit (`SO_SNDBUF`) during a download: two file chunks, so the
+ * socket still holds one while the next is read and the loop seldom wakes to an empty socket.
  */
-const TRANSFER_SOCKET_BUFFER = 1024 * 1024;
+const SEND_SOCKET_BUFFER = 2 * 1024 * 1024;
+/**
+ * The receive buffer limit (`SO_RCVBUF`) during an upload: room for many received chunks, yet
+ * small enough that one round, which writes what it reads, blocks the loop only briefly.
+ */
+const RECEIVE_SOCKET_BUFFER = 1024 * 1024;
 
 /** How a transfer ended. */
 export type TransferOutcome =
@@ -127,7 +132,7 @@ export class DataChannel extends AsyncChat {
     this.#mode = 'send';
     this.#source = source;
     this.#converter = this.#options.ascii ? new AsciiConverter('to-network') : null;
-    this.#growSocketBuffer(SO_SNDBUF);
+    this.#growSocketBuffer(SO_SNDBUF, SEND_SOCKET_BUFFER);
     // The first chunk is read in a round, like every other: a read error is then this channel's
     // error (the transfer fails with 426), not the caller's.
     this.wake();
@@ -146,7 +151,7 @@ export class DataChannel extends AsyncChat {
       onError: (err) => this.#finish({ status: 'failed', bytes: this.#bytes, reason: err.message }),
     });
     this.#converter = this.#options.ascii ? new AsciiConverter('from-network') : null;
-    this.#growSocketBuffer(SO_RCVBUF);
+    this.#growSocketBuffer(SO_RCVBUF, RECEIVE_SOCKET_BUFFER);
     this.wake();
   }
 
@@ -285,11 +290,11 @@ export class DataChannel extends AsyncChat {
   }
 
   /** Raises a socket buffer limit for a bulk transfer (best effort: a fake socket may refuse). */
-  #growSocketBuffer(option: number): void {
+  #growSocketBuffer(option: number, size: number): void {
     try {
       const current = this.socket?.getsockopt(SOL_SOCKET, option);
-      if (typeof current === 'number' && current < TRANSFER_SOCKET_BUFFER)
-        this.socket?.setsockopt(SOL_SOCKET, option, TRANSFER_SOCKET_BUFFER);
+      if (typeof current === 'number' && current < size)
+        this.socket?.setsockopt(SOL_SOCKET, option, size);
     } catch {
       // keep the socket's own limit
     }

@@ -5,8 +5,11 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** Bytes read per chunk by default: large reads mean few system calls and few socket sends. */
-export const FILE_SOURCE_CHUNK = 512 * 1024;
+/**
+ * Bytes read per chunk by default: large reads mean few system calls, sends and loop rounds
+ * (1 MiB measured about 20% less CPU per GiB than 512 KiB, with a 2 MiB send buffer).
+ */
+export const FILE_SOURCE_CHUNK = 1024 * 1024;
 
 /** Options for {@link FileSource}. */
 export interface FileSourceOptions {
