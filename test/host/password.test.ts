@@ -5,6 +5,7 @@ import {
   hashPassword,
   isPasswordHash,
   parsePasswordHash,
+  UNMATCHABLE_PASSWORD_HASH,
   verifyPassword,
 } from '../../src/host/password.js';
 
@@ -85,4 +86,11 @@ test('isPasswordHash() never throws on random text', () => {
       assert.equal(typeof isPasswordHash(`scrypt$${text}`), 'boolean');
     }),
   );
+});
+
+test('UNMATCHABLE_PASSWORD_HASH is a well-formed hash that the empty password and a guess do not match', async () => {
+  assert.equal(isPasswordHash(UNMATCHABLE_PASSWORD_HASH), true);
+  assert.equal(parsePasswordHash(UNMATCHABLE_PASSWORD_HASH).N, 16384);
+  assert.equal(await verifyPassword('', UNMATCHABLE_PASSWORD_HASH), false);
+  assert.equal(await verifyPassword('demo', UNMATCHABLE_PASSWORD_HASH), false);
 });

@@ -31,6 +31,16 @@ export interface HashPasswordOptions extends Partial<ScryptParameters> {
   readonly keyLength?: number;
 }
 
+/**
+ * A well-formed hash that no password matches (in practice: its hash bytes are a fixed pattern,
+ * not a derivation). Checking an unknown user's password against it costs one scrypt, as a
+ * known user's does, so the time a login takes does not tell which user names exist.
+ * @example
+ * const ok = await verifyPassword(password, users.get(name) ?? UNMATCHABLE_PASSWORD_HASH);
+ * if (!ok || !users.has(name)) refuse();
+ */
+export const UNMATCHABLE_PASSWORD_HASH = `scrypt$N=16384,r=8,p=1$${Buffer.alloc(16, 0x5a).toString('base64')}$${Buffer.alloc(32, 0xa5).toString('base64')}`;
+
 /** Default scrypt parameters: about 16 MiB and a few tens of milliseconds per hash. */
 export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 16384, r: 8, p: 1 };
 

@@ -4,7 +4,7 @@
  * after each failure and a cap on attempts.
  */
 
-import type { Clock, ServerObserver } from '../common/index.js';
+import { type Clock, type ServerObserver, UNMATCHABLE_PASSWORD_HASH } from '../common/index.js';
 import type { Permission } from './command-table.js';
 import { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-server.js';
@@ -103,8 +103,10 @@ export class SessionLogin {
     ];
     if (name !== 'anonymous') {
       const user = service.users.get(name);
-      const good =
-        user !== undefined && (await service.verify(password, user.password).catch(() => false));
+      // An unknown user costs one password check too, so timing does not tell which names exist.
+      const good = await service
+        .verify(password, user?.password ?? UNMATCHABLE_PASSWORD_HASH)
+        .catch(() => false);
       if (!good || user === undefined) return this.#failed(name);
       home = user.home;
       permissions = user.permissions;

@@ -3,7 +3,7 @@
  * path prefix.
  */
 import { createHash } from 'node:crypto';
-import { verifyPassword } from '../common/index.js';
+import { UNMATCHABLE_PASSWORD_HASH, verifyPassword } from '../common/index.js';
 import type { HttpHandler } from './http-handler.js';
 import type { HttpRequest } from './http-request.js';
 
@@ -68,14 +68,14 @@ export function basicAuth(
     if (colon === -1) return null;
     const user = decoded.slice(0, colon);
     const stored = users.get(user);
-    if (stored === undefined) return null;
+    // An unknown user costs one password check too, so timing does not tell which names exist.
     let ok = false;
     try {
-      ok = await verify(decoded.slice(colon + 1), stored);
+      ok = await verify(decoded.slice(colon + 1), stored ?? UNMATCHABLE_PASSWORD_HASH);
     } catch {
       ok = false;
     }
-    if (!ok) return null;
+    if (!ok || stored === undefined) return null;
     if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
     verified.set(key, user);
     return user;

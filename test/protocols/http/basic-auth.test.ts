@@ -54,6 +54,12 @@ test('the right password reaches the handler, sets the user, and is verified onc
   assert.match(String(logged?.line), /^127\.0\.0\.1 - alice \[/);
 });
 
+test('an unknown user costs one password check, as a known one does (timing tells no names)', async () => {
+  const before = calls;
+  assert.match(await get('/admin/who', 'mallory:guess'), /^HTTP\/1\.1 401 /);
+  assert.equal(calls, before + 1);
+});
+
 test('a path outside the prefix needs no credentials', async () => {
   assert.match(await get('/open'), /^HTTP\/1\.1 200 /);
 });

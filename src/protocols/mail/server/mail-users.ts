@@ -2,7 +2,7 @@
  * The accounts the mail servers serve: who may log in (POP3, SMTP AUTH) and which addresses
  * deliver to whose Maildir.
  */
-import { verifyPassword } from '../../common/password.js';
+import { UNMATCHABLE_PASSWORD_HASH, verifyPassword } from '../../common/password.js';
 
 /** One mail account, as `[[users]]` in the host config has it. */
 export interface MailUser {
@@ -16,10 +16,6 @@ export interface MailUser {
 
 /** Checks a password against a stored hash; injectable so tests need not pay for scrypt. */
 export type PasswordCheck = (password: string, stored: string) => Promise<boolean>;
-
-// A well-formed hash no password matches: unknown users cost one scrypt like known ones, so
-// the answer's timing does not tell which user names exist.
-const DUMMY_HASH = `scrypt$N=16384,r=8,p=1$${Buffer.alloc(16, 0x5a).toString('base64')}$${Buffer.alloc(32, 0xa5).toString('base64')}`;
 
 /**
  * Finds the user a login name stands for (a user name, or one of the user's addresses) and
@@ -41,7 +37,7 @@ export async function authenticateMailUser(
   check: PasswordCheck = verifyPassword,
 ): Promise<MailUser | null> {
   const user = findMailUser(users, login);
-  const ok = await check(password, user?.password ?? DUMMY_HASH).catch(() => false);
+  const ok = await check(password, user?.password ?? UNMATCHABLE_PASSWORD_HASH).catch(() => false);
   return ok && user !== null ? user : null;
 }
 
