@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { finger } from '../../src/protocols/finger/index.js';
@@ -87,29 +87,44 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts Debian's in.fingerd behind socat on a loopback port; resolves once it accepts. */
+/**
+ * Starts Debian's in.fingerd behind socat on a loopback port; resolves once it accepts. Readiness
+ * is probed by connecting, never by binding: a probe that binds the port could take it from under
+ * socat, which would then exit with EADDRINUSE. If socat exits anyway (another process took the
+ * free port first), it starts again on a fresh port.
+ */
 async function startFingerd(): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
   const fingerd = which('in.fingerd') as string;
-  const child = spawn(
-    'socat',
-    [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${fingerd}`],
-    { stdio: 'ignore' },
-  );
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(true));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-    });
-    if (up) return { port, child };
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`socat did not listen on ${port} within 10 s`);
+    const port = await freePort();
+    const child = spawn(
+      'socat',
+      [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${fingerd}`],
+      { stdio: 'ignore' },
+    );
+    while (child.exitCode === null && child.signalCode === null) {
+      if (await accepts(port)) return { port, child };
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new Error(`socat did not listen on ${port} within 10 s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (Date.now() > deadline) throw new Error(`socat exited with ${child.exitCode}`);
   }
+}
+
+/** Whether something accepts connections on a loopback port (the probe closes at once). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(port, '127.0.0.1');
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
 }
 
 test(
