@@ -6,10 +6,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRate, have, median, printTable, startServer, tsCommand } from '../lib/harness.js';
+import {
+  formatRate,
+  freePort,
+  have,
+  median,
+  printTable,
+  type ServerProcess,
+  startServer,
+  stopChild,
+  tsCommand,
+} from '../lib/harness.js';
 
 const here = import.meta.dirname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -46,7 +55,7 @@ interface PerfResult {
 
 interface Side {
   readonly name: string;
-  readonly start: () => Promise<{ port: number; stop(): Promise<void> }>;
+  readonly start: () => Promise<ServerProcess>;
 }
 
 /** Runs the DNS benchmark and returns its medians and ratio. */
@@ -134,8 +143,8 @@ function dnsperf(port: number, queryFile: string): Promise<PerfResult> {
 }
 
 /** Starts dnsmasq on a free loopback port with the benchmark's records. */
-async function startDnsmasq(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freeTcpPort();
+async function startDnsmasq(): Promise<ServerProcess> {
+  const port = await freePort();
   const child: ChildProcess = spawn(
     'dnsmasq',
     [
@@ -158,24 +167,7 @@ async function startDnsmasq(): Promise<{ port: number; stop(): Promise<void> }> 
   if (child.exitCode !== null) throw new Error(`dnsmasq exited with ${child.exitCode}`);
   return {
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    pid: child.pid ?? 0,
+    stop: () => stopChild(child),
   };
-}
-
-/** A free port (asked of the kernel, then released for dnsmasq to take). */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

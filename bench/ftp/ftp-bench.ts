@@ -6,7 +6,7 @@
  * session, polyport does not). The servers take turns going first, round by round.
  * Targets from the issue: throughput >= 0.9x vsftpd, logins faster, < 10 MB for 200 idle clients.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -20,12 +20,20 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { have, median, printTable, tsCommand } from '../lib/harness.js';
+import {
+  freePort,
+  have,
+  median,
+  printTable,
+  type ServerProcess,
+  startServer,
+  stopChild,
+  tsCommand,
+} from '../lib/harness.js';
 import { descendants, treeCpuSeconds, treeMemory } from './process-tree.js';
 
 const run = promisify(execFile);
@@ -36,47 +44,13 @@ const CLIENTS = 200;
 /** Milliseconds a login may take before the benchmark counts it as failed. */
 const LOGIN_TIMEOUT = 15_000;
 
-interface Server {
+interface Server extends ServerProcess {
   readonly name: string;
-  readonly port: number;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.stdin?.end();
-    child.kill('SIGTERM');
-  });
 }
 
 async function startPolyport(root: string): Promise<Server> {
-  const [cmd, args] = tsCommand(join(here, 'ftp-server.ts'), root);
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`polyport FTP server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', resolve);
-  });
-  return {
-    name: 'polyport',
-    port: Number(line),
-    pid: child.pid ?? 0,
-    stop: () => stopChild(child),
-  };
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
+  const server = await startServer(...tsCommand(join(here, 'ftp-server.ts'), root));
+  return { name: 'polyport', ...server };
 }
 
 async function startVsftpd(base: string, root: string): Promise<Server> {

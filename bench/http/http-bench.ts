@@ -6,12 +6,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   formatRate,
+  freePort,
   have,
   median,
   printTable,
@@ -27,7 +28,7 @@ const CONNECTIONS = 50;
 /** wrk's threads: leave the servers (one process, one thread each) a core of their own. */
 const THREADS = Math.max(1, Math.min(4, availableParallelism() - 1));
 /** A small page, as a static site's index would be. */
-const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
+export const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
 
 /** A server under load, and how to read the CPU time it has used (microseconds). */
 export interface Running extends ServerProcess {
@@ -176,17 +177,6 @@ export function wrk(url: string, seconds: number, threads = THREADS): Promise<nu
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** CPU microseconds used by a process and its children (nginx's master and worker). */
 export function procCpu(pid: number): number {
   let total = 0;
@@ -243,6 +233,7 @@ http {
   }
   return {
     port,
+    pid: child.pid ?? 0,
     cpu: async () => procCpu(child.pid ?? 0),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));

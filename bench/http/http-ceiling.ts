@@ -6,40 +6,20 @@
  * Prints median requests/s and the server's CPU seconds per 100k requests (from /proc).
  * Usage: node --import tsx bench/http/http-ceiling.ts   (BENCH_ROUNDS, BENCH_SECONDS)
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { formatRate, have, median, printTable } from '../lib/harness.js';
-import { procCpu, type Running, startNginx, wrk } from './http-bench.js';
+import { formatRate, have, median, printTable, startServer, tsCommand } from '../lib/harness.js';
+import { PAGE, procCpu, type Running, startNginx, wrk } from './http-bench.js';
 
 const here = import.meta.dirname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const PAGE = `<!DOCTYPE html>\n<html><head><title>polyport</title></head><body>\n${'<p>The quick brown fox jumps over the lazy dog.</p>\n'.repeat(20)}</body></html>\n`;
 
-/** A Node server file run directly (its pid is the server's), CPU read from /proc. */
-function nodeProcess(file: string, root: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, file), root], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      resolve({
-        port: Number(line.trim()),
-        cpu: () => Promise.resolve(procCpu(child.pid ?? 0)),
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => done());
-            child.stdin.end();
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
+/** A Node server file started by the harness (its pid is the server's), CPU read from /proc. */
+async function nodeProcess(file: string, root: string): Promise<Running> {
+  const server = await startServer(...tsCommand(join(here, file), root));
+  return { ...server, cpu: () => Promise.resolve(procCpu(server.pid)) };
 }
 
 const targets: { name: string; start: (root: string) => Promise<Running>; files: boolean }[] = [

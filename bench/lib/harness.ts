@@ -4,11 +4,14 @@
  * and stops by itself.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 /** A server running in its own process. */
 export interface ServerProcess {
   readonly port: number;
+  /** The server's process id (for CPU and memory readings from /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,12 +47,17 @@ export function startServer(command: string, args: readonly string[]): Promise<S
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       clearTimeout(timer);
-      resolve({ port: Number(line.trim()), stop: () => stopChild(child) });
+      resolve({ port: Number(line.trim()), pid: child.pid ?? 0, stop: () => stopChild(child) });
     });
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/**
+ * Stops a child process: closes its stdin, sends SIGTERM, and SIGKILL if it is still there 3 s
+ * later. Resolves when it has exited.
+ * @example await stopChild(spawn('dnsmasq', args));
+ */
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
@@ -59,6 +67,24 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.stdin?.end();
     child.kill('SIGTERM');
+  });
+}
+
+/**
+ * A free loopback TCP port, asked of the kernel and released at once for a reference server to
+ * take (a small race, acceptable in a benchmark).
+ * @example const port = await freePort();
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
+    });
   });
 }
 
