@@ -175,24 +175,19 @@ export class AsyncChat extends Dispatcher {
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return;
-    if (typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0) {
-      this.#owned.add(bytes);
-      this.#fifo.push(bytes);
-      this.initiateSend();
-      return;
+    const handedOver = typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0;
+    let rest = bytes;
+    if (this.#fifo.length === 0 && this.connected) {
+      // Nothing queued ahead: straight to the socket (which copies unless handed over), so a
+      // reply that fits costs no queue bookkeeping; only what it does not take now is queued.
+      const sent = this.send(bytes, handedOver ? MSG_ZEROCOPY : 0);
+      if (sent >= bytes.length || this.socket === null) return;
+      rest = bytes.subarray(sent);
     }
-    if (this.#fifo.length > 0) {
-      this.#fifo.push(this.#own(Buffer.from(bytes)));
-      this.initiateSend();
-      return;
-    }
-    // Queue the caller's bytes uncopied for the first send (the socket copies what it takes),
-    // then copy what is left: the caller may reuse its buffer as soon as push() returns.
-    this.#fifo.push(bytes);
+    // What waits in the queue must be the channel's own: the caller may reuse its buffer as
+    // soon as push() returns, unless it handed the buffer over.
+    this.#fifo.push(this.#own(handedOver ? rest : Buffer.from(rest)));
     this.initiateSend();
-    const rest = this.#fifo[0];
-    if (rest instanceof Uint8Array && rest.buffer === bytes.buffer)
-      this.#fifo[0] = this.#own(Buffer.from(rest));
   }
 
   #own(bytes: Uint8Array): Uint8Array {

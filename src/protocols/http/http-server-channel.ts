@@ -54,7 +54,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #reading = false;
   /** The clock when a request began during the current read, else -1. */
   #readAt = -1;
-  readonly #batch = new OutputBatch((bytes, flags) => this.#output(bytes, flags));
+  readonly #batch = new OutputBatch((bytes, flags) => this.push(bytes, flags));
   #closing = false;
   #lingering = false;
   #peerClosed = false;
@@ -338,22 +338,6 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (response === null || response.headersSent || this.socket === null) return;
     this.#batch.add(CONTINUE, false);
     this.#startBodyTimer(this.clock.now());
-  }
-
-  /**
-   * Sends a response (or a batch of them). With nothing queued ahead, the bytes go straight to
-   * the socket, as `push()` would send them, but without its queue bookkeeping: `push()` records
-   * every handed-over buffer in a WeakSet (an insert per response, and weak entries the GC must
-   * trace), which matters only for bytes that stay queued. Only what the socket does not take
-   * now is pushed, so ordering and copying rules are push()'s.
-   */
-  #output(bytes: Uint8Array, flags: number): void {
-    if (!this.outputPending && this.connected && bytes.length > 0) {
-      const sent = this.send(bytes, flags);
-      if (sent >= bytes.length || this.socket === null) return;
-      if (sent > 0) bytes = bytes.subarray(sent);
-    }
-    this.push(bytes, flags);
   }
 
   #drained(): void {
