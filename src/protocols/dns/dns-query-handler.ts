@@ -4,7 +4,7 @@
  * UDP size limit, and one query log line per answered query.
  */
 import type { ServerObserver } from '../common/index.js';
-import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js';
+import { AnswerCache, type AnswerCacheOptions, type CachedAnswerFields } from './answer-cache.js';
 import { type AnswerOptions, answerQuery } from './answer-query.js';
 import { Rcode, rcodeToString, typeToString } from './constants.js';
 import { encodeMessage } from './encode-message.js';
@@ -89,17 +89,7 @@ export class DnsQueryHandler {
         // The fast path: the same bytes a fresh answer would give (see AnswerCache), and the
         // same log line, without decoding, walking the zone or encoding.
         const out = AnswerCache.reply(hit, bytes);
-        this.#observer.request?.({
-          msg: 'query',
-          peer,
-          name: hit.name,
-          type: hit.type,
-          rcode: hit.rcode,
-          transport,
-          source: 'zone',
-          bytesOut: out.length,
-          truncated: (out[2]! & 0x02) !== 0,
-        });
+        this.#log(peer, hit, transport, 'zone', out);
         return out;
       }
     }
@@ -151,18 +141,29 @@ export class DnsQueryHandler {
     if (cacheAs !== undefined && query !== null) {
       this.#cache?.set(cacheAs, transport, out, { name, type, rcode });
     }
+    this.#log(peer, { name, type, rcode }, transport, source, out);
+    return out;
+  }
+
+  /** The query log line, the same for a cached answer and a fresh one. */
+  #log(
+    peer: string,
+    question: CachedAnswerFields,
+    transport: DnsTransport,
+    source: ForwardSource | 'zone',
+    out: Buffer,
+  ): void {
     this.#observer.request?.({
       msg: 'query',
       peer,
-      name,
-      type,
-      rcode,
+      name: question.name,
+      type: question.type,
+      rcode: question.rcode,
       transport,
       source,
       bytesOut: out.length,
       truncated: (out[2]! & 0x02) !== 0,
     });
-    return out;
   }
 
   #servfail(query: DnsMessage, transport: DnsTransport, peer: string): Buffer | null {
