@@ -15,6 +15,7 @@ import type { ChannelSocket, SocketMap } from '../../src/dispatch/index.js';
 import { systemClock } from '../../src/protocols/common/index.js';
 import {
   CommonHeaders,
+  HeadCache,
   type HttpChannelConfig,
   HttpServerChannel,
   routeHandler,
@@ -39,6 +40,7 @@ const config: HttpChannelConfig = {
     staticFiles({ root: dir }),
   ],
   common: new CommonHeaders(systemClock, 'polyport'),
+  heads: new HeadCache(),
   parser: { maxHeaderBytes: 64 * 1024 },
   secure: false,
   bodyTimeout: 30,

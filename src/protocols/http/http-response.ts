@@ -6,6 +6,7 @@ import type { Producer } from '../../dispatch/index.js';
 import type { BodyKind } from './body-framing.js';
 import { isFieldValue, isToken } from './field-syntax.js';
 import { FramingProducer } from './framing-producer.js';
+import type { HeadCache } from './head-cache.js';
 import type { HttpRequest } from './http-request.js';
 import type { PreparedFields } from './prepared-fields.js';
 import { decideResponseFraming, isFramingField } from './response-framing.js';
@@ -26,6 +27,8 @@ export interface ResponseSink {
   finish(response: HttpResponse): void;
   /** The last body byte was produced (for the access log), `bytes` body bytes in all. */
   sent(response: HttpResponse, bytes: number): void;
+  /** Encoded heads of repeated responses, shared by the service's connections (optional). */
+  readonly heads?: HeadCache | undefined;
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -182,11 +185,22 @@ export class HttpResponse {
       }
       bytes = Buffer.from(body, 'utf8');
     } else bytes = body;
-    const head = this.#head(bytes.length);
-    const withBody = this.#kind === 'length' ? bytes.length : 0;
-    const out = Buffer.allocUnsafe(head.length + withBody);
-    out.write(head, 0, 'latin1');
-    if (withBody > 0) out.set(bytes, head.length);
+    const heads = this.#sink.heads;
+    let out: Buffer;
+    let withBody: number;
+    if (heads !== undefined && this.reason === undefined && this.#lengthFramed(bytes.length)) {
+      const head = this.#cachedHead(heads, bytes.length);
+      withBody = bytes.length;
+      out = Buffer.allocUnsafe(head.length + withBody);
+      out.set(head, 0);
+      if (withBody > 0) out.set(bytes, head.length);
+    } else {
+      const head = this.#head(bytes.length, this.#sink.commonHeaders());
+      withBody = this.#kind === 'length' ? bytes.length : 0;
+      out = Buffer.allocUnsafe(head.length + withBody);
+      out.write(head, 0, 'latin1');
+      if (withBody > 0) out.set(bytes, head.length);
+    }
     this.#bodyBytes = withBody;
     this.#sink.write(this, out, true);
     this.#done(withBody);
@@ -222,7 +236,11 @@ export class HttpResponse {
    */
   produce(producer: Producer, length: number | null = null): void {
     this.#checkOpen();
-    this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'), true);
+    this.#sink.write(
+      this,
+      Buffer.from(this.#head(length, this.#sink.commonHeaders()), 'latin1'),
+      true,
+    );
     if (this.#kind === 'none') {
       producer.close?.();
       this.#done(0);
@@ -288,7 +306,11 @@ export class HttpResponse {
       const declared = this.getHeader('content-length');
       const length =
         declared !== undefined && /^\d{1,15}$/.test(declared) ? Number(declared) : null;
-      this.#sink.write(this, Buffer.from(this.#head(length), 'latin1'), true);
+      this.#sink.write(
+        this,
+        Buffer.from(this.#head(length, this.#sink.commonHeaders()), 'latin1'),
+        true,
+      );
     }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (bytes.length === 0 || this.#kind === 'none') return;
@@ -346,7 +368,50 @@ export class HttpResponse {
     this.#sink.finish(this);
   }
 
-  #head(length: number | null): string {
+  /**
+   * Whether a head for `length` takes the fast framing path of {@link #head} (a length on a
+   * persistent HTTP/1.1 exchange that may have a body), before any field is looked at.
+   */
+  #lengthFramed(length: number): boolean {
+    const request = this.request;
+    const status = this.status;
+    return (
+      this.#keepAlive &&
+      request.version === '1.1' &&
+      request.method !== 'HEAD' &&
+      status !== 204 &&
+      status !== 304 &&
+      Number.isSafeInteger(length) &&
+      length >= 0
+    );
+  }
+
+  /**
+   * The encoded head of a response {@link #lengthFramed} accepts, from the service's cache when
+   * the same head was made before. A head is a pure function of the key the cache compares
+   * (status, Date/Server text, fields, prepared lines, length) once the request side is known
+   * to take the fast path, so a hit gives exactly the bytes {@link #head} would make; it is
+   * stored only when {@link #head} kept the connection open with a length (no field asked to
+   * close), so a hit may set that state without looking at the fields.
+   */
+  #cachedHead(heads: HeadCache, length: number): Buffer {
+    const common = this.#sink.commonHeaders();
+    const status = this.status;
+    const cached = heads.find(status, common, this.#fields, this.#prepared, length);
+    if (cached !== undefined) {
+      this.#kind = 'length';
+      this.#declared = length;
+      this.#headSent = true;
+      return cached;
+    }
+    const head = Buffer.from(this.#head(length, common), 'latin1');
+    if (this.#kind === 'length' && this.#keepAlive) {
+      heads.store(status, common, this.#fields, this.#prepared, length, head);
+    }
+    return head;
+  }
+
+  #head(length: number | null, common: string): string {
     const status = this.status;
     if (!Number.isInteger(status) || status < 200 || status > 999) {
       throw new RangeError(`a final status must be an integer from 200 to 999, got ${status}`);
@@ -358,7 +423,7 @@ export class HttpResponse {
       if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
       text = `HTTP/1.1 ${status} ${reason}\r\n`;
     }
-    text += this.#sink.commonHeaders();
+    text += common;
     const fields = this.#fields;
     for (let i = 0; i < fields.length; i += 2) {
       const name = fields[i]!;

@@ -7,6 +7,7 @@ import type { ChannelSocket, Producer } from '../../dispatch/index.js';
 import { SHUT_WR } from '../../socket/index.js';
 import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import type { CommonHeaders } from './common-headers.js';
+import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
 import { HttpResponse, type ResponseSink } from './http-response.js';
@@ -26,6 +27,8 @@ export interface HttpChannelConfig {
   readonly bodyTimeout: number;
   /** Milliseconds to keep reading after the final response before closing (lingering close). */
   readonly lingerTime: number;
+  /** Encoded heads of repeated responses, shared by the service's connections (optional). */
+  readonly heads?: HeadCache;
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
@@ -41,6 +44,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export class HttpServerChannel extends ServerChannel implements ResponseSink {
   readonly #config: HttpChannelConfig;
+  /** @internal The service's head cache (see {@link ResponseSink.heads}). */
+  readonly heads: HeadCache | undefined;
   readonly #parser: RequestParser;
   readonly #origin: RequestOrigin;
   readonly #hooks = { onFirstRead: () => this.#sendContinue(), onDrain: () => this.#drained() };
@@ -70,6 +75,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   constructor(sock: ChannelSocket, options: ServerChannelOptions, config: HttpChannelConfig) {
     super(sock, options);
     this.#config = config;
+    this.heads = config.heads;
     this.#parser = new RequestParser(config.parser);
     const addr = this.addr;
     this.#origin = {

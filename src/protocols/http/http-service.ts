@@ -13,6 +13,7 @@ import {
   TcpListener,
 } from '../common/index.js';
 import { CommonHeaders } from './common-headers.js';
+import { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
 import type { RequestParserOptions } from './request-parser.js';
@@ -85,6 +86,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
   const config: HttpChannelConfig = {
     handlers: [...options.handlers],
     common: new CommonHeaders(clock, options.serverName ?? 'polyport'),
+    heads: new HeadCache(),
     parser,
     secure: options.tls !== undefined,
     bodyTimeout: options.bodyTimeout ?? limits.readTimeout,

@@ -43,6 +43,7 @@ export {
 } from './encode-head.js';
 export { isFieldValue, isToken } from './field-syntax.js';
 export { FramingProducer } from './framing-producer.js';
+export { HEAD_CACHE_ENTRIES, HEAD_CACHE_MAX_BYTES, HeadCache } from './head-cache.js';
 export {
   type ConnectTarget,
   globalAgent,
