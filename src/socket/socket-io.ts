@@ -310,7 +310,7 @@ export class SocketIO extends SocketBase {
     if (err !== null) throw err;
     if (engine.writeShut || engine.destroyed)
       throw new BrokenPipeError('EPIPE', { ...this.errorContext(), op: 'send' });
-    const room = engine.sendLimit - engine.stream.writableLength;
+    const room = engine.sendLimit - engine.queued;
     if (room <= 0) return bytes.length === 0 ? 0 : -1;
     // Take at least a useful chunk, so a nearly full buffer does not degrade to tiny sends.
     const count = Math.min(bytes.length, Math.max(room, 16 * 1024));
