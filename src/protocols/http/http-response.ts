@@ -8,6 +8,7 @@ import { isFieldValue, isToken } from './field-syntax.js';
 import { FramingProducer } from './framing-producer.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpRequest } from './http-request.js';
+import { iterableProducer } from './iterable-producer.js';
 import type { PreparedFields } from './prepared-fields.js';
 import { decideResponseFraming, isFramingField } from './response-framing.js';
 import { statusLine } from './status-reasons.js';
@@ -34,6 +35,9 @@ export interface ResponseSink {
 const CRLF = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
+/** The last field name and value {@link HttpResponse.appendHeader} found valid. */
+let lastName = 'Content-Type';
+let lastValue = '';
 
 /**
  * The answer to one request. Set `status` and fields, then finish with exactly one of
@@ -122,9 +126,18 @@ export class HttpResponse {
   appendHeader(name: string, value: string | number): this {
     this.#checkOpen();
     const text = typeof value === 'number' ? String(value) : value;
-    if (!isToken(name)) throw new TypeError(`invalid field name ${JSON.stringify(name)}`);
-    if (!isFieldValue(text))
-      throw new TypeError(`invalid value for ${name}: ${JSON.stringify(text)}`);
+    // Strings are immutable: one equal to the last that passed passes again, so a handler
+    // setting the same field for every request pays a comparison, not a scan (usually the
+    // same string object, so not even that).
+    if (name !== lastName) {
+      if (!isToken(name)) throw new TypeError(`invalid field name ${JSON.stringify(name)}`);
+      lastName = name;
+    }
+    if (text !== lastValue) {
+      if (!isFieldValue(text))
+        throw new TypeError(`invalid value for ${name}: ${JSON.stringify(text)}`);
+      lastValue = text;
+    }
     this.#fields.push(name, text);
     return this;
   }
@@ -261,32 +274,7 @@ export class HttpResponse {
    * @example await response.stream(createReadStream(path));
    */
   stream(source: AsyncIterable<Uint8Array | string>, length: number | null = null): Promise<void> {
-    const iterator = source[Symbol.asyncIterator]();
-    let settle!: { resolve: () => void; reject: (err: unknown) => void };
-    const done = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    const producer: Producer = {
-      more: () =>
-        iterator.next().then(
-          (step) => {
-            if (step.done === true) {
-              settle.resolve();
-              return EMPTY;
-            }
-            const value = step.value;
-            return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-          },
-          (err: unknown) => {
-            settle.reject(err);
-            throw err;
-          },
-        ),
-      close: () => {
-        void iterator.return?.();
-        settle.resolve();
-      },
-    };
+    const { producer, done } = iterableProducer(source);
     this.produce(producer, length);
     return done;
   }

@@ -81,6 +81,19 @@ test('HttpResponse refuses header values that would split the message', () => {
   assert.throws(() => response.send(), RangeError);
 });
 
+test('HttpResponse checks every new field name and value, also right after a valid one', () => {
+  const { sink } = capture();
+  const response = new HttpResponse(requestFor('GET / HTTP/1.1\r\nHost: a\r\n\r\n'), sink);
+  response.setHeader('X-A', 'ok');
+  response.setHeader('X-A', 'ok');
+  assert.throws(() => response.setHeader('X-A', 'ok\r\nInjected: 1'), TypeError);
+  assert.throws(() => response.setHeader('X A', 'ok'), TypeError);
+  assert.throws(() => response.setHeader('', ''), TypeError);
+  response.setHeader('X-B', '');
+  assert.throws(() => response.setHeader('', ''), TypeError);
+  assert.equal(response.getHeader('x-b'), '');
+});
+
 test('HttpResponse drops framing fields a handler sets and honours Connection: close', () => {
   const { sink, text } = capture();
   const response = new HttpResponse(requestFor('GET / HTTP/1.1\r\nHost: a\r\n\r\n'), sink);
