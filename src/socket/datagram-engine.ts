@@ -1,12 +1,14 @@
 /**
  * A datagram socket: Node's `dgram.Socket` underneath, a bounded queue of received datagrams on
- * top, as the kernel keeps one per socket.
+ * top, as the kernel keeps one per socket. Once bound, the socket receives (and sends to IP
+ * literals) through batched I/O when the native addon is there (see batched-datagrams.ts).
  */
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import type { SocketAddress } from './address.js';
 import { toAddressTuple } from './address.js';
-import type { SocketError, SocketErrorContext } from './errors.js';
-import { toSocketError } from './errors.js';
+import { attachBatchedDatagrams, type BatchedDatagrams } from './batched-datagrams.js';
+import type { SocketErrorContext } from './errors.js';
+import { errnoError, type SocketError, toSocketError } from './errors.js';
 import { READY_ERROR, READY_READ, READY_WRITE } from './readiness.js';
 
 /** The default limit of queued received bytes (`SO_RCVBUF`). */
@@ -37,6 +39,8 @@ export class DatagramEngine {
   readonly #family: number;
   readonly #notify: () => void;
   readonly #context: () => SocketErrorContext;
+  /** The batched I/O, once bound (null on node:dgram's own path). */
+  batched: BatchedDatagrams | null = null;
 
   constructor(
     socket: DgramSocket,
@@ -53,16 +57,33 @@ export class DatagramEngine {
       this.error = toSocketError(err, { ...this.#context(), op: 'recvfrom' });
       this.#notify();
     });
+    // Bound (by bind() or by a first send): receiving moves to batched I/O if it can.
+    socket.once('listening', () => {
+      if (this.closed) return;
+      this.batched = attachBatchedDatagrams(socket, family, {
+        datagram: this.#enqueue,
+        batchDone: notify,
+        error: (errno) => {
+          this.error = errnoError(errno, { ...this.#context(), op: 'recvfrom' });
+          notify();
+        },
+      });
+    });
   }
 
   #onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
+    if (this.#enqueue(data, rinfo.address, rinfo.port)) this.#notify();
+  };
+
+  /** Queues a datagram, or drops it when the queue is full; true when queued. */
+  #enqueue = (data: Buffer, host: string, port: number): boolean => {
     if (this.#queuedBytes + data.length > this.receiveLimit) {
       this.dropped++;
-      return;
+      return false;
     }
-    this.#queue.push({ data, from: toAddressTuple(this.#family, rinfo.address, rinfo.port) });
+    this.#queue.push({ data, from: toAddressTuple(this.#family, host, port) });
     this.#queuedBytes += data.length;
-    this.#notify();
+    return true;
   };
 
   /** The next datagram without removing it, or undefined. */
@@ -116,6 +137,8 @@ export class DatagramEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // Before Node closes the descriptor the batched I/O polls a duplicate of.
+    this.batched?.close();
     try {
       this.socket.close();
     } catch {

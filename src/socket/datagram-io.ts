@@ -2,12 +2,12 @@
  * `DatagramIO`: the calls of a `Socket` that carry addresses with the bytes: `recvfrom` and
  * `sendto` in all their forms (on a stream socket they fall back to `recv`/`send`).
  */
-import { resolveAddress, type SocketAddress } from './address.js';
+import { formatAddress, resolveAddress, type SocketAddress } from './address.js';
 import { type BytesLike, checkInto, checkSize, toBytes } from './arguments.js';
 import { AF_INET6, MSG_DONTWAIT, SOCK_STREAM } from './constants.js';
 import { asBuffer, truncate } from './datagram-bytes.js';
 import { DatagramEngine } from './datagram-engine.js';
-import { BlockingIOError, SocketError } from './errors.js';
+import { BlockingIOError, errnoError, SocketError } from './errors.js';
 import { READY_READ } from './readiness.js';
 import { SocketIO } from './socket-io.js';
 
@@ -127,7 +127,9 @@ export class DatagramIO extends SocketIO {
    * not even through the socket's 'error' event, so a failure of an unchecked send is lost, as
    * the datagram is. A condition that persists (a firewall rule, no route, a refused broadcast)
    * still becomes the next call's error within `checkEvery` sends; a one-off failure may not.
-   * The first send is always checked.
+   * The first send is always checked. A socket on batched I/O (batched-datagrams.ts) learns
+   * how each send went as it is made, so there every failure is reported and `checkEvery`
+   * only matters for sends handed on to node:dgram (a full send buffer, a name to look up).
    * @param data the datagram; it belongs to the socket from now on.
    * @param address where to send it.
    * @param checkEvery check one send in this many for failure (default 1: every one).
@@ -164,11 +166,26 @@ export class DatagramIO extends SocketIO {
     this.checkDatagramSize(bytes, 'sendto');
     // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
     // bytes the caller still owns. One callback per socket, not a closure per datagram.
+    if (engine.batched !== null) {
+      // One sendto(2), and the kernel has copied the bytes when it returns, so even the
+      // caller's own buffer goes uncopied. null: node:dgram sends it (below) and may queue it.
+      const sent = engine.batched.sendto(bytes, resolved.port, resolved.host);
+      if (sent !== null) {
+        if (sent < 0) this.#batchedSendFailed(-sent, resolved.host, resolved.port);
+        return bytes.length;
+      }
+    }
     const buffer = owned ? asBuffer(bytes) : Buffer.from(bytes);
     if (check) engine.socket.send(buffer, resolved.port, resolved.host, this.#onSendtoDone);
     else engine.socket.send(buffer, resolved.port, resolved.host);
     engine.bound = true;
     return bytes.length;
+  }
+
+  /** A batched send failed: the error waits for the next call, as node:dgram's would. */
+  #batchedSendFailed(errno: number, host: string, port: number): void {
+    const addr = formatAddress([host, port]);
+    this.sendFailed(errnoError(errno, { ...this.errorContext(), op: 'sendto', addr }), 'sendto');
   }
 
   #onSendtoDone = (err: Error | null): void => {

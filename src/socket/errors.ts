@@ -59,6 +59,20 @@ export interface SocketErrorOptions extends SocketErrorContext {
   readonly detail?: string;
 }
 
+const codeByErrno = new Map<number, string>(
+  Object.entries(errnoByCode).map(([code, errno]) => [errno, code]),
+);
+
+/**
+ * The code of a system error number, as `errno.errorcode` gives it in Python.
+ * @param errno the number (111 for `ECONNREFUSED` on Linux).
+ * @returns the code, or `E<number>` for a number the system does not name.
+ * @example errnoCode(111); // 'ECONNREFUSED'
+ */
+export function errnoCode(errno: number): string {
+  return codeByErrno.get(errno) ?? `E${errno}`;
+}
+
 /**
  * The base socket error, as `OSError` is in Python: a stable string `code` (`'ECONNREFUSED'`),
  * the numeric `errno`, and a message naming the operation and the addresses.
@@ -157,6 +171,20 @@ const CLASS_BY_CODE: Readonly<
   ECONNRESET: ConnectionResetError,
   EPIPE: BrokenPipeError,
 };
+
+/**
+ * The socket error for a system error number, of the class Python would raise for it
+ * (`ConnectionRefusedError` for `ECONNREFUSED`, …).
+ * @param errno the number, positive (111 for `ECONNREFUSED` on Linux).
+ * @param context the call and addresses, for the message.
+ * @returns the error.
+ * @example errnoError(111, { op: 'recvfrom' }) instanceof ConnectionRefusedError; // true
+ */
+export function errnoError(errno: number, context: SocketErrorContext = {}): SocketError {
+  const code = errnoCode(errno);
+  const Class = CLASS_BY_CODE[code] ?? SocketError;
+  return new Class(code, { ...context, errno });
+}
 
 /**
  * Turns an error from Node (`{ code: 'ECONNRESET', errno: -104 }`) into the matching

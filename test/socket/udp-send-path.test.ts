@@ -119,8 +119,17 @@ describe('datagram send path', () => {
   });
 
   test('sendtoOwnedNowait() with checkEvery reports a failure that lasts, and always checks the first send', async () => {
+    // node:dgram's own path, where checkEvery applies (batched sends report every failure:
+    // batched-datagrams.test.ts).
+    const saved = process.env.POLYPORT_PUBLIC_DATAGRAMS;
+    process.env.POLYPORT_PUBLIC_DATAGRAMS = '1';
     const sock = socket(AF_INET, SOCK_DGRAM);
-    await sock.bind(['0.0.0.0', 0]);
+    try {
+      await sock.bind(['0.0.0.0', 0]);
+    } finally {
+      if (saved === undefined) delete process.env.POLYPORT_PUBLIC_DATAGRAMS;
+      else process.env.POLYPORT_PUBLIC_DATAGRAMS = saved;
+    }
     const failure = async (): Promise<unknown> => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       try {

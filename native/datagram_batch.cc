@@ -1,0 +1,432 @@
+// polyport's batched datagram I/O: recvmmsg(2) and sendto(2) on a bound UDP socket, for the
+// socket layer's DatagramEngine (src/socket/native-datagrams.ts loads this and falls back to
+// node:dgram alone when it is missing).
+//
+// Why: node:dgram costs, per received datagram, a 64 KiB allocation, a Buffer, an rinfo object
+// with a fresh address string and a JS callback with its async-hooks scope; per sent one, the
+// JS send path and a request object. For a DNS server that is most of its CPU. Here one poll
+// callback reads up to kSlots datagrams with one recvmmsg, copies them back to back into one
+// Buffer, and hands JS their lengths and senders in one call; a reply is one sendto(2).
+//
+// The socket stays Node's: we dup its descriptor (so our epoll registration is separate from
+// libuv's own for that fd), Node's receiving is stopped by the caller, and everything else
+// (bind, options, connect, close, sends that must queue) stays on the node:dgram socket.
+
+#include <node_api.h>
+#include <uv.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// Datagrams taken by one recvmmsg, and the room for each: the largest UDP payload fits, so no
+// datagram is ever cut short here (the caller truncates to what recvfrom() asked for).
+constexpr unsigned kSlots = 64;
+constexpr size_t kSlotSize = 65536;
+
+// A send this module cannot make itself (a host that is not a literal of the socket's family,
+// or a full send buffer): the caller hands the datagram to node:dgram, which resolves or queues.
+constexpr int kFallback = -100000;
+
+// Scratch shared by every socket of one JS environment: recvmmsg fills it and the datagrams are
+// copied out at once, so one is enough (4 MiB of address space; only touched pages are memory).
+struct Scratch {
+  char* arena = nullptr;
+  mmsghdr msgs[kSlots];
+  iovec iov[kSlots];
+  sockaddr_storage from[kSlots];
+};
+
+struct Handle {
+  napi_env env = nullptr;
+  uv_poll_t poll;
+  int fd = -1;
+  int family = AF_INET;
+  bool polling = false;
+  bool closed = false;       // close() was called: no more I/O
+  bool poll_closed = false;  // libuv is done with `poll`
+  bool finalized = false;    // JS dropped the handle
+
+  napi_ref on_readable = nullptr;
+  napi_async_context async_context = nullptr;
+  // The sender seen last and its text, so a busy client's address is formatted once.
+  sockaddr_storage last_from;
+  socklen_t last_from_len = 0;
+  napi_ref last_host = nullptr;
+  // The destination sent to last, parsed once.
+  char last_dest[INET6_ADDRSTRLEN + 16] = {0};
+  sockaddr_storage dest;
+  socklen_t dest_len = 0;
+  int last_port = -1;
+};
+
+// A failed Node-API call (a wrong argument type, mostly) becomes a JS exception, never a
+// silent undefined.
+void ThrowFailure(napi_env env) {
+  const napi_extended_error_info* info = nullptr;
+  napi_get_last_error_info(env, &info);
+  const char* message = info != nullptr && info->error_message != nullptr
+                            ? info->error_message
+                            : "datagram batch call failed";
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_type_error(env, nullptr, message);
+}
+
+#define CHECK(call)         \
+  do {                      \
+    if ((call) != napi_ok) { \
+      ThrowFailure(env);    \
+      return nullptr;       \
+    }                       \
+  } while (0)
+
+Scratch* ScratchOf(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<Scratch*>(data);
+}
+
+void FreeScratch(napi_env, void* data, void*) {
+  Scratch* s = static_cast<Scratch*>(data);
+  free(s->arena);
+  delete s;
+}
+
+napi_value Number(napi_env env, int value) {
+  napi_value out;
+  napi_create_int32(env, value, &out);
+  return out;
+}
+
+Handle* HandleOf(napi_env env, napi_value value) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "not a datagram batch handle");
+    return nullptr;
+  }
+  return static_cast<Handle*>(data);
+}
+
+void DropRefs(Handle* h) {
+  if (h->on_readable != nullptr) napi_delete_reference(h->env, h->on_readable);
+  if (h->last_host != nullptr) napi_delete_reference(h->env, h->last_host);
+  if (h->async_context != nullptr) napi_async_destroy(h->env, h->async_context);
+  h->on_readable = h->last_host = nullptr;
+  h->async_context = nullptr;
+}
+
+// The Handle is freed once both libuv (the poll) and JS (the external) are done with it, so a
+// call on a closed handle finds `closed` set rather than freed memory.
+void OnPollClosed(uv_handle_t* poll) {
+  Handle* h = static_cast<Handle*>(poll->data);
+  h->poll_closed = true;
+  if (h->finalized) delete h;
+}
+
+// Stops polling and closes the duplicate at once: while it is open the socket stays open, and
+// its port taken, however Node closes its own descriptor. uv_poll_stop() has taken the
+// descriptor out of epoll, so closing it before uv_close() completes is safe.
+void CloseHandle(Handle* h) {
+  if (h->closed) return;
+  h->closed = true;
+  DropRefs(h);
+  uv_poll_stop(&h->poll);
+  close(h->fd);
+  h->fd = -1;
+  uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), OnPollClosed);
+}
+
+void FinalizeHandle(napi_env, void* data, void*) {
+  Handle* h = static_cast<Handle*>(data);
+  h->finalized = true;
+  // A handle JS dropped without close() (its callback reference keeps it alive while it polls,
+  // so this is a stopped one): close it now.
+  CloseHandle(h);
+  if (h->poll_closed) delete h;
+}
+
+void OnReadable(uv_poll_t* poll, int status, int) {
+  Handle* h = static_cast<Handle*>(poll->data);
+  if (h->closed || h->on_readable == nullptr) return;
+  // A pending socket error (an ICMP port unreachable on a connected socket) comes as POLLERR,
+  // on which libuv stops the poll and reports UV_EBADF: poll again, and let recv() read the
+  // error itself, as it reads anything else.
+  if (status < 0 && h->polling) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
+  napi_env env = h->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value callback, receiver, result;
+  if (napi_get_reference_value(env, h->on_readable, &callback) == napi_ok &&
+      napi_get_global(env, &receiver) == napi_ok) {
+    // make_callback, not call_function: the microtasks and ticks this queues run afterwards,
+    // as after any callback Node makes from the loop.
+    if (napi_make_callback(env, h->async_context, receiver, callback, 0, nullptr, &result) ==
+        napi_pending_exception) {
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      napi_fatal_exception(env, error);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+// open(fd, family, onReadable): a handle polling a duplicate of fd for reading.
+napi_value Open(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  int fd, family;
+  CHECK(napi_get_value_int32(env, args[0], &fd));
+  CHECK(napi_get_value_int32(env, args[1], &family));
+  Scratch* scratch = ScratchOf(env);
+  if (scratch->arena == nullptr) {
+    scratch->arena = static_cast<char*>(malloc(kSlots * kSlotSize));
+    if (scratch->arena == nullptr) {
+      napi_throw_error(env, "ENOMEM", "cannot allocate the datagram scratch buffer");
+      return nullptr;
+    }
+    for (unsigned i = 0; i < kSlots; i++) {
+      scratch->iov[i].iov_base = scratch->arena + i * kSlotSize;
+      scratch->iov[i].iov_len = kSlotSize;
+    }
+  }
+  int dup_fd = dup(fd);
+  if (dup_fd < 0) {
+    napi_throw_error(env, "EBADF", "cannot duplicate the datagram socket");
+    return nullptr;
+  }
+  uv_loop_t* loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  Handle* h = new Handle();
+  h->env = env;
+  h->fd = dup_fd;
+  h->family = family;
+  if (uv_poll_init_socket(loop, &h->poll, dup_fd) != 0) {
+    close(dup_fd);
+    delete h;
+    napi_throw_error(env, "EINVAL", "cannot poll the datagram socket");
+    return nullptr;
+  }
+  h->poll.data = h;
+  napi_value name;
+  napi_create_string_utf8(env, "polyport:datagrams", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, nullptr, name, &h->async_context);
+  napi_create_reference(env, args[2], 1, &h->on_readable);
+  napi_value external;
+  CHECK(napi_create_external(env, h, FinalizeHandle, nullptr, &external));
+  return external;
+}
+
+// start(handle) / stop(handle): whether readability is reported.
+napi_value SetPolling(napi_env env, napi_callback_info info, bool on) {
+  size_t argc = 1;
+  napi_value args[1];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  Handle* h = HandleOf(env, args[0]);
+  if (h == nullptr || h->closed || h->polling == on) return nullptr;
+  h->polling = on;
+  if (on) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
+  else uv_poll_stop(&h->poll);
+  return nullptr;
+}
+
+napi_value Start(napi_env env, napi_callback_info info) { return SetPolling(env, info, true); }
+napi_value Stop(napi_env env, napi_callback_info info) { return SetPolling(env, info, false); }
+
+napi_value Close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  Handle* h = HandleOf(env, args[0]);
+  if (h != nullptr) CloseHandle(h);
+  return nullptr;
+}
+
+// The text of a sender's address; an IPv6 scope follows '%' as a number, which the socket
+// layer's toAddressTuple() turns into the tuple's scopeId.
+napi_value HostText(napi_env env, Handle* h, const sockaddr_storage& from, socklen_t len) {
+  napi_value text;
+  if (h->last_host != nullptr && len == h->last_from_len && memcmp(&from, &h->last_from, len) == 0 &&
+      napi_get_reference_value(env, h->last_host, &text) == napi_ok)
+    return text;
+  char buf[INET6_ADDRSTRLEN + 16] = "";
+  if (from.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&from)->sin_addr, buf, sizeof buf);
+  } else if (from.ss_family == AF_INET6) {
+    const sockaddr_in6* a6 = reinterpret_cast<const sockaddr_in6*>(&from);
+    inet_ntop(AF_INET6, &a6->sin6_addr, buf, sizeof buf);
+    if (a6->sin6_scope_id != 0) {
+      size_t used = strlen(buf);
+      snprintf(buf + used, sizeof buf - used, "%%%u", a6->sin6_scope_id);
+    }
+  }
+  napi_create_string_latin1(env, buf, NAPI_AUTO_LENGTH, &text);
+  if (h->last_host != nullptr) napi_delete_reference(env, h->last_host);
+  napi_create_reference(env, text, 1, &h->last_host);
+  memcpy(&h->last_from, &from, len);
+  h->last_from_len = len;
+  return text;
+}
+
+int PortOf(const sockaddr_storage& from) {
+  if (from.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&from)->sin6_port);
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&from)->sin_port);
+}
+
+// recv(handle, meta: Int32Array, hosts: Array): a Buffer holding the datagrams back to back, or
+// undefined. meta[0] is the count (0 when none waits, -errno on an error); then, per datagram,
+// its length and its sender's port; hosts[i] is its sender's address text.
+napi_value Recv(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  Handle* h = HandleOf(env, args[0]);
+  if (h == nullptr) return nullptr;
+  napi_typedarray_type type;
+  size_t meta_len;
+  void* meta_data;
+  CHECK(napi_get_typedarray_info(env, args[1], &type, &meta_len, &meta_data, nullptr, nullptr));
+  int32_t* meta = static_cast<int32_t*>(meta_data);
+  if (type != napi_int32_array || meta_len < 1 + 2 * kSlots) {
+    napi_throw_range_error(env, nullptr, "recv(): meta must be an Int32Array of 129 or more");
+    return nullptr;
+  }
+  if (h->closed) {
+    meta[0] = -EBADF;
+    return nullptr;
+  }
+  Scratch* s = ScratchOf(env);
+  for (unsigned i = 0; i < kSlots; i++) {
+    msghdr& m = s->msgs[i].msg_hdr;
+    m.msg_name = &s->from[i];
+    m.msg_namelen = sizeof(sockaddr_storage);
+    m.msg_iov = &s->iov[i];
+    m.msg_iovlen = 1;
+    m.msg_control = nullptr;
+    m.msg_controllen = 0;
+    m.msg_flags = 0;
+  }
+  int n = recvmmsg(h->fd, s->msgs, kSlots, MSG_DONTWAIT, nullptr);
+  if (n <= 0) {
+    meta[0] = n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+    return nullptr;
+  }
+  size_t total = 0;
+  for (int i = 0; i < n; i++) total += s->msgs[i].msg_len;
+  void* out_data;
+  napi_value out;
+  CHECK(napi_create_buffer(env, total, &out_data, &out));
+  char* cursor = static_cast<char*>(out_data);
+  meta[0] = n;
+  for (int i = 0; i < n; i++) {
+    unsigned len = s->msgs[i].msg_len;
+    memcpy(cursor, s->iov[i].iov_base, len);
+    cursor += len;
+    meta[1 + 2 * i] = static_cast<int32_t>(len);
+    meta[2 + 2 * i] = PortOf(s->from[i]);
+    napi_value host = HostText(env, h, s->from[i], s->msgs[i].msg_hdr.msg_namelen);
+    napi_set_element(env, args[2], i, host);
+  }
+  return out;
+}
+
+// Parses `host` (a literal of the socket's family, IPv6 with an optional "%zone", a number or
+// an interface name) into h->dest, reusing the last parse for the same host and port.
+bool Destination(Handle* h, const char* host, int port) {
+  if (port == h->last_port && strcmp(host, h->last_dest) == 0) return true;
+  sockaddr_storage dest;
+  memset(&dest, 0, sizeof dest);
+  socklen_t len;
+  if (h->family == AF_INET6) {
+    sockaddr_in6* a6 = reinterpret_cast<sockaddr_in6*>(&dest);
+    char plain[INET6_ADDRSTRLEN + 16];
+    snprintf(plain, sizeof plain, "%s", host);
+    char* percent = strchr(plain, '%');
+    if (percent != nullptr) *percent = '\0';
+    if (inet_pton(AF_INET6, plain, &a6->sin6_addr) != 1) return false;
+    unsigned scope = 0;
+    if (percent != nullptr) {
+      char* end;
+      unsigned long zone = strtoul(percent + 1, &end, 10);
+      if (*end != '\0') zone = if_nametoindex(percent + 1);
+      if (zone == 0) return false;
+      scope = static_cast<unsigned>(zone);
+    }
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons(static_cast<uint16_t>(port));
+    a6->sin6_scope_id = scope;
+    len = sizeof(sockaddr_in6);
+  } else {
+    sockaddr_in* a4 = reinterpret_cast<sockaddr_in*>(&dest);
+    if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) return false;
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons(static_cast<uint16_t>(port));
+    len = sizeof(sockaddr_in);
+  }
+  memcpy(&h->dest, &dest, len);
+  h->dest_len = len;
+  snprintf(h->last_dest, sizeof h->last_dest, "%s", host);
+  h->last_port = port;
+  return true;
+}
+
+// sendto(handle, data: Uint8Array, port, host): bytes sent, -errno, or kFallback for a
+// send node:dgram must make (a name to resolve, another family, a full send buffer).
+napi_value SendTo(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  Handle* h = HandleOf(env, args[0]);
+  if (h == nullptr) return nullptr;
+  if (h->closed) return Number(env, -EBADF);
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value arraybuffer;
+  size_t offset;
+  CHECK(napi_get_typedarray_info(env, args[1], &type, &length, &data, &arraybuffer, &offset));
+  int port;
+  CHECK(napi_get_value_int32(env, args[2], &port));
+  char host[INET6_ADDRSTRLEN + 16];
+  size_t host_len;
+  if (napi_get_value_string_latin1(env, args[3], host, sizeof host, &host_len) != napi_ok ||
+      host_len >= sizeof host - 1 || !Destination(h, host, port))
+    return Number(env, kFallback);
+  ssize_t sent = sendto(h->fd, data, length, MSG_DONTWAIT,
+                        reinterpret_cast<const sockaddr*>(&h->dest), h->dest_len);
+  if (sent >= 0) return Number(env, static_cast<int>(sent));
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return Number(env, kFallback);
+  return Number(env, -errno);
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  Scratch* scratch = new Scratch();
+  napi_set_instance_data(env, scratch, FreeScratch, nullptr);
+  napi_property_descriptor props[] = {
+      {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"start", nullptr, Start, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"stop", nullptr, Stop, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"recv", nullptr, Recv, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sendto", nullptr, SendTo, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_value fallback = Number(env, kFallback);
+  napi_set_named_property(env, exports, "FALLBACK", fallback);
+  napi_value slots = Number(env, kSlots);
+  napi_set_named_property(env, exports, "SLOTS", slots);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
