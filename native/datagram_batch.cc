@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -199,7 +200,9 @@ napi_value Open(napi_env env, napi_callback_info info) {
       scratch->iov[i].iov_len = kSlotSize;
     }
   }
-  int dup_fd = dup(fd);
+  // Close-on-exec, as libuv makes its own descriptors: a child process must not inherit the
+  // socket (it would keep the port bound after we close it).
+  int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) {
     napi_throw_error(env, "EBADF", "cannot duplicate the datagram socket");
     return nullptr;

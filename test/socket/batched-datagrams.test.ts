@@ -5,6 +5,7 @@
  * same on both paths, so every one runs on both.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { batchedDatagramsAvailable } from '../../src/socket/batched-datagrams.js';
 import {
@@ -168,9 +169,13 @@ describe('batched datagram I/O', () => {
           client.close();
         });
 
-        test('closing with datagrams unread stops delivery and frees the port', async () => {
+        test('closing with datagrams unread stops delivery and frees the port, even with a child process alive', async () => {
           const server = await boundUdp(publicOnly, family, host);
           const client = await boundUdp(publicOnly, family, host);
+          // A child started while the socket is open must not inherit it (and keep the port).
+          const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], {
+            stdio: 'ignore',
+          });
           const address = server.getsockname();
           for (let i = 0; i < 10; i++) client.sendtoNowait('x', address);
           await sleep(10);
@@ -178,7 +183,11 @@ describe('batched datagram I/O', () => {
           for (let i = 0; i < 10; i++) client.sendtoNowait('y', address);
           await sleep(10);
           const again = socket(family, SOCK_DGRAM);
-          await again.bind([host, (address as [string, number])[1]]);
+          try {
+            await again.bind([host, (address as [string, number])[1]]);
+          } finally {
+            child.kill();
+          }
           again.close();
           client.close();
         });
