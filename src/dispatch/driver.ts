@@ -44,6 +44,12 @@ export interface DrivenChannel extends Channel {
   handleError(error: unknown): void;
 }
 
+/** A channel's watch on its socket; `live` turns false when the driver stops watching. */
+interface Watch {
+  readonly stop: () => void;
+  live: boolean;
+}
+
 interface LoopRun {
   remaining: number;
   resolve(): void;
@@ -150,7 +156,7 @@ function stillReady(channel: DrivenChannel): boolean {
  */
 export class Driver {
   readonly map: SocketMap<DrivenChannel & Channel>;
-  readonly #watches = new Map<DrivenChannel, () => void>();
+  readonly #watches = new Map<DrivenChannel, Watch>();
   readonly #dirty = new Set<DrivenChannel>();
   #runs: LoopRun[] = [];
   #scheduled: NodeJS.Immediate | null = null;
@@ -169,23 +175,29 @@ export class Driver {
 
   /** Starts watching a channel's socket (when it joins the map or gets a socket). */
   attach(channel: DrivenChannel): void {
-    this.#watches.get(channel)?.();
+    this.#unwatch(channel);
     const socket = channel.socket;
     if (socket === null) return;
-    this.#watches.set(
-      channel,
-      socket.watch(() => this.#onReady(channel)),
-    );
+    const watch: { stop: () => void; live: boolean } = { stop: () => {}, live: true };
+    watch.stop = socket.watch(() => this.#onReady(channel, watch));
+    this.#watches.set(channel, watch);
     this.#dirty.add(channel);
     if (this.running) this.#schedule();
   }
 
   /** Stops watching a channel (when it leaves the map); ends loops once the map is empty. */
   detach(channel: DrivenChannel): void {
-    this.#watches.get(channel)?.();
-    this.#watches.delete(channel);
+    this.#unwatch(channel);
     this.#dirty.delete(channel);
     if (this.map.size === 0 && !this.#serving) this.#finishAll();
+  }
+
+  #unwatch(channel: DrivenChannel): void {
+    const watch = this.#watches.get(channel);
+    if (watch === undefined) return;
+    watch.live = false;
+    watch.stop();
+    this.#watches.delete(channel);
   }
 
   /** Asks for `channel` to be served again soon (its predicates changed outside any I/O event). */
@@ -228,7 +240,7 @@ export class Driver {
     });
   }
 
-  #onReady(channel: DrivenChannel): void {
+  #onReady(channel: DrivenChannel, watch: Watch): void {
     if (!this.running) {
       this.#dirty.add(channel);
       return;
@@ -239,20 +251,22 @@ export class Driver {
       this.#schedule();
       return;
     }
-    this.#serveOne(channel);
+    this.#serveOne(channel, watch);
   }
 
   /**
-   * One round for the one channel whose socket just became ready: the round of every I/O
-   * event on a busy server, so it skips the batch array `#round()` would need.
+   * One round for the one channel whose socket just became ready, through `watch`: the round
+   * of every I/O event on a busy server, so it skips the batch array `#round()` would need.
    */
-  #serveOne(channel: DrivenChannel): void {
+  #serveOne(channel: DrivenChannel, watch: Watch): void {
     this.#serving = true;
     try {
       const socket = channel.socket;
-      if (socket !== null && this.#watches.has(channel)) {
+      // `watch.live` says what `#watches.has(channel)` would (the channel is still watched
+      // through this very watch) without two map lookups per I/O event.
+      if (socket !== null && watch.live) {
         readwrite(channel, socket.readiness);
-        if (this.#watches.has(channel) && stillReady(channel)) this.#dirty.add(channel);
+        if (watch.live && stillReady(channel)) this.#dirty.add(channel);
       }
     } catch (err) {
       // Only ExitNow gets here: every other error went to its channel's handleError.
