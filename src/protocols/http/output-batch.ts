@@ -22,7 +22,14 @@ export type BatchPush = (bytes: Uint8Array, flags: number) => void;
  */
 export class OutputBatch {
   readonly #push: BatchPush;
-  #parts: Uint8Array[] | null = null;
+  /** Whether output is being held (between start and stop). */
+  #holding = false;
+  /**
+   * The first part held and the rest: one response per read is the common case, so it is kept
+   * in a field, and an array is made only for a second part.
+   */
+  #first: Uint8Array | null = null;
+  #rest: Uint8Array[] | null = null;
   /** Whether the first part held was made for its write. */
   #firstOwned = false;
 
@@ -35,7 +42,7 @@ export class OutputBatch {
 
   /** Starts holding output. */
   start(): void {
-    this.#parts = [];
+    this.#holding = true;
   }
 
   /**
@@ -45,27 +52,32 @@ export class OutputBatch {
    * @param owned Whether nothing else holds them (they may go uncopied).
    */
   add(bytes: Uint8Array, owned: boolean): void {
-    const parts = this.#parts;
-    if (parts === null) {
+    if (!this.#holding) {
       this.#push(bytes, owned ? MSG_ZEROCOPY : 0);
       return;
     }
-    if (parts.length === 0) this.#firstOwned = owned;
-    parts.push(bytes);
+    if (this.#first === null) {
+      this.#first = bytes;
+      this.#firstOwned = owned;
+    } else if (this.#rest === null) this.#rest = [bytes];
+    else this.#rest.push(bytes);
   }
 
   /** Sends what is held (and keeps holding, if started). */
   flush(): void {
-    const parts = this.#parts;
-    if (parts === null || parts.length === 0) return;
-    this.#parts = [];
-    if (parts.length === 1) this.#push(parts[0]!, this.#firstOwned ? MSG_ZEROCOPY : 0);
-    else this.#push(Buffer.concat(parts), MSG_ZEROCOPY);
+    const first = this.#first;
+    if (first === null) return;
+    const rest = this.#rest;
+    this.#first = null;
+    this.#rest = null;
+    if (rest === null) this.#push(first, this.#firstOwned ? MSG_ZEROCOPY : 0);
+    else this.#push(Buffer.concat([first, ...rest]), MSG_ZEROCOPY);
   }
 
   /** Sends what is held and stops holding. */
   stop(): void {
-    this.flush();
-    this.#parts = null;
+    // A push may lead to more output (a close that says goodbye): send that too, in order.
+    while (this.#first !== null) this.flush();
+    this.#holding = false;
   }
 }
