@@ -6,6 +6,7 @@
 import { LineSplitter } from '../common/line-splitter.js';
 import { parseChunkSizeLine } from './chunk-size-line.js';
 import { parseFieldLine } from './head-lines.js';
+import { HeadMemo } from './head-memo.js';
 import { HeadScanner, type ScannedHead } from './head-scanner.js';
 import { HttpHeaders } from './http-headers.js';
 import type { DataEvent, EndEvent, HeadOutcome, MessageLimits } from './message-events.js';
@@ -59,6 +60,8 @@ export abstract class MessageReader<H, E> {
   readonly #maxChunkExt: number;
   readonly #lines: LineSplitter;
   #scanner: HeadScanner | null = null;
+  /** The last head decoded and its bytes, when {@link memoizesHeads}. */
+  #memo: HeadMemo<HeadOutcome<H>> | null = null;
   /** True while input goes to the line splitter, false while it queues as raw bytes. */
   #lineMode = false;
   /** Bytes in the splitter not yet returned as lines, and the last of them. */
@@ -113,6 +116,12 @@ export abstract class MessageReader<H, E> {
   protected abstract readonly skipsLeadingEmptyLines: boolean;
   /** Whether obs-fold is replaced by SP (responses) rather than rejected (requests). */
   protected abstract readonly unfoldsObsFold: boolean;
+  /**
+   * Whether the last head is remembered with its bytes, so the same head again (a keep-alive
+   * client repeating a request) is not decoded again. Off by default: response heads carry a
+   * `Date`, so they seldom repeat.
+   */
+  protected readonly memoizesHeads: boolean = false;
   /** Called when a message ends, before the next one starts. */
   protected onMessageEnd(): void {}
 
@@ -201,11 +210,26 @@ export abstract class MessageReader<H, E> {
       switch (this.#state) {
         case 'head': {
           const buf = this.#coalesce();
-          const head = buf === null ? null : this.#headScanner().scan(buf);
-          if (head === null || buf === null) return this.#needMore();
+          if (buf === null) return this.#needMore();
+          const memo = this.#memo;
+          const known = memo === null ? -1 : memo.match(buf);
+          if (known > 0 && memo !== null) {
+            // The same bytes as the last head: the same outcome, without scanning. A scan
+            // that stopped half-way for want of bytes is dropped (these bytes complete it).
+            this.#scanner?.reset();
+            this.#queue = known < buf.length ? [buf.subarray(known)] : [];
+            return this.#enterBody(memo.outcome);
+          }
+          const head = this.#headScanner().scan(buf);
+          if (head === null) return this.#needMore();
           // A lone request (what a keep-alive client sends) leaves nothing: no empty view.
           this.#queue = head.length < buf.length ? [buf.subarray(head.length)] : [];
-          return this.#finishHead(head);
+          const outcome = this.onHead(head);
+          if (!outcome.interim && this.memoizesHeads) {
+            this.#memo ??= new HeadMemo();
+            this.#memo.remember(buf, head.length, outcome);
+          }
+          return this.#enterBody(outcome);
         }
         case 'trailers': {
           const line = this.#readLine(
@@ -322,8 +346,7 @@ export abstract class MessageReader<H, E> {
     parseFieldLine(line.toString('latin1'), 0, line.length, this.#flat);
   }
 
-  #finishHead(head: ScannedHead): H {
-    const outcome = this.onHead(head);
+  #enterBody(outcome: HeadOutcome<H>): H {
     if (outcome.interim) {
       this.#state = outcome.stopAfter ? 'done' : 'head';
       return outcome.event;

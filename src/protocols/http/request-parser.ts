@@ -90,6 +90,7 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
 export class RequestParser extends MessageReader<RequestEvent, RequestErrorEvent> {
   protected override readonly skipsLeadingEmptyLines = true;
   protected override readonly unfoldsObsFold = false;
+  protected override readonly memoizesHeads = true;
 
   /**
    * @param options Limits; every one has a default.
