@@ -49,7 +49,7 @@ let spare: WriteRequest | null = null;
  * `POLYPORT_PUBLIC_READS=1`, which keeps every Node internal out) forces the public path.
  * @returns true unless the public path is forced.
  * @example
- * const writer = handleWritesWanted() ? new HandleWriter(conn, notify) : null;
+ * const writer = handleWritesWanted() ? new HandleWriter(conn, notify, onError) : null;
  */
 export function handleWritesWanted(): boolean {
   return process.env.POLYPORT_PUBLIC_WRITES !== '1' && process.env.POLYPORT_PUBLIC_READS !== '1';
@@ -106,22 +106,26 @@ function writeError(status: number): Error {
  * queued, so the bytes leave in the order they were written whichever path each took.
  *
  * @example
- * const writer = new HandleWriter(conn, notify);
+ * const writer = new HandleWriter(conn, notify, onError);
  * if (!writer.write(bytes)) conn.write(bytes);
  */
 export class HandleWriter {
   readonly #stream: NetSocket;
   readonly #notify: () => void;
+  readonly #failed: (err: Error) => void;
   /** Bytes of the direct write still queued in libuv (0 when none is). */
   pending = 0;
 
   /**
    * @param stream an accepted, connected plain TCP socket.
    * @param notify called when a write that had to wait completes (room to write again).
+   * @param failed called, before `write()` returns, when the kernel refuses a write (a reset
+   *   peer): the caller must know at once, or a sender in a loop (chargen) never stops.
    */
-  constructor(stream: NetSocket, notify: () => void) {
+  constructor(stream: NetSocket, notify: () => void, failed: (err: Error) => void) {
     this.#stream = stream;
     this.#notify = notify;
+    this.#failed = failed;
   }
 
   /**
@@ -129,7 +133,7 @@ export class HandleWriter {
    * @param data bytes that stay unchanged until written (the caller's copy or handed over).
    * @returns false, with nothing written, when the handle or Node's request class is missing
    *   (the caller then uses `socket.write()`); true when the bytes are written or queued, or
-   *   the write failed (the socket is then destroyed with the error, as `socket.write()` does).
+   *   the write failed (the error has gone to `failed` and the socket is destroyed).
    */
   write(data: Buffer): boolean {
     const Wrap = writeWrap;
@@ -143,7 +147,10 @@ export class HandleWriter {
     const err = handle.writeBuffer(req, data);
     if (err !== 0) {
       spare = req;
-      this.#stream.destroy(writeError(err));
+      // Reported now, not on the 'error' event a tick later; destroyed without an error, so
+      // it is not reported twice.
+      this.#failed(writeError(err));
+      this.#stream.destroy();
       return true;
     }
     const queued = handle.writeQueueSize;

@@ -70,7 +70,8 @@ export class StreamEngine {
     this.#notify = notify;
     this.#context = context;
     if (!slabReads || !attachSlabReads(stream, this.#onData)) stream.on('data', this.#onData);
-    this.#writer = slabReads && handleWritesWanted() ? new HandleWriter(stream, notify) : null;
+    this.#writer =
+      slabReads && handleWritesWanted() ? new HandleWriter(stream, notify, this.#onError) : null;
     stream.on('end', this.#onEnd);
     stream.on('error', this.#onError);
     stream.on('close', this.#onClose);

@@ -48,7 +48,11 @@ describe('direct writes of accepted TCP connections', { skip: !handleWritesWante
     learnWriteWrap(conn, () => conn.write(Buffer.from('public ')));
     assert.equal(HandleWriter.ready, true);
     assert.equal(Object.hasOwn(handle, 'writeBuffer'), false, 'no watch left on the handle');
-    const writer = new HandleWriter(conn, () => {});
+    const writer = new HandleWriter(
+      conn,
+      () => {},
+      () => {},
+    );
     assert.equal(writer.write(Buffer.from('direct')), true);
     assert.equal(writer.pending, 0, 'the kernel took a small write at once');
     conn.end();
@@ -60,7 +64,14 @@ describe('direct writes of accepted TCP connections', { skip: !handleWritesWante
     const [client, conn, stop] = await netPair();
     learnWriteWrap(conn, () => conn.write(Buffer.from('x')));
     conn.destroy();
-    assert.equal(new HandleWriter(conn, () => {}).write(Buffer.from('late')), false);
+    assert.equal(
+      new HandleWriter(
+        conn,
+        () => {},
+        () => {},
+      ).write(Buffer.from('late')),
+      false,
+    );
     client.destroy();
     stop();
   });
@@ -70,7 +81,11 @@ describe('direct writes of accepted TCP connections', { skip: !handleWritesWante
     learnWriteWrap(conn, () => conn.write(Buffer.from('>')));
     client.pause();
     let notified = 0;
-    const writer = new HandleWriter(conn, () => notified++);
+    const writer = new HandleWriter(
+      conn,
+      () => notified++,
+      () => {},
+    );
     const big = randomBytes(8 * 1024 * 1024);
     assert.equal(writer.write(big), true);
     assert.ok(writer.pending > 0, 'libuv holds the rest while the client does not read');
@@ -159,6 +174,33 @@ describe('direct writes of accepted TCP connections', { skip: !handleWritesWante
       `expected a reset or broken pipe, got ${String(err)}`,
     );
     assert.ok(err instanceof SocketError && typeof err.errno === 'number' && err.errno > 0);
+    b.close();
+  });
+
+  test('a sender in a tight loop learns of a reset within a call or two, not a tick later', async () => {
+    // chargen's producer sends while there is room; a failed write reported only on the
+    // 'error' event (a tick later) left it looping forever with the event loop blocked.
+    const [a, b] = await tcpPair();
+    await b.sendall(Buffer.from('hi'));
+    await readExactly(a, 2);
+    const linger = Buffer.alloc(8);
+    linger.writeInt32LE(1, 0);
+    linger.writeInt32LE(0, 4);
+    a.setsockopt(SOL_SOCKET, SO_LINGER, linger);
+    // No await from here on: the reset reaches b's kernel socket inside close(), and b's
+    // loop must stop on its own write's failure, before any read could report the reset.
+    a.close();
+    let calls = 0;
+    let failure: unknown = null;
+    for (; calls < 10_000 && failure === null; calls++) {
+      try {
+        if (b.sendNowait(Buffer.alloc(1024)) < 0) break;
+      } catch (err) {
+        failure = err;
+      }
+    }
+    assert.ok(failure instanceof SocketError, `no error after ${calls} sends`);
+    assert.ok(calls <= 2, `the error came only after ${calls} sends`);
     b.close();
   });
 });
