@@ -64,13 +64,13 @@ export async function runDnsBenchmark(): Promise<unknown> {
     process.stdout.write('\ndns: skipped, dnsperf is not installed (apt-get install dnsperf)\n');
     return { skipped: 'dnsperf not installed' };
   }
+  const [command, args] = tsCommand(join(here, 'dns-server.ts'));
   const sides: Side[] = [
+    { name: 'polyport', start: () => startServer(command, args) },
     {
-      name: 'polyport',
-      start: () => {
-        const [command, args] = tsCommand(join(here, 'dns-server.ts'));
-        return startServer(command, args);
-      },
+      // The same server without the native addon's batched I/O: what that addon is worth.
+      name: 'polyport, node:dgram alone',
+      start: () => startServer(command, args, { ...process.env, POLYPORT_PUBLIC_DATAGRAMS: '1' }),
     },
   ];
   if (have('dnsmasq')) sides.push({ name: 'dnsmasq', start: startDnsmasq });

@@ -32,10 +32,15 @@ export function have(command: string): boolean {
 
 /**
  * Starts a server that prints its port on its first stdout line and exits when its stdin closes.
+ * @param env its environment (default: this process's).
  * @throws {Error} when it exits or prints nothing within 20 s.
  */
-export function startServer(command: string, args: readonly string[]): Promise<ServerProcess> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+export function startServer(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
