@@ -10,8 +10,7 @@ import type { HeadCache } from './head-cache.js';
 import type { HttpRequest } from './http-request.js';
 import { iterableProducer } from './iterable-producer.js';
 import type { PreparedFields } from './prepared-fields.js';
-import { decideResponseFraming, isFramingField } from './response-framing.js';
-import { statusLine } from './status-reasons.js';
+import { lengthFramed, responseHead } from './response-head.js';
 
 /** What a response writes into: the connection. */
 export interface ResponseSink {
@@ -201,7 +200,11 @@ export class HttpResponse {
     const heads = this.#sink.heads;
     let out: Buffer;
     let withBody: number;
-    if (heads !== undefined && this.reason === undefined && this.#lengthFramed(bytes.length)) {
+    if (
+      heads !== undefined &&
+      this.reason === undefined &&
+      lengthFramed(this.request, this.status, this.#keepAlive, bytes.length)
+    ) {
       const head = this.#cachedHead(heads, bytes.length);
       withBody = bytes.length;
       out = Buffer.allocUnsafe(head.length + withBody);
@@ -357,25 +360,7 @@ export class HttpResponse {
   }
 
   /**
-   * Whether a head for `length` takes the fast framing path of {@link #head} (a length on a
-   * persistent HTTP/1.1 exchange that may have a body), before any field is looked at.
-   */
-  #lengthFramed(length: number): boolean {
-    const request = this.request;
-    const status = this.status;
-    return (
-      this.#keepAlive &&
-      request.version === '1.1' &&
-      request.method !== 'HEAD' &&
-      status !== 204 &&
-      status !== 304 &&
-      Number.isSafeInteger(length) &&
-      length >= 0
-    );
-  }
-
-  /**
-   * The encoded head of a response {@link #lengthFramed} accepts, from the service's cache when
+   * The encoded head of a response {@link lengthFramed} accepts, from the service's cache when
    * the same head was made before. A head is a pure function of the key the cache compares
    * (status, Date/Server text, fields, prepared lines, length) once the request side is known
    * to take the fast path, so a hit gives exactly the bytes {@link #head} would make; it is
@@ -400,60 +385,20 @@ export class HttpResponse {
   }
 
   #head(length: number | null, common: string): string {
-    const status = this.status;
-    if (!Number.isInteger(status) || status < 200 || status > 999) {
-      throw new RangeError(`a final status must be an integer from 200 to 999, got ${status}`);
-    }
-    let text: string;
-    if (this.reason === undefined) text = statusLine(status);
-    else {
-      const reason = this.reason;
-      if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
-      text = `HTTP/1.1 ${status} ${reason}\r\n`;
-    }
-    text += common;
-    const fields = this.#fields;
-    for (let i = 0; i < fields.length; i += 2) {
-      const name = fields[i]!;
-      const value = fields[i + 1]!;
-      if (isFramingField(name)) {
-        // A handler may ask to close; the server writes the Connection field itself.
-        if (name.length === 10 && /(^|[\s,])close($|[\s,])/i.test(value)) this.#keepAlive = false;
-        continue;
-      }
-      text += `${name}: ${value}\r\n`;
-    }
-    text += this.#prepared;
-    const request = this.request;
-    if (
-      length !== null &&
-      this.#keepAlive &&
-      request.version === '1.1' &&
-      request.method !== 'HEAD' &&
-      status !== 204 &&
-      status !== 304 &&
-      Number.isSafeInteger(length) &&
-      length >= 0
-    ) {
-      // The common case, decided as decideResponseFraming() would decide it (a length on a
-      // persistent HTTP/1.1 exchange that may have a body) without its arrays and objects.
-      this.#kind = 'length';
-      this.#declared = length;
-      this.#headSent = true;
-      return `${text}Content-Length: ${length}\r\n\r\n`;
-    }
-    const framing = decideResponseFraming({
-      requestVersion: request.version,
-      method: request.method,
-      status,
-      contentLength: length,
-      keepAlive: this.#keepAlive,
-    });
-    for (const [name, value] of framing.headers) text += `${name}: ${value}\r\n`;
-    this.#kind = framing.kind;
-    this.#keepAlive = framing.keepAlive;
-    this.#declared = framing.kind === 'length' ? length : null;
+    const head = responseHead(
+      this.request,
+      this.status,
+      this.reason,
+      common,
+      this.#fields,
+      this.#prepared,
+      this.#keepAlive,
+      length,
+    );
+    this.#kind = head.kind;
+    this.#keepAlive = head.keepAlive;
+    this.#declared = head.declared;
     this.#headSent = true;
-    return `${text}\r\n`;
+    return head.text;
   }
 }
