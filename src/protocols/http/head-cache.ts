@@ -12,7 +12,6 @@ export const HEAD_CACHE_MAX_BYTES = 1024;
 interface Entry {
   status: number;
   length: number;
-  common: string;
   prepared: string;
   fields: readonly string[];
   head: Buffer;
@@ -24,7 +23,7 @@ interface Entry {
  * and values in order), the prepared field lines and the `Content-Length`. Only heads of
  * keep-alive HTTP/1.1 responses framed by a length are stored (the caller decides), so the key
  * says everything about the bytes. A new second changes the `Date` text and thus every key:
- * the old heads miss and are replaced, so nothing stale is ever sent. Entries are replaced
+ * the old heads miss and are dropped, so nothing stale is ever sent. Entries are replaced
  * round-robin; at most {@link HEAD_CACHE_ENTRIES} heads of at most
  * {@link HEAD_CACHE_MAX_BYTES} bytes each are held.
  *
@@ -34,8 +33,14 @@ interface Entry {
  * heads.find(200, common, [], '', 14); // the same Buffer
  */
 export class HeadCache {
-  readonly #entries: Entry[] = [];
+  #entries: Entry[] = [];
   #next = 0;
+  /**
+   * The `Date`/`Server` text every held head was made with. Heads made with another text can
+   * never match again once it changed (the clock moved on), so they are dropped together
+   * rather than compared, entry by entry, on every look-up.
+   */
+  #common = '';
 
   /**
    * The head stored for this key, if any. The caller must not change the returned bytes.
@@ -55,13 +60,13 @@ export class HeadCache {
     prepared: string,
     length: number,
   ): Buffer | undefined {
+    if (common !== this.#common) return undefined;
     const entries = this.#entries;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (
         entry.status === status &&
         entry.length === length &&
-        entry.common === common &&
         entry.prepared === prepared &&
         sameFields(entry.fields, fields)
       ) {
@@ -72,8 +77,9 @@ export class HeadCache {
   }
 
   /**
-   * Keeps a head for its key, replacing the oldest entry once the cache is full. Heads longer
-   * than {@link HEAD_CACHE_MAX_BYTES} are not kept.
+   * Keeps a head for its key, replacing the oldest entry once the cache is full; a head made
+   * with another `Date`/`Server` text than the held ones replaces them all. Heads longer than
+   * {@link HEAD_CACHE_MAX_BYTES} are not kept.
    *
    * @param status The status code.
    * @param common The `Date` and `Server` lines.
@@ -92,7 +98,12 @@ export class HeadCache {
     head: Buffer,
   ): void {
     if (head.length > HEAD_CACHE_MAX_BYTES) return;
-    const entry: Entry = { status, length, common, prepared, fields: fields.slice(), head };
+    if (common !== this.#common) {
+      this.#entries = [];
+      this.#next = 0;
+      this.#common = common;
+    }
+    const entry: Entry = { status, length, prepared, fields: fields.slice(), head };
     if (this.#entries.length < HEAD_CACHE_ENTRIES) {
       this.#entries.push(entry);
       return;

@@ -106,6 +106,17 @@ test('HeadCache holds at most HEAD_CACHE_ENTRIES heads, replacing the oldest fir
   }
 });
 
+test('HeadCache drops every held head once a head with a new Date text is stored', () => {
+  const heads = new HeadCache();
+  heads.store(200, DATE_1, [], '', 1, Buffer.from('a'));
+  heads.store(404, DATE_1, [], '', 1, Buffer.from('b'));
+  assert.equal(heads.size, 2);
+  heads.store(200, DATE_2, [], '', 1, Buffer.from('c'));
+  assert.equal(heads.size, 1);
+  assert.equal(heads.find(404, DATE_1, [], '', 1), undefined);
+  assert.equal(heads.find(200, DATE_2, [], '', 1)?.toString(), 'c');
+});
+
 test('HeadCache does not keep a head longer than HEAD_CACHE_MAX_BYTES', () => {
   const heads = new HeadCache();
   heads.store(200, DATE_1, [], '', 1, Buffer.alloc(HEAD_CACHE_MAX_BYTES + 1));
