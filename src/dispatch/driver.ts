@@ -261,13 +261,7 @@ export class Driver {
   #serveOne(channel: DrivenChannel, watch: Watch): void {
     this.#serving = true;
     try {
-      const socket = channel.socket;
-      // `watch.live` says what `#watches.has(channel)` would (the channel is still watched
-      // through this very watch) without two map lookups per I/O event.
-      if (socket !== null && watch.live) {
-        readwrite(channel, socket.readiness);
-        if (watch.live && stillReady(channel)) this.#dirty.add(channel);
-      }
+      this.#serveChannel(channel, watch);
     } catch (err) {
       // Only ExitNow gets here: every other error went to its channel's handleError.
       this.#serving = false;
@@ -300,12 +294,7 @@ export class Driver {
   #round(batch: readonly DrivenChannel[]): void {
     this.#serving = true;
     try {
-      for (const channel of batch) {
-        const socket = channel.socket;
-        if (socket === null || !this.#watches.has(channel)) continue;
-        readwrite(channel, socket.readiness);
-        if (this.#watches.has(channel) && stillReady(channel)) this.#dirty.add(channel);
-      }
+      for (const channel of batch) this.#serveChannel(channel, this.#watches.get(channel));
     } catch (err) {
       // Only ExitNow gets here: every other error went to its channel's handleError.
       this.#serving = false;
@@ -314,6 +303,18 @@ export class Driver {
     }
     this.#serving = false;
     this.#endRound();
+  }
+
+  /**
+   * Serves a channel's readiness, and keeps it for the next round when it is still ready.
+   * `watch.live` says whether the channel is still watched through this very watch (a handler
+   * may close it or replace its socket), without a map lookup per I/O event.
+   */
+  #serveChannel(channel: DrivenChannel, watch: Watch | undefined): void {
+    const socket = channel.socket;
+    if (socket === null || watch === undefined || !watch.live) return;
+    readwrite(channel, socket.readiness);
+    if (watch.live && stillReady(channel)) this.#dirty.add(channel);
   }
 
   #endRound(): void {

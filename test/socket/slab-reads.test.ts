@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket as NetSocket, connect as netConnect } from 'node:net';
 import { describe, test } from 'node:test';
 import { attachSlabReads, slabReadsWanted } from '../../src/socket/slab-reads.js';
-import { readAll, readExactly, sleep, tcpPair } from './support.js';
-
-/** An accepted node:net connection that is not reading yet, and its client. */
-async function pausedPair(): Promise<[NetSocket, NetSocket, () => void]> {
-  const server = createServer({ pauseOnConnect: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address !== 'object') throw new Error('no address');
-  const accepted = new Promise<NetSocket>((resolve) => server.once('connection', resolve));
-  const client = netConnect(address.port, '127.0.0.1');
-  const conn = await accepted;
-  return [client, conn, () => server.close()];
-}
+import { netPair, readAll, readExactly, sleep, tcpPair } from './support.js';
 
 describe('slab reads of accepted TCP connections', () => {
   test('bytes recv() returned are never rewritten by later reads', async () => {
@@ -59,7 +46,7 @@ describe('slab reads of accepted TCP connections', () => {
   });
 
   test('attachSlabReads() delivers chunks in place of data events', async () => {
-    const [client, conn, stop] = await pausedPair();
+    const [client, conn, stop] = await netPair(true);
     const chunks: Buffer[] = [];
     assert.equal(
       attachSlabReads(conn, (chunk) => chunks.push(chunk)),
@@ -75,7 +62,7 @@ describe('slab reads of accepted TCP connections', () => {
   });
 
   test('attachSlabReads() refuses a stream that is already reading and changes nothing', async () => {
-    const [client, conn, stop] = await pausedPair();
+    const [client, conn, stop] = await netPair(true);
     const received: string[] = [];
     const first = new Promise((resolve) => conn.once('data', resolve));
     conn.on('data', (chunk: Buffer) => received.push(chunk.toString()));

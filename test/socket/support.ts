@@ -2,11 +2,14 @@
  * Helpers shared by the socket-layer tests: loopback listeners, connected pairs, and the
  * families to run each test over (IPv6 only where the machine has it).
  */
+import { createServer, type Socket as NetSocket, connect as netConnect } from 'node:net';
 import {
   AF_INET,
   AF_INET6,
   has_ipv6,
+  SO_LINGER,
   SOCK_STREAM,
+  SOL_SOCKET,
   type Socket,
   type SocketAddress,
   socket,
@@ -73,4 +76,29 @@ export async function closedPort(family = AF_INET, host = '127.0.0.1'): Promise<
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Closes a TCP socket with a reset (SO_LINGER on, zero seconds): the peer sees ECONNRESET. */
+export function closeWithReset(sock: Socket): void {
+  const linger = Buffer.alloc(8);
+  linger.writeInt32LE(1, 0);
+  linger.writeInt32LE(0, 4);
+  sock.setsockopt(SOL_SOCKET, SO_LINGER, linger);
+  sock.close();
+}
+
+/**
+ * A node:net connection accepted on loopback, its client, and a function that closes the
+ * listener: for tests of the pieces below polyport's sockets (slab reads, direct writes).
+ * @param pauseOnConnect accept it not reading yet (as polyport's listeners do).
+ */
+export async function netPair(pauseOnConnect = false): Promise<[NetSocket, NetSocket, () => void]> {
+  const server = createServer({ pauseOnConnect });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address !== 'object') throw new Error('no address');
+  const accepted = new Promise<NetSocket>((resolve) => server.once('connection', resolve));
+  const client = netConnect(address.port, '127.0.0.1');
+  const conn = await accepted;
+  return [client, conn, () => server.close()];
 }
