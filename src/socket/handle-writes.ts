@@ -37,12 +37,6 @@ type WriteWrapClass = new () => WriteRequest;
 let writeWrap: WriteWrapClass | null = null;
 /** Public writes left during which to try learning it: not forever, not on every write. */
 let learnTries = 16;
-/**
- * A request object never handed to C++ for good: a write the kernel takes at once leaves its
- * request unused (Node binds it only when the write has to wait), so one serves every such
- * write. A write that waits keeps its request, and the next write makes a new spare.
- */
-let spare: WriteRequest | null = null;
 
 /**
  * Whether {@link HandleWriter} may be used: not when `POLYPORT_PUBLIC_WRITES=1` (or
@@ -140,26 +134,27 @@ export class HandleWriter {
     if (Wrap === null || this.pending > 0) return false;
     const handle = handleOf(this.#stream);
     if (handle === null) return false;
-    const req = spare ?? new Wrap();
-    spare = null;
+    // A fresh request per write, holding the bytes, as Node's own writes do. Whether Node bound
+    // it to a waiting write cannot be read off the handle: the kernel may refuse part of a write,
+    // libuv then send the rest inside the same call (the write queue is empty again, yet the
+    // request is bound and its completion pending), so reusing one crashes Node's assertion
+    // that a request is bound once.
+    const req = new Wrap();
     req.handle = handle;
     req.oncomplete = this.#complete;
+    req.buffer = data;
     const err = handle.writeBuffer(req, data);
     if (err !== 0) {
-      spare = req;
       // Reported now, not on the 'error' event a tick later; destroyed without an error, so
       // it is not reported twice.
       this.#failed(writeError(err));
       this.#stream.destroy();
       return true;
     }
+    // Bytes libuv still holds: they count against the send buffer until oncomplete. (A bound
+    // request whose bytes all went out at once completes later too; that costs nothing.)
     const queued = handle.writeQueueSize;
-    if (queued > 0) {
-      // The kernel took part (or none): libuv sends the rest and calls oncomplete. Node holds
-      // a waiting request until it completes; its buffer field keeps the bytes alive with it.
-      req.buffer = data;
-      this.pending = queued;
-    } else spare = req;
+    if (queued > 0) this.pending = queued;
     return true;
   }
 

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
+  AF_INET,
   AF_UNIX,
   MSG_WAITALL,
+  MSG_ZEROCOPY,
   SO_RCVBUF,
   SO_SNDBUF,
+  SOCK_STREAM,
   SOL_SOCKET,
+  socket,
   socketpair,
 } from '../../src/socket/index.js';
 import { readAll, sleep, tcpPair } from './support.js';
@@ -48,6 +53,47 @@ describe('large transfers and backpressure', () => {
     assert.equal(received, payload.length);
     assert.equal(hash.digest('hex'), sha256(payload));
     b.close();
+  });
+
+  test('512 MiB sent from an accepted socket in 1 MiB handed-over chunks reach another process (regression: a reused write request crashed Node)', {
+    timeout: 120_000,
+  }, async () => {
+    // The direct-write path of accepted sockets under an FTP RETR's load, with the reader in
+    // another process as curl is: the kernel takes part of a chunk and libuv sends the rest
+    // inside the same call, which a shared write request did not survive.
+    const server = socket(AF_INET, SOCK_STREAM);
+    await server.bind(['127.0.0.1', 0]);
+    await server.listen();
+    const port = (server.getsockname() as [string, number])[1];
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const s = require('node:net').connect(${port}, '127.0.0.1'); let n = 0;
+         s.on('data', (d) => { n += d.length; }); s.on('end', () => console.log(n));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    reader.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise((resolve) => reader.once('exit', resolve));
+    const [conn] = await server.accept();
+    server.close();
+    const chunks = 512;
+    for (let i = 0; i < chunks; i++) {
+      const chunk = Buffer.alloc(MiB, i);
+      let sent = 0;
+      while (sent < chunk.length) {
+        const n = conn.sendNowait(chunk.subarray(sent), MSG_ZEROCOPY);
+        if (n < 0) await new Promise((resolve) => setImmediate(resolve));
+        else sent += n;
+      }
+    }
+    conn.close();
+    await exited;
+    assert.equal(Number(out.trim()), chunks * MiB);
   });
 
   test('64 MiB pass over AF_UNIX in many small sendall() calls and arrive in order', {
