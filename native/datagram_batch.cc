@@ -51,7 +51,6 @@ struct Handle {
   uv_poll_t poll;
   int fd = -1;
   int family = AF_INET;
-  bool polling = false;
   bool closed = false;       // close() was called: no more I/O
   bool poll_closed = false;  // libuv is done with `poll`
   bool finalized = false;    // JS dropped the handle
@@ -149,8 +148,7 @@ void CloseHandle(Handle* h) {
 void FinalizeHandle(napi_env, void* data, void*) {
   Handle* h = static_cast<Handle*>(data);
   h->finalized = true;
-  // A handle JS dropped without close() (its callback reference keeps it alive while it polls,
-  // so this is a stopped one): close it now.
+  // Normally closed already: until close() the callback reference keeps JS's side alive.
   CloseHandle(h);
   if (h->poll_closed) delete h;
 }
@@ -161,7 +159,7 @@ void OnReadable(uv_poll_t* poll, int status, int) {
   // A pending socket error (an ICMP port unreachable on a connected socket) comes as POLLERR,
   // on which libuv stops the poll and reports UV_EBADF: poll again, and let recv() read the
   // error itself, as it reads anything else.
-  if (status < 0 && h->polling) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
+  if (status < 0) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
   napi_env env = h->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -180,7 +178,8 @@ void OnReadable(uv_poll_t* poll, int status, int) {
   napi_close_handle_scope(env, scope);
 }
 
-// open(fd, family, onReadable): a handle polling a duplicate of fd for reading.
+// open(fd, family, onReadable): a handle polling a duplicate of fd for reading, from now on
+// until close().
 napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
@@ -195,9 +194,14 @@ napi_value Open(napi_env env, napi_callback_info info) {
       napi_throw_error(env, "ENOMEM", "cannot allocate the datagram scratch buffer");
       return nullptr;
     }
+    // Scratch is value-initialized (no control data, no flags); each message gets its slot.
     for (unsigned i = 0; i < kSlots; i++) {
       scratch->iov[i].iov_base = scratch->arena + i * kSlotSize;
       scratch->iov[i].iov_len = kSlotSize;
+      msghdr& m = scratch->msgs[i].msg_hdr;
+      m.msg_name = &scratch->from[i];
+      m.msg_iov = &scratch->iov[i];
+      m.msg_iovlen = 1;
     }
   }
   // Close-on-exec, as libuv makes its own descriptors: a child process must not inherit the
@@ -224,26 +228,11 @@ napi_value Open(napi_env env, napi_callback_info info) {
   napi_create_string_utf8(env, "polyport:datagrams", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, nullptr, name, &h->async_context);
   napi_create_reference(env, args[2], 1, &h->on_readable);
+  uv_poll_start(&h->poll, UV_READABLE, OnReadable);
   napi_value external;
   CHECK(napi_create_external(env, h, FinalizeHandle, nullptr, &external));
   return external;
 }
-
-// start(handle) / stop(handle): whether readability is reported.
-napi_value SetPolling(napi_env env, napi_callback_info info, bool on) {
-  size_t argc = 1;
-  napi_value args[1];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  Handle* h = HandleOf(env, args[0]);
-  if (h == nullptr || h->closed || h->polling == on) return nullptr;
-  h->polling = on;
-  if (on) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
-  else uv_poll_stop(&h->poll);
-  return nullptr;
-}
-
-napi_value Start(napi_env env, napi_callback_info info) { return SetPolling(env, info, true); }
-napi_value Stop(napi_env env, napi_callback_info info) { return SetPolling(env, info, false); }
 
 napi_value Close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -308,16 +297,8 @@ napi_value Recv(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   Scratch* s = ScratchOf(env);
-  for (unsigned i = 0; i < kSlots; i++) {
-    msghdr& m = s->msgs[i].msg_hdr;
-    m.msg_name = &s->from[i];
-    m.msg_namelen = sizeof(sockaddr_storage);
-    m.msg_iov = &s->iov[i];
-    m.msg_iovlen = 1;
-    m.msg_control = nullptr;
-    m.msg_controllen = 0;
-    m.msg_flags = 0;
-  }
+  // The kernel writes each sender's address length back: give every slot its full room again.
+  for (unsigned i = 0; i < kSlots; i++) s->msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
   int n = recvmmsg(h->fd, s->msgs, kSlots, MSG_DONTWAIT, nullptr);
   if (n <= 0) {
     meta[0] = n == 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
@@ -412,12 +393,10 @@ napi_value SendTo(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  Scratch* scratch = new Scratch();
+  Scratch* scratch = new Scratch();  // value-initialized: every header zeroed
   napi_set_instance_data(env, scratch, FreeScratch, nullptr);
   napi_property_descriptor props[] = {
       {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"start", nullptr, Start, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"stop", nullptr, Stop, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"recv", nullptr, Recv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sendto", nullptr, SendTo, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -23,8 +23,6 @@ interface Addon {
   readonly SLOTS: number;
   readonly FALLBACK: number;
   open(fd: number, family: number, onReadable: () => void): object;
-  start(handle: object): void;
-  stop(handle: object): void;
   close(handle: object): void;
   recv(handle: object, meta: Int32Array, hosts: string[]): Buffer | undefined;
   sendto(handle: object, data: Uint8Array, port: number, host: string): number;
@@ -94,7 +92,6 @@ export class BatchedDatagrams {
     this.#listener = listener;
     this.#meta = new Int32Array(1 + 2 * addon.SLOTS);
     this.#handle = addon.open(fd, family, this.#onReadable);
-    addon.start(this.#handle);
   }
 
   #onReadable = (): void => {
