@@ -4,14 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { finger } from '../../src/protocols/finger/index.js';
-import { SocketError } from '../../src/socket/index.js';
-import { type LiveFinger, startLiveFinger } from '../protocols/finger/live-server.js';
+import { startLiveFinger } from '../protocols/finger/live-server.js';
 import { runCli } from '../support/cli.js';
-import { needs, which } from '../support/interop.js';
+import {
+  mountNamespaceMissing,
+  needs,
+  requires,
+  which,
+  withFileMountedOver,
+} from '../support/interop.js';
 
 const run = promisify(execFile);
 
@@ -28,32 +36,35 @@ async function sh(script: string): Promise<string> {
   return stdout;
 }
 
+/**
+ * Debian's finger has no port option: it connects to the port /etc/services names for finger.
+ * Rather than take port 79 (root only, and perhaps busy), each run of finger gets a private mount
+ * namespace whose /etc/services names the port the kernel picked for our server.
+ */
+const debianFinger = { ...needs('finger'), ...requires(mountNamespaceMissing()) };
+
 test(
-  'Debian finger reads our server on port 79: user, list, long list, no such user',
-  needs('finger'),
+  'Debian finger reads our server: user, list, long list, no such user',
+  debianFinger,
   async (t) => {
-    // Debian's finger has no port option, so our server must be on 79: root only (as in CI).
-    let server: LiveFinger;
-    try {
-      server = await startLiveFinger({ address: ['127.0.0.1', 79] });
-    } catch (err) {
-      if (!(err instanceof SocketError) || !['EACCES', 'EADDRINUSE', 'EPERM'].includes(err.code)) {
-        throw err;
-      }
-      t.skip(`cannot listen on port 79 (${err.code}); run as root to test Debian's finger`);
-      return;
-    }
+    const server = await startLiveFinger();
     t.after(() => server.stop());
-    const alice = await output('finger', ['alice@127.0.0.1']);
+    const dir = mkdtempSync(join(tmpdir(), 'polyport-finger-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const services = join(dir, 'services');
+    writeFileSync(services, `finger\t\t${server.port}/tcp\n`);
+    const fingerCommand = (...args: string[]) =>
+      output(...withFileMountedOver(services, '/etc/services', 'finger', args));
+    const alice = await fingerCommand('alice@127.0.0.1');
     assert.match(alice, /^Login: alice\s+Name: Alice Liddell$/m);
     assert.match(alice, /^Plan:\nFollow the white rabbit\.\nDrink me\.$/m);
-    const list = await output('finger', ['@127.0.0.1']);
+    const list = await fingerCommand('@127.0.0.1');
     assert.match(list, /^Login\s+Name\s+Tty/m);
     assert.match(list, /^bob\s+Bob Dobbs/m);
     // -l sends /W, which we answer with the long records.
-    assert.match(await output('finger', ['-l', '@127.0.0.1']), /^Login: bob\s+Name: Bob Dobbs$/m);
-    assert.match(await output('finger', ['carol@127.0.0.1']), /^finger: carol: no such user\.$/m);
-    const mallory = await output('finger', ['mallory@127.0.0.1']);
+    assert.match(await fingerCommand('-l', '@127.0.0.1'), /^Login: bob\s+Name: Bob Dobbs$/m);
+    assert.match(await fingerCommand('carol@127.0.0.1'), /^finger: carol: no such user\.$/m);
+    const mallory = await fingerCommand('mallory@127.0.0.1');
     assert.doesNotMatch(mallory, /\x1b|\x07|\x9b/);
     assert.deepEqual(
       server.requests.map((r) => r.query),
