@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import {
   BlockingIOError,
@@ -13,6 +12,7 @@ import {
   setdefaulttimeout,
   socket,
 } from '../../src/socket/index.js';
+import { needs } from '../support/interop.js';
 import { listener, readExactly, sleep, tcpPair } from './support.js';
 
 describe('timeouts', () => {
@@ -58,7 +58,7 @@ describe('timeouts', () => {
     udp.close();
   });
 
-  test('connect() to a listener whose backlog is full times out', async (t) => {
+  test('connect() to a listener whose backlog is full times out', needs('python3'), async () => {
     // Node accepts eagerly, so the full backlog comes from a plain Python listener that never
     // accepts: once its queue is full the kernel drops further SYNs and connect() waits.
     const python = spawn(
@@ -69,13 +69,11 @@ describe('timeouts', () => {
       ],
       { stdio: ['pipe', 'pipe', 'ignore'] },
     );
-    const failed = once(python, 'error').then(() => null);
-    const line = once(python.stdout, 'data').then(([d]) => Number(String(d).trim()));
-    const port = await Promise.race([line, failed]);
-    if (port === null) {
-      t.skip('python3 is not available');
-      return;
-    }
+    const port = await new Promise<number>((resolve, reject) => {
+      python.once('error', reject);
+      python.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    });
+    assert.ok(Number.isInteger(port) && port > 0, `python3 printed no port: ${port}`);
     const fillers = [];
     try {
       // Fill the accept queue (backlog 0 holds one) and the SYN backlog behind it.
