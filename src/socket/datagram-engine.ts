@@ -1,14 +1,14 @@
 /**
  * A datagram socket: Node's `dgram.Socket` underneath, a bounded queue of received datagrams on
  * top, as the kernel keeps one per socket. Once bound, the socket receives (and sends to IP
- * literals) through batched I/O when the native addon is there (see batched-datagrams.ts).
+ * literals) through batched I/O when that accelerator is usable (see node/batched-datagrams.ts).
  */
 import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import type { SocketAddress } from './address.js';
 import { toAddressTuple } from './address.js';
-import { attachBatchedDatagrams, type BatchedDatagrams } from './batched-datagrams.js';
 import type { SocketErrorContext } from './errors.js';
 import { errnoError, type SocketError, toSocketError } from './errors.js';
+import { attachBatchedDatagrams, type BatchedDatagrams } from './node/batched-datagrams.js';
 import { READY_ERROR, READY_READ, READY_WRITE } from './readiness.js';
 
 /** The default limit of queued received bytes (`SO_RCVBUF`). */
@@ -60,13 +60,18 @@ export class DatagramEngine {
     // Bound (by bind() or by a first send): receiving moves to batched I/O if it can.
     socket.once('listening', () => {
       if (this.closed) return;
-      this.batched = attachBatchedDatagrams(socket, family, {
+      const listener = {
         datagram: this.#enqueue,
         batchDone: notify,
-        error: (errno) => {
+        error: (errno: number) => {
           this.error = errnoError(errno, { ...this.#context(), op: 'recvfrom' });
           notify();
         },
+      };
+      attachBatchedDatagrams(socket, family, listener, (io) => {
+        // Attached once the self-test passed, maybe after this socket was closed.
+        if (this.closed) io.close();
+        else this.batched = io;
       });
     });
   }

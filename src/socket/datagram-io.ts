@@ -127,7 +127,7 @@ export class DatagramIO extends SocketIO {
    * not even through the socket's 'error' event, so a failure of an unchecked send is lost, as
    * the datagram is. A condition that persists (a firewall rule, no route, a refused broadcast)
    * still becomes the next call's error within `checkEvery` sends; a one-off failure may not.
-   * The first send is always checked. A socket on batched I/O (batched-datagrams.ts) learns
+   * The first send is always checked. A socket on batched I/O (node/batched-datagrams.ts) learns
    * how each send went as it is made, so there every failure is reported and `checkEvery`
    * only matters for sends handed on to node:dgram (a full send buffer, a name to look up).
    * @param data the datagram; it belongs to the socket from now on.

@@ -27,6 +27,13 @@ export {
   setNetdbBackend,
   systemNetdbBackend,
 } from './netdb-backend.js';
+export {
+  type AcceleratorStatus,
+  acceleratorStatus,
+  prepareAccelerators,
+  setAcceleratorWarningSink,
+  TESTED_NODE_MAJORS,
+} from './node/accelerators.js';
 export * from './readiness.js';
 export * from './self-signed.js';
 export {

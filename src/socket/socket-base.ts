@@ -27,8 +27,8 @@ import {
   SocketTimeoutError,
   toSocketError,
 } from './errors.js';
-import { datagramHandle, handleOf } from './fileno.js';
 import { ListenerEngine } from './listener-engine.js';
+import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import {
   READY_CLOSED,
   READY_ERROR,
@@ -335,14 +335,13 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     if (this.isClosed) return -1;
     const engine = this.engine;
     if (engine instanceof StreamEngine) return engine.fd;
-    const handle =
+    return descriptorOf(
       engine instanceof ListenerEngine
         ? handleOf(engine.server)
         : engine instanceof DatagramEngine
           ? datagramHandle(engine.socket)
-          : undefined;
-    const fd = handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+          : undefined,
+    );
   }
 
   /** A short description, as Python's repr: `<Socket fd=5 family=AF_INET type=SOCK_STREAM laddr=…>`. */

@@ -38,8 +38,8 @@ import {
 import { DatagramIO } from './datagram-io.js';
 import { BlockingIOError, SocketError, SocketTimeoutError, toSocketError } from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
+import { slabReads } from './node/slab-reads.js';
 import { READY_READ } from './readiness.js';
-import { slabReadsWanted } from './slab-reads.js';
 import { adoptStream } from './socket-base.js';
 import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
@@ -117,6 +117,8 @@ export class Socket extends DatagramIO {
       throw new SocketError('EBADF', { op: 'bind' });
     }
     this.engine = new ListenerEngine(server, this.family, this.notify, () => this.errorContext());
+    // Run the slab reads self-test now, so connections accepted later can use them.
+    if (this.family !== AF_UNIX) slabReads.usable();
   }
 
   /**
@@ -192,10 +194,11 @@ export class Socket extends DatagramIO {
     }
     const conn = engine.next();
     if (conn === null) return null;
-    // Accepted plain TCP connections read into shared slabs (slab-reads.ts); AF_UNIX keeps
-    // Node's 'data' path, and TLS is layered later over whichever path the plain socket took.
-    const slabReads = this.family !== AF_UNIX && slabReadsWanted();
-    const sock = new Socket(this.family, SOCK_STREAM, this.proto, adoptStream(conn, slabReads));
+    // Accepted plain TCP connections read into shared slabs when that accelerator is usable
+    // (node/slab-reads.ts); AF_UNIX keeps Node's 'data' path, and TLS is layered later over
+    // whichever path the plain socket took.
+    const slab = this.family !== AF_UNIX;
+    const sock = new Socket(this.family, SOCK_STREAM, this.proto, adoptStream(conn, slab));
     sock.#inheritOptions(this);
     const peer = sock.engine instanceof StreamEngine ? sock.engine.remoteAddress() : null;
     return [sock, peer ?? (this.family === AF_UNIX ? '' : toAddressTuple(this.family, '', 0))];

@@ -8,10 +8,10 @@ import { toAddressTuple } from './address.js';
 import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
-import { HandleWriter, handleWritesWanted, learnWriteWrap } from './handle-writes.js';
+import { descriptorOf, handleOf } from './node/handles.js';
+import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
-import { attachSlabReads } from './slab-reads.js';
 
 /** The default receive and send buffer limits, as `SO_RCVBUF`/`SO_SNDBUF` report them. */
 export const DEFAULT_STREAM_BUFFER = 256 * 1024;
@@ -46,17 +46,14 @@ export class StreamEngine {
   readonly #family: number;
   readonly #notify: () => void;
   readonly #context: () => SocketErrorContext;
-  /** Direct writes into Node's handle (see handle-writes.ts), or null for `stream.write()`. */
-  readonly #writer: HandleWriter | null;
 
   /**
    * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
    * @param family the polyport socket's family (for address tuples).
    * @param notify called whenever readiness may have changed.
    * @param context the error context (`op` is filled in by the caller).
-   * @param slabReads read through {@link attachSlabReads} when Node allows it, and write
-   *   through a {@link HandleWriter} (accepted plain TCP streams only: the stream must not be
-   *   reading yet).
+   * @param slabReads read through {@link attachSlabReads} when that accelerator is usable
+   *   (accepted plain TCP streams only: the stream must not be reading yet).
    */
   constructor(
     stream: NetSocket,
@@ -70,16 +67,13 @@ export class StreamEngine {
     this.#notify = notify;
     this.#context = context;
     if (!slabReads || !attachSlabReads(stream, this.#onData)) stream.on('data', this.#onData);
-    this.#writer =
-      slabReads && handleWritesWanted() ? new HandleWriter(stream, notify, this.#onError) : null;
     stream.on('end', this.#onEnd);
     stream.on('error', this.#onError);
     stream.on('close', this.#onClose);
     stream.on('drain', notify);
     this.localAddress();
     this.remoteAddress();
-    const fd = (stream as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    this.fd = typeof fd === 'number' && fd >= 0 ? fd : -1;
+    this.fd = descriptorOf(handleOf(stream));
     if (stream.isPaused()) stream.resume();
   }
 
@@ -154,28 +148,13 @@ export class StreamEngine {
     return err;
   }
 
-  /**
-   * Bytes written but not yet taken by the kernel: those in Node's `Writable` buffer and those
-   * of a direct write still queued in libuv.
-   */
+  /** Bytes written but not yet taken by the kernel (those in Node's `Writable` buffer). */
   get queued(): number {
-    const writer = this.#writer;
-    return writer === null
-      ? this.stream.writableLength
-      : this.stream.writableLength + writer.pending;
+    return this.stream.writableLength;
   }
 
   /** Queues bytes in Node; the caller has checked there is room. Node keeps `data` until sent. */
   write(data: Buffer): void {
-    const writer = this.#writer;
-    // Straight to the handle only with nothing queued ahead in Node's Writable (a direct write
-    // in flight makes writer.write() refuse): libuv then keeps every byte in write order.
-    if (writer !== null && this.stream.writableLength === 0 && writer.write(data)) return;
-    if (writer !== null) learnWriteWrap(this.stream, () => this.#publicWrite(data));
-    else this.#publicWrite(data);
-  }
-
-  #publicWrite(data: Buffer): void {
     // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
     // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
     if (this.sendLimit < this.stream.writableHighWaterMark) this.stream.write(data, this.#written);

@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { describe, test } from 'node:test';
-import { batchedDatagramsAvailable } from '../../src/socket/batched-datagrams.js';
+import { before, describe, test } from 'node:test';
 import {
   AF_INET,
   SOCK_DGRAM,
@@ -15,8 +14,10 @@ import {
   type SocketAddress,
   SocketError,
   socket,
-} from '../../src/socket/index.js';
-import { LOOPBACKS, sleep } from './support.js';
+} from '../../../src/socket/index.js';
+import { batchedDatagrams } from '../../../src/socket/node/batched-datagrams.js';
+import { LOOPBACKS, sleep } from '../support.js';
+import { withSwitchOff } from './switches.js';
 
 const PATHS = [
   { name: 'batched I/O', publicOnly: false },
@@ -53,20 +54,35 @@ async function pendingError(sock: Socket): Promise<unknown> {
   }
 }
 
+/** Whether the batched path can be tested here (the self-test ran with the switch cleared). */
+let available = false;
+
 describe('batched datagram I/O', () => {
-  test('the native addon is built (npm ci builds it; CI requires it)', (t) => {
-    if (process.env.POLYPORT_REQUIRE_NATIVE !== '1' && !batchedDatagramsAvailable()) {
-      t.skip('not built here: run `npm run build:native`');
+  before(async () => {
+    available = await withSwitchOff('POLYPORT_PUBLIC_DATAGRAMS', () => batchedDatagrams.ready());
+  });
+
+  test('the native addon is built and passes its self-test (npm ci builds it; CI requires it)', (t) => {
+    if (process.env.POLYPORT_REQUIRE_NATIVE !== '1' && !available) {
+      t.skip(`not usable here: ${batchedDatagrams.status().reason}`);
       return;
     }
-    assert.ok(batchedDatagramsAvailable(), 'build/Release/datagram_batch.node loads');
+    assert.ok(available, batchedDatagrams.status().reason);
+    withSwitchOff('POLYPORT_PUBLIC_DATAGRAMS', () => {
+      assert.deepEqual(batchedDatagrams.status(), {
+        name: 'batched_datagrams',
+        active: true,
+        reason: '',
+      });
+    });
   });
 
   test('POLYPORT_PUBLIC_DATAGRAMS=1 turns batched I/O off', () => {
     const saved = process.env.POLYPORT_PUBLIC_DATAGRAMS;
     process.env.POLYPORT_PUBLIC_DATAGRAMS = '1';
     try {
-      assert.equal(batchedDatagramsAvailable(), false);
+      assert.equal(batchedDatagrams.usable(), false);
+      assert.equal(batchedDatagrams.status().reason, 'POLYPORT_PUBLIC_DATAGRAMS=1');
     } finally {
       if (saved === undefined) delete process.env.POLYPORT_PUBLIC_DATAGRAMS;
       else process.env.POLYPORT_PUBLIC_DATAGRAMS = saved;
@@ -84,7 +100,7 @@ describe('batched datagram I/O', () => {
   });
 
   test('on the batched path a failed send is reported at the next call, whatever checkEvery says', async (t) => {
-    if (!batchedDatagramsAvailable()) {
+    if (!available && process.env.POLYPORT_REQUIRE_NATIVE !== '1') {
       t.skip('the addon is not built');
       return;
     }

@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, test } from 'node:test';
-import { attachSlabReads, slabReadsWanted } from '../../src/socket/slab-reads.js';
-import { netPair, readAll, readExactly, sleep, tcpPair } from './support.js';
+import { before, describe, test } from 'node:test';
+import { attachSlabReads, slabReads } from '../../../src/socket/node/slab-reads.js';
+import { netPair, readAll, readExactly, sleep, tcpPair } from '../support.js';
+import { withSwitchOff } from './switches.js';
 
 describe('slab reads of accepted TCP connections', () => {
+  // The accelerator's own tests run it even in CI's pass with every accelerator switched off.
+  before(async () => {
+    assert.equal(await withSwitchOff('POLYPORT_PUBLIC_READS', () => slabReads.ready()), true);
+  });
+
+  test('its self-test passes on this Node and the accelerator reports itself active', () => {
+    withSwitchOff('POLYPORT_PUBLIC_READS', () => {
+      assert.deepEqual(slabReads.status(), { name: 'slab_reads', active: true, reason: '' });
+    });
+  });
+
   test('bytes recv() returned are never rewritten by later reads', async () => {
     const [a, b] = await tcpPair();
     const first = randomBytes(1000);
@@ -49,7 +61,9 @@ describe('slab reads of accepted TCP connections', () => {
     const [client, conn, stop] = await netPair(true);
     const chunks: Buffer[] = [];
     assert.equal(
-      attachSlabReads(conn, (chunk) => chunks.push(chunk)),
+      withSwitchOff('POLYPORT_PUBLIC_READS', () =>
+        attachSlabReads(conn, (chunk) => chunks.push(chunk)),
+      ),
       true,
     );
     conn.resume();
@@ -71,7 +85,9 @@ describe('slab reads of accepted TCP connections', () => {
     await first;
     try {
       assert.equal(
-        attachSlabReads(conn, () => assert.fail('slab reads attached')),
+        withSwitchOff('POLYPORT_PUBLIC_READS', () =>
+          attachSlabReads(conn, () => assert.fail('slab reads attached')),
+        ),
         false,
       );
       const second = new Promise((resolve) => conn.once('data', resolve));
@@ -85,13 +101,18 @@ describe('slab reads of accepted TCP connections', () => {
     }
   });
 
-  test('POLYPORT_PUBLIC_READS=1 forces the public path', () => {
+  test('POLYPORT_PUBLIC_READS=1 forces the public path and says so', () => {
     const saved = process.env.POLYPORT_PUBLIC_READS;
     try {
       process.env.POLYPORT_PUBLIC_READS = '1';
-      assert.equal(slabReadsWanted(), false);
+      assert.equal(slabReads.usable(), false);
+      assert.deepEqual(slabReads.status(), {
+        name: 'slab_reads',
+        active: false,
+        reason: 'POLYPORT_PUBLIC_READS=1',
+      });
       delete process.env.POLYPORT_PUBLIC_READS;
-      assert.equal(slabReadsWanted(), true);
+      assert.equal(slabReads.usable(), true);
     } finally {
       if (saved === undefined) delete process.env.POLYPORT_PUBLIC_READS;
       else process.env.POLYPORT_PUBLIC_READS = saved;

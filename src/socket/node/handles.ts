@@ -1,0 +1,46 @@
+/**
+ * Node's libuv handles behind its sockets, and their file descriptors, for `fileno()` and the
+ * accelerators. Node does not expose them publicly, so they are read from the objects' private
+ * fields here, the one place that knows where they are; -1 or undefined is reported whenever
+ * one cannot be found.
+ */
+/** A handle that may carry a descriptor. */
+export interface HasFd {
+  readonly fd?: number;
+}
+
+/**
+ * The libuv handle of a `net.Socket` or `net.Server`.
+ * @param object the socket or server.
+ * @returns its handle, or undefined (not open yet, or closed).
+ * @example handleOf(conn)?.fd;
+ */
+export function handleOf(object: object): HasFd | undefined {
+  return (object as { _handle?: HasFd | null })._handle ?? undefined;
+}
+
+/**
+ * The descriptor of a `net.Socket`, `net.Server` or `dgram.Socket`'s handle.
+ * @param handle what {@link handleOf} or {@link datagramHandle} returned.
+ * @returns the descriptor, or -1 when there is none.
+ * @example descriptorOf(handleOf(conn));
+ */
+export function descriptorOf(handle: HasFd | undefined): number {
+  const fd = handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : -1;
+}
+
+/**
+ * The libuv handle of a `dgram.Socket`.
+ * @param udp the datagram socket.
+ * @returns its handle, or undefined.
+ * @example datagramHandle(udp)?.fd;
+ */
+export function datagramHandle(udp: object): HasFd | undefined {
+  // node:dgram keeps its handle under a private symbol, in a state object with a `handle`.
+  for (const symbol of Object.getOwnPropertySymbols(udp)) {
+    const state = (udp as Record<symbol, { handle?: HasFd } | undefined>)[symbol];
+    if (state && typeof state === 'object' && 'handle' in state) return state.handle;
+  }
+  return undefined;
+}

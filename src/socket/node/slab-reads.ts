@@ -1,0 +1,188 @@
+/**
+ * The `slab_reads` accelerator: accepted plain TCP connections read through Node's `onread`
+ * machinery into one shared scratch buffer instead of 'data' events.
+ *
+ * Why: on Node's default path every read allocates its own 64 KiB backing store and ArrayBuffer
+ * (and shrinks it when the read was short). Here every connection reads into one scratch buffer
+ * and each read is copied out, back to back, into a shared 1 MiB slab: one allocation per slab
+ * instead of one per read. What that gains on each Node major is measured by `npm run bench`
+ * (accelerators on and off, side by side). The bytes handed out stay the caller's (slab regions
+ * are never rewritten), so the external-memory byte rate V8 sees is the same as on the default
+ * path.
+ *
+ * Node offers `onread` publicly only to sockets it creates for `net.connect()`; an accepted
+ * socket is switched over through the fields `net.Socket` keeps for that option (the
+ * `kBuffer`/`kBufferCb`/`kBufferGen` symbols) and the handle's `useUserBuffer()`. Those are
+ * internals, so this runs under an {@link Accelerator}: on tested majors only, after a
+ * self-test, and an exception while switching a socket over turns it off and leaves that socket
+ * on the 'data' path. `POLYPORT_PUBLIC_READS=1` keeps the public path.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, Socket as NetSocket } from 'node:net';
+import { Accelerator } from './accelerator.js';
+import { handleOf } from './handles.js';
+
+/** Bytes a slab holds; reads are copied into it back to back. */
+const SLAB_SIZE = 1024 * 1024;
+/** The most one read takes (Node's own read size). */
+const READ_SIZE = 64 * 1024;
+
+interface ReadHandle {
+  reading?: unknown;
+  useUserBuffer?: unknown;
+}
+
+/** The scratch buffer libuv reads into, shared by every connection. */
+let scratch: Buffer | null = null;
+let slab: Buffer = Buffer.alloc(0);
+let slabUsed = 0;
+
+/**
+ * Copies `n` bytes of the scratch buffer out into the current slab and returns a view of them.
+ * Regions are handed out once and never rewritten: a full slab is left to the views into it
+ * (the GC frees it with the last one) and a fresh one is started, never wrapped around.
+ */
+function copyOut(from: Buffer, n: number): Buffer {
+  if (slab.length - slabUsed < n) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  from.copy(slab, start, 0, n);
+  // Keep the next region 8-byte aligned so views can back typed arrays of any width.
+  slabUsed = (start + n + 7) & ~7;
+  return slab.subarray(start, start + n);
+}
+
+function symbolNamed(stream: NetSocket, name: string): symbol | null {
+  for (const sym of Object.getOwnPropertySymbols(stream)) {
+    if (sym.description === name) return sym;
+  }
+  return null;
+}
+
+/** The `net.Socket` fields behind its `onread` option, or null when this Node lacks them. */
+function onreadFields(stream: NetSocket): [symbol, symbol, symbol] | null {
+  const kBuffer = symbolNamed(stream, 'kBuffer');
+  const kBufferCb = symbolNamed(stream, 'kBufferCb');
+  const kBufferGen = symbolNamed(stream, 'kBufferGen');
+  if (kBuffer === null || kBufferCb === null || kBufferGen === null) return null;
+  return [kBuffer, kBufferCb, kBufferGen];
+}
+
+/** Why this Node cannot do slab reads at all, or null. */
+function missing(): string | null {
+  return onreadFields(new NetSocket()) === null ? 'net.Socket has no onread fields here' : null;
+}
+
+/**
+ * Switches the stream over, without asking the accelerator (the self-test uses it first).
+ * @returns false, with nothing changed, when the stream cannot be switched (already reading,
+ *   no handle).
+ * @throws whatever Node's internals throw; fields set so far are put back first.
+ */
+function switchOver(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolean {
+  const handle = handleOf(stream) as ReadHandle | undefined;
+  if (handle === undefined || handle.reading === true) return false;
+  if (typeof handle.useUserBuffer !== 'function') throw new Error('handle has no useUserBuffer()');
+  const symbols = onreadFields(stream);
+  if (symbols === null) throw new Error('net.Socket has no onread fields');
+  const [kBuffer, kBufferCb, kBufferGen] = symbols;
+  const fields = stream as unknown as Record<symbol, unknown>;
+  if (fields[kBuffer] !== null || fields[kBufferCb] !== null) return false;
+  scratch ??= Buffer.allocUnsafeSlow(READ_SIZE);
+  const buffer = scratch;
+  // Each read lands in the scratch buffer and is copied out before the callback returns, so
+  // one buffer serves every connection (reads run one at a time on this thread). Returning
+  // true keeps reading; backpressure goes through stream.pause(), which net.Socket turns into
+  // readStop() in this mode. Once the accelerator is off, reads are copied out one by one.
+  fields[kBufferCb] = (nread: number, buf: Buffer): boolean => {
+    onChunk(slabReads.usable() ? copyOut(buf, nread) : Buffer.from(buf.subarray(0, nread)));
+    return true;
+  };
+  fields[kBufferGen] = null;
+  fields[kBuffer] = buffer;
+  try {
+    (handle.useUserBuffer as (this: ReadHandle, buf: Uint8Array) => void).call(handle, buffer);
+  } catch (err) {
+    fields[kBuffer] = null;
+    fields[kBufferCb] = null;
+    throw err;
+  }
+  return true;
+}
+
+/**
+ * The self-test: 300 KiB of random bytes from a client through a switched-over accepted
+ * connection (several reads, more than one slab region), compared byte for byte.
+ */
+function selfTest(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const payload = randomBytes(300 * 1024);
+    const chunks: Buffer[] = [];
+    let client: NetSocket | null = null;
+    const server = createServer({ pauseOnConnect: true });
+    const done = (err?: Error): void => {
+      client?.destroy();
+      server.close();
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    server.unref();
+    server.on('error', done);
+    server.once('connection', (conn: NetSocket) => {
+      conn.on('error', done);
+      conn.on('data', () => done(new Error("bytes arrived as 'data' events")));
+      conn.on('end', () => {
+        conn.destroy();
+        const got = Buffer.concat(chunks);
+        done(got.equals(payload) ? undefined : new Error(`bytes differ (${got.length} received)`));
+      });
+      try {
+        if (!switchOver(conn, (chunk) => chunks.push(chunk))) throw new Error('not switched');
+        conn.resume();
+      } catch (err) {
+        conn.destroy();
+        done(err as Error);
+      }
+    });
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') return done(new Error('no port'));
+      client = connect(address.port, '127.0.0.1', () => client?.end(payload));
+      client.unref();
+      client.on('error', done);
+    });
+  });
+}
+
+/** The `slab_reads` accelerator (see the module comment). */
+export const slabReads = new Accelerator({
+  name: 'slab_reads',
+  publicSwitch: 'POLYPORT_PUBLIC_READS',
+  missing,
+  selfTest,
+});
+
+/**
+ * Switches a connected, not yet reading TCP stream to slab reads, when the accelerator is
+ * usable: from now on `onChunk` gets every received chunk (a view the receiver owns: its bytes
+ * are never rewritten) and 'data' is not emitted. EOF, errors, 'end' and 'close' arrive as
+ * before, and `pause()`/`resume()` still stop and restart reading (net.Socket handles that for
+ * its `onread` mode). An exception from Node's internals turns the accelerator off and leaves
+ * the stream as it was.
+ * @param stream an accepted plain TCP `net.Socket` (not TLS, not AF_UNIX), not yet reading.
+ * @param onChunk called with each chunk received.
+ * @returns false, with nothing changed, when the caller must use 'data' events.
+ * @example
+ * if (!attachSlabReads(conn, (chunk) => queue.push(chunk))) conn.on('data', onData);
+ */
+export function attachSlabReads(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolean {
+  if (!slabReads.usable()) return false;
+  try {
+    return switchOver(stream, onChunk);
+  } catch (err) {
+    slabReads.fail(err, 'attach');
+    return false;
+  }
+}
