@@ -11,7 +11,7 @@ import { exitWithin } from './cli-wait.js';
 
 const run = promisify(execFile);
 
-/** A stretch of loopback ports holding two services /etc/services names (dcap, gsidcap). */
+/** A stretch of ports holding two services /etc/services names (dcap 22125, gsidcap 22128). */
 const FIRST = 22120;
 const LAST = 22130;
 
@@ -30,19 +30,38 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-test('polyport scan finds exactly the open ports of a loopback range and names them', async (t) => {
-  const open = [22122, 22125, 22128];
-  const servers: Server[] = [];
-  t.after(() => Promise.all(servers.map(close)));
-  try {
-    for (const port of open) servers.push(await listen(port));
-    // A port that was open a moment ago must be reported closed, not remembered.
-    await close(await listen(22127));
-  } catch (err) {
-    t.skip(`ports ${FIRST}-${LAST} are not free on this machine: ${(err as Error).message}`);
-    return;
+/**
+ * Listens on `open` (ports of FIRST..LAST) at a loopback address of our own. The ports are fixed
+ * because the test is about the names /etc/services gives them; the address is not: Linux routes
+ * all of 127/8 to loopback, so a random 127.x.y.z has no other listener, and binding every port of
+ * the range there first proves it (a listener on 0.0.0.0 would make that bind fail).
+ */
+async function ownRange(open: readonly number[]): Promise<{ host: string; servers: Server[] }> {
+  const byte = (low: number, high: number) => low + Math.floor(Math.random() * (high - low + 1));
+  const taken: string[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const host = `127.${byte(1, 254)}.${byte(0, 255)}.${byte(1, 254)}`;
+    const servers: Server[] = [];
+    try {
+      for (let port = FIRST; port <= LAST; port++) servers.push(await listen(port, host));
+    } catch (err) {
+      taken.push(`${host}: ${(err as Error).message}`);
+      await Promise.all(servers.map(close));
+      continue;
+    }
+    const keep = servers.filter((s) => open.includes((s.address() as { port: number }).port));
+    await Promise.all(servers.filter((s) => !keep.includes(s)).map(close));
+    return { host, servers: keep };
   }
-  const { code, stdout, stderr } = await runCli(['scan', '127.0.0.1', `${FIRST}-${LAST}`]);
+  throw new Error(`ports ${FIRST}-${LAST} are taken on every address tried: ${taken.join('; ')}`);
+}
+
+test('polyport scan finds exactly the open ports of a loopback range and names them', async (t) => {
+  // Every other port of the range was listening a moment ago (see ownRange()): it must be
+  // reported closed, not remembered.
+  const { host, servers } = await ownRange([22122, 22125, 22128]);
+  t.after(() => Promise.all(servers.map(close)));
+  const { code, stdout, stderr } = await runCli(['scan', host, `${FIRST}-${LAST}`]);
   assert.equal(code, 0, stderr);
   const found = [...stdout.matchAll(/^(\d+)\/tcp\s+open\s+(\S+)$/gm)].map((m) => [
     Number(m[1]),
@@ -53,11 +72,12 @@ test('polyport scan finds exactly the open ports of a loopback range and names t
     [22125, 'dcap'],
     [22128, 'gsidcap'],
   ]);
-  assert.match(stdout, /^Scanning 127\.0\.0\.1: 11 ports, 100 at a time, 1 s timeout$/m);
+  const at = host.replaceAll('.', '\\.');
+  assert.match(stdout, new RegExp(`^Scanning ${at}: 11 ports, 100 at a time, 1 s timeout$`, 'm'));
   assert.match(stdout, /^PORT\s+STATE\s+SERVICE$/m);
   assert.match(
     stdout,
-    /^Scanned 11 ports on 127\.0\.0\.1 in [\d.]+ s: 3 open, 8 closed, 0 filtered\.$/m,
+    new RegExp(`^Scanned 11 ports on ${at} in [\\d.]+ s: 3 open, 8 closed, 0 filtered\\.$`, 'm'),
   );
   // stderr is not a terminal here: no progress bar.
   assert.equal(stderr, '');
