@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import {
   ConfigError,
   createLogger,
+  describeAccelerators,
   HostStartError,
   loadConfig,
   printConfig,
@@ -122,7 +123,8 @@ export const serveCommand: CliCommand = {
     });
     // The handlers are in place before the listing: a script that signals as soon as it reads
     // the listing must reach them, not Node's default exit.
-    if (!values.quiet) io.stdout.write(listing(host.listeners, config.dataDir));
+    if (!values.quiet)
+      io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators));
     return stopped;
   },
 };
@@ -158,6 +160,7 @@ function listing(
     port: number;
   }>,
   dataDir: string,
+  accelerators: Parameters<typeof describeAccelerators>[0],
 ): string {
   const rows = listeners.map((l) => [l.service, l.transport, l.address, String(l.port)]);
   const header = ['service', 'transport', 'address', 'port'];
@@ -172,6 +175,7 @@ function listing(
     `polyport ${VERSION}: ${services} ${services === 1 ? 'service' : 'services'}, data in ${dataDir}\n`,
     line(header),
     ...rows.map(line),
+    `Node.js ${process.version}; accelerators: ${describeAccelerators(accelerators)}\n`,
     'Press Ctrl-C to stop.\n',
   ].join('');
 }

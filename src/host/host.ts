@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
 import { type Clock, systemClock } from '../protocols/common/index.js';
-import { SocketError } from '../socket/index.js';
+import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/index.js';
 import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
 import { prepareDataDir } from './data-dir.js';
 import { createLogger, type Logger } from './logger.js';
@@ -69,9 +69,11 @@ export class Host {
   snapshot(): StatusSnapshot {
     return {
       version: VERSION,
+      node: process.version,
       startedAt: this.startedAt,
       now: this.clock.now(),
       services: [...this.#stats.values()],
+      accelerators: acceleratorStatus(),
     };
   }
 
@@ -95,6 +97,8 @@ export class Host {
     const policy = checkCredentialsPolicy(this.#config);
     if (!policy.ok) throw new HostStartError(policy.reason);
     await prepareDataDir(this.#config.dataDir, this.#sampleTrees());
+    // Self-tested before the first listener opens, so the first connection gets the fast paths.
+    await prepareAccelerators();
     try {
       this.#services = await this.#startAll(this.#config);
     } catch (err) {

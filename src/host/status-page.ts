@@ -2,20 +2,46 @@
  * The host's status in Medusa's tradition: an HTML page for people and Prometheus text for
  * machines, both rendered from the service counters (pure functions).
  */
+import type { AcceleratorStatus } from '../socket/index.js';
 import type { ServiceStats } from './service-stats.js';
 
 /** What the status renderers need. */
 export interface StatusSnapshot {
   readonly version: string;
+  /** The running Node's version (`v24.22.3`). */
+  readonly node: string;
   readonly startedAt: number;
   readonly now: number;
   readonly services: readonly ServiceStats[];
+  /** Which fast paths on Node internals run, and why the others do not. */
+  readonly accelerators: readonly AcceleratorStatus[];
 }
+
+/**
+ * The accelerators as one line for people: `slab_reads on, batched_datagrams off (reason)`.
+ * @param accelerators what `acceleratorStatus()` reported.
+ * @returns the line's text, without a newline.
+ * @example describeAccelerators(acceleratorStatus());
+ */
+export function describeAccelerators(accelerators: readonly AcceleratorStatus[]): string {
+  return accelerators
+    .map((a) => (a.active ? `${a.name} on` : `${a.name} off (${a.reason})`))
+    .join(', ');
+}
+
+/** A Prometheus label value: backslash, double quote and newline escaped. */
+const label = (text: string): string =>
+  text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Renders the status page. */
+/**
+ * Renders the status page.
+ * @param snapshot the counters and the host's facts.
+ * @returns the HTML document.
+ * @example response.send(renderStatusHtml(host.snapshot()));
+ */
 export function renderStatusHtml(snapshot: StatusSnapshot): string {
   const uptime = formatDuration(snapshot.now - snapshot.startedAt);
   const rows = snapshot.services
@@ -29,7 +55,8 @@ export function renderStatusHtml(snapshot: StatusSnapshot): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 </head><body>
 <h1>polyport ${escapeHtml(snapshot.version)}</h1>
-<p>Up ${uptime}, since ${new Date(snapshot.startedAt).toISOString()}. <a href="/metrics">Prometheus metrics</a></p>
+<p>Up ${uptime}, since ${new Date(snapshot.startedAt).toISOString()}, on Node.js ${escapeHtml(snapshot.node)}. <a href="/metrics">Prometheus metrics</a></p>
+<p>Accelerators: ${escapeHtml(describeAccelerators(snapshot.accelerators))}</p>
 <table>
 <tr><th>service</th><th>protocol</th><th>connections now</th><th>connections total</th><th>refused</th><th>requests</th><th>bytes in</th><th>bytes out</th><th>errors</th></tr>
 ${rows}
@@ -38,12 +65,25 @@ ${rows}
 `;
 }
 
-/** Renders the counters in the Prometheus text exposition format. */
+/**
+ * Renders the counters in the Prometheus text exposition format.
+ * @param snapshot the counters and the host's facts.
+ * @returns the exposition text.
+ * @example response.send(renderMetrics(host.snapshot()));
+ */
 export function renderMetrics(snapshot: StatusSnapshot): string {
   const lines: string[] = [
     '# HELP polyport_uptime_seconds Seconds since the host started.',
     '# TYPE polyport_uptime_seconds gauge',
     `polyport_uptime_seconds ${((snapshot.now - snapshot.startedAt) / 1000).toFixed(3)}`,
+    '# HELP polyport_build_info The polyport version and the Node.js that runs it.',
+    '# TYPE polyport_build_info gauge',
+    `polyport_build_info{version="${label(snapshot.version)}",node="${label(snapshot.node)}"} 1`,
+    '# HELP polyport_accelerator_active Whether a fast path on Node internals runs (1) or not (0).',
+    '# TYPE polyport_accelerator_active gauge',
+    ...snapshot.accelerators.map(
+      (a) => `polyport_accelerator_active{name="${label(a.name)}"} ${a.active ? 1 : 0}`,
+    ),
   ];
   const metric = (
     name: string,

@@ -42,6 +42,44 @@ test('polyport serve prints one line per listener and exits 0 on SIGTERM', async
   }
 });
 
+/** This process's environment with every accelerator switch cleared, or set to `1`. */
+function switches(value: '1' | undefined): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['POLYPORT_PUBLIC_READS', 'POLYPORT_PUBLIC_DATAGRAMS']) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+test('polyport serve lists its Node and which accelerators run, after their self-tests', async () => {
+  const proc = startCli(['serve', ...ZERO_PORTS], { cwd: tempDir(), env: switches(undefined) });
+  try {
+    await proc.waitFor(/Press Ctrl-C to stop\./);
+    const line = /^Node\.js (v\S+); accelerators: (.*)$/m.exec(proc.stdout);
+    assert.ok(line, `no accelerator line in:\n${proc.stdout}`);
+    assert.equal(line[1], process.version);
+    // CI runs this on majors in the table with the addon built: both self-tests must pass.
+    const datagrams = process.env.POLYPORT_REQUIRE_NATIVE === '1' ? 'on' : '(on|off \\(.+\\))';
+    assert.match(line[2] ?? '', new RegExp(`^slab_reads on, batched_datagrams ${datagrams}$`));
+  } finally {
+    proc.child.kill('SIGKILL');
+  }
+});
+
+test('polyport serve lists accelerators switched off with the switch that did it', async () => {
+  const proc = startCli(['serve', ...ZERO_PORTS], { cwd: tempDir(), env: switches('1') });
+  try {
+    await proc.waitFor(/Press Ctrl-C to stop\./);
+    assert.match(
+      proc.stdout,
+      /^Node\.js v\S+; accelerators: slab_reads off \(POLYPORT_PUBLIC_READS=1\), batched_datagrams off \(POLYPORT_PUBLIC_DATAGRAMS=1\)$/m,
+    );
+  } finally {
+    proc.child.kill('SIGKILL');
+  }
+});
+
 test('polyport serve exits at once on a second signal while connections linger', async () => {
   const dir = tempDir();
   const proc = startCli(['serve', '--grace', '60', ...ZERO_PORTS], { cwd: dir });

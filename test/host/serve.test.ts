@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HostStartError, serve } from '../../src/host/index.js';
-import { createConnection, createServer } from '../../src/socket/index.js';
+import { HostStartError, serve, VERSION } from '../../src/host/index.js';
+import { acceleratorStatus, createConnection, createServer } from '../../src/socket/index.js';
 import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../support/host.js';
 
 async function readAll(port: number): Promise<Buffer> {
@@ -221,10 +221,20 @@ test('serve() serves the sample site over HTTP and HTTPS, and status and metrics
     assert.match(await status.text(), /<td>http<\/td>/);
     const metrics = await request(`http://127.0.0.1:${admin}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    assert.match(
-      await metrics.text(),
-      /polyport_requests_total\{service="http",protocol="http"\} [1-9]/,
+    const text = await metrics.text();
+    assert.match(text, /polyport_requests_total\{service="http",protocol="http"\} [1-9]/);
+    assert.ok(
+      text.includes(`polyport_build_info{version="${VERSION}",node="${process.version}"} 1\n`),
+      text,
     );
+    // One line per accelerator, 1 exactly when it runs (this process decides for the host).
+    for (const { name, active } of acceleratorStatus()) {
+      assert.ok(text.includes(`polyport_accelerator_active{name="${name}"} ${active ? 1 : 0}\n`));
+    }
+    assert.equal(text.match(/^polyport_accelerator_active\{/gm)?.length, 2);
+    // Switched off by CI's public pass, on otherwise (self-tested before the host listened).
+    const reads = process.env.POLYPORT_PUBLIC_READS === '1' ? 0 : 1;
+    assert.ok(text.includes(`polyport_accelerator_active{name="slab_reads"} ${reads}\n`));
   } finally {
     await host.stop(500);
   }

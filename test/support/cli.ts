@@ -23,10 +23,11 @@ export interface CliProcess {
 /** Starts `polyport ...args` in `cwd`. */
 export function startCli(
   args: readonly string[],
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
 ): CliProcess {
   const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const proc: CliProcess = {
