@@ -43,11 +43,18 @@ interface UdpHandle {
 
 let addon: Addon | null | undefined;
 
-function loadAddon(): Addon | null {
+/**
+ * The addon's calls, loaded once; null when it is not built. A plain object copied from the
+ * module's exports (which are read-only), so a test can replace a call to simulate a fault.
+ * @internal
+ */
+export function loadedAddon(): Addon | null {
   if (addon !== undefined) return addon;
   try {
     // From src/socket/node (tsx) and dist/socket/node alike, the build folder is three up.
-    addon = createRequire(import.meta.url)('../../../build/Release/datagram_batch.node') as Addon;
+    const native = createRequire(import.meta.url)('../../../build/Release/datagram_batch.node');
+    const { SLOTS, FALLBACK, open, close, recv, sendto } = native as Addon;
+    addon = { SLOTS, FALLBACK, open, close, recv, sendto };
   } catch {
     addon = null;
   }
@@ -191,7 +198,7 @@ function attachNow(
   family: number,
   listener: BatchListener,
 ): BatchedDatagrams | null {
-  const addon = loadAddon();
+  const addon = loadedAddon();
   const handle = datagramHandle(udp) as UdpHandle | undefined;
   if (addon === null || handle === undefined) return null;
   if (typeof handle.fd !== 'number' || handle.fd < 0) return null;
@@ -260,7 +267,7 @@ export const batchedDatagrams = new Accelerator({
   name: 'batched_datagrams',
   publicSwitch: 'POLYPORT_PUBLIC_DATAGRAMS',
   missing: () =>
-    loadAddon() === null ? 'the native addon is not built (npm run build:native)' : null,
+    loadedAddon() === null ? 'the native addon is not built (npm run build:native)' : null,
   selfTest,
 });
 
