@@ -1,14 +1,21 @@
 /**
- * `npm run bench`: runs every benchmark, each comparing polyport with reference implementations
- * side by side in this one run, prints the tables and writes them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [name ...]   (names: echo, dns, http, ftp, mail)
+ * `npm run bench`: runs every benchmark, each comparing polyport (with its accelerators on and
+ * off) with reference implementations side by side in this one run, prints the tables and writes
+ * them as JSON under bench/results/.
+ * Usage: node --import tsx bench/run.ts [--node PATH|MAJOR] [name ...]
+ *   (names: echo, dns, http, ftp, mail). `--node` runs the Node servers — polyport's, node:net's
+ *   and node:http's — on another Node binary, given by path or by major (found in
+ *   `$POLYPORT_NODE_CACHE`, default `~/.cache/polyport/node`, where
+ *   `node scripts/node-matrix.mjs install MAJOR` puts it); the load generators stay on this Node.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
 import { runFtpBenchmark } from './ftp/ftp-bench.js';
 import { runHttpBenchmark } from './http/http-bench.js';
+import { serverNode, useServerNode } from './lib/server-node.js';
 import { runMailBenchmark } from './mail/mail-bench.js';
 
 const benches: Record<string, () => Promise<unknown>> = {
@@ -18,22 +25,43 @@ const benches: Record<string, () => Promise<unknown>> = {
   ftp: runFtpBenchmark,
   mail: runMailBenchmark,
 };
-const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(benches);
-const results: Record<string, unknown> = {};
-for (const name of names) {
-  const bench = benches[name];
-  if (bench === undefined) {
-    process.stderr.write(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}\n`);
+const { values, positionals } = parseArgs({
+  options: { node: { type: 'string' } },
+  allowPositionals: true,
+});
+const names = positionals.length > 0 ? positionals : Object.keys(benches);
+const unknown = names.filter((name) => benches[name] === undefined);
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+if (values.node !== undefined) {
+  try {
+    useServerNode(values.node);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }
-  results[name] = await bench();
 }
+process.stdout.write(`Node servers on ${serverNode().version} (${serverNode().path})\n`);
+const results: Record<string, unknown> = {};
+for (const name of names) results[name] = await benches[name]!();
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      node: process.version,
+      serverNode: serverNode(),
+      date: new Date().toISOString(),
+      results,
+    },
+    null,
+    2,
+  )}\n`,
 );
 process.stdout.write(`\nresults written to ${file}\n`);

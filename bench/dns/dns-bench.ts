@@ -1,23 +1,30 @@
 /**
- * The DNS benchmark (issue 8): `dnsperf` against polyport's DNS server (in its own process) and
- * against dnsmasq serving the same records, side by side in one run. Rounds alternate between
- * the servers; the table shows medians of queries per second and lost queries. The target is
- * >= 0.9x dnsmasq's rate with no lost queries.
+ * The DNS benchmark (issue 8): `dnsperf` against polyport's DNS server (in its own process, with
+ * its accelerators on and off: the off side receives and sends through node:dgram alone, without
+ * the native addon's batched I/O) and against dnsmasq serving the same records, side by side in
+ * one run. Rounds alternate between the servers; the table shows medians of queries per second,
+ * lost queries and polyport's on/off ratio. The target is >= 0.9x dnsmasq's rate with no lost
+ * queries.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  acceleratorVariants,
   formatRate,
   freePort,
   have,
+  inTurn,
   median,
+  offName,
+  onOffCell,
   printTable,
+  ratio,
   type ServerProcess,
+  serverCommand,
   startServer,
   stopChild,
-  tsCommand,
 } from '../lib/harness.js';
 
 const here = import.meta.dirname;
@@ -64,15 +71,11 @@ export async function runDnsBenchmark(): Promise<unknown> {
     process.stdout.write('\ndns: skipped, dnsperf is not installed (apt-get install dnsperf)\n');
     return { skipped: 'dnsperf not installed' };
   }
-  const [command, args] = tsCommand(join(here, 'dns-server.ts'));
-  const sides: Side[] = [
-    { name: 'polyport', start: () => startServer(command, args) },
-    {
-      // The same server without the native addon's batched I/O: what that addon is worth.
-      name: 'polyport, node:dgram alone',
-      start: () => startServer(command, args, { ...process.env, POLYPORT_PUBLIC_DATAGRAMS: '1' }),
-    },
-  ];
+  const [command, args] = serverCommand(join(here, 'dns-server.ts'));
+  const sides: Side[] = acceleratorVariants('polyport').map(({ name, env }) => ({
+    name,
+    start: () => startServer(command, args, env),
+  }));
   if (have('dnsmasq')) sides.push({ name: 'dnsmasq', start: startDnsmasq });
   else process.stdout.write('\ndns: dnsmasq is not installed; measuring polyport alone\n');
   const dir = mkdtempSync(join(tmpdir(), 'polyport-dnsperf-'));
@@ -81,7 +84,7 @@ export async function runDnsBenchmark(): Promise<unknown> {
   const samples = new Map<string, PerfResult[]>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const side of sides) {
+      for (const side of inTurn(sides, round)) {
         const server = await side.start();
         try {
           const result = await dnsperf(server.port, queryFile);
@@ -97,15 +100,17 @@ export async function runDnsBenchmark(): Promise<unknown> {
   const qps = (name: string): number => median((samples.get(name) ?? []).map((s) => s.qps));
   const lost = (name: string): number =>
     Math.max(0, ...(samples.get(name) ?? []).map((s) => s.lost));
-  const reference = sides.some((s) => s.name === 'dnsmasq') ? qps('dnsmasq') : Number.NaN;
+  const names = sides.map((s) => s.name);
+  const reference = names.includes('dnsmasq') ? qps('dnsmasq') : Number.NaN;
   printTable(
     `dns: dnsperf, ${CLIENTS} clients, ${QUERIES.length} questions over UDP (median of ${ROUNDS} runs of ${SECONDS} s)`,
-    ['server', 'queries/s', 'lost (worst run)', 'vs dnsmasq'],
-    sides.map((s) => [
-      s.name,
-      formatRate(qps(s.name)),
-      String(lost(s.name)),
-      Number.isNaN(reference) ? '-' : (qps(s.name) / reference).toFixed(2),
+    ['server', 'queries/s', 'lost (worst run)', 'vs dnsmasq', 'on/off'],
+    names.map((n) => [
+      n,
+      formatRate(qps(n)),
+      String(lost(n)),
+      ratio(qps(n), reference),
+      onOffCell(n, names, qps),
     ]),
   );
   return {
@@ -116,6 +121,8 @@ export async function runDnsBenchmark(): Promise<unknown> {
       sides.map((s) => [s.name, { queriesPerSecond: qps(s.name), lostWorst: lost(s.name) }]),
     ),
     ratioVsDnsmasq: Number.isNaN(reference) ? null : qps('polyport') / reference,
+    ratioOffVsDnsmasq: Number.isNaN(reference) ? null : qps(offName('polyport')) / reference,
+    acceleratorsOnOff: qps('polyport') / qps(offName('polyport')),
   };
 }
 

@@ -1,16 +1,23 @@
 /**
- * The echo benchmark (issue: dispatcher): an echo server on polyport's `Dispatcher`, one on bare
- * `node:net`, and one on Python's asyncio when python3 is present, each driven by the same load
- * generator in its own process: 64-byte ping-pong over 50 connections and 64 KiB streaming over
- * 10 connections. Rounds alternate between servers; the table shows medians.
+ * The echo benchmark (issue: dispatcher): an echo server on polyport's `Dispatcher` (with its
+ * accelerators on and off), one on bare `node:net`, and one on Python's asyncio when python3 is
+ * present, each driven by the same load generator in its own process: 64-byte ping-pong over 50
+ * connections and 64 KiB streaming over 10 connections. Rounds alternate between servers; the
+ * table shows medians, the ratios to node:net and asyncio, and polyport's on/off ratio.
  */
 import { join } from 'node:path';
 import {
+  acceleratorVariants,
   formatRate,
   have,
+  inTurn,
   median,
+  offName,
+  onOffCell,
   printTable,
+  ratio,
   runJson,
+  serverCommand,
   startServer,
   tsCommand,
 } from '../lib/harness.js';
@@ -25,13 +32,27 @@ const here = import.meta.dirname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
-const servers: Array<{ name: string; command: () => [string, string[]] }> = [
-  { name: 'polyport Dispatcher', command: () => tsCommand(join(here, 'dispatch-server.ts')) },
-  { name: 'node:net', command: () => tsCommand(join(here, 'net-server.ts')) },
+const POLYPORT = 'polyport Dispatcher';
+const ASYNCIO = 'python asyncio';
+
+interface EchoServer {
+  readonly name: string;
+  /** Asked when the server starts, so it runs on the Node chosen by then. */
+  readonly command: () => [string, string[]];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const servers: EchoServer[] = [
+  ...acceleratorVariants(POLYPORT).map(({ name, env }) => ({
+    name,
+    env,
+    command: () => serverCommand(join(here, 'dispatch-server.ts')),
+  })),
+  { name: 'node:net', command: () => serverCommand(join(here, 'net-server.ts')) },
 ];
 if (have('python3')) {
   servers.push({
-    name: 'python asyncio',
+    name: ASYNCIO,
     command: () => ['python3', [join(here, 'asyncio_server.py')]],
   });
 }
@@ -45,9 +66,9 @@ const modes = [
 export async function runEchoBenchmark(): Promise<unknown> {
   const samples = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const server of servers) {
+    for (const server of inTurn(servers, round)) {
       const [command, args] = server.command();
-      const proc = await startServer(command, args);
+      const proc = await startServer(command, args, server.env);
       try {
         for (const mode of modes) {
           const [loadCmd, loadArgs] = tsCommand(
@@ -73,39 +94,56 @@ export async function runEchoBenchmark(): Promise<unknown> {
   }
   const med = (server: string, mode: string): number =>
     median(samples.get(`${server}|${mode}`) ?? [0]);
-  const rows = servers.map((s) => {
-    const pp = med(s.name, 'pingpong');
-    const st = med(s.name, 'stream');
-    return [
-      s.name,
-      formatRate(pp),
-      (pp / med('node:net', 'pingpong')).toFixed(2),
-      `${(st / 2 ** 20).toFixed(1)}`,
-      (st / med('node:net', 'stream')).toFixed(2),
-    ];
-  });
+  const names = servers.map((s) => s.name);
+  const asyncio = (mode: string): number => (names.includes(ASYNCIO) ? med(ASYNCIO, mode) : 0);
+  const cells = (name: string, mode: string, format: (v: number) => string): string[] => [
+    format(med(name, mode)),
+    ratio(med(name, mode), med('node:net', mode)),
+    ratio(med(name, mode), asyncio(mode)),
+    onOffCell(name, names, (n) => med(n, mode)),
+  ];
   printTable(
     `echo: 64 B ping-pong x50 connections, 64 KiB streaming x10 connections (median of ${ROUNDS} runs of ${SECONDS} s)`,
-    ['server', 'round trips/s', 'vs net', 'stream MiB/s', 'vs net'],
-    rows,
+    [
+      'server',
+      'round trips/s',
+      'vs net',
+      'vs asyncio',
+      'on/off',
+      'stream MiB/s',
+      'vs net',
+      'vs asyncio',
+      'on/off',
+    ],
+    names.map((n) => [
+      n,
+      ...cells(n, 'pingpong', formatRate),
+      ...cells(n, 'stream', (v) => (v / 2 ** 20).toFixed(1)),
+    ]),
   );
+  const gain = (mode: string): number => med(POLYPORT, mode) / med(offName(POLYPORT), mode);
   return {
     rounds: ROUNDS,
     seconds: SECONDS,
     servers: Object.fromEntries(
-      servers.map((s) => [
-        s.name,
-        { pingpongPerSecond: med(s.name, 'pingpong'), streamBytesPerSecond: med(s.name, 'stream') },
+      names.map((n) => [
+        n,
+        { pingpongPerSecond: med(n, 'pingpong'), streamBytesPerSecond: med(n, 'stream') },
       ]),
     ),
     ratios: Object.fromEntries(
-      servers.map((s) => [
-        s.name,
+      names.map((n) => [
+        n,
         {
-          pingpongVsNet: med(s.name, 'pingpong') / med('node:net', 'pingpong'),
-          streamVsNet: med(s.name, 'stream') / med('node:net', 'stream'),
+          pingpongVsNet: med(n, 'pingpong') / med('node:net', 'pingpong'),
+          streamVsNet: med(n, 'stream') / med('node:net', 'stream'),
+          ...(names.includes(ASYNCIO) && {
+            pingpongVsAsyncio: med(n, 'pingpong') / asyncio('pingpong'),
+            streamVsAsyncio: med(n, 'stream') / asyncio('stream'),
+          }),
         },
       ]),
     ),
+    acceleratorsOnOff: { pingpong: gain('pingpong'), stream: gain('stream') },
   };
 }

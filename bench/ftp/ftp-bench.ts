@@ -1,9 +1,10 @@
 /**
- * The FTP benchmark (issue 6): polyport's FTP server side by side with vsftpd (when installed),
- * in one run on loopback — RETR and STOR throughput of a 1 GiB file with curl (256 MiB with
- * BENCH_FTP_SMALL=1) and the server CPU seconds each GiB costs, 200 concurrent anonymous logins,
- * and the memory 200 idle logged-in clients add (PSS of the server's processes: vsftpd forks per
- * session, polyport does not). The servers take turns going first, round by round.
+ * The FTP benchmark (issue 6): polyport's FTP server (with its accelerators on and off) side by
+ * side with vsftpd (when installed), in one run on loopback — RETR and STOR throughput of a 1 GiB
+ * file with curl (256 MiB with BENCH_FTP_SMALL=1) and the server CPU seconds each GiB costs, 200
+ * concurrent anonymous logins, and the memory 200 idle logged-in clients add (PSS of the server's
+ * processes: vsftpd forks per session, polyport does not). The servers take turns going first,
+ * round by round. Ratio rows: each polyport side over vsftpd, and polyport on over off.
  * Targets from the issue: throughput >= 0.9x vsftpd, logins faster, < 10 MB for 200 idle clients.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -25,14 +26,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  acceleratorVariants,
   freePort,
   have,
+  inTurn,
   median,
+  offName,
   printTable,
+  ratio,
   type ServerProcess,
+  serverCommand,
   startServer,
   stopChild,
-  tsCommand,
 } from '../lib/harness.js';
 import { descendants, treeCpuSeconds, treeMemory } from './process-tree.js';
 
@@ -48,9 +53,9 @@ interface Server extends ServerProcess {
   readonly name: string;
 }
 
-async function startPolyport(root: string): Promise<Server> {
-  const server = await startServer(...tsCommand(join(here, 'ftp-server.ts'), root));
-  return { name: 'polyport', ...server };
+async function startPolyport(name: string, env: NodeJS.ProcessEnv, root: string): Promise<Server> {
+  const server = await startServer(...serverCommand(join(here, 'ftp-server.ts'), root), env);
+  return { name, ...server };
 }
 
 async function startVsftpd(base: string, root: string): Promise<Server> {
@@ -299,14 +304,16 @@ export async function runFtpBenchmark(): Promise<unknown> {
   if (!have('curl')) throw new Error('the FTP benchmark needs curl');
   const base = mkdtempSync(join(tmpdir(), 'polyport-ftp-bench-'));
   const { root, upload } = makeTree(base);
-  const starters: Array<() => Promise<Server>> = [() => startPolyport(root)];
-  if (have('vsftpd')) starters.push(() => startVsftpd(base, root));
+  const starters: Array<{ name: string; start: () => Promise<Server> }> = acceleratorVariants(
+    'polyport',
+  ).map(({ name, env }) => ({ name, start: () => startPolyport(name, env, root) }));
+  if (have('vsftpd')) starters.push({ name: 'vsftpd', start: () => startVsftpd(base, root) });
   const samples = new Map<string, number[]>();
   const add = (key: string, v: number): void =>
     void samples.set(key, [...(samples.get(key) ?? []), v]);
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const start of round % 2 === 0 ? starters : [...starters].reverse()) {
+      for (const { start } of inTurn(starters, round)) {
         const server = await start();
         try {
           const url = `ftp://127.0.0.1:${server.port}`;
@@ -333,10 +340,14 @@ export async function runFtpBenchmark(): Promise<unknown> {
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
-  const names = starters.length > 1 ? ['polyport', 'vsftpd'] : ['polyport'];
+  const names = starters.map((s) => s.name);
   const med = (name: string, what: string): number => median(samples.get(`${name}|${what}`) ?? [0]);
-  const ratio = (what: string): string =>
-    names.length > 1 ? (med('polyport', what) / med('vsftpd', what)).toFixed(2) : '-';
+  const columns = ['retr', 'retrCpu', 'stor', 'storCpu', 'logins', 'memory'];
+  /** A row of ratios of server `a` over server `b`, column by column. */
+  const ratioRow = (a: string, b: string, label = `${a} / ${b}`): string[] => [
+    label,
+    ...columns.map((what) => ratio(med(a, what), med(b, what))),
+  ];
   const mib = (v: number): string => (v / 2 ** 20).toFixed(1);
   const cpu = (n: string, what: string): string => med(n, what).toFixed(2);
   const rows = names.map((n) => [
@@ -348,17 +359,9 @@ export async function runFtpBenchmark(): Promise<unknown> {
     `${Math.round(med(n, 'logins'))} (${med(n, 'completed')}/${CLIENTS})`,
     mib(med(n, 'memory')),
   ]);
-  if (names.length > 1) {
-    rows.push([
-      'polyport / vsftpd',
-      ratio('retr'),
-      ratio('retrCpu'),
-      ratio('stor'),
-      ratio('storCpu'),
-      ratio('logins'),
-      ratio('memory'),
-    ]);
-  }
+  const polyports = names.filter((n) => n !== 'vsftpd');
+  if (names.includes('vsftpd')) for (const n of polyports) rows.push(ratioRow(n, 'vsftpd'));
+  rows.push(ratioRow('polyport', offName('polyport'), 'polyport on/off'));
   printTable(
     `ftp: ${mib(SIZE)} MiB RETR/STOR with curl, ${CLIENTS} concurrent anonymous logins, memory added by ${CLIENTS} idle clients (median of ${ROUNDS})`,
     ['server', 'RETR MiB/s', 'CPU s/GiB', 'STOR MiB/s', 'CPU s/GiB', 'logins/s', 'idle MiB'],
@@ -381,6 +384,9 @@ export async function runFtpBenchmark(): Promise<unknown> {
           idleMemoryBytes: med(n, 'memory'),
         },
       ]),
+    ),
+    acceleratorsOnOff: Object.fromEntries(
+      columns.map((what) => [what, med('polyport', what) / med(offName('polyport'), what)]),
     ),
   };
 }

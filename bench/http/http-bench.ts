@@ -1,8 +1,9 @@
 /**
- * The HTTP benchmark (issue 5): wrk, keep-alive, 50 connections, against polyport's HTTP server,
- * node:http doing the same, and nginx (one worker) — a hello-world handler and the static
- * handler serving a small file. Rounds alternate between servers; the table shows medians and
- * the ratios the issue sets targets for (>= 1.5x node:http, >= 0.8x nginx).
+ * The HTTP benchmark (issue 5): wrk, keep-alive, 50 connections, against polyport's HTTP server
+ * (with its accelerators on and off), node:http doing the same, and nginx (one worker) — a
+ * hello-world handler and the static handler serving a small file. Rounds alternate between
+ * servers; the table shows medians, the ratios the issue sets targets for (>= 1.5x node:http,
+ * >= 0.8x nginx) and polyport's on/off ratio.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +12,19 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  acceleratorVariants,
   formatRate,
   freePort,
   have,
+  inTurn,
   median,
+  offName,
+  onOffCell,
   printTable,
+  ratio,
   type ServerProcess,
+  serverCommand,
   startServer,
-  tsCommand,
 } from '../lib/harness.js';
 
 const here = import.meta.dirname;
@@ -41,8 +47,8 @@ interface Target {
 }
 
 /** A Node server started by the harness that reports its CPU time at `/__cpu`. */
-async function nodeServer(file: string, root: string): Promise<Running> {
-  const server = await startServer(...tsCommand(join(here, file), root));
+async function nodeServer(file: string, root: string, env?: NodeJS.ProcessEnv): Promise<Running> {
+  const server = await startServer(...serverCommand(join(here, file), root), env);
   return {
     ...server,
     cpu: async () => Number(await (await fetch(`http://127.0.0.1:${server.port}/__cpu`)).text()),
@@ -50,7 +56,10 @@ async function nodeServer(file: string, root: string): Promise<Running> {
 }
 
 const targets: Target[] = [
-  { name: 'polyport', start: (root) => nodeServer('polyport-server.ts', root) },
+  ...acceleratorVariants('polyport').map(({ name, env }) => ({
+    name,
+    start: (root: string) => nodeServer('polyport-server.ts', root, env),
+  })),
   { name: 'node:http', start: (root) => nodeServer('node-server.ts', root) },
 ];
 if (have('nginx')) targets.push({ name: 'nginx (1 worker)', start: startNginx });
@@ -76,7 +85,7 @@ export async function runHttpBenchmark(): Promise<unknown> {
   const samples = new Map<string, number[]>();
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) {
+      for (const target of inTurn(targets, round)) {
         const server = await target.start(root);
         try {
           for (const mode of modes) {
@@ -104,36 +113,32 @@ export async function runHttpBenchmark(): Promise<unknown> {
   const med = (target: string, mode: string): number =>
     median(samples.get(`${target}|${mode}`) ?? [0]);
   const nginxName = targets.find((t) => t.name.startsWith('nginx'))?.name;
-  const ratio = (a: number, b: number): string => (b === 0 ? '-' : (a / b).toFixed(2));
+  const names = targets.map((t) => t.name);
   const columns = (mode: string): string[] => [
     `${mode} req/s`,
     'vs node',
     'vs nginx',
+    'on/off',
     `${mode} req/CPU-s`,
     'vs node',
     'vs nginx',
+    'on/off',
   ];
-  const cells = (name: string, mode: string): string[] => {
-    const rate = med(name, mode);
-    const cpu = med(name, `${mode}|cpu`);
-    const nginxRate = nginxName === undefined ? 0 : med(nginxName, mode);
-    const nginxCpu = nginxName === undefined ? 0 : med(nginxName, `${mode}|cpu`);
-    return [
-      formatRate(rate),
-      ratio(rate, med('node:http', mode)),
-      ratio(rate, nginxRate),
-      formatRate(cpu),
-      ratio(cpu, med('node:http', `${mode}|cpu`)),
-      ratio(cpu, nginxCpu),
-    ];
-  };
+  const cells = (name: string, mode: string): string[] =>
+    [mode, `${mode}|cpu`].flatMap((what) => [
+      formatRate(med(name, what)),
+      ratio(med(name, what), med('node:http', what)),
+      ratio(med(name, what), nginxName === undefined ? 0 : med(nginxName, what)),
+      onOffCell(name, names, (n) => med(n, what)),
+    ]);
   for (const mode of modes) {
     printTable(
       `http ${mode.name} (${mode.path}${mode.name === 'static' ? `, ${PAGE.length} B` : ''}): wrk -t${THREADS} -c${CONNECTIONS} keep-alive, median of ${ROUNDS} runs of ${SECONDS} s`,
       ['server', ...columns(mode.name)],
-      targets.map((t) => [t.name, ...cells(t.name, mode.name)]),
+      names.map((n) => [n, ...cells(n, mode.name)]),
     );
   }
+  const gain = (what: string): number => med('polyport', what) / med(offName('polyport'), what);
   return {
     rounds: ROUNDS,
     seconds: SECONDS,
@@ -148,6 +153,12 @@ export async function runHttpBenchmark(): Promise<unknown> {
             [`${m.name}PerCpuSecond`, med(t.name, `${m.name}|cpu`)],
           ]),
         ),
+      ]),
+    ),
+    acceleratorsOnOff: Object.fromEntries(
+      modes.flatMap((m) => [
+        [`${m.name}PerSecond`, gain(m.name)],
+        [`${m.name}PerCpuSecond`, gain(`${m.name}|cpu`)],
       ]),
     ),
   };

@@ -9,7 +9,14 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRate, have, median, printTable, startServer, tsCommand } from '../lib/harness.js';
+import {
+  formatRate,
+  have,
+  median,
+  printTable,
+  serverCommand,
+  startServer,
+} from '../lib/harness.js';
 import { PAGE, procCpu, type Running, startNginx, wrk } from './http-bench.js';
 
 const here = import.meta.dirname;
@@ -18,7 +25,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
 /** A Node server file started by the harness (its pid is the server's), CPU read from /proc. */
 async function nodeProcess(file: string, root: string): Promise<Running> {
-  const server = await startServer(...tsCommand(join(here, file), root));
+  const server = await startServer(...serverCommand(join(here, file), root));
   return { ...server, cpu: () => Promise.resolve(procCpu(server.pid)) };
 }
 

@@ -1,11 +1,12 @@
 /**
  * Shared pieces of the benchmarks: start a server process and learn its port, run a load
- * process and parse its JSON line, take medians, print tables. Everything listens on loopback
- * and stops by itself.
+ * process and parse its JSON line, run polyport with its accelerators on and off, take medians,
+ * print tables. Everything listens on loopback and stops by itself.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { serverNode } from './server-node.js';
 
 /** A server running in its own process. */
 export interface ServerProcess {
@@ -15,9 +16,88 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The command that runs a TypeScript file with this Node and tsx. */
+/** The command that runs a TypeScript file with this Node and tsx (load generators). */
 export function tsCommand(file: string, ...args: string[]): [string, string[]] {
   return [process.execPath, ['--import', 'tsx', file, ...args]];
+}
+
+/**
+ * The command that runs a TypeScript server file with tsx on the servers' Node (`--node`, see
+ * server-node.ts): polyport's servers and the node:net and node:http references alike.
+ * @example startServer(...serverCommand(join(here, 'net-server.ts')));
+ */
+export function serverCommand(file: string, ...args: string[]): [string, string[]] {
+  return [serverNode().path, ['--import', 'tsx', file, ...args]];
+}
+
+/**
+ * The environment that turns every polyport accelerator off: each one's public switch (slab
+ * reads of accepted TCP connections, batched datagrams of the native addon).
+ */
+export const ACCELERATORS_OFF: Readonly<Record<string, string>> = {
+  POLYPORT_PUBLIC_READS: '1',
+  POLYPORT_PUBLIC_DATAGRAMS: '1',
+};
+
+/** One way of running polyport's server: its row name and its environment. */
+export interface Variant {
+  readonly name: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The row name of `name` run with its accelerators off.
+ * @example offName('polyport'); // 'polyport, accelerators off'
+ */
+export function offName(name: string): string {
+  return `${name}, accelerators off`;
+}
+
+/**
+ * polyport both ways, to run side by side: with its accelerators on (none of the switches set,
+ * whatever this process's environment says) and off ({@link ACCELERATORS_OFF}).
+ * @param name the row name of the accelerated server.
+ * @returns [on, off].
+ * @example servers.push(...acceleratorVariants('polyport').map((v) => ({ ...v, start: … })));
+ */
+export function acceleratorVariants(name: string): [Variant, Variant] {
+  const on: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(ACCELERATORS_OFF)) delete on[key];
+  return [
+    { name, env: on },
+    { name: offName(name), env: { ...process.env, ...ACCELERATORS_OFF } },
+  ];
+}
+
+/**
+ * The "on/off" cell of a row: for a server run both ways, its value over its accelerators-off
+ * twin's; empty for every other row.
+ * @param name the row.
+ * @param names every row of the table.
+ * @param value a row's value (a median).
+ */
+export function onOffCell(
+  name: string,
+  names: readonly string[],
+  value: (name: string) => number,
+): string {
+  return names.includes(offName(name)) ? ratio(value(name), value(offName(name))) : '';
+}
+
+/**
+ * A ratio for a table cell, or '-' when there is nothing to compare with.
+ * @example ratio(3, 2); // '1.50'
+ */
+export function ratio(value: number, reference: number): string {
+  return reference > 0 && Number.isFinite(value) ? (value / reference).toFixed(2) : '-';
+}
+
+/**
+ * The servers in the order they take their turn in a round: reversed every other round, so none
+ * always goes first (or always right after the same other one).
+ */
+export function inTurn<T>(servers: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? servers : [...servers].reverse();
 }
 
 /** Whether a command exists on PATH. */
@@ -122,7 +202,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Prints rows as an aligned text table. */
+/** Prints rows as an aligned text table, titled with the Node version the servers run on. */
 export function printTable(
   title: string,
   header: readonly string[],
@@ -132,7 +212,7 @@ export function printTable(
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(
-    `\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`,
+    `\n${title}\nNode servers on ${serverNode().version}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`,
   );
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }

@@ -9,7 +9,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { formatRate, median, printTable, runJson, tsCommand } from '../lib/harness.js';
+import {
+  formatRate,
+  median,
+  printTable,
+  runJson,
+  serverCommand,
+  tsCommand,
+} from '../lib/harness.js';
 
 interface LoadResult {
   sent: number;
@@ -30,7 +37,7 @@ const sizes = [
 
 /** Starts mail-server.ts and reads its ports. */
 async function startMailServer(): Promise<{ smtp: number; pop3: number; stop(): Promise<void> }> {
-  const [command, args] = tsCommand(join(here, 'mail-server.ts'), String(CLIENTS));
+  const [command, args] = serverCommand(join(here, 'mail-server.ts'), String(CLIENTS));
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`mail-server exited with ${code}`)));
