@@ -6,13 +6,12 @@ import {
   AF_INET6,
   createConnection,
   createServer,
-  has_ipv6,
   SOCK_STREAM,
   SocketTimeoutError,
   socket,
   socketpair,
 } from '../../src/socket/index.js';
-import { closedPort, readAll, readExactly } from './support.js';
+import { closedPort, IPV6_LOOPBACK, readAll, readExactly } from './support.js';
 
 describe('module-level connection helpers', () => {
   test('socket() defaults to AF_INET SOCK_STREAM proto 0', () => {
@@ -80,7 +79,7 @@ describe('module-level connection helpers', () => {
     await assert.rejects(createConnection('127.0.0.1:80' as never), TypeError);
   });
 
-  test('createServer() with AF_INET6 listens on ::1', { skip: !has_ipv6 }, async () => {
+  test('createServer() with AF_INET6 listens on ::1', IPV6_LOOPBACK, async () => {
     const server = await createServer(['::1', 0], { family: AF_INET6 });
     const client = socket(AF_INET6, SOCK_STREAM);
     const [[conn]] = await Promise.all([server.accept(), client.connect(server.getsockname())]);

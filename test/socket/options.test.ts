@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import {
   AF_INET,
   AF_INET6,
-  has_ipv6,
   IPPROTO_IPV6,
   IPPROTO_TCP,
   IPV6_V6ONLY,
@@ -19,7 +18,7 @@ import {
   socket,
   TCP_NODELAY,
 } from '../../src/socket/index.js';
-import { listener, tcpPair } from './support.js';
+import { IPV6_LOOPBACK, listener, tcpPair } from './support.js';
 
 describe('socket options', () => {
   test('SO_TYPE reports the socket type and SO_ERROR is 0 on a healthy socket', () => {
@@ -82,22 +81,24 @@ describe('socket options', () => {
     sock.close();
   });
 
-  test('IPV6_V6ONLY set to 0 lets an AF_INET6 listener on :: accept IPv4', {
-    skip: !has_ipv6,
-  }, async () => {
-    const server = socket(AF_INET6, SOCK_STREAM);
-    server.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 0);
-    await server.bind(['::', 0]);
-    await server.listen();
-    const [, port] = server.getsockname() as [string, number];
-    const client = socket(AF_INET, SOCK_STREAM);
-    const [[conn, peer]] = await Promise.all([
-      server.accept(),
-      client.connect(['127.0.0.1', port]),
-    ]);
-    assert.equal(peer[0], '::ffff:127.0.0.1');
-    conn.close();
-    client.close();
-    server.close();
-  });
+  test(
+    'IPV6_V6ONLY set to 0 lets an AF_INET6 listener on :: accept IPv4',
+    IPV6_LOOPBACK,
+    async () => {
+      const server = socket(AF_INET6, SOCK_STREAM);
+      server.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 0);
+      await server.bind(['::', 0]);
+      await server.listen();
+      const [, port] = server.getsockname() as [string, number];
+      const client = socket(AF_INET, SOCK_STREAM);
+      const [[conn, peer]] = await Promise.all([
+        server.accept(),
+        client.connect(['127.0.0.1', port]),
+      ]);
+      assert.equal(peer[0], '::ffff:127.0.0.1');
+      conn.close();
+      client.close();
+      server.close();
+    },
+  );
 });

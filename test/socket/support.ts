@@ -1,12 +1,11 @@
 /**
  * Helpers shared by the socket-layer tests: loopback listeners, connected pairs, and the
- * families to run each test over (IPv6 only where the machine has it).
+ * families to run each test over (IPv6 wherever ::1 works; see {@link IPV6_LOOPBACK}).
  */
 import { createServer, type Socket as NetSocket, connect as netConnect } from 'node:net';
 import {
   AF_INET,
   AF_INET6,
-  has_ipv6,
   SO_LINGER,
   SOCK_STREAM,
   SOL_SOCKET,
@@ -14,11 +13,19 @@ import {
   type SocketAddress,
   socket,
 } from '../../src/socket/index.js';
+import { needsIpv6Loopback } from '../support/interop.js';
 
-/** The loopback families to test: AF_INET always, AF_INET6 when `has_ipv6`. */
+/**
+ * Test options for a test over IPv6 loopback: probed for real (a listener on ::1 must accept), so
+ * the tests run wherever ::1 works; they skip only where it does not, and there, under
+ * `POLYPORT_REQUIRE_INTEROP=1`, importing this file fails saying so.
+ */
+export const IPV6_LOOPBACK: { skip?: string } = await needsIpv6Loopback();
+
+/** The loopback families to test: AF_INET always, AF_INET6 wherever ::1 works. */
 export const LOOPBACKS: ReadonlyArray<{ readonly family: number; readonly host: string }> = [
   { family: AF_INET, host: '127.0.0.1' },
-  ...(has_ipv6 ? [{ family: AF_INET6, host: '::1' }] : []),
+  ...(IPV6_LOOPBACK.skip === undefined ? [{ family: AF_INET6, host: '::1' }] : []),
 ];
 
 /** A listening TCP socket on loopback, port 0. */

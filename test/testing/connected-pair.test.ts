@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AF_INET6, AF_UNIX, has_ipv6 } from '../../src/socket/index.js';
+import { AF_INET6, AF_UNIX } from '../../src/socket/index.js';
 import { connectedPair } from '../../src/testing/index.js';
+import { needsIpv6Loopback } from '../support/interop.js';
+
+/** Runs wherever ::1 works; where it does not, skips, or fails under POLYPORT_REQUIRE_INTEROP=1. */
+const ipv6 = await needsIpv6Loopback();
 
 test('connectedPair() returns two loopback TCP sockets connected to each other', async () => {
   const [client, server] = await connectedPair();
@@ -14,7 +18,7 @@ test('connectedPair() returns two loopback TCP sockets connected to each other',
   server.close();
 });
 
-test('connectedPair() over IPv6 uses ::1', { skip: !has_ipv6 }, async () => {
+test('connectedPair() over IPv6 uses ::1', ipv6, async () => {
   const [client, server] = await connectedPair({ family: AF_INET6 });
   assert.equal((client.getpeername() as [string, number])[0], '::1');
   client.close();
