@@ -41,13 +41,19 @@ describe('module-level connection helpers', () => {
     server.close();
   });
 
-  test('createConnection() resolves localhost by name', async () => {
+  test('createConnection() resolves localhost by name and reaches a listener on 127.0.0.1', async () => {
+    // /etc/hosts names 127.0.0.1 localhost (where it also gives ::1, that attempt is refused
+    // and the next address is tried): no fallback to the literal, the name must work.
     const server = await createServer(['127.0.0.1', 0]);
     const [, port] = server.getsockname() as [string, number];
-    const client = await createConnection(['localhost', port]).catch(async () =>
-      createConnection(['127.0.0.1', port]),
-    );
-    const [conn] = await server.accept();
+    const [client, [conn, peer]] = await Promise.all([
+      createConnection(['localhost', port], 5),
+      server.accept(),
+    ]);
+    assert.deepEqual(client.getpeername(), ['127.0.0.1', port]);
+    assert.deepEqual(peer, client.getsockname());
+    await client.sendall('by name');
+    assert.equal((await readExactly(conn, 7)).toString(), 'by name');
     conn.close();
     client.close();
     server.close();
