@@ -4,7 +4,9 @@
  */
 import { loop, type SocketMap } from '../../src/dispatch/index.js';
 import { sampleZone, startDnsService, ZoneSet } from '../../src/protocols/dns/index.js';
+import { readyAccelerators } from '../lib/accelerators.js';
 
+await readyAccelerators();
 const map: SocketMap = new Map();
 const dns = await startDnsService({
   address: ['127.0.0.1', Number(process.argv[2] ?? 0)],

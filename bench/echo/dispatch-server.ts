@@ -9,6 +9,7 @@ import {
   loop,
 } from '../../src/dispatch/index.js';
 import { IPPROTO_TCP, MSG_ZEROCOPY, TCP_NODELAY } from '../../src/socket/index.js';
+import { readyAccelerators } from '../lib/accelerators.js';
 
 class EchoChannel extends DispatcherWithSend {
   override readable(): boolean {
@@ -36,6 +37,7 @@ class EchoServer extends Dispatcher {
   }
 }
 
+await readyAccelerators();
 const server = new EchoServer();
 server.createSocket();
 server.setReuseAddr();

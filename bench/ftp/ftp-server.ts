@@ -6,9 +6,11 @@
 import { loop } from '../../src/dispatch/index.js';
 import { hashPassword } from '../../src/host/password.js';
 import { startFtpService } from '../../src/protocols/ftp/index.js';
+import { readyAccelerators } from '../lib/accelerators.js';
 
 const root = process.argv[2];
 if (root === undefined) throw new Error('usage: ftp-server.ts ROOT');
+await readyAccelerators();
 const service = await startFtpService({
   address: ['127.0.0.1', 0],
   root,

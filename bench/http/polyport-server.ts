@@ -5,8 +5,10 @@
  */
 import { loop, type SocketMap } from '../../src/dispatch/index.js';
 import { routeHandler, startHttpService, staticFiles } from '../../src/protocols/http/index.js';
+import { readyAccelerators } from '../lib/accelerators.js';
 
 const root = process.argv[2] ?? '.';
+await readyAccelerators();
 const map: SocketMap = new Map();
 const hello = Buffer.from('Hello, World!\n');
 const service = await startHttpService({

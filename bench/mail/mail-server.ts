@@ -14,8 +14,10 @@ import {
   startPop3Service,
   startSmtpService,
 } from '../../src/protocols/mail/index.js';
+import { readyAccelerators } from '../lib/accelerators.js';
 
 const count = Number(process.argv[2] ?? 20);
+await readyAccelerators();
 const dir = mkdtempSync(join(tmpdir(), 'polyport-mailbench-'));
 const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
 process.on('exit', cleanup);
