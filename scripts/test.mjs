@@ -32,12 +32,16 @@ const concurrency = Math.max(4, availableParallelism() * 2);
 // A test that hangs fails after 5 minutes and the whole run is bounded, so CI can never wait
 // forever on one file. (Not --test-force-exit: it ends a file before tests that are registered
 // after an await, such as fixture-driven ones, have run, and silently drops them.)
+// The spec reporter by name: Node picks it only on a terminal (tap otherwise, on Node 20), and
+// its closing counts (`ℹ pass N`, `ℹ fail N`, `ℹ skipped N`) are what scripts/node-matrix.mjs
+// reads on every Node major.
 const result = spawnSync(
   process.execPath,
   [
     '--import',
     'tsx',
     '--test',
+    '--test-reporter=spec',
     `--test-concurrency=${concurrency}`,
     '--test-timeout=300000',
     ...files,
