@@ -40,7 +40,8 @@ export function datagramHandle(udp: object): HasFd | undefined {
   // node:dgram keeps its handle under a private symbol, in a state object with a `handle`.
   for (const symbol of Object.getOwnPropertySymbols(udp)) {
     const state = (udp as Record<symbol, { handle?: HasFd } | undefined>)[symbol];
-    if (state && typeof state === 'object' && 'handle' in state) return state.handle;
+    // A closed socket's state holds null: no handle.
+    if (state && typeof state === 'object' && 'handle' in state) return state.handle ?? undefined;
   }
   return undefined;
 }

@@ -62,6 +62,16 @@ test('batched datagrams that throw move the socket back to node:dgram, losing no
   assert.equal(statusOf(status, 'slab_reads').active, true, 'the other accelerator stays on');
 });
 
+test('a UDP socket closed before the self-test ends leaves batched datagrams on (regression: "reading \'fd\'" of a closed socket turned them off on Node 22+)', async (t) => {
+  if (process.env.POLYPORT_REQUIRE_NATIVE !== '1' && !(await nativeBuilt())) {
+    t.skip('the native addon is not built here');
+    return;
+  }
+  const { status, warnings } = await run('batched-datagrams-closed-early');
+  assert.deepEqual(warnings, []);
+  assert.equal(statusOf(status, 'batched_datagrams').active, true);
+});
+
 test('batched datagrams whose self-test gets wrong bytes stay off, and UDP traffic flows', async (t) => {
   if (process.env.POLYPORT_REQUIRE_NATIVE !== '1' && !(await nativeBuilt())) {
     t.skip('the native addon is not built here');

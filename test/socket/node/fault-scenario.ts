@@ -105,6 +105,14 @@ const scenarios: Record<string, () => Promise<void>> = {
     };
     await udpTraffic();
   },
+  /** A socket closed while the self-test still runs is not attached later, and is no fault. */
+  async 'batched-datagrams-closed-early'() {
+    const early = socket(AF_INET, SOCK_DGRAM);
+    await early.bind(['127.0.0.1', 0]);
+    early.close();
+    await prepareAccelerators();
+    await udpTraffic();
+  },
   /** The addon hands back wrong bytes: the self-test catches it, datagrams use node:dgram. */
   async 'batched-datagrams-corrupt'() {
     const calls = addon();
