@@ -36,7 +36,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The Node.js majors CI runs the suite on (src/socket/node/node-majors.ts keeps the same list). */
+/** The Node.js majors CI runs the suite on (src/socket/node/node-majors.ts keeps the same list; a test compares them). */
 export const MAJORS = [20, 22, 24, 26];
 
 /**
