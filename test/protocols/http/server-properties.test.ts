@@ -35,33 +35,19 @@ after(async () => {
 
 const STATUS_LINE = /^HTTP\/1\.1 [1-5]\d\d [^\r\n]*\r\n/;
 
-async function sendAndRead(bytes: Uint8Array): Promise<string> {
-  const sock = await connect(server.port);
-  try {
-    await sock.sendall(bytes);
-    sock.settimeout(3);
-    let text = '';
-    for (;;) {
-      let data: Buffer;
-      try {
-        data = await sock.recv(65536);
-      } catch {
-        break;
-      }
-      if (data.length === 0) break;
-      text += data.toString('latin1');
-    }
-    return text;
-  } finally {
-    sock.close();
-  }
+/**
+ * Sends `bytes` on a fresh connection and reads until the server closes. A server that neither
+ * answers nor closes within 5 s (its read timeout is 1 s) fails the test with SocketTimeoutError.
+ */
+function sendAndRead(bytes: Uint8Array): Promise<string> {
+  return exchange(server.port, Buffer.from(bytes), 5);
 }
 
-test('random bytes get well-formed status lines or silence, never a crash', async () => {
+test('random bytes always get a well-formed status line, never silence or a crash', async () => {
   await fc.assert(
     fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (bytes) => {
-      const text = await sendAndRead(bytes);
-      if (text !== '') assert.match(text, STATUS_LINE);
+      // Bad bytes get 400 at once, an incomplete request 408 after the read timeout.
+      assert.match(await sendAndRead(bytes), STATUS_LINE);
     }),
     { numRuns: 25 },
   );
