@@ -70,3 +70,21 @@ test('authenticateMailUser() checks scrypt hashes and treats a malformed hash as
   const broken = [{ name: 'bad', password: 'not a hash', mail: [] }];
   assert.equal(await authenticateMailUser(broken, 'bad', 'x'), null);
 });
+
+test('resolveLocalRecipient() accepts postmaster@ every local domain, in any case, where <postmaster> goes', () => {
+  const noOwner = { domains: ['example.test', 'localhost'], users: [users[0]!] };
+  for (const address of [
+    'postmaster@example.test',
+    'Postmaster@LOCALHOST',
+    'POSTMASTER@localhost',
+  ]) {
+    const decision = resolveLocalRecipient(path(address), noOwner);
+    assert.ok(decision.ok && decision.user.name === 'demo', address);
+  }
+  const toCatchAll = resolveLocalRecipient(path('postmaster@localhost'), {
+    ...where,
+    catchAll: 'demo',
+  });
+  assert.ok(toCatchAll.ok && toCatchAll.user.name === 'demo');
+  assert.ok(!resolveLocalRecipient(path('postmaster@elsewhere.example'), noOwner).ok);
+});

@@ -21,8 +21,9 @@ export type RecipientDecision =
  * Decides a `RCPT TO`: an address listed in a user's `mail` goes to that user; another address
  * in a local domain goes to the catch-all user if there is one, else `550 5.1.1`; an address in
  * any other domain is `554 5.7.1 Relay access denied`, whatever the client. `<postmaster>`
- * (which RFC 5321 §4.5.1 says must be accepted) goes to the catch-all user, else to the owner
- * of `postmaster@` the first local domain, else to the first user.
+ * and `postmaster@` any local domain, in any case (which RFC 5321 §4.5.1 says must be
+ * accepted), go to the user owning that address if there is one, else to the catch-all user,
+ * else to the owner of `postmaster@` the first local domain, else to the first user.
  *
  * @param to The recipient path.
  * @param where Local domains, users and the catch-all.
@@ -40,13 +41,17 @@ export function resolveLocalRecipient(to: MailPath, where: LocalDelivery): Recip
     const key = address.toLowerCase();
     return where.users.find((u) => u.mail.some((m) => m.toLowerCase() === key));
   };
-  const shown = `<${to.address}>`;
-  if (to.domain === '') {
+  const postmaster = (): MailUser | undefined => {
     const first = where.domains[0];
-    const user =
+    return (
       catchAll ??
       (first === undefined ? undefined : byAddress(`postmaster@${first}`)) ??
-      where.users[0];
+      where.users[0]
+    );
+  };
+  const shown = `<${to.address}>`;
+  if (to.domain === '') {
+    const user = postmaster();
     if (user !== undefined) return { ok: true, user };
     return { ok: false, reply: unknown(shown) };
   }
@@ -57,7 +62,8 @@ export function resolveLocalRecipient(to: MailPath, where: LocalDelivery): Recip
       reply: { code: 554, enhanced: '5.7.1', text: `${shown}: Relay access denied` },
     };
   }
-  const user = byAddress(to.address) ?? catchAll;
+  const isPostmaster = to.localPart.toLowerCase() === 'postmaster';
+  const user = byAddress(to.address) ?? (isPostmaster ? postmaster() : catchAll);
   if (user !== undefined) return { ok: true, user };
   return { ok: false, reply: unknown(shown) };
 }

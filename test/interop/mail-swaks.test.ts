@@ -1,0 +1,62 @@
+/**
+ * swaks, the SMTP test tool, against polyport's SMTP server: the defects it found (issue 16)
+ * stay fixed. Each message is then read back from the Maildir and over POP3.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type MailFixture, startMail } from '../protocols/mail/service-support.js';
+import { needs } from '../support/interop.js';
+
+/** What one swaks run printed (its transcript) and its exit status (0: every step accepted). */
+interface SwaksRun {
+  readonly status: number;
+  readonly transcript: string;
+}
+
+/** Sends one message with swaks; never rejects on swaks's own failure, so tests can assert it. */
+function swaks(port: number, from: string, to: string): Promise<SwaksRun> {
+  const args = [
+    ...['--server', '127.0.0.1', '--port', String(port), '--helo', 'client.example'],
+    ...['--from', from, '--to', to, '--timeout', '20'],
+    ...['--header', 'Subject: from swaks', '--body', 'hello from swaks'],
+  ];
+  return new Promise((resolve) => {
+    execFile('swaks', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      const status = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ status, transcript: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The messages in a user's Maildir, oldest first, as stored. */
+async function stored(mail: MailFixture, user: string): Promise<string[]> {
+  const box = await mail.store.maildir(user);
+  const entries = await box.list();
+  return Promise.all(entries.map((e) => readFile(join(box.root, 'cur', `${e.id}:2,`), 'latin1')));
+}
+
+test(
+  'swaks can send to postmaster@ each local domain, in any case (RFC 5321 §4.5.1)',
+  needs('swaks'),
+  async () => {
+    const mail = await startMail();
+    try {
+      for (const to of [
+        'postmaster@example.test',
+        'Postmaster@Example.Test',
+        'POSTMASTER@localhost',
+      ]) {
+        const run = await swaks(mail.smtpPort, 'swaks@client.example', to);
+        assert.equal(run.status, 0, run.transcript);
+        assert.match(run.transcript, /-> RCPT TO:<[^>]+>\n<- {2}250 2\.1\.5 Ok\n/);
+      }
+      // Where <Postmaster> goes: no catch-all, nobody owns postmaster@, so the first user.
+      assert.equal((await stored(mail, 'demo')).length, 3);
+    } finally {
+      await mail.stop();
+    }
+  },
+);
