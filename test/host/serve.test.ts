@@ -191,10 +191,10 @@ test('serve() delivers mail sent by SMTP to the demo mailbox, where POP3 reads i
     const chunks: Buffer[] = [];
     for await (const chunk of await pop3.retr(last.number)) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString();
-    assert.match(text, /^Received: from /);
+    assert.match(text, /^Return-Path: <a@b\.test>\r\nReceived: from /);
     assert.ok(
       text.endsWith(message),
-      'the message comes back byte for byte after the Received: header',
+      'the message comes back byte for byte after the Return-Path: and Received: headers',
     );
     await pop3.quit();
   } finally {

@@ -37,7 +37,10 @@ test('curl uploads over smtp:// and lists and retrieves over pop3://', needs('cu
     const list = await curl([base, '-u', 'demo:demo']);
     assert.match(list, /^1 \d+\r\n$/);
     const message = await curl([`${base}/1`, '-u', 'demo:demo']);
-    assert.match(message, /^Received: from client\.example /);
+    assert.match(
+      message,
+      /^Return-Path: <curl@client\.example>\r\nReceived: from client\.example /,
+    );
     assert.ok(message.endsWith(MESSAGE));
   } finally {
     await mail.stop();

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Pop3Client } from '../../src/protocols/mail/index.js';
 import { type MailFixture, startMail } from '../protocols/mail/service-support.js';
 import { needs } from '../support/interop.js';
 
@@ -55,6 +56,46 @@ test(
       }
       // Where <Postmaster> goes: no catch-all, nobody owns postmaster@, so the first user.
       assert.equal((await stored(mail, 'demo')).length, 3);
+    } finally {
+      await mail.stop();
+    }
+  },
+);
+
+test(
+  'a message swaks sent starts with Return-Path: <its reverse path>, <> for a null sender, as POP3 shows',
+  needs('swaks'),
+  async () => {
+    const mail = await startMail();
+    try {
+      for (const from of ['bounces+42@client.example', '<>']) {
+        const run = await swaks(mail.smtpPort, from, 'demo@example.test');
+        assert.equal(run.status, 0, run.transcript);
+      }
+      const [first, second] = await stored(mail, 'demo');
+      assert.match(
+        first!,
+        /^Return-Path: <bounces\+42@client\.example>\r\nReceived: from client\.example /,
+      );
+      assert.match(second!, /^Return-Path: <>\r\nReceived: /);
+      assert.equal(second!.match(/^Return-Path:/gm)?.length, 1);
+      // POP3 counts the stored message, Return-Path: included, and sends it whole.
+      const pop = await Pop3Client.connect('127.0.0.1', mail.pop3Port, { timeout: 5 });
+      try {
+        await pop.login('demo', 'demo');
+        const listing = await pop.list();
+        assert.equal(listing.length, 2);
+        for (const [i, { number, value: size }] of listing.entries()) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of await pop.retr(number)) chunks.push(chunk as Buffer);
+          const message = Buffer.concat(chunks);
+          assert.equal(message.toString('latin1'), [first, second][i]);
+          assert.equal(size, message.length);
+        }
+        await pop.quit();
+      } finally {
+        pop.close();
+      }
     } finally {
       await mail.stop();
     }

@@ -85,6 +85,7 @@ export {
   formatRfc5322Date,
   type ReceivedInfo,
 } from './smtp/received-header.js';
+export { buildReturnPathHeader } from './smtp/return-path-header.js';
 export { formatSmtpReply, type SmtpReply } from './smtp/smtp-reply.js';
 export {
   type SmtpReplyEvent,

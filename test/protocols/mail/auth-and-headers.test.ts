@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import {
   buildReceivedHeader,
+  buildReturnPathHeader,
   decodeAuthPlain,
   encodeAuthPlain,
   formatRfc5322Date,
@@ -91,6 +92,20 @@ test('buildReceivedHeader() cannot be broken by a hostile HELO name', () => {
   assert.equal(header.split('\r\n').length, 3);
   assert.ok(header.endsWith('Thu, 01 Jan 1970 00:00:00 +0000\r\n'));
   assert.throws(() => formatRfc5322Date(new Date(Number.NaN)), RangeError);
+});
+
+test('buildReturnPathHeader() writes the reverse-path, <> for a null sender, on one line', () => {
+  const path = (address: string) => ({ address, localPart: '', domain: '' });
+  assert.equal(
+    buildReturnPathHeader(path('a@client.example')),
+    'Return-Path: <a@client.example>\r\n',
+  );
+  assert.equal(
+    buildReturnPathHeader(path('"a b"@client.example')),
+    'Return-Path: <"a b"@client.example>\r\n',
+  );
+  assert.equal(buildReturnPathHeader(path('')), 'Return-Path: <>\r\n');
+  assert.equal(buildReturnPathHeader(path('a\r\nBcc: x@y>')), 'Return-Path: <aBcc: x@y>\r\n');
 });
 
 test('parseMailArgument() parses paths and parameters and reports what is wrong', () => {

@@ -37,13 +37,52 @@ test('startSmtpService() delivers a message to the local user with a Received: h
     const text = await readFile(join(box.root, 'cur', `${entry.id}:2,`), 'latin1');
     assert.match(
       text,
-      /^Received: from client\.example \(unknown \[127\.0\.0\.1\]\)\r\n\tby mx\.example\.test \(polyport\) with ESMTP id [0-9A-F]+\r\n\tfor <Demo@Example\.Test>; .+ \+0000\r\n/,
+      /^Return-Path: <carol@client\.example>\r\nReceived: from client\.example \(unknown \[127\.0\.0\.1\]\)\r\n\tby mx\.example\.test \(polyport\) with ESMTP id [0-9A-F]+\r\n\tfor <Demo@Example\.Test>; .+ \+0000\r\n/,
     );
     assert.ok(text.endsWith('Subject: hi\r\n\r\n.dotted\r\nbody\r\n'));
     await eventually(() => mail.requests.some((r) => r.msg === 'message'));
     const logged = mail.requests.find((r) => r.msg === 'message')!;
     assert.equal(logged.from, 'carol@client.example');
     assert.deepEqual(logged.to, ['Demo@Example.Test']);
+  } finally {
+    await mail.stop();
+  }
+});
+
+test('a delivered message starts with Return-Path: <reverse-path> (RFC 5321 §4.4), <> for a null sender', async () => {
+  const mail = await startMail();
+  try {
+    const c = await greet(mail.smtpPort);
+    for (const from of ['<bounce@client.example>', '<>']) {
+      await c.send(
+        `MAIL FROM:${from}\r\nRCPT TO:<demo@example.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n`,
+      );
+      assert.equal(await c.reply(), '250 2.1.0 Ok');
+      assert.equal(await c.reply(), '250 2.1.5 Ok');
+      assert.equal(await c.reply(), '250 2.1.5 Ok');
+      assert.match(await c.reply(), /^354 /);
+      await c.send('Return-Path: <forged@client.example>\r\nSubject: bounce\r\n\r\nx\r\n.\r\n');
+      assert.match(await c.reply(), /^250 2\.0\.0 /);
+    }
+    c.close();
+    for (const user of ['demo', 'alice']) {
+      const box = await mail.store.maildir(user);
+      const entries = await box.list();
+      const texts = await Promise.all(
+        entries.map((e) => readFile(join(box.root, 'cur', `${e.id}:2,`), 'latin1')),
+      );
+      assert.deepEqual(
+        texts.map((t) => t.slice(0, t.indexOf('\r\n'))),
+        ['Return-Path: <bounce@client.example>', 'Return-Path: <>'],
+      );
+      for (const [i, text] of texts.entries()) {
+        assert.match(text, /^Return-Path: <[^>]*>\r\nReceived: from client\.example /);
+        assert.ok(
+          text.endsWith('Return-Path: <forged@client.example>\r\nSubject: bounce\r\n\r\nx\r\n'),
+        );
+        assert.equal(entries[i]!.size, Buffer.byteLength(text, 'latin1'));
+      }
+    }
   } finally {
     await mail.stop();
   }

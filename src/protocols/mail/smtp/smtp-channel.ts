@@ -10,6 +10,7 @@ import { startServerTls } from '../server/start-tls.js';
 import { type LocalDelivery, resolveLocalRecipient } from './local-recipient.js';
 import type { MailPath } from './mail-path.js';
 import { buildReceivedHeader } from './received-header.js';
+import { buildReturnPathHeader } from './return-path-header.js';
 import { formatSmtpReply } from './smtp-reply.js';
 import { SmtpServerSession } from './smtp-server-session.js';
 import type { SmtpServerEvent, SmtpServerOptions } from './smtp-server-types.js';
@@ -33,7 +34,8 @@ interface Transaction {
 
 /**
  * The SMTP channel: recipients checked against the local users, content streamed into one
- * `MaildirDelivery` per recipient as it arrives, committed only at the final dot. A dropped
+ * `MaildirDelivery` per recipient as it arrives (after `Return-Path:` and `Received:`),
+ * committed only at the final dot. A dropped
  * connection or a refused message aborts the deliveries, so no partial message is ever seen.
  */
 export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
@@ -65,7 +67,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
         return;
       }
       case 'data-start':
-        return this.#track(this.#begin(ev.recipients));
+        return this.#track(this.#begin(ev.from, ev.recipients));
       case 'data':
         return this.#track(this.#write(ev.chunk));
       case 'data-abort':
@@ -115,7 +117,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
     return step;
   }
 
-  async #begin(recipients: readonly MailPath[]): Promise<void> {
+  async #begin(from: MailPath, recipients: readonly MailPath[]): Promise<void> {
     const users = new Map<string, MailUser>();
     for (const to of recipients) {
       const decision = resolveLocalRecipient(to, this.#ctx);
@@ -124,16 +126,19 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
     const id = this.#ctx.nextId();
     const transaction: Transaction = { deliveries: [], id };
     this.#transaction = transaction;
+    // Final delivery: the trace headers go first, in the same file as the content, so they
+    // are committed with it or discarded with it.
     const header = Buffer.from(
-      buildReceivedHeader({
-        heloName: this.#helo,
-        remoteAddress: Array.isArray(this.addr) ? String(this.addr[0]) : 'unknown',
-        byHost: this.#ctx.hostname,
-        protocol: this.#smtp.protocolName,
-        id,
-        ...(recipients.length === 1 ? { recipient: recipients[0]!.address } : {}),
-        date: new Date(this.clock.now()),
-      }),
+      buildReturnPathHeader(from) +
+        buildReceivedHeader({
+          heloName: this.#helo,
+          remoteAddress: Array.isArray(this.addr) ? String(this.addr[0]) : 'unknown',
+          byHost: this.#ctx.hostname,
+          protocol: this.#smtp.protocolName,
+          id,
+          ...(recipients.length === 1 ? { recipient: recipients[0]!.address } : {}),
+          date: new Date(this.clock.now()),
+        }),
       'latin1',
     );
     for (const user of users.values()) {
