@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventually, LineClient, startMail } from './service-support.js';
 
-async function files(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
+/** The names in a Maildir folder, which must exist: a wrong path fails instead of reading empty. */
+function files(dir: string): Promise<string[]> {
+  return readdir(dir);
 }
 
 async function greet(port: number): Promise<LineClient> {
