@@ -101,3 +101,30 @@ test(
     }
   },
 );
+
+test(
+  'swaks can send to "demo"@example.test, the same mailbox as demo@example.test; what is not an address stays refused',
+  needs('swaks'),
+  async () => {
+    const mail = await startMail();
+    try {
+      const quoted = await swaks(mail.smtpPort, 'swaks@client.example', '"demo"@example.test');
+      assert.equal(quoted.status, 0, quoted.transcript);
+      assert.match(quoted.transcript, /-> RCPT TO:<"demo"@example\.test>\n<- {2}250 2\.1\.5 Ok\n/);
+      const [message] = await stored(mail, 'demo');
+      assert.match(message!, /\tfor <"demo"@example\.test>; /);
+      const unknown = await swaks(mail.smtpPort, 'swaks@client.example', '"de mo"@example.test');
+      assert.notEqual(unknown.status, 0);
+      assert.match(
+        unknown.transcript,
+        /<\*\* 550 5\.1\.1 <"de mo"@example\.test>: Recipient address rejected/,
+      );
+      const broken = await swaks(mail.smtpPort, 'swaks@client.example', '"demo@example.test');
+      assert.notEqual(broken.status, 0);
+      assert.match(broken.transcript, /<\*\* 501 5\.1\.3 /);
+      assert.equal((await stored(mail, 'demo')).length, 1);
+    } finally {
+      await mail.stop();
+    }
+  },
+);

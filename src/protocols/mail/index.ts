@@ -75,6 +75,7 @@ export {
   resolveLocalRecipient,
 } from './smtp/local-recipient.js';
 export {
+  canonicalMailbox,
   type MailArgument,
   type MailArgumentOptions,
   type MailPath,

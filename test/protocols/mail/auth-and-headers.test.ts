@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   buildReceivedHeader,
   buildReturnPathHeader,
+  canonicalMailbox,
   decodeAuthPlain,
   encodeAuthPlain,
   formatRfc5322Date,
@@ -135,6 +136,23 @@ test('parseMailArgument() parses paths and parameters and reports what is wrong'
     const result = parseMailArgument(arg, from);
     assert.ok(!result.ok && result.error === error, arg);
   }
+});
+
+test('canonicalMailbox() unquotes a local part that needs no quotes and re-quotes one that does', () => {
+  assert.equal(canonicalMailbox('"demo"@example.test'), 'demo@example.test');
+  assert.equal(canonicalMailbox('"d\\emo.x"@Example.Test'), 'demo.x@Example.Test');
+  assert.equal(canonicalMailbox('"john\\ smith"@example.test'), '"john smith"@example.test');
+  assert.equal(canonicalMailbox('"a\\"b"@example.test'), '"a\\"b"@example.test');
+  assert.equal(canonicalMailbox('"a@b"@example.test'), '"a@b"@example.test');
+  for (const same of ['demo@example.test', 'postmaster', '', '"demo@example.test', '"".x@y']) {
+    assert.equal(canonicalMailbox(same), same);
+  }
+  fc.assert(
+    fc.property(fc.string(), (text) => {
+      const once = canonicalMailbox(text);
+      assert.equal(canonicalMailbox(once), once);
+    }),
+  );
 });
 
 test('parseMailArgument() never throws on random text', () => {

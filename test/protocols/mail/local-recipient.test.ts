@@ -5,6 +5,7 @@ import {
   findMailUser,
   type MailPath,
   type MailUser,
+  parseMailArgument,
   resolveLocalRecipient,
 } from '../../../src/protocols/mail/index.js';
 import { testUsers } from './service-support.js';
@@ -87,4 +88,34 @@ test('resolveLocalRecipient() accepts postmaster@ every local domain, in any cas
   });
   assert.ok(toCatchAll.ok && toCatchAll.user.name === 'demo');
   assert.ok(!resolveLocalRecipient(path('postmaster@elsewhere.example'), noOwner).ok);
+});
+
+/** The path `RCPT TO:<…>` gives, parsed as the session parses it. */
+function rcpt(address: string): MailPath {
+  const parsed = parseMailArgument(`TO:<${address}>`, { kind: 'to', maxPathLength: 256 });
+  assert.ok(parsed.ok, address);
+  return parsed.path;
+}
+
+test('resolveLocalRecipient() treats a quoted local part that needs no quoting as the same mailbox (RFC 5321 §4.1.2)', () => {
+  for (const address of ['"demo"@example.test', '"DEMO"@Example.Test', '"d\\emo"@Example.test']) {
+    const decision = resolveLocalRecipient(rcpt(address), where);
+    assert.ok(decision.ok && decision.user.name === 'demo', address);
+  }
+  const postmaster = resolveLocalRecipient(rcpt('"Postmaster"@localhost'), where);
+  assert.ok(postmaster.ok && postmaster.user.name === 'post');
+  for (const address of [
+    '"de mo"@example.test',
+    '"demo."@example.test',
+    '"demo\\"x"@example.test',
+  ]) {
+    const decision = resolveLocalRecipient(rcpt(address), where);
+    assert.ok(!decision.ok && decision.reply.code === 550, address);
+  }
+  const quotedOwner = {
+    domains: ['example.test'],
+    users: [{ name: 'q', password: 'x', mail: ['"john smith"@example.test'] }],
+  };
+  const spaced = resolveLocalRecipient(rcpt('"john\\ smith"@example.test'), quotedOwner);
+  assert.ok(spaced.ok && spaced.user.name === 'q');
 });

@@ -1,6 +1,6 @@
 /** Which local mailbox an SMTP recipient reaches; this server delivers locally and never relays. */
 import type { MailUser } from '../server/mail-users.js';
-import type { MailPath } from './mail-path.js';
+import { canonicalMailbox, type MailPath } from './mail-path.js';
 import type { SmtpReply } from './smtp-reply.js';
 
 /** Where mail goes, as {@link resolveLocalRecipient} needs it. */
@@ -18,9 +18,10 @@ export type RecipientDecision =
   | { readonly ok: false; readonly reply: SmtpReply };
 
 /**
- * Decides a `RCPT TO`: an address listed in a user's `mail` goes to that user; another address
- * in a local domain goes to the catch-all user if there is one, else `550 5.1.1`; an address in
- * any other domain is `554 5.7.1 Relay access denied`, whatever the client. `<postmaster>`
+ * Decides a `RCPT TO`: an address listed in a user's `mail` goes to that user (local parts
+ * compared without case, a needlessly quoted one as if unquoted: `"Demo"@x` is `demo@x`,
+ * RFC 5321 §4.1.2); another address in a local domain goes to the catch-all user if there is
+ * one, else `550 5.1.1`; an address in any other domain is `554 5.7.1 Relay access denied`, whatever the client. `<postmaster>`
  * and `postmaster@` any local domain, in any case (which RFC 5321 §4.5.1 says must be
  * accepted), go to the user owning that address if there is one, else to the catch-all user,
  * else to the owner of `postmaster@` the first local domain, else to the first user.
@@ -37,9 +38,12 @@ export function resolveLocalRecipient(to: MailPath, where: LocalDelivery): Recip
     where.catchAll === undefined || where.catchAll === ''
       ? undefined
       : where.users.find((u) => u.name === where.catchAll);
+  // Local parts compare without case, as Postfix and Dovecot do, and with needless quotes
+  // removed (RFC 5321 §4.1.2), on both sides.
+  const key = (address: string): string => canonicalMailbox(address).toLowerCase();
   const byAddress = (address: string): MailUser | undefined => {
-    const key = address.toLowerCase();
-    return where.users.find((u) => u.mail.some((m) => m.toLowerCase() === key));
+    const wanted = key(address);
+    return where.users.find((u) => u.mail.some((m) => key(m) === wanted));
   };
   const postmaster = (): MailUser | undefined => {
     const first = where.domains[0];
@@ -62,7 +66,7 @@ export function resolveLocalRecipient(to: MailPath, where: LocalDelivery): Recip
       reply: { code: 554, enhanced: '5.7.1', text: `${shown}: Relay access denied` },
     };
   }
-  const isPostmaster = to.localPart.toLowerCase() === 'postmaster';
+  const isPostmaster = key(to.address).startsWith('postmaster@');
   const user = byAddress(to.address) ?? (isPostmaster ? postmaster() : catchAll);
   if (user !== undefined) return { ok: true, user };
   return { ok: false, reply: unknown(shown) };

@@ -104,6 +104,28 @@ function parsePath(inner: string, kind: 'from' | 'to'): MailPath | null {
   return { address: `${localPart}@${domain}`, localPart, domain };
 }
 
+/**
+ * The form of a mailbox that addresses are compared in: a quoted local part whose content
+ * needs no quoting is that content (RFC 5321 §4.1.2: `"demo"@x` and `demo@x` are one mailbox);
+ * one that needs quoting is re-quoted with the fewest backslashes (`"john\ smith"` becomes
+ * `"john smith"`). The domain and the case are left as given; the caller decides about case.
+ * Text that is not `local@domain` (`postmaster`, `''`) comes back unchanged.
+ *
+ * @param address `local@domain`, as in `MailPath.address` or a user's `mail` list.
+ * @returns The address with its local part in canonical form.
+ * @example
+ * canonicalMailbox('"demo"@example.test'); // 'demo@example.test'
+ * canonicalMailbox('"de\\ mo"@example.test'); // '"de mo"@example.test'
+ */
+export function canonicalMailbox(address: string): string {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  if (at <= 0 || !QUOTED.test(local)) return address;
+  const content = local.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (DOT_STRING.test(content)) return `${content}${address.slice(at)}`;
+  return `"${content.replace(/["\\]/g, '\\$&')}"${address.slice(at)}`;
+}
+
 function isDomain(text: string): boolean {
   return text.length <= 255 && DOMAIN.test(text) && text.split('.').every((l) => l.length <= 63);
 }
