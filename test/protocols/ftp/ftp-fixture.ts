@@ -90,7 +90,7 @@ export async function startFixture(extra: Partial<FtpServiceOptions> = {}): Prom
     async stop() {
       service.close();
       closeAll(map, true);
-      await running.catch(() => {});
+      await running;
       rmSync(base, { recursive: true, force: true });
     },
   };
