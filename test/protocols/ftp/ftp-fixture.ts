@@ -90,8 +90,11 @@ export async function startFixture(extra: Partial<FtpServiceOptions> = {}): Prom
     async stop() {
       service.close();
       closeAll(map, true);
-      await running;
-      rmSync(base, { recursive: true, force: true });
+      try {
+        await running;
+      } finally {
+        rmSync(base, { recursive: true, force: true });
+      }
     },
   };
 }
