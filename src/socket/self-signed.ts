@@ -20,8 +20,9 @@ export interface SelfSignedOptions {
 }
 
 /**
- * Makes a self-signed certificate (EC P-256, SHA-256) whose subject alternative names cover
- * `hosts`, so clients that check host names accept it once they trust it.
+ * Makes a self-signed certificate (EC P-256, SHA-256, Key Usage: Digital Signature) whose
+ * subject alternative names cover `hosts`, so clients that check host names accept it once
+ * they trust it.
  * @returns the certificate and key in PEM.
  * @example
  * const { cert, key } = await selfSignedCertificate();
@@ -45,7 +46,9 @@ export async function selfSignedCertificate(
     notAfterDate,
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      // An EC key only signs (ECDHE handshakes): RFC 5480 §3 forbids Key Encipherment for
+      // it, which is for RSA key transport. Critical, as RFC 5280 §4.2.1.3 asks.
+      { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
       { name: 'subjectAltName', altNames },
     ],
