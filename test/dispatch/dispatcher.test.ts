@@ -321,11 +321,10 @@ describe('loop()', () => {
     const map = freshMap();
     const server = new EchoServer(null, map);
     await listenOnLoopback(server);
-    const running = loop({ map });
+    // Its idle timeout is 60 s: a loop that noticed the empty map only then fails within().
+    const running = loop({ map, timeout: 60 });
     setTimeout(() => server.close(), 30);
-    const start = performance.now();
     await within(running, 5000, 'loop');
-    assert.ok(performance.now() - start < 1000, 'performance.now() - start < 1000');
   });
 
   test('explicit maps are served independently of one another', async () => {

@@ -57,7 +57,8 @@ describe('select() on TCP sockets', () => {
     const start = performance.now();
     assert.deepEqual(await select([a], [], [a], 0.08), [[], [], []]);
     const took = performance.now() - start;
-    assert.ok(took >= 70 && took < 1000, `took ${took}`);
+    // At least the timeout; at most a bound a loaded machine stays under but a wrong unit would not.
+    assert.ok(took >= 70 && took < 5000, `took ${took}`);
   });
 
   test('select() keeps the order of each list and returns only the ready members', async () => {

@@ -133,7 +133,9 @@ for (const [name, make] of IMPLEMENTATIONS) {
       sel.register(a, EVENT_READ);
       const start = performance.now();
       assert.deepEqual(await sel.select(0), []);
-      assert.ok(performance.now() - start < 50, 'performance.now() - start < 50');
+      const took = performance.now() - start;
+      // A generous bound: a loaded machine stays far under it; a select(0) that waits does not.
+      assert.ok(took < 1000, `select(0) took ${took} ms`);
       assert.deepEqual(await sel.select(-1), [], 'a negative timeout polls too');
       sel.close();
     });
@@ -145,7 +147,9 @@ for (const [name, make] of IMPLEMENTATIONS) {
       const start = performance.now();
       assert.deepEqual(await sel.select(0.1), []);
       const took = performance.now() - start;
-      assert.ok(took >= 90 && took < 1000, `took ${took} ms`);
+      // At least the timeout (timers may fire up to 1 ms early); at most a generous bound that
+      // a loaded machine stays under but a timeout read in the wrong unit would not.
+      assert.ok(took >= 90 && took < 5000, `took ${took} ms`);
       sel.close();
     });
 

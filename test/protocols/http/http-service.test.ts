@@ -260,9 +260,11 @@ test('a half-sent request head is answered 408 after readTimeout (slowloris)', a
   });
   try {
     const started = Date.now();
+    // exchange() fails if nothing comes within 5 s: no upper bound of our own is needed.
     const text = await exchange(slow.port, 'GET /hello HTTP/1.1\r\nHost: t\r\n');
     assert.match(text, /^HTTP\/1\.1 408 Request Timeout/);
-    assert.ok(Date.now() - started < 3000);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 150, `408 after ${waited} ms, before the read timeout`);
   } finally {
     await slow.stop();
   }
