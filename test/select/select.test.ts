@@ -66,7 +66,9 @@ describe('select() on TCP sockets', () => {
     const [c, d] = await pair();
     await d.sendall('1');
     await b.sendall('2');
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait until both bytes are there, not for a fixed time that a loaded machine may overrun.
+    assert.deepEqual((await select([c], [], [], 5))[0], [c]);
+    assert.deepEqual((await select([a], [], [], 5))[0], [a]);
     const [r] = await select([c, a], [], [], 1);
     assert.deepEqual(r, [c, a]);
   });
