@@ -7,6 +7,8 @@ const SB = 0xfa;
 const SE = 0xf0;
 const WILL = 0xfb;
 const DONT = 0xfe;
+/** Data Mark, the end of a Telnet Synch (RFC 854). */
+const DM = 0xf2;
 const CR = 0x0d;
 const NUL = 0x00;
 
@@ -15,16 +17,21 @@ const NUL = 0x00;
  * is a literal 0xFF, IAC WILL/WONT/DO/DONT take one option byte, IAC SB … IAC SE is dropped whole,
  * any other IAC command is two bytes. An IAC followed by an ordinary byte is dropped alone: a
  * client that sends `IAC IP IAC` in band and the `DM` as urgent data leaves exactly that when the
- * urgent byte is lost, and the `ABOR` after it must survive. CR NUL becomes CR (RFC 2640 3.1,
- * how a pathname carries a CR).
+ * urgent byte is lost, and the `ABOR` after it must survive. A DM byte (0xF2) with no IAC before
+ * it is dropped while no data byte has come yet: BSD-derived clients (tnftp, netkit and inetutils
+ * `ftp`) send `IAC IP IAC` as urgent data and `DM ABOR` in band, and Linux without SO_OOBINLINE
+ * takes the urgent IAC out of the stream, leaving `IAC IP DM ABOR`. No verb starts with 0xF2, and
+ * after the line start the byte is kept (it may be part of a Latin-1 or UTF-8 pathname). CR NUL
+ * becomes CR (RFC 2640 3.1, how a pathname carries a CR).
  *
  * @param line One line, without its line ending.
  * @returns The line's data bytes (the input itself when it held nothing to remove).
  * @example
  * stripTelnet(Buffer.from('\xff\xf4\xff\xf2ABOR', 'latin1')).toString(); // 'ABOR'
+ * stripTelnet(Buffer.from('\xff\xf4\xf2ABOR', 'latin1')).toString(); // 'ABOR'
  */
 export function stripTelnet(line: Buffer): Buffer {
-  if (line.indexOf(IAC) === -1 && line.indexOf(NUL) === -1) return line;
+  if (line.indexOf(IAC) === -1 && line.indexOf(NUL) === -1 && line[0] !== DM) return line;
   const out = Buffer.allocUnsafe(line.length);
   let n = 0;
   let i = 0;
@@ -33,6 +40,8 @@ export function stripTelnet(line: Buffer): Buffer {
     if (b === CR && line[i + 1] === NUL) {
       out[n++] = CR;
       i += 2;
+    } else if (b === DM && n === 0) {
+      i += 1;
     } else if (b !== IAC) {
       out[n++] = b;
       i += 1;

@@ -52,6 +52,19 @@ test('FtpCommandDecoder still reads ABOR when the urgent DM byte was lost', () =
   ]);
 });
 
+test("FtpCommandDecoder reads ABOR after tnftp's IAC IP IAC DM when the urgent IAC went out of band (regression: 500 and the transfer ran on)", () => {
+  const abor: CommandEvent = { type: 'command', verb: 'ABOR', arg: '' };
+  const noop: CommandEvent = { type: 'command', verb: 'NOOP', arg: '' };
+  // Captured from tnftp 20210827 (Debian): `IAC IP IAC` sent with MSG_OOB, then `DM ABOR CRLF` in band.
+  // Without SO_OOBINLINE Linux takes the urgent IAC out of the stream: FF F4 | F2 "ABOR" CR LF.
+  assertEveryChunking(Buffer.from('\xff\xf4\xf2ABOR\r\nNOOP\r\n', 'latin1'), [abor, noop]);
+  // With the urgent byte left inline (or read late) the whole Synch arrives: FF F4 FF F2.
+  assertEveryChunking(Buffer.from('\xff\xf4\xff\xf2ABOR\r\nNOOP\r\n', 'latin1'), [abor, noop]);
+  // IAC AO (abort output), as some clients add, and a DM standing alone at once.
+  assertEveryChunking(Buffer.from('\xff\xf5\xff\xf4\xf2ABOR\r\n', 'latin1'), [abor]);
+  assertEveryChunking(Buffer.from('\xf2ABOR\r\n', 'latin1'), [abor]);
+});
+
 test('FtpCommandDecoder drops Telnet option negotiation and keeps an escaped 0xFF', () => {
   const input = Buffer.concat([
     Buffer.from([0xff, 0xfb, 0x01]),

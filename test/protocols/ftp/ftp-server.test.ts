@@ -191,6 +191,32 @@ test('ABOR during a download answers 426 then 226', async () => {
   }
 });
 
+test('ABOR after a Synch whose urgent IAC was lost still cuts the download (regression: tnftp got 500 and the whole file)', async () => {
+  const f = await startFixture();
+  writeFileSync(join(f.root, 'large.bin'), Buffer.alloc(64 * 1024 * 1024));
+  const c = await raw(f.port);
+  try {
+    await c.cmd('USER demo');
+    await c.cmd('PASS demo');
+    await c.cmd('TYPE I');
+    const port = Number(/\|\|\|(\d+)\|/.exec(await c.cmd('EPSV'))?.[1]);
+    const data = await createConnection(['127.0.0.1', port], 10);
+    assert.match(await c.cmd('RETR large.bin'), /^150 /);
+    await data.recv(65536);
+    // What Linux hands the server of tnftp's IAC IP IAC (urgent) and DM ABOR CRLF.
+    await c.sock.sendall(Buffer.from([0xff, 0xf4]));
+    await c.sock.sendall(Buffer.from('\xf2ABOR\r\n', 'latin1'));
+    assert.match(await c.read(), /^426 /);
+    assert.match(await c.read(), /^226 /);
+    data.close();
+    assert.match(await c.cmd('NOOP'), /^200 /);
+    assert.equal(f.records.find((r) => r.msg === 'transfer')?.status, 'aborted');
+  } finally {
+    c.sock.close();
+    await f.stop();
+  }
+});
+
 test('a passive data connection from another address is refused', async () => {
   const f = await startFixture({ dataTimeout: 2 });
   const c = await raw(f.port);

@@ -28,6 +28,18 @@ test('stripTelnet() keeps an escaped IAC as one 0xFF and drops a lone IAC', () =
   assert.deepEqual(strip([A, 0xff]), [A]);
 });
 
+test('stripTelnet() drops the lone DM (0xF2) left at a line start when the Synch IAC went out of band', () => {
+  // FF F4 F2: the urgent IAC before the DM was taken out of the stream by the kernel.
+  assert.deepEqual(strip([0xff, 0xf4, 0xf2, A]), [A]);
+  assert.deepEqual(strip([0xf2, 0xf2, A]), [A]);
+  assert.deepEqual(strip([0xff, 0xf5, 0xf2, A]), [A]);
+});
+
+test('stripTelnet() keeps a 0xF2 byte after the line start (a Latin-1 or UTF-8 pathname byte)', () => {
+  assert.deepEqual(strip([A, 0xf2, A]), [A, 0xf2, A]);
+  assert.deepEqual(strip([0xff, 0xf4, A, 0xf2]), [A, 0xf2]);
+});
+
 test('stripTelnet() turns CR NUL into CR and keeps other NULs', () => {
   assert.deepEqual(strip([A, 0x0d, 0x00, A]), [A, 0x0d, A]);
   assert.deepEqual(strip([A, 0x00, A]), [A, 0x00, A]);
