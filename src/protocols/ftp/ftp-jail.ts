@@ -4,7 +4,7 @@
  * link inside the tree can lead a user out of it.
  */
 
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { type ArgResult, fail, ok } from './reply.js';
 import { isInsideRoot, resolveVirtualPath, virtualToRealPath } from './virtual-path.js';
@@ -118,4 +118,22 @@ export class FtpJail {
     const rel = nodePath.relative(this.root, real);
     return rel === '' ? '/' : `/${rel.split(nodePath.sep).join('/')}`;
   }
+}
+
+/**
+ * Tells whether a symbolic link leads outside a root: what it resolves to, or, for a dangling
+ * link, its text resolved from the link's directory. Listings leave such links out, as RETR and
+ * CWD treat them as missing: showing one would give away its target's type, size and time.
+ *
+ * @param root The real root directory.
+ * @param link The real path of the link itself (its directory already resolved).
+ * @returns `true` if the link (or a link it leads through) ends outside `root`, or cannot be read.
+ * @example
+ * await leadsOutOfRoot('/srv/ftp', '/srv/ftp/pub/passwd'); // true for a link to /etc/passwd
+ */
+export async function leadsOutOfRoot(root: string, link: string): Promise<boolean> {
+  const target = await realpath(link).catch(() => null);
+  if (target !== null) return !isInsideRoot(root, target);
+  const text = await readlink(link).catch(() => null);
+  return text === null || !isInsideRoot(root, nodePath.resolve(nodePath.dirname(link), text));
 }

@@ -9,6 +9,7 @@ import * as nodePath from 'node:path';
 import type { Producer } from '../../dispatch/index.js';
 import type { Permission } from './command-table.js';
 import type { FileEntry, FileType } from './file-entry.js';
+import { leadsOutOfRoot } from './ftp-jail.js';
 import { formatListLine, formatNlstLine } from './list-formatter.js';
 import { formatMlsxLine, mlsxPermFact } from './mlsx.js';
 
@@ -25,6 +26,11 @@ export interface ListingOptions {
   readonly permissions: ReadonlySet<Permission>;
   /** The MLSx facts to send. */
   readonly facts?: readonly string[];
+  /**
+   * The real root of the user's tree: symbolic links that lead outside it are left out of the
+   * listing (default: no check; the server always sets it).
+   */
+  readonly root?: string;
   /** Show names starting with a dot (default true: FTP clients mirror them). */
   readonly showHidden?: boolean;
   /** Entries per chunk (default 128). */
@@ -73,23 +79,25 @@ export function fileEntry(
 
 /**
  * Reads one path's entry: a link shows what it points to in LIST; MLSx describes the file the
- * link leads to, as most servers do, so clients can follow it.
+ * link leads to, as most servers do, so clients can follow it. With `root` set, a link that
+ * leads outside it has no entry: like RETR and CWD, the listing treats it as missing.
  *
  * @param real The real path.
  * @param name The name to show.
  * @param options The listing options.
- * @returns The entry, or `null` if the file vanished meanwhile.
+ * @returns The entry, or `null` if the file vanished meanwhile or is a link out of `root`.
  * @example
  * await readEntry('/srv/ftp/a.txt', 'a.txt', options);
  */
 export async function readEntry(
   real: string,
   name: string,
-  options: Pick<ListingOptions, 'format' | 'permissions'>,
+  options: Pick<ListingOptions, 'format' | 'permissions' | 'root'>,
 ): Promise<FileEntry | null> {
   try {
     const st = await lstat(real);
     if (st.isSymbolicLink()) {
+      if (options.root !== undefined && (await leadsOutOfRoot(options.root, real))) return null;
       if (options.format === 'mlsd') {
         const followed = await stat(real).catch(() => null);
         if (followed !== null) return fileEntry(name, followed, options.permissions);

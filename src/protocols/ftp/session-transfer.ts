@@ -192,6 +192,7 @@ export class SessionTransfer {
         now: new Date(s.clock.now()),
         permissions: s.permissions,
         facts: s.mlstFacts,
+        root: jail.root,
       });
       return {
         direction: 'out',
@@ -344,7 +345,7 @@ export class SessionTransfer {
     if (!found.ok) return found.reply;
     const lines = await collectListing(
       found.value.real,
-      { format: 'list', now: new Date(s.clock.now()), permissions: s.permissions },
+      { format: 'list', now: new Date(s.clock.now()), permissions: s.permissions, root: jail.root },
       MAX_STAT_LINES,
     );
     return reply(213, `Status of ${found.value.virtual}:`, ...lines, 'End of status');

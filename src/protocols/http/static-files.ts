@@ -181,7 +181,8 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         }
         if (options.listing !== true) return refuse(response, 403, 'Forbidden\n');
         const urlPath = `/${safe.segments.join('/')}${safe.segments.length > 0 ? '/' : ''}`;
-        const html = renderDirectoryListing(urlPath, list(real, options.maxListing ?? 10_000));
+        const entries = list(real, options.maxListing ?? 10_000, inside);
+        const html = renderDirectoryListing(urlPath, entries);
         response.setHeader('Content-Type', 'text/html; charset=utf-8');
         response.send(Buffer.from(html, 'utf8'));
         return;
@@ -363,12 +364,18 @@ function readPart(fd: number, start: number, length: number): Buffer | null {
   return read === length ? bytes : null;
 }
 
-function list(dir: string, max: number): DirectoryEntry[] {
+/**
+ * The entries of a directory, links followed. A link that leads outside the root is left out:
+ * its target is refused with 403, and listing it would show the target's type, size and time.
+ */
+function list(dir: string, max: number, inside: (real: string) => boolean): DirectoryEntry[] {
   const out: DirectoryEntry[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (out.length >= max) break;
     try {
-      const stats = statSync(join(dir, entry.name));
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink() && !inside(realpathSync.native(path))) continue;
+      const stats = statSync(path);
       out.push({
         name: entry.name,
         isDirectory: stats.isDirectory(),

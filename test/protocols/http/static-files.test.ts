@@ -36,6 +36,12 @@ before(async () => {
   symlinkSync(join(base, 'secret.txt'), join(root, 'escape.txt'));
   symlinkSync(base, join(root, 'escape-dir'));
   symlinkSync(join(root, 'hello.txt'), join(root, 'alias.txt'));
+  // A listed directory (no index file) holding links out of the root and one inside it.
+  mkdirSync(join(root, 'links'));
+  symlinkSync('/etc/passwd', join(root, 'links', 'passwd'));
+  symlinkSync(base, join(root, 'links', 'outdir'));
+  symlinkSync('../../secret.txt', join(root, 'links', 'relative-out.txt'));
+  symlinkSync('../hello.txt', join(root, 'links', 'inside.txt'));
   const old = new Date('2020-01-01T00:00:00Z');
   utimesSync(join(root, 'hello.txt'), old, old);
   server = await startTestServer([staticFiles({ root, listing: true })]);
@@ -96,6 +102,15 @@ test('a directory listing escapes names and links', async () => {
   assert.match(text, /&lt;script&gt;\.txt/);
   assert.doesNotMatch(body(text), /<script>/);
   assert.match(text, /href="\.\/a%26b\.css"/);
+});
+
+test("a directory listing leaves out links that lead outside the root (regression: it showed their targets' type, size and time)", async () => {
+  const text = await get('/links/');
+  assert.equal(status(text), 200);
+  const html = body(text);
+  assert.doesNotMatch(html, /passwd|outdir|relative-out/);
+  // A link inside the root is listed with what it leads to: hello.txt's 12 bytes.
+  assert.match(html, /href="\.\/inside\.txt">inside\.txt<\/a><\/td><td>12<\/td>/);
 });
 
 test('If-None-Match with the current ETag gives 304 without a body', async () => {
