@@ -5,7 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +25,8 @@ import { needs } from '../support/interop.js';
 
 /** A tnftp session fed on stdin, its replies (`-v`) collected from stdout and stderr. */
 function startTnftp(port: number, cwd: string) {
-  const child = spawn('tnftp', ['-n', '-v', '127.0.0.1', String(port)], {
+  // -n: log in by the script's `user`; -i: no prompt per file in mget; -v: print the replies.
+  const child = spawn('tnftp', ['-n', '-i', '-v', '127.0.0.1', String(port)], {
     cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -89,6 +101,37 @@ test(
       const transfer = f.records.find((r) => r.msg === 'transfer');
       assert.equal(transfer?.status, 'aborted');
       assert.ok(Number(transfer?.bytes) < size / 8, `sent ${transfer?.bytes} of ${size} bytes`);
+    } finally {
+      ftp.child.kill('SIGKILL');
+      await f.stop();
+      rmSync(local, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'tnftp mget *.txt fetches exactly the matching files (regression: NLST *.txt got 450 and mget fetched nothing)',
+  needs('tnftp'),
+  async () => {
+    const f = await startFixture();
+    const local = mkdtempSync(join(tmpdir(), 'polyport-tnftp-'));
+    for (const name of ['a.txt', 'b.txt', 'c.bin', '.hidden.txt']) {
+      writeFileSync(join(f.root, name), `this is ${name}\n`);
+    }
+    symlinkSync(join(f.outside, 'secret.txt'), join(f.root, 'secret.txt'));
+    const ftp = startTnftp(f.port, local);
+    try {
+      const code = await ftp.finish(['user demo demo', 'mget *.txt', 'quit']);
+      const text = ftp.output();
+      assert.equal(code, 0, text);
+      // tnftp expands the pattern with NLST (quietly); the server logged that listing.
+      const nlst = f.records.find((r) => r.msg === 'transfer' && r.command === 'NLST');
+      assert.equal(nlst?.path, '/*.txt');
+      assert.deepEqual(readdirSync(local).sort(), ['a.txt', 'b.txt', 'hello.txt'], text);
+      for (const name of ['a.txt', 'b.txt']) {
+        assert.equal(readFileSync(join(local, name), 'utf8'), `this is ${name}\n`);
+      }
+      assert.equal(readFileSync(join(local, 'hello.txt'), 'utf8'), 'hello, world\n');
     } finally {
       ftp.child.kill('SIGKILL');
       await f.stop();

@@ -50,6 +50,8 @@ export interface FtpServiceOptions {
   readonly passivePorts?: readonly [number, number] | null;
   /** The IPv4 address PASV announces (behind NAT); default the control connection's own. */
   readonly passiveAddress?: string;
+  /** Entries a LIST or NLST with wildcards (`NLST *.txt`) shows at most (default 10,000). */
+  readonly maxListMatches?: number;
   /** Keep a cut upload under its final name so the client can resume it (default false). */
   readonly keepPartialUploads?: boolean;
   readonly limits?: ServerLimits;

@@ -31,6 +31,15 @@ export interface ListingOptions {
    * listing (default: no check; the server always sets it).
    */
   readonly root?: string;
+  /**
+   * Keep only the directory's entries whose name this accepts (a wildcard pattern's matcher);
+   * default: every entry.
+   */
+  readonly match?: (name: string) => boolean;
+  /** Put before each name shown (default `''`): NLST of `dir/*.txt` names `dir/a.txt`. */
+  readonly namePrefix?: string;
+  /** Most entries listed from a directory (default: no limit). */
+  readonly maxEntries?: number;
   /** Show names starting with a dot (default true: FTP clients mirror them). */
   readonly showHidden?: boolean;
   /** Entries per chunk (default 128). */
@@ -175,17 +184,18 @@ export class ListingProducer implements Producer {
     }
     const dir = this.#dir as Dir;
     const lines: string[] = [];
-    const batch = this.#options.batch ?? 128;
+    const { batch = 128, match, namePrefix = '', maxEntries = Infinity } = this.#options;
     while (lines.length < batch) {
-      const dirent = await dir.read();
+      const dirent = this.count + lines.length < maxEntries ? await dir.read() : null;
       if (dirent === null) {
         this.close();
         break;
       }
       if (this.#options.showHidden === false && dirent.name.startsWith('.')) continue;
+      if (match !== undefined && !match(dirent.name)) continue;
       const entry = await readEntry(
         nodePath.join(this.#real, dirent.name),
-        dirent.name,
+        namePrefix + dirent.name,
         this.#options,
       );
       if (entry !== null) lines.push(formatEntry(entry, this.#options));

@@ -10,13 +10,16 @@ import { DataChannel, type TransferOutcome } from './data-channel.js';
 import { FileSource } from './file-source.js';
 import type { FtpJail } from './ftp-jail.js';
 import type { FtpSession } from './ftp-session.js';
+import { type ListTarget, listTargetPath, resolveListTarget } from './list-target.js';
 import { collectListing, type ListingFormat, ListingProducer } from './listing-producer.js';
-import { type Reply, reply } from './reply.js';
+import { ok, type Reply, reply } from './reply.js';
 import { openUpload, UploadError, type UploadKind, type UploadTarget } from './upload-target.js';
 
 const TRANSFERS = new Set(['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST', 'MLSD']);
 /** Lines `STAT path` sends at most on the control connection. */
 const MAX_STAT_LINES = 10_000;
+/** Entries a wildcard listing shows at most, unless the service says otherwise. */
+const DEFAULT_MAX_LIST_MATCHES = 10_000;
 
 /** What a prepared transfer moves. */
 type Prepared =
@@ -179,26 +182,43 @@ export class SessionTransfer {
     const ascii = s.type === 'ascii';
     const mode = ascii ? 'ASCII' : 'BINARY';
     if (verb === 'LIST' || verb === 'NLST' || verb === 'MLSD') {
-      const found = await jail.existing(s.cwd, verb === 'MLSD' ? arg : stripListOptions(arg));
+      // MLSD names a directory (RFC 3659 7.1): no wildcards there.
+      const found =
+        verb === 'MLSD'
+          ? await jail.existing(s.cwd, arg).then((r) => (r.ok ? ok({ path: r.value }) : r))
+          : await resolveListTarget(jail, s.cwd, stripListOptions(arg));
       if (!found.ok)
         return verb === 'NLST' ? reply(450, 'No such file or directory.') : found.reply;
+      const target: ListTarget = found.value;
+      const { path, pattern } = target;
       if (verb === 'MLSD') {
-        const st = await stat(found.value.real).catch(() => null);
+        const st = await stat(path.real).catch(() => null);
         if (st === null || !st.isDirectory()) return reply(501, 'MLSD needs a directory.');
       }
       const format: ListingFormat = verb === 'LIST' ? 'list' : verb === 'NLST' ? 'nlst' : 'mlsd';
-      const producer = new ListingProducer(found.value.real, {
+      // A pattern that matches nothing lists nothing: 150, then 226 after an empty listing, as
+      // vsftpd 3.0.3 answers `NLST *.none` and `LIST *.none` (checked against it).
+      const producer = new ListingProducer(path.real, {
         format,
         now: new Date(s.clock.now()),
         permissions: s.permissions,
         facts: s.mlstFacts,
         root: jail.root,
+        ...(pattern === undefined
+          ? {}
+          : {
+              match: (name: string) => pattern.matches(name),
+              maxEntries: s.service.options.maxListMatches ?? DEFAULT_MAX_LIST_MATCHES,
+              // vsftpd's NLST names matches with the directory as written, so `mget pub/*.txt`
+              // can RETR them from the working directory.
+              ...(verb === 'NLST' ? { namePrefix: target.dir ?? '' } : {}),
+            }),
       });
       return {
         direction: 'out',
         producer,
         ascii: false,
-        path: found.value.virtual,
+        path: listTargetPath(target),
         note: `Here comes the directory listing.`,
       };
     }
@@ -341,13 +361,20 @@ export class SessionTransfer {
     }
     const jail = s.jail;
     if (jail === null || !s.permissions.has('list')) return reply(550, 'Permission denied.');
-    const found = await jail.existing(s.cwd, stripListOptions(arg));
+    const found = await resolveListTarget(jail, s.cwd, stripListOptions(arg));
     if (!found.ok) return found.reply;
+    const { path, pattern } = found.value;
     const lines = await collectListing(
-      found.value.real,
-      { format: 'list', now: new Date(s.clock.now()), permissions: s.permissions, root: jail.root },
+      path.real,
+      {
+        format: 'list',
+        now: new Date(s.clock.now()),
+        permissions: s.permissions,
+        root: jail.root,
+        ...(pattern === undefined ? {} : { match: (name: string) => pattern.matches(name) }),
+      },
       MAX_STAT_LINES,
     );
-    return reply(213, `Status of ${found.value.virtual}:`, ...lines, 'End of status');
+    return reply(213, `Status of ${listTargetPath(found.value)}:`, ...lines, 'End of status');
   }
 }

@@ -74,3 +74,23 @@ test('ListingProducer without a root lists every link, as before', async () => {
   producer.close();
   assert.match(text, /passwd/);
 });
+
+test('ListingProducer keeps only the names match accepts, puts namePrefix before them and stops at maxEntries', async () => {
+  const producer = new ListingProducer(join(root, 'pub'), {
+    format: 'nlst',
+    now: new Date(),
+    permissions: new Set(),
+    root,
+    match: (name) => name.endsWith('.txt'),
+    namePrefix: 'pub/',
+  });
+  const text = Buffer.from(await producer.more()).toString();
+  producer.close();
+  assert.deepEqual(text.split('\r\n').filter(Boolean).sort(), ['pub/inside.txt', 'pub/readme.txt']);
+  const capped = await collectListing(
+    join(root, 'pub'),
+    { format: 'nlst', now: new Date(), permissions: new Set(), root, maxEntries: 1 },
+    1000,
+  );
+  assert.equal(capped.length, 1);
+});
