@@ -111,6 +111,19 @@ const UNIMPLEMENTED: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Tells whether a verb is one some RFC defines and this server knowingly leaves out (it answers
+ * 502 to it, not 500).
+ *
+ * @param verb The verb, any case.
+ * @returns `true` for ADAT, CCC, CONF, ENC, LANG, LPRT, LPSV, MIC, SITE and SMNT.
+ * @example
+ * isLeftOut('site'); // true
+ */
+export function isLeftOut(verb: string): boolean {
+  return UNIMPLEMENTED.has(verb.toUpperCase());
+}
+
+/**
  * Every verb the server implements, keyed by canonical verb.
  *
  * @example

@@ -3,7 +3,7 @@
  * itself.
  */
 
-import { FTP_COMMANDS, lookupCommand } from './command-table.js';
+import { FTP_COMMANDS, isLeftOut, lookupCommand } from './command-table.js';
 import { DEFAULT_MLSX_FACTS, MLSX_FACTS, parseMlstOpts } from './mlsx.js';
 import { type ArgResult, fail, ok, type Reply, reply } from './reply.js';
 
@@ -44,6 +44,8 @@ export function featReply(options: FeatOptions = {}): Reply {
 
 /**
  * Builds the HELP reply: every verb when `verb` is empty (214 multi-line), or one verb's syntax.
+ * `HELP SITE` lists the SITE subcommands this server has (none: `SITE` answers 502), and the
+ * other verbs it knowingly leaves out are named as such, not as unknown.
  *
  * @param verb The argument of HELP (`''` for none), any case.
  * @returns The 214 reply, or 501 for a verb the server does not know.
@@ -67,7 +69,18 @@ export function helpReply(verb: string): Reply {
     return reply(214, 'The following commands are recognized:', ...rows, 'Help OK.');
   }
   const spec = lookupCommand(wanted);
-  if (spec === undefined) return reply(501, `Unknown command ${wanted.toUpperCase()}.`);
+  const upper = wanted.toUpperCase();
+  if (upper === 'SITE') {
+    return reply(
+      214,
+      'SITE <sp> subcommand (site-specific commands)',
+      'This server has no SITE subcommands: SITE answers 502.',
+    );
+  }
+  if (spec === undefined && isLeftOut(upper)) {
+    return reply(214, `${upper} is known but not implemented here: it answers 502.`);
+  }
+  if (spec === undefined) return reply(501, `Unknown command ${upper}.`);
   return reply(214, `Syntax: ${spec.help}`);
 }
 

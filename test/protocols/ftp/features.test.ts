@@ -36,6 +36,19 @@ test('helpReply() shows the syntax of one verb, or 501 for an unknown one', () =
   assert.equal(helpReply('NOPE').code, 501);
 });
 
+test('helpReply() answers HELP SITE with 214 and the SITE subcommands this server has: none (regression: 501 Unknown command SITE)', () => {
+  const help = helpReply('site');
+  assert.equal(help.code, 214);
+  assert.match(help.lines.join('\n'), /^SITE <sp> subcommand/);
+  assert.match(help.lines.join('\n'), /no SITE subcommands/);
+});
+
+test('helpReply() says a verb left out is known but not implemented (214), not unknown', () => {
+  const help = helpReply('LPRT');
+  assert.equal(help.code, 214);
+  assert.match(help.lines.join(' '), /LPRT .*not implemented/);
+});
+
 test('parseOptsArg() reads OPTS UTF8 ON and OPTS MLST fact lists', () => {
   assert.deepEqual(parseOptsArg('UTF8 ON'), { ok: true, value: { command: 'UTF8', on: true } });
   assert.deepEqual(parseOptsArg('utf8 off'), { ok: true, value: { command: 'UTF8', on: false } });

@@ -41,6 +41,7 @@ test('the server greets, names its system, and answers unknown, unimplemented an
     assert.match(await c.cmd('PASS demo'), /^503 /);
     assert.match(await c.cmd('HELP'), /^214-/);
     assert.match(await c.cmd('HELP RETR'), /^214 Syntax: RETR/);
+    assert.match(await c.cmd('HELP SITE'), /^214[- ]SITE <sp> subcommand/);
     const feat = await c.cmd('FEAT');
     assert.match(feat, /^211-Features:/);
     assert.match(feat, / MLST type\*;/);
