@@ -49,23 +49,28 @@ test('an idle loop with open channels uses almost no CPU over a second', async (
   const port = await listenOnLoopback(new Server(null, map));
   const running = loop({ map });
   const clients: Socket[] = [];
-  for (let i = 0; i < 20; i++) clients.push(await client(port));
-  // Every channel has served a request, so each is in its steady state.
-  for (const c of clients) {
-    await c.sendall('hello\n');
-    assert.equal((await readExactly(c, 6)).toString(), 'hello\n');
+  try {
+    for (let i = 0; i < 20; i++) clients.push(await client(port));
+    // Every channel has served a request, so each is in its steady state.
+    for (const c of clients) {
+      await c.sendall('hello\n');
+      assert.equal((await readExactly(c, 6)).toString(), 'hello\n');
+    }
+    assert.equal(map.size, 21);
+    await sleep(100);
+    const before = process.cpuUsage();
+    const start = performance.now();
+    await sleep(1000);
+    const used = process.cpuUsage(before);
+    const elapsed = performance.now() - start;
+    const cpuMs = (used.user + used.system) / 1000;
+    // A polling loop burns the whole second; an event-driven one uses a few ms. The bound is
+    // far from both: the count is the whole process's, V8's compiler and GC threads included,
+    // which on a loaded 2-core CI machine took 73 ms of an idle second once.
+    assert.ok(cpuMs < 300, `used ${cpuMs.toFixed(1)} ms of CPU in ${elapsed.toFixed(0)} ms`);
+  } finally {
+    for (const c of clients) c.close();
+    closeAll(map);
   }
-  assert.equal(map.size, 21);
-  await sleep(100);
-  const before = process.cpuUsage();
-  const start = performance.now();
-  await sleep(1000);
-  const used = process.cpuUsage(before);
-  const elapsed = performance.now() - start;
-  const cpuMs = (used.user + used.system) / 1000;
-  // A polling loop would burn most of the second; an event-driven one stays near zero.
-  assert.ok(cpuMs < 50, `used ${cpuMs.toFixed(1)} ms of CPU in ${elapsed.toFixed(0)} ms`);
-  for (const c of clients) c.close();
-  closeAll(map);
   await within(running, 5000, 'loop');
 });
