@@ -3,6 +3,7 @@
  * an `SSLSocket` with the same methods, on either side, with SNI and ALPN. Wrapping works on a
  * socket that has already talked in the clear, so STARTTLS-style upgrades lose no byte.
  */
+import { constants as cryptoConstants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createSecureContext,
@@ -29,6 +30,29 @@ export const CERT_REQUIRED = 2;
 
 /** TLS protocol versions for `minimumVersion`/`maximumVersion`. */
 export type TLSVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * The TLS 1.2 suites a server context offers until `setCiphers()` widens them: ECDHE (forward
+ * secrecy) with an AEAD cipher (AES-GCM, ChaCha20-Poly1305), in the server's order of
+ * preference. CBC suites (Lucky Thirteen and kin) and static RSA key exchange are left out.
+ * TLS 1.3 suites are all AEAD and keep Node's defaults.
+ */
+const SERVER_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * OpenSSL's switch that refuses renegotiation (TLS 1.2 and older; TLS 1.3 has none): a
+ * client-initiated renegotiation costs the server a handshake each time (a denial-of-service
+ * lever) and buys nothing here. An OpenSSL without it (before 1.1.0h) leaves Node's own limit,
+ * `tls.CLIENT_RENEG_LIMIT` renegotiations per `CLIENT_RENEG_WINDOW`.
+ */
+const NO_RENEGOTIATION = cryptoConstants.SSL_OP_NO_RENEGOTIATION ?? 0;
 
 /** A TLS failure: a handshake that failed, a bad certificate file, … (`ssl.SSLError`). */
 export class SSLError extends SocketError {}
@@ -175,22 +199,37 @@ export class SSLContext {
     this.#alpn = [...protocols];
   }
 
-  /** Sets the OpenSSL cipher list for TLS 1.2. */
+  /**
+   * Sets the OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites change only when the list names
+   * some, `TLS_AES_128_GCM_SHA256`…). A server context offers only ECDHE with AES-GCM or
+   * ChaCha20-Poly1305 until this is called; widen it here for clients too old for those.
+   * @param ciphers an OpenSSL cipher string, e.g. `'ECDHE+AESGCM:ECDHE+AES'`.
+   * @example serverCtx.setCiphers('ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES');
+   */
   setCiphers(ciphers: string): void {
     this.#ciphers = ciphers;
     this.#secure = null;
   }
 
-  /** Node's secure context for these settings (built once, rebuilt after a change). */
+  /**
+   * Node's secure context for these settings (built once, rebuilt after a change). Every TLS
+   * server polyport runs gets its context here, so a server context is where the server-side
+   * policy lives: AEAD suites only on TLS 1.2 (unless `setCiphers()` says otherwise), the
+   * server's order of preference, and no renegotiation.
+   * @throws {SSLError} when the certificate, key or cipher list is unusable.
+   */
   secureContext(): SecureContext {
     if (this.#secure !== null) return this.#secure;
+    const server = this.protocol === PROTOCOL_TLS_SERVER;
+    const ciphers = this.#ciphers ?? (server ? SERVER_CIPHERS : undefined);
     const options: SecureContextOptions = {
       minVersion: this.minimumVersion,
       maxVersion: this.maximumVersion,
       ...(this.#cert.length > 0 ? { cert: this.#cert, key: this.#key } : {}),
       ...(this.#passphrase !== undefined ? { passphrase: this.#passphrase } : {}),
       ...(this.#ca !== null ? { ca: this.#ca } : {}),
-      ...(this.#ciphers !== undefined ? { ciphers: this.#ciphers } : {}),
+      ...(ciphers !== undefined ? { ciphers } : {}),
+      ...(server ? { honorCipherOrder: true, secureOptions: NO_RENEGOTIATION } : {}),
     };
     try {
       this.#secure = createSecureContext(options);

@@ -116,8 +116,11 @@ export interface PolyportConfig {
   readonly dataDir: string;
   readonly portOffset: number;
   readonly log: { readonly level: (typeof LOG_LEVELS)[number]; readonly format: 'pretty' | 'json' };
-  /** Empty strings: make a self-signed certificate in `dataDir`. */
-  readonly tls: { readonly cert: string; readonly key: string };
+  /**
+   * Empty `cert`/`key`: make a self-signed certificate in `dataDir`. Empty `ciphers`: the
+   * server contexts' AEAD-only TLS 1.2 suites.
+   */
+  readonly tls: { readonly cert: string; readonly key: string; readonly ciphers: string };
   readonly admin: ServiceConfig;
   readonly echo: DatagramServiceConfig;
   readonly discard: DatagramServiceConfig;

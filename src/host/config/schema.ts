@@ -69,6 +69,12 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
     default: '',
     doc: 'PEM private key for tls.cert; set both or neither.',
   },
+  {
+    key: 'tls.ciphers',
+    type: stringType({ name: 'OpenSSL cipher string or ""' }),
+    default: '',
+    doc: 'TLS 1.2 cipher suites the TLS services offer, as an OpenSSL cipher string (e.g. "ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES" to admit CBC for old clients). Empty: ECDHE with AES-GCM or ChaCha20-Poly1305 only. TLS 1.3 suites are all AEAD and stay on.',
+  },
 ];
 
 const SPECIFIC_KEYS: readonly KeySpec[] = [

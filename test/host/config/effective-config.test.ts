@@ -81,7 +81,7 @@ test('effectiveConfig() fills in the service-specific defaults', () => {
   assert.deepEqual(config.finger.users, []);
   assert.equal(config.finger.allowForwarding, false);
   assert.equal(config.qotd.file, '');
-  assert.deepEqual(config.tls, { cert: '', key: '' });
+  assert.deepEqual(config.tls, { cert: '', key: '', ciphers: '' });
   assert.deepEqual(config.log, { level: 'info', format: 'pretty' });
 });
 
