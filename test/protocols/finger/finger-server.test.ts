@@ -185,7 +185,7 @@ test('the finger server closes a connection whose query is not complete within r
   await sock.sendall('ali');
   assert.equal((await readAll(sock)).length, 0);
   const elapsed = Date.now() - started;
-  assert.ok(elapsed >= 250 && elapsed < 4000, `closed after ${elapsed} ms`);
+  assert.ok(elapsed >= 200 && elapsed < 4000, `closed after ${elapsed} ms`);
   // A client that sends nothing at all is cut off the same way.
   assert.equal((await readAll(await connect(finger.port))).length, 0);
 });
