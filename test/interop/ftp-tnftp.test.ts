@@ -66,8 +66,10 @@ test(
   async () => {
     const f = await startFixture();
     const local = mkdtempSync(join(tmpdir(), 'polyport-tnftp-'));
-    // 1 GiB, sparse: far more than any socket buffer, so the server is mid-file at the abort.
-    const size = 1024 * 1024 * 1024;
+    // 4 GiB, sparse: far more than any socket buffer, and more than loopback moves in the
+    // moment between the first 256 KiB and the interrupt (tnftp's rate limit does not hold the
+    // server back much: 140 MB had gone by then once on Node 26), so the server is mid-file.
+    const size = 4 * 1024 * 1024 * 1024;
     const fd = openSync(join(f.root, 'large.bin'), 'w');
     ftruncateSync(fd, size);
     closeSync(fd);
@@ -100,7 +102,7 @@ test(
       assert.match(after150[4] ?? '', /^221 /, text);
       const transfer = f.records.find((r) => r.msg === 'transfer');
       assert.equal(transfer?.status, 'aborted');
-      assert.ok(Number(transfer?.bytes) < size / 8, `sent ${transfer?.bytes} of ${size} bytes`);
+      assert.ok(Number(transfer?.bytes) < size / 4, `sent ${transfer?.bytes} of ${size} bytes`);
     } finally {
       ftp.child.kill('SIGKILL');
       await f.stop();
