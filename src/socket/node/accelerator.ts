@@ -5,14 +5,15 @@
  * Why: Node does not promise to keep its internals, and a fast path that breaks must cost speed,
  * never a connection. So an accelerator runs only when
  * - its public switch (`POLYPORT_PUBLIC_READS=1`, …) is not set,
- * - the running Node is a major CI tests (node-majors.ts; `POLYPORT_ACCELERATE=force` overrides),
+ * - the running Node is a major CI tests (node-majors.ts) and one where the accelerator showed a
+ *   gain (its `majors`; `POLYPORT_ACCELERATE=force` overrides both),
  * - what it needs is there (the addon is built, …),
  * - and its self-test — a loopback round trip through the fast path, checked byte for byte —
  *   has passed once in this process. Until then callers take the public path.
  * An exception inside the fast path calls {@link Accelerator.fail}: the accelerator is off for
  * the rest of the process (one warning line), and the caller retries on the public path.
  */
-import { untestedNodeReason } from './node-majors.js';
+import { nodeMajor, untestedNodeReason } from './node-majors.js';
 
 /** What {@link Accelerator.status} reports: for the serve listing, the status page, /metrics. */
 export interface AcceleratorStatus {
@@ -30,11 +31,19 @@ export interface AcceleratorOptions {
   readonly name: string;
   /** The environment variable that, set to `1`, keeps the public path. */
   readonly publicSwitch: string;
+  /**
+   * The tested majors where `npm run bench` showed a gain (default: every tested major); on
+   * the others the public path is as fast or faster, so it runs. `POLYPORT_ACCELERATE=force`
+   * overrides.
+   */
+  readonly majors?: readonly number[];
   /** Why the fast path cannot run here (the addon is missing, …), or null when it can. */
   readonly missing: () => string | null;
   /** The round trip through the fast path; rejects (or throws) when it does not hold. */
   readonly selfTest: () => Promise<void>;
 }
+
+const forced = (): boolean => process.env.POLYPORT_ACCELERATE === 'force';
 
 /** A self-test that has not finished in this time has failed (a stuck fast path). */
 const SELF_TEST_TIMEOUT_MS = 5000;
@@ -67,6 +76,8 @@ export function setAcceleratorWarningSink(sink: (line: string) => void): (line: 
 export class Accelerator {
   readonly name: string;
   readonly publicSwitch: string;
+  /** Where it may run (undefined: every tested major). */
+  readonly majors: readonly number[] | undefined;
   readonly #options: AcceleratorOptions;
   /** The self-test's run, once started. */
   #selfTest: Promise<boolean> | null = null;
@@ -78,6 +89,7 @@ export class Accelerator {
   constructor(options: AcceleratorOptions) {
     this.name = options.name;
     this.publicSwitch = options.publicSwitch;
+    this.majors = options.majors;
     this.#options = options;
   }
 
@@ -89,6 +101,10 @@ export class Accelerator {
     if (process.env[this.publicSwitch] === '1') return `${this.publicSwitch}=1`;
     const untested = untestedNodeReason();
     if (untested !== null) return untested;
+    const majors = this.#options.majors;
+    if (majors !== undefined && !majors.includes(nodeMajor()) && !forced()) {
+      return `no gain measured on Node ${nodeMajor()}; on for ${majors.join(', ')}, or with POLYPORT_ACCELERATE=force`;
+    }
     if (this.#missing === undefined) this.#missing = this.#options.missing();
     return this.#missing;
   }

@@ -17,6 +17,8 @@ async function run(scenario: string): Promise<{ status: AcceleratorStatus[]; war
   const env = { ...process.env };
   delete env.POLYPORT_PUBLIC_READS;
   delete env.POLYPORT_PUBLIC_DATAGRAMS;
+  // Every accelerator runs, also on majors where it is off by default.
+  env.POLYPORT_ACCELERATE = 'force';
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', SCENARIO, scenario],

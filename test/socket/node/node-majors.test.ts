@@ -29,3 +29,29 @@ test('untestedNodeReason() lets accelerators run on the major this suite runs on
   assert.ok(TESTED_NODE_MAJORS.includes(nodeMajor()), 'the suite runs on a tested major');
   assert.equal(untestedNodeReason(), null);
 });
+
+test('an accelerator stays off on a tested major where it showed no gain, unless forced', async () => {
+  const { Accelerator } = await import('../../../src/socket/node/accelerator.js');
+  const elsewhere = new Accelerator({
+    name: 'example',
+    publicSwitch: 'POLYPORT_PUBLIC_EXAMPLE',
+    majors: TESTED_NODE_MAJORS.filter((major) => major !== nodeMajor()),
+    missing: () => null,
+    selfTest: async () => {},
+  });
+  const saved = process.env.POLYPORT_ACCELERATE;
+  try {
+    delete process.env.POLYPORT_ACCELERATE;
+    assert.equal(elsewhere.usable(), false);
+    assert.match(
+      elsewhere.status().reason,
+      new RegExp(`^no gain measured on Node ${nodeMajor()};`),
+    );
+    process.env.POLYPORT_ACCELERATE = 'force';
+    assert.equal(await elsewhere.ready(), true);
+    assert.equal(elsewhere.status().active, true);
+  } finally {
+    if (saved === undefined) delete process.env.POLYPORT_ACCELERATE;
+    else process.env.POLYPORT_ACCELERATE = saved;
+  }
+});

@@ -5,6 +5,9 @@ import { attachSlabReads, slabReads } from '../../../src/socket/node/slab-reads.
 import { netPair, readAll, readExactly, sleep, tcpPair } from '../support.js';
 import { withSwitchOff } from './switches.js';
 
+// The accelerator's own tests run it on every major, also where it is off by default.
+process.env.POLYPORT_ACCELERATE = 'force';
+
 describe('slab reads of accepted TCP connections', () => {
   // The accelerator's own tests run it even in CI's pass with every accelerator switched off.
   before(async () => {
