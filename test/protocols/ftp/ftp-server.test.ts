@@ -8,6 +8,7 @@ import {
   CERT_NONE,
   createConnection,
   PROTOCOL_TLS_CLIENT,
+  type Socket,
   SSLContext,
 } from '../../../src/socket/index.js';
 import { type FtpFixture, raw, serverTls, startFixture } from './ftp-fixture.js';
@@ -168,18 +169,24 @@ test('a cut upload leaves no file under its final name', async () => {
   }
 });
 
+/** Logs `c` in as demo and starts RETR of large.bin over EPSV; returns once bytes arrive. */
+async function downloadUnderWay(c: Awaited<ReturnType<typeof raw>>): Promise<Socket> {
+  await c.cmd('USER demo');
+  await c.cmd('PASS demo');
+  await c.cmd('TYPE I');
+  const port = Number(/\|\|\|(\d+)\|/.exec(await c.cmd('EPSV'))?.[1]);
+  const data = await createConnection(['127.0.0.1', port], 10);
+  assert.match(await c.cmd('RETR large.bin'), /^150 /);
+  await data.recv(65536);
+  return data;
+}
+
 test('ABOR during a download answers 426 then 226', async () => {
   const f = await startFixture();
   writeFileSync(join(f.root, 'large.bin'), Buffer.alloc(64 * 1024 * 1024));
   const c = await raw(f.port);
   try {
-    await c.cmd('USER demo');
-    await c.cmd('PASS demo');
-    await c.cmd('TYPE I');
-    const port = Number(/\|\|\|(\d+)\|/.exec(await c.cmd('EPSV'))?.[1]);
-    const data = await createConnection(['127.0.0.1', port], 10);
-    assert.match(await c.cmd('RETR large.bin'), /^150 /);
-    await data.recv(65536);
+    const data = await downloadUnderWay(c);
     assert.match(await c.cmd('STAT'), /^213 /);
     const abort = await c.cmd('ABOR');
     assert.match(abort, /^426 /);
@@ -196,13 +203,7 @@ test('ABOR after a Synch whose urgent IAC was lost still cuts the download (regr
   writeFileSync(join(f.root, 'large.bin'), Buffer.alloc(64 * 1024 * 1024));
   const c = await raw(f.port);
   try {
-    await c.cmd('USER demo');
-    await c.cmd('PASS demo');
-    await c.cmd('TYPE I');
-    const port = Number(/\|\|\|(\d+)\|/.exec(await c.cmd('EPSV'))?.[1]);
-    const data = await createConnection(['127.0.0.1', port], 10);
-    assert.match(await c.cmd('RETR large.bin'), /^150 /);
-    await data.recv(65536);
+    const data = await downloadUnderWay(c);
     // What Linux hands the server of tnftp's IAC IP IAC (urgent) and DM ABOR CRLF.
     await c.sock.sendall(Buffer.from([0xff, 0xf4]));
     await c.sock.sendall(Buffer.from('\xf2ABOR\r\n', 'latin1'));
