@@ -184,6 +184,11 @@ export class Accelerator {
     );
   }
 
+  /** Whether {@link fail} turned it off: cheap enough for a per-read check (no env look-up). */
+  get failed(): boolean {
+    return this.#failure !== null;
+  }
+
   /**
    * Where this accelerator stands now.
    * @returns its name, whether it is active, and why not.

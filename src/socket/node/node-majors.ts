@@ -18,8 +18,10 @@ export const TESTED_NODE_MAJORS: readonly number[] = [20, 22, 24, 26];
  * @example nodeMajor(); // 24
  */
 export function nodeMajor(): number {
-  return Number(process.versions.node.split('.')[0]);
+  return MAJOR;
 }
+
+const MAJOR = Number(process.versions.node.split('.')[0]);
 
 /**
  * Why accelerators may not run on this Node, or null when they may: this major is in

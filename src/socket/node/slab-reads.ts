@@ -97,7 +97,7 @@ function switchOver(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolea
   // true keeps reading; backpressure goes through stream.pause(), which net.Socket turns into
   // readStop() in this mode. Once the accelerator is off, reads are copied out one by one.
   fields[kBufferCb] = (nread: number, buf: Buffer): boolean => {
-    onChunk(slabReads.usable() ? copyOut(buf, nread) : Buffer.from(buf.subarray(0, nread)));
+    onChunk(slabReads.failed ? Buffer.from(buf.subarray(0, nread)) : copyOut(buf, nread));
     return true;
   };
   fields[kBufferGen] = null;
