@@ -36,8 +36,16 @@ import {
   TCP_NODELAY,
 } from './constants.js';
 import { DatagramIO } from './datagram-io.js';
-import { BlockingIOError, SocketError, SocketTimeoutError, toSocketError } from './errors.js';
+import {
+  AddressInfoError,
+  BlockingIOError,
+  SocketError,
+  type SocketErrorContext,
+  SocketTimeoutError,
+  toSocketError,
+} from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
+import { fromResolverError } from './netdb-backend.js';
 import { slabReads } from './node/slab-reads.js';
 import { READY_READ } from './readiness.js';
 import { adoptStream } from './socket-base.js';
@@ -224,6 +232,7 @@ export class Socket extends DatagramIO {
   /**
    * Connects to `address`. A datagram socket just sets its default peer.
    * @throws {ConnectionRefusedError} when nothing listens there.
+   * @throws {AddressInfoError} `EAI_NONAME` when the host name does not resolve (TCP and UDP).
    * @throws {SocketTimeoutError} when the timeout passes first.
    * @throws {BlockingIOError} `EINPROGRESS` when non-blocking: the socket becomes writable once
    *   connected, and `getsockopt(SOL_SOCKET, SO_ERROR)` then tells how it went.
@@ -273,13 +282,15 @@ export class Socket extends DatagramIO {
    * refused or unreachable peer (0 on success), as Python's `connect_ex()`.
    * @returns 0, or an errno such as `ECONNREFUSED` (111) or `EINPROGRESS` (115).
    * @throws {TypeError|RangeError} for a malformed address, as `connect()` does.
+   * @throws {AddressInfoError} when the name does not resolve, as Python's `gaierror`.
    */
   async connectEx(address: SocketAddress): Promise<number> {
     try {
       await this.connect(address);
       return 0;
     } catch (err) {
-      if (err instanceof SocketError) return err.errno;
+      // Python's connect_ex() raises gaierror for a name that does not resolve.
+      if (err instanceof SocketError && !(err instanceof AddressInfoError)) return err.errno;
       throw err;
     }
   }
@@ -310,7 +321,7 @@ export class Socket extends DatagramIO {
       conn.off('connect', onConnect);
       if (this.connecting !== conn) return;
       this.connecting = null;
-      this.soError = toSocketError(err, {
+      this.soError = connectError(err, resolved, {
         ...this.errorContext(),
         op: 'connect',
         addr: formatAddress(resolved),
@@ -340,7 +351,7 @@ export class Socket extends DatagramIO {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         reject(
-          toSocketError(err, {
+          connectError(err, resolved, {
             ...this.errorContext(),
             op: 'connect',
             addr: formatAddress(resolved),
@@ -348,9 +359,12 @@ export class Socket extends DatagramIO {
         );
       };
       engine.socket.once('error', onError);
-      engine.socket.connect(resolved.port, resolved.host, () => {
+      // A failed name lookup comes to this callback, not to 'error': without the check the
+      // socket went on as connected and the next call threw Node's "Not connected".
+      engine.socket.connect(resolved.port, resolved.host, (err?: Error) => {
         engine.socket.off('error', onError);
-        resolve();
+        if (err) onError(err);
+        else resolve();
       });
     });
     engine.bound = true;
@@ -358,4 +372,20 @@ export class Socket extends DatagramIO {
     engine.connected = toAddressTuple(this.family, remote.address, remote.port);
     this.applyDatagramOptions(engine);
   }
+}
+
+/**
+ * The error a failed `connect()` raises: a name that does not resolve is Python's `gaierror`
+ * ({@link AddressInfoError}), as `getaddrinfo()` and `createConnection()` raise it; anything
+ * else is the {@link SocketError} for Node's code.
+ */
+function connectError(
+  err: Error,
+  resolved: ResolvedAddress,
+  context: SocketErrorContext,
+): SocketError {
+  if ((err as { syscall?: unknown }).syscall === 'getaddrinfo') {
+    return fromResolverError(err, 'getaddrinfo', resolved.host ?? '');
+  }
+  return toSocketError(err, context);
 }
