@@ -12,12 +12,27 @@ import {
 // Cheap parameters keep the property tests fast; the format and checks are the same.
 const cheap = { N: 16, r: 1, p: 1 } as const;
 
-test('hashPassword() writes a self-describing scrypt string with the default parameters', async () => {
+test("hashPassword() writes a self-describing scrypt string with OWASP's minimum parameters (N=2^17, r=8, p=1)", async () => {
+  // 128 MiB of scrypt memory: this also proves maxmem is raised above Node's 32 MiB default.
   const hash = await hashPassword('demo');
-  assert.match(hash, /^scrypt\$N=16384,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+  assert.match(hash, /^scrypt\$N=131072,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
   const parsed = parsePasswordHash(hash);
   assert.equal(parsed.salt.length, 16);
   assert.equal(parsed.hash.length, 32);
+  assert.equal(await verifyPassword('demo', hash), true);
+});
+
+test('verifyPassword() still accepts a hash stored with the old default N=2^14', async () => {
+  // Written by an earlier polyport (password "demo"): a hash keeps its own parameters.
+  const stored =
+    'scrypt$N=16384,r=8,p=1$dH8guT0CxDyZXJphf9XTyg==$sFIS4mI+VrV1o0d/22XdJ/5ayH8AnxtGbu5jZcCQKL0=';
+  assert.equal(await verifyPassword('demo', stored), true);
+  assert.equal(await verifyPassword('Demo', stored), false);
+});
+
+test('UNMATCHABLE_PASSWORD_HASH costs what a default hash costs, so unknown users take as long', () => {
+  const { N, r, p } = parsePasswordHash(UNMATCHABLE_PASSWORD_HASH);
+  assert.deepEqual({ N, r, p }, { N: 131072, r: 8, p: 1 });
 });
 
 test('hashPassword() salts each hash so equal passwords give different strings', async () => {
@@ -90,7 +105,6 @@ test('isPasswordHash() never throws on random text', () => {
 
 test('UNMATCHABLE_PASSWORD_HASH is a well-formed hash that the empty password and a guess do not match', async () => {
   assert.equal(isPasswordHash(UNMATCHABLE_PASSWORD_HASH), true);
-  assert.equal(parsePasswordHash(UNMATCHABLE_PASSWORD_HASH).N, 16384);
   assert.equal(await verifyPassword('', UNMATCHABLE_PASSWORD_HASH), false);
   assert.equal(await verifyPassword('demo', UNMATCHABLE_PASSWORD_HASH), false);
 });

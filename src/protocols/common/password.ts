@@ -3,7 +3,8 @@
  * stored as one self-describing string so the cost parameters can be raised later without
  * breaking hashes already written into config files.
  *
- * Format: `scrypt$N=16384,r=8,p=1$<salt, base64>$<hash, base64>`.
+ * Format: `scrypt$N=131072,r=8,p=1$<salt, base64>$<hash, base64>`. A hash keeps the parameters
+ * it was made with, so hashes written with the older default (N=16384) still verify.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
@@ -23,7 +24,7 @@ export interface ParsedPasswordHash extends ScryptParameters {
   readonly hash: Buffer;
 }
 
-/** Options for {@link hashPassword}; the defaults are the ones the brief and OWASP recommend. */
+/** Options for {@link hashPassword}; the defaults are OWASP's minimum for scrypt. */
 export interface HashPasswordOptions extends Partial<ScryptParameters> {
   /** Salt length in bytes (default 16). */
   readonly saltLength?: number;
@@ -32,17 +33,21 @@ export interface HashPasswordOptions extends Partial<ScryptParameters> {
 }
 
 /**
+ * Default scrypt parameters, OWASP's minimum (Password Storage Cheat Sheet: N=2^17, r=8, p=1):
+ * 128 MiB of memory (128 * N * r bytes) and a few hundred milliseconds per hash. `derive()` sets
+ * scrypt's `maxmem` to match, since Node's default (32 MiB) would refuse them.
+ */
+export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 131072, r: 8, p: 1 };
+
+/**
  * A well-formed hash that no password matches (in practice: its hash bytes are a fixed pattern,
- * not a derivation). Checking an unknown user's password against it costs one scrypt, as a
- * known user's does, so the time a login takes does not tell which user names exist.
+ * not a derivation). Checking an unknown user's password against it costs one scrypt at the
+ * default parameters, as a known user's does, so the time a login takes does not tell which user names exist.
  * @example
  * const ok = await verifyPassword(password, users.get(name) ?? UNMATCHABLE_PASSWORD_HASH);
  * if (!ok || !users.has(name)) refuse();
  */
-export const UNMATCHABLE_PASSWORD_HASH = `scrypt$N=16384,r=8,p=1$${Buffer.alloc(16, 0x5a).toString('base64')}$${Buffer.alloc(32, 0xa5).toString('base64')}`;
-
-/** Default scrypt parameters: about 16 MiB and a few tens of milliseconds per hash. */
-export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 16384, r: 8, p: 1 };
+export const UNMATCHABLE_PASSWORD_HASH = `scrypt$N=${DEFAULT_SCRYPT_PARAMETERS.N},r=${DEFAULT_SCRYPT_PARAMETERS.r},p=${DEFAULT_SCRYPT_PARAMETERS.p}$${Buffer.alloc(16, 0x5a).toString('base64')}$${Buffer.alloc(32, 0xa5).toString('base64')}`;
 
 // Upper bounds on what a hash string may ask for: a hostile or mistyped config must not make a
 // login attempt allocate gigabytes or spin for minutes.
@@ -86,7 +91,7 @@ function checkParameters(N: number, r: number, p: number): string | null {
  * @returns The parameters, salt and hash.
  * @throws {SyntaxError} When `text` is not a well-formed, acceptable scrypt hash string.
  * @example
- * parsePasswordHash('scrypt$N=16384,r=8,p=1$c2FsdHNhbHQ=$...').N; // 16384
+ * parsePasswordHash('scrypt$N=131072,r=8,p=1$c2FsdHNhbHQ=$...').N; // 131072
  */
 export function parsePasswordHash(text: string): ParsedPasswordHash {
   const parts = text.split('$');
@@ -146,13 +151,13 @@ function derive(
  * Hashes a password with scrypt and a fresh random salt.
  *
  * @param password The password; a string is hashed as its UTF-8 bytes, unnormalised.
- * @param options Cost parameters and lengths (defaults: N=16384, r=8, p=1, 16-byte salt,
+ * @param options Cost parameters and lengths (defaults: N=131072, r=8, p=1, 16-byte salt,
  *   32-byte hash).
  * @returns The self-describing hash string to store in the config's `[[users]]` table.
  * @throws {RangeError} When the options ask for parameters {@link verifyPassword} would refuse.
  * @example
  * const stored = await hashPassword('s3cret');
- * // 'scrypt$N=16384,r=8,p=1$…$…'
+ * // 'scrypt$N=131072,r=8,p=1$…$…'
  */
 export async function hashPassword(
   password: string | Uint8Array,
