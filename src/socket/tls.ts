@@ -94,6 +94,12 @@ export interface WrapOptions {
    * are fed to TLS before anything still unread on the socket, so no byte is lost or repeated.
    */
   readonly initialData?: Uint8Array;
+  /**
+   * Gives up on the handshake when aborted (a deadline, a server shutting down): the TLS stream
+   * and the connection under it are destroyed, so the descriptor is freed at once, and the
+   * promise rejects with the signal's reason (an `SSLError` `ECANCELED` when it is not an Error).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -290,7 +296,10 @@ export class SSLContext {
         ...(this.#alpn.length > 0 ? { ALPNProtocols: this.#alpn } : {}),
       });
     }
-    return this.#handshake(sock, tlsStream, serverSide, options.serverHostname);
+    return this.#handshake(sock, tlsStream, serverSide, options.serverHostname, {
+      signal: options.signal,
+      plainStream: stream,
+    });
   }
 
   /**
@@ -303,7 +312,9 @@ export class SSLContext {
     tlsStream: TLSSocket,
     serverSide: boolean,
     serverHostname: string | undefined,
+    abort: { signal: AbortSignal | undefined; plainStream: { destroy(): void } },
   ): Promise<SSLSocket> {
+    const { signal, plainStream } = abort;
     const context = { op: 'handshake', net: 'tls' };
     return new Promise<SSLSocket>((resolve, reject) => {
       const early: Buffer[] = [];
@@ -316,6 +327,7 @@ export class SSLContext {
         tlsStream.off('end', onEnd);
         tlsStream.off('close', onEnd);
         tlsStream.off(serverSide ? 'secure' : 'secureConnect', onSecure);
+        signal?.removeEventListener('abort', onAbort);
       };
       const onError = (err: Error): void => {
         cleanup();
@@ -334,6 +346,19 @@ export class SSLContext {
           }),
         );
       };
+      const onAbort = (): void => {
+        cleanup();
+        tlsStream.on('error', () => {});
+        // Destroying the TLS stream alone may leave the plain one it wraps (and its descriptor).
+        tlsStream.destroy();
+        plainStream.destroy();
+        const reason: unknown = signal?.reason;
+        reject(
+          reason instanceof Error
+            ? reason
+            : new SSLError('ECANCELED', { ...context, detail: 'TLS handshake aborted' }),
+        );
+      };
       const onSecure = (): void => {
         cleanup();
         tlsStream.pause();
@@ -345,6 +370,8 @@ export class SSLContext {
       tlsStream.once('end', onEnd);
       tlsStream.once('close', onEnd);
       tlsStream.once(serverSide ? 'secure' : 'secureConnect', onSecure);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
