@@ -16,6 +16,8 @@ export interface ServiceLimits {
   readonly readTimeout: number;
   /** Bytes. */
   readonly maxRequestSize: number;
+  /** Bytes of queued output past which a connection's next request is not read. */
+  readonly maxPendingOutput: number;
 }
 
 /** Limits of a service that also answers over UDP. */

@@ -204,6 +204,12 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       default: s.maxRequestSize,
       doc: 'Longest command line, request header block or datagram accepted, in bytes.',
     },
+    {
+      key: `${n}.limits.maxPendingOutput`,
+      type: integerType(1024, 1_073_741_824),
+      default: 1_048_576,
+      doc: 'Bytes of replies queued for one TCP connection (a file counted by what it will still send) past which the server reads no further request until the client reads; one reply may exceed it.',
+    },
   );
   if (s.datagram) {
     keys.push(

@@ -3,7 +3,12 @@
  * the helpers every starter uses to turn a config table into server options.
  */
 import type { SocketMap } from '../../dispatch/index.js';
-import type { Clock, ServerLimits, ServerObserver } from '../../protocols/common/index.js';
+import {
+  type Clock,
+  DEFAULT_MAX_PENDING_OUTPUT,
+  type ServerLimits,
+  type ServerObserver,
+} from '../../protocols/common/index.js';
 import type { PolyportConfig, ServiceConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { TlsMaterial } from '../tls-material.js';
@@ -51,6 +56,7 @@ export function limitsOf(limits: ServerLimits): ServerLimits {
     idleTimeout: limits.idleTimeout,
     readTimeout: limits.readTimeout,
     maxRequestSize: limits.maxRequestSize,
+    maxPendingOutput: limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT,
   };
 }
 

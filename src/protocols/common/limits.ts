@@ -14,7 +14,17 @@ export interface ServerLimits {
   readonly readTimeout: number;
   /** The longest line or request head accepted. */
   readonly maxRequestSize: number;
+  /**
+   * Output queued for one connection (bytes, counting a queued file by what it will still send)
+   * past which the server reads no new request until the client has read some: a client that
+   * pipelines without reading fills its own socket buffer, not our memory. One response may
+   * take the queue past it. Default {@link DEFAULT_MAX_PENDING_OUTPUT}.
+   */
+  readonly maxPendingOutput?: number;
 }
+
+/** Default {@link ServerLimits.maxPendingOutput}: 1 MiB. */
+export const DEFAULT_MAX_PENDING_OUTPUT = 1024 * 1024;
 
 /**
  * Defaults that let a local load test of a few hundred connections through: a benchmark on
@@ -26,6 +36,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   idleTimeout: 300,
   readTimeout: 30,
   maxRequestSize: 64 * 1024,
+  maxPendingOutput: DEFAULT_MAX_PENDING_OUTPUT,
 };
 
 /**
