@@ -15,6 +15,18 @@ export interface ServerLimits {
   /** The longest line or request head accepted. */
   readonly maxRequestSize: number;
   /**
+   * Seconds a TLS handshake may take, on a TLS port or after STARTTLS, STLS or AUTH TLS; past
+   * it both the TLS and the plain socket are closed and the slot freed (0: none). Default
+   * {@link DEFAULT_HANDSHAKE_TIMEOUT}.
+   */
+  readonly handshakeTimeout?: number;
+  /**
+   * Seconds queued output may wait without the peer taking a byte (it does not read); past it
+   * the connection is reset and its output dropped (0: none). Default
+   * {@link DEFAULT_WRITE_TIMEOUT}.
+   */
+  readonly writeTimeout?: number;
+  /**
    * Output queued for one connection (bytes, counting a queued file by what it will still send)
    * past which the server reads no new request until the client has read some: a client that
    * pipelines without reading fills its own socket buffer, not our memory. One response may
@@ -26,6 +38,12 @@ export interface ServerLimits {
 /** Default {@link ServerLimits.maxPendingOutput}: 1 MiB. */
 export const DEFAULT_MAX_PENDING_OUTPUT = 1024 * 1024;
 
+/** Default {@link ServerLimits.handshakeTimeout}: 10 s, as a TLS handshake needs two round trips. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10;
+
+/** Default {@link ServerLimits.writeTimeout}: 60 s, as nginx's `send_timeout`. */
+export const DEFAULT_WRITE_TIMEOUT = 60;
+
 /**
  * Defaults that let a local load test of a few hundred connections through: a benchmark on
  * loopback measures the server, not its limits.
@@ -36,6 +54,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   idleTimeout: 300,
   readTimeout: 30,
   maxRequestSize: 64 * 1024,
+  handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT,
+  writeTimeout: DEFAULT_WRITE_TIMEOUT,
   maxPendingOutput: DEFAULT_MAX_PENDING_OUTPUT,
 };
 
