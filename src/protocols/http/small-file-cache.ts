@@ -37,7 +37,7 @@ export interface CachedFile {
  *
  * @example
  * const cache = new SmallFileCache({ maxEntries: 256, maxBytes: 8 << 20 });
- * const hit = cache.lookup('/index.html', statSync);
+ * const hit = await cache.lookupAsync('/index.html', (path) => stat(path));
  */
 export class SmallFileCache {
   readonly #entries = new Map<string, Slot>();
@@ -85,21 +85,64 @@ export class SmallFileCache {
   lookup(key: string, stat: (path: string) => Stats | undefined): CachedFile | undefined {
     const slot = this.#entries.get(key);
     if (slot === undefined) return undefined;
-    const entry = slot.entry;
-    // Within validMs of a stat that found the file unchanged, trust it without another (as
-    // nginx's open_file_cache_valid): a change is then seen up to validMs late.
+    const at = this.#trustedAt(key, slot);
+    if (at === true) return slot.entry;
+    let now: Stats | undefined;
+    try {
+      now = stat(slot.entry.statPath);
+    } catch {
+      now = undefined;
+    }
+    return this.#checked(key, slot, now, at);
+  }
+
+  /**
+   * {@link lookup} with an asynchronous `stat` (`fs.promises.stat`), so that a slow disk delays
+   * only this request and never the event loop. Within `validMs` of a `stat` that found the
+   * file unchanged it stats nothing.
+   *
+   * @param key The request path, as received.
+   * @param stat Stats a path; resolves to undefined (or rejects) when it is gone.
+   * @returns The entry, or `undefined` (absent or stale; a stale one is dropped).
+   * @example const hit = await cache.lookupAsync('/index.html', (p) => stat(p));
+   */
+  async lookupAsync(
+    key: string,
+    stat: (path: string) => Promise<Stats | undefined>,
+  ): Promise<CachedFile | undefined> {
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return undefined;
+    const at = this.#trustedAt(key, slot);
+    if (at === true) return slot.entry;
+    let now: Stats | undefined;
+    try {
+      now = await stat(slot.entry.statPath);
+    } catch {
+      now = undefined;
+    }
+    // Replaced or dropped while the stat ran: the newer knowledge wins.
+    if (this.#entries.get(key) !== slot) return undefined;
+    return this.#checked(key, slot, now, at);
+  }
+
+  /**
+   * `true` when the slot is trusted without a `stat` (within `validMs` of the last one, as
+   * nginx's open_file_cache_valid: a change is then seen up to validMs late), else the time to
+   * record if the coming `stat` finds the file unchanged.
+   */
+  #trustedAt(key: string, slot: Slot): true | number {
     const validMs = this.#validMs;
     const at = validMs > 0 ? this.#now() : 0;
     if (validMs > 0 && at - slot.checkedAt < validMs) {
       this.#touch(key, slot);
-      return entry;
+      return true;
     }
-    let now: Stats | undefined;
-    try {
-      now = stat(entry.statPath);
-    } catch {
-      now = undefined;
-    }
+    return at;
+  }
+
+  /** Keeps the slot if `now` shows the same file, else drops it. */
+  #checked(key: string, slot: Slot, now: Stats | undefined, at: number): CachedFile | undefined {
+    const entry = slot.entry;
     if (
       now === undefined ||
       now.ino !== entry.ino ||

@@ -3,19 +3,10 @@
  * directory listings, content types, validators with conditional requests, single byte ranges,
  * and no way out of the root.
  */
-import {
-  closeSync,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { realpathSync, type Stats } from 'node:fs';
+import { open, opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { contentType } from 'mime-types';
-import { FileProducer } from '../../dispatch/index.js';
 import { evaluateIfRange, parseRange } from './byte-range.js';
 import { evaluateConditionals, weakEtag } from './conditional.js';
 import { type DirectoryEntry, renderDirectoryListing } from './directory-listing.js';
@@ -24,6 +15,7 @@ import type { HttpHandler } from './http-handler.js';
 import type { HttpHeaders } from './http-headers.js';
 import type { HttpRequest } from './http-request.js';
 import type { HttpResponse } from './http-response.js';
+import { LazyFileProducer } from './lazy-file-producer.js';
 import { PreparedFields } from './prepared-fields.js';
 import { targetToSafePath } from './safe-path.js';
 import { SmallFileCache } from './small-file-cache.js';
@@ -118,70 +110,60 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
 
   return {
     match: (request) => request.path.startsWith(prefix) || `${request.path}/` === prefix,
-    handle(request, response) {
+    // Every file-system call here is asynchronous: a slow disk delays this request only, never
+    // the event loop that serves every other connection.
+    async handle(request, response) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.status = 405;
         response.setHeader('Allow', 'GET, HEAD');
         response.send('Method Not Allowed\n');
         return;
       }
-      const hit = cache.lookup(request.path, statQuietly);
+      const hit = await cache.lookupAsync(request.path, statQuietly);
       if (hit !== undefined) {
         // A plain GET (no validators to check, no range) of a cached file gets the fields
         // answer() would set, made once: nothing here depends on the request but its method.
         if (hit.fields !== undefined && request.method === 'GET' && isPlain(request.headers)) {
           response.sendPrepared(hit.fields, hit.bytes);
-        } else answer(request, response, hit, hit.bytes, -1);
+        } else answer(request, response, hit, hit.bytes);
         return;
       }
       const safe = targetToSafePath(request.path);
       if (!safe.ok) return refuse(response, 400, 'Bad Request\n');
       const segments = safe.segments.slice(prefixSegments.length);
       const statPath = join(root, ...segments);
-      const real = resolve(statPath);
+      const real = await resolve(statPath);
       if (real === null) return refuse(response, 404, 'Not Found\n');
       if (!inside(real)) return refuse(response, 403, 'Forbidden\n');
-      // One descriptor for stat and read: the file served is the file stat'ed.
-      let fd: number;
-      let stats: Stats;
-      try {
-        fd = openSync(real, 'r');
-        stats = fstatSync(fd);
-      } catch {
-        return refuse(response, 404, 'Not Found\n');
-      }
+      const stats = await statQuietly(real);
+      if (stats === undefined) return refuse(response, 404, 'Not Found\n');
       if (stats.isFile()) {
-        serveFile(request, response, statPath, real, fd, stats);
+        await serveFile(request, response, statPath, real, stats);
         return;
       }
-      closeSync(fd);
       if (stats.isDirectory()) {
         if (!safe.trailingSlash) {
-          const location = `${request.path}/${request.query === '' ? '' : `?${request.query}`}`;
+          // '//docs' must not become '//docs/': a browser reads that as the host 'docs'
+          // (an open redirect). Runs of slashes are merged, as nginx's merge_slashes.
+          const path = request.path.replace(/\/{2,}/g, '/');
+          const location = `${path}/${request.query === '' ? '' : `?${request.query}`}`;
           response.status = 301;
           response.setHeader('Location', location);
           response.send(`Moved to ${location}\n`);
           return;
         }
         for (const name of index) {
-          const candidate = resolve(join(real, name));
+          const candidate = await resolve(join(real, name));
           if (candidate === null || !inside(candidate)) continue;
-          let found: number;
-          try {
-            found = openSync(candidate, 'r');
-          } catch {
-            continue;
-          }
-          const info = fstatSync(found);
-          if (info.isFile()) {
-            serveFile(request, response, join(statPath, name), candidate, found, info);
+          const info = await statQuietly(candidate);
+          if (info?.isFile() === true) {
+            await serveFile(request, response, join(statPath, name), candidate, info);
             return;
           }
-          closeSync(found);
         }
         if (options.listing !== true) return refuse(response, 403, 'Forbidden\n');
         const urlPath = `/${safe.segments.join('/')}${safe.segments.length > 0 ? '/' : ''}`;
-        const entries = list(real, options.maxListing ?? 10_000, inside);
+        const entries = await list(real, options.maxListing ?? 10_000, inside);
         const html = renderDirectoryListing(urlPath, entries);
         response.setHeader('Content-Type', 'text/html; charset=utf-8');
         response.send(Buffer.from(html, 'utf8'));
@@ -191,46 +173,39 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     },
   };
 
-  /** Answers from an open file; `fd` is closed here or by the producer that takes it. */
-  function serveFile(
+  /**
+   * Answers for a file whose `stats` were just taken. A small file is read now (one descriptor,
+   * open for the read only) and cached; a larger one is opened only when its body is about to
+   * be sent (see {@link LazyFileProducer}), so queued responses hold no descriptors.
+   */
+  async function serveFile(
     request: HttpRequest,
     response: HttpResponse,
     statPath: string,
     realPath: string,
-    fd: number,
     stats: Stats,
-  ): void {
-    let handedOver = false;
-    try {
-      const lastModified = stats.mtime;
-      const facts: FileFacts = {
-        etag: weakEtag(stats.size, stats.mtimeMs),
-        lastModified,
-        lastModifiedText: formatHttpDate(lastModified),
-        type: typeForFile(realPath),
-        size: stats.size,
-      };
-      let bytes: Buffer | null = null;
-      if (stats.size <= SMALL_FILE) {
-        bytes = readPart(fd, 0, stats.size);
-        if (bytes !== null) {
-          cache.store(request.path, {
-            ...facts,
-            statPath,
-            realPath,
-            dev: stats.dev,
-            ino: stats.ino,
-            mtimeMs: stats.mtimeMs,
-            bytes,
-            // An empty file is answered through a producer (see answer()): no prepared path.
-            ...(bytes.length > 0 ? { fields: plainFields(facts) } : {}),
-          });
-        }
+  ): Promise<void> {
+    let facts = factsOf(realPath, stats);
+    let bytes: Buffer | null = null;
+    if (stats.size <= SMALL_FILE && stats.size > 0) {
+      const read = await readSmall(realPath);
+      if (read === null) return refuse(response, 404, 'Not Found\n');
+      // The facts of the file read (through its descriptor): the bytes match the validators.
+      facts = factsOf(realPath, read.stats);
+      if (read.bytes !== null) {
+        bytes = read.bytes;
+        cache.store(request.path, {
+          ...facts,
+          statPath,
+          realPath,
+          bytes,
+          fields: plainFields(facts),
+        });
       }
-      handedOver = answer(request, response, facts, bytes, fd);
-    } finally {
-      if (!handedOver) closeSync(fd);
+    } else if (stats.size === 0) {
+      bytes = Buffer.alloc(0);
     }
+    answer(request, response, facts, bytes);
   }
 
   /** The fields answer() sets for a 200 to a plain GET, in the same order. */
@@ -244,18 +219,13 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     ]);
   }
 
-  /**
-   * Answers for a file from its facts, with its bytes when held, else from `fd`.
-   *
-   * @returns Whether a producer took `fd` over (and will close it).
-   */
+  /** Answers for a file from its facts, with its bytes when held, else from the file. */
   function answer(
     request: HttpRequest,
     response: HttpResponse,
     facts: FileFacts,
     bytes: Buffer | null,
-    fd: number,
-  ): boolean {
+  ): void {
     const { etag, lastModified } = facts;
     response.setHeader('ETag', etag);
     response.setHeader('Last-Modified', facts.lastModifiedText);
@@ -264,11 +234,11 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     if (decision === 'not-modified') {
       response.status = 304;
       response.send();
-      return false;
+      return;
     }
     if (decision === 'precondition-failed') {
       refuse(response, 412, 'Precondition Failed\n');
-      return false;
+      return;
     }
     response.setHeader('Content-Type', facts.type);
     response.setHeader('Accept-Ranges', 'bytes');
@@ -286,7 +256,7 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
         response.setHeader('Content-Range', range.contentRange);
         response.setHeader('Content-Type', 'text/plain; charset=utf-8');
         response.send('Range Not Satisfiable\n');
-        return false;
+        return;
       }
       if (range.type === 'partial') {
         response.status = 206;
@@ -297,22 +267,26 @@ export function staticFiles(options: StaticFilesOptions): HttpHandler {
     }
     if (request.method === 'HEAD' || length === 0) {
       response.produce({ more: () => Buffer.alloc(0) }, length);
-      return false;
+      return;
     }
     if (bytes !== null) {
       response.send(start === 0 && length === size ? bytes : bytes.subarray(start, start + length));
-      return false;
+      return;
     }
+    const { realPath, dev, ino } = facts;
     response.produce(
-      new FileProducer(fd, { start, end: start + length, bufferSize: chunkSize }),
+      new LazyFileProducer({ path: realPath, dev, ino, start, end: start + length, chunkSize }),
       length,
     );
-    return true;
   }
 }
 
 /** What a response needs to know about a file. */
 interface FileFacts {
+  readonly realPath: string;
+  readonly dev: number;
+  readonly ino: number;
+  readonly mtimeMs: number;
   readonly etag: string;
   readonly lastModified: Date;
   readonly lastModifiedText: string;
@@ -338,8 +312,29 @@ function isPlain(headers: HttpHeaders): boolean {
   return true;
 }
 
-function statQuietly(path: string): Stats | undefined {
-  return statSync(path, { throwIfNoEntry: false });
+/** The facts of a file from its stats. */
+function factsOf(realPath: string, stats: Stats): FileFacts {
+  const lastModified = stats.mtime;
+  return {
+    realPath,
+    dev: stats.dev,
+    ino: stats.ino,
+    mtimeMs: stats.mtimeMs,
+    etag: weakEtag(stats.size, stats.mtimeMs),
+    lastModified,
+    lastModifiedText: formatHttpDate(lastModified),
+    type: typeForFile(realPath),
+    size: stats.size,
+  };
+}
+
+/** A path's stats, or undefined when it cannot be stat'ed (gone, no permission). */
+async function statQuietly(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(response: HttpResponse, status: number, text: string): void {
@@ -348,43 +343,80 @@ function refuse(response: HttpResponse, status: number, text: string): void {
 }
 
 /** The real path, or null when it does not exist (or cannot be resolved). */
-function resolve(path: string): string | null {
+async function resolve(path: string): Promise<string | null> {
   try {
-    // The native call is one realpath(3); the JS one lstats every component.
-    return realpathSync.native(path);
+    return await realpath(path);
   } catch {
     return null;
   }
 }
 
-/** Reads `length` bytes at `start` in one call, or null when the file changed under us. */
-function readPart(fd: number, start: number, length: number): Buffer | null {
-  const bytes = Buffer.allocUnsafe(length);
-  const read = readSync(fd, bytes, 0, length, start);
-  return read === length ? bytes : null;
+/**
+ * A small file's bytes and the stats of the very file read (one descriptor for both), or null
+ * when it cannot be opened; `bytes` is null when the file changed size under us.
+ */
+async function readSmall(path: string): Promise<{ stats: Stats; bytes: Buffer | null } | null> {
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const stats = await file.stat();
+    if (!stats.isFile() || stats.size > SMALL_FILE) return { stats, bytes: null };
+    const bytes = Buffer.allocUnsafe(stats.size);
+    const { bytesRead } = await file.read(bytes, 0, stats.size, 0);
+    return { stats, bytes: bytesRead === stats.size ? bytes : null };
+  } finally {
+    await file.close();
+  }
 }
 
+/** Entries stat'ed at once while listing: enough to keep a disk busy, few for the thread pool. */
+const LIST_PARALLEL = 16;
+
 /**
- * The entries of a directory, links followed. A link that leads outside the root is left out:
- * its target is refused with 403, and listing it would show the target's type, size and time.
+ * The entries of a directory, links followed, read asynchronously (the event loop serves
+ * other connections between entries). A link that leads outside the root is left out: its
+ * target is refused with 403, and listing it would show the target's type, size and time.
  */
-function list(dir: string, max: number, inside: (real: string) => boolean): DirectoryEntry[] {
-  const out: DirectoryEntry[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (out.length >= max) break;
-    try {
-      const path = join(dir, entry.name);
-      if (entry.isSymbolicLink() && !inside(realpathSync.native(path))) continue;
-      const stats = statSync(path);
-      out.push({
-        name: entry.name,
-        isDirectory: stats.isDirectory(),
-        size: stats.size,
-        modified: stats.mtime,
-      });
-    } catch {
-      // a dangling link or a file removed meanwhile: not listed
+async function list(
+  dir: string,
+  max: number,
+  inside: (real: string) => boolean,
+): Promise<DirectoryEntry[]> {
+  const names: Array<{ name: string; link: boolean }> = [];
+  const handle = await opendir(dir, { bufferSize: 256 });
+  try {
+    for await (const entry of handle) {
+      if (names.length >= max) break;
+      names.push({ name: entry.name, link: entry.isSymbolicLink() });
     }
+  } catch {
+    // closed by the loop's break, or the directory went away: list what was read
   }
-  return out;
+  const out: Array<DirectoryEntry | null> = new Array(names.length).fill(null);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const i = next++;
+      const { name, link } = names[i]!;
+      try {
+        const path = join(dir, name);
+        if (link && !inside(await realpath(path))) continue;
+        const stats = await stat(path);
+        out[i] = {
+          name,
+          isDirectory: stats.isDirectory(),
+          size: stats.size,
+          modified: stats.mtime,
+        };
+      } catch {
+        // a dangling link or a file removed meanwhile: not listed
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_PARALLEL, names.length) }, worker));
+  return out.filter((e): e is DirectoryEntry => e !== null);
 }
