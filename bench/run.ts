@@ -2,11 +2,13 @@
  * `npm run bench`: runs every benchmark, each comparing polyport (with its accelerators on and
  * off) with reference implementations side by side in this one run, prints the tables and writes
  * them as JSON under bench/results/.
- * Usage: node --import tsx bench/run.ts [--node PATH|MAJOR] [name ...]
+ * Usage: node --import tsx bench/run.ts [--node PATH|MAJOR] [--baseline REF] [name ...]
  *   (names: echo, dns, http, ftp, mail). `--node` runs the Node servers — polyport's, node:net's
  *   and node:http's — on another Node binary, given by path or by major (found in
  *   `$POLYPORT_NODE_CACHE`, default `~/.cache/polyport/node`, where
  *   `node scripts/node-matrix.mjs install MAJOR` puts it); the load generators stay on this Node.
+ *   `--baseline REF` adds polyport as it was at git revision REF to every table, run side by side
+ *   with today's tree (rows "polyport, before <commit>"): before/after in one run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
 import { runFtpBenchmark } from './ftp/ftp-bench.js';
 import { runHttpBenchmark } from './http/http-bench.js';
+import { baselineTree, useBaseline } from './lib/baseline.js';
 import { serverNode, useServerNode } from './lib/server-node.js';
 import { runMailBenchmark } from './mail/mail-bench.js';
 
@@ -26,7 +29,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   mail: runMailBenchmark,
 };
 const { values, positionals } = parseArgs({
-  options: { node: { type: 'string' } },
+  options: { node: { type: 'string' }, baseline: { type: 'string' } },
   allowPositionals: true,
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benches);
@@ -45,7 +48,17 @@ if (values.node !== undefined) {
     process.exit(2);
   }
 }
+if (values.baseline !== undefined) {
+  try {
+    useBaseline(values.baseline);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
 process.stdout.write(`Node servers on ${serverNode().version} (${serverNode().path})\n`);
+const before = baselineTree();
+if (before !== undefined) process.stdout.write(`polyport also as it was: rows "${before.label}"\n`);
 const results: Record<string, unknown> = {};
 for (const name of names) results[name] = await benches[name]!();
 const dir = join(import.meta.dirname, 'results');

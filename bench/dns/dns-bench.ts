@@ -71,10 +71,9 @@ export async function runDnsBenchmark(): Promise<unknown> {
     process.stdout.write('\ndns: skipped, dnsperf is not installed (apt-get install dnsperf)\n');
     return { skipped: 'dnsperf not installed' };
   }
-  const [command, args] = serverCommand(join(here, 'dns-server.ts'));
-  const sides: Side[] = acceleratorVariants('polyport').map(({ name, env }) => ({
+  const sides: Side[] = acceleratorVariants('polyport').map(({ name, env, file }) => ({
     name,
-    start: () => startServer(command, args, env),
+    start: () => startServer(...serverCommand(file(join(here, 'dns-server.ts'))), env),
   }));
   if (have('dnsmasq')) sides.push({ name: 'dnsmasq', start: startDnsmasq });
   else process.stdout.write('\ndns: dnsmasq is not installed; measuring polyport alone\n');

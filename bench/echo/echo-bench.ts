@@ -42,19 +42,23 @@ interface EchoServer {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-const servers: EchoServer[] = [
-  ...acceleratorVariants(POLYPORT).map(({ name, env }) => ({
-    name,
-    env,
-    command: () => serverCommand(join(here, 'dispatch-server.ts')),
-  })),
-  { name: 'node:net', command: () => serverCommand(join(here, 'net-server.ts')) },
-];
-if (have('python3')) {
-  servers.push({
-    name: ASYNCIO,
-    command: () => ['python3', [join(here, 'asyncio_server.py')]],
-  });
+/** The servers compared, made when the benchmark starts (after `--baseline` is known). */
+function echoServers(): EchoServer[] {
+  const servers: EchoServer[] = [
+    ...acceleratorVariants(POLYPORT).map(({ name, env, file }) => ({
+      name,
+      env,
+      command: () => serverCommand(file(join(here, 'dispatch-server.ts'))),
+    })),
+    { name: 'node:net', command: () => serverCommand(join(here, 'net-server.ts')) },
+  ];
+  if (have('python3')) {
+    servers.push({
+      name: ASYNCIO,
+      command: () => ['python3', [join(here, 'asyncio_server.py')]],
+    });
+  }
+  return servers;
 }
 
 const modes = [
@@ -64,6 +68,7 @@ const modes = [
 
 /** Runs the echo benchmark and returns its medians and ratios. */
 export async function runEchoBenchmark(): Promise<unknown> {
+  const servers = echoServers();
   const samples = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const server of inTurn(servers, round)) {

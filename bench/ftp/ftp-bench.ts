@@ -38,6 +38,7 @@ import {
   serverCommand,
   startServer,
   stopChild,
+  type Variant,
 } from '../lib/harness.js';
 import { descendants, treeCpuSeconds, treeMemory } from './process-tree.js';
 
@@ -53,8 +54,8 @@ interface Server extends ServerProcess {
   readonly name: string;
 }
 
-async function startPolyport(name: string, env: NodeJS.ProcessEnv, root: string): Promise<Server> {
-  const server = await startServer(...serverCommand(join(here, 'ftp-server.ts'), root), env);
+async function startPolyport({ name, env, file }: Variant, root: string): Promise<Server> {
+  const server = await startServer(...serverCommand(file(join(here, 'ftp-server.ts')), root), env);
   return { name, ...server };
 }
 
@@ -306,7 +307,7 @@ export async function runFtpBenchmark(): Promise<unknown> {
   const { root, upload } = makeTree(base);
   const starters: Array<{ name: string; start: () => Promise<Server> }> = acceleratorVariants(
     'polyport',
-  ).map(({ name, env }) => ({ name, start: () => startPolyport(name, env, root) }));
+  ).map((variant) => ({ name: variant.name, start: () => startPolyport(variant, root) }));
   if (have('vsftpd')) starters.push({ name: 'vsftpd', start: () => startVsftpd(base, root) });
   const samples = new Map<string, number[]>();
   const add = (key: string, v: number): void =>

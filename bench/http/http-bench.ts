@@ -46,23 +46,30 @@ interface Target {
   readonly start: (root: string) => Promise<Running>;
 }
 
-/** A Node server started by the harness that reports its CPU time at `/__cpu`. */
-async function nodeServer(file: string, root: string, env?: NodeJS.ProcessEnv): Promise<Running> {
-  const server = await startServer(...serverCommand(join(here, file), root), env);
+/**
+ * A Node server started by the harness that reports its CPU time at `/__cpu`.
+ * @param path the server file's path (in this checkout or the `--baseline` worktree).
+ */
+async function nodeServer(path: string, root: string, env?: NodeJS.ProcessEnv): Promise<Running> {
+  const server = await startServer(...serverCommand(path, root), env);
   return {
     ...server,
     cpu: async () => Number(await (await fetch(`http://127.0.0.1:${server.port}/__cpu`)).text()),
   };
 }
 
-const targets: Target[] = [
-  ...acceleratorVariants('polyport').map(({ name, env }) => ({
-    name,
-    start: (root: string) => nodeServer('polyport-server.ts', root, env),
-  })),
-  { name: 'node:http', start: (root) => nodeServer('node-server.ts', root) },
-];
-if (have('nginx')) targets.push({ name: 'nginx (1 worker)', start: startNginx });
+/** The servers compared, made when the benchmark starts (after `--baseline` is known). */
+function httpTargets(): Target[] {
+  const targets: Target[] = [
+    ...acceleratorVariants('polyport').map(({ name, env, file }) => ({
+      name,
+      start: (root: string) => nodeServer(file(join(here, 'polyport-server.ts')), root, env),
+    })),
+    { name: 'node:http', start: (root) => nodeServer(join(here, 'node-server.ts'), root) },
+  ];
+  if (have('nginx')) targets.push({ name: 'nginx (1 worker)', start: startNginx });
+  return targets;
+}
 
 const modes = [
   { name: 'hello', path: '/hello' },
@@ -75,6 +82,7 @@ export async function runHttpBenchmark(): Promise<unknown> {
     process.stdout.write('\nhttp: wrk is not installed, skipped\n');
     return null;
   }
+  const targets = httpTargets();
   const dir = mkdtempSync(join(tmpdir(), 'polyport-http-bench-'));
   const root = join(dir, 'www');
   mkdirSync(root);

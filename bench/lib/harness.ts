@@ -6,6 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { baselineTree } from './baseline.js';
 import { serverNode } from './server-node.js';
 
 /** A server running in its own process. */
@@ -39,10 +40,15 @@ export const ACCELERATORS_OFF: Readonly<Record<string, string>> = {
   POLYPORT_PUBLIC_DATAGRAMS: '1',
 };
 
-/** One way of running polyport's server: its row name and its environment. */
+/** One way of running polyport's server: its row name, its environment and its tree. */
 export interface Variant {
   readonly name: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Maps a server file of this checkout to the one this variant runs: the same file, or its
+   * twin in the `--baseline` worktree.
+   */
+  readonly file: (path: string) => string;
 }
 
 /**
@@ -54,19 +60,26 @@ export function offName(name: string): string {
 }
 
 /**
- * polyport both ways, to run side by side: with its accelerators on (none of the switches set,
- * whatever this process's environment says) and off ({@link ACCELERATORS_OFF}).
+ * polyport every way it is compared, to run side by side: with its accelerators on (none of the
+ * switches set, whatever this process's environment says), off ({@link ACCELERATORS_OFF}), and,
+ * with `--baseline REF`, as it was at REF (accelerators on).
  * @param name the row name of the accelerated server.
- * @returns [on, off].
+ * @returns [on, off] or [on, off, before].
  * @example servers.push(...acceleratorVariants('polyport').map((v) => ({ ...v, start: … })));
  */
-export function acceleratorVariants(name: string): [Variant, Variant] {
+export function acceleratorVariants(name: string): Variant[] {
   const on: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(ACCELERATORS_OFF)) delete on[key];
-  return [
-    { name, env: on },
-    { name: offName(name), env: { ...process.env, ...ACCELERATORS_OFF } },
+  const here = (path: string): string => path;
+  const variants: Variant[] = [
+    { name, env: on, file: here },
+    { name: offName(name), env: { ...process.env, ...ACCELERATORS_OFF }, file: here },
   ];
+  const before = baselineTree();
+  if (before !== undefined) {
+    variants.push({ name: `${name}, ${before.label}`, env: on, file: before.file });
+  }
+  return variants;
 }
 
 /**

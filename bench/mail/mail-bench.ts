@@ -10,12 +10,16 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  acceleratorVariants,
   formatRate,
+  inTurn,
   median,
+  offName,
   printTable,
   runJson,
   serverCommand,
   tsCommand,
+  type Variant,
 } from '../lib/harness.js';
 
 interface LoadResult {
@@ -35,10 +39,13 @@ const sizes = [
   { name: '1 MiB', bytes: 1024 * 1024 },
 ] as const;
 
-/** Starts mail-server.ts and reads its ports. */
-async function startMailServer(): Promise<{ smtp: number; pop3: number; stop(): Promise<void> }> {
-  const [command, args] = serverCommand(join(here, 'mail-server.ts'), String(CLIENTS));
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts mail-server.ts (of this checkout or the `--baseline` one) and reads its ports. */
+async function startMailServer({
+  env,
+  file,
+}: Variant): Promise<{ smtp: number; pop3: number; stop(): Promise<void> }> {
+  const [command, args] = serverCommand(file(join(here, 'mail-server.ts')), String(CLIENTS));
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], env });
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`mail-server exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -59,9 +66,15 @@ async function startMailServer(): Promise<{ smtp: number; pop3: number; stop(): 
 export async function runMailBenchmark(): Promise<unknown> {
   const send = new Map<string, number[]>();
   const retrieve = new Map<string, number[]>();
+  // Accelerators on only (mail is stream I/O the echo benchmark already measures both ways), and
+  // the --baseline tree when there is one.
+  const variants = acceleratorVariants('polyport').filter((v) => v.name !== offName('polyport'));
+  const cases = variants.flatMap((variant) => sizes.map((size) => ({ variant, size })));
+  const key = (variant: Variant, size: (typeof sizes)[number]): string =>
+    `${variant.name}|${size.name}`;
   for (let round = 0; round < ROUNDS; round++) {
-    for (const size of sizes) {
-      const server = await startMailServer();
+    for (const { variant, size } of inTurn(cases, round)) {
+      const server = await startMailServer(variant);
       try {
         const [cmd, args] = tsCommand(
           join(here, 'mail-load.ts'),
@@ -72,11 +85,9 @@ export async function runMailBenchmark(): Promise<unknown> {
           String(SECONDS),
         );
         const result = await runJson<LoadResult>(cmd, args);
-        send.set(size.name, [...(send.get(size.name) ?? []), result.sent / result.sendSeconds]);
-        retrieve.set(size.name, [
-          ...(retrieve.get(size.name) ?? []),
-          result.retrieved / result.retrieveSeconds,
-        ]);
+        const k = key(variant, size);
+        send.set(k, [...(send.get(k) ?? []), result.sent / result.sendSeconds]);
+        retrieve.set(k, [...(retrieve.get(k) ?? []), result.retrieved / result.retrieveSeconds]);
       } finally {
         await server.stop();
       }
@@ -85,24 +96,28 @@ export async function runMailBenchmark(): Promise<unknown> {
   const med = (m: Map<string, number[]>, name: string): number => median(m.get(name) ?? [0]);
   printTable(
     `mail: ${CLIENTS} concurrent clients, SMTP for ${SECONDS} s then POP3 RETR+DELE of everything (median of ${ROUNDS} runs)`,
-    ['message size', 'SMTP delivered/s', 'POP3 retrieved/s', 'SMTP MiB/s', 'POP3 MiB/s'],
-    sizes.map((s) => [
-      s.name,
-      formatRate(med(send, s.name)),
-      formatRate(med(retrieve, s.name)),
-      ((med(send, s.name) * s.bytes) / 2 ** 20).toFixed(1),
-      ((med(retrieve, s.name) * s.bytes) / 2 ** 20).toFixed(1),
-    ]),
+    ['server', 'message size', 'SMTP delivered/s', 'POP3 retrieved/s', 'SMTP MiB/s', 'POP3 MiB/s'],
+    cases.map(({ variant, size }) => {
+      const k = key(variant, size);
+      return [
+        variant.name,
+        size.name,
+        formatRate(med(send, k)),
+        formatRate(med(retrieve, k)),
+        ((med(send, k) * size.bytes) / 2 ** 20).toFixed(1),
+        ((med(retrieve, k) * size.bytes) / 2 ** 20).toFixed(1),
+      ];
+    }),
   );
   return {
     rounds: ROUNDS,
     seconds: SECONDS,
     clients: CLIENTS,
-    sizes: Object.fromEntries(
-      sizes.map((s) => [
-        s.name,
-        { deliveredPerSecond: med(send, s.name), retrievedPerSecond: med(retrieve, s.name) },
-      ]),
+    cases: Object.fromEntries(
+      cases.map(({ variant, size }) => {
+        const k = key(variant, size);
+        return [k, { deliveredPerSecond: med(send, k), retrievedPerSecond: med(retrieve, k) }];
+      }),
     ),
   };
 }
