@@ -16,6 +16,10 @@ export interface ServiceLimits {
   readonly readTimeout: number;
   /** Bytes. */
   readonly maxRequestSize: number;
+  /** Seconds a TLS handshake may take; 0 for never. */
+  readonly handshakeTimeout: number;
+  /** Seconds queued output may wait for the client to read; 0 for never. */
+  readonly writeTimeout: number;
   /** Bytes of queued output past which a connection's next request is not read. */
   readonly maxPendingOutput: number;
 }

@@ -4,7 +4,7 @@
  */
 import { isListenAddress } from './address-syntax.js';
 import type { KeySpec } from './key-spec.js';
-import { booleanType, integerType, stringType } from './value-types.js';
+import { booleanType, integerType, secondsType, stringType } from './value-types.js';
 
 /** One service polyport can run, and what its shared keys default to. */
 export interface ServiceInfo {
@@ -119,7 +119,7 @@ export const SERVICES: readonly ServiceInfo[] = [
 ];
 
 const port = integerType(0, 65535);
-const seconds = integerType(0, 86_400);
+const seconds = secondsType(86_400);
 const count = integerType(1, 1_000_000);
 const address = stringType({
   name: 'address',
@@ -196,7 +196,19 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       key: `${n}.limits.readTimeout`,
       type: seconds,
       default: 30,
-      doc: 'Seconds a started request (a partial line or header) may take to complete; 0 for never.',
+      doc: 'Seconds a started request (a partial line or header) may take to complete; 0 for never. Client-speaks-first services (HTTP, finger) also give a new connection this long for its first request.',
+    },
+    {
+      key: `${n}.limits.handshakeTimeout`,
+      type: seconds,
+      default: 10,
+      doc: 'Seconds a TLS handshake may take (on a TLS port, or after STARTTLS, STLS or AUTH TLS); past it the connection is closed without a reply. 0 for never.',
+    },
+    {
+      key: `${n}.limits.writeTimeout`,
+      type: seconds,
+      default: 60,
+      doc: 'Seconds queued output may wait without the client reading a byte of it; past it the connection is reset and the output dropped. 0 for never.',
     },
     {
       key: `${n}.limits.maxRequestSize`,

@@ -107,6 +107,34 @@ export function integerType(min: number, max: number): ValueType {
   };
 }
 
+/**
+ * A duration in seconds within `[0, max]`, to the millisecond (`0.25`): a timeout short enough
+ * for a test or a lab (a third of a second) must be expressible, and timers count in ms anyway.
+ *
+ * @param max Largest value accepted.
+ * @returns The seconds value type.
+ * @throws {RangeError} When `max` is negative.
+ * @example
+ * secondsType(86_400).fromText('0.3'); // 0.3
+ */
+export function secondsType(max: number): ValueType {
+  if (max < 0) throw new RangeError(`secondsType: max ${max} is negative`);
+  const ok = (n: number): boolean =>
+    Number.isFinite(n) && n >= 0 && n <= max && Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
+  return {
+    name: `seconds 0–${max}`,
+    expected: `a number of seconds from 0 to ${max} (at most 3 decimals)`,
+    fromToml: (value) => (typeof value === 'number' && ok(value) ? value : undefined),
+    fromText(text) {
+      const trimmed = text.trim().replaceAll('_', '');
+      if (!/^\+?\d{1,9}(\.\d{1,3})?$/.test(trimmed)) return undefined;
+      const n = Number(trimmed);
+      return ok(n) ? n : undefined;
+    },
+    toToml: (value) => (typeof value === 'number' ? value : 0),
+  };
+}
+
 /** Options for {@link stringType}. */
 export interface StringTypeOptions {
   /** Name in the reference (default `string`). */

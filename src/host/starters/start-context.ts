@@ -5,7 +5,9 @@
 import type { SocketMap } from '../../dispatch/index.js';
 import {
   type Clock,
+  DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_MAX_PENDING_OUTPUT,
+  DEFAULT_WRITE_TIMEOUT,
   type ServerLimits,
   type ServerObserver,
 } from '../../protocols/common/index.js';
@@ -56,6 +58,8 @@ export function limitsOf(limits: ServerLimits): ServerLimits {
     idleTimeout: limits.idleTimeout,
     readTimeout: limits.readTimeout,
     maxRequestSize: limits.maxRequestSize,
+    handshakeTimeout: limits.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    writeTimeout: limits.writeTimeout ?? DEFAULT_WRITE_TIMEOUT,
     maxPendingOutput: limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT,
   };
 }
