@@ -95,7 +95,7 @@ export async function runFileCommand(
       return reply(250, 'Directory successfully changed.');
     }
     case 'MKD': {
-      const found = await host.jail.creatable(host.cwd, arg);
+      const found = await host.jail.creatable(host.cwd, arg, 550);
       if (!found.ok) return found.reply;
       try {
         await mkdir(found.value.real);

@@ -7,7 +7,12 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { type ArgResult, fail, ok } from './reply.js';
-import { isInsideRoot, resolveVirtualPath, virtualToRealPath } from './virtual-path.js';
+import {
+  checkCreatableName,
+  isInsideRoot,
+  resolveVirtualPath,
+  virtualToRealPath,
+} from './virtual-path.js';
 
 /** A path a command names, in both trees. */
 export interface JailPath {
@@ -75,15 +80,24 @@ export class FtpJail {
    * an existing directory inside the jail; if the name exists and is a symbolic link, what it
    * points to must be inside as well.
    *
+   * A name holding a control character is refused with `refusal` (see `checkCreatableName`).
+   *
    * @param cwd The working directory (virtual).
    * @param arg The command's argument.
-   * @returns The path (its real form is the real parent joined with the name), or 550.
+   * @param refusal The code for a name not allowed: 553 (STOR, APPE, STOU, RNTO) or 550 (MKD).
+   * @returns The path (its real form is the real parent joined with the name), or 550/553.
    * @example
    * await jail.creatable('/', 'new.txt'); // { ok: true, value: { virtual: '/new.txt', … } }
    */
-  async creatable(cwd: string, arg: string): Promise<ArgResult<JailPath>> {
+  async creatable(
+    cwd: string,
+    arg: string,
+    refusal: 550 | 553 = 553,
+  ): Promise<ArgResult<JailPath>> {
     const v = resolveVirtualPath(cwd, arg);
     if (!v.ok) return v;
+    const allowed = checkCreatableName(v.value, refusal);
+    if (!allowed.ok) return allowed;
     if (v.value === '/') return fail(550, 'Cannot use the root directory here.');
     const parent = await this.existing('/', nodePath.posix.dirname(v.value));
     if (!parent.ok) return fail(550, 'No such directory.');

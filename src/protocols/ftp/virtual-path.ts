@@ -78,6 +78,30 @@ export function virtualToRealPath(root: string, virtual: string): string {
   return real;
 }
 
+/** C0 controls and DEL: bytes a file name should never hold. */
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
+/**
+ * Checks a path the client asks to create (STOR, APPE, STOU, MKD, RNTO). A name holding a
+ * control character (0x00–0x1f, 0x7f) is refused: a CR or LF from a sloppy client makes
+ * `README.txt\r`, which no one can type afterwards, and raw controls reach terminals through
+ * listings. vsftpd refuses such names as well; RFC 959 gives 553 for STOR, APPE, STOU and RNTO,
+ * while MKD may only answer 550.
+ *
+ * @param path The resolved virtual path.
+ * @param code The reply code for a refusal: 553 (file name not allowed) or 550 (MKD).
+ * @returns The path, or the refusal.
+ * @example
+ * checkCreatableName('/README.txt\r', 553); // { ok: false, reply: { code: 553, … } }
+ * checkCreatableName('/incoming/a.txt', 553); // { ok: true, value: '/incoming/a.txt' }
+ */
+export function checkCreatableName(path: string, code: 550 | 553): ArgResult<string> {
+  if (CONTROL_CHARACTER.test(path)) {
+    return fail(code, 'File name not allowed: it contains a control character.');
+  }
+  return ok(path);
+}
+
 /**
  * Tells whether a real path is the root or below it; the server uses it on the result of
  * `realpath()` to refuse symlinks that point out of the tree.
