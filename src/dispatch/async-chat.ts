@@ -51,6 +51,13 @@ export class AsyncChat extends Dispatcher {
    */
   readonly #owned = new WeakSet<Uint8Array>();
   #awaitingProducer = false;
+  /**
+   * Bytes queued: the buffers in the queue plus each queued producer's credit (what it said it
+   * will still produce). Kept as a running sum so `queuedBytes` costs nothing per call.
+   */
+  #queuedBytes = 0;
+  /** What each queued producer was counted for and has not produced yet. */
+  readonly #credit = new Map<Producer, number>();
 
   constructor(sock?: ChannelSocket | null, map?: SocketMap) {
     super(sock, map);
@@ -187,6 +194,7 @@ export class AsyncChat extends Dispatcher {
     // What waits in the queue must be the channel's own: the caller may reuse its buffer as
     // soon as push() returns, unless it handed the buffer over.
     this.#fifo.push(this.#own(handedOver ? rest : Buffer.from(rest)));
+    this.#queuedBytes += rest.length;
     this.initiateSend();
   }
 
@@ -195,10 +203,38 @@ export class AsyncChat extends Dispatcher {
     return bytes;
   }
 
-  /** Queues a producer; it is pulled from when the socket can take more. */
-  pushWithProducer(producer: Producer): void {
+  /**
+   * Queues a producer; it is pulled from when the socket can take more.
+   * @param producer the source.
+   * @param size the bytes it will produce, when known (a file's length): they count in
+   *   {@link queuedBytes} from now on, before they are read. Unknown (the default), it counts as
+   *   one chunk (`acOutBufferSize`), what it holds once pulled, so a bound on queued bytes also
+   *   bounds how many such producers wait.
+   * @throws {RangeError} for a size that is not a non-negative integer.
+   * @example chat.pushWithProducer(new FileProducer(path, { end: size }), size);
+   */
+  pushWithProducer(producer: Producer, size?: number): void {
+    const credit = size ?? this.acOutBufferSize;
+    if (!Number.isSafeInteger(credit) || credit < 0) {
+      throw new RangeError(
+        `pushWithProducer(): size must be a non-negative integer, got ${String(size)}`,
+      );
+    }
+    if (credit > 0) {
+      this.#credit.set(producer, (this.#credit.get(producer) ?? 0) + credit);
+      this.#queuedBytes += credit;
+    }
     this.#fifo.push(producer);
     this.initiateSend();
+  }
+
+  /**
+   * Bytes queued and not yet sent: buffers, plus what queued producers will still produce (by
+   * the size given to {@link pushWithProducer}). Servers stop reading requests while it is over
+   * their bound (backpressure). O(1).
+   */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
   /** Closes the channel once everything queued so far is sent. */
@@ -211,7 +247,7 @@ export class AsyncChat extends Dispatcher {
   discardBuffers(): void {
     this.#inBuffer = EMPTY;
     this.incoming = [];
-    for (const item of this.#fifo.splice(0)) closeProducer(item);
+    this.#dropQueue();
   }
 
   override readable(): boolean {
@@ -228,8 +264,33 @@ export class AsyncChat extends Dispatcher {
   }
 
   override close(): void {
-    for (const item of this.#fifo.splice(0)) closeProducer(item);
+    this.#dropQueue();
     super.close();
+  }
+
+  #dropQueue(): void {
+    this.#queuedBytes = 0;
+    this.#credit.clear();
+    for (const item of this.#fifo.splice(0)) closeProducer(item);
+  }
+
+  /** A queued producer made `chunk`: it now counts as a buffer, not as the producer's credit. */
+  #produced(producer: Producer, chunk: Uint8Array): void {
+    this.#queuedBytes += chunk.length;
+    const credit = this.#credit.get(producer);
+    if (credit === undefined) return;
+    const used = Math.min(credit, chunk.length);
+    this.#queuedBytes -= used;
+    if (used === credit) this.#credit.delete(producer);
+    else this.#credit.set(producer, credit - used);
+  }
+
+  /** A producer left the queue: what it was counted for and did not produce goes. */
+  #retired(producer: Producer): void {
+    const credit = this.#credit.get(producer);
+    if (credit === undefined) return;
+    this.#queuedBytes -= credit;
+    this.#credit.delete(producer);
   }
 
   /**
@@ -251,9 +312,13 @@ export class AsyncChat extends Dispatcher {
           this.#awaitProducer(first, more);
           return;
         }
-        if (more.length > 0)
+        if (more.length > 0) {
           this.#fifo.unshift(first.freshChunks === true ? this.#own(more) : more);
-        else this.#fifo.shift();
+          this.#produced(first, more);
+        } else {
+          this.#fifo.shift();
+          this.#retired(first);
+        }
         continue;
       }
       if (first.length === 0) {
@@ -265,6 +330,7 @@ export class AsyncChat extends Dispatcher {
       const owned = this.#owned.has(first);
       const sent = this.send(chunk, owned ? MSG_ZEROCOPY : 0);
       if (sent === 0) return;
+      this.#queuedBytes -= sent;
       if (sent < first.length) {
         const rest = first.subarray(sent);
         this.#fifo[0] = owned ? this.#own(rest) : rest;
@@ -280,9 +346,13 @@ export class AsyncChat extends Dispatcher {
         this.#awaitingProducer = false;
         // Discarded or closed meanwhile: the chunk has nowhere to go.
         if (this.#fifo[0] !== producer) return;
-        if (data.length > 0)
+        if (data.length > 0) {
           this.#fifo.unshift(producer.freshChunks === true ? this.#own(data) : data);
-        else this.#fifo.shift();
+          this.#produced(producer, data);
+        } else {
+          this.#fifo.shift();
+          this.#retired(producer);
+        }
         // Outside any round: what the next producer or the socket throws is this channel's.
         this.#guarded(() => this.initiateSend());
         this.wake();

@@ -240,6 +240,58 @@ describe('AsyncChat output (in memory)', () => {
   });
 });
 
+describe('AsyncChat queuedBytes (in memory)', () => {
+  test('queuedBytes counts pushed bytes the socket has not taken, and falls as they are sent', () => {
+    const [a, b] = memorySocketPair({ sendBufferSize: 4 });
+    const chat = new Recorder(a, freshMap(), null);
+    chat.push('abcdefgh');
+    chat.push('ij');
+    assert.equal(chat.queuedBytes, 6);
+    b.recvNowait(100);
+    chat.handleWrite();
+    assert.equal(chat.queuedBytes, 2);
+    b.recvNowait(100);
+    chat.handleWrite();
+    assert.equal(chat.queuedBytes, 0);
+  });
+
+  test('a producer with a size counts by what it will produce before it is pulled, never twice', () => {
+    const [a, b] = memorySocketPair({ sendBufferSize: 4 });
+    const chat = new Recorder(a, freshMap(), null);
+    chat.push('head');
+    assert.equal(chat.queuedBytes, 0, 'the head went straight out');
+    chat.pushWithProducer(new SimpleProducer('x'.repeat(10), 3), 10);
+    assert.equal(chat.queuedBytes, 10, 'all ten bytes count though none was pulled');
+    // Everything sent lands in b at once: what b got and what is queued always make 14.
+    let received = 0;
+    for (let round = 0; round < 10; round++) {
+      received += b.recvNowait(100)?.length ?? 0;
+      assert.equal(chat.queuedBytes, 14 - received);
+      chat.handleWrite();
+    }
+    assert.equal(received, 14);
+    assert.equal(chat.outputPending, false);
+  });
+
+  test('a producer of unknown size counts as one chunk, and discardBuffers() clears the count', () => {
+    const [a] = memorySocketPair({ sendBufferSize: 1 });
+    const chat = new Recorder(a, freshMap(), null);
+    chat.acOutBufferSize = 1000;
+    chat.push('.'); // fills the socket: nothing more leaves
+    chat.pushWithProducer(new SimpleProducer('y'.repeat(5000), 1000));
+    chat.pushWithProducer(new SimpleProducer('z', 1), 1);
+    assert.equal(chat.queuedBytes, 1001);
+    chat.discardBuffers();
+    assert.equal(chat.queuedBytes, 0);
+  });
+
+  test('pushWithProducer() refuses a negative or fractional size', () => {
+    const chat = new Recorder(new StringTransport(), freshMap(), null);
+    assert.throws(() => chat.pushWithProducer(new SimpleProducer('a'), -1), RangeError);
+    assert.throws(() => chat.pushWithProducer(new SimpleProducer('a'), 1.5), RangeError);
+  });
+});
+
 describe('AsyncChat on loopback', () => {
   /** Answers each line with its length, as a line protocol would. */
   class LineServer extends Dispatcher {
