@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `polyport` executable: runs {@link main} with the process's arguments and streams.
+ * Whatever goes wrong, the user sees one line, never a stack trace (`POLYPORT_DEBUG=1` shows
+ * it), and an exit code from {@link EXIT}.
  */
 import { type CliIO, EXIT } from '../protocols/common/index.js';
 import { main } from './main.js';
+import { exitOnClosedOutput, oneLine } from './output-closed.js';
 
 let interrupted: Promise<void> | null = null;
 const io: CliIO = {
@@ -18,16 +21,19 @@ const io: CliIO = {
   },
 };
 
-main(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-    // Commands close what they open; anything left (a stray timer) must not keep us alive.
-    setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(
-      `polyport: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(EXIT.FAILURE);
-  },
-);
+// `polyport http URL | head`: once the reader has gone, stop at once and say nothing, as curl.
+exitOnClosedOutput(process.stdout, process.stderr);
+exitOnClosedOutput(process.stderr, null);
+
+const crash = (err: unknown): void => {
+  process.stderr.write(`polyport: ${oneLine(err)}\n`);
+  process.exit(EXIT.FAILURE);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
+main(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+  // Commands close what they open; anything left (a stray timer) must not keep us alive.
+  setImmediate(() => process.exit(code));
+}, crash);

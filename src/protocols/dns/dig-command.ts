@@ -3,7 +3,7 @@
  * does, with the `Resolver` underneath.
  */
 import { parseArgs } from 'node:util';
-import { SocketError } from '../../socket/index.js';
+import { AddressInfoError, SocketError } from '../../socket/index.js';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
 import { RRType, typeFromString } from './constants.js';
 import { serverText } from './dns-exchange.js';
@@ -105,6 +105,12 @@ export const digCommand: CliCommand = {
       );
       return EXIT.OK;
     } catch (err) {
+      if (err instanceof AddressInfoError) {
+        // As ISC dig: the server's name did not resolve, so no question was asked.
+        const [host] = request.server;
+        io.stderr.write(`polyport dig: couldn't get address for '${host}': ${err.message}\n`);
+        return EXIT.FAILURE;
+      }
       if (err instanceof DnsError || err instanceof SocketError) {
         const where = serverText(request.server);
         io.stderr.write(`;; communications error to ${where}: ${err.message}\n`);

@@ -1,0 +1,46 @@
+/**
+ * How the `polyport` executable ends when its output goes away or something fails that no
+ * command caught: quietly for a closed pipe, with one line otherwise.
+ */
+import type { Writable } from 'node:stream';
+import { EXIT } from '../protocols/common/index.js';
+
+/**
+ * Makes a closed reader (`EPIPE`: `polyport http URL | head` after `head` has read its lines)
+ * end the process at once with status 0 and no message, as curl and other filters do: the
+ * reader has what it wanted. Any other write error is reported on `report` in one line and
+ * gives {@link EXIT.FAILURE}.
+ * @param stream the process's stdout or stderr.
+ * @param report where other errors are reported (`null`: nowhere, e.g. for stderr itself).
+ * @param exit ends the process (default `process.exit`); injected for tests.
+ * @example exitOnClosedOutput(process.stdout, process.stderr);
+ */
+export function exitOnClosedOutput(
+  stream: Writable,
+  report: Writable | null,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      exit(EXIT.OK);
+      return;
+    }
+    report?.write(`polyport: cannot write output: ${err.message}\n`);
+    exit(EXIT.FAILURE);
+  });
+}
+
+/**
+ * The one line a user sees for an error nothing else caught: its message, or with
+ * `POLYPORT_DEBUG=1` in the environment its stack (for bug reports).
+ * @param err what was thrown.
+ * @param env the environment (default `process.env`).
+ * @returns the text, without a line ending.
+ * @example oneLine(new Error('boom')); // 'boom'
+ */
+export function oneLine(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  if (!(err instanceof Error)) return String(err);
+  if (env.POLYPORT_DEBUG === '1' && err.stack !== undefined) return err.stack;
+  const first = err.message.split('\n')[0] ?? '';
+  return `${first} (POLYPORT_DEBUG=1 shows where)`;
+}
