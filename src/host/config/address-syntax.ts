@@ -147,3 +147,21 @@ export function isForwarder(text: string): boolean {
   const colon = text.lastIndexOf(':');
   return colon > 0 && isIPv4(text.slice(0, colon)) && port(text.slice(colon + 1));
 }
+
+/**
+ * Tells whether `text` is an address or a CIDR range (`10.0.0.0/8`, `fc00::/7`, `192.0.2.1`).
+ *
+ * @param text Any string.
+ * @returns `true` for an IPv4 address with an optional `/0`..`/32`, or an IPv6 address with an
+ *   optional `/0`..`/128`.
+ * @example
+ * isAddressRange('172.16.0.0/12'); // true
+ */
+export function isAddressRange(text: string): boolean {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const bits = slash < 0 ? null : text.slice(slash + 1);
+  const max = isIPv4(address) ? 32 : isIPv6(address) ? 128 : -1;
+  if (max < 0) return false;
+  return bits === null || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+}

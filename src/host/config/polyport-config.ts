@@ -82,6 +82,8 @@ export interface Pop3ServiceConfig extends ServiceConfig {
 export interface DnsServiceConfig extends DatagramServiceConfig {
   readonly zones: readonly string[];
   readonly forwarders: readonly string[];
+  /** Addresses and CIDR ranges that may have names outside the zones forwarded. */
+  readonly allowRecursion: readonly string[];
 }
 
 /** `[finger]`. */

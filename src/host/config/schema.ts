@@ -4,7 +4,14 @@
  * a new service is one line in `SERVICES`.
  */
 import { isPasswordHash } from '../password.js';
-import { isForwarder, isIPv4, isIPv6, isLoopbackAddress, isMailbox } from './address-syntax.js';
+import {
+  isAddressRange,
+  isForwarder,
+  isIPv4,
+  isIPv6,
+  isLoopbackAddress,
+  isMailbox,
+} from './address-syntax.js';
 import type { KeySpec } from './key-spec.js';
 import { SERVICES, serviceKeys } from './services.js';
 import {
@@ -176,6 +183,26 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
     ),
     default: [],
     doc: 'Servers that names outside the zones are forwarded to; empty answers REFUSED for them.',
+  },
+  {
+    key: 'dns.allowRecursion',
+    type: listType(
+      stringType({
+        name: 'address or CIDR',
+        expected: 'an IP address or CIDR range such as 10.0.0.0/8',
+        check: isAddressRange,
+      }),
+    ),
+    default: [
+      '127.0.0.0/8',
+      '::1',
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      'fc00::/7',
+      'fe80::/10',
+    ],
+    doc: 'Clients whose queries for names outside the zones are forwarded (when dns.forwarders is set); others get REFUSED for such names, while the zones answer everyone. The default is loopback and the private ranges (RFC 1918, unique-local and link-local IPv6), so a server listening on a public address is not an open resolver.',
   },
   {
     key: 'finger.users',

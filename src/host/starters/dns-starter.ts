@@ -46,6 +46,7 @@ export const dnsStarter: ServiceStarter = async (context) => {
     ...serverOptions(context, 'dns', dns),
     zones,
     forwarders: dns.forwarders.map(parseForwarder),
+    allowRecursion: dns.allowRecursion,
     rate: { perSecond: dns.limits.udpRate, burst: dns.limits.udpBurst },
     udp: dns.udp,
     tcp: dns.tcp,

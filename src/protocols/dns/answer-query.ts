@@ -54,7 +54,12 @@ export interface QueryAnswer {
  * Answers a query from the zones. Returns `null` — send nothing — for input too short to hold a
  * header, with QR set (a response sent to us), or undecodable with a question count other than
  * one (not DNS at all), so the server cannot be made to reflect garbage or loop with another
- * server. Undecodable input that claims one question is a malformed query: FORMERR.
+ * server. Undecodable input that claims one question is a malformed query — bytes after its
+ * last record count as undecodable, as BIND holds — answered FORMERR (NOTIMP for an opcode other
+ * than QUERY) with the header alone: QDCOUNT 0, so the reply is never larger than the query.
+ * A decodable query with a question count other than one gets FORMERR with no question either.
+ * Error replies that do echo the question go through {@link encodeReply}, which keeps them no
+ * larger than the query too.
  *
  * @param zones the zones served.
  * @param query the query's bytes, or an already decoded query.
@@ -74,7 +79,7 @@ export function answerQuery(
     if (query.length < HEADER_LENGTH || (query[2]! & 0x80) !== 0) return null;
     const opcode = (query[2]! >> 3) & 0x0f;
     try {
-      message = decodeMessage(query);
+      message = decodeMessage(query, { rejectTrailing: true });
     } catch (error) {
       if (!(error instanceof DnsFormatError)) throw error;
       // A query has exactly one question. Undecodable bytes whose header does not even say
@@ -143,7 +148,9 @@ function answerMessage(zones: ZoneSet, query: DnsMessage, options: AnswerOptions
   if (query.edns !== null && query.edns.version > 0) return reply('badvers', Rcode.BADVERS);
   const question = query.questions[0];
   if (query.questions.length !== 1 || question === undefined) {
-    return reply('formerr', Rcode.FORMERR);
+    // Echoing many questions (or one per compression pointer) would let a small query draw a
+    // larger reply; the header says what is wrong.
+    return reply('formerr', Rcode.FORMERR, { questions: [] });
   }
   const { type } = question;
   if (type === RRType.OPT) return reply('formerr', Rcode.FORMERR);

@@ -10,18 +10,31 @@ import { WireReader } from './wire-reader.js';
 /** Length of the fixed header. */
 export const HEADER_LENGTH = 12;
 
+/** Options for {@link decodeMessage}. */
+export interface DecodeOptions {
+  /**
+   * Reject bytes after the last record the header counts (default false: ignored, as most
+   * clients do with responses). A server decoding a query sets it: BIND answers such a query
+   * FORMERR, and answering it as if the bytes were not there hides a client's bug or a probe.
+   */
+  readonly rejectTrailing?: boolean;
+}
+
 /**
- * Decodes a whole DNS message. Bytes after the last record are ignored, as most servers do.
+ * Decodes a whole DNS message. Bytes after the last record are ignored unless
+ * `options.rejectTrailing` is set.
  *
  * @param bytes the message (a UDP datagram, or a TCP message without its length prefix).
+ * @param options what to do with trailing bytes.
  * @returns the message.
  * @throws {DnsFormatError} when the message is truncated or malformed: bad names or pointers,
- * rdata of the wrong size, an OPT record outside the additional section or more than one.
+ * rdata of the wrong size, an OPT record outside the additional section or more than one, or
+ * bytes after the last record when `rejectTrailing` is set.
  * @example
  * const msg = decodeMessage(datagram);
  * msg.questions[0]?.name; // 'www.example.test'
  */
-export function decodeMessage(bytes: Uint8Array): DnsMessage {
+export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): DnsMessage {
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -42,6 +55,9 @@ export function decodeMessage(bytes: Uint8Array): DnsMessage {
   const answers = readSection(r, an, null);
   const authorities = readSection(r, ns, null);
   const additionals = readSection(r, ar, state);
+  if (options.rejectTrailing === true && r.pos !== buf.length) {
+    throw new DnsFormatError(`${buf.length - r.pos} bytes after the last record`, r.pos);
+  }
   return {
     id,
     qr: (f1 & 0x80) !== 0,

@@ -4,13 +4,13 @@
  * UDP size limit, and one query log line per answered query.
  */
 import type { ServerObserver } from '../common/index.js';
+import { AddressList, DEFAULT_RECURSION_CLIENTS } from './address-list.js';
 import { AnswerCache, type AnswerCacheOptions, type CachedAnswerFields } from './answer-cache.js';
 import { type AnswerOptions, answerQuery } from './answer-query.js';
 import { Rcode, rcodeToString, typeToString } from './constants.js';
-import { encodeMessage } from './encode-message.js';
 import type { Forwarder, ForwardSource } from './forwarder.js';
 import { type DnsMessage, responseTo } from './message.js';
-import { udpResponseLimit } from './respond.js';
+import { encodeReply, udpResponseLimit } from './respond.js';
 import type { ZoneSet } from './zone-set.js';
 
 /** Options for {@link DnsQueryHandler}. */
@@ -19,6 +19,13 @@ export interface DnsQueryHandlerOptions {
   readonly zones: ZoneSet;
   /** Where names outside the zones go; without one they are REFUSED. */
   readonly forwarder?: Forwarder | null;
+  /**
+   * Clients the forwarder serves (default {@link DEFAULT_RECURSION_CLIENTS}: loopback and the
+   * private ranges). Others get REFUSED, without RA, for names outside the zones: a server
+   * that forwards for anyone is an open resolver, an amplifier and a cache anyone can try to
+   * poison. The zones answer everyone.
+   */
+  readonly allowRecursion?: AddressList;
   /** Receives the query log (`request`) and errors. */
   readonly observer?: ServerObserver;
   /** EDNS size we advertise, CNAME chain bound, ANY policy. */
@@ -38,11 +45,12 @@ export type DnsTransport = 'udp' | 'tcp';
  *
  * @example
  * const handler = new DnsQueryHandler({ zones: new ZoneSet([sampleZone()]) });
- * const out = handler.handle(datagram, 'udp', '127.0.0.1:5353'); // Buffer | null
+ * const out = handler.handle(datagram, 'udp', '127.0.0.1:5353', '127.0.0.1'); // Buffer | null
  */
 export class DnsQueryHandler {
   readonly #zones: ZoneSet;
   readonly #forwarder: Forwarder | null;
+  readonly #allowRecursion: AddressList;
   readonly #observer: ServerObserver;
   readonly #answer: AnswerOptions;
   readonly #maxUdp: number;
@@ -55,6 +63,7 @@ export class DnsQueryHandler {
   constructor(options: DnsQueryHandlerOptions) {
     this.#zones = options.zones;
     this.#forwarder = options.forwarder ?? null;
+    this.#allowRecursion = options.allowRecursion ?? new AddressList(DEFAULT_RECURSION_CLIENTS);
     this.#observer = options.observer ?? {};
     this.#answer = { ...options.answer, recursionAvailable: this.#forwarder !== null };
     this.#maxUdp = options.maxUdpSize ?? 4096;
@@ -73,14 +82,17 @@ export class DnsQueryHandler {
    * @param bytes the query (for TCP without its length prefix).
    * @param transport how it came: UDP answers are cut to what the client can take (TC=1).
    * @param peer the client, for the log.
+   * @param client the client's IP, checked against the recursion allow list; `''` (unknown)
+   *   is never forwarded for.
    * @returns the response bytes, `null` for silence (not DNS), or a promise of either.
    * @example
-   * const reply = await handler.handle(message, 'tcp', peer);
+   * const reply = await handler.handle(message, 'tcp', '[::1]:5353', '::1');
    */
   handle(
     bytes: Uint8Array,
     transport: DnsTransport,
     peer: string,
+    client = '',
   ): Buffer | null | Promise<Buffer | null> {
     const cache = this.#cache;
     if (cache !== null) {
@@ -104,15 +116,26 @@ export class DnsQueryHandler {
     if (result === null) return null;
     const query = result.query;
     if (result.kind === 'out-of-zone' && this.#forwarder !== null && query !== null) {
+      // Neither refusal goes into the answer cache: it depends on the client, not the bytes
+      // alone (the allow list), or is rare enough not to be worth a slot (RD=0).
+      if (!this.#allowRecursion.includes(client)) {
+        const refused = { ...result.response, ra: false };
+        return this.#finish(refused, query, transport, peer, 'refused', bytes, false);
+      }
+      // RD=0 asks us not to recurse (RFC 1034 §4.3.1); answering from the cache instead would
+      // let anyone snoop what our clients looked up.
+      if (!query.rd)
+        return this.#finish(result.response, query, transport, peer, 'refused', bytes, false);
       return this.#forwarder.forward(query).then(
-        ({ response, source }) => this.#finish(response, query, transport, peer, source),
+        ({ response, source }) =>
+          this.#finish(response, query, transport, peer, source, bytes, false),
         (err: unknown) => {
           this.#observer.error?.(err, peer);
-          return this.#servfail(query, transport, peer);
+          return this.#servfail(query, transport, peer, bytes);
         },
       );
     }
-    return this.#finish(result.response, query, transport, peer, 'zone', bytes);
+    return this.#finish(result.response, query, transport, peer, 'zone', bytes, true);
   }
 
   #finish(
@@ -120,17 +143,18 @@ export class DnsQueryHandler {
     query: DnsMessage | null,
     transport: DnsTransport,
     peer: string,
-    source: ForwardSource | 'zone',
-    cacheAs?: Uint8Array,
+    source: QuerySource,
+    bytes: Uint8Array,
+    cacheable: boolean,
   ): Buffer | null {
     const maxSize = transport === 'tcp' ? 65535 : udpResponseLimit(query, this.#maxUdp);
     let out: Buffer;
     try {
-      out = encodeMessage(response, { maxSize });
+      out = encodeReply(response, maxSize, bytes.length);
     } catch (err) {
       // Forwarded data we cannot re-encode (or a zone bug): SERVFAIL beats silence.
       this.#observer.error?.(err, peer);
-      return query === null ? null : this.#servfail(query, transport, peer);
+      return query === null ? null : this.#servfail(query, transport, peer, bytes);
     }
     const question = query?.questions[0];
     const name = question?.name ?? '';
@@ -138,8 +162,8 @@ export class DnsQueryHandler {
     const rcode = rcodeToString(response.rcode);
     // Zone answers to decoded queries only: an undecodable one (FORMERR) is rare, and keeping
     // it out stops random traffic from evicting the real questions.
-    if (cacheAs !== undefined && query !== null) {
-      this.#cache?.set(cacheAs, transport, out, { name, type, rcode });
+    if (cacheable && query !== null) {
+      this.#cache?.set(bytes, transport, out, { name, type, rcode });
     }
     this.#log(peer, { name, type, rcode }, transport, source, out);
     return out;
@@ -150,7 +174,7 @@ export class DnsQueryHandler {
     peer: string,
     question: CachedAnswerFields,
     transport: DnsTransport,
-    source: ForwardSource | 'zone',
+    source: QuerySource,
     out: Buffer,
   ): void {
     this.#observer.request?.({
@@ -166,8 +190,20 @@ export class DnsQueryHandler {
     });
   }
 
-  #servfail(query: DnsMessage, transport: DnsTransport, peer: string): Buffer | null {
+  #servfail(
+    query: DnsMessage,
+    transport: DnsTransport,
+    peer: string,
+    bytes: Uint8Array,
+  ): Buffer | null {
     const response = { ...responseTo(query, Rcode.SERVFAIL), ra: this.#forwarder !== null };
-    return this.#finish(response, query, transport, peer, 'failed');
+    return this.#finish(response, query, transport, peer, 'failed', bytes, false);
   }
 }
+
+/**
+ * Where an answer came from, for the query log: the zones, the forwarder (`cache`, `upstream`,
+ * `failed`), or `refused` — a name outside the zones that was not forwarded (a client outside
+ * the allow list, or RD=0).
+ */
+export type QuerySource = ForwardSource | 'zone' | 'refused';

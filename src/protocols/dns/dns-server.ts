@@ -15,6 +15,7 @@ import {
   systemClock,
   TcpListener,
 } from '../common/index.js';
+import { AddressList, hostOf } from './address-list.js';
 import type { AnswerOptions } from './answer-query.js';
 import { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpChannel } from './dns-tcp-channel.js';
@@ -43,6 +44,12 @@ export interface DnsServiceOptions {
   readonly zones: ZoneSet;
   /** Upstream servers for names outside the zones; none (default): such names get REFUSED. */
   readonly forwarders?: ReadonlyArray<readonly [string, number]>;
+  /**
+   * Clients whose out-of-zone queries are forwarded: addresses and CIDR ranges (default
+   * {@link DEFAULT_RECURSION_CLIENTS}: loopback and the private ranges). Others get REFUSED for
+   * such names; the zones answer everyone.
+   */
+  readonly allowRecursion?: readonly string[];
   /** Forwarder tuning: timeout, rounds, cache size (the upstreams come from `forwarders`). */
   readonly forwarding?: Omit<ForwarderOptions, 'upstreams' | 'clock'>;
   /** TCP limits (default {@link DNS_LIMITS}). */
@@ -81,6 +88,7 @@ export interface DnsService {
  * @returns the running service.
  * @throws {SocketError} when the port is in use or not permitted.
  * @throws {RangeError} when a forwarding setting is out of range.
+ * @throws {SyntaxError} when an `allowRecursion` entry is not an address or CIDR range.
  * @example
  * const dns = await startDnsService({ address: ['127.0.0.1', 0], zones: new ZoneSet([sampleZone()]) });
  * // dig @127.0.0.1 -p ${dns.port} www.example.test
@@ -97,6 +105,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
   const handler = new DnsQueryHandler({
     zones: options.zones,
     forwarder,
+    ...(options.allowRecursion ? { allowRecursion: new AddressList(options.allowRecursion) } : {}),
     observer,
     ...(options.answer ? { answer: options.answer } : {}),
     ...(options.maxUdpSize ? { maxUdpSize: options.maxUdpSize } : {}),
@@ -128,7 +137,8 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
       try {
         udp = await DatagramServer.open({
           address: [host, port],
-          handler: (data, from) => handler.handle(data, 'udp', logsPeers ? peerText(from) : ''),
+          handler: (data, from) =>
+            handler.handle(data, 'udp', logsPeers ? peerText(from) : '', hostOf(from)),
           rate: options.rate ?? DNS_RATE,
           // The handler logs each query itself, with more to say than a datagram count.
           observer: withoutRequests(observer),

@@ -4,6 +4,7 @@
  */
 import type { ChannelSocket } from '../../dispatch/index.js';
 import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import { hostOf } from './address-list.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpFramer, frame } from './tcp-framer.js';
 
@@ -78,7 +79,7 @@ export class DnsTcpChannel extends ServerChannel {
   #query(message: Buffer): void {
     const slot: Slot = { answer: undefined };
     this.#slots.push(slot);
-    const answer = this.#handler.handle(message, 'tcp', this.peer);
+    const answer = this.#handler.handle(message, 'tcp', this.peer, hostOf(this.addr));
     if (answer instanceof Promise) {
       answer.then(
         (late) => {

@@ -46,5 +46,31 @@ export function respond(zones: ZoneSet, bytes: Uint8Array, options: RespondOptio
   if (result === null) return null;
   const maxSize =
     options.transport === 'tcp' ? 65535 : udpResponseLimit(result.query, options.maxUdpSize);
-  return encodeMessage(result.response, { maxSize });
+  return encodeReply(result.response, maxSize, bytes.length);
+}
+
+/**
+ * Encodes a response so that one carrying no records — an error, a refusal — is never larger
+ * than the query it answers: a question echoed from a query that compressed it (a name that
+ * points into the header, say) or a list of questions would otherwise make the server an
+ * amplifier. Such a reply loses its question first, then its OPT record (kept when the rcode
+ * needs it: the query then had one of the same size). Replies with records are left alone.
+ *
+ * @param response the response.
+ * @param maxSize the transport's size limit (see {@link udpResponseLimit}).
+ * @param queryLength the query's length in bytes; without it nothing is trimmed.
+ * @returns the encoded response.
+ * @throws {RangeError} when the response cannot be encoded (an rcode over 15 without EDNS).
+ * @example
+ * const out = encodeReply(responseTo(query, Rcode.REFUSED), 512, datagram.length);
+ */
+export function encodeReply(response: DnsMessage, maxSize: number, queryLength?: number): Buffer {
+  const out = encodeMessage(response, { maxSize });
+  if (queryLength === undefined || out.length <= queryLength) return out;
+  if (response.answers.length + response.authorities.length + response.additionals.length > 0) {
+    return out;
+  }
+  const bare = encodeMessage({ ...response, questions: [] }, { maxSize });
+  if (bare.length <= queryLength || response.rcode > 15) return bare;
+  return encodeMessage({ ...response, questions: [], edns: null }, { maxSize });
 }
