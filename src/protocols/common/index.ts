@@ -10,6 +10,7 @@ export * from './byte-progress.js';
 export * from './cli-command.js';
 export * from './clock.js';
 export * from './datagram-server.js';
+export * from './guarded-clock.js';
 export * from './limits.js';
 export * from './line-splitter.js';
 export * from './password.js';

@@ -5,6 +5,7 @@
  */
 import { AsyncChat, type ChannelSocket, type SocketMap } from '../../dispatch/index.js';
 import { type Clock, type ClockTimer, systemClock } from './clock.js';
+import { guardedClock } from './guarded-clock.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
@@ -50,7 +51,9 @@ export class ServerChannel extends AsyncChat {
     super(sock, options.map);
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.observer = options.observer ?? {};
-    this.clock = options.clock ?? systemClock;
+    // Every timer set through this.clock (here and in protocols) is guarded: a throw in one
+    // closes this connection instead of reaching the event loop.
+    this.clock = guardedClock(options.clock ?? systemClock, (err) => this.handleUncaught(err));
     this.#release = options.release;
     this.peer = peerText(this.addr);
     this.#opened = this.clock.now();
@@ -109,6 +112,31 @@ export class ServerChannel extends AsyncChat {
   onReadTimeout(): void {
     this.observer.log?.('info', 'read timeout', { peer: this.peer });
     this.close();
+  }
+
+  /**
+   * An exception escaped one of this connection's timers or continuations: reported as
+   * `uncaught` (a bug) and the connection closes; every other connection goes on.
+   *
+   * @param error What was thrown.
+   */
+  handleUncaught(error: unknown): void {
+    const observer = this.observer;
+    if (observer.uncaught !== undefined) observer.uncaught(error, this.peer);
+    else observer.error?.(error, this.peer);
+    this.close();
+  }
+
+  /**
+   * Watches a continuation this connection started outside the dispatcher's hooks (a command
+   * run asynchronously, a TLS upgrade): if it rejects, that is {@link handleUncaught}'s, not an
+   * unhandled rejection of the process.
+   *
+   * @param work The promise of the continuation (its chain's last promise).
+   * @example this.guard(this.run(verb).then(() => this.done()));
+   */
+  guard(work: Promise<unknown>): void {
+    work.then(undefined, (err: unknown) => this.handleUncaught(err));
   }
 
   override handleError(error: unknown): void {

@@ -27,6 +27,11 @@ export interface ServerObserver {
   request?(fields: Readonly<Record<string, unknown>>): void;
   /** Something went wrong with one connection or datagram; the server goes on. */
   error?(error: unknown, peer?: string): void;
+  /**
+   * An exception escaped a connection's timer or continuation (a bug, not the peer's doing):
+   * the connection was closed, the server goes on. Without this hook it goes to `error`.
+   */
+  uncaught?(error: unknown, peer?: string): void;
   /** A free-form log line. */
   log?(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
 }

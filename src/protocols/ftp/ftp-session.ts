@@ -181,7 +181,7 @@ export class FtpSession extends ServerChannel {
         const index = this.#queue.findIndex((e) => e.type === 'command' && URGENT.has(e.verb));
         if (index === -1) return;
         const [ev] = this.#queue.splice(index, 1) as [CommandEvent & { type: 'command' }];
-        void this.#urgent(ev.verb);
+        this.guard(this.#urgent(ev.verb));
         continue;
       }
       const ev = this.#queue.shift() as CommandEvent;
@@ -190,13 +190,15 @@ export class FtpSession extends ServerChannel {
         continue;
       }
       this.#busy = true;
-      this.#run(ev.verb, ev.arg).then(
-        () => this.#done(),
-        (err: unknown) => {
-          this.observer.error?.(err, this.peer);
-          this.reply(reply(451, 'Requested action aborted: local error in processing.'));
-          this.#done();
-        },
+      this.guard(
+        this.#run(ev.verb, ev.arg).then(
+          () => this.#done(),
+          (err: unknown) => {
+            this.observer.error?.(err, this.peer);
+            this.reply(reply(451, 'Requested action aborted: local error in processing.'));
+            this.#done();
+          },
+        ),
       );
     }
     if (this.#inputEnded && !this.#busy && this.#queue.length === 0 && this.socket !== null) {
