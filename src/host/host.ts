@@ -8,6 +8,7 @@ import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/i
 import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
 import { prepareDataDir } from './data-dir.js';
 import { createLogger, type Logger } from './logger.js';
+import { installSafetyNet } from './safety-net.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
 import {
   type ListenerInfo,
@@ -47,6 +48,8 @@ export class Host {
   #tls: Promise<TlsMaterial> | null = null;
   #loop: Promise<void> = Promise.resolve();
   #stopping: Promise<void> | null = null;
+  #uncaught = 0;
+  #removeSafetyNet: (() => void) | null = null;
 
   constructor(config: PolyportConfig, logger: Logger, clock: Clock) {
     this.#config = config;
@@ -74,6 +77,7 @@ export class Host {
       now: this.clock.now(),
       services: [...this.#stats.values()],
       accelerators: acceleratorStatus(),
+      uncaughtErrors: this.#uncaught,
     };
   }
 
@@ -106,6 +110,10 @@ export class Host {
       closeAll(this.map, true);
       throw err;
     }
+    this.#removeSafetyNet = installSafetyNet((kind, err) => {
+      this.#uncaught++;
+      this.logger.error({ err, kind }, 'uncaught error: logged and counted, serving goes on');
+    });
     this.#loop = loop({ map: this.map, timeout: 30 });
     this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
   }
@@ -195,6 +203,8 @@ export class Host {
       await grace;
       closeAll(this.map, true);
       await this.#loop.catch(() => {});
+      this.#removeSafetyNet?.();
+      this.#removeSafetyNet = null;
     })();
     return this.#stopping;
   }

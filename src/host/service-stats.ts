@@ -16,6 +16,8 @@ export class ServiceStats {
   bytesOut = 0;
   requests = 0;
   errors = 0;
+  /** Exceptions that escaped a connection's timer or continuation (each closed it). */
+  uncaughtErrors = 0;
 
   constructor(name: string, protocol: string) {
     this.name = name;
@@ -61,6 +63,13 @@ export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObse
     error(error, peer) {
       stats.errors++;
       logger.warn({ err: error, ...(peer ? { peer } : {}) }, 'error');
+    },
+    uncaught(error, peer) {
+      stats.uncaughtErrors++;
+      logger.error(
+        { err: error, ...(peer ? { peer } : {}) },
+        'uncaught error: the connection was closed, the others go on',
+      );
     },
     log(level, message, fields) {
       logger[level](fields ?? {}, message);

@@ -15,6 +15,11 @@ export interface StatusSnapshot {
   readonly services: readonly ServiceStats[];
   /** Which fast paths on Node internals run, and why the others do not. */
   readonly accelerators: readonly AcceleratorStatus[];
+  /**
+   * Exceptions the host's process-wide safety net caught (those no connection could be blamed
+   * for); the services' own `uncaughtErrors` are added to it for the metric.
+   */
+  readonly uncaughtErrors?: number;
 }
 
 /**
@@ -112,6 +117,15 @@ export function renderMetrics(snapshot: StatusSnapshot): string {
   metric('bytes_received_total', 'counter', 'Bytes received.', (s) => s.bytesIn);
   metric('bytes_sent_total', 'counter', 'Bytes sent.', (s) => s.bytesOut);
   metric('errors_total', 'counter', 'Errors.', (s) => s.errors);
+  const uncaught = snapshot.services.reduce(
+    (sum, s) => sum + s.uncaughtErrors,
+    snapshot.uncaughtErrors ?? 0,
+  );
+  lines.push(
+    '# HELP polyport_uncaught_errors_total Exceptions that escaped their code (a bug): each closed its connection, or was caught by the process-wide safety net; serving went on.',
+    '# TYPE polyport_uncaught_errors_total counter',
+    `polyport_uncaught_errors_total ${uncaught}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
