@@ -29,8 +29,12 @@ const crash = (err: unknown): void => {
   process.stderr.write(`polyport: ${oneLine(err)}\n`);
   process.exit(EXIT.FAILURE);
 };
-process.on('uncaughtException', crash);
-process.on('unhandledRejection', crash);
+// Only while nothing else listens: `serve` installs its own safety net, which logs and serves on.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    if (process.listenerCount(event) === 1) crash(err);
+  });
+}
 
 main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
