@@ -5,8 +5,9 @@
  */
 import { Rcode, RRType } from './constants.js';
 import type { DnsMessage } from './message.js';
-import { canonicalName } from './name.js';
+import { canonicalName, isSubdomain } from './name.js';
 import type { DnsRecord } from './rdata.js';
+import { scrubResponse } from './scrub-response.js';
 
 /** Options for {@link DnsCache}. */
 export interface DnsCacheOptions {
@@ -112,20 +113,29 @@ export class DnsCache {
 
   /**
    * Caches what a forwarded response says about its question: the answer records, or an
-   * NXDOMAIN / NODATA with its SOA. Truncated responses and other rcodes are not cached.
+   * NXDOMAIN / NODATA with its SOA. Only records relevant to the question are kept (see
+   * {@link scrubResponse}): an upstream cannot plant data for other names. A negative answer
+   * is cached only with an SOA owned by the question name or an ancestor — the zone that can
+   * say the name or type does not exist — and an NXDOMAIN at the end of a CNAME chain not at
+   * all (the question name exists; its target does not). Truncated responses and other rcodes
+   * are not cached.
    *
    * @param response a decoded response with one question.
    * @returns whether anything was cached.
    * @example
    * cache.storeResponse(decodeMessage(upstreamReply));
    */
-  storeResponse(response: DnsMessage): boolean {
-    const q = response.questions[0];
-    if (!response.qr || response.tc || q === undefined || response.questions.length !== 1)
+  storeResponse(upstream: DnsMessage): boolean {
+    const q = upstream.questions[0];
+    if (!upstream.qr || upstream.tc || q === undefined || upstream.questions.length !== 1)
       return false;
-    const soa = response.authorities.find((r) => r.type === RRType.SOA);
+    const response = scrubResponse(upstream);
+    const qname = canonicalName(q.name);
+    const soa = response.authorities.find(
+      (r) => r.type === RRType.SOA && isSubdomain(qname, canonicalName(r.name)),
+    );
     if (response.rcode === Rcode.NXDOMAIN) {
-      if (soa === undefined) return false;
+      if (soa === undefined || response.answers.length > 0) return false;
       this.setNegative(q.name, q.type, 'nxdomain', soa, q.class);
       return true;
     }

@@ -1,7 +1,7 @@
 /**
  * `Forwarder`: the server's path for names outside its zones — ask the configured upstream
- * servers, remember what they said for as long as they allow (RFC 2308 for negative answers),
- * and answer the client from that.
+ * servers, keep what they said about the question (and nothing else: see `scrubResponse`) for
+ * as long as they allow (RFC 2308 for negative answers), and answer the client from that.
  */
 import { SocketError } from '../../socket/index.js';
 import { type Clock, systemClock } from '../common/index.js';
@@ -17,6 +17,7 @@ import {
 } from './message.js';
 import { canonicalName } from './name.js';
 import { DnsError } from './resolver-errors.js';
+import { scrubResponse } from './scrub-response.js';
 
 /** Options for {@link Forwarder}. */
 export interface ForwarderOptions {
@@ -167,8 +168,11 @@ export class Forwarder {
           if (response.tc) ({ response } = await send(query, server, { tcp: true, timeout }));
           // SERVFAIL, REFUSED and the like say this upstream cannot help; another may.
           if (response.rcode !== Rcode.NOERROR && response.rcode !== Rcode.NXDOMAIN) continue;
-          this.#cache?.storeResponse(response);
-          return response;
+          // Only what bears on the question is cached or relayed: an upstream (or a spoofer
+          // that beat it) cannot slip in records for other names.
+          const clean = scrubResponse(response);
+          this.#cache?.storeResponse(clean);
+          return clean;
         } catch (err) {
           // A timeout, a refused TCP connection, a garbled TCP answer: try the next one.
           if (err instanceof DnsError || err instanceof SocketError) continue;

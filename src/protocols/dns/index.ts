@@ -5,6 +5,7 @@
  * `polyport dig`.
  */
 
+export { AddressList, DEFAULT_RECURSION_CLIENTS, hostOf } from './address-list.js';
 export {
   AnswerCache,
   type AnswerCacheOptions,
@@ -31,7 +32,7 @@ export {
   typeFromString,
   typeToString,
 } from './constants.js';
-export { decodeMessage, HEADER_LENGTH } from './decode-message.js';
+export { type DecodeOptions, decodeMessage, HEADER_LENGTH } from './decode-message.js';
 export { digCommand } from './dig-command.js';
 export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
 export {
@@ -46,6 +47,7 @@ export {
   DnsQueryHandler,
   type DnsQueryHandlerOptions,
   type DnsTransport,
+  type QuerySource,
 } from './dns-query-handler.js';
 export {
   DNS_LIMITS,
@@ -104,8 +106,9 @@ export {
   DnsTimeoutError,
   responseError,
 } from './resolver-errors.js';
-export { type RespondOptions, respond, udpResponseLimit } from './respond.js';
+export { encodeReply, type RespondOptions, respond, udpResponseLimit } from './respond.js';
 export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './sample-zone.js';
+export { scrubResponse } from './scrub-response.js';
 export { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';
 export { type SoaData, Zone, type ZoneNode } from './zone.js';
 export { ZoneSet } from './zone-set.js';

@@ -161,7 +161,7 @@ test('forwarded answers are not cached here (the forwarder has its own TTL cache
   const handler = new DnsQueryHandler({ zones: new ZoneSet(), forwarder });
   const q = encodeMessage(createQuery('www.example.test', RRType.AAAA, { id: 11 }));
   for (let i = 0; i < 2; i++) {
-    const reply = await handler.handle(q, 'udp', 'p');
+    const reply = await handler.handle(q, 'udp', 'p', '127.0.0.1');
     assert.ok(reply instanceof Buffer);
     assert.equal(decodeMessage(reply).answers.length, 1);
   }
