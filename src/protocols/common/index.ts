@@ -16,5 +16,6 @@ export * from './line-splitter.js';
 export * from './password.js';
 export * from './rate-limiter.js';
 export * from './server-channel.js';
+export * from './server-handshake.js';
 export * from './server-observer.js';
 export * from './tcp-listener.js';

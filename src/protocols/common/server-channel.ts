@@ -1,13 +1,29 @@
 /**
  * `ServerChannel`: the base of every TCP server's connection — an `AsyncChat` that counts bytes,
- * enforces the idle and read timeouts, releases its connection slot and reports to the host when
- * it closes.
+ * enforces the idle, read, write and TLS handshake timeouts, upgrades to TLS in place, releases
+ * its connection slot and reports to the host when it closes.
  */
 import { AsyncChat, type ChannelSocket, type SocketMap } from '../../dispatch/index.js';
+import {
+  SO_LINGER,
+  SOL_SOCKET,
+  Socket,
+  SocketTimeoutError,
+  type SSLContext,
+} from '../../socket/index.js';
 import { type Clock, type ClockTimer, systemClock } from './clock.js';
 import { guardedClock } from './guarded-clock.js';
-import { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_LIMITS,
+  DEFAULT_WRITE_TIMEOUT,
+  type ServerLimits,
+} from './limits.js';
+import { type ServerHandshake, serverHandshake } from './server-handshake.js';
 import { peerText, type ServerObserver } from './server-observer.js';
+
+/** `SO_LINGER` on, zero seconds: `close()` resets and drops what the peer never read. */
+const LINGER_ZERO = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
 /** What every server channel is given. */
 export interface ServerChannelOptions {
@@ -23,7 +39,14 @@ export interface ServerChannelOptions {
  * A server connection. Protocols extend it: they call `requestStarted()` when a request begins
  * and `requestFinished()` when it is complete (so a request left half-sent past `readTimeout` is
  * cut off — slowloris), and override `onIdleTimeout()`/`onReadTimeout()` to say goodbye in their
- * own words before the channel closes.
+ * own words before the channel closes. A protocol whose client speaks first (HTTP, finger)
+ * calls `requestStarted()` in its constructor, so a connection that never sends a byte is
+ * dropped after `readTimeout`, not `idleTimeout` (as nginx's `client_header_timeout`).
+ *
+ * Every phase has a deadline: `idleTimeout` between requests, `readTimeout` within one,
+ * `writeTimeout` while queued output makes no progress (the peer does not read), and
+ * `handshakeTimeout` during a TLS upgrade (`upgradeToTls()`). A channel that times out frees
+ * its slot and its descriptor.
  *
  * @example
  * class EchoChannel extends ServerChannel {
@@ -45,6 +68,10 @@ export class ServerChannel extends AsyncChat {
   #lastActivity: number;
   #idleTimer: ClockTimer | null = null;
   #readTimer: ClockTimer | null = null;
+  #writeTimer: ClockTimer | null = null;
+  /** `bytesOut` when the write timer was armed: unchanged when it fires means no progress. */
+  #bytesOutAtArm = 0;
+  #handshake: ServerHandshake | null = null;
   #reported = false;
 
   constructor(sock: ChannelSocket, options: ServerChannelOptions = {}) {
@@ -79,6 +106,8 @@ export class ServerChannel extends AsyncChat {
   override send(data: Uint8Array | string, flags = 0): number {
     const sent = super.send(data, flags);
     this.bytesOut += sent;
+    // The socket did not take it all: the peer must read within writeTimeout from here on.
+    if (this.#writeTimer === null && sent < byteLength(data)) this.#armWrite();
     return sent;
   }
 
@@ -115,6 +144,83 @@ export class ServerChannel extends AsyncChat {
   }
 
   /**
+   * Queued output made no progress for `writeTimeout` (the peer does not read). A goodbye
+   * would never be read either: the default drops the output and resets the connection, so
+   * the descriptor is freed now rather than after the kernel gives up on the peer.
+   */
+  onWriteTimeout(): void {
+    this.observer.log?.('info', 'write timeout', { peer: this.peer });
+    this.closeWithReset();
+  }
+
+  /**
+   * Drops unsent output and closes with a reset (RST) instead of a FIN.
+   * @example if (tooLate) channel.closeWithReset();
+   */
+  closeWithReset(): void {
+    this.discardBuffers();
+    try {
+      this.socket?.setsockopt(SOL_SOCKET, SO_LINGER, LINGER_ZERO);
+    } catch {
+      // A socket without SO_LINGER (in-memory, already closed) just closes.
+    }
+    this.close();
+  }
+
+  /**
+   * Switches the connection to TLS in place (STARTTLS, STLS, AUTH TLS): the plain socket
+   * leaves the loop, the handshake runs within `handshakeTimeout`, and the TLS socket takes its
+   * place, so the session goes on where it stopped. Call it once the positive reply has been
+   * sent in full. On failure, timeout or `close()` meanwhile, the channel is closed with both
+   * the TLS and the plain socket, and its slot is released.
+   *
+   * @param context A server context with a certificate loaded.
+   * @returns `true` when the channel now speaks TLS, `false` when it is closed instead.
+   * @example
+   * if (await channel.upgradeToTls(context)) session.tlsStarted();
+   */
+  async upgradeToTls(context: SSLContext): Promise<boolean> {
+    const plain = this.socket;
+    if (!(plain instanceof Socket) || !this.connected || this.#handshake !== null) {
+      this.close();
+      return false;
+    }
+    // Out of the loop while TLS owns the stream: wrapSocket detaches the plain socket.
+    this.delChannel();
+    const handshake = serverHandshake(plain, {
+      context,
+      clock: this.clock,
+      timeout: this.limits.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    });
+    this.#handshake = handshake;
+    let secure: Socket;
+    try {
+      secure = await handshake.done;
+    } catch (err) {
+      this.#handshake = null;
+      if (!this.#reported) {
+        const timedOut = err instanceof SocketTimeoutError;
+        this.observer.log?.('info', timedOut ? 'TLS handshake timeout' : 'TLS handshake failed', {
+          peer: this.peer,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        this.close();
+      }
+      return false;
+    }
+    this.#handshake = null;
+    if (this.#reported) {
+      // Closed as the handshake ended (server shutdown): do not rejoin the loop.
+      secure.close();
+      return false;
+    }
+    secure.setblocking(false);
+    this.setSocket(secure);
+    this.touch();
+    return true;
+  }
+
+  /**
    * An exception escaped one of this connection's timers or continuations: reported as
    * `uncaught` (a bug) and the connection closes; every other connection goes on.
    *
@@ -147,6 +253,10 @@ export class ServerChannel extends AsyncChat {
   override close(): void {
     this.#idleTimer?.cancel();
     this.#idleTimer = null;
+    this.#writeTimer?.cancel();
+    this.#writeTimer = null;
+    // A handshake in flight holds the only reference to the connection: free it too.
+    this.#handshake?.abort();
     this.requestFinished();
     if (!this.#reported) {
       this.#reported = true;
@@ -169,9 +279,14 @@ export class ServerChannel extends AsyncChat {
     if (this.limits.idleTimeout <= 0) return;
     this.#idleTimer = this.clock.setTimer(ms, () => {
       this.#idleTimer = null;
-      if (this.socket === null) return;
-      const idleFor = this.clock.now() - this.#lastActivity;
+      if (this.socket === null || this.#reported) return;
       const limit = this.limits.idleTimeout * 1000;
+      if (this.#handshake !== null) {
+        // A TLS upgrade under way has its own, shorter deadline.
+        this.#armIdle(limit);
+        return;
+      }
+      const idleFor = this.clock.now() - this.#lastActivity;
       if (idleFor < limit) {
         this.#armIdle(limit - idleFor);
         return;
@@ -184,4 +299,28 @@ export class ServerChannel extends AsyncChat {
       }
     });
   }
+
+  /**
+   * One timer per stall, not per send: it fires `writeTimeout` after the socket first refused
+   * bytes, and if some were taken since it watches one more period. A peer that stops reading
+   * is thus cut off between one and two periods after it stopped.
+   */
+  #armWrite(): void {
+    const seconds = this.limits.writeTimeout ?? DEFAULT_WRITE_TIMEOUT;
+    if (seconds <= 0 || this.#reported) return;
+    this.#bytesOutAtArm = this.bytesOut;
+    this.#writeTimer = this.clock.setTimer(seconds * 1000, () => {
+      this.#writeTimer = null;
+      if (this.#reported || this.#handshake !== null || !this.outputPending) return;
+      if (this.bytesOut !== this.#bytesOutAtArm) {
+        this.#armWrite();
+        return;
+      }
+      this.onWriteTimeout();
+    });
+  }
+}
+
+function byteLength(data: Uint8Array | string): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

@@ -1,7 +1,8 @@
 /**
  * `TcpListener`: the accepting side of every TCP server — limits on connections in total and
- * per address (over the limit: the protocol's busy reply, then close), optional implicit TLS,
- * and a factory that makes the protocol's channel for each accepted connection.
+ * per address (over the limit: the protocol's busy reply, then close), optional implicit TLS
+ * with a handshake deadline, and a factory that makes the protocol's channel for each accepted
+ * connection.
  */
 import { type ChannelSocket, Dispatcher, type SocketMap } from '../../dispatch/index.js';
 import {
@@ -9,11 +10,18 @@ import {
   AF_INET6,
   type Socket,
   type SocketAddress,
+  SocketTimeoutError,
   type SSLContext,
 } from '../../socket/index.js';
-import type { Clock } from './clock.js';
-import { ConnectionCounter, DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  ConnectionCounter,
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_LIMITS,
+  type ServerLimits,
+} from './limits.js';
 import type { ServerChannelOptions } from './server-channel.js';
+import { type ServerHandshake, serverHandshake } from './server-handshake.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
 /** What the listener hands the protocol for each connection it accepts. */
@@ -41,14 +49,36 @@ export interface TcpListenerOptions {
   readonly backlog?: number;
   /** Makes the protocol's channel for an accepted connection. */
   readonly createChannel: (connection: AcceptedConnection) => void;
-  /** The protocol's "busy" reply for a connection over the limits (e.g. `421 Too many users`). */
+  /**
+   * The protocol's "busy" reply for a connection over the limits (e.g. `421 Too many users`).
+   * On a TLS port it is sent inside TLS, never in the clear (see {@link TcpListener}).
+   */
   readonly busyReply?: Uint8Array | string;
-  /** Speak TLS from the first byte (HTTPS, POP3S): the handshake happens before the channel. */
+  /**
+   * Speak TLS from the first byte (HTTPS, POP3S): the handshake happens before the channel,
+   * within `limits.handshakeTimeout`.
+   */
   readonly tls?: SSLContext;
 }
 
 /**
+ * Connections over the limits that may be handshaking at once on a TLS port to be told they
+ * are refused; more are closed at once. Each costs a descriptor for up to the handshake
+ * timeout, so a flood of refused clients cannot exhaust descriptors this way.
+ */
+export const MAX_TLS_REFUSALS = 32;
+
+/**
  * A listening server socket in the host's loop.
+ *
+ * On a TLS port every connection must finish its handshake within `limits.handshakeTimeout`
+ * (default 10 s) or it is closed and its slot freed: a client that connects and sends nothing,
+ * or half a ClientHello, holds nothing for longer. A connection over the limits is never
+ * answered in the clear there (a TLS client would read it as a broken handshake): as nginx does
+ * for `limit_conn`, the handshake is completed and the busy reply (HTTP 503, `-ERR`) sent
+ * inside TLS, then the connection closed; when {@link MAX_TLS_REFUSALS} such handshakes are
+ * already under way, the connection is closed without a byte.
+ *
  * @example
  * const listener = await TcpListener.open({
  *   address: ['127.0.0.1', 0],
@@ -58,7 +88,9 @@ export interface TcpListenerOptions {
 export class TcpListener extends Dispatcher {
   readonly #options: TcpListenerOptions;
   readonly #counter: ConnectionCounter;
-  readonly #handshakes = new Set<Socket>();
+  readonly #handshakes = new Set<ServerHandshake>();
+  #refusing = 0;
+  #closed = false;
 
   /**
    * Binds and listens.
@@ -97,41 +129,63 @@ export class TcpListener extends Dispatcher {
   override handleAccepted(sock: ChannelSocket, address: SocketAddress): void {
     const host = Array.isArray(address) ? String(address[0]) : 'unix';
     const slot = this.#counter.tryAcquire(host);
+    const tls = this.#options.tls;
     if (typeof slot !== 'function') {
       this.#options.observer?.connectionRefused?.(peerText(address), slot.refused);
-      const busy = this.#options.busyReply;
-      try {
-        if (busy !== undefined) sock.sendNowait(busy);
-      } catch {
-        // the peer is already gone
-      }
-      sock.close();
+      if (tls !== undefined) this.#refuseInTls(sock as Socket, address);
+      else refuse(sock, this.#options.busyReply);
       return;
     }
-    const tls = this.#options.tls;
     if (tls === undefined) {
       this.#create(sock, address, slot);
       return;
     }
-    const plain = sock as Socket;
-    this.#handshakes.add(plain);
-    tls.wrapSocket(plain, { serverSide: true }).then(
+    this.#handshake(sock as Socket, address).then((secure) => {
+      if (secure === null) slot();
+      else this.#create(secure, address, slot);
+    });
+  }
+
+  /**
+   * Runs a handshake within the deadline. Resolves to null when it failed, timed out, or the
+   * listener closed meanwhile; the connection is then closed (TLS and plain socket both).
+   */
+  #handshake(plain: Socket, address: SocketAddress): Promise<Socket | null> {
+    const handshake = serverHandshake(plain, {
+      context: this.#options.tls as SSLContext,
+      clock: this.#options.clock ?? systemClock,
+      timeout: this.#options.limits?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    });
+    this.#handshakes.add(handshake);
+    return handshake.done.then(
       (secure) => {
-        this.#handshakes.delete(plain);
-        if (this.socket === null) {
-          secure.close();
-          slot();
-          return;
-        }
-        this.#create(secure, address, slot);
+        this.#handshakes.delete(handshake);
+        if (!this.#closed) return secure;
+        secure.close();
+        return null;
       },
       (err: unknown) => {
-        this.#handshakes.delete(plain);
-        plain.close();
-        slot();
-        this.#options.observer?.error?.(err, peerText(address));
+        this.#handshakes.delete(handshake);
+        if (this.#closed) return null;
+        const peer = peerText(address);
+        if (err instanceof SocketTimeoutError) {
+          this.#options.observer?.log?.('info', 'TLS handshake timeout', { peer });
+        } else this.#options.observer?.error?.(err, peer);
+        return null;
       },
     );
+  }
+
+  #refuseInTls(plain: Socket, address: SocketAddress): void {
+    if (this.#refusing >= MAX_TLS_REFUSALS) {
+      plain.close();
+      return;
+    }
+    this.#refusing++;
+    this.#handshake(plain, address).then((secure) => {
+      this.#refusing--;
+      if (secure !== null) refuse(secure, this.#options.busyReply);
+    });
   }
 
   #create(sock: ChannelSocket, address: SocketAddress, release: () => void): void {
@@ -158,8 +212,20 @@ export class TcpListener extends Dispatcher {
   }
 
   override close(): void {
-    for (const sock of this.#handshakes) sock.close();
-    this.#handshakes.clear();
+    this.#closed = true;
     super.close();
+    // The plain sockets are detached: only aborting frees a handshake's connection.
+    for (const handshake of this.#handshakes) handshake.abort();
+    this.#handshakes.clear();
   }
+}
+
+/** Sends the busy reply if any and closes. */
+function refuse(sock: ChannelSocket, busy: Uint8Array | string | undefined): void {
+  try {
+    if (busy !== undefined) sock.sendNowait(busy);
+  } catch {
+    // the peer is already gone
+  }
+  sock.close();
 }
