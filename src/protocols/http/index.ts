@@ -65,6 +65,11 @@ export { HttpRequest, type RequestOrigin } from './http-request.js';
 export { HttpResponse, type ResponseSink } from './http-response.js';
 export { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
 export { type HttpService, type HttpServiceOptions, startHttpService } from './http-service.js';
+export {
+  FileChangedError,
+  LazyFileProducer,
+  type LazyFileTarget,
+} from './lazy-file-producer.js';
 export type { DataEvent, EndEvent, MessageLimits } from './message-events.js';
 export { PreparedFields } from './prepared-fields.js';
 export {
