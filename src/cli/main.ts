@@ -1,9 +1,16 @@
 /**
  * The `polyport` command line: `polyport COMMAND [options]` (the entry point is `bin.ts`).
  */
-import { VERSION } from '../host/index.js';
-import { type CliIO, EXIT } from '../protocols/common/index.js';
+import { ConfigError, VERSION } from '../host/index.js';
+import { type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import { clientConfig } from './client-config.js';
 import { COMMANDS } from './commands.js';
+
+/**
+ * The client commands that talk to the local `polyport serve` when no server is named: they
+ * take serve's `--config` and `--set` (and `POLYPORT_PORT_OFFSET`) to find it.
+ */
+const USES_LOCAL_SERVERS = new Set(['dig', 'finger', 'ftp', 'mail']);
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -39,5 +46,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr.write(`polyport: unknown command '${name}'\n\n${usage()}`);
     return EXIT.USAGE;
   }
-  return command.run(rest, io);
+  if (!USES_LOCAL_SERVERS.has(name)) return command.run(rest, io);
+  let client: Awaited<ReturnType<typeof clientConfig>>;
+  try {
+    client = await clientConfig(rest, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    return usageError(io, name, err);
+  }
+  if (client.localServers === undefined) return command.run(client.argv, io);
+  // Not a spread: it would read io.interrupted, whose getter installs a SIGINT listener.
+  const withServers: CliIO = Object.create(io, { localServers: { value: client.localServers } });
+  return command.run(client.argv, withServers);
 }

@@ -14,6 +14,7 @@ import {
   VERSION,
 } from '../host/index.js';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import { environmentSets } from './client-config.js';
 
 const HELP = `Usage: polyport serve [options]
 
@@ -29,6 +30,9 @@ Options:
   -q, --quiet              log warnings and errors only, and skip the listing
       --grace SECONDS      on SIGINT/SIGTERM, let connections finish this long (default 10)
   -h, --help               show this help
+
+Environment: POLYPORT_PORT_OFFSET=N is --set portOffset=N before the other --set options (the
+client commands read it too, so they find this server).
 
 Signals: SIGINT or SIGTERM stops accepting, lets transfers finish up to the grace period and
 exits 0; a second one exits at once. SIGHUP reloads the config file.
@@ -55,7 +59,12 @@ export const serveCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    const sets = [...(values.set ?? [])];
+    let sets: string[];
+    try {
+      sets = [...environmentSets(process.env), ...(values.set ?? [])];
+    } catch (err) {
+      return usageError(io, 'serve', err);
+    }
     if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
     if (values.quiet) sets.push('log.level=warn');
     const load = () =>

@@ -14,6 +14,35 @@ export interface CliIO {
   readonly isTTY: boolean;
   /** Resolves when the user asks to stop (SIGINT); long-running commands race against it. */
   readonly interrupted: Promise<void>;
+  /**
+   * Where `polyport serve` listens when run with the config this command line names
+   * (`--config FILE`, `--set KEY=VALUE`, `POLYPORT_PORT_OFFSET`), by service name (`finger`,
+   * `dns`, `smtp`, `pop3`, `ftp`); absent or `undefined`: polyport's defaults. Read it through
+   * {@link localServer}.
+   */
+  readonly localServers?: (service: string) => LocalServer | undefined;
+}
+
+/** A local polyport service's address: what a client command talks to without a host. */
+export interface LocalServer {
+  /** An address to connect to (a wildcard listener is reached over loopback). */
+  readonly host: string;
+  /** The port. */
+  readonly port: number;
+}
+
+/**
+ * Where a client command finds the local `polyport serve` service `service` when the user
+ * names no server: the config's address and port if the command line gave one, else
+ * `127.0.0.1` and `fallbackPort` (the default port).
+ * @param io the command's streams (carrying the config's servers).
+ * @param service the service's config table (`finger`, `dns`, `smtp`, `pop3`, `ftp`).
+ * @param fallbackPort the default port (`10079` for finger).
+ * @returns the host and port.
+ * @example const { host, port } = localServer(io, 'finger', 10079);
+ */
+export function localServer(io: CliIO, service: string, fallbackPort: number): LocalServer {
+  return io.localServers?.(service) ?? { host: '127.0.0.1', port: fallbackPort };
 }
 
 /** Exit codes shared by every command. */

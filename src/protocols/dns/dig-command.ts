@@ -4,7 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { AddressInfoError, SocketError } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  type LocalServer,
+  localServer,
+  usageError,
+} from '../common/index.js';
 import { RRType, typeFromString } from './constants.js';
 import { serverText } from './dns-exchange.js';
 import { formatMessage } from './format-message.js';
@@ -26,10 +33,13 @@ Asks a DNS server one question and prints the answer as dig does.
   polyport dig +short big.example.test TXT    only the record data
   polyport dig +tcp big.example.test TXT      over TCP
 
-Without @SERVER the server is 127.0.0.1 port 10053 (polyport serve's default); with @SERVER
-and no -p, port 53. A truncated UDP answer is asked again over TCP.
+Without @SERVER the server is polyport serve's DNS service: 127.0.0.1 port 10053, or where the
+config of --config/--set/POLYPORT_PORT_OFFSET puts it; with @SERVER and no -p, port 53. A
+truncated UDP answer is asked again over TCP.
 
 Options:
+  --config FILE        find the local server in this config file, as polyport serve reads it
+  --set KEY=VALUE      a config key, as for serve (repeatable): --set portOffset=40000
   @SERVER              the server's IP address
   -p, --port PORT      the server's port
   -t, --type TYPE      the record type (default A, PTR with -x)
@@ -67,7 +77,7 @@ export const digCommand: CliCommand = {
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     let request: DigRequest | 'help';
     try {
-      request = parse(argv);
+      request = parse(argv, localServer(io, 'dns', 10053));
     } catch (err) {
       return usageError(io, 'dig', err);
     }
@@ -130,7 +140,7 @@ function echo(argv: readonly string[]): string {
  * Reads dig's mixed syntax: `@server`, `+option`, `-p`, `-x` and up to two positionals (name,
  * type), in any order.
  */
-function parse(argv: readonly string[]): DigRequest | 'help' {
+function parse(argv: readonly string[], local: LocalServer): DigRequest | 'help' {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -199,7 +209,8 @@ function parse(argv: readonly string[]): DigRequest | 'help' {
   } catch (err) {
     throw new Error(`bad name '${name}': ${(err as Error).message}`);
   }
-  const port = values.port === undefined ? (server === null ? 10053 : 53) : Number(values.port);
+  const port =
+    values.port === undefined ? (server === null ? local.port : 53) : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`-p needs a port number 1-65535, got '${values.port}'`);
   }
@@ -208,7 +219,7 @@ function parse(argv: readonly string[]): DigRequest | 'help' {
   return {
     name,
     type: type ?? RRType.A,
-    server: [server ?? '127.0.0.1', port],
+    server: [server ?? local.host, port],
     tcp,
     recurse,
     edns: dnssec && edns === false ? 1232 : edns,

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SocketError } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import { type CliCommand, type CliIO, EXIT, localServer, usageError } from '../common/index.js';
 import { finger } from './finger-client.js';
 import { splitHostPort } from './finger-server.js';
 
@@ -17,10 +17,13 @@ Asks a finger server (RFC 1288) about a user, or for the list of users.
   polyport finger demo@host     port 79 on host
   polyport finger @host:10079   list users on host, port 10079
 
-Without a host, the server is 127.0.0.1 port 10079 (polyport serve's default); with a host and
-no port, the standard port 79.
+Without a host, the server is polyport serve's finger service: 127.0.0.1 port 10079, or where
+the config of --config/--set/POLYPORT_PORT_OFFSET puts it. With a host and no port, the
+standard port 79.
 
 Options:
+  --config FILE        find the local server in this config file, as polyport serve reads it
+  --set KEY=VALUE      a config key, as for serve (repeatable): --set portOffset=40000
   -l, --long           ask for the verbose form (/W)
   -t, --timeout SECS   give up after this long (default 10)
   -h, --help           show this help
@@ -48,7 +51,7 @@ export const fingerCommand: CliCommand = {
     const at = target.lastIndexOf('@');
     const user = at === -1 ? target : target.slice(0, at);
     const { host, port } =
-      at === -1 ? { host: '127.0.0.1', port: 10079 } : splitHostPort(target.slice(at + 1), 79);
+      at === -1 ? localServer(io, 'finger', 10079) : splitHostPort(target.slice(at + 1), 79);
     if (host === '') {
       io.stderr.write('polyport finger: empty host name\n');
       return EXIT.USAGE;

@@ -6,7 +6,14 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
-import { byteProgress, type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import {
+  byteProgress,
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  localServer,
+  usageError,
+} from '../common/index.js';
 import { FtpClient } from './ftp-client.js';
 import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
 import { formatListLine } from './list-formatter.js';
@@ -18,8 +25,8 @@ const HELP = `Usage: polyport ftp ls URL
        polyport ftp mirror --reverse LOCALDIR URL   (upload a tree)
 
 Talks to an FTP server. URL is ftp://[user[:password]@]host[:port]/path; the port defaults to
-10021 (polyport serve's FTP service). Without a user, a loopback host gets the sample demo/demo
-and any other host anonymous.
+polyport serve's FTP port: 10021, or where the config of --config/--set/POLYPORT_PORT_OFFSET
+puts it. Without a user, a loopback host gets the sample demo/demo and any other host anonymous.
 
   polyport ftp ls ftp://127.0.0.1/pub
   polyport ftp get ftp://demo:demo@127.0.0.1/hello.txt
@@ -27,6 +34,8 @@ and any other host anonymous.
   polyport ftp mirror ftp://127.0.0.1/pub ./pub
 
 Options:
+      --config FILE    take the default port from this config file, as polyport serve reads it
+      --set KEY=VALUE  a config key, as for serve (repeatable): --set portOffset=40000
       --tls            AUTH TLS, with protected data connections (PROT P)
   -k, --insecure       with --tls, accept any certificate (self-signed lab servers)
       --active         active mode (EPRT/PORT) instead of passive
@@ -142,7 +151,7 @@ async function runAction(
   };
   const url = (text: string): FtpUrl => {
     try {
-      return parseFtpUrl(text, 10021);
+      return parseFtpUrl(text, localServer(io, 'ftp', 10021).port);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  type LocalServer,
+  localServer,
+  usageError,
+} from '../common/index.js';
 import { Pop3Client } from './client/pop3-client.js';
 import { SmtpClient } from './client/smtp-client.js';
 import { formatRfc5322Date } from './smtp/received-header.js';
@@ -27,7 +34,9 @@ fetch  logs in over POP3 and lists the messages (number, size, unique id, subjec
 
 Options:
   --server HOST:PORT   the server (send: 127.0.0.1:10025, fetch: 127.0.0.1:10110, the ports of
-                       polyport serve)
+                       polyport serve, or where --config/--set/POLYPORT_PORT_OFFSET put them)
+  --config FILE        find the local server in this config file, as polyport serve reads it
+  --set KEY=VALUE      a config key, as for serve (repeatable): --set portOffset=40000
   --tls                upgrade with STARTTLS (send) or STLS (fetch) before anything else
   --insecure           with --tls: do not check the server's certificate (self-signed labs)
   --user U, --pass P   send: log in with AUTH PLAIN (needs --tls); fetch: the mailbox login
@@ -118,6 +127,11 @@ function parse(argv: readonly string[]) {
   return { values: v, action, file: undefined };
 }
 
+/** `host:port`, with an IPv6 host in brackets, as --server takes it. */
+function hostPort({ host, port }: LocalServer): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 function splitServer(text: string, defaultPort: number): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(text);
   const port = Number(match?.[3] ?? defaultPort);
@@ -165,7 +179,7 @@ function compose(input: Buffer, v: Values): Buffer {
 
 async function send(v: Values, file: string | undefined, io: CliIO): Promise<number> {
   const message = compose(await readInput(file, io), v);
-  const { host, port } = splitServer(v.server ?? '127.0.0.1:10025', 25);
+  const { host, port } = splitServer(v.server ?? hostPort(localServer(io, 'smtp', 10025)), 25);
   const smtp = await SmtpClient.connect(host, port, { timeout: Number(v.timeout ?? 30) });
   try {
     await smtp.ehlo();
@@ -187,7 +201,7 @@ async function send(v: Values, file: string | undefined, io: CliIO): Promise<num
 }
 
 async function fetch(v: Values, io: CliIO): Promise<number> {
-  const { host, port } = splitServer(v.server ?? '127.0.0.1:10110', 110);
+  const { host, port } = splitServer(v.server ?? hostPort(localServer(io, 'pop3', 10110)), 110);
   const loopback = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host);
   if (v.user === undefined && !loopback) {
     io.stderr.write(
