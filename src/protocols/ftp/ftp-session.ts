@@ -6,7 +6,7 @@
  */
 
 import type { ChannelSocket } from '../../dispatch/index.js';
-import type { Socket, SSLContext } from '../../socket/index.js';
+import type { SSLContext } from '../../socket/index.js';
 import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
@@ -370,28 +370,15 @@ export class FtpSession extends ServerChannel {
       setImmediate(() => this.socket !== null && this.#upgrade(tls));
       return;
     }
-    const plain = this.socket as Socket;
-    this.delChannel();
-    tls.wrapSocket(plain, { serverSide: true }).then(
-      (secure) => {
-        if (this.#closed) {
-          // Timed out or closed during the handshake: do not rejoin the loop.
-          secure.close();
-          return;
-        }
+    // The channel's upgrade bounds the handshake (handshakeTimeout) and frees both sockets
+    // when it fails or the session closes meanwhile.
+    this.guard(
+      this.upgradeToTls(tls).then((secure) => {
+        if (!secure) return;
         this.#upgrading = false;
         this.secure = true;
-        secure.setblocking(false);
-        this.setSocket(secure);
         this.#pump();
-      },
-      (err: unknown) => {
-        this.observer.log?.('info', 'AUTH TLS handshake failed', {
-          peer: this.peer,
-          error: err instanceof Error ? err.message : String(err),
-        });
-        this.close();
-      },
+      }),
     );
   }
 

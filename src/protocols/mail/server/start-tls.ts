@@ -4,7 +4,7 @@
  * its place in the same channel, so the session goes on where it stopped.
  */
 
-import { Socket, type SSLContext } from '../../../socket/index.js';
+import type { SSLContext } from '../../../socket/index.js';
 import type { ServerChannel } from '../../common/index.js';
 
 /**
@@ -20,8 +20,9 @@ import type { ServerChannel } from '../../common/index.js';
  * @param channel The channel whose socket to wrap.
  * @param context A server context with a certificate loaded.
  * @param leftover Bytes read past the command line.
- * @returns `true` when the channel now speaks TLS; `false` when the handshake failed or the
- *   channel closed meanwhile (the channel is then closed).
+ * @returns `true` when the channel now speaks TLS; `false` when the handshake failed, took
+ *   longer than `limits.handshakeTimeout` or the channel closed meanwhile (the channel is then
+ *   closed, with its TLS and plain socket).
  * @example
  * if (await startServerTls(this, context, session.takeBuffered())) session.tlsStarted();
  */
@@ -30,37 +31,14 @@ export async function startServerTls(
   context: SSLContext,
   leftover: Uint8Array,
 ): Promise<boolean> {
-  const plain = channel.socket;
-  if (leftover.length > 0 || !(plain instanceof Socket) || !channel.connected) {
-    if (leftover.length > 0) {
-      channel.observer.log?.('warn', 'plaintext sent after STARTTLS; closing', {
-        peer: channel.peer,
-        bytes: leftover.length,
-      });
-    }
-    channel.close();
-    return false;
-  }
-  // Out of the loop while TLS owns the stream: the plain socket is detached by wrapSocket.
-  channel.delChannel();
-  let secure: Socket;
-  try {
-    secure = await context.wrapSocket(plain, { serverSide: true });
-  } catch (err) {
-    channel.observer.log?.('info', 'TLS handshake failed', {
+  if (leftover.length > 0) {
+    channel.observer.log?.('warn', 'plaintext sent after STARTTLS; closing', {
       peer: channel.peer,
-      error: err instanceof Error ? err.message : String(err),
+      bytes: leftover.length,
     });
     channel.close();
     return false;
   }
-  if (!channel.connected) {
-    // Closed during the handshake (idle timeout, server shutdown).
-    secure.close();
-    return false;
-  }
-  secure.setblocking(false);
-  channel.setSocket(secure);
-  channel.touch();
-  return true;
+  // The handshake deadline, and freeing both sockets on failure or close, are the channel's.
+  return channel.upgradeToTls(context);
 }
