@@ -21,8 +21,12 @@ export interface ResponseSink {
    * holds them, so the connection may hand them to the socket without a copy.
    */
   write(response: HttpResponse, bytes: Uint8Array, owned?: boolean): void;
-  /** Queues a producer; it is pulled when the socket has room. */
-  produce(response: HttpResponse, producer: Producer): void;
+  /**
+   * Queues a producer; it is pulled when the socket has room. `size`: the bytes it will
+   * produce, when known (a file's length), so the connection counts them as queued output
+   * before they are read.
+   */
+  produce(response: HttpResponse, producer: Producer, size?: number): void;
   /** Every byte of the response is queued. */
   finish(response: HttpResponse): void;
   /** The last body byte was produced (for the access log), `bytes` body bytes in all. */
@@ -262,7 +266,11 @@ export class HttpResponse {
       this.#done(0);
       return;
     }
-    this.#sink.produce(this, new FramingProducer(producer, this.#kind, length, this, this.#sink));
+    this.#sink.produce(
+      this,
+      new FramingProducer(producer, this.#kind, length, this, this.#sink),
+      length ?? undefined,
+    );
     this.#finish();
   }
 

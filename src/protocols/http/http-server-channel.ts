@@ -5,7 +5,12 @@
  */
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
 import { SHUT_WR } from '../../socket/index.js';
-import { type ClockTimer, ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import {
+  type ClockTimer,
+  DEFAULT_MAX_PENDING_OUTPUT,
+  ServerChannel,
+  type ServerChannelOptions,
+} from '../common/index.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
@@ -36,7 +41,9 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * A server connection. Exchanges run one at a time: the next pipelined request is parsed only
- * after the current response is fully queued, which keeps responses in order and memory bounded.
+ * after the current response is fully queued, which keeps responses in order, and only while
+ * the output queued (a file counted by its length) is within `limits.maxPendingOutput`, which
+ * keeps memory and descriptors bounded when a client pipelines without reading.
  *
  * @example
  * // Made by startHttpService() for each accepted connection:
@@ -66,6 +73,10 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #bodyTimer: ClockTimer | null = null;
   #lingerTimer: ClockTimer | null = null;
   #lastBodyAt = 0;
+  /** The queued-output bound (bytes). */
+  readonly #maxPending: number;
+  /** Requests are held back because output is over the bound: resume once it drains. */
+  #held = false;
 
   /**
    * @param sock The accepted connection.
@@ -76,6 +87,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     super(sock, options);
     this.#config = config;
     this.heads = config.heads;
+    this.#maxPending = this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT;
     this.#parser = new RequestParser(config.parser);
     const addr = this.addr;
     this.#origin = {
@@ -100,7 +112,9 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   override readable(): boolean {
     if (this.#peerClosed) return false;
     const request = this.#request;
-    if (this.#closing || request === null) return true;
+    // Lingering reads only to drop input: no new request comes of it.
+    if (this.#closing) return true;
+    if (request === null) return !this.#overBound();
     // While a handler works on a complete request, pipelined input waits in the kernel.
     if (this.#bodyDone) return false;
     return request.body.buffered < BODY_HIGH_WATER;
@@ -112,6 +126,19 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     // has just recorded the activity.
     if (!this.#reading) this.touch();
     return super.send(data, flags);
+  }
+
+  /**
+   * Sends what the socket takes; once the output is back within the bound, the requests held
+   * back (already read, or still in the kernel) are served.
+   */
+  override initiateSend(): void {
+    super.initiateSend();
+    // Inside a round (a push from a handler) the round itself looks again before it ends.
+    if (this.#held && !this.#pumping && this.socket !== null && !this.#overBound()) {
+      this.#pump();
+      this.wake();
+    }
   }
 
   override handleClose(): void {
@@ -162,13 +189,13 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   /** @internal */
-  produce(response: HttpResponse, producer: Producer): void {
+  produce(response: HttpResponse, producer: Producer, size?: number): void {
     if (response !== this.#response || this.socket === null) {
       producer.close?.();
       return;
     }
     this.#batch.flush();
-    this.pushWithProducer(producer);
+    this.pushWithProducer(producer, size);
   }
 
   /** @internal */
@@ -200,14 +227,35 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
 
   // ------------------------------------------------------------------ the exchange
 
+  /**
+   * Whether the output queued for this connection (sent on, or held in the batch) is over the
+   * bound: then no new request is read or parsed.
+   */
+  #overBound(): boolean {
+    if (this.queuedBytes + this.#batch.heldBytes <= this.#maxPending) return false;
+    this.#held = true;
+    return true;
+  }
+
   #pump(): void {
     if (this.#pumping || this.#closing) return;
+    // Sending the batch at the end of a round can bring the output back under the bound while
+    // requests wait in the parser: then they are served in another round, here.
+    do this.#pumpRound();
+    while (this.#held && !this.#closing && this.socket !== null && !this.#overBound());
+  }
+
+  #pumpRound(): void {
     this.#pumping = true;
+    this.#held = false;
     this.#batch.start();
     try {
       while (!this.#closing && this.socket !== null) {
         const request = this.#request;
         if (request !== null && (this.#bodyDone || request.body.buffered >= BODY_HIGH_WATER)) break;
+        // Backpressure: the next request waits (in the parser, then in the kernel) until the
+        // client has read enough of the answers already queued.
+        if (request === null && this.#overBound()) break;
         const event = this.#parser.nextEvent();
         if (event === null) break;
         switch (event.type) {
@@ -229,12 +277,18 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
         }
       }
     } finally {
-      this.#pumping = false;
-      this.#batch.stop();
+      // The batch leaves while still pumping: if it brings the output under the bound, the
+      // loop in #pump() serves the held requests, not a nested round inside this one.
+      try {
+        this.#batch.stop();
+      } finally {
+        this.#pumping = false;
+      }
     }
     if (this.#request === null && !this.#closing) {
-      // The slowloris timer runs while a head is half-received, and only then.
-      if (this.#parser.idle) this.requestFinished();
+      // The slowloris timer runs while a head is half-received, and only then: not while we
+      // hold back requests the client has sent in full.
+      if (this.#parser.idle || this.#held) this.requestFinished();
       else this.requestStarted();
       if (this.#parser.finished) this.#startClosing();
     }
@@ -365,7 +419,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.requestFinished();
     this.#stopBodyTimer();
     this.#batch.flush();
-    this.pushWithProducer({ more: () => this.#linger() });
+    this.pushWithProducer({ more: () => this.#linger() }, 0);
   }
 
   #linger(): Uint8Array {

@@ -32,12 +32,19 @@ export class OutputBatch {
   #rest: Uint8Array[] | null = null;
   /** Whether the first part held was made for its write. */
   #firstOwned = false;
+  /** Bytes held now: they count as the connection's queued output (backpressure). */
+  #heldBytes = 0;
 
   /**
    * @param push Sends bytes on (with `MSG_ZEROCOPY` when they are handed over).
    */
   constructor(push: BatchPush) {
     this.#push = push;
+  }
+
+  /** Bytes held, not yet passed on. */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /** Starts holding output. */
@@ -56,6 +63,7 @@ export class OutputBatch {
       this.#push(bytes, owned ? MSG_ZEROCOPY : 0);
       return;
     }
+    this.#heldBytes += bytes.length;
     if (this.#first === null) {
       this.#first = bytes;
       this.#firstOwned = owned;
@@ -70,6 +78,7 @@ export class OutputBatch {
     const rest = this.#rest;
     this.#first = null;
     this.#rest = null;
+    this.#heldBytes = 0;
     if (rest === null) this.#push(first, this.#firstOwned ? MSG_ZEROCOPY : 0);
     else this.#push(Buffer.concat([first, ...rest]), MSG_ZEROCOPY);
   }

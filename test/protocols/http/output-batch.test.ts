@@ -48,3 +48,18 @@ test('OutputBatch sends a lone part as it is, with its own ownership', () => {
     ['made', MSG_ZEROCOPY],
   ]);
 });
+
+test('OutputBatch.heldBytes counts what it holds (queued output for backpressure) until it is sent', () => {
+  const { batch } = recorder();
+  batch.add(Buffer.from('sent at once'), false);
+  assert.equal(batch.heldBytes, 0);
+  batch.start();
+  batch.add(Buffer.from('12345'), false);
+  batch.add(Buffer.from('678'), true);
+  assert.equal(batch.heldBytes, 8);
+  batch.flush();
+  assert.equal(batch.heldBytes, 0);
+  batch.add(Buffer.from('9'), false);
+  batch.stop();
+  assert.equal(batch.heldBytes, 0);
+});
