@@ -1,12 +1,13 @@
 /**
  * The limits every TCP server enforces, and the counter that applies the connection limits.
  */
+import { addressGroup } from './address-group.js';
 
 /** Limits of one TCP service. Times are in seconds (0: none), sizes in bytes. */
 export interface ServerLimits {
   /** Connections served at once; one more gets the protocol's "busy" reply and is closed. */
   readonly maxConnections: number;
-  /** Connections at once from one client address. */
+  /** Connections at once from one client address (an IPv6 client is its /64). */
   readonly maxConnectionsPerAddress: number;
   /** Close a connection after this long with no input. */
   readonly idleTimeout: number;
@@ -60,7 +61,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
 };
 
 /**
- * Counts open connections in total and per address.
+ * Counts open connections in total and per address. Addresses are grouped by `addressGroup()`:
+ * every IPv6 address of one /64 counts as one client, an IPv4-mapped IPv6 address as its IPv4
+ * address, so a client cannot multiply its allowance by rotating addresses within its prefix.
  * @example
  * const release = counter.tryAcquire('10.0.0.1');
  * if (release === null) refuse(); else onClose(release);
@@ -87,22 +90,23 @@ export class ConnectionCounter {
     if (this.#total >= this.#limits.maxConnections) {
       return { refused: `too many connections (limit ${this.#limits.maxConnections})` };
     }
-    const mine = this.#perAddress.get(address) ?? 0;
+    const group = addressGroup(address);
+    const mine = this.#perAddress.get(group) ?? 0;
     if (mine >= this.#limits.maxConnectionsPerAddress) {
       return {
-        refused: `too many connections from ${address} (limit ${this.#limits.maxConnectionsPerAddress})`,
+        refused: `too many connections from ${group} (limit ${this.#limits.maxConnectionsPerAddress})`,
       };
     }
     this.#total++;
-    this.#perAddress.set(address, mine + 1);
+    this.#perAddress.set(group, mine + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#total--;
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left === 0) this.#perAddress.delete(address);
-      else this.#perAddress.set(address, left);
+      const left = (this.#perAddress.get(group) ?? 1) - 1;
+      if (left === 0) this.#perAddress.delete(group);
+      else this.#perAddress.set(group, left);
     };
   }
 }
