@@ -9,6 +9,7 @@ import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
 import { descriptorOf, handleOf } from './node/handles.js';
+import { endedByReset } from './node/reset-by-peer.js';
 import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
@@ -88,6 +89,15 @@ export class StreamEngine {
   };
 
   #onEnd = (): void => {
+    // libuv reports a RST that came with the last bytes as EOF (see endedByReset): a reset must
+    // not read as a clean end, or a cut upload looks complete. Probed only while we have not
+    // sent our FIN, since a connection closed from both sides looks the same.
+    if (this.error === null && !this.writeShut && !this.stream.writableEnded) {
+      if (endedByReset(this.stream)) {
+        const reset = Object.assign(new Error('connection reset by peer'), { code: 'ECONNRESET' });
+        this.error = toSocketError(reset, { ...this.#context(), op: 'read' });
+      }
+    }
     this.eof = true;
     this.#notify();
   };
