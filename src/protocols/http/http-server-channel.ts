@@ -95,6 +95,9 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       remotePort: Array.isArray(addr) ? Number(addr[1]) : 0,
       secure: config.secure,
     };
+    // The client speaks first: its first request head must arrive within readTimeout, not
+    // idleTimeout (as nginx's client_header_timeout), or silent connections hold slots.
+    this.requestStarted();
   }
 
   override collectIncomingData(data: Buffer): void {
@@ -156,7 +159,11 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override onReadTimeout(): void {
-    if (this.#request === null && !this.#closing) {
+    if (this.bytesIn === 0) {
+      // Nothing was asked: no answer (a browser's preconnect would take a 408 for a reply).
+      this.observer.log?.('info', 'no request before the read timeout', { peer: this.peer });
+      this.close();
+    } else if (this.#request === null && !this.#closing) {
       this.observer.log?.('info', 'request head timeout', { peer: this.peer });
       this.#sendError(408, null);
     } else this.close();
