@@ -281,14 +281,15 @@ export class ServerChannel extends AsyncChat {
       this.#idleTimer = null;
       if (this.socket === null || this.#reported) return;
       const limit = this.limits.idleTimeout * 1000;
-      if (this.#handshake !== null) {
-        // A TLS upgrade under way has its own, shorter deadline.
-        this.#armIdle(limit);
-        return;
-      }
       const idleFor = this.clock.now() - this.#lastActivity;
       if (idleFor < limit) {
         this.#armIdle(limit - idleFor);
+        return;
+      }
+      if (this.#handshake !== null) {
+        // Mid-handshake the peer expects TLS records: no goodbye, just free both sockets.
+        this.observer.log?.('info', 'idle timeout during the TLS handshake', { peer: this.peer });
+        this.close();
         return;
       }
       this.onIdleTimeout();
