@@ -11,6 +11,7 @@ import {
   Zone,
   ZoneSet,
 } from '../../protocols/dns/index.js';
+import { requireConfiguredPath } from './configured-path.js';
 import { running, type ServiceStarter, serverOptions } from './start-context.js';
 
 /**
@@ -39,6 +40,7 @@ function parseForwarder(text: string): readonly [string, number] {
 export const dnsStarter: ServiceStarter = async (context) => {
   const { dns } = context.config;
   if (!dns.enabled || (!dns.tcp && !dns.udp)) return null;
+  for (const zone of dns.zones) await requireConfiguredPath('dns.zones', zone, 'file');
   const zones = new ZoneSet(
     dns.zones.length > 0 ? await Promise.all(dns.zones.map(loadZoneFile)) : [sampleZone()],
   );

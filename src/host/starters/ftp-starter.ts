@@ -3,12 +3,14 @@
  * FTPS from the host's TLS material.
  */
 import { startFtpService } from '../../protocols/ftp/index.js';
+import { requireConfiguredPath } from './configured-path.js';
 import { running, type ServiceStarter, serverOptions } from './start-context.js';
 
 /** Starts FTP. */
 export const ftpStarter: ServiceStarter = async (context) => {
   const { ftp, users } = context.config;
   if (!ftp.enabled) return null;
+  await requireConfiguredPath('ftp.root', ftp.root, 'directory');
   const service = await startFtpService({
     ...serverOptions(context, 'ftp', ftp),
     root: ftp.root,

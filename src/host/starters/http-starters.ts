@@ -11,12 +11,14 @@ import {
 } from '../../protocols/http/index.js';
 import { type HttpServiceConfig, isLoopbackAddress } from '../config/index.js';
 import { VERSION } from '../version.js';
+import { requireConfiguredPath } from './configured-path.js';
 import { running, type ServiceStarter, type StartContext, serverOptions } from './start-context.js';
 
 function siteStarter(name: 'http' | 'https'): ServiceStarter {
   return async (context) => {
     const table = context.config[name] as HttpServiceConfig;
     if (!table.enabled) return null;
+    await requireConfiguredPath(`${name}.root`, table.root, 'directory');
     const service = await startHttpService({
       ...serverOptions(context, name, table),
       handlers: [

@@ -8,6 +8,7 @@ import {
   startSmallService,
 } from '../../protocols/small/index.js';
 import type { DatagramServiceConfig, QotdServiceConfig } from '../config/index.js';
+import { requireConfiguredPath } from './configured-path.js';
 import { running, type ServiceStarter, serverOptions } from './start-context.js';
 
 const SMALL: readonly SmallServiceName[] = [
@@ -24,6 +25,7 @@ function smallStarter(name: SmallServiceName): ServiceStarter {
     const table = context.config[name] as DatagramServiceConfig;
     if (!table.enabled || (!table.tcp && !table.udp)) return null;
     const file = name === 'qotd' ? (table as QotdServiceConfig).file : '';
+    if (file) await requireConfiguredPath('qotd.file', file, 'file');
     const quotes = file ? parseQuotes(await readFile(file, 'utf8')) : undefined;
     const service = await startSmallService(name, {
       ...serverOptions(context, name, table),
