@@ -6,6 +6,7 @@ import {
   isPasswordHash,
   parsePasswordHash,
   UNMATCHABLE_PASSWORD_HASH,
+  unmatchablePasswordHash,
   verifyPassword,
 } from '../../src/host/password.js';
 
@@ -107,4 +108,20 @@ test('UNMATCHABLE_PASSWORD_HASH is a well-formed hash that the empty password an
   assert.equal(isPasswordHash(UNMATCHABLE_PASSWORD_HASH), true);
   assert.equal(await verifyPassword('', UNMATCHABLE_PASSWORD_HASH), false);
   assert.equal(await verifyPassword('demo', UNMATCHABLE_PASSWORD_HASH), false);
+});
+
+test('unmatchablePasswordHash() copies the cost of a configured hash, so unknown names cost what known ones do', async () => {
+  const old =
+    'scrypt$N=16384,r=8,p=1$dH8guT0CxDyZXJphf9XTyg==$sFIS4mI+VrV1o0d/22XdJ/5ayH8AnxtGbu5jZcCQKL0=';
+  const dummy = parsePasswordHash(unmatchablePasswordHash(old));
+  assert.deepEqual(
+    [dummy.N, dummy.r, dummy.p, dummy.salt.length, dummy.hash.length],
+    [16384, 8, 1, 16, 32],
+  );
+  const cheapDummy = unmatchablePasswordHash(await hashPassword('x', cheap));
+  assert.equal(parsePasswordHash(cheapDummy).N, 16);
+  assert.equal(await verifyPassword('x', cheapDummy), false);
+  assert.equal(await verifyPassword('', cheapDummy), false);
+  assert.equal(unmatchablePasswordHash(undefined), UNMATCHABLE_PASSWORD_HASH);
+  assert.equal(unmatchablePasswordHash('not a hash'), UNMATCHABLE_PASSWORD_HASH);
 });

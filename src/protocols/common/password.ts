@@ -49,6 +49,31 @@ export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 131072, r: 8, p:
  */
 export const UNMATCHABLE_PASSWORD_HASH = `scrypt$N=${DEFAULT_SCRYPT_PARAMETERS.N},r=${DEFAULT_SCRYPT_PARAMETERS.r},p=${DEFAULT_SCRYPT_PARAMETERS.p}$${Buffer.alloc(16, 0x5a).toString('base64')}$${Buffer.alloc(32, 0xa5).toString('base64')}`;
 
+/**
+ * A hash no password matches, costing what `like` costs: the dummy an unknown user's password
+ * is checked against, so an unknown name takes as long as a configured one even when the
+ * configured hashes are not at the default parameters (an older N=2^14 hash, a test's cheap
+ * one).
+ *
+ * @param like A configured user's hash string; when missing or malformed, the default cost.
+ * @returns A well-formed hash with `like`'s parameters and key length.
+ * @example
+ * const dummy = unmatchablePasswordHash(users[0]?.password);
+ * const ok = await verifyPassword(password, users.get(name)?.password ?? dummy);
+ */
+export function unmatchablePasswordHash(like?: string): string {
+  if (like === undefined) return UNMATCHABLE_PASSWORD_HASH;
+  let parsed: ParsedPasswordHash;
+  try {
+    parsed = parsePasswordHash(like);
+  } catch {
+    return UNMATCHABLE_PASSWORD_HASH;
+  }
+  const salt = Buffer.alloc(parsed.salt.length, 0x5a).toString('base64');
+  const hash = Buffer.alloc(parsed.hash.length, 0xa5).toString('base64');
+  return `scrypt$N=${parsed.N},r=${parsed.r},p=${parsed.p}$${salt}$${hash}`;
+}
+
 // Upper bounds on what a hash string may ask for: a hostile or mistyped config must not make a
 // login attempt allocate gigabytes or spin for minutes.
 const MAX_N = 2 ** 20;

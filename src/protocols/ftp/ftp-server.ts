@@ -14,6 +14,7 @@ import {
   systemClock,
   TcpListener,
 } from '../common/index.js';
+import { loginThrottleSettings } from '../common/login-throttle.js';
 import { verifyPassword } from '../common/password.js';
 import type { Permission } from './command-table.js';
 import { FtpSession } from './ftp-session.js';
@@ -115,7 +116,8 @@ function checkRange(range: readonly [number, number] | null | undefined): void {
  *
  * @param options Address, root, users, TLS and limits.
  * @returns The running service.
- * @throws {RangeError} For a bad passive port range or a duplicate user name.
+ * @throws {RangeError} For a bad passive port range, a duplicate user name, a negative
+ *   `failedLoginDelay` or a `maxLoginAttempts` below 1.
  * @throws {SocketError} When the port is in use or not permitted.
  * @example
  * const ftp = await startFtpService({
@@ -134,6 +136,7 @@ export async function startFtpService(options: FtpServiceOptions): Promise<FtpSe
     users.set(user.name, user);
   }
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const login = loginThrottleSettings(options.failedLoginDelay, options.maxLoginAttempts);
   const context: FtpServiceContext = {
     options,
     root: nodePath.resolve(options.root),
@@ -141,8 +144,8 @@ export async function startFtpService(options: FtpServiceOptions): Promise<FtpSe
     limits,
     clock: options.clock ?? systemClock,
     observer: options.observer ?? {},
-    failedLoginDelay: options.failedLoginDelay ?? 1000,
-    maxLoginAttempts: options.maxLoginAttempts ?? 3,
+    failedLoginDelay: login.delay,
+    maxLoginAttempts: login.maxAttempts,
     dataTimeout: options.dataTimeout ?? 30,
     maxCommandsPerSecond: options.maxCommandsPerSecond ?? 200,
     verify: options.verifyPassword ?? ((password, stored) => verifyPassword(password, stored)),

@@ -4,7 +4,8 @@
  * after each failure and a cap on attempts.
  */
 
-import { type Clock, type ServerObserver, UNMATCHABLE_PASSWORD_HASH } from '../common/index.js';
+import { type Clock, type ServerObserver, unmatchablePasswordHash } from '../common/index.js';
+import { LoginThrottle } from '../common/login-throttle.js';
 import type { Permission } from './command-table.js';
 import { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-server.js';
@@ -12,6 +13,11 @@ import { type Reply, reply } from './reply.js';
 import { virtualToRealPath } from './virtual-path.js';
 
 const ANONYMOUS = new Set(['anonymous', 'ftp']);
+
+/** The dummy hash for an unknown name: at a configured user's cost (see unmatchablePasswordHash). */
+function unknownUserHash(users: ReadonlyMap<string, { readonly password: string }>): string {
+  return unmatchablePasswordHash(users.values().next().value?.password);
+}
 
 /** What a successful login gives the session. */
 export interface LoginGrant {
@@ -47,14 +53,19 @@ export type PassOutcome =
  */
 export class SessionLogin {
   readonly #host: LoginHost;
+  readonly #throttle: LoginThrottle;
   #pending: string | null = null;
-  #failures = 0;
 
   /**
    * @param host The session.
    */
   constructor(host: LoginHost) {
     this.#host = host;
+    this.#throttle = new LoginThrottle({
+      clock: host.clock,
+      delay: host.service.failedLoginDelay,
+      maxAttempts: host.service.maxLoginAttempts,
+    });
   }
 
   /** Forgets a USER not yet followed by PASS (REIN, a new USER). */
@@ -105,7 +116,7 @@ export class SessionLogin {
       const user = service.users.get(name);
       // An unknown user costs one password check too, so timing does not tell which names exist.
       const good = await service
-        .verify(password, user?.password ?? UNMATCHABLE_PASSWORD_HASH)
+        .verify(password, user?.password ?? unknownUserHash(service.users))
         .catch(() => false);
       if (!good || user === undefined) return this.#failed(name);
       home = user.home;
@@ -128,12 +139,8 @@ export class SessionLogin {
 
   async #failed(name: string): Promise<PassOutcome> {
     const host = this.#host;
-    this.#failures += 1;
     host.observer.log?.('warn', 'FTP login failed', { peer: host.peer, user: name });
-    // The delay slows password guessing; it holds this connection only, never the loop.
-    const delay = host.service.failedLoginDelay;
-    if (delay > 0) await new Promise<void>((r) => host.clock.setTimer(delay, r));
-    if (this.#failures >= host.service.maxLoginAttempts) {
+    if (await this.#throttle.failed()) {
       return {
         type: 'close',
         reply: reply(421, 'Too many failed logins; closing the connection.'),

@@ -88,7 +88,12 @@ export async function startMail(options: MailFixtureOptions = {}): Promise<MailF
     observer,
     ...(options.limits ? { limits: options.limits } : {}),
   };
-  const smtp = await startSmtpService({ ...common, hostname: 'mx.example.test', ...options.smtp });
+  const smtp = await startSmtpService({
+    ...common,
+    hostname: 'mx.example.test',
+    failedLoginDelay: 10,
+    ...options.smtp,
+  });
   const pop3 = await startPop3Service({
     ...common,
     allowPlaintext: true,

@@ -2,6 +2,7 @@
 import type { ChannelSocket } from '../../../dispatch/index.js';
 import type { SSLContext } from '../../../socket/index.js';
 import type { ServerChannelOptions } from '../../common/index.js';
+import { LoginThrottle } from '../../common/login-throttle.js';
 import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
@@ -21,6 +22,8 @@ export interface Pop3ChannelContext {
   /** For STLS; `undefined` when not offered (or the connection is already TLS). */
   readonly tls: SSLContext | undefined;
   readonly failedLoginDelay: number;
+  /** Failed logins after which the connection is closed. */
+  readonly maxLoginAttempts: number;
   readonly checkPassword: PasswordCheck | undefined;
 }
 
@@ -33,6 +36,7 @@ export interface Pop3ChannelContext {
 export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
   readonly #ctx: Pop3ChannelContext;
   readonly #pop: Pop3ServerSession;
+  readonly #throttle: LoginThrottle;
   #box: Maildir | null = null;
   #lock: MaildirLock | null = null;
 
@@ -41,6 +45,11 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     super(sock, options, pop);
     this.#pop = pop;
     this.#ctx = ctx;
+    this.#throttle = new LoginThrottle({
+      clock: this.clock,
+      delay: ctx.failedLoginDelay,
+      maxAttempts: ctx.maxLoginAttempts,
+    });
   }
 
   protected override handleEvent(ev: Pop3ServerEvent): void | Promise<void> {
@@ -97,10 +106,14 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     if (user === null || (authorizationId !== '' && authorizationId !== username)) {
       this.observer.log?.('info', 'POP3 login failed', { peer: this.peer, user: username });
       // Slows down password guessing; the session reads nothing meanwhile.
-      await new Promise<void>((resolve) =>
-        this.clock.setTimer(this.#ctx.failedLoginDelay, resolve),
-      );
-      if (!this.isClosed) this.#pop.loginFailed();
+      const last = await this.#throttle.failed();
+      if (this.isClosed) return;
+      this.#pop.loginFailed();
+      if (last) {
+        // Dovecot hangs up after its cap as well: the -ERR goes out, then the connection ends.
+        this.flush();
+        this.closeWhenDone();
+      }
       return;
     }
     const box = await this.#ctx.store.maildir(user.name);

@@ -7,6 +7,7 @@ import {
   type ServerObserver,
   systemClock,
 } from '../../common/index.js';
+import { loginThrottleSettings } from '../../common/login-throttle.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
@@ -41,6 +42,8 @@ export interface Pop3ServiceOptions {
   readonly clock?: Clock;
   /** Milliseconds before answering a failed login. Default 1000. */
   readonly failedLoginDelay?: number;
+  /** Failed logins on one connection before it is closed. Default 3. */
+  readonly maxLoginAttempts?: number;
   /** The password check (default scrypt `verifyPassword`); tests may inject a cheap one. */
   readonly checkPassword?: PasswordCheck;
 }
@@ -58,7 +61,7 @@ export type Pop3Service = MailService;
  * @returns The running service.
  * @throws {SocketError} When the port is in use or not permitted.
  * @throws {TypeError} When `implicitTls` is set without `tls`.
- * @throws {RangeError} When `failedLoginDelay` is negative.
+ * @throws {RangeError} When `failedLoginDelay` is negative or `maxLoginAttempts` below 1.
  * @example
  * const pop3 = await startPop3Service({
  *   address: ['127.0.0.1', 10110],
@@ -72,10 +75,7 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
   if (implicit && options.tls === undefined) {
     throw new TypeError('startPop3Service(): implicitTls needs a tls context');
   }
-  const failedLoginDelay = options.failedLoginDelay ?? 1000;
-  if (!Number.isFinite(failedLoginDelay) || failedLoginDelay < 0) {
-    throw new RangeError(`failedLoginDelay must be >= 0 ms, got ${failedLoginDelay}`);
-  }
+  const login = loginThrottleSettings(options.failedLoginDelay, options.maxLoginAttempts);
   const clock = options.clock ?? systemClock;
   const context = {
     users: options.users,
@@ -88,7 +88,8 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
       ...(options.limits ? { maxLineLength: Math.max(255, options.limits.maxRequestSize) } : {}),
     },
     tls: implicit ? undefined : options.tls,
-    failedLoginDelay,
+    failedLoginDelay: login.delay,
+    maxLoginAttempts: login.maxAttempts,
     checkPassword: options.checkPassword,
   };
   return openMailListener(

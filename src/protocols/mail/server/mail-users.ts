@@ -2,7 +2,7 @@
  * The accounts the mail servers serve: who may log in (POP3, SMTP AUTH) and which addresses
  * deliver to whose Maildir.
  */
-import { UNMATCHABLE_PASSWORD_HASH, verifyPassword } from '../../common/password.js';
+import { unmatchablePasswordHash, verifyPassword } from '../../common/password.js';
 
 /** One mail account, as `[[users]]` in the host config has it. */
 export interface MailUser {
@@ -37,7 +37,10 @@ export async function authenticateMailUser(
   check: PasswordCheck = verifyPassword,
 ): Promise<MailUser | null> {
   const user = findMailUser(users, login);
-  const ok = await check(password, user?.password ?? UNMATCHABLE_PASSWORD_HASH).catch(() => false);
+  // An unknown name costs one check at a configured user's parameters, so timing does not
+  // tell which names exist.
+  const stored = user?.password ?? unmatchablePasswordHash(users[0]?.password);
+  const ok = await check(password, stored).catch(() => false);
   return ok && user !== null ? user : null;
 }
 

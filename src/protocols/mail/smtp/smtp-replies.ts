@@ -31,6 +31,11 @@ export const R = {
     enhanced: '5.5.6',
     text: 'Authentication Exchange line is too long',
   },
+  tooManyAuthFailures: {
+    code: 421,
+    enhanced: '4.7.0',
+    text: 'Error: too many failed authentications, closing connection',
+  },
   authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
   badSender: { code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' },
   badRecipient: { code: 501, enhanced: '5.1.3', text: 'Bad recipient address syntax' },

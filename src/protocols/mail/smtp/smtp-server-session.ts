@@ -208,6 +208,19 @@ export class SmtpServerSession {
   }
 
   /**
+   * Refuses the credentials of the pending `auth` event and ends the session: the client has
+   * failed too often (`535 5.7.8`, then `421 4.7.0`). The session reads nothing more; the glue
+   * sends the output and closes the connection.
+   * @throws {Error} If no auth decision is pending.
+   */
+  refuseAuthAndClose(): void {
+    this.#decide('auth');
+    this.#reply(R.authFailed);
+    this.#reply(R.tooManyAuthFailures);
+    this.#mode = 'closed';
+  }
+
+  /**
    * Tells the session the TLS handshake after `starttls` succeeded: everything known before is
    * forgotten (RFC 3207 §4.2) and the client must send EHLO again.
    * @throws {Error} If the session is not switching to TLS.

@@ -7,6 +7,7 @@ import {
   type ServerObserver,
   systemClock,
 } from '../../common/index.js';
+import { loginThrottleSettings } from '../../common/login-throttle.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
@@ -41,6 +42,10 @@ export interface SmtpServiceOptions {
   readonly clock?: Clock;
   /** The password check (default scrypt `verifyPassword`); tests may inject a cheap one. */
   readonly checkPassword?: PasswordCheck;
+  /** Milliseconds before answering a failed AUTH (`535 5.7.8`). Default 1000. */
+  readonly failedLoginDelay?: number;
+  /** Failed AUTH attempts on one connection before `421 4.7.0` and the close. Default 3. */
+  readonly maxLoginAttempts?: number;
 }
 
 /** A running SMTP service: `close()` also ends every open connection (messages in transfer are discarded). */
@@ -57,8 +62,8 @@ export type SmtpService = MailService;
  * @param options Address, users, store and limits.
  * @returns The running service.
  * @throws {SocketError} When the port is in use or not permitted.
- * @throws {RangeError} When a size or count limit is not a positive integer, or `catchAll`
- *   names no user.
+ * @throws {RangeError} When a size or count limit is not a positive integer, `catchAll`
+ *   names no user, `failedLoginDelay` is negative or `maxLoginAttempts` below 1.
  * @example
  * const smtp = await startSmtpService({
  *   address: ['127.0.0.1', 10025],
@@ -93,6 +98,7 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
       throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
   }
+  const login = loginThrottleSettings(options.failedLoginDelay, options.maxLoginAttempts);
   let counter = 0;
   const context = {
     hostname,
@@ -103,6 +109,8 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     session,
     tls: options.tls,
     checkPassword: options.checkPassword,
+    failedLoginDelay: login.delay,
+    maxLoginAttempts: login.maxAttempts,
     // Postfix-style queue ids: unique within this process, sortable by time.
     nextId: () =>
       `${clock.now().toString(16).toUpperCase()}${(++counter).toString(16).toUpperCase().padStart(4, '0')}`,
