@@ -53,6 +53,15 @@ export class Dispatcher implements DrivenChannel, Channel {
   connecting = false;
   /** Set by protocols that are shutting the channel down. */
   closing = false;
+  /**
+   * Why the connection ended, when a socket error ended it: the peer's reset
+   * (`ConnectionResetError`), a broken pipe, a failed connect. `null` while it is open and after
+   * a clean end (the peer's FIN, or our own close). asyncore calls `handle_close` for a reset and
+   * a FIN alike, and so does this class; it sets this field first, so a `handleClose` that must
+   * not take a cut transfer for a finished one (an upload, a mail's DATA) can tell them apart.
+   * @example override handleClose() { if (this.closeError !== null) discard(); else commit(); }
+   */
+  closeError: SocketError | null = null;
   /** The peer's address (or the bound address of a listener). */
   addr: SocketAddress | null = null;
   /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
@@ -243,6 +252,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       return Math.max(sent, 0);
     } catch (err) {
       if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+        this.closeError ??= err;
         this.handleClose();
         return 0;
       }
@@ -252,7 +262,8 @@ export class Dispatcher implements DrivenChannel, Channel {
 
   /**
    * Receives what has arrived, up to `bufferSize` bytes. At end of stream (or when the peer is
-   * gone) `handleClose` runs and the result is empty.
+   * gone) `handleClose` runs and the result is empty; after a reset, {@link closeError} holds
+   * the `ConnectionResetError` by then.
    */
   recv(bufferSize: number): Buffer {
     const sock = this.socket;
@@ -264,6 +275,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       return data;
     } catch (err) {
       if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+        this.closeError ??= err;
         this.handleClose();
         return EMPTY;
       }
@@ -321,8 +333,10 @@ export class Dispatcher implements DrivenChannel, Channel {
   /** An exceptional event: a pending error closes; otherwise `handleExpt`. */
   handleExptEvent(): void {
     const errno = this.socket?.getsockopt(SOL_SOCKET, SO_ERROR) ?? 0;
-    if (errno !== 0) this.handleClose();
-    else this.handleExpt();
+    if (errno !== 0) {
+      this.closeError ??= socketErrorFromErrno(errno as number, this.addr);
+      this.handleClose();
+    } else this.handleExpt();
   }
 
   /**

@@ -42,6 +42,8 @@ export interface DrivenChannel extends Channel {
   handleExptEvent(): void;
   handleClose(): void;
   handleError(error: unknown): void;
+  /** Set to the error that ended the connection before `handleClose` runs for it. */
+  closeError: SocketError | null;
 }
 
 /** A channel's watch on its socket; `live` turns false when the driver stops watching. */
@@ -109,9 +111,10 @@ export function readwrite(channel: DrivenChannel, bits: number): void {
  */
 export function failChannel(channel: DrivenChannel, err: unknown): void {
   if (err instanceof ExitNow) throw err;
-  if (err instanceof SocketError && DISCONNECTED.has(err.code))
+  if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+    channel.closeError ??= err;
     safely(channel, () => channel.handleClose());
-  else safely(channel, () => channel.handleError(err));
+  } else safely(channel, () => channel.handleError(err));
 }
 
 /** Runs a handler that must not take the loop down: if it throws too, the channel is closed. */
