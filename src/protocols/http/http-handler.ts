@@ -75,12 +75,17 @@ export function redirectHandler(from: string, to: string, status = 301): HttpHan
   if (![301, 302, 303, 307, 308].includes(status)) {
     throw new RangeError(`redirect status must be 301, 302, 303, 307 or 308, got ${status}`);
   }
+  const localPath = to.startsWith('/') && !to.startsWith('//');
   return {
     match: (request) => request.path.startsWith(from),
     handle(request, response) {
       const rest = request.path.slice(from.length);
       const query = request.query === '' ? '' : `?${request.query}`;
-      const location = `${to}${rest}${query}`;
+      let location = `${to}${rest}${query}`;
+      // '/old//evil.example' must not become '//evil.example' (protocol-relative: another
+      // host) when `to` is a local path: slashes at its start are merged, as nginx's
+      // merge_slashes. A `to` that is itself '//host/' was meant that way and is kept.
+      if (localPath && location.startsWith('//')) location = location.replace(/^\/+/, '/');
       response.status = status;
       response.setHeader('Location', location);
       response.send(`Moved to ${location}\n`);
