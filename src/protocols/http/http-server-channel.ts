@@ -330,7 +330,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       }
       const result = handler.handle(request, response);
       if (result !== undefined) {
-        result.then(undefined, (err: unknown) => this.#handlerFailed(response, err));
+        // What the failure path throws in turn is this connection's (guard), not the process's.
+        this.guard(result.then(undefined, (err: unknown) => this.#handlerFailed(response, err)));
       }
     } catch (err) {
       this.#handlerFailed(response, err);
