@@ -137,11 +137,33 @@ test('DnsCache.storeResponse() caches answers, NXDOMAIN and NODATA from a forwar
   assert.ok(cache.storeResponse(reply({ answers: [a('x.test', 60)] })));
   assert.equal(cache.get('x.test', RRType.A)?.type, 'records');
   cache.clear();
-  assert.ok(cache.storeResponse(reply({ rcode: Rcode.NXDOMAIN, authorities: [soa(60, 60)] })));
-  assert.equal(cache.get('x.test', RRType.TXT)?.type, 'nxdomain');
+  // The negative answers come with the SOA of the zone that holds the name (example.test).
+  const inZone = (extra: Partial<DnsMessage>): DnsMessage => ({
+    ...responseTo(createQuery('x.example.test', RRType.A)),
+    ...extra,
+  });
+  assert.ok(cache.storeResponse(inZone({ rcode: Rcode.NXDOMAIN, authorities: [soa(60, 60)] })));
+  assert.equal(cache.get('x.example.test', RRType.TXT)?.type, 'nxdomain');
   cache.clear();
-  assert.ok(cache.storeResponse(reply({ authorities: [soa(60, 60)] })));
-  assert.equal(cache.get('x.test', RRType.A)?.type, 'nodata');
+  assert.ok(cache.storeResponse(inZone({ authorities: [soa(60, 60)] })));
+  assert.equal(cache.get('x.example.test', RRType.A)?.type, 'nodata');
+});
+
+test('DnsCache.storeResponse() keeps only records about the question and in-bailiwick SOAs', () => {
+  const cache = new DnsCache({ now: () => 0 });
+  // A record for another name beside the answer is dropped; the answer is kept.
+  assert.ok(cache.storeResponse(reply({ answers: [a('x.test', 60), a('victim.test', 60)] })));
+  assert.equal(cache.get('victim.test', RRType.A), null);
+  const hit = cache.get('x.test', RRType.A);
+  assert.deepEqual(hit?.type === 'records' ? hit.records.map((r) => r.name) : hit, ['x.test']);
+  cache.clear();
+  // Only records for other names: nothing to cache.
+  assert.ok(!cache.storeResponse(reply({ answers: [a('victim.test', 60)] })));
+  // A negative answer whose SOA is not the question's zone or an ancestor's (here example.test
+  // for x.test) cannot deny the name.
+  assert.ok(!cache.storeResponse(reply({ rcode: Rcode.NXDOMAIN, authorities: [soa(60, 60)] })));
+  assert.ok(!cache.storeResponse(reply({ authorities: [soa(60, 60)] })));
+  assert.equal(cache.size, 0);
 });
 
 test('DnsCache.storeResponse() skips truncated, SOA-less negative and failed responses', () => {
