@@ -139,7 +139,8 @@ export class DataChannel extends AsyncChat {
   }
 
   /**
-   * Receives into a file until the client closes the connection.
+   * Receives into a file until the client closes the connection. Its FIN ends the file and the
+   * transfer completes; a reset (or any socket error) fails it, whatever arrived before.
    *
    * @param target The open file and where to write.
    */
@@ -193,6 +194,13 @@ export class DataChannel extends AsyncChat {
   }
 
   override handleClose(): void {
+    const cut = this.closeError;
+    if (this.#mode === 'receive' && !this.#finished && cut !== null) {
+      // A reset (or another socket error) is not the end of the file, which in stream mode only
+      // the client's FIN marks: the upload is cut, and must not be committed as complete.
+      this.#finish({ status: 'failed', bytes: this.#bytes, reason: cut.message });
+      return;
+    }
     if (this.#mode === 'receive' && !this.#finished) {
       const tail = this.#converter?.flush();
       if (tail !== undefined) this.#writer?.push(tail);
@@ -211,7 +219,11 @@ export class DataChannel extends AsyncChat {
       super.close();
       return;
     }
-    this.#finish({ status: 'failed', bytes: this.#bytes, reason: 'connection closed' });
+    this.#finish({
+      status: 'failed',
+      bytes: this.#bytes,
+      reason: cut?.message ?? 'connection closed',
+    });
   }
 
   override handleError(error: unknown): void {

@@ -22,7 +22,11 @@ export interface UploadTarget {
   readonly finalPath: string;
   /** Closes the file and puts it in place. */
   commit(): Promise<void>;
-  /** Closes the file after a failure: drops a new file, or keeps it under the final name. */
+  /**
+   * Closes the file after a failure. Without `keepPartial` the upload leaves no trace: a new
+   * file is removed, an appended or resumed one cut back to its size before the command. With
+   * it (a client that will resume with REST) the bytes received stay under the final name.
+   */
   discard(keepPartial: boolean): Promise<void>;
 }
 
@@ -79,13 +83,26 @@ async function viaTemp(finalPath: string): Promise<UploadTarget> {
   };
 }
 
-function inPlace(handle: FileHandle, finalPath: string, position: number | null): UploadTarget {
+/**
+ * An upload into an existing file (APPE, STOR after REST). A failed one is cut back to `kept`,
+ * the size the client knew before the command, unless partial uploads are kept for a resume:
+ * bytes of a cut transfer must not stand in the file as if they had arrived whole.
+ */
+function inPlace(
+  handle: FileHandle,
+  finalPath: string,
+  position: number | null,
+  kept: number,
+): UploadTarget {
   return {
     fd: handle.fd,
     position,
     finalPath,
     commit: () => handle.close(),
-    discard: () => handle.close().catch(() => {}),
+    async discard(keepPartial) {
+      if (!keepPartial) await handle.truncate(kept).catch(() => {});
+      await handle.close().catch(() => {});
+    },
   };
 }
 
@@ -121,7 +138,7 @@ export async function openUpload(
   const present = await exists(finalPath);
   if (kind === 'APPE' && present) {
     const handle = await open(finalPath, constants.O_WRONLY | constants.O_APPEND);
-    return inPlace(handle, finalPath, null);
+    return inPlace(handle, finalPath, null, (await handle.stat()).size);
   }
   if (kind === 'STOR' && rest > 0) {
     if (!present) throw new UploadError(554, 'Invalid REST parameter: the file does not exist.');
@@ -132,7 +149,7 @@ export async function openUpload(
       throw new UploadError(554, `Invalid REST parameter: the file has ${size} bytes.`);
     }
     await handle.truncate(rest);
-    return inPlace(handle, finalPath, rest);
+    return inPlace(handle, finalPath, rest, rest);
   }
   return viaTemp(finalPath);
 }
