@@ -7,7 +7,11 @@
 
 import type { ChannelSocket } from '../../dispatch/index.js';
 import type { SSLContext } from '../../socket/index.js';
-import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import {
+  DEFAULT_MAX_PENDING_OUTPUT,
+  ServerChannel,
+  type ServerChannelOptions,
+} from '../common/index.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
@@ -51,6 +55,8 @@ export class FtpSession extends ServerChannel {
   readonly #login: SessionLogin;
   #upgrading = false;
   #closed = false;
+  /** Commands wait because replies over `limits.maxPendingOutput` are queued. */
+  #held = false;
   /** The logged-in user's name, or null. */
   user: string | null = null;
   jail: FtpJail | null = null;
@@ -123,7 +129,30 @@ export class FtpSession extends ServerChannel {
   }
 
   override readable(): boolean {
-    return !this.#inputEnded && !this.#upgrading && this.#queue.length < MAX_QUEUED;
+    return (
+      !this.#inputEnded && !this.#upgrading && this.#queue.length < MAX_QUEUED && !this.#overBound()
+    );
+  }
+
+  /**
+   * Whether the replies queued are over `limits.maxPendingOutput`: then no command is read or
+   * run (a flood of STAT or NOOP from a client that reads nothing) until the client reads.
+   */
+  #overBound(): boolean {
+    if (this.queuedBytes <= (this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT)) {
+      return false;
+    }
+    this.#held = true;
+    return true;
+  }
+
+  /** Sends what the socket takes; back under the bound, the commands held back run. */
+  override initiateSend(): void {
+    super.initiateSend();
+    if (this.#held && this.socket !== null && !this.#overBound()) {
+      this.#held = false;
+      this.#pump();
+    }
   }
 
   override handleClose(): void {
@@ -175,6 +204,8 @@ export class FtpSession extends ServerChannel {
 
   #pump(): void {
     while (this.#queue.length > 0 && this.socket !== null && !this.#upgrading) {
+      // Backpressure: commands already read wait until the client reads its replies.
+      if (this.#overBound()) return;
       if (this.#busy) {
         // While a transfer runs, ABOR, STAT, QUIT and NOOP jump the queue.
         if (!this.transfer.active) return;
