@@ -3,6 +3,8 @@ import type { ChannelSocket } from '../../../dispatch/index.js';
 import type { SSLContext } from '../../../socket/index.js';
 import type { ServerChannelOptions } from '../../common/index.js';
 import { LoginThrottle } from '../../common/login-throttle.js';
+import type { RateLimiter } from '../../common/rate-limiter.js';
+import type { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirDelivery } from '../maildir/maildir-delivery.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
@@ -12,6 +14,7 @@ import { type LocalDelivery, resolveLocalRecipient } from './local-recipient.js'
 import type { MailPath } from './mail-path.js';
 import { buildReceivedHeader } from './received-header.js';
 import { buildReturnPathHeader } from './return-path-header.js';
+import { mailboxFull, R, tooMuchMail } from './smtp-replies.js';
 import { formatSmtpReply } from './smtp-reply.js';
 import { SmtpServerSession } from './smtp-server-session.js';
 import type { SmtpServerEvent, SmtpServerOptions } from './smtp-server-types.js';
@@ -27,6 +30,10 @@ export interface SmtpChannelContext extends LocalDelivery {
   readonly failedLoginDelay: number;
   /** Failed AUTH attempts after which the connection is closed. */
   readonly maxLoginAttempts: number;
+  /** Messages per client address and minute, shared by the service's connections; `null`: none. */
+  readonly messageRate: RateLimiter | null;
+  /** The per-mailbox byte limit; `null`: none. */
+  readonly quota: MailboxQuota | null;
   /** A queue id for a new message. */
   readonly nextId: () => string;
 }
@@ -34,6 +41,8 @@ export interface SmtpChannelContext extends LocalDelivery {
 /** A message being stored: one delivery per distinct local user. */
 interface Transaction {
   readonly deliveries: MaildirDelivery[];
+  /** The user each delivery is for, in the same order. */
+  readonly users: string[];
   readonly id: string;
 }
 
@@ -48,6 +57,10 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
   readonly #smtp: SmtpServerSession;
   readonly #throttle: LoginThrottle;
   #helo = '';
+  /** The current MAIL transaction took its message from the rate already. */
+  #counted = false;
+  /** The SIZE the client declared at MAIL FROM (0: none). */
+  #declaredSize = 0;
   #transaction: Transaction | null = null;
   /** The step in progress, so a close during a write waits for it before aborting. */
   #io: Promise<unknown> = Promise.resolve();
@@ -69,14 +82,14 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       case 'helo':
         this.#helo = ev.domain;
         return;
-      case 'mail':
-        return;
-      case 'rcpt': {
-        const decision = resolveLocalRecipient(ev.to, this.#ctx);
-        if (decision.ok) this.#smtp.acceptRecipient();
-        else this.#smtp.refuseRecipient(decision.reply);
+      case 'mail': {
+        this.#counted = false;
+        const size = Number(ev.params.get('SIZE') ?? 0);
+        this.#declaredSize = Number.isSafeInteger(size) ? size : 0;
         return;
       }
+      case 'rcpt':
+        return this.#recipient(ev.to);
       case 'data-start':
         return this.#track(this.#begin(ev.from, ev.recipients));
       case 'data':
@@ -128,6 +141,41 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
     return step;
   }
 
+  /**
+   * RCPT: a local user, within the client's message rate (counted once per transaction, at its
+   * first recipient, as MAIL itself is not a decision), and with room in the mailbox.
+   */
+  #recipient(to: MailPath): void | Promise<void> {
+    const decision = resolveLocalRecipient(to, this.#ctx);
+    if (!decision.ok) {
+      this.#smtp.refuseRecipient(decision.reply);
+      return;
+    }
+    const rate = this.#ctx.messageRate;
+    if (!this.#counted && rate !== null) {
+      const client = this.#clientAddress();
+      if (!rate.allow(client, this.clock.now())) {
+        this.observer.log?.('warn', 'SMTP message rate exceeded', { peer: this.peer });
+        this.#smtp.refuseRecipient(tooMuchMail(client));
+        return;
+      }
+      this.#counted = true;
+    }
+    const quota = this.#ctx.quota;
+    if (quota === null) {
+      this.#smtp.acceptRecipient();
+      return;
+    }
+    return quota.fits(decision.user.name, this.#declaredSize).then((fits) => {
+      if (fits) this.#smtp.acceptRecipient();
+      else this.#smtp.refuseRecipient(mailboxFull(to.address));
+    });
+  }
+
+  #clientAddress(): string {
+    return Array.isArray(this.addr) ? String(this.addr[0]) : 'unknown';
+  }
+
   async #begin(from: MailPath, recipients: readonly MailPath[]): Promise<void> {
     const users = new Map<string, MailUser>();
     for (const to of recipients) {
@@ -135,7 +183,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       if (decision.ok) users.set(decision.user.name, decision.user);
     }
     const id = this.#ctx.nextId();
-    const transaction: Transaction = { deliveries: [], id };
+    const transaction: Transaction = { deliveries: [], users: [], id };
     this.#transaction = transaction;
     // Final delivery: the trace headers go first, in the same file as the content, so they
     // are committed with it or discarded with it.
@@ -143,7 +191,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       buildReturnPathHeader(from) +
         buildReceivedHeader({
           heloName: this.#helo,
-          remoteAddress: Array.isArray(this.addr) ? String(this.addr[0]) : 'unknown',
+          remoteAddress: this.#clientAddress(),
           byHost: this.#ctx.hostname,
           protocol: this.#smtp.protocolName,
           id,
@@ -160,6 +208,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
         return;
       }
       transaction.deliveries.push(delivery);
+      transaction.users.push(user.name);
       await delivery.write(header);
     }
   }
@@ -183,6 +232,11 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       this.#smtp.refuseMessage();
       return;
     }
+    if (!(await this.#withinQuota(transaction))) {
+      await abortAll(transaction.deliveries);
+      this.#smtp.refuseMessage(R.mailboxFull);
+      return;
+    }
     try {
       for (const delivery of transaction.deliveries) await delivery.commit();
     } catch (err) {
@@ -204,6 +258,16 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       to: recipients.map((r) => r.address),
       size,
     });
+  }
+
+  /** Whether every recipient's mailbox has room for its copy (all or none are delivered). */
+  async #withinQuota(transaction: Transaction): Promise<boolean> {
+    const quota = this.#ctx.quota;
+    if (quota === null) return true;
+    for (const [i, delivery] of transaction.deliveries.entries()) {
+      if (!(await quota.fits(transaction.users[i]!, delivery.size))) return false;
+    }
+    return true;
   }
 
   async #auth(username: string, password: string, authorizationId: string): Promise<void> {

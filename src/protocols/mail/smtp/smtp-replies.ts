@@ -36,6 +36,7 @@ export const R = {
     enhanced: '4.7.0',
     text: 'Error: too many failed authentications, closing connection',
   },
+  mailboxFull: { code: 552, enhanced: '5.2.2', text: 'Error: mailbox full' },
   authRequired: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
   badSender: { code: 501, enhanced: '5.1.7', text: 'Bad sender address syntax' },
   badRecipient: { code: 501, enhanced: '5.1.3', text: 'Bad recipient address syntax' },
@@ -71,6 +72,33 @@ export function syntax(text: string): SmtpReply {
  */
 export function sequence(text: string): SmtpReply {
   return { code: 503, enhanced: '5.5.1', text };
+}
+
+/**
+ * The refusal for a client over its message rate, worded as Postfix's anvil limit: a temporary
+ * error, so a legitimate sender retries later.
+ * @param client The client's address.
+ * @returns The 452 4.7.0 reply.
+ * @example
+ * tooMuchMail('192.0.2.1'); // { code: 452, enhanced: '4.7.0', text: 'Error: too much mail from 192.0.2.1' }
+ */
+export function tooMuchMail(client: string): SmtpReply {
+  return { code: 452, enhanced: '4.7.0', text: `Error: too much mail from ${client}` };
+}
+
+/**
+ * The refusal of a recipient whose mailbox is over its quota (RFC 3463 X.2.2 mailbox full).
+ * @param address The recipient.
+ * @returns The 552 5.2.2 reply.
+ * @example
+ * mailboxFull('demo@example.test'); // 552 5.2.2 <demo@example.test>: Recipient address rejected: mailbox full
+ */
+export function mailboxFull(address: string): SmtpReply {
+  return {
+    code: 552,
+    enhanced: '5.2.2',
+    text: `<${address}>: Recipient address rejected: mailbox full`,
+  };
 }
 
 /** What {@link checkMailParams} needs to know about the session. */

@@ -8,11 +8,16 @@ import {
   systemClock,
 } from '../../common/index.js';
 import { loginThrottleSettings } from '../../common/login-throttle.js';
+import { RateLimiter } from '../../common/rate-limiter.js';
+import { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
 import { SmtpChannel } from './smtp-channel.js';
 import { formatSmtpReply } from './smtp-reply.js';
+
+/** Messages per client and minute when `maxMessagesPerMinute` is not given. */
+export const DEFAULT_MAX_MESSAGES_PER_MINUTE = 60;
 
 /** Options for {@link startSmtpService}. */
 export interface SmtpServiceOptions {
@@ -46,6 +51,22 @@ export interface SmtpServiceOptions {
   readonly failedLoginDelay?: number;
   /** Failed AUTH attempts on one connection before `421 4.7.0` and the close. Default 3. */
   readonly maxLoginAttempts?: number;
+  /**
+   * Messages one client address (an IPv6 /64) may send per minute, across its connections; over
+   * it, recipients get `452 4.7.0 Error: too much mail from …` (Postfix's anvil limit). Default
+   * 60; 0: no limit.
+   */
+  readonly maxMessagesPerMinute?: number;
+  /**
+   * Let loopback clients send without the message rate, as Postfix exempts `$mynetworks` by
+   * default (local test suites and benchmarks send fast). Default true.
+   */
+  readonly messageRateExemptsLoopback?: boolean;
+  /**
+   * The most bytes one user's Maildir may hold; over it, RCPT gets `552 5.2.2` and a message
+   * that would not fit gets `552 5.2.2 Error: mailbox full` at the final dot. Default 0: none.
+   */
+  readonly mailboxQuota?: number;
 }
 
 /** A running SMTP service: `close()` also ends every open connection (messages in transfer are discarded). */
@@ -63,7 +84,8 @@ export type SmtpService = MailService;
  * @returns The running service.
  * @throws {SocketError} When the port is in use or not permitted.
  * @throws {RangeError} When a size or count limit is not a positive integer, `catchAll`
- *   names no user, `failedLoginDelay` is negative or `maxLoginAttempts` below 1.
+ *   names no user, `failedLoginDelay` is negative, `maxLoginAttempts` below 1, or
+ *   `maxMessagesPerMinute` or `mailboxQuota` is negative or not an integer.
  * @example
  * const smtp = await startSmtpService({
  *   address: ['127.0.0.1', 10025],
@@ -98,6 +120,14 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
       throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
   }
+  for (const key of ['maxMessagesPerMinute', 'mailboxQuota'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new RangeError(`${key} must be an integer >= 0, got ${value}`);
+    }
+  }
+  const perMinute = options.maxMessagesPerMinute ?? DEFAULT_MAX_MESSAGES_PER_MINUTE;
+  const quota = options.mailboxQuota ?? 0;
   const login = loginThrottleSettings(options.failedLoginDelay, options.maxLoginAttempts);
   let counter = 0;
   const context = {
@@ -111,6 +141,15 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     checkPassword: options.checkPassword,
     failedLoginDelay: login.delay,
     maxLoginAttempts: login.maxAttempts,
+    messageRate:
+      perMinute === 0
+        ? null
+        : new RateLimiter({
+            perSecond: perMinute / 60,
+            burst: perMinute,
+            exemptLoopback: options.messageRateExemptsLoopback ?? true,
+          }),
+    quota: quota === 0 ? null : new MailboxQuota(options.store, quota),
     // Postfix-style queue ids: unique within this process, sortable by time.
     nextId: () =>
       `${clock.now().toString(16).toUpperCase()}${(++counter).toString(16).toUpperCase().padStart(4, '0')}`,
