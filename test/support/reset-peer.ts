@@ -16,6 +16,13 @@ export interface CuttingPeer {
   /** Waits until at least `n` bytes have arrived (or the connection ended). */
   readAtLeast(n: number): Promise<Buffer>;
   /**
+   * Waits until what arrived (as Latin-1 text) matches `pattern`.
+   * @throws {Error} when the connection ends first.
+   */
+  waitFor(pattern: RegExp): Promise<string>;
+  /** Sends bytes, resolving once the kernel has them. */
+  send(data: Buffer | string): Promise<void>;
+  /**
    * Sends `data` (handed to the kernel whole), then resets (default) or ends the connection.
    * @returns once the connection is cut.
    */
@@ -55,6 +62,19 @@ export function cuttingPeer(port: number): Promise<CuttingPeer> {
         async readAtLeast(n) {
           while (got < n && !ended) await new Promise<void>((r) => (wake = r));
           return Buffer.concat(parts);
+        },
+        async waitFor(pattern) {
+          for (;;) {
+            const text = Buffer.concat(parts).toString('latin1');
+            if (pattern.test(text)) return text;
+            if (ended) throw new Error(`connection ended before ${pattern}; got ${text}`);
+            await new Promise<void>((r) => (wake = r));
+          }
+        },
+        send(data) {
+          return new Promise<void>((done, fail) =>
+            sock.write(data, (err) => (err ? fail(err) : done())),
+          );
         },
         cut(data, how = 'reset') {
           return new Promise<void>((done) => {
