@@ -69,6 +69,10 @@ export interface SmtpServiceConfig extends ServiceConfig {
   readonly domains: readonly string[];
   readonly maxMessageSize: number;
   readonly maxRecipients: number;
+  /** 0: no limit. */
+  readonly maxMessagesPerMinute: number;
+  /** Bytes; 0: no quota. */
+  readonly mailboxQuota: number;
   /** `''`: refuse unknown recipients. */
   readonly catchAll: string;
 }

@@ -152,6 +152,18 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
     doc: 'Most RCPT TO per message (RFC 5321 requires at least 100 be accepted).',
   },
   {
+    key: 'smtp.maxMessagesPerMinute',
+    type: integerType(0, 1_000_000),
+    default: 60,
+    doc: 'Messages one client address (an IPv6 /64) may send per minute; more get 452 4.7.0 at RCPT. Loopback is exempt; 0: no limit.',
+  },
+  {
+    key: 'smtp.mailboxQuota',
+    type: integerType(0, 2 ** 50),
+    default: 0,
+    doc: "Most bytes one user's mailbox may hold; mail that does not fit gets 552 5.2.2 (mailbox full). 0: no quota.",
+  },
+  {
     key: 'smtp.catchAll',
     type: stringType({ name: 'user name or ""' }),
     default: '',

@@ -32,6 +32,8 @@ export const smtpStarter: ServiceStarter = async (context) => {
     ...(smtp.catchAll ? { catchAll: smtp.catchAll } : {}),
     maxMessageSize: smtp.maxMessageSize,
     maxRecipients: smtp.maxRecipients,
+    maxMessagesPerMinute: smtp.maxMessagesPerMinute,
+    mailboxQuota: smtp.mailboxQuota,
     tls: (await context.tls()).context,
   });
   return running('smtp', smtp.address, { tcp: service.listener.boundAddress[1] }, () =>
