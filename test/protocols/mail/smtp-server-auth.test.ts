@@ -67,3 +67,19 @@ test('SmtpServerSession refuses STARTTLS inside a mail transaction', () => {
   const run = runSmtp('EHLO c\r\nMAIL FROM:<>\r\nSTARTTLS\r\n', [], { startTls: true });
   assert.ok(run.output.endsWith('503 5.5.1 Error: MAIL transaction in progress\r\n'));
 });
+
+test('SmtpServerSession.refuseAuthAndClose() answers 535 then 421 4.7.0 and reads no further command', () => {
+  const session = new SmtpServerSession({ hostname: 'mx.test', ...auth });
+  session.receiveData(Buffer.from(`EHLO c\r\nAUTH PLAIN ${bad}\r\nNOOP\r\n`));
+  assert.equal(session.nextEvent()?.type, 'helo');
+  assert.equal(session.nextEvent()?.type, 'auth');
+  session.refuseAuthAndClose();
+  assert.equal(session.closed, true);
+  assert.equal(session.nextEvent(), null, 'the pipelined NOOP is never read');
+  const lines = session.takeOutput().toString('latin1').trimEnd().split('\r\n');
+  assert.deepEqual(lines.slice(-2), [
+    '535 5.7.8 Authentication credentials invalid',
+    '421 4.7.0 Error: too many failed authentications, closing connection',
+  ]);
+  assert.throws(() => session.refuseAuth(), /no auth decision/);
+});
