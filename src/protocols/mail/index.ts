@@ -29,6 +29,7 @@ export {
 export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
 export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
 export { mailCommand } from './mail-command.js';
+export { MailboxQuota } from './maildir/mailbox-quota.js';
 export {
   type DeliverOptions,
   Maildir,
@@ -100,6 +101,7 @@ export type {
   SmtpServerOptions,
 } from './smtp/smtp-server-types.js';
 export {
+  DEFAULT_MAX_MESSAGES_PER_MINUTE,
   type SmtpService,
   type SmtpServiceOptions,
   startSmtpService,
