@@ -184,7 +184,7 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       key: `${n}.limits.maxConnectionsPerAddress`,
       type: count,
       default: 256,
-      doc: 'Most TCP connections open at once from one client address.',
+      doc: 'Most TCP connections open at once from one client address (an IPv6 client is its /64; an IPv4-mapped address counts as its IPv4 address).',
     },
     {
       key: `${n}.limits.idleTimeout`,
@@ -229,7 +229,7 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
         key: `${n}.limits.udpRate`,
         type: integerType(0, 1_000_000),
         default: 1000,
-        doc: 'UDP datagrams per second answered per client address (a token bucket); 0 for no limit. Guards against reflection attacks.',
+        doc: 'UDP datagrams per second answered per client address (an IPv6 /64; a token bucket); 0 for no limit. Guards against reflection attacks; an address dropped from the table of 10,000 comes back limited, not with a fresh burst.',
       },
       {
         key: `${n}.limits.udpBurst`,
