@@ -3,7 +3,11 @@
  * connection, pipelined, each answered in the order it came.
  */
 import type { ChannelSocket } from '../../dispatch/index.js';
-import { ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import {
+  DEFAULT_MAX_PENDING_OUTPUT,
+  ServerChannel,
+  type ServerChannelOptions,
+} from '../common/index.js';
 import { hostOf } from './address-list.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpFramer, frame } from './tcp-framer.js';
@@ -37,6 +41,11 @@ export class DnsTcpChannel extends ServerChannel {
   readonly #slots: Slot[] = [];
   /** The peer sent end of stream (or we decided to stop): finish the answers, then close. */
   #ending = false;
+  /** Queries already read wait in the framer: the pipeline or the output was full. */
+  #held = false;
+  /** Inside {@link #takeQueries} (a push from it must not start another). */
+  #taking = false;
+  readonly #maxPending: number;
 
   /**
    * @param sock the accepted connection.
@@ -46,20 +55,52 @@ export class DnsTcpChannel extends ServerChannel {
     super(sock, options);
     this.#handler = options.handler;
     this.#maxPipelined = options.maxPipelined ?? 64;
+    this.#maxPending = this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT;
     this.#framer = new DnsTcpFramer({
       maxMessageSize: Math.max(12, Math.min(65535, this.limits.maxRequestSize)),
     });
   }
 
   override readable(): boolean {
-    return !this.#ending && this.#slots.length < this.#maxPipelined && !this.outputPending;
+    return (
+      !this.#ending && !this.#held && this.#slots.length < this.#maxPipelined && !this.outputPending
+    );
   }
 
   override collectIncomingData(data: Buffer): void {
     if (this.#ending) return;
     this.#framer.receiveData(data);
-    for (let ev = this.#framer.nextEvent(); ev !== null; ev = this.#framer.nextEvent()) {
-      if (ev.type === 'too-large') {
+    this.#takeQueries();
+  }
+
+  /**
+   * Whether another query may be taken: fewer than `maxPipelined` unanswered, and the answers
+   * queued within `limits.maxPendingOutput`. When not, the rest waits in the framer.
+   */
+  #hasRoom(): boolean {
+    if (this.#slots.length < this.#maxPipelined && this.queuedBytes <= this.#maxPending) {
+      return true;
+    }
+    this.#held = true;
+    return false;
+  }
+
+  /**
+   * Answers the queries read, one message at a time while there is room: one read holding
+   * 1,000 queries from a client that reads nothing must not queue 1,000 answers.
+   */
+  #takeQueries(): void {
+    this.#held = false;
+    this.#taking = true;
+    try {
+      while (!this.#ending && this.socket !== null && this.#hasRoom()) {
+        const ev = this.#framer.nextEvent();
+        if (ev === null) break;
+        if (ev.type !== 'too-large') {
+          this.#query(ev.message);
+          this.#sendReady();
+          continue;
+        }
         // Nothing sensible can answer a message over our limit: stop reading, finish, close.
         this.observer.log?.('info', 'DNS message over the size limit', {
           peer: this.peer,
@@ -68,12 +109,27 @@ export class DnsTcpChannel extends ServerChannel {
         this.#ending = true;
         break;
       }
-      this.#query(ev.message);
+    } finally {
+      this.#taking = false;
     }
-    // Half a message sitting in the buffer starts the slow-client clock (readTimeout).
-    if (this.#framer.bufferedLength > 0 && !this.#ending) this.requestStarted();
+    // Half a message sitting in the buffer starts the slow-client clock (readTimeout); whole
+    // ones we hold back do not.
+    if (this.#framer.bufferedLength > 0 && !this.#ending && !this.#held) this.requestStarted();
     else this.requestFinished();
     this.#flush();
+  }
+
+  /** Takes the held queries once there is room again (an answer came, or output drained). */
+  #resume(): void {
+    if (this.#held && !this.#taking && this.socket !== null && this.#hasRoom()) {
+      this.#takeQueries();
+    }
+  }
+
+  /** Sends what the socket takes; back under the bound, the held queries are taken. */
+  override initiateSend(): void {
+    super.initiateSend();
+    this.#resume();
   }
 
   #query(message: Buffer): void {
@@ -85,24 +141,31 @@ export class DnsTcpChannel extends ServerChannel {
         (late) => {
           slot.answer = late;
           this.#flush();
+          this.#resume();
         },
         (err: unknown) => {
           this.observer.error?.(err, this.peer);
           slot.answer = null;
           this.#flush();
+          this.#resume();
         },
       );
     } else slot.answer = answer;
   }
 
   /** Sends the answers at the head of the queue that are ready, in order. */
-  #flush(): void {
-    if (this.socket === null) return;
+  #sendReady(): void {
     while (this.#slots.length > 0 && this.#slots[0]!.answer !== undefined) {
       const answer = this.#slots.shift()!.answer;
       // A query that got silence (not DNS) gets no answer; the stream goes on.
       if (answer !== null && answer !== undefined) this.push(frame(answer));
     }
+  }
+
+  /** Sends the ready answers; once ending and all answered, closes after them. */
+  #flush(): void {
+    if (this.socket === null) return;
+    this.#sendReady();
     if (this.#ending && this.#slots.length === 0) this.closeWhenDone();
     else this.wake();
   }
