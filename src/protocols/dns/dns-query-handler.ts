@@ -102,7 +102,7 @@ export class DnsQueryHandler {
         // same log line, without decoding, walking the zone or encoding.
         const out = AnswerCache.reply(hit, bytes);
         this.#log(peer, hit, transport, 'zone', out);
-        return out;
+        return this.#withoutRecursion(out, client);
       }
     }
     let result: ReturnType<typeof answerQuery>;
@@ -135,7 +135,18 @@ export class DnsQueryHandler {
         },
       );
     }
-    return this.#finish(result.response, query, transport, peer, 'zone', bytes, true);
+    const out = this.#finish(result.response, query, transport, peer, 'zone', bytes, true);
+    return out === null ? null : this.#withoutRecursion(out, client);
+  }
+
+  /**
+   * Clears RA in a zone answer for a client we do not forward for, as BIND does, so its tools
+   * say recursion is not available. The answer cache holds answers with RA as the handler's
+   * own setting; `out` is always a buffer of this reply's own, so patching it is safe.
+   */
+  #withoutRecursion(out: Buffer, client: string): Buffer {
+    if (this.#forwarder !== null && !this.#allowRecursion.includes(client)) out[3]! &= 0x7f;
+    return out;
   }
 
   #finish(
