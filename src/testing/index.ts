@@ -2,7 +2,7 @@
  * `polyport/testing`: fakes for tests. In-memory sockets that a dispatcher accepts as its own
  * (with a bounded send buffer, peer close and reset injection, and capture of what was sent),
  * Twisted's `StringTransport`, a manual clock for code that takes an injected one, and real
- * connected loopback pairs.
+ * connected loopback pairs, and fault proxies (TCP and UDP) that break real connections on purpose.
  *
  * @example
  * import { memorySocketPair, ManualClock, StringTransport } from 'polyport/testing';
@@ -12,6 +12,9 @@
  * @module
  */
 export * from './connected-pair.js';
+export * from './fault-plan.js';
+export * from './fault-proxy.js';
+export * from './fault-proxy-datagram.js';
 export * from './manual-clock.js';
 export * from './memory-listener.js';
 export * from './memory-socket.js';
