@@ -28,7 +28,8 @@ interface Slot {
 /**
  * A server connection speaking DNS over TCP. Answers leave in query order (RFC 7766 §7 allows
  * any order; in-order is simpler for clients and costs little, since forwarded answers are the
- * only slow ones). A peer that half-closes still gets the answers to what it sent.
+ * only slow ones). A peer that half-closes still gets the answers to what it sent; a peer that
+ * resets gets nothing more, and its connection ends at once.
  *
  * @example
  * TcpListener.open({ address, createChannel: ({ socket, release }) =>
@@ -177,7 +178,9 @@ export class DnsTcpChannel extends ServerChannel {
 
   override handleClose(): void {
     // Called for the peer's end of stream and for closeWhenDone(): wait for pending answers.
-    if (this.#slots.length === 0 || this.socket === null) {
+    // After a reset nobody is left to read them: close at once, not when a slow forwarded
+    // answer comes in (up to the forwarder's timeout, holding a connection slot meanwhile).
+    if (this.#slots.length === 0 || this.socket === null || this.closeError !== null) {
       this.close();
       return;
     }
