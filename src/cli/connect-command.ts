@@ -2,14 +2,19 @@
  * `polyport connect`: a netcat on polyport sockets — TCP, UDP or TLS, connecting or listening.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  clientTlsContext,
+  EXIT,
+  tlsHint,
+  usageError,
+} from '../protocols/common/index.js';
 import {
   AddressInfoError,
   AI_PASSIVE,
-  CERT_NONE,
   createConnection,
   formatAddress,
-  PROTOCOL_TLS_CLIENT,
   SO_REUSEADDR,
   SOCK_DGRAM,
   SOCK_STREAM,
@@ -17,8 +22,6 @@ import {
   type Socket,
   SocketError,
   SocketTimeoutError,
-  SSLCertVerificationError,
-  SSLContext,
   socket,
 } from '../socket/index.js';
 import { secondsOption } from './number-option.js';
@@ -77,7 +80,7 @@ export const connectCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      return usageError(io, 'connect', err);
+      return usageError(io, 'connect', err, HELP);
     }
     if (options === 'help') {
       io.stdout.write(HELP);
@@ -103,11 +106,7 @@ export const connectCommand: CliCommand = {
       return EXIT.OK;
     } catch (err) {
       if (!(err instanceof SocketError)) throw err;
-      const hint =
-        err instanceof SSLCertVerificationError
-          ? ' (use --cafile FILE to trust its issuer, or --insecure to skip the check)'
-          : '';
-      io.stderr.write(`polyport connect: ${err.message}${hint}\n`);
+      io.stderr.write(`polyport connect: ${err.message}${tlsHint(err)}\n`);
       return EXIT.FAILURE;
     } finally {
       sock?.close();
@@ -132,12 +131,7 @@ async function open(options: ConnectOptions): Promise<Socket> {
   const plain = await createConnection([options.host, options.port], options.timeout ?? undefined);
   plain.settimeout(null);
   if (!options.tls) return plain;
-  const context = new SSLContext(PROTOCOL_TLS_CLIENT);
-  if (options.insecure) {
-    context.checkHostname = false;
-    context.verifyMode = CERT_NONE;
-  } else if (options.cafile !== undefined) context.loadVerifyLocations(options.cafile);
-  else context.loadDefaultCerts();
+  const context = clientTlsContext(options);
   const handshake = context.wrapSocket(plain, { serverHostname: options.host });
   if (options.timeout === null) return handshake;
   let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../host/index.js';
-import { type CliCommand, type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 
 const HELP = `Usage: polyport hash-password [PASSWORD]
 
@@ -28,8 +28,7 @@ export const hashPasswordCommand: CliCommand = {
         allowPositionals: true,
       });
     } catch (err) {
-      io.stderr.write(`polyport hash-password: ${(err as Error).message}\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'hash-password', err, HELP);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);

@@ -2,7 +2,7 @@
  * The `polyport` command line: `polyport COMMAND [options]` (the entry point is `bin.ts`).
  */
 import { ConfigError, VERSION } from '../host/index.js';
-import { type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import { type CliIO, EXIT, suggest, usageError } from '../protocols/common/index.js';
 import { clientConfig } from './client-config.js';
 import { COMMANDS } from './commands.js';
 
@@ -43,7 +43,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`polyport: unknown command '${name}'\n\n${usage()}`);
+    const near = suggest(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
+    const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
+    io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage()}`);
     return EXIT.USAGE;
   }
   if (!USES_LOCAL_SERVERS.has(name)) return command.run(rest, io);
@@ -55,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(`${err.message}\n`);
       return EXIT.USAGE;
     }
-    return usageError(io, name, err);
+    return usageError(io, name, err, command.help);
   }
   if (client.localServers === undefined) return command.run(client.argv, io);
   // Not a spread: it would read io.interrupted, whose getter installs a SIGINT listener.

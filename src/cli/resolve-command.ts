@@ -52,7 +52,7 @@ export const resolveCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      return usageError(io, 'resolve', err);
+      return usageError(io, 'resolve', err, HELP);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

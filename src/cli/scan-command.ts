@@ -45,7 +45,7 @@ export const scanCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      return usageError(io, 'scan', err);
+      return usageError(io, 'scan', err, HELP);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

@@ -15,6 +15,8 @@ import {
 } from '../host/index.js';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import { environmentSets } from './client-config.js';
+import { type ListedListener, listenerListing } from './listener-listing.js';
+import { useColor } from './use-color.js';
 
 const HELP = `Usage: polyport serve [options]
 
@@ -53,7 +55,7 @@ export const serveCommand: CliCommand = {
     try {
       values = parse(argv);
     } catch (err) {
-      return usageError(io, 'serve', err);
+      return usageError(io, 'serve', err, HELP);
     }
     if (values.help) {
       io.stdout.write(HELP);
@@ -63,7 +65,7 @@ export const serveCommand: CliCommand = {
     try {
       sets = [...environmentSets(process.env), ...(values.set ?? [])];
     } catch (err) {
-      return usageError(io, 'serve', err);
+      return usageError(io, 'serve', err, HELP);
     }
     if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
     if (values.quiet) sets.push('log.level=warn');
@@ -87,6 +89,7 @@ export const serveCommand: CliCommand = {
       format: config.log.format,
       level: config.log.level,
       destination: io.stderr,
+      color: useColor(io.stderr, process.env),
     });
     let host: Awaited<ReturnType<typeof serve>>;
     try {
@@ -161,29 +164,12 @@ function parse(argv: readonly string[]) {
 }
 
 function listing(
-  listeners: ReadonlyArray<{
-    service: string;
-    protocol: string;
-    transport: string;
-    address: string;
-    port: number;
-  }>,
+  listeners: readonly ListedListener[],
   dataDir: string,
   accelerators: Parameters<typeof describeAccelerators>[0],
 ): string {
-  const rows = listeners.map((l) => [l.service, l.transport, l.address, String(l.port)]);
-  const header = ['service', 'transport', 'address', 'port'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    `  ${cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()}\n`;
-  const services = new Set(listeners.map((l) => l.service)).size;
   return [
-    `polyport ${VERSION}: ${services} ${services === 1 ? 'service' : 'services'}, data in ${dataDir}\n`,
-    line(header),
-    ...rows.map(line),
+    listenerListing(listeners, `polyport ${VERSION}`, dataDir),
     `Node.js ${process.version}; accelerators: ${describeAccelerators(accelerators)}\n`,
     'Press Ctrl-C to stop.\n',
   ].join('');

@@ -39,7 +39,7 @@ export const servicesCommand: CliCommand = {
     try {
       options = parse(argv);
     } catch (err) {
-      return usageError(io, 'services', err);
+      return usageError(io, 'services', err, HELP);
     }
     if (options === 'help') {
       io.stdout.write(HELP);

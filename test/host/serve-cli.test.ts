@@ -21,7 +21,11 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 function portFromListing(stdout: string, service: string, transport = 'tcp'): number {
-  const match = new RegExp(`^\\s+${service}\\s+${transport}\\s+\\S+\\s+(\\d+)`, 'm').exec(stdout);
+  // A service on TCP and UDP is one row, 'tcp+udp'.
+  const match = new RegExp(
+    `^\\s+${service}\\s+\\S*\\b${transport}\\b\\S*\\s+\\S+\\s+(\\d+)`,
+    'm',
+  ).exec(stdout);
   if (!match) throw new Error(`no ${service}/${transport} in listing:\n${stdout}`);
   return Number(match[1]);
 }

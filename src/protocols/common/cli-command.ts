@@ -4,6 +4,7 @@
  * and returns an exit code that scripts can rely on.
  */
 import type { Readable, Writable } from 'node:stream';
+import { suggest } from './suggest.js';
 
 /** The streams a command talks through (injected so tests can capture them). */
 export interface CliIO {
@@ -73,14 +74,27 @@ export interface CliCommand {
 
 /**
  * Reports a bad command line the way every command does — `polyport NAME: message` and a hint
- * to `--help` on stderr — and gives the exit code to return.
+ * to `--help` on stderr — and gives the exit code to return. An unknown option gets a
+ * did-you-mean from the options `help` names, as an unknown config key does.
+ * @param io the command's streams.
  * @param name the command (`dig`, `ftp`).
  * @param problem what was wrong: an error from `parseArgs`, or a message.
+ * @param help the command's `--help` text, whose `--long` options are the candidates.
  * @returns {@link EXIT.USAGE}.
- * @example catch (err) { return usageError(io, 'dig', err); }
+ * @example catch (err) { return usageError(io, 'dig', err, HELP); }
  */
-export function usageError(io: CliIO, name: string, problem: unknown): number {
-  const message = problem instanceof Error ? problem.message : String(problem);
+export function usageError(io: CliIO, name: string, problem: unknown, help = ''): number {
+  let message = problem instanceof Error ? problem.message : String(problem);
+  // parseArgs says "Unknown option '--outptu'. To specify a positional argument starting
+  // with a '-', ...": the first sentence is the part worth a line.
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown !== null) {
+    const option = unknown[1]!;
+    const near = option.startsWith('--')
+      ? suggest(option, new Set(help.match(/--[a-z][a-z0-9-]*/gi) ?? []))
+      : undefined;
+    message = `unknown option '${option}'${near === undefined ? '' : ` (did you mean ${near}?)`}`;
+  }
   io.stderr.write(`polyport ${name}: ${message}\nTry 'polyport ${name} --help'.\n`);
   return EXIT.USAGE;
 }

@@ -8,6 +8,7 @@
 
 export * from './byte-progress.js';
 export * from './cli-command.js';
+export * from './client-tls.js';
 export * from './clock.js';
 export * from './datagram-server.js';
 export * from './guarded-clock.js';
@@ -18,4 +19,5 @@ export * from './rate-limiter.js';
 export * from './server-channel.js';
 export * from './server-handshake.js';
 export * from './server-observer.js';
+export * from './suggest.js';
 export * from './tcp-listener.js';

@@ -79,7 +79,7 @@ export const digCommand: CliCommand = {
     try {
       request = parse(argv, localServer(io, 'dns', 10053));
     } catch (err) {
-      return usageError(io, 'dig', err);
+      return usageError(io, 'dig', err, HELP);
     }
     if (request === 'help') {
       io.stdout.write(HELP);

@@ -41,7 +41,7 @@ export const fingerCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      return usageError(io, 'finger', err);
+      return usageError(io, 'finger', err, HELP);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);

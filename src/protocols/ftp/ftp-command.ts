@@ -5,13 +5,14 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseArgs } from 'node:util';
-import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
 import {
   byteProgress,
   type CliCommand,
   type CliIO,
+  clientTlsContext,
   EXIT,
   localServer,
+  tlsHint,
   usageError,
 } from '../common/index.js';
 import { FtpClient } from './ftp-client.js';
@@ -38,6 +39,7 @@ Options:
       --set KEY=VALUE  a config key, as for serve (repeatable): --set portOffset=40000
       --tls            AUTH TLS, with protected data connections (PROT P)
   -k, --insecure       with --tls, accept any certificate (self-signed lab servers)
+      --cafile FILE    with --tls, trust the CA certificates in FILE (PEM)
       --active         active mode (EPRT/PORT) instead of passive
   -c, --continue       resume a partial download or upload (REST)
       --reverse        mirror: upload LOCALDIR to URL
@@ -54,6 +56,7 @@ function parse(argv: readonly string[]) {
     options: {
       tls: { type: 'boolean' },
       insecure: { type: 'boolean', short: 'k' },
+      cafile: { type: 'string' },
       active: { type: 'boolean' },
       continue: { type: 'boolean', short: 'c' },
       reverse: { type: 'boolean' },
@@ -83,11 +86,7 @@ async function open(url: FtpUrl, values: Parsed['values']): Promise<FtpClient> {
   });
   try {
     if (values.tls) {
-      const ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
-      if (values.insecure) {
-        ctx.checkHostname = false;
-        ctx.verifyMode = CERT_NONE;
-      } else ctx.loadDefaultCerts();
+      const ctx = clientTlsContext({ insecure: values.insecure, cafile: values.cafile });
       await ftp.authTls(ctx, url.host);
     }
     const loop = isLoopbackHost(url.host);
@@ -245,7 +244,7 @@ export const ftpCommand: CliCommand = {
         );
       }
     } catch (err) {
-      return usageError(io, 'ftp', err);
+      return usageError(io, 'ftp', err, HELP);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);
@@ -265,9 +264,10 @@ export const ftpCommand: CliCommand = {
       return EXIT.OK;
     } catch (err) {
       if (err instanceof UsageError) {
-        return usageError(io, 'ftp', err);
+        return usageError(io, 'ftp', err, HELP);
       }
-      io.stderr.write(`polyport ftp: ${err instanceof Error ? err.message : String(err)}\n`);
+      const message = err instanceof Error ? err.message : String(err);
+      io.stderr.write(`polyport ftp: ${message}${tlsHint(err)}\n`);
       return EXIT.FAILURE;
     }
   },

@@ -5,7 +5,15 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { byteProgress, type CliCommand, type CliIO, EXIT, usageError } from '../common/index.js';
+import {
+  byteProgress,
+  type CliCommand,
+  type CliIO,
+  clientTlsContext,
+  EXIT,
+  tlsHint,
+  usageError,
+} from '../common/index.js';
 import type { ClientBody } from './http-client.js';
 import { request } from './http-client.js';
 
@@ -24,6 +32,7 @@ Options:
   -d, --data FILE|-      the PUT body: a file (sent with Content-Length) or - for stdin (chunked)
   -H, --header 'K: V'    add a header field (repeatable)
   -k, --insecure         do not verify the server's TLS certificate
+      --cafile FILE      trust the CA certificates in FILE (PEM) for https
   -i, --include          print the status line and header fields before the body
   -L, --location         follow redirects (at most 10)
   -t, --timeout SECS     give up when connecting or a read stalls this long (default 30)
@@ -50,7 +59,7 @@ export const httpCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      return usageError(io, 'http', err);
+      return usageError(io, 'http', err, HELP);
     }
     if (parsed.help) {
       io.stdout.write(HELP);
@@ -66,7 +75,7 @@ export const httpCommand: CliCommand = {
       if (interrupted) io.stderr.write('polyport http: interrupted\n');
       return code;
     } catch (err) {
-      io.stderr.write(`polyport http: ${(err as Error).message}\n`);
+      io.stderr.write(`polyport http: ${(err as Error).message}${tlsHint(err)}\n`);
       return EXIT.FAILURE;
     }
   },
@@ -80,6 +89,7 @@ interface Parsed {
   readonly data: string | undefined;
   readonly headers: Array<[string, string]>;
   readonly insecure: boolean;
+  readonly cafile: string | undefined;
   readonly include: boolean;
   readonly location: boolean;
   readonly timeout: number;
@@ -93,6 +103,7 @@ function parse(argv: readonly string[]): Parsed {
       data: { type: 'string', short: 'd' },
       header: { type: 'string', short: 'H', multiple: true },
       insecure: { type: 'boolean', short: 'k' },
+      cafile: { type: 'string' },
       include: { type: 'boolean', short: 'i' },
       location: { type: 'boolean', short: 'L' },
       timeout: { type: 'string', short: 't' },
@@ -104,6 +115,7 @@ function parse(argv: readonly string[]): Parsed {
     output: values.output,
     data: values.data,
     insecure: values.insecure === true,
+    cafile: values.cafile,
     include: values.include === true,
     location: values.location === true,
   };
@@ -147,6 +159,7 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
     headers,
     ...(body !== undefined ? { body } : {}),
     insecure: parsed.insecure,
+    ...(parsed.cafile !== undefined ? { tls: clientTlsContext({ cafile: parsed.cafile }) } : {}),
     timeout: parsed.timeout,
     maxRedirects: parsed.location ? 10 : 0,
   });

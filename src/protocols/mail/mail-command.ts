@@ -5,13 +5,15 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../socket/index.js';
+import type { SSLContext } from '../../socket/index.js';
 import {
   type CliCommand,
   type CliIO,
+  clientTlsContext,
   EXIT,
   type LocalServer,
   localServer,
+  tlsHint,
   usageError,
 } from '../common/index.js';
 import { Pop3Client } from './client/pop3-client.js';
@@ -39,6 +41,7 @@ Options:
   --set KEY=VALUE      a config key, as for serve (repeatable): --set portOffset=40000
   --tls                upgrade with STARTTLS (send) or STLS (fetch) before anything else
   --insecure           with --tls: do not check the server's certificate (self-signed labs)
+  --cafile FILE        with --tls: trust the CA certificates in FILE (PEM)
   --user U, --pass P   send: log in with AUTH PLAIN (needs --tls); fetch: the mailbox login
                        (default demo/demo, only for a loopback server)
   -t, --timeout SECS   give up on a silent server after this long (default 30)
@@ -60,7 +63,7 @@ export const mailCommand: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (err) {
-      return usageError(io, 'mail', err);
+      return usageError(io, 'mail', err, HELP);
     }
     if (parsed.values.help) {
       io.stdout.write(HELP);
@@ -71,7 +74,7 @@ export const mailCommand: CliCommand = {
         ? await send(parsed.values, parsed.file, io)
         : await fetch(parsed.values, io);
     } catch (err) {
-      io.stderr.write(`polyport mail ${parsed.action}: ${(err as Error).message}\n`);
+      io.stderr.write(`polyport mail ${parsed.action}: ${(err as Error).message}${tlsHint(err)}\n`);
       return EXIT.FAILURE;
     }
   },
@@ -87,6 +90,7 @@ function parse(argv: readonly string[]) {
       server: { type: 'string' },
       tls: { type: 'boolean' },
       insecure: { type: 'boolean' },
+      cafile: { type: 'string' },
       user: { type: 'string' },
       pass: { type: 'string' },
       out: { type: 'string' },
@@ -140,12 +144,8 @@ function splitServer(text: string, defaultPort: number): { host: string; port: n
   return { host: match[1] ?? match[2]!, port };
 }
 
-function tlsContext(v: Values): SSLContext | undefined {
-  if (!v.insecure) return undefined;
-  const ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
-  ctx.checkHostname = false;
-  ctx.verifyMode = CERT_NONE;
-  return ctx;
+function tlsContext(v: Values): SSLContext {
+  return clientTlsContext({ insecure: v.insecure, cafile: v.cafile });
 }
 
 async function readInput(file: string | undefined, io: CliIO): Promise<Buffer> {
