@@ -3,7 +3,7 @@
  * path prefix.
  */
 import { createHash } from 'node:crypto';
-import { UNMATCHABLE_PASSWORD_HASH, verifyPassword } from '../common/index.js';
+import { unmatchablePasswordHash, verifyPassword } from '../common/index.js';
 import type { HttpHandler } from './http-handler.js';
 import type { HttpRequest } from './http-request.js';
 
@@ -54,6 +54,8 @@ export function basicAuth(
   const verified = new Map<string, string>();
   const challenge = `Basic realm="${options.realm}", charset="UTF-8"`;
   const verify: PasswordVerifier = options.verify ?? verifyPassword;
+  // An unknown user is checked against a dummy at a configured user's cost (not the default's).
+  const unknownUserHash = unmatchablePasswordHash(users.values().next().value);
 
   async function authenticate(request: HttpRequest): Promise<string | null> {
     const header = request.headers.get('authorization');
@@ -71,7 +73,7 @@ export function basicAuth(
     // An unknown user costs one password check too, so timing does not tell which names exist.
     let ok = false;
     try {
-      ok = await verify(decoded.slice(colon + 1), stored ?? UNMATCHABLE_PASSWORD_HASH);
+      ok = await verify(decoded.slice(colon + 1), stored ?? unknownUserHash);
     } catch {
       ok = false;
     }
