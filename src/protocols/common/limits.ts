@@ -39,6 +39,16 @@ export interface ServerLimits {
 /** Default {@link ServerLimits.maxPendingOutput}: 1 MiB. */
 export const DEFAULT_MAX_PENDING_OUTPUT = 1024 * 1024;
 
+/**
+ * The queued-output bound in force: `maxPendingOutput`, or its default when not set.
+ * @param limits The service's limits.
+ * @returns Bytes.
+ * @example new Pop3ServerSession({ maxPendingOutput: pendingOutputBound(channel.limits) });
+ */
+export function pendingOutputBound(limits: Pick<ServerLimits, 'maxPendingOutput'>): number {
+  return limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT;
+}
+
 /** Default {@link ServerLimits.handshakeTimeout}: 10 s, as a TLS handshake needs two round trips. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10;
 
