@@ -42,16 +42,18 @@ export const MONTHS: readonly string[] = [
 const SIX_MONTHS_MS = (31_556_952 / 2) * 1000;
 
 /**
- * Replaces CR and LF in a name with `?`, as `ls -q` does: a name holding a line break would
- * otherwise forge extra listing lines.
+ * Replaces control characters (0x00–0x1f, 0x7f) in a name with `?`, as `ls -q` and vsftpd do:
+ * a name holding a line break would otherwise forge extra listing lines, and an escape or
+ * shift character would reach the user's terminal as is.
  *
  * @param name A file name.
  * @returns The name, safe for one listing line.
  * @example
  * safeListName('a\nb'); // 'a?b'
+ * safeListName('a\x1b[2Jb'); // 'a?[2Jb'
  */
 export function safeListName(name: string): string {
-  return name.replace(/[\r\n]/g, '?');
+  return name.replace(/[\x00-\x1f\x7f]/g, '?');
 }
 
 function pad(value: string | number, width: number, left = false): string {

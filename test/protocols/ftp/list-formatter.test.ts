@@ -96,6 +96,13 @@ test('formatListLine() and formatNlstLine() keep line breaks in names from forgi
   assert.equal(formatNlstLine({ name: 'plain name' }), 'plain name');
 });
 
+test('formatListLine() and formatNlstLine() show other control characters as ? (ls -q), never raw', () => {
+  assert.equal(formatNlstLine({ name: 'shift\x0eout\x1b[2J\x7f\x00' }), 'shift?out?[2J??');
+  const line = formatListLine({ name: 'bell\x07', type: 'file', size: 1, mtime: now }, { now });
+  assert.ok(line.endsWith(' bell?'), line);
+  assert.equal(formatNlstLine({ name: 'grüße\ttab' }), 'grüße?tab');
+});
+
 test('parseListLine() reads back every line formatListLine() writes', () => {
   const entry = fc.record({
     name: fc
