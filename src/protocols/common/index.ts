@@ -6,6 +6,7 @@
  * @module
  */
 
+export * from './address-group.js';
 export * from './byte-progress.js';
 export * from './cli-command.js';
 export * from './client-tls.js';
@@ -14,6 +15,7 @@ export * from './datagram-server.js';
 export * from './guarded-clock.js';
 export * from './limits.js';
 export * from './line-splitter.js';
+export * from './login-throttle.js';
 export * from './password.js';
 export * from './rate-limiter.js';
 export * from './server-channel.js';
