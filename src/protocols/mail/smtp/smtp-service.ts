@@ -78,7 +78,10 @@ export type SmtpService = MailService;
  * the catch-all user), refuses other local addresses with `550 5.1.1` and every other domain
  * with `554 5.7.1`: it never relays. Each message is streamed into the recipients' Maildirs
  * with a `Received:` header and becomes visible only when complete. Over the connection limits
- * a client gets `421 4.7.0`; after `limits.idleTimeout` without input, `421 4.4.2`.
+ * a client gets `421 4.7.0`; after `limits.idleTimeout` without input, `421 4.4.2`. A failed
+ * AUTH is answered after `failedLoginDelay` and the `maxLoginAttempts`-th closes the connection
+ * (`421 4.7.0`); a client over `maxMessagesPerMinute` gets `452 4.7.0` at RCPT; with a
+ * `mailboxQuota`, mail that does not fit gets `552 5.2.2`.
  *
  * @param options Address, users, store and limits.
  * @returns The running service.
