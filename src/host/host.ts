@@ -100,7 +100,7 @@ export class Host {
   async start(): Promise<void> {
     const policy = checkCredentialsPolicy(this.#config);
     if (!policy.ok) throw new HostStartError(policy.reason);
-    await prepareDataDir(this.#config.dataDir, this.#sampleTrees());
+    await prepareDataDir(this.#config.dataDir, this.#sampleTrees(), this.#samplePorts());
     // Self-tested before the first listener opens, so the first connection gets the fast paths.
     await prepareAccelerators();
     try {
@@ -116,6 +116,15 @@ export class Host {
     });
     this.#loop = loop({ map: this.map, timeout: 30 });
     this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
+  }
+
+  /** The ports the sample content names; a port 0 (picked at start) shows the default. */
+  #samplePorts(): Record<string, string> {
+    const { http, admin, portOffset } = this.#config;
+    return {
+      HTTP_PORT: String(http.port === 0 ? 80 + portOffset : http.port),
+      ADMIN_PORT: String(admin.port === 0 ? 10001 : admin.port),
+    };
   }
 
   #sampleTrees(): Array<{ sample: string; target: string }> {

@@ -38,11 +38,13 @@ function parseForwarder(text: string): readonly [string, number] {
 
 /** Starts DNS. */
 export const dnsStarter: ServiceStarter = async (context) => {
-  const { dns } = context.config;
+  const { dns, http, portOffset } = context.config;
   if (!dns.enabled || (!dns.tcp && !dns.udp)) return null;
   for (const zone of dns.zones) await requireConfiguredPath('dns.zones', zone, 'file');
   const zones = new ZoneSet(
-    dns.zones.length > 0 ? await Promise.all(dns.zones.map(loadZoneFile)) : [sampleZone()],
+    dns.zones.length > 0
+      ? await Promise.all(dns.zones.map(loadZoneFile))
+      : [sampleZone({ httpPort: http.port === 0 ? 80 + portOffset : http.port })],
   );
   const service = await startDnsService({
     ...serverOptions(context, 'dns', dns),

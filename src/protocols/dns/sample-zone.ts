@@ -76,13 +76,30 @@ sub          IN  NS    ns.sub
 ns.sub       IN  A     127.0.0.3
 `;
 
+/** Options for {@link sampleZone}. */
+export interface SampleZoneOptions {
+  /**
+   * The port the `_http._tcp` SRV record names (default 10080): `polyport serve` gives its HTTP
+   * port, so the record follows `portOffset`.
+   */
+  readonly httpPort?: number;
+}
+
 /**
  * Builds the sample zone.
  *
+ * @param options the HTTP port its SRV record names.
  * @returns a fresh {@link Zone} for `example.test`.
+ * @throws {RangeError} when `httpPort` is not a port number (0-65535).
  * @example
  * sampleZone().soa.data.serial; // 1
+ * sampleZone({ httpPort: 40080 }); // _http._tcp SRV 0 5 40080 www
  */
-export function sampleZone(): Zone {
-  return Zone.fromText(SAMPLE_ZONE, { origin: SAMPLE_ORIGIN, file: 'sample-zone' });
+export function sampleZone(options: SampleZoneOptions = {}): Zone {
+  const port = options.httpPort ?? 10080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`sampleZone: httpPort must be 0-65535, got ${port}`);
+  }
+  const text = SAMPLE_ZONE.replace('SRV   0 5 10080 www', `SRV   0 5 ${port} www`);
+  return Zone.fromText(text, { origin: SAMPLE_ORIGIN, file: 'sample-zone' });
 }
