@@ -9,13 +9,17 @@ import { connect as netConnect } from 'node:net';
 import { describe, test } from 'node:test';
 import {
   ConnectionResetError,
+  PROTOCOL_TLS_CLIENT,
+  PROTOCOL_TLS_SERVER,
   SO_LINGER,
   SOL_SOCKET,
   type Socket,
+  SSLContext,
+  selfSignedCertificate,
   socket,
 } from '../../src/socket/index.js';
 import { needs } from '../support/interop.js';
-import { closeWithReset, listener } from './support.js';
+import { closeWithReset, listener, tcpPair } from './support.js';
 
 const PAYLOAD = Buffer.alloc(1000, 0x61);
 
@@ -210,4 +214,29 @@ describe('reset semantics', () => {
       }
     },
   );
+
+  for (const how of ['reset', 'end'] as const) {
+    test(`over TLS, a peer that closes ${how === 'reset' ? 'with SO_LINGER {1, 0} is read as a reset' : 'plainly is read as end of stream'}`, async () => {
+      const pair = await selfSignedCertificate();
+      const server = new SSLContext(PROTOCOL_TLS_SERVER);
+      server.loadCertChainPem(pair.cert, pair.key);
+      const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+      client.loadVerifyLocations(undefined, undefined, pair.cert);
+      const [a, b] = await tcpPair();
+      const [tc, ts] = await Promise.all([
+        client.wrapSocket(a, { serverHostname: 'localhost' }),
+        server.wrapSocket(b, { serverSide: true }),
+      ]);
+      ts.settimeout(10);
+      await tc.sendall(PAYLOAD);
+      if (how === 'reset') closeWithReset(tc);
+      else tc.close();
+      const ending = await readToEnd(ts, readers[0]?.[1] as Reader);
+      // An abortive close drops output not yet sent (TLS may still hold it), so only the end
+      // is certain after a reset; after a FIN every byte arrives.
+      if (how === 'reset') assert.deepEqual([ending.end, ending.after], ['ECONNRESET', 0]);
+      else assert.deepEqual(ending, { bytes: 1000, end: 'eof', after: 0 });
+      ts.close();
+    });
+  }
 });

@@ -7,10 +7,17 @@
  * and `getpeername()` fails with ENOTCONN, as it does in Python.
  */
 import type { Socket as NetSocket } from 'node:net';
+import { constants } from 'node:os';
 
-/** The part of Node's TCP handle this reads: `getpeername(out)` returns 0 or a negative errno. */
+/** libuv's error numbers are the negated system ones on Unix. */
+const UV_ENOTCONN = -constants.errno.ENOTCONN;
+
+/**
+ * The part of Node's TCP handle this reads: `getpeername(out)` returns 0 or a negative errno. A
+ * TLS handle proxies it to the stream below, and returns undefined when that has none (a pipe).
+ */
 interface PeerNameHandle {
-  getpeername(out: object): number;
+  getpeername(out: object): unknown;
 }
 
 function peerNameHandle(stream: NetSocket): PeerNameHandle | null {
@@ -25,8 +32,9 @@ function peerNameHandle(stream: NetSocket): PeerNameHandle | null {
  *
  * Call it when the stream's `'end'` arrives, and only while our own side has not shut down
  * writing: a connection closed from both sides is CLOSED too (our FIN went first, so the socket
- * left TIME_WAIT to the kernel), and then this cannot tell the two apart and says false.
- * @param stream a `net.Socket` over TCP (an AF_UNIX or TLS stream has no peer-name probe: false).
+ * left TIME_WAIT to the kernel), and there the answer would be wrong.
+ * @param stream a `net.Socket` over TCP, or a TLS socket over one (TLS passes the probe down);
+ *   over AF_UNIX there is no probe and the answer is false.
  * @returns true when the kernel no longer knows a peer (the connection was reset).
  * @example stream.on('end', () => { if (endedByReset(stream)) reportReset(); });
  */
@@ -34,7 +42,8 @@ export function endedByReset(stream: NetSocket): boolean {
   const handle = peerNameHandle(stream);
   if (handle === null) return false;
   try {
-    return handle.getpeername({}) !== 0;
+    // Only ENOTCONN says "reset": any other answer (none, for TLS over a pipe) says nothing.
+    return handle.getpeername({}) === UV_ENOTCONN;
   } catch {
     // Internals changed shape: an unknown answer is not a reset.
     return false;
