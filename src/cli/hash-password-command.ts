@@ -4,14 +4,21 @@
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../host/index.js';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import { readSecret, SecretAborted, type TerminalInput } from './read-secret.js';
 
 const HELP = `Usage: polyport hash-password [PASSWORD]
 
-Prints the scrypt hash of PASSWORD for a [[users]] entry's password key. Without an argument the
-password is read from standard input (one line), so it stays out of the shell history:
+Prints the scrypt hash of PASSWORD for a [[users]] entry's password key. Without an argument,
+on a terminal it asks for the password twice without showing it (Password:, Again:; Ctrl-C
+stops); otherwise it reads one line from standard input. Either way the password stays out
+of the shell history:
 
+  polyport hash-password
   polyport hash-password < secret.txt
   echo -n 'correct horse' | polyport hash-password
+
+Exit status: 0 with the hash on stdout, 1 when the two entries differ or input stopped (Ctrl-C,
+Ctrl-D), 2 for bad usage or an empty password.
 `;
 
 /** `polyport hash-password`. */
@@ -40,11 +47,26 @@ export const hashPasswordCommand: CliCommand = {
     }
     let password = parsed.positionals[0];
     if (password === undefined) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of io.stdin) chunks.push(chunk as Buffer);
-      password = Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/\r?\n$/, '');
+      const terminal = io.stdin as TerminalInput;
+      if (terminal.isTTY === true && typeof terminal.setRawMode === 'function') {
+        try {
+          password = await readSecret(terminal, io.stderr, 'Password: ');
+          if (password !== '' && (await readSecret(terminal, io.stderr, 'Again: ')) !== password) {
+            io.stderr.write('polyport hash-password: the two passwords differ\n');
+            return EXIT.FAILURE;
+          }
+        } catch (err) {
+          if (!(err instanceof SecretAborted)) throw err;
+          io.stderr.write(`polyport hash-password: ${err.message}\n`);
+          return EXIT.FAILURE;
+        }
+      } else {
+        const chunks: Buffer[] = [];
+        for await (const chunk of io.stdin) chunks.push(chunk as Buffer);
+        password = Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/\r?\n$/, '');
+      }
     }
     if (password === '') {
       io.stderr.write('polyport hash-password: the password is empty\n');
