@@ -1,6 +1,7 @@
 /**
- * `polyport http`: the HTTP client on the command line — GET, HEAD and PUT, with a progress bar
- * for large downloads when stderr is a terminal.
+ * `polyport http`: the HTTP client on the command line — GET, HEAD, POST, PUT, DELETE with
+ * curl's `--data`, `-X` and `-o -`, and a progress bar for large downloads when stderr is a
+ * terminal.
  */
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -17,19 +18,27 @@ import {
 import type { ClientBody } from './http-client.js';
 import { request } from './http-client.js';
 
-const HELP = `Usage: polyport http [GET|HEAD|PUT] URL [options]
+const HELP = `Usage: polyport http [METHOD] URL [options]
 
-Sends one HTTP/1.1 request and prints the response body (or writes it to a file).
+Sends one HTTP/1.1 request and prints the response body (or writes it to a file). METHOD
+(or -X METHOD) is GET (the default), HEAD, POST (the default with --data), PUT, PATCH, DELETE
+or OPTIONS.
 
   polyport http http://127.0.0.1:10080/                   GET, body to stdout
   polyport http HEAD http://127.0.0.1:10080/big.bin -i    the status line and fields only
   polyport http GET https://localhost:10443/ -k -o page   skip certificate checks, save to 'page'
-  polyport http PUT http://127.0.0.1:8080/up/a.txt --data a.txt    # a server that takes uploads
-  echo hi | polyport http PUT http://127.0.0.1:8080/up/b.txt --data -
+  polyport http http://127.0.0.1:8080/form -d 'name=demo'            POST a literal body
+  polyport http -X PUT http://127.0.0.1:8080/up/a.txt -d @a.txt      upload a file
+  echo hi | polyport http PUT http://127.0.0.1:8080/up/b.txt -d @-   the body from stdin
+  polyport http -X DELETE http://127.0.0.1:8080/up/a.txt
 
 Options:
-  -o, --output FILE      write the body to FILE instead of stdout
-  -d, --data FILE|-      the PUT body: a file (sent with Content-Length) or - for stdin (chunked)
+  -X, --request METHOD   the method (as a first argument METHOD does)
+  -o, --output FILE      write the body to FILE instead of stdout ('-': stdout)
+  -d, --data TEXT        the request body, as curl: TEXT as it is, @FILE a file's bytes (sent
+                         with Content-Length), @- (or -) stdin (chunked); bytes are sent
+                         unchanged (curl's --data-binary). A POST body without a Content-Type
+                         field is sent as application/x-www-form-urlencoded, as curl does
   -H, --header 'K: V'    add a header field (repeatable)
   -k, --insecure         do not verify the server's TLS certificate
       --cafile FILE      trust the CA certificates in FILE (PEM) for https
@@ -42,7 +51,7 @@ A progress bar is drawn on stderr for downloads over 1 MiB when stderr is a term
 Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2 for bad usage.
 `;
 
-const METHODS = new Set(['GET', 'HEAD', 'PUT']);
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const PROGRESS_FROM = 1024 * 1024;
 
 /**
@@ -100,6 +109,7 @@ function parse(argv: readonly string[]): Parsed {
     args: [...argv],
     options: {
       output: { type: 'string', short: 'o' },
+      request: { type: 'string', short: 'X' },
       data: { type: 'string', short: 'd' },
       header: { type: 'string', short: 'H', multiple: true },
       insecure: { type: 'boolean', short: 'k' },
@@ -112,7 +122,7 @@ function parse(argv: readonly string[]): Parsed {
     allowPositionals: true,
   });
   const base = {
-    output: values.output,
+    output: values.output === '-' ? undefined : values.output,
     data: values.data,
     insecure: values.insecure === true,
     cafile: values.cafile,
@@ -122,16 +132,23 @@ function parse(argv: readonly string[]): Parsed {
   if (values.help === true) {
     return { ...base, help: true, method: 'GET', url: '', headers: [], timeout: 30 };
   }
-  let method = 'GET';
   const rest = [...positionals];
-  if (rest.length === 2) method = rest.shift()!.toUpperCase();
+  const named = rest.length === 2 ? rest.shift()!.toUpperCase() : undefined;
   if (rest.length !== 1) throw new Error('give [METHOD] URL');
-  if (!METHODS.has(method)) throw new Error(`method must be GET, HEAD or PUT, got '${method}'`);
+  const given = values.request?.toUpperCase();
+  if (named !== undefined && given !== undefined && named !== given) {
+    throw new Error(`two methods given: ${named} and -X ${given}`);
+  }
+  const method = named ?? given ?? (values.data === undefined ? 'GET' : 'POST');
+  if (!METHODS.has(method)) {
+    throw new Error(`method must be one of ${[...METHODS].join(', ')}, got '${method}'`);
+  }
   const url = rest[0]!;
   if (!/^https?:\/\//i.test(url))
     throw new Error(`URL must start with http:// or https://: ${url}`);
-  if (method === 'PUT' && values.data === undefined) throw new Error('PUT needs --data FILE|-');
-  if (method !== 'PUT' && values.data !== undefined) throw new Error('--data goes with PUT');
+  if ((method === 'GET' || method === 'HEAD') && values.data !== undefined) {
+    throw new Error(`--data needs a method that takes a body (POST, PUT, ...), not ${method}`);
+  }
   const headers: Array<[string, string]> = [];
   for (const line of values.header ?? []) {
     const colon = line.indexOf(':');
@@ -147,11 +164,25 @@ function parse(argv: readonly string[]): Parsed {
 async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
   const headers = [...parsed.headers];
   let body: ClientBody | undefined;
-  if (parsed.data === '-') body = io.stdin;
-  else if (parsed.data !== undefined) {
-    const size = statSync(parsed.data).size;
+  const data = parsed.data;
+  if (data === '-' || data === '@-') body = io.stdin;
+  else if (data?.startsWith('@')) {
+    const file = data.slice(1);
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch (err) {
+      throw new Error(`--data @${file}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
+    }
     headers.push(['Content-Length', String(size)]);
-    body = createReadStream(parsed.data);
+    body = createReadStream(file);
+  } else if (data !== undefined) body = data;
+  else if (parsed.method === 'POST' || parsed.method === 'PUT' || parsed.method === 'PATCH') {
+    body = ''; // as curl -X POST: an empty body, Content-Length: 0
+  }
+  const typed = headers.some(([name]) => name.toLowerCase() === 'content-type');
+  if (data !== undefined && parsed.method === 'POST' && !typed) {
+    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
   }
   const response = await request({
     url: parsed.url,

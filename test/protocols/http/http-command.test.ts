@@ -14,6 +14,14 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'polyport-httpcmd-'));
   server = await startTestServer([
     routeHandler('GET', '/hello', (_q, r) => r.send('hello\n')),
+    routeHandler('POST', '/echo', async (q, r) => {
+      const body = await q.body.text();
+      r.send(`POST ${q.headers.get('content-type') ?? '-'} ${body}\n`);
+    }),
+    routeHandler('DELETE', '/thing', (_q, r) => {
+      r.status = 204;
+      r.send('');
+    }),
     routeHandler('PUT', '/up', async (q, r) => {
       const body = await q.body.text();
       r.status = 201;
@@ -82,19 +90,53 @@ test('polyport http --output writes the body to a file', async () => {
   assert.equal(readFileSync(file, 'utf8'), 'hello\n');
 });
 
-test('polyport http PUT sends a file with a length and stdin chunked', async () => {
+test('polyport http PUT sends @file with a length and @- (stdin) chunked', async () => {
   const file = join(dir, 'in.txt');
   writeFileSync(file, 'abcdef');
-  const fromFile = await run(['PUT', url('/up'), '--data', file]);
+  const fromFile = await run(['PUT', url('/up'), '--data', `@${file}`]);
   assert.equal(fromFile.code, 0);
   assert.equal(fromFile.out, 'got 6 bytes via length\n');
-  const fromStdin = await run(['PUT', url('/up'), '--data', '-', '-H', 'X-Test: 1'], 'xyz');
+  const fromStdin = await run(['PUT', url('/up'), '--data', '@-', '-H', 'X-Test: 1'], 'xyz');
   assert.equal(fromStdin.out, 'got 3 bytes via chunked\n');
+  const dash = await run(['PUT', url('/up'), '--data', '-'], 'xy');
+  assert.equal(dash.out, 'got 2 bytes via chunked\n');
+});
+
+test('polyport http --data TEXT sends the text itself and means POST, as curl', async () => {
+  const { code, out, err } = await run([url('/echo'), '--data', 'name=demo&x=1']);
+  assert.equal(code, 0, err);
+  assert.equal(out, 'POST application/x-www-form-urlencoded name=demo&x=1\n');
+  const typed = await run([url('/echo'), '-d', '{"a":1}', '-H', 'Content-Type: application/json']);
+  assert.equal(typed.out, 'POST application/json {"a":1}\n');
+  const literal = await run(['PUT', url('/up'), '--data', 'in.txt']);
+  assert.equal(literal.out, 'got 6 bytes via length\n');
+});
+
+test('polyport http -X POST and -X DELETE choose the method', async () => {
+  const post = await run(['-X', 'POST', url('/echo')]);
+  assert.equal(post.code, 0, post.err);
+  assert.equal(post.out, 'POST - \n');
+  const del = await run(['-X', 'delete', url('/thing')]);
+  assert.equal(del.code, 0, del.err);
+  assert.equal((await run(['DELETE', url('/thing')])).code, 0);
+});
+
+test('polyport http -o - writes the body to stdout', async () => {
+  const { code, out } = await run([url('/hello'), '-o', '-']);
+  assert.equal(code, 0);
+  assert.equal(out, 'hello\n');
+});
+
+test('polyport http --data @missing is one line, exit 1', async () => {
+  const { code, err } = await run([url('/echo'), '--data', '@/nonexistent/file']);
+  assert.equal(code, 1);
+  assert.equal(err, 'polyport http: --data @/nonexistent/file: cannot read it (ENOENT)\n');
 });
 
 test('polyport http rejects bad usage with exit 2 and prints help with --help', async () => {
-  assert.equal((await run(['DELETE', url('/')])).code, 2);
-  assert.equal((await run(['PUT', url('/up')])).code, 2);
+  assert.equal((await run(['BREW', url('/')])).code, 2);
+  assert.equal((await run(['GET', url('/'), '--data', 'x'])).code, 2);
+  assert.equal((await run(['PUT', url('/'), '-X', 'POST'])).code, 2);
   assert.equal((await run(['ftp://x/'])).code, 2);
   const help = await run(['--help']);
   assert.equal(help.code, 0);
