@@ -95,6 +95,12 @@ export function readwrite(channel: DrivenChannel, bits: number): void {
     }
     if (bits & (READY_READ | READY_HUP | READY_ERROR) && channel.readable())
       channel.handleReadEvent();
+    else if (bits & READY_ERROR && !channel.accepting) {
+      // A channel that is not reading (busy with a request, holding back) still learns that
+      // its peer reset, as asyncore's poll loop reports POLLERR whatever the channel asked for;
+      // otherwise the connection would wait for work whose answer nobody can read.
+      channel.handleExptEvent();
+    }
     if (channel.socket === null) return;
     if (bits & READY_WRITE && !channel.accepting && channel.writable()) channel.handleWriteEvent();
   } catch (err) {

@@ -300,14 +300,18 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /**
-   * Reads an option. `SO_ERROR` returns and clears the pending error's errno; `SO_TYPE` the type.
+   * Reads an option. `SO_ERROR` returns and clears the pending error's errno (a failed connect's,
+   * or a connection's, such as `ECONNRESET` after the peer's reset); `SO_TYPE` the type.
    * @returns the value (a number, or bytes for the multicast membership options).
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
     void buflen;
     this.checkOpen('getsockopt');
     if (level === SOL_SOCKET && optname === SO_ERROR) {
-      const err = this.soError;
+      // As Linux's sk_err: a connection's pending error (the peer's reset) is taken here too,
+      // and the socket then reads as at end of stream.
+      const engine = this.engine;
+      const err = this.soError ?? (engine instanceof StreamEngine ? engine.takeError() : null);
       this.soError = null;
       return err?.errno ?? 0;
     }

@@ -149,8 +149,14 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       this.close();
       return;
     }
-    // The client half-closed after a complete request: answer it, then close.
-    if (this.#request !== null && this.#bodyDone && this.#response?.finished === false) {
+    // The client half-closed after a complete request: answer it, then close. A reset is no
+    // half-close: nobody is left to read the answer, so the connection ends now.
+    if (
+      this.closeError === null &&
+      this.#request !== null &&
+      this.#bodyDone &&
+      this.#response?.finished === false
+    ) {
       this.#peerClosed = true;
       this.#closeAfter = true;
       return;
