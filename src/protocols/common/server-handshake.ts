@@ -7,6 +7,7 @@ import {
   type Socket,
   SocketTimeoutError,
   type SSLContext,
+  SSLError,
   type SSLSocket,
 } from '../../socket/index.js';
 import type { Clock } from './clock.js';
@@ -63,7 +64,9 @@ export function serverHandshake(plain: Socket, options: ServerHandshakeOptions):
   return {
     done,
     abort: () => {
-      if (!settled) controller.abort();
+      if (settled) return;
+      const detail = 'TLS handshake aborted';
+      controller.abort(new SSLError('ECANCELED', { op: 'handshake', net: 'tls', detail }));
     },
   };
 }
