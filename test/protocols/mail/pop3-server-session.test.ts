@@ -219,3 +219,25 @@ test('pop3Uid() keeps ids POP3 can carry and digests the others', () => {
   assert.match(long, /^[0-9a-f]{40}$/);
   assert.equal(pop3Uid('has space'), pop3Uid('has space'));
 });
+
+test('Pop3ServerSession with maxPendingOutput answers no further command until its output is taken', () => {
+  const pop = new Pop3ServerSession({ allowPlaintextAuth: true, maxPendingOutput: 40 });
+  pop.receiveData(Buffer.from('USER demo\r\nPASS secret\r\n'));
+  assert.equal(pop.nextEvent()?.type, 'login');
+  pop.loginSucceeded([
+    { id: 'm1', size: 100, uid: 'u1' },
+    { id: 'm2', size: 200, uid: 'u2' },
+  ]);
+  pop.takeOutput();
+  pop.receiveData(Buffer.from('LIST\r\nLIST\r\nLIST\r\nNOOP\r\n'));
+  const seen: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    assert.equal(pop.nextEvent(), null);
+    const out = pop.takeOutput().toString();
+    if (out === '') break;
+    seen.push(out);
+  }
+  const list = '+OK 2 messages:\r\n1 100\r\n2 200\r\n.\r\n';
+  // A LIST answer is 34 bytes: after two the output is over 40, and the session waits.
+  assert.deepEqual(seen, [list + list, list + '+OK\r\n']);
+});

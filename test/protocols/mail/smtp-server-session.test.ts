@@ -218,3 +218,29 @@ test('SmtpServerSession never crashes on random command sequences', () => {
     }),
   );
 });
+
+test('SmtpServerSession with maxPendingOutput answers no further command until its replies are taken', () => {
+  const input = 'EHLO client.example\r\nNOOP\r\nNOOP\r\nNOOP\r\nRSET\r\n';
+  const free = new SmtpServerSession({ hostname: 'mx.example.test' });
+  free.receiveData(Buffer.from(input));
+  assert.equal(free.nextEvent()?.type, 'helo');
+  assert.equal(free.nextEvent(), null);
+  const all = free.takeOutput().toString();
+
+  const held = new SmtpServerSession({ hostname: 'mx.example.test', maxPendingOutput: 20 });
+  held.receiveData(Buffer.from(input));
+  const rounds: string[] = [];
+  for (let round = 0; round < 20; round++) {
+    const ev = held.nextEvent();
+    const out = held.takeOutput().toString();
+    if (ev === null && out === '') break;
+    rounds.push(out);
+  }
+  assert.equal(rounds.join(''), all, 'the same replies, in order');
+  for (const out of rounds) {
+    // Over 20 bytes only by the last reply added: at most one reply past the bound per round.
+    const replies = out.split('\r\n').filter((l) => /^\d{3} /.test(l));
+    assert.ok(replies.length <= 2, JSON.stringify(out));
+  }
+  assert.ok(rounds.length >= 3, 'the replies came in several rounds');
+});

@@ -1,7 +1,7 @@
 /** One POP3 connection of `startPop3Service`: logins, the mailbox lock, messages streamed. */
 import type { ChannelSocket } from '../../../dispatch/index.js';
 import type { SSLContext } from '../../../socket/index.js';
-import type { ServerChannelOptions } from '../../common/index.js';
+import { pendingOutputBound, type ServerChannelOptions } from '../../common/index.js';
 import { LoginThrottle } from '../../common/login-throttle.js';
 import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
@@ -41,7 +41,10 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
   #lock: MaildirLock | null = null;
 
   constructor(sock: ChannelSocket, options: ServerChannelOptions, ctx: Pop3ChannelContext) {
-    const pop = new Pop3ServerSession(ctx.session);
+    const pop = new Pop3ServerSession({
+      ...ctx.session,
+      maxPendingOutput: pendingOutputBound(options.limits ?? {}),
+    });
     super(sock, options, pop);
     this.#pop = pop;
     this.#ctx = ctx;

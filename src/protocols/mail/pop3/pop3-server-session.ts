@@ -38,6 +38,8 @@ export class Pop3ServerSession {
   #mode: Mode = 'authorization';
   #pending: Pop3Decision | null = null;
   #out: Buffer[] = [];
+  /** Bytes in `#out`, for `maxPendingOutput`. */
+  #outBytes = 0;
   #tls: boolean;
   #user: string | null = null;
   #errors = 0;
@@ -57,6 +59,7 @@ export class Pop3ServerSession {
       allowPlaintextAuth: false,
       maxLineLength: 1024,
       maxErrors: 10,
+      maxPendingOutput: Number.POSITIVE_INFINITY,
       ...options,
     };
     for (const key of ['maxLineLength', 'maxErrors'] as const) {
@@ -103,6 +106,7 @@ export class Pop3ServerSession {
   takeOutput(): Buffer {
     const out = Buffer.concat(this.#out);
     this.#out = [];
+    this.#outBytes = 0;
     return out;
   }
 
@@ -119,6 +123,8 @@ export class Pop3ServerSession {
       return ev;
     }
     while (this.#pending === null && this.#mode !== 'closed' && this.#mode !== 'tls') {
+      // Backpressure: the next command waits until the responses so far are taken.
+      if (this.#outBytes > this.#o.maxPendingOutput) return null;
       const line = this.#lines.next();
       if (line === null) return null;
       let ev: Pop3ServerEvent | null;
@@ -208,19 +214,24 @@ export class Pop3ServerSession {
     this.#pending = null;
   }
 
+  #write(bytes: Buffer): void {
+    this.#out.push(bytes);
+    this.#outBytes += bytes.length;
+  }
+
   #ok(text: string): void {
-    this.#out.push(Buffer.from(text === '' ? '+OK\r\n' : `+OK ${text}\r\n`, 'utf8'));
+    this.#write(Buffer.from(text === '' ? '+OK\r\n' : `+OK ${text}\r\n`, 'utf8'));
   }
 
   #err(text: string): void {
-    this.#out.push(Buffer.from(`-ERR ${text}\r\n`, 'utf8'));
+    this.#write(Buffer.from(`-ERR ${text}\r\n`, 'utf8'));
   }
 
   #multi(first: string, lines: readonly string[]): void {
     this.#ok(first);
     // A line starting with '.' is stuffed: a uid may begin with one.
     const body = lines.map((l) => `${l.startsWith('.') ? '.' : ''}${l}\r\n`).join('');
-    this.#out.push(Buffer.from(`${body}.\r\n`, 'utf8'));
+    this.#write(Buffer.from(`${body}.\r\n`, 'utf8'));
   }
 
   /** Answers a bad command and hangs up after too many, as Dovecot does. */
@@ -341,7 +352,7 @@ export class Pop3ServerSession {
     }
     if (!this.#plaintextAllowed()) return this.#bad(PLAINTEXT_DISALLOWED);
     if (initial === undefined) {
-      this.#out.push(Buffer.from('+ \r\n'));
+      this.#write(Buffer.from('+ \r\n'));
       this.#mode = 'auth-response';
       return null;
     }

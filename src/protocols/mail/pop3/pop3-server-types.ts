@@ -32,6 +32,12 @@ export interface Pop3ServerOptions {
   readonly maxLineLength?: number;
   /** Bad commands before `-ERR Too many bad commands.` and close. Default 10. */
   readonly maxErrors?: number;
+  /**
+   * Bytes of responses not yet taken past which `nextEvent()` answers no further command (it
+   * returns `null` and goes on after `takeOutput()`), so a client that pipelines LIST or UIDL
+   * without reading is not answered faster than it reads. Default: no limit.
+   */
+  readonly maxPendingOutput?: number;
 }
 
 /** What the session waits for the glue to do before it reads further commands. */

@@ -3,7 +3,11 @@
  * its events to handlers that may wait for the disk, its output back to the socket.
  */
 import type { ChannelSocket } from '../../../dispatch/index.js';
-import { ServerChannel, type ServerChannelOptions } from '../../common/index.js';
+import {
+  pendingOutputBound,
+  ServerChannel,
+  type ServerChannelOptions,
+} from '../../common/index.js';
 
 /** What a channel needs of a sans-I/O session (`SmtpServerSession`, `Pop3ServerSession`). */
 export interface ChannelSession<E> {
@@ -18,7 +22,9 @@ export interface ChannelSession<E> {
  * A `ServerChannel` that drives a session. Handlers that return a promise (a Maildir write, a
  * password check) pause the session: the channel stops reading until the promise settles, so a
  * fast client fills its own socket buffer, not our memory. It also stops reading while output
- * is queued, so a client that pipelines without reading replies is throttled the same way.
+ * is queued, and takes no further event while the output queued is over
+ * `limits.maxPendingOutput` (give the session the same bound: {@link pendingOutputBound}), so a
+ * client that pipelines without reading replies is throttled the same way, one command at a time.
  *
  * @example
  * class NoopChannel extends SessionChannel<SmtpServerEvent> {
@@ -29,6 +35,8 @@ export abstract class SessionChannel<E> extends ServerChannel {
   protected readonly session: ChannelSession<E>;
   #busy = false;
   #closed = false;
+  /** Events wait because the output queued is over the bound: resume once it drains. */
+  #held = false;
   #drainWaiters: Array<() => void> = [];
 
   /**
@@ -70,6 +78,21 @@ export abstract class SessionChannel<E> extends ServerChannel {
     return !this.#busy && !this.outputPending;
   }
 
+  /** Sends what the socket takes; back under the bound, the session's held commands run. */
+  override initiateSend(): void {
+    super.initiateSend();
+    if (this.#held && !this.#busy && !this.#closed && !this.#overBound()) {
+      this.pump();
+      this.wake();
+    }
+  }
+
+  #overBound(): boolean {
+    if (this.queuedBytes <= pendingOutputBound(this.limits)) return false;
+    this.#held = true;
+    return true;
+  }
+
   override handleWrite(): void {
     super.handleWrite();
     if (this.outputPending) return;
@@ -107,17 +130,30 @@ export abstract class SessionChannel<E> extends ServerChannel {
 
   /** Sends what the session has written. */
   protected flush(): void {
+    this.#flushed();
+  }
+
+  /** Sends what the session has written; whether there was any. */
+  #flushed(): boolean {
     const out = this.session.takeOutput();
-    if (out.length > 0 && !this.#closed) this.push(out);
+    if (out.length === 0 || this.#closed) return false;
+    this.push(out);
+    return true;
   }
 
   /** Runs the session's events until it needs input or a handler has to wait. */
   protected pump(): void {
     if (this.#busy) return;
+    this.#held = false;
     try {
-      while (!this.#closed) {
+      while (!this.#closed && !this.#overBound()) {
         const event = this.session.nextEvent();
-        if (event === null) break;
+        if (event === null) {
+          // The session may have stopped at its own output bound with commands still read:
+          // once its output is passed on, ask again. Null with nothing written: it needs input.
+          if (this.#flushed()) continue;
+          break;
+        }
         // A reply belongs before whatever the handler sends (a message after `+OK`).
         if (!this.holdsOutput(event)) this.flush();
         const step = this.handleEvent(event);

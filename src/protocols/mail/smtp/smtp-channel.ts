@@ -1,7 +1,7 @@
 /** One SMTP connection of `startSmtpService`: the session's events turned into Maildir writes. */
 import type { ChannelSocket } from '../../../dispatch/index.js';
 import type { SSLContext } from '../../../socket/index.js';
-import type { ServerChannelOptions } from '../../common/index.js';
+import { pendingOutputBound, type ServerChannelOptions } from '../../common/index.js';
 import { LoginThrottle } from '../../common/login-throttle.js';
 import type { RateLimiter } from '../../common/rate-limiter.js';
 import type { MailboxQuota } from '../maildir/mailbox-quota.js';
@@ -66,7 +66,10 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
   #io: Promise<unknown> = Promise.resolve();
 
   constructor(sock: ChannelSocket, options: ServerChannelOptions, ctx: SmtpChannelContext) {
-    const smtp = new SmtpServerSession(ctx.session);
+    const smtp = new SmtpServerSession({
+      ...ctx.session,
+      maxPendingOutput: pendingOutputBound(options.limits ?? {}),
+    });
     super(sock, options, smtp);
     this.#smtp = smtp;
     this.#ctx = ctx;

@@ -46,6 +46,8 @@ export class SmtpServerSession {
   #reader: SmtpDataReader | null = null;
   #mode: Mode = 'command';
   #out: Buffer[] = [];
+  /** Bytes in `#out`, for `maxPendingOutput`. */
+  #outBytes = 0;
   #pending: SmtpDecision | null = null;
   #helo: 'HELO' | 'EHLO' | null = null;
   #tls: boolean;
@@ -102,6 +104,7 @@ export class SmtpServerSession {
   takeOutput(): Buffer {
     const out = Buffer.concat(this.#out);
     this.#out = [];
+    this.#outBytes = 0;
     return out;
   }
 
@@ -123,6 +126,8 @@ export class SmtpServerSession {
         continue;
       }
       if (this.#mode === 'closed' || this.#mode === 'tls') return null;
+      // Backpressure: the next command waits until the replies so far are taken.
+      if (this.#outBytes > this.#o.maxPendingOutput) return null;
       const line = this.#commands.next();
       if (line === null) return null;
       let ev: SmtpServerEvent | null;
@@ -240,7 +245,9 @@ export class SmtpServerSession {
   }
 
   #reply(reply: SmtpReply): void {
-    this.#out.push(formatSmtpReply(reply));
+    const bytes = formatSmtpReply(reply);
+    this.#out.push(bytes);
+    this.#outBytes += bytes.length;
   }
 
   /** Answers an error and hangs up after too many, as Postfix's smtpd_hard_error_limit does. */

@@ -33,6 +33,12 @@ export interface SmtpServerOptions {
   readonly requireAuth?: boolean;
   /** Bare CR/LF in commands and content: `normalize` to CRLF or `reject`. Default normalize. */
   readonly bareNewlines?: 'normalize' | 'reject';
+  /**
+   * Bytes of replies not yet taken past which `nextEvent()` answers no further command (it
+   * returns `null` and goes on after `takeOutput()`), so a client that pipelines without
+   * reading is not answered faster than it reads. Default: no limit.
+   */
+  readonly maxPendingOutput?: number;
 }
 
 /**
@@ -55,6 +61,7 @@ export const smtpDefaults = {
   authRequiresTls: true,
   requireAuth: false,
   bareNewlines: 'normalize',
+  maxPendingOutput: Number.POSITIVE_INFINITY,
 } as const satisfies Omit<Required<SmtpServerOptions>, 'hostname'>;
 
 /** Why a message stopped streaming; the session answers the final dot with the matching error. */
