@@ -2,8 +2,9 @@
  * `polyport ftp`: the FTP client on the command line — `ls`, `get`, `put` and `mirror`.
  */
 
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as nodePath from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import {
   byteProgress,
@@ -15,12 +16,16 @@ import {
   tlsHint,
   usageError,
 } from '../common/index.js';
+import type { FileEntry } from './file-entry.js';
 import { FtpClient } from './ftp-client.js';
+import { FtpError } from './ftp-control-connection.js';
+import { mirrorDown, mirrorUp } from './ftp-mirror.js';
 import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
 import { formatListLine } from './list-formatter.js';
+import { parseMlsxLine } from './mlsx.js';
 
 const HELP = `Usage: polyport ftp ls URL
-       polyport ftp get URL [LOCAL]
+       polyport ftp get URL [LOCAL|-]        (- : to stdout)
        polyport ftp put LOCAL URL
        polyport ftp mirror URL LOCALDIR        (download a tree)
        polyport ftp mirror --reverse LOCALDIR URL   (upload a tree)
@@ -33,6 +38,11 @@ puts it. Without a user, a loopback host gets the sample demo/demo and any other
   polyport ftp get ftp://demo:demo@127.0.0.1/hello.txt
   polyport ftp put report.pdf ftp://127.0.0.1/incoming/
   polyport ftp mirror ftp://127.0.0.1/pub ./pub
+  polyport ftp get ftp://127.0.0.1/pub/hello.txt - | head
+
+ls of a file lists that file. mirror skips files whose size and modification time already
+match, gives each copy the source's modification time (MFMT when uploading), and with
+--delete removes what the source no longer has.
 
 Options:
       --config FILE    take the default port from this config file, as polyport serve reads it
@@ -43,6 +53,7 @@ Options:
       --active         active mode (EPRT/PORT) instead of passive
   -c, --continue       resume a partial download or upload (REST)
       --reverse        mirror: upload LOCALDIR to URL
+      --delete         mirror: remove files and folders the source no longer has
   -t, --timeout SECS   give up on a silent server after this long (default 30)
   -h, --help           show this help
 
@@ -60,6 +71,7 @@ function parse(argv: readonly string[]) {
       active: { type: 'boolean' },
       continue: { type: 'boolean', short: 'c' },
       reverse: { type: 'boolean' },
+      delete: { type: 'boolean' },
       timeout: { type: 'string', short: 't' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -100,43 +112,22 @@ async function open(url: FtpUrl, values: Parsed['values']): Promise<FtpClient> {
   return ftp;
 }
 
-async function mirrorDown(
-  ftp: FtpClient,
-  remote: string,
-  local: string,
-  io: CliIO,
-): Promise<number> {
-  mkdirSync(local, { recursive: true });
-  let count = 0;
-  for (const entry of await ftp.list(remote)) {
-    if (entry.name.includes('/') || entry.name === '.' || entry.name === '..') continue;
-    const r = remote === '' ? entry.name : `${remote.replace(/\/$/, '')}/${entry.name}`;
-    const l = nodePath.join(local, entry.name);
-    if (entry.type === 'dir') count += await mirrorDown(ftp, r, l, io);
-    else if (entry.type === 'file') {
-      await ftp.get(r, l, { onProgress: progress(io, r, entry.size) });
-      count += 1;
-    }
+/**
+ * The entries `ls` prints for `path`: the directory's listing, or for a file that one file (MLST;
+ * a server without it gets LIST of the path, which lists a file as itself).
+ */
+async function listTarget(ftp: FtpClient, path: string): Promise<FileEntry[]> {
+  try {
+    return await ftp.list(path);
+  } catch (err) {
+    // MLSD of a file is refused (RFC 3659 7.1: 501); MLST describes the file itself.
+    if (!(err instanceof FtpError) || path === '') throw err;
+    const reply = await ftp.command(`MLST ${path}`);
+    const line = reply.code === 250 ? reply.lines.find((l) => l.startsWith(' ')) : undefined;
+    if (line === undefined) throw err;
+    const { entry } = parseMlsxLine(line);
+    return [{ ...entry, name: nodePath.posix.basename(entry.name) }];
   }
-  return count;
-}
-
-async function mirrorUp(ftp: FtpClient, local: string, remote: string, io: CliIO): Promise<number> {
-  let count = 0;
-  // The target may not exist yet; an existing one makes MKD fail, which is fine.
-  if (remote !== '') await ftp.mkdir(remote).catch(() => '');
-  for (const name of readdirSync(local)) {
-    const l = nodePath.join(local, name);
-    const r = remote === '' ? name : `${remote.replace(/\/$/, '')}/${name}`;
-    const st = statSync(l);
-    if (st.isDirectory()) {
-      count += await mirrorUp(ftp, l, r, io);
-    } else if (st.isFile()) {
-      await ftp.put(l, r, { onProgress: progress(io, r, st.size) });
-      count += 1;
-    }
-  }
-  return count;
 }
 
 async function runAction(
@@ -162,7 +153,9 @@ async function runAction(
       const ftp = await open(u, values);
       try {
         const now = new Date();
-        for (const e of await ftp.list(u.path)) io.stdout.write(`${formatListLine(e, { now })}\n`);
+        for (const e of await listTarget(ftp, u.path)) {
+          io.stdout.write(`${formatListLine(e, { now })}\n`);
+        }
       } finally {
         await ftp.quit().catch(() => {});
       }
@@ -175,6 +168,18 @@ async function runAction(
       const ftp = await open(u, values);
       try {
         const size = await ftp.size(u.path).catch(() => null);
+        if (local === '-') {
+          // As curl -o -: the file's bytes to stdout, which stays open for what follows.
+          if (values.continue) throw new UsageError('--continue needs a local file, not -');
+          await pipeline(
+            ftp.getStream(u.path, { onProgress: progress(io, u.path, size) }),
+            io.stdout,
+            {
+              end: false,
+            },
+          );
+          return;
+        }
         await ftp.get(u.path, local, {
           resume: values.continue ?? false,
           onProgress: progress(io, u.path, size),
@@ -208,11 +213,17 @@ async function runAction(
       const u = url(values.reverse ? b : a);
       const ftp = await open(u, values);
       try {
+        const options = {
+          delete: values.delete ?? false,
+          progress: (label: string, size: number | null) => progress(io, label, size),
+        };
         const n = values.reverse
-          ? await mirrorUp(ftp, a, u.path, io)
-          : await mirrorDown(ftp, u.path, b, io);
+          ? await mirrorUp(ftp, a, u.path, options)
+          : await mirrorDown(ftp, u.path, b, options);
+        const files = (k: number): string => `${k} file${k === 1 ? '' : 's'}`;
         io.stderr.write(
-          `${n} file${n === 1 ? '' : 's'} ${values.reverse ? 'uploaded' : 'downloaded'}\n`,
+          `${files(n.copied)} ${values.reverse ? 'uploaded' : 'downloaded'}, ${n.unchanged} unchanged` +
+            `${values.delete ? `, ${n.deleted} deleted` : ''}\n`,
         );
       } finally {
         await ftp.quit().catch(() => {});

@@ -1,6 +1,14 @@
 /** `polyport ftp` run in-process against a test server. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -72,6 +80,84 @@ test('polyport ftp ls, get, put and mirror work against the server with demo/dem
     const missing = io();
     assert.equal(await ftpCommand.run(['get', `${base}/nope.txt`, join(local, 'n')], missing), 1);
     assert.match(missing.err(), /550/);
+  } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp get URL - writes the file to stdout', async () => {
+  const f = await startFixture();
+  try {
+    const cli = io();
+    assert.equal(await ftpCommand.run(['get', `ftp://127.0.0.1:${f.port}/hello.txt`, '-'], cli), 0);
+    assert.equal(cli.out(), 'hello, world\n');
+  } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp ls of a file lists that file', async () => {
+  const f = await startFixture();
+  try {
+    const cli = io();
+    const code = await ftpCommand.run(['ls', `ftp://127.0.0.1:${f.port}/pub/readme.txt`], cli);
+    assert.equal(code, 0, cli.err());
+    const lines = cli.out().trimEnd().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^-\S+\s.*\s8\s.*\sreadme\.txt$/);
+  } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp mirror keeps mtimes, skips unchanged files, and --delete removes extras', async () => {
+  const f = await startFixture();
+  const local = mkdtempSync(join(tmpdir(), 'polyport-ftp-mirror-'));
+  try {
+    const base = `ftp://127.0.0.1:${f.port}`;
+    const old = new Date('2020-01-02T03:04:05Z');
+    utimesSync(join(f.root, 'pub', 'readme.txt'), old, old);
+    const first = io();
+    assert.equal(await ftpCommand.run(['mirror', `${base}/pub`, local], first), 0, first.err());
+    assert.equal(statSync(join(local, 'readme.txt')).mtime.getTime(), old.getTime());
+    const second = io();
+    writeFileSync(join(local, 'extra.txt'), 'not on the server');
+    assert.equal(await ftpCommand.run(['mirror', `${base}/pub`, local], second), 0);
+    assert.match(second.err(), /^0 files downloaded, \d+ unchanged\n$/);
+    assert.ok(existsSync(join(local, 'extra.txt')));
+    const third = io();
+    assert.equal(await ftpCommand.run(['mirror', '--delete', `${base}/pub`, local], third), 0);
+    assert.match(third.err(), /^0 files downloaded, \d+ unchanged, 1 deleted\n$/);
+    assert.ok(!existsSync(join(local, 'extra.txt')));
+  } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp mirror --reverse sets the remote mtime, skips unchanged files, and --delete removes extras', async () => {
+  const f = await startFixture();
+  const local = mkdtempSync(join(tmpdir(), 'polyport-ftp-mirror-up-'));
+  try {
+    const base = `ftp://127.0.0.1:${f.port}`;
+    const old = new Date('2021-05-06T07:08:09Z');
+    writeFileSync(join(local, 'a.txt'), 'aaa');
+    utimesSync(join(local, 'a.txt'), old, old);
+    const first = io();
+    assert.equal(
+      await ftpCommand.run(['mirror', '--reverse', local, `${base}/up`], first),
+      0,
+      first.err(),
+    );
+    assert.equal(statSync(join(f.root, 'up', 'a.txt')).mtime.getTime(), old.getTime());
+    writeFileSync(join(f.root, 'up', 'stale.txt'), 'gone locally');
+    const second = io();
+    assert.equal(
+      await ftpCommand.run(['mirror', '--reverse', '--delete', local, `${base}/up`], second),
+      0,
+      second.err(),
+    );
+    assert.equal(second.err(), '0 files uploaded, 1 unchanged, 1 deleted\n');
+    assert.ok(!existsSync(join(f.root, 'up', 'stale.txt')));
   } finally {
     await f.stop();
   }
