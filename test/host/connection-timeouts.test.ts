@@ -291,3 +291,34 @@ test('http: a client that never reads its download is reset after writeTimeout, 
     await host.stop(500);
   }
 });
+
+test('smtp: a DATA body that stops arriving is cut off after readTimeout with 421, and nothing is delivered', async () => {
+  const { host } = await serveOnly(
+    ['smtp'],
+    ['smtp.limits.readTimeout=0.3', 'smtp.limits.maxConnections=1'],
+  );
+  try {
+    const port = portOf(host, 'smtp');
+    const baseline = openDescriptors();
+    const sender = await createConnection(['127.0.0.1', port], 5);
+    await readUntil(sender, /^220 .*\r\n/);
+    await sender.sendall('EHLO client.test\r\n');
+    await readUntil(sender, /^250 .*\r\n/m);
+    await sender.sendall('MAIL FROM:<carol@client.test>\r\n');
+    await readUntil(sender, /^250 .*\r\n/m);
+    await sender.sendall('RCPT TO:<demo@example.test>\r\n');
+    await readUntil(sender, /^250 .*\r\n/m);
+    await sender.sendall('DATA\r\n');
+    await readUntil(sender, /^354 .*\r\n/m);
+    await sender.sendall('Subject: stalled\r\n\r\nthe first line, then nothing');
+    // Before, only the idle timeout (5 minutes) ended a stalled body.
+    assert.match(await untilClosed(sender), /^421 /m);
+    sender.close();
+    const next = await createConnection(['127.0.0.1', port], 5);
+    assert.match(await readUntil(next, /\r\n/), /^220 /);
+    next.close();
+    await descriptorsBackTo(baseline);
+  } finally {
+    await host.stop(500);
+  }
+});

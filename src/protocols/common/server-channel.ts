@@ -68,6 +68,8 @@ export class ServerChannel extends AsyncChat {
   #lastActivity: number;
   #idleTimer: ClockTimer | null = null;
   #readTimer: ClockTimer | null = null;
+  /** When the last piece of a body arrived (`requestProgress()`), or -1 for a whole request. */
+  #progressAt = -1;
   #writeTimer: ClockTimer | null = null;
   /** `bytesOut` when the write timer was armed: unchanged when it fires means no progress. */
   #bytesOutAtArm = 0;
@@ -119,10 +121,20 @@ export class ServerChannel extends AsyncChat {
   /** A request has begun: it must be complete within `readTimeout`. */
   requestStarted(): void {
     if (this.#readTimer !== null || this.limits.readTimeout <= 0) return;
-    this.#readTimer = this.clock.setTimer(this.limits.readTimeout * 1000, () => {
-      this.#readTimer = null;
-      if (this.socket !== null) this.onReadTimeout();
-    });
+    this.#progressAt = -1;
+    this.#armRead(this.limits.readTimeout * 1000);
+  }
+
+  /**
+   * Part of a request body arrived (SMTP DATA): a body may take as long as it needs, but no
+   * gap between its pieces may exceed `readTimeout` (time we spend not reading, while a
+   * handler works, does not count against the client).
+   * @example override collectIncomingData(data: Buffer) { this.body.push(data); this.requestProgress(); }
+   */
+  requestProgress(): void {
+    if (this.limits.readTimeout <= 0) return;
+    this.#progressAt = this.clock.now();
+    if (this.#readTimer === null) this.#armRead(this.limits.readTimeout * 1000);
   }
 
   /** The request is complete. */
@@ -318,6 +330,28 @@ export class ServerChannel extends AsyncChat {
         return;
       }
       this.onWriteTimeout();
+    });
+  }
+
+  #armRead(ms: number): void {
+    this.#readTimer = this.clock.setTimer(ms, () => {
+      this.#readTimer = null;
+      if (this.socket === null || this.#reported) return;
+      if (this.#progressAt >= 0) {
+        const limit = this.limits.readTimeout * 1000;
+        const quiet = this.clock.now() - this.#progressAt;
+        if (quiet < limit) {
+          this.#armRead(limit - quiet);
+          return;
+        }
+        if (!this.readable()) {
+          // We are not reading (a handler is busy): the silence is ours, not the client's.
+          this.#progressAt = this.clock.now();
+          this.#armRead(limit);
+          return;
+        }
+      }
+      this.onReadTimeout();
     });
   }
 }

@@ -16,6 +16,8 @@ export interface ChannelSession<E> {
   takeOutput(): Buffer;
   /** Part of a command line is waiting for its end (the read timeout runs meanwhile). */
   readonly partialCommand: boolean;
+  /** A message body (SMTP DATA) is arriving: no gap in it may exceed the read timeout. */
+  readonly receivingBody?: boolean;
 }
 
 /**
@@ -69,8 +71,10 @@ export abstract class SessionChannel<E> extends ServerChannel {
   override collectIncomingData(data: Buffer): void {
     this.session.receiveData(data);
     this.pump();
-    // Slowloris: a command left half-sent must be finished within the read timeout.
+    // Slowloris: a command left half-sent must be finished within the read timeout, and a
+    // message body must keep coming (no gap longer than the read timeout).
     if (this.session.partialCommand) this.requestStarted();
+    else if (this.session.receivingBody === true) this.requestProgress();
     else this.requestFinished();
   }
 

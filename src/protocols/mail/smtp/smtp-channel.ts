@@ -113,6 +113,11 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
     }
   }
 
+  /** A command left half-sent, or a gap in DATA, past the read timeout: 421 as for idleness. */
+  override onReadTimeout(): void {
+    this.onIdleTimeout();
+  }
+
   override onIdleTimeout(): void {
     if (this.busy || this.closing) {
       this.close();

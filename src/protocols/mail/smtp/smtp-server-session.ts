@@ -87,6 +87,11 @@ export class SmtpServerSession {
     return this.#mode !== 'data' && this.#commands.bufferedLength > 0;
   }
 
+  /** Whether message data (after DATA, before its final dot) is being received. */
+  get receivingBody(): boolean {
+    return this.#mode === 'data';
+  }
+
   /** The `with` protocol for a `Received:` header (RFC 3848): SMTP, ESMTP, ESMTPS, ESMTPSA… */
   get protocolName(): string {
     if (this.#helo !== 'EHLO') return 'SMTP';
