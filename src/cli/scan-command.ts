@@ -1,14 +1,19 @@
 /**
  * `polyport scan`: a TCP connect scan of one host, as `nmap -sT` does it, with polyport sockets.
  */
-import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  type ProgressBar,
+  progressBar,
+  usageError,
+} from '../protocols/common/index.js';
 import { AddressInfoError, getservbyport, SOCK_STREAM } from '../socket/index.js';
 import { integerOption, secondsOption } from './number-option.js';
 import { parsePortList } from './port-list.js';
 import { type PortResult, type PortState, scanPorts } from './port-scanner.js';
-import { ProgressBar } from './progress-bar.js';
 import { targetAddresses } from './target-addresses.js';
 
 const HELP = `Usage: polyport scan [options] HOST PORTS
@@ -23,6 +28,7 @@ Options:
   -c, --concurrency N   connection attempts in flight at once (default 100)
   -t, --timeout SECS    how long each attempt may take (default 1); a port that does not
                         answer in time is counted as filtered
+      --no-progress     draw no progress bar
   -h, --help            show this help
 
 A progress bar is drawn on stderr when stderr is a terminal. Scan only hosts you are allowed to.
@@ -51,7 +57,7 @@ export const scanCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    const { host, ports, concurrency, timeout } = options;
+    const { host, ports, concurrency, timeout, noProgress } = options;
     let target: { family: number; host: string };
     try {
       const [first] = await targetAddresses(host, 0, SOCK_STREAM);
@@ -66,7 +72,7 @@ export const scanCommand: CliCommand = {
     io.stdout.write(
       `Scanning ${name}: ${count(ports.length, 'port')}, ${concurrency} at a time, ${timeout} s timeout\n`,
     );
-    const report = new ScanReport(io, ports);
+    const report = new ScanReport(io, ports, noProgress);
     const stop = new AbortController();
     void io.interrupted.then(() => stop.abort());
     const started = performance.now();
@@ -108,12 +114,11 @@ class ScanReport {
   #headed = false;
   done = 0;
 
-  constructor(io: CliIO, ports: readonly number[]) {
+  constructor(io: CliIO, ports: readonly number[], noProgress: boolean) {
     this.#io = io;
     for (const [index, port] of ports.entries()) this.#positions.set(port, index);
     this.#results = new Array(ports.length);
-    const tty = (io.stderr as Writable & { isTTY?: boolean }).isTTY === true;
-    this.#bar = tty ? new ProgressBar(io.stderr, ports.length, { unit: 'ports' }) : null;
+    this.#bar = progressBar(io, ports.length, { unit: 'ports', noProgress });
   }
 
   add(result: PortResult): void {
@@ -167,6 +172,7 @@ function parse(argv: readonly string[]) {
     options: {
       concurrency: { type: 'string', short: 'c' },
       timeout: { type: 'string', short: 't' },
+      'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -186,5 +192,6 @@ function parse(argv: readonly string[]) {
     ports,
     concurrency: integerOption('--concurrency', values.concurrency, 100, 1, 10000),
     timeout: secondsOption('--timeout', values.timeout, 1),
+    noProgress: values['no-progress'] === true,
   };
 }

@@ -7,7 +7,6 @@
  */
 
 export * from './address-group.js';
-export * from './byte-progress.js';
 export * from './cli-command.js';
 export * from './client-tls.js';
 export * from './clock.js';
@@ -17,6 +16,7 @@ export * from './limits.js';
 export * from './line-splitter.js';
 export * from './login-throttle.js';
 export * from './password.js';
+export * from './progress-bar.js';
 export * from './rate-limiter.js';
 export * from './server-channel.js';
 export * from './server-handshake.js';

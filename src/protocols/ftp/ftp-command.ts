@@ -7,12 +7,12 @@ import * as nodePath from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import {
-  byteProgress,
   type CliCommand,
   type CliIO,
   clientTlsContext,
   EXIT,
   localServer,
+  progressBar,
   tlsHint,
   usageError,
 } from '../common/index.js';
@@ -55,9 +55,10 @@ Options:
       --reverse        mirror: upload LOCALDIR to URL
       --delete         mirror: remove files and folders the source no longer has
   -t, --timeout SECS   give up on a silent server after this long (default 30)
+      --no-progress    draw no progress bar
   -h, --help           show this help
 
-Progress goes to stderr when it is a terminal.
+A progress bar (file name, size, rate, time left) goes to stderr when it is a terminal.
 Exit status: 0 on success, 1 when the transfer or a command failed, 2 for bad usage.
 `;
 
@@ -73,6 +74,7 @@ function parse(argv: readonly string[]) {
       reverse: { type: 'boolean' },
       delete: { type: 'boolean' },
       timeout: { type: 'string', short: 't' },
+      'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -83,11 +85,26 @@ type Parsed = ReturnType<typeof parse>;
 
 class UsageError extends Error {}
 
-/** A one-line progress display on stderr (only on a terminal). */
-function progress(io: CliIO, label: string, total: number | null): (bytes: number) => void {
-  if (!io.isTTY) return () => {};
-  const bar = byteProgress(io.stderr, label, total);
-  return (bytes) => bar.update(bytes);
+/**
+ * The progress callback of one transfer: the command line's progress bar on stderr when it is
+ * a terminal and --no-progress was not given; the bar is removed when the transfer is done.
+ */
+function progress(
+  io: CliIO,
+  values: Parsed['values'],
+  label: string,
+  total: number | null,
+): (bytes: number) => void {
+  const bar = progressBar(io, total, {
+    bytes: true,
+    label,
+    noProgress: values['no-progress'],
+  });
+  if (bar === null) return () => {};
+  return (bytes) => {
+    bar.update(bytes);
+    if (total !== null && bytes >= total) bar.finish();
+  };
 }
 
 async function open(url: FtpUrl, values: Parsed['values']): Promise<FtpClient> {
@@ -172,7 +189,7 @@ async function runAction(
           // As curl -o -: the file's bytes to stdout, which stays open for what follows.
           if (values.continue) throw new UsageError('--continue needs a local file, not -');
           await pipeline(
-            ftp.getStream(u.path, { onProgress: progress(io, u.path, size) }),
+            ftp.getStream(u.path, { onProgress: progress(io, values, u.path, size) }),
             io.stdout,
             {
               end: false,
@@ -182,7 +199,7 @@ async function runAction(
         }
         await ftp.get(u.path, local, {
           resume: values.continue ?? false,
-          onProgress: progress(io, u.path, size),
+          onProgress: progress(io, values, u.path, size),
         });
       } finally {
         await ftp.quit().catch(() => {});
@@ -200,7 +217,7 @@ async function runAction(
       try {
         await ftp.put(local, remote, {
           resume: values.continue ?? false,
-          onProgress: progress(io, remote, size),
+          onProgress: progress(io, values, remote, size),
         });
       } finally {
         await ftp.quit().catch(() => {});
@@ -215,7 +232,7 @@ async function runAction(
       try {
         const options = {
           delete: values.delete ?? false,
-          progress: (label: string, size: number | null) => progress(io, label, size),
+          progress: (label: string, size: number | null) => progress(io, values, label, size),
         };
         const n = values.reverse
           ? await mirrorUp(ftp, a, u.path, options)

@@ -7,11 +7,11 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import {
-  byteProgress,
   type CliCommand,
   type CliIO,
   clientTlsContext,
   EXIT,
+  progressBar,
   tlsHint,
   usageError,
 } from '../common/index.js';
@@ -44,10 +44,12 @@ Options:
       --cafile FILE      trust the CA certificates in FILE (PEM) for https
   -i, --include          print the status line and header fields before the body
   -L, --location         follow redirects (at most 10)
+      --no-progress      draw no progress bar
   -t, --timeout SECS     give up when connecting or a read stalls this long (default 30)
   -h, --help             show this help
 
-A progress bar is drawn on stderr for downloads over 1 MiB when stderr is a terminal.
+A progress bar (size, rate, time left) is drawn on stderr for downloads over 1 MiB (or of
+unknown size) when stderr is a terminal; --no-progress turns it off.
 Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2 for bad usage.
 `;
 
@@ -101,6 +103,7 @@ interface Parsed {
   readonly cafile: string | undefined;
   readonly include: boolean;
   readonly location: boolean;
+  readonly noProgress: boolean;
   readonly timeout: number;
 }
 
@@ -116,6 +119,7 @@ function parse(argv: readonly string[]): Parsed {
       cafile: { type: 'string' },
       include: { type: 'boolean', short: 'i' },
       location: { type: 'boolean', short: 'L' },
+      'no-progress': { type: 'boolean' },
       timeout: { type: 'string', short: 't' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +132,7 @@ function parse(argv: readonly string[]): Parsed {
     cafile: values.cafile,
     include: values.include === true,
     location: values.location === true,
+    noProgress: values['no-progress'] === true,
   };
   if (values.help === true) {
     return { ...base, help: true, method: 'GET', url: '', headers: [], timeout: 30 };
@@ -201,18 +206,34 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
   }
   const out: Writable = parsed.output === undefined ? io.stdout : createWriteStream(parsed.output);
   const total = Number(response.headers.get('content-length') ?? Number.NaN);
-  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
-  const progress = tty && !(total < PROGRESS_FROM) ? byteProgress(io.stderr, '', total) : null;
+  const progress =
+    total < PROGRESS_FROM
+      ? null
+      : progressBar(io, total, {
+          bytes: true,
+          label: downloadName(parsed.url),
+          noProgress: parsed.noProgress,
+        });
   let received = 0;
   for await (const chunk of response) {
     received += chunk.length;
     progress?.update(received);
     if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
   }
-  progress?.finish(received);
+  progress?.finish();
   if (out !== io.stdout)
     await new Promise<void>((resolve, reject) =>
       out.end((err?: Error | null) => (err ? reject(err) : resolve())),
     );
   return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
+}
+
+/** The name a progress bar shows for `url`: its last path segment, or its host. */
+function downloadName(url: string): string {
+  try {
+    const { pathname, host } = new URL(url);
+    return decodeURIComponent(pathname.split('/').filter(Boolean).pop() ?? '') || host;
+  } catch {
+    return '';
+  }
 }

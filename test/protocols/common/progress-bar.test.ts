@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { test } from 'node:test';
-import { ProgressBar } from '../../src/cli/progress-bar.js';
+import type { CliIO } from '../../../src/protocols/common/index.js';
+import {
+  formatBytes,
+  formatDuration,
+  ProgressBar,
+  progressBar,
+} from '../../../src/protocols/common/progress-bar.js';
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -60,4 +66,54 @@ test('ProgressBar.print() clears the bar, prints the line and draws the bar agai
 test('ProgressBar refuses a negative or infinite total with a RangeError', () => {
   assert.throws(() => new ProgressBar(capture().stream, -1), RangeError);
   assert.throws(() => new ProgressBar(capture().stream, Number.POSITIVE_INFINITY), RangeError);
+});
+
+test('formatBytes() picks B, KiB, MiB or GiB by size', () => {
+  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(1536), '1.5 KiB');
+  assert.equal(formatBytes(5 * 2 ** 20), '5.0 MiB');
+  assert.equal(formatBytes(3 * 2 ** 30), '3.00 GiB');
+});
+
+test('formatDuration() gives m:ss, and h:mm:ss from an hour on', () => {
+  assert.equal(formatDuration(5), '0:05');
+  assert.equal(formatDuration(75.2), '1:16');
+  assert.equal(formatDuration(3725), '1:02:05');
+});
+
+test('a bytes bar shows the file name, the share, both sizes in units, the rate and the ETA', () => {
+  const bar = new ProgressBar(capture().stream, 4 * 2 ** 20, {
+    bytes: true,
+    label: 'big.iso',
+    width: 10,
+    now: () => 0,
+  });
+  assert.equal(
+    bar.render(2 ** 20, 2000),
+    'big.iso [###.......]  25% 1.0 MiB/4.0 MiB 512.0 KiB/s ETA 0:06',
+  );
+  assert.equal(
+    bar.render(4 * 2 ** 20, 4000),
+    'big.iso [##########] 100% 4.0 MiB/4.0 MiB 1.0 MiB/s',
+  );
+});
+
+test('a bytes bar of unknown size shows what came and the rate, with no bar and no ETA', () => {
+  const bar = new ProgressBar(capture().stream, null, { bytes: true, label: 'x', now: () => 0 });
+  assert.equal(bar.render(3 * 2 ** 20, 1000), 'x 3.0 MiB 3.0 MiB/s');
+});
+
+test('progressBar() draws nothing when stderr is not a terminal, or with --no-progress', () => {
+  const io = (tty: boolean): CliIO => ({
+    stdin: new PassThrough(),
+    stdout: Object.assign(new PassThrough(), { isTTY: true }),
+    stderr: Object.assign(new PassThrough(), { isTTY: tty }),
+    isTTY: true,
+    interrupted: new Promise(() => {}),
+  });
+  assert.equal(progressBar(io(false), 100, { bytes: true }), null);
+  assert.equal(progressBar(io(true), 100, { bytes: true, noProgress: true }), null);
+  assert.ok(progressBar(io(true), 100, { bytes: true }) instanceof ProgressBar);
+  assert.ok(progressBar(io(true), Number.NaN, { bytes: true }) instanceof ProgressBar);
 });
