@@ -97,6 +97,7 @@ export class DatagramFaultProxy {
   readonly #options: DatagramFaultProxyOptions;
   readonly #peers = new Map<string, Peer>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
 
   private constructor(socket: Socket, options: DatagramFaultProxyOptions) {
     this.#socket = socket;
@@ -137,12 +138,23 @@ export class DatagramFaultProxy {
   }
 
   /**
+   * How many sockets (descriptors) the proxy holds open now: its own and one per client.
+   * @returns the count.
+   * @example
+   * proxy.openSockets(); // 1 before any client
+   */
+  openSockets(): number {
+    return this.#closed ? 0 : 1 + this.#peers.size;
+  }
+
+  /**
    * Closes the listening socket and every per-client socket; delayed datagrams are not sent.
    * @returns when every socket is closed.
    * @example
    * await proxy.close();
    */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     const sockets = [this.#socket, ...[...this.#peers.values()].map((p) => p.upstream)];

@@ -128,6 +128,17 @@ export class FaultProxy {
   }
 
   /**
+   * How many sockets (descriptors) the proxy holds open now, its listener included. A test that
+   * counts the server's descriptors in the same process subtracts these.
+   * @returns the count.
+   * @example
+   * const serverFds = readdirSync('/proc/self/fd').length - proxy.openSockets();
+   */
+  openSockets(): number {
+    return (this.#server.listening ? 1 : 0) + this.#sockets.size;
+  }
+
+  /**
    * Replaces the faults for connections accepted from now on (open ones keep theirs).
    * @param faults the new faults, or a chooser by connection index.
    * @returns nothing.

@@ -1,0 +1,17 @@
+/**
+ * Counts the descriptors of this process that belong to the server under test: every
+ * descriptor, less the sockets the test's own clients and fault proxies hold open (they run in
+ * the same process). A case can so check that the server let go of a connection while the
+ * hostile client still holds its end. (Matching sockets by port through /proc/net/tcp does not
+ * work: a socket the server reset is no longer listed there, though the client still holds it.)
+ */
+import { readdirSync } from 'node:fs';
+
+/**
+ * Descriptors open in this process, less `harnessSockets`.
+ * @param harnessSockets sockets the test itself holds open now.
+ * @returns the count.
+ */
+export function serverDescriptors(harnessSockets = 0): number {
+  return readdirSync('/proc/self/fd').length - harnessSockets;
+}
