@@ -1,10 +1,13 @@
 /**
  * `polyport mail send|fetch`: the SMTP and POP3 clients on the command line.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { lookup } from 'mime-types';
 import type { SSLContext } from '../../socket/index.js';
 import {
   type CliCommand,
@@ -18,19 +21,27 @@ import {
 } from '../common/index.js';
 import { Pop3Client } from './client/pop3-client.js';
 import { SmtpClient } from './client/smtp-client.js';
+import { composeMessage } from './message/compose-message.js';
+import { decodeHeaderText, envelopeAddress } from './message/encoded-words.js';
 import { formatRfc5322Date } from './smtp/received-header.js';
 
-const HELP = `Usage: polyport mail send --from ADDR --to ADDR [--to ADDR ...] [--subject S] [options] [FILE|-]
+const HELP = `Usage: polyport mail send --from ADDR --to ADDR [--to ADDR ...] [--subject S] [--attach FILE ...] [options] [FILE|-]
        polyport mail fetch [--user U --pass P] [--out DIR] [--delete] [options]
 
 send   reads a message from FILE (or stdin, or '-') and sends it over SMTP. If the input does
-       not begin with a header, or --subject is given, From/To/Subject/Date/Message-ID headers
-       are written before it and the input is the body.
-fetch  logs in over POP3 and lists the messages (number, size, unique id, subject); with
+       not begin with a header, or --subject or --attach is given, From/To/Subject/Date/
+       Message-ID headers are written before it and the input is the body (UTF-8). Header
+       text that is not ASCII (a subject, a name in 'Name <addr>') is sent as RFC 2047
+       encoded words; each --attach FILE makes the message MIME multipart/mixed with the file
+       as a base64 part.
+fetch  logs in over POP3 and lists the messages, one per line with tabs between: number,
+       size, unique id, From, Date, Subject (encoded words decoded); with
        --out DIR saves each one as DIR/<unique id>.eml, and with --delete (which needs --out)
        deletes what was saved.
 
   polyport mail send --from me@client.test --to demo@example.test --subject hi notes.txt
+  polyport mail send --from 'Jöns <j@client.test>' --to demo@example.test \\
+      --subject 'Grüße' --attach report.pdf --attach photo.jpg notes.txt
   echo hello | polyport mail send --from me@client.test --to demo@example.test
   polyport mail fetch --out ./inbox
 
@@ -39,6 +50,7 @@ Options:
                        polyport serve, or where --config/--set/POLYPORT_PORT_OFFSET put them)
   --config FILE        find the local server in this config file, as polyport serve reads it
   --set KEY=VALUE      a config key, as for serve (repeatable): --set portOffset=40000
+  -a, --attach FILE    send: attach FILE (repeatable; its type from its name)
   --tls                upgrade with STARTTLS (send) or STLS (fetch) before anything else
   --insecure           with --tls: do not check the server's certificate (self-signed labs)
   --cafile FILE        with --tls: trust the CA certificates in FILE (PEM)
@@ -87,6 +99,7 @@ function parse(argv: readonly string[]) {
       from: { type: 'string' },
       to: { type: 'string', multiple: true },
       subject: { type: 'string' },
+      attach: { type: 'string', short: 'a', multiple: true },
       server: { type: 'string' },
       tls: { type: 'boolean' },
       insecure: { type: 'boolean' },
@@ -125,7 +138,7 @@ function parse(argv: readonly string[]) {
   if (rest.length > 0) throw new Error('fetch takes no FILE');
   if (v.delete && v.out === undefined)
     throw new Error('--delete needs --out: only saved mail is deleted');
-  for (const flag of ['from', 'to', 'subject'] as const) {
+  for (const flag of ['from', 'to', 'subject', 'attach'] as const) {
     if (v[flag] !== undefined) throw new Error(`--${flag} is for send`);
   }
   return { values: v, action, file: undefined };
@@ -157,35 +170,49 @@ async function readInput(file: string | undefined, io: CliIO): Promise<Buffer> {
 
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 
-/** Puts headers before a bare body; a message that already has them is sent as it is. */
-function compose(input: Buffer, v: Values): Buffer {
+/**
+ * Puts headers before a bare body (with attachments, a MIME multipart message); a message that
+ * already has headers is sent as it is.
+ */
+async function compose(input: Buffer, v: Values): Promise<Buffer> {
   const firstLine = input.subarray(0, 1000).toString('latin1').split(/\r?\n/, 1)[0] ?? '';
-  if (v.subject === undefined && HEADER_LINE.test(firstLine)) return input;
+  const attach = v.attach ?? [];
+  if (v.subject === undefined && attach.length === 0 && HEADER_LINE.test(firstLine)) return input;
   const now = new Date();
-  const id = `${now.getTime().toString(36)}.${process.pid}@${(v.from ?? '').split('@')[1] || 'localhost'}`;
-  const subject = (v.subject ?? '').replace(/[\r\n]+/g, ' ');
-  const headers = [
-    `From: ${v.from}`,
-    `To: ${(v.to ?? []).join(', ')}`,
-    ...(subject === '' ? [] : [`Subject: ${subject}`]),
-    `Date: ${formatRfc5322Date(now)}`,
-    `Message-ID: <${id}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-  ];
-  return Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n\r\n`, 'utf8'), input]);
+  const from = envelopeAddress(v.from ?? '');
+  const id = `${now.getTime().toString(36)}.${process.pid}@${from.split('@')[1] || 'localhost'}`;
+  const attachments = await Promise.all(
+    attach.map(async (path) => ({
+      name: basename(path),
+      type: lookup(path) || 'application/octet-stream',
+      data: await readFile(path),
+    })),
+  );
+  return composeMessage({
+    from: v.from ?? '',
+    to: v.to ?? [],
+    subject: v.subject ?? '',
+    date: formatRfc5322Date(now),
+    messageId: id,
+    body: input,
+    attachments,
+    boundary: `polyport-${randomBytes(12).toString('hex')}`,
+  });
 }
 
 async function send(v: Values, file: string | undefined, io: CliIO): Promise<number> {
-  const message = compose(await readInput(file, io), v);
+  const message = await compose(await readInput(file, io), v);
   const { host, port } = splitServer(v.server ?? hostPort(localServer(io, 'smtp', 10025)), 25);
   const smtp = await SmtpClient.connect(host, port, { timeout: Number(v.timeout ?? 30) });
   try {
     await smtp.ehlo();
     if (v.tls) await smtp.starttls(tlsContext(v));
     if (v.user !== undefined) await smtp.authPlain(v.user, v.pass ?? '');
-    const result = await smtp.sendMail(v.from ?? '', v.to ?? [], message);
+    const result = await smtp.sendMail(
+      envelopeAddress(v.from ?? ''),
+      (v.to ?? []).map(envelopeAddress),
+      message,
+    );
     const queued = [result.reply.enhanced ?? '', ...result.reply.lines].join(' ').trim();
     io.stdout.write(`sent to ${result.accepted.join(', ')}: ${result.reply.code} ${queued}\n`);
     for (const [address, reply] of result.refused) {
@@ -220,10 +247,8 @@ async function fetch(v: Values, io: CliIO): Promise<number> {
       const uid = uids.get(number) ?? String(number);
       if (v.out === undefined) {
         const head = (await pop.top(number, 0)).toString('utf8');
-        const subject = /^Subject:[ \t]*(.*(?:\r\n[ \t].*)*)/im
-          .exec(head)?.[1]
-          ?.replace(/\r\n[ \t]/g, ' ');
-        io.stdout.write(`${number}\t${size}\t${uid}\t${subject ?? ''}\n`);
+        const [from, date, subject] = ['From', 'Date', 'Subject'].map((name) => field(head, name));
+        io.stdout.write(`${number}\t${size}\t${uid}\t${from}\t${date}\t${subject}\n`);
         continue;
       }
       // The uid may hold characters a file name should not (`/` from a digest never, but be sure).
@@ -239,4 +264,15 @@ async function fetch(v: Values, io: CliIO): Promise<number> {
   } finally {
     pop.close();
   }
+}
+
+/**
+ * A header field's value from a message head, unfolded, its encoded words decoded and any
+ * control character (a tab would break the listing's columns) made a space; '' when absent.
+ */
+function field(head: string, name: string): string {
+  const raw = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head)?.[1] ?? '';
+  return decodeHeaderText(raw.replace(/\r?\n(?=[ \t])/g, ''))
+    .replace(/[\x00-\x1f\x7f]+/g, ' ')
+    .trim();
 }

@@ -55,7 +55,10 @@ test('polyport mail send composes headers around stdin and fetch saves and delet
 
     const listed = await run(['fetch', '--server', `127.0.0.1:${mail.pop3Port}`]);
     assert.equal(listed.code, EXIT.OK, listed.err);
-    assert.match(listed.out, /^1\t\d+\t\S+\thello there\n$/);
+    assert.match(
+      listed.out,
+      /^1\t\d+\t\S+\tme@client\.test\t\w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\thello there\n$/,
+    );
 
     const out = join(dir, 'inbox');
     const fetched = await run([
@@ -150,4 +153,60 @@ test('polyport mail fetch exits 1 when the server cannot be reached or refuses t
   }
   const down = await run(['fetch', '--server', '127.0.0.1:1', '-t', '2']);
   assert.equal(down.code, EXIT.FAILURE);
+});
+
+test('polyport mail send encodes non-ASCII headers (RFC 2047) and attaches files as MIME; fetch lists From, Date and the decoded Subject', async () => {
+  const mail = await startMail();
+  const dir = await mkdtemp(join(tmpdir(), 'polyport-mailcli-'));
+  try {
+    const pdf = join(dir, 'report.pdf');
+    const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
+    await writeFile(pdf, bytes);
+    const sent = await run(
+      [
+        'send',
+        '--server',
+        `127.0.0.1:${mail.smtpPort}`,
+        '--from',
+        'Jöns Müller <jm@client.test>',
+        '--to',
+        'demo@example.test',
+        '--subject',
+        'Grüße aus Zürich',
+        '--attach',
+        pdf,
+      ],
+      'Hallo, schöne Grüße\n',
+    );
+    assert.equal(sent.code, EXIT.OK, sent.err);
+
+    const listed = await run(['fetch', '--server', `127.0.0.1:${mail.pop3Port}`]);
+    assert.equal(listed.code, EXIT.OK, listed.err);
+    const [, , , from, date, subject] = listed.out.trimEnd().split('\t');
+    assert.equal(from, 'Jöns Müller <jm@client.test>');
+    assert.ok(!Number.isNaN(Date.parse(date!)), date);
+    assert.equal(subject, 'Grüße aus Zürich');
+
+    const out = join(dir, 'inbox');
+    const fetched = await run(['fetch', '--server', `127.0.0.1:${mail.pop3Port}`, '--out', out]);
+    assert.equal(fetched.code, EXIT.OK, fetched.err);
+    const [name] = await readdir(out);
+    const text = await readFile(join(out, name!), 'latin1');
+    const head = text.slice(0, text.indexOf('\r\n\r\n'));
+    assert.doesNotMatch(head, /[^\x00-\x7f]/, 'the header must be ASCII');
+    assert.match(head, /^Subject: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=/m);
+    assert.match(head, /^From: =\?UTF-8\?B\?\S+\?= <jm@client\.test>/m);
+    const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
+    assert.ok(boundary !== undefined, head);
+    const parts = text.split(`--${boundary}`);
+    assert.equal(parts.length, 4); // preamble, text, attachment, closing '--'
+    assert.match(Buffer.from(parts[1]!, 'latin1').toString('utf8'), /Hallo, schöne Grüße\r\n/);
+    assert.match(parts[2]!, /Content-Type: application\/pdf\r\n/);
+    assert.match(parts[2]!, /Content-Disposition: attachment; filename="report\.pdf"\r\n/);
+    const base64 = parts[2]!.slice(parts[2]!.indexOf('\r\n\r\n') + 4).replace(/\s+/g, '');
+    assert.deepEqual(Buffer.from(base64, 'base64'), bytes);
+  } finally {
+    await mail.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
