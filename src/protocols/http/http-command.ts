@@ -63,7 +63,7 @@ const PROGRESS_FROM = 1024 * 1024;
  */
 export const httpCommand: CliCommand = {
   name: 'http',
-  summary: 'send an HTTP request (GET, HEAD, PUT) and print the response',
+  summary: 'send an HTTP request (GET, POST, PUT, DELETE, ...) and print the response',
   help: HELP,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     let parsed: Parsed;
