@@ -3,11 +3,7 @@
  * connection, pipelined, each answered in the order it came.
  */
 import type { ChannelSocket } from '../../dispatch/index.js';
-import {
-  DEFAULT_MAX_PENDING_OUTPUT,
-  ServerChannel,
-  type ServerChannelOptions,
-} from '../common/index.js';
+import { pendingOutputBound, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import { hostOf } from './address-list.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpFramer, frame } from './tcp-framer.js';
@@ -56,7 +52,7 @@ export class DnsTcpChannel extends ServerChannel {
     super(sock, options);
     this.#handler = options.handler;
     this.#maxPipelined = options.maxPipelined ?? 64;
-    this.#maxPending = this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT;
+    this.#maxPending = pendingOutputBound(this.limits);
     this.#framer = new DnsTcpFramer({
       maxMessageSize: Math.max(12, Math.min(65535, this.limits.maxRequestSize)),
     });

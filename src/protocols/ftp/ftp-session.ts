@@ -7,11 +7,7 @@
 
 import type { ChannelSocket } from '../../dispatch/index.js';
 import type { SSLContext } from '../../socket/index.js';
-import {
-  DEFAULT_MAX_PENDING_OUTPUT,
-  ServerChannel,
-  type ServerChannelOptions,
-} from '../common/index.js';
+import { pendingOutputBound, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
@@ -139,9 +135,7 @@ export class FtpSession extends ServerChannel {
    * run (a flood of STAT or NOOP from a client that reads nothing) until the client reads.
    */
   #overBound(): boolean {
-    if (this.queuedBytes <= (this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT)) {
-      return false;
-    }
+    if (this.queuedBytes <= pendingOutputBound(this.limits)) return false;
     this.#held = true;
     return true;
   }

@@ -7,7 +7,7 @@ import type { ChannelSocket, Producer } from '../../dispatch/index.js';
 import { SHUT_WR } from '../../socket/index.js';
 import {
   type ClockTimer,
-  DEFAULT_MAX_PENDING_OUTPUT,
+  pendingOutputBound,
   ServerChannel,
   type ServerChannelOptions,
 } from '../common/index.js';
@@ -87,7 +87,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     super(sock, options);
     this.#config = config;
     this.heads = config.heads;
-    this.#maxPending = this.limits.maxPendingOutput ?? DEFAULT_MAX_PENDING_OUTPUT;
+    this.#maxPending = pendingOutputBound(this.limits);
     this.#parser = new RequestParser(config.parser);
     const addr = this.addr;
     this.#origin = {
