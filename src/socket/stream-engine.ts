@@ -2,7 +2,7 @@
  * The connected side of a stream socket (TCP, AF_UNIX stream, or TLS over either): Node's
  * stream underneath, Python's `recv`/`send` semantics on top.
  */
-import { Socket as NetSocket } from 'node:net';
+import type { Socket as NetSocket } from 'node:net';
 import type { SocketAddress } from './address.js';
 import { toAddressTuple } from './address.js';
 import { AF_UNIX } from './constants.js';
@@ -210,19 +210,12 @@ export class StreamEngine {
     const stream = this.stream;
     if ((reset || this.received.length > 0) && !stream.destroyed) {
       try {
-        // Only TCP handles can reset; a pipe or TLS stream throws. TLS over TCP resets the TCP
-        // stream it wraps (Node's `_parent`), else SO_LINGER {1,0} would send a FIN.
+        // Only TCP handles can reset; a pipe or TLS stream throws, and is simply destroyed.
+        // (Resetting the TCP stream under a live TLS one crashes Node: its TLSWrap keeps using
+        // the closed handle.)
         stream.resetAndDestroy();
         return;
       } catch {
-        const plain = (stream as { _parent?: unknown })._parent;
-        if (plain instanceof NetSocket && !plain.destroyed) {
-          try {
-            plain.resetAndDestroy();
-          } catch {
-            // not TCP either (TLS over a pipe): destroyed below
-          }
-        }
         stream.destroy();
         return;
       }

@@ -215,28 +215,27 @@ describe('reset semantics', () => {
     },
   );
 
-  for (const how of ['reset', 'end'] as const) {
-    test(`over TLS, a peer that closes ${how === 'reset' ? 'with SO_LINGER {1, 0} is read as a reset' : 'plainly is read as end of stream'}`, async () => {
-      const pair = await selfSignedCertificate();
-      const server = new SSLContext(PROTOCOL_TLS_SERVER);
-      server.loadCertChainPem(pair.cert, pair.key);
-      const client = new SSLContext(PROTOCOL_TLS_CLIENT);
-      client.loadVerifyLocations(undefined, undefined, pair.cert);
-      const [a, b] = await tcpPair();
-      const [tc, ts] = await Promise.all([
-        client.wrapSocket(a, { serverHostname: 'localhost' }),
-        server.wrapSocket(b, { serverSide: true }),
-      ]);
-      ts.settimeout(10);
-      await tc.sendall(PAYLOAD);
-      if (how === 'reset') closeWithReset(tc);
-      else tc.close();
-      const ending = await readToEnd(ts, readers[0]?.[1] as Reader);
-      // An abortive close drops output not yet sent (TLS may still hold it), so only the end
-      // is certain after a reset; after a FIN every byte arrives.
-      if (how === 'reset') assert.deepEqual([ending.end, ending.after], ['ECONNRESET', 0]);
-      else assert.deepEqual(ending, { bytes: 1000, end: 'eof', after: 0 });
-      ts.close();
+  test('over TLS, a peer that closes plainly is read as end of stream, every byte first', async () => {
+    // TLS is not probed (it tells a reset from its close_notify itself): a clean TLS close must
+    // still read as the end it is.
+    const pair = await selfSignedCertificate();
+    const server = new SSLContext(PROTOCOL_TLS_SERVER);
+    server.loadCertChainPem(pair.cert, pair.key);
+    const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+    client.loadVerifyLocations(undefined, undefined, pair.cert);
+    const [a, b] = await tcpPair();
+    const [tc, ts] = await Promise.all([
+      client.wrapSocket(a, { serverHostname: 'localhost' }),
+      server.wrapSocket(b, { serverSide: true }),
+    ]);
+    ts.settimeout(10);
+    await tc.sendall(PAYLOAD);
+    tc.close();
+    assert.deepEqual(await readToEnd(ts, readers[0]?.[1] as Reader), {
+      bytes: 1000,
+      end: 'eof',
+      after: 0,
     });
-  }
+    ts.close();
+  });
 });

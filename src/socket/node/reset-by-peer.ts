@@ -13,8 +13,8 @@ import { constants } from 'node:os';
 const UV_ENOTCONN = -constants.errno.ENOTCONN;
 
 /**
- * The part of Node's TCP handle this reads: `getpeername(out)` returns 0 or a negative errno. A
- * TLS handle proxies it to the stream below, and returns undefined when that has none (a pipe).
+ * The part of Node's TCP handle this reads: `getpeername(out)` returns 0 or a negative errno
+ * (a TLS handle would pass it to the stream below, and answer undefined over a pipe).
  */
 interface PeerNameHandle {
   getpeername(out: object): unknown;
@@ -33,16 +33,20 @@ function peerNameHandle(stream: NetSocket): PeerNameHandle | null {
  * Call it when the stream's `'end'` arrives, and only while our own side has not shut down
  * writing: a connection closed from both sides is CLOSED too (our FIN went first, so the socket
  * left TIME_WAIT to the kernel), and there the answer would be wrong.
- * @param stream a `net.Socket` over TCP, or a TLS socket over one (TLS passes the probe down);
- *   over AF_UNIX there is no probe and the answer is false.
+ * @param stream a `net.Socket` over TCP; for a TLS socket and over AF_UNIX the answer is false
+ *   (TLS tells a reset from its close_notify itself; a pipe has no peer name to probe).
  * @returns true when the kernel no longer knows a peer (the connection was reset).
  * @example stream.on('end', () => { if (endedByReset(stream)) reportReset(); });
  */
 export function endedByReset(stream: NetSocket): boolean {
+  // TLS says itself how it ended: its end is the peer's close_notify (a RST after it, from a
+  // peer that closed with our bytes unread, does not undo a clean end), and a RST without one
+  // already fails the read with ECONNRESET. The probe would take the first for a reset.
+  if ((stream as { encrypted?: unknown }).encrypted === true) return false;
   const handle = peerNameHandle(stream);
   if (handle === null) return false;
   try {
-    // Only ENOTCONN says "reset": any other answer (none, for TLS over a pipe) says nothing.
+    // Only ENOTCONN says "reset": any other answer says nothing.
     return handle.getpeername({}) === UV_ENOTCONN;
   } catch {
     // Internals changed shape: an unknown answer is not a reset.
