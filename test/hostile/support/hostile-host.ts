@@ -26,7 +26,9 @@ import { connectRaw, connectTls, type RawClient } from './raw-client.js';
 
 /** The small timeouts every case runs under (seconds). */
 export const TIMEOUTS = {
-  idleTimeout: 1,
+  // Longer than the others, so a control connection idle during a transfer outlives the
+  // transfer's own timeouts and the case sees the transfer's verdict.
+  idleTimeout: 2,
   readTimeout: 0.5,
   handshakeTimeout: 0.5,
   writeTimeout: 0.5,
@@ -47,7 +49,9 @@ export interface HostileHost {
 }
 
 /** The big files cases download (bytes). */
-export const BIG_FILE_SIZE = 8 * 1024 * 1024;
+// Larger than loopback's socket buffers together (autotuned up to 4 MB + 6 MB), so a download
+// is still being written when its client resets or stalls.
+export const BIG_FILE_SIZE = 32 * 1024 * 1024;
 /** The name of the big message in the demo maildir. */
 export const BIG_MESSAGE = '1700000000.M1P1Q1.hostile';
 
@@ -286,6 +290,7 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
   let baselineFds = 0;
   let baselineHeap = 0;
   let dataDir = '';
+  let baselineState: string[] = [];
 
   before(async () => {
     dataDir = tempDir('polyport-hostile-');
@@ -308,6 +313,7 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
     for (const service of enabled) await PROBES[service]?.(hostile, 5000);
     await new Promise((r) => setTimeout(r, 200));
     baselineFds = await settledDescriptors();
+    baselineState = storedState(dataDir);
     gc();
     baselineHeap = process.memoryUsage().heapUsed;
   });
@@ -387,7 +393,11 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
         await t.close();
         // The next case starts from a closed harness: wait for the server to see the closes.
         const deadline = Date.now() + SERVER_ACTS_WITHIN;
-        while (serverDescriptors() > baselineFds && Date.now() < deadline) {
+        while (
+          (serverDescriptors() > baselineFds ||
+            storedState(h.dataDir).join('\n') !== baselineState.join('\n')) &&
+          Date.now() < deadline
+        ) {
           await new Promise((r) => setTimeout(r, 50));
         }
       }

@@ -102,6 +102,31 @@ export class RawClient {
     return this.text;
   }
 
+  #cursor = 0;
+
+  /**
+   * Waits for `pattern` in what arrived since the last `expect()` (a reply to the command just
+   * sent), and moves past it.
+   */
+  async expect(pattern: RegExp, ms = 5000): Promise<RegExpExecArray> {
+    const find = (): RegExpExecArray | null => pattern.exec(this.text.slice(this.#cursor));
+    await this.waitFor(() => find() !== null || this.ending !== 'open', `reply ${pattern}`, ms);
+    const match = find();
+    if (match === null) {
+      throw new Error(
+        `connection ${this.ending} before ${pattern}; received ${JSON.stringify(this.text.slice(this.#cursor).slice(-300))}`,
+      );
+    }
+    this.#cursor += match.index + match[0].length;
+    return match;
+  }
+
+  /** Sends a command line and waits for the reply that matches `pattern`. */
+  async command(line: string, pattern: RegExp, ms = 5000): Promise<RegExpExecArray> {
+    this.write(`${line}\r\n`);
+    return this.expect(pattern, ms);
+  }
+
   /** Waits until the server ended the connection (FIN or reset). */
   async closedByServer(ms = 5000): Promise<Ending> {
     await this.waitFor(() => this.ending !== 'open', 'the server closes the connection', ms);
