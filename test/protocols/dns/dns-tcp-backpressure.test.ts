@@ -97,6 +97,7 @@ test('1,000 TCP queries in one write from a client that reads nothing are taken 
     }
     assert.ok(channel !== undefined, 'the server accepted the connection');
     assert.equal(channel.bytesIn, 1000 * queries[0]!.length, 'every query was read');
+    assert.equal(channel.readable(), false, 'the stalled connection is not read');
     assert.ok(maxQueued >= limit, `the server answered up to the bound (${maxQueued} queued)`);
     // The bound, plus the one answer (about 50 KB) that took the queue over it.
     assert.ok(maxQueued <= limit + 64 * 1024, `queued ${maxQueued} bytes, bound ${limit}`);

@@ -146,6 +146,7 @@ test('a client flooding STAT of a large directory without reading holds the serv
     sending.catch(() => {});
     const seen = await watch(session);
     assert.ok(seen.queued >= limit, `the server answered up to the bound (${seen.queued} queued)`);
+    assert.equal(session.readable(), false, 'the stalled connection is not read');
     // The bound, plus the one reply that took the queue over it.
     assert.ok(seen.queued <= limit + 64 * 1024, `queued ${seen.queued} bytes, bound ${limit}`);
     assert.ok(

@@ -123,6 +123,9 @@ test('a client pipelining 3,000 file GETs without reading holds few descriptors 
       last = moved;
     }
     assert.ok(sawChannel, 'the server accepted the connection');
+    for (const channel of serverChannels(map)) {
+      assert.equal(channel.readable(), false, 'the stalled connection is not read');
+    }
     assert.ok(maxQueued >= limit, `the server answered until the bound (${maxQueued} queued)`);
     // The bound, plus at most the response that took the queue over it.
     assert.ok(
