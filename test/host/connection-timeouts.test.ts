@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { type Host, serve } from '../../src/host/index.js';
+import { MAX_TLS_REFUSALS } from '../../src/protocols/common/index.js';
 import { createConnection, type Socket } from '../../src/socket/index.js';
 import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../support/host.js';
 
@@ -320,5 +321,52 @@ test('smtp: a DATA body that stops arriving is cut off after readTimeout with 42
     await descriptorsBackTo(baseline);
   } finally {
     await host.stop(500);
+  }
+});
+
+test('a TLS port refuses inside TLS at most MAX_TLS_REFUSALS clients at once; the next is closed without a byte', async () => {
+  const { host } = await serveOnly(
+    ['https'],
+    ['https.limits.maxConnections=1', 'https.limits.handshakeTimeout=30'],
+  );
+  const open: Socket[] = [];
+  try {
+    const port = portOf(host, 'https');
+    const baseline = openDescriptors();
+    open.push(await createConnection(['127.0.0.1', port], 5));
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < MAX_TLS_REFUSALS; i++) {
+      open.push(await createConnection(['127.0.0.1', port], 5));
+    }
+    // Let the server take them all into their (silent) refusal handshakes.
+    await new Promise((r) => setTimeout(r, 300));
+    const extra = await createConnection(['127.0.0.1', port], 5);
+    // Closed at once, well before the 30 s handshake deadline, and nothing in plaintext.
+    assert.equal(await untilClosed(extra), '');
+    extra.close();
+    for (const sock of open.splice(0)) sock.close();
+    await descriptorsBackTo(baseline);
+  } finally {
+    for (const sock of open) sock.close();
+    await host.stop(500);
+  }
+});
+
+test('stopping a host frees TLS handshakes in flight even without a handshake deadline', async () => {
+  const { host } = await serveOnly(['https'], ['https.limits.handshakeTimeout=0']);
+  let stopped = false;
+  try {
+    const port = portOf(host, 'https');
+    const baseline = openDescriptors();
+    const silent = await createConnection(['127.0.0.1', port], 5);
+    await new Promise((r) => setTimeout(r, 200));
+    await host.stop(500);
+    stopped = true;
+    // Before, closing the listener closed the detached plain socket only: this never ended.
+    assert.equal(await untilClosed(silent), '');
+    silent.close();
+    await descriptorsBackTo(baseline);
+  } finally {
+    if (!stopped) await host.stop(500);
   }
 });
