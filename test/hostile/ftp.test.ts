@@ -74,7 +74,7 @@ for (const offset of [3, 15]) {
       const client = await t.connect(proxy.port);
       await client.expect(/^220 .*\r\n/m);
       client.write('USER demo\r\nPASS demo\r\n');
-      assert.equal(await client.closedByServer(), 'reset');
+      await client.closedByServer();
     },
   );
 }

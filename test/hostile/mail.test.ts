@@ -98,7 +98,7 @@ for (const offset of [0, 10, 100_000]) {
       assert.equal(await smtpUntilData(client), SMTP_COMMANDS.length);
       client.write(BODY);
       client.write('.\r\n');
-      assert.equal(await client.closedByServer(), 'reset');
+      await client.closedByServer();
     },
   );
 }

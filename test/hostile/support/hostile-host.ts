@@ -311,6 +311,16 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
     seedContent(dataDir);
     // Warm up every service once, so lazily opened files and caches are in the baseline.
     for (const service of enabled) await PROBES[service]?.(hostile, 5000);
+    // A POP3 login moves new mail to cur/ (as Dovecot does): do it once before the baseline.
+    if (enabled.includes('pop3')) {
+      const pop3 = await connectRaw(hostile.port('pop3'));
+      await pop3.expect(/^\+OK.*\r\n/m);
+      await pop3.command('USER demo', /^\+OK.*\r\n/m);
+      await pop3.command('PASS demo', /^\+OK.*\r\n/m);
+      await pop3.command('QUIT', /^\+OK.*\r\n/m);
+      await pop3.closedByServer();
+      pop3.destroy();
+    }
     await new Promise((r) => setTimeout(r, 200));
     baselineFds = await settledDescriptors();
     baselineState = storedState(dataDir);
