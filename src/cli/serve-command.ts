@@ -39,6 +39,10 @@ client commands read it too, so they find this server).
 Signals: SIGINT or SIGTERM stops accepting, lets transfers finish up to the grace period and
 exits 0; a second one exits at once. SIGHUP reloads the config file.
 
+Exit status: 0 after a signal (1 when a second one cuts the grace short), 1 when a service
+cannot start (the line names the service and its port, or the config key of a missing root,
+zone or quotes file), 2 for a bad command line or config (one line per problem, key named).
+
 Examples:
   polyport serve
   polyport serve --set portOffset=20000 --set dns.enabled=false
