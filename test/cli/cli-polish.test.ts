@@ -37,6 +37,12 @@ describe('unknown options and commands get a did-you-mean', () => {
     assert.match(stderr, /^polyport finger: unknown option '--zzzzzzzz'\n/);
   });
 
+  test("polyport dig +shrot suggests dig's +short", async () => {
+    const { code, stderr } = await run(['dig', '+shrot', 'example.test']);
+    assert.equal(code, 2);
+    assert.match(stderr, /^polyport dig: unknown option \+shrot \(did you mean \+short\?\)\n/);
+  });
+
   test('polyport dgi suggests dig', async () => {
     const { code, stderr } = await run(['dgi', 'example.test']);
     assert.equal(code, 2);

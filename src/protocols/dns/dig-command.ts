@@ -10,6 +10,7 @@ import {
   EXIT,
   type LocalServer,
   localServer,
+  suggest,
   usageError,
 } from '../common/index.js';
 import { RRType, typeFromString } from './constants.js';
@@ -55,6 +56,22 @@ Options:
 
 Exit status: 0 when an answer came back (whatever its status), 1 when none did, 2 for bad usage.
 `;
+
+/** dig's `+` options this command knows, for a did-you-mean. */
+const PLUS_OPTIONS = [
+  '+tcp',
+  '+notcp',
+  '+vc',
+  '+novc',
+  '+recurse',
+  '+norecurse',
+  '+edns',
+  '+noedns',
+  '+bufsize=',
+  '+dnssec',
+  '+short',
+  '+noshort',
+];
 
 /** What the command line asked for. */
 interface DigRequest {
@@ -177,7 +194,12 @@ function parse(argv: readonly string[], local: LocalServer): DigRequest | 'help'
       else if (option === 'short') short = true;
       else if (option === 'noshort') short = false;
       else if (bufsize !== null) edns = Math.max(512, Math.min(65535, Number(bufsize[1])));
-      else throw new Error(`unknown option ${arg}`);
+      else {
+        const near = suggest(arg, PLUS_OPTIONS);
+        throw new Error(
+          `unknown option ${arg}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+        );
+      }
     } else words.push(arg);
   }
   let name: string | undefined;
