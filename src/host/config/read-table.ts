@@ -2,10 +2,11 @@
  * Checks a parsed TOML table against the schema: every key known, every value of its type.
  * Collects every problem instead of stopping at the first.
  */
+
+import { suggest } from '../../protocols/common/suggest.js';
 import type { ConfigIssue } from './config-error.js';
 import type { KeySpec } from './key-spec.js';
 import { CONFIG_KEYS, USER_KEYS } from './schema.js';
-import { suggest } from './suggest.js';
 import { type ConfigValue, showValue } from './value-types.js';
 
 /** A user entry whose fields have been checked (missing optional fields are left out). */

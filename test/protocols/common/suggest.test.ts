@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { editDistance, suggest } from '../../../src/host/config/suggest.js';
+import { editDistance, suggest } from '../../../src/protocols/common/suggest.js';
 
 test('editDistance() counts insertions, deletions, substitutions and adjacent swaps', () => {
   assert.equal(editDistance('', ''), 0);
