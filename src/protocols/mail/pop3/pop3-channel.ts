@@ -145,6 +145,12 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     const box = this.#box;
     if (box === null) throw new Error('retrieve before login');
     const stream = await box.open(id);
+    if (this.isClosed) {
+      // The client left (a reset) while the file opened: nobody takes the producer that would
+      // close it, so it is closed here, or its descriptor would stay open.
+      stream.destroy();
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       this.pushWithProducer(
         new MessageProducer(stream, {
