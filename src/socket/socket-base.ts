@@ -47,6 +47,7 @@ import {
   defaultOption,
   isLingerZero,
   KNOWN_OPTIONS,
+  lingerMillis,
   optKey,
 } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
@@ -184,8 +185,10 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     this.connecting?.destroy();
     this.connecting = null;
     const engine = this.engine;
-    if (engine instanceof StreamEngine) engine.close(isLingerZero(this.optionValues));
-    else engine?.close();
+    if (engine instanceof StreamEngine) {
+      const options = this.optionValues;
+      engine.close(isLingerZero(options), lingerMillis(options) ?? undefined);
+    } else engine?.close();
     this.notify();
   }
 

@@ -190,6 +190,18 @@ export function applyDatagramOptions(
   }
 }
 
+/**
+ * `SO_LINGER` on with a positive timeout: how long (ms) `close()` lets queued output go
+ * without progress before it gives up and drops the connection, as BSD's close() gives up after
+ * `l_linger` seconds; null when lingering is off or zero.
+ */
+export function lingerMillis(options: OptionValues): number | null {
+  const linger = options.get(optKey(SOL_SOCKET, SO_LINGER));
+  if (!Buffer.isBuffer(linger) || linger.length < 8 || linger.readInt32LE(0) === 0) return null;
+  const seconds = linger.readInt32LE(4);
+  return seconds > 0 ? seconds * 1000 : null;
+}
+
 /** `SO_LINGER` on with a zero timeout: `close()` then resets instead of sending FIN. */
 export function isLingerZero(options: OptionValues): boolean {
   const linger = options.get(optKey(SOL_SOCKET, SO_LINGER));

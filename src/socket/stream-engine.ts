@@ -203,8 +203,10 @@ export class StreamEngine {
    * `reset` is set or received bytes were never read: then, as Linux does, the connection is
    * reset (RST) and pending output dropped, so the peer learns its data was not consumed.
    * @param reset reset the connection (`SO_LINGER` with a zero timeout).
+   * @param lingerMs how long queued output may go without progress before the connection is
+   *   dropped (`SO_LINGER` with a positive timeout; default 30 s).
    */
-  close(reset = false): void {
+  close(reset = false, lingerMs = 30_000): void {
     if (this.destroyed) return;
     this.destroyed = true;
     const stream = this.stream;
@@ -223,7 +225,7 @@ export class StreamEngine {
     if (this.queued > 0 && !stream.writableEnded) {
       // Let queued bytes go out, then FIN; a peer that never reads is cut off after a while.
       stream.end();
-      stream.setTimeout(30_000, () => stream.destroy());
+      stream.setTimeout(lingerMs, () => stream.destroy());
     } else {
       stream.destroy();
     }

@@ -88,6 +88,7 @@ export class ServerChannel extends AsyncChat {
     this.#opened = this.clock.now();
     this.#lastActivity = this.#opened;
     this.setTerminator(null);
+    this.#boundLingeringClose();
     this.#armIdle(this.limits.idleTimeout * 1000);
     this.observer.connectionOpened?.(this.peer);
   }
@@ -228,6 +229,7 @@ export class ServerChannel extends AsyncChat {
     }
     secure.setblocking(false);
     this.setSocket(secure);
+    this.#boundLingeringClose();
     this.touch();
     return true;
   }
@@ -331,6 +333,24 @@ export class ServerChannel extends AsyncChat {
       }
       this.onWriteTimeout();
     });
+  }
+
+  /**
+   * A graceful close leaves what the socket took but the peer has not read to go out after
+   * the channel is gone (a goodbye to a client that stopped reading); `SO_LINGER` bounds that
+   * by `writeTimeout` too, so the descriptor is not held for the socket's default 30 s.
+   */
+  #boundLingeringClose(): void {
+    const seconds = this.limits.writeTimeout ?? DEFAULT_WRITE_TIMEOUT;
+    if (seconds <= 0) return;
+    const linger = Buffer.alloc(8);
+    linger.writeInt32LE(1, 0);
+    linger.writeInt32LE(Math.max(1, Math.ceil(seconds)), 4);
+    try {
+      this.socket?.setsockopt(SOL_SOCKET, SO_LINGER, linger);
+    } catch {
+      // A socket without SO_LINGER keeps its own bound.
+    }
   }
 
   #armRead(ms: number): void {
