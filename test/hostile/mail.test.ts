@@ -306,3 +306,26 @@ hostileCase(
     assert.ok(onlyTlsRecords(afterReply(client, '+OK')), `plaintext after +OK: ${client.text}`);
   },
 );
+
+hostileCase('smtp', 'flood', 'failed AUTH after failed AUTH gets the session closed', async (t) => {
+  const client = await t.connect('smtp');
+  await client.expect(/^220 .*\r\n/m);
+  await client.command('EHLO hostile.test', /^250 .*\r\n/m);
+  const wrong = Buffer.from('\0demo\0wrong').toString('base64');
+  for (let i = 0; i < 100 && client.ending === 'open'; i++) {
+    client.write(`AUTH PLAIN ${wrong}\r\n`);
+    await client.expect(/^(\d{3}) .*\r\n/m).catch(() => null);
+  }
+  await client.closedByServer(SERVER_ACTS_WITHIN);
+  assert.match(client.text, /\r\n421 /);
+});
+
+hostileCase('pop3', 'flood', 'failed PASS after failed PASS gets the session closed', async (t) => {
+  const client = await t.connect('pop3');
+  await client.expect(/^\+OK.*\r\n/m);
+  for (let i = 0; i < 100 && client.ending === 'open'; i++) {
+    client.write('USER demo\r\nPASS wrong\r\n');
+    await client.expect(/^-ERR.*\r\n/m).catch(() => null);
+  }
+  await client.closedByServer(SERVER_ACTS_WITHIN);
+});

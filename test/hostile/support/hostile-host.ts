@@ -21,7 +21,7 @@ import {
   type FaultProxyOptions,
 } from '../../../src/testing/index.js';
 import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../../support/host.js';
-import { serverDescriptors } from './descriptors.js';
+import { describeDescriptors, serverDescriptors } from './descriptors.js';
 import { connectRaw, connectTls, type RawClient } from './raw-client.js';
 
 /** The small timeouts every case runs under (seconds). */
@@ -291,6 +291,7 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
   let baselineHeap = 0;
   let dataDir = '';
   let baselineState: string[] = [];
+  let baselineKinds = '';
 
   before(async () => {
     dataDir = tempDir('polyport-hostile-');
@@ -324,6 +325,7 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
     await new Promise((r) => setTimeout(r, 200));
     baselineFds = await settledDescriptors();
     baselineState = storedState(dataDir);
+    baselineKinds = describeDescriptors();
     gc();
     baselineHeap = process.memoryUsage().heapUsed;
   });
@@ -357,7 +359,7 @@ export function hostileSuite(services: readonly string[], sets: readonly string[
     }
     assert.ok(
       fds <= baselineFds,
-      `the server holds ${fds} descriptors, ${baselineFds} at the baseline (the hostile client still open)`,
+      `the server holds ${fds} descriptors, ${baselineFds} at the baseline (the hostile client still open; ${t.openSockets()} of the test's own sockets left out). Now: ${describeDescriptors()}; at the baseline: ${baselineKinds}`,
     );
     // Heap near its baseline after a collection; generous, since caches and JIT code grow.
     let heap = Number.POSITIVE_INFINITY;
