@@ -229,3 +229,35 @@ hostileCase(
     );
   },
 );
+
+hostileCase(
+  'http',
+  'slowloris',
+  'a keep-alive connection left idle after its response is closed',
+  async (t) => {
+    const client = await t.connect('http');
+    client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await client.until(/^HTTP\/1\.1 200 /);
+    await client.closedByServer(SERVER_ACTS_WITHIN);
+  },
+);
+
+hostileCase(
+  'https',
+  'slowloris',
+  'a request head inside TLS sent a byte at a time is cut off',
+  async (t) => {
+    const client = await t.connectTls('https');
+    const head = `GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(100)}\r\n\r\n`;
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at < head.length && client.ending === 'open') client.write(head[at++]!);
+    }, 100);
+    try {
+      await client.closedByServer(SERVER_ACTS_WITHIN);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.doesNotMatch(client.text, /^HTTP\/1\.1 200/, 'the slow request was not served');
+  },
+);
