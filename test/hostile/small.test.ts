@@ -143,12 +143,16 @@ for (const service of ['echo', 'chargen', 'daytime']) {
         const timer = setInterval(ask, 100);
         try {
           ask();
+          let giveUp: NodeJS.Timeout | undefined;
           await Promise.race([
             once(other, 'message'),
-            new Promise((_, reject) =>
-              setTimeout(() => reject(new Error('another address got no answer in 5 s')), 5000),
-            ),
-          ]);
+            new Promise((_, reject) => {
+              giveUp = setTimeout(
+                () => reject(new Error('another address got no answer in 5 s')),
+                5000,
+              );
+            }),
+          ]).finally(() => clearTimeout(giveUp));
         } finally {
           clearInterval(timer);
           other.close();
