@@ -25,8 +25,20 @@ export const ftpStarter: ServiceStarter = async (context) => {
     requireTls: ftp.requireTls,
     passivePorts: ftp.passivePorts === null ? null : [ftp.passivePorts.low, ftp.passivePorts.high],
     ...(ftp.passiveAddress ? { passiveAddress: ftp.passiveAddress } : {}),
+    dataTimeout: dataTimeoutOf(ftp.limits.readTimeout, ftp.limits.writeTimeout),
   });
   return running('ftp', ftp.address, { tcp: service.listener.boundAddress[1] }, () =>
     service.close(),
   );
 };
+
+/**
+ * A data connection must connect, and then move bytes, within the shorter of readTimeout (an
+ * upload's gaps) and writeTimeout (a download the client does not read); 0 means never. The
+ * defaults give 30 s, as before; either one shortened shortens it, so a stalled transfer gets
+ * its own 426 before the control connection's idle timeout ends the session.
+ */
+function dataTimeoutOf(readTimeout: number, writeTimeout: number): number {
+  const set = [readTimeout, writeTimeout].filter((t) => t > 0);
+  return set.length === 0 ? 0 : Math.min(...set);
+}

@@ -11,7 +11,14 @@ import {
   type Producer,
   type SocketMap,
 } from '../../dispatch/index.js';
-import { MSG_ZEROCOPY, SHUT_WR, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
+import {
+  MSG_ZEROCOPY,
+  SHUT_WR,
+  SO_LINGER,
+  SO_RCVBUF,
+  SO_SNDBUF,
+  SOL_SOCKET,
+} from '../../socket/index.js';
 import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
 import type { FileSource } from './file-source.js';
@@ -32,6 +39,9 @@ const SEND_SOCKET_BUFFER = 2 * 1024 * 1024;
  * small enough that one round, which writes what it reads, blocks the loop only briefly.
  */
 const RECEIVE_SOCKET_BUFFER = 1024 * 1024;
+
+/** `SO_LINGER` {1, 0}: close() resets and drops unsent output. */
+const LINGER_ZERO = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
 /** How a transfer ended. */
 export type TransferOutcome =
@@ -342,6 +352,15 @@ export class DataChannel extends AsyncChat {
     this.discardBuffers();
     this.#source?.close();
     this.#pending = Buffer.alloc(0);
+    if (outcome.status === 'failed') {
+      // A cut transfer's unsent bytes are worthless: reset, so a client that stopped reading
+      // does not keep the descriptor while the socket lingers to deliver them.
+      try {
+        this.socket?.setsockopt(SOL_SOCKET, SO_LINGER, LINGER_ZERO);
+      } catch {
+        // a socket without SO_LINGER just closes
+      }
+    }
     super.close();
   }
 
