@@ -30,8 +30,13 @@ async function passivePort(control: RawClient): Promise<number> {
 /** Waits for the control connection's verdict on a broken transfer. */
 async function transferFailed(control: RawClient): Promise<void> {
   const reply = await control.expect(/^(\d{3}) .*\r\n/m, SERVER_ACTS_WITHIN);
-  // 426 or 451 for the transfer; a 421 would be the session ending, not the transfer failing.
-  assert.match(reply[1]!, /^(426|451)$/, `a broken transfer gets 426 or 451, not ${reply[0]}`);
+  // 425, 426 or 451 end the transfer (RFC 959 4.2 lists them after 150); a 421 would be the
+  // whole session ending, not the transfer failing.
+  assert.match(
+    reply[1]!,
+    /^(425|426|451)$/,
+    `a broken transfer gets 425, 426 or 451, not ${reply[0]}`,
+  );
   // The session goes on after a failed transfer.
   await control.command('NOOP', /^200 .*\r\n/m);
 }
