@@ -131,7 +131,10 @@ test('FaultProxy resetAt on the way to the server resets both sides after exactl
     assert.equal((await reading).ending, 'ECONNRESET');
     const seen = await serverRead!;
     assert.equal(seen.ending, 'ECONNRESET');
-    assert.ok(seen.data.equals(payload(4000).subarray(0, 700)), 'exactly the bytes before the offset');
+    assert.ok(
+      seen.data.equals(payload(4000).subarray(0, 700)),
+      'exactly the bytes before the offset',
+    );
     assert.equal(proxy.connections[0]!.toServer.bytes, 700);
   } finally {
     await proxy.close();
