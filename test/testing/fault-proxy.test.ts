@@ -401,3 +401,22 @@ test('DatagramFaultProxy gives each client address its own path to the server', 
     server.close();
   }
 });
+
+test('FaultProxy.openSockets() counts its listener and both sockets of each open connection', async () => {
+  const echo = await tcpServer((s) => s.pipe(s));
+  const proxy = await FaultProxy.listen({ target: ['127.0.0.1', echo.port] });
+  try {
+    assert.equal(proxy.openSockets(), 1);
+    const client = await connect(proxy.port);
+    client.write('x');
+    await once(client, 'data');
+    assert.equal(proxy.openSockets(), 3);
+    client.destroy();
+    await proxy.connections[0]!.closed;
+    assert.equal(proxy.openSockets(), 1);
+  } finally {
+    await proxy.close();
+    await echo.close();
+  }
+  assert.equal(proxy.openSockets(), 0);
+});
