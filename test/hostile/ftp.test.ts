@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { CaseHarness } from './support/hostile-host.js';
 import { hostileSuite, SERVER_ACTS_WITHIN } from './support/hostile-host.js';
-import { garbage, type RawClient } from './support/raw-client.js';
+import { connectTls, garbage, type RawClient } from './support/raw-client.js';
 import { clientHello, onlyTlsRecords } from './support/tls-hello.js';
 
 const hostileCase = hostileSuite(['ftp']);
@@ -216,5 +216,71 @@ hostileCase(
     control.write('USER demo\r\nPASS demo\r\n');
     await control.closedByServer(SERVER_ACTS_WITHIN);
     assert.ok(onlyTlsRecords(afterUpgrade(control)), `plaintext after 234: ${control.text}`);
+  },
+);
+
+/** Logs in over AUTH TLS with PROT P: data connections must be TLS too. */
+async function ftpsLoggedIn(t: CaseHarness): Promise<RawClient> {
+  const plain = await afterAuthTls(t);
+  const { client } = await connectTls(t.h.port('ftp'), plain.socket);
+  t.adopt(client, true);
+  await client.command('USER demo', /^331 .*\r\n/m);
+  await client.command('PASS demo', /^230 .*\r\n/m);
+  await client.command('PBSZ 0', /^200 .*\r\n/m);
+  await client.command('PROT P', /^200 .*\r\n/m);
+  await client.command('TYPE I', /^200 .*\r\n/m);
+  return client;
+}
+
+hostileCase(
+  'ftps-data',
+  'tls-silent',
+  'a PROT P data connection that never sends a ClientHello is given up',
+  async (t) => {
+    const control = await ftpsLoggedIn(t);
+    const data = await t.connect(await passivePort(control));
+    control.write('RETR /pub/big.bin\r\n');
+    const reply = await control.expect(/^(\d{3}) .*\r\n/m, SERVER_ACTS_WITHIN);
+    if (reply[1] === '150' || reply[1] === '125') await transferFailed(control);
+    else assert.match(reply[1]!, /^(425|426)$/);
+    assert.ok(onlyTlsRecords(data.received), 'plaintext on a PROT P data connection');
+  },
+);
+
+for (const offset of [0, 5000, 100_000]) {
+  hostileCase(
+    'ftps-data',
+    'reset-download',
+    `a PROT P download reset after ${offset} bytes`,
+    async (t) => {
+      const control = await ftpsLoggedIn(t);
+      const proxy = await t.proxy(await passivePort(control), { toClient: { resetAt: offset } });
+      const raw = await t.connect(proxy.port);
+      control.write('RETR /pub/big.bin\r\n');
+      // The client side of the data TLS handshake; a reset inside it fails it, which is the case.
+      await connectTls(proxy.port, raw.socket).then(
+        ({ client }) => t.adopt(client, true),
+        () => undefined,
+      );
+      await control.expect(/^1[25]0 .*\r\n/m);
+      await transferFailed(control);
+    },
+  );
+}
+
+hostileCase(
+  'ftps-data',
+  'reset-upload',
+  'a PROT P upload reset after 100000 bytes stores nothing',
+  async (t) => {
+    const control = await ftpsLoggedIn(t);
+    const proxy = await t.proxy(await passivePort(control), { toServer: { resetAt: 100_000 } });
+    const raw = await t.connect(proxy.port);
+    control.write('STOR /upload/hostile-tls.bin\r\n');
+    const { client } = await connectTls(proxy.port, raw.socket);
+    t.adopt(client, true);
+    await control.expect(/^1[25]0 .*\r\n/m);
+    client.write(Buffer.alloc(1024 * 1024, 'u'));
+    await transferFailed(control);
   },
 );
