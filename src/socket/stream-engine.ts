@@ -222,9 +222,10 @@ export class StreamEngine {
         return;
       }
     }
-    if (this.queued > 0 && !stream.writableEnded) {
+    if (this.queued > 0 && !stream.writableFinished) {
       // Let queued bytes go out, then FIN; a peer that never reads is cut off after a while.
-      stream.end();
+      // After shutdown(SHUT_WR) the stream has ended but may still hold bytes: keep them too.
+      if (!stream.writableEnded) stream.end();
       stream.setTimeout(lingerMs, () => stream.destroy());
     } else {
       stream.destroy();
