@@ -145,6 +145,20 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override handleClose(): void {
+    if (
+      this.closeError === null &&
+      this.outputPending &&
+      !this.#peerClosed &&
+      this.socket !== null
+    ) {
+      // The client half-closed (a FIN, a TLS close_notify) while answers are still queued: it
+      // may still be reading them, so they go out before the connection ends. Dropping them
+      // cut a large HTTPS download short when the close_notify came in behind the request.
+      this.#peerClosed = true;
+      this.#closeAfter = true;
+      if (this.#request === null) this.#startClosing();
+      return;
+    }
     if (this.#closing || this.#peerClosed || this.socket === null) {
       this.close();
       return;
@@ -444,6 +458,11 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       if (typeof sock.shutdown !== 'function') throw new Error('no shutdown');
       sock.shutdown(SHUT_WR);
     } catch {
+      this.close();
+      return EMPTY;
+    }
+    // A client that has half-closed already has nothing more to send: no need to linger.
+    if (this.#peerClosed) {
       this.close();
       return EMPTY;
     }
