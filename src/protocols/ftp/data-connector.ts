@@ -11,6 +11,7 @@ import {
   type SocketAddress,
   type SSLContext,
 } from '../../socket/index.js';
+import { type ServerHandshake, serverHandshake, systemClock } from '../common/index.js';
 import type { DataAddress } from './data-address.js';
 import { sameIpAddress } from './ip-address.js';
 
@@ -42,6 +43,7 @@ export class DataConnector {
   #listener: Socket | null = null;
   #active: DataAddress | null = null;
   #pending: Socket | null = null;
+  #handshake: ServerHandshake | null = null;
 
   /**
    * @param peerHost The control connection's remote address: the only host allowed to connect.
@@ -148,20 +150,23 @@ export class DataConnector {
       throw new Error('no data connection was set up (use PASV or PORT first)');
     }
     if (options.tls === undefined) return sock;
-    this.#pending = sock;
+    // The handshake owns the connection once it starts (the plain socket is detached): only
+    // aborting it, at the deadline or on reset(), frees the descriptor.
+    const handshake = serverHandshake(sock, {
+      context: options.tls,
+      clock: systemClock,
+      timeout: options.timeout,
+    });
+    this.#handshake = handshake;
     try {
-      const secure = await withTimeout(
-        options.tls.wrapSocket(sock, { serverSide: true }),
-        options.timeout,
-        () => sock.close(),
-      );
+      const secure = await handshake.done;
       // TLS 1.3 session tickets leave Node a turn after the handshake; a short transfer closed
       // before then puts close_notify ahead of them and OpenSSL clients (Python's ftplib) fail
       // their shutdown with SHUTDOWN_WHILE_IN_INIT. One macrotask turn lets them out first.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       return secure;
     } finally {
-      this.#pending = null;
+      this.#handshake = null;
     }
   }
 
@@ -172,24 +177,7 @@ export class DataConnector {
     this.#active = null;
     this.#pending?.close();
     this.#pending = null;
-  }
-}
-
-async function withTimeout<T>(
-  work: Promise<T>,
-  seconds: number,
-  onTimeout: () => void,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`TLS handshake on the data connection timed out after ${seconds} s`));
-    }, seconds * 1000);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+    this.#handshake?.abort();
+    this.#handshake = null;
   }
 }
