@@ -8,7 +8,8 @@ import { type ChannelSocket, Dispatcher, type SocketMap } from '../../dispatch/i
 import {
   AF_INET,
   AF_INET6,
-  type Socket,
+  SHUT_WR,
+  Socket,
   type SocketAddress,
   SocketTimeoutError,
   type SSLContext,
@@ -62,9 +63,9 @@ export interface TcpListenerOptions {
 }
 
 /**
- * Connections over the limits that may be handshaking at once on a TLS port to be told they
- * are refused; more are closed at once. Each costs a descriptor for up to the handshake
- * timeout, so a flood of refused clients cannot exhaust descriptors this way.
+ * Connections over the limits that may be being refused at once (handshaking on a TLS port,
+ * or lingering until the client has read the busy reply); more are closed at once. Each costs
+ * a descriptor for a bounded time, so a flood of refused clients cannot exhaust descriptors.
  */
 export const MAX_TLS_REFUSALS = 32;
 
@@ -133,7 +134,7 @@ export class TcpListener extends Dispatcher {
     if (typeof slot !== 'function') {
       this.#options.observer?.connectionRefused?.(peerText(address), slot.refused);
       if (tls !== undefined) this.#refuseInTls(sock as Socket, address);
-      else refuse(sock, this.#options.busyReply);
+      else this.#refusePlain(sock);
       return;
     }
     if (tls === undefined) {
@@ -182,10 +183,18 @@ export class TcpListener extends Dispatcher {
       return;
     }
     this.#refusing++;
-    this.#handshake(plain, address).then((secure) => {
-      this.#refusing--;
-      if (secure !== null) refuse(secure, this.#options.busyReply);
-    });
+    this.#handshake(plain, address)
+      .then((secure) => (secure === null ? undefined : lingeringRefusal(secure, this.#options)))
+      .finally(() => this.#refusing--);
+  }
+
+  #refusePlain(sock: ChannelSocket): void {
+    if (!(sock instanceof Socket) || this.#refusing >= MAX_TLS_REFUSALS) {
+      refuse(sock, this.#options.busyReply);
+      return;
+    }
+    this.#refusing++;
+    lingeringRefusal(sock, this.#options).finally(() => this.#refusing--);
   }
 
   #create(sock: ChannelSocket, address: SocketAddress, release: () => void): void {
@@ -217,6 +226,31 @@ export class TcpListener extends Dispatcher {
     // The plain sockets are detached: only aborting frees a handshake's connection.
     for (const handshake of this.#handshakes) handshake.abort();
     this.#handshakes.clear();
+  }
+}
+
+/** Seconds a refused connection may linger to be read its busy reply (see lingeringRefusal). */
+const REFUSAL_LINGER = 2;
+
+/**
+ * Sends the busy reply, shuts our side, and reads and drops what the client sends until it
+ * closes (at most about {@link REFUSAL_LINGER} s): closing with the client's bytes unread (a
+ * finger query, a pipelined request) would reset the connection, and the reset can destroy the
+ * busy reply before the client reads it.
+ */
+async function lingeringRefusal(sock: Socket, options: TcpListenerOptions): Promise<void> {
+  const deadline = Date.now() + REFUSAL_LINGER * 1000;
+  try {
+    sock.settimeout(REFUSAL_LINGER);
+    if (options.busyReply !== undefined) await sock.sendall(options.busyReply);
+    sock.shutdown(SHUT_WR);
+    while (Date.now() < deadline && (await sock.recv(4096)).length > 0) {
+      // dropped: the client is refused
+    }
+  } catch {
+    // a timeout or a reset ends the wait; either way the connection closes now
+  } finally {
+    sock.close();
   }
 }
 
