@@ -239,6 +239,24 @@ test('http: a connection that sends nothing is closed after readTimeout, without
   }
 });
 
+test('dns over TCP: a connection that never sends a query is closed after readTimeout', async () => {
+  const { host } = await serveOnly(
+    ['dns'],
+    ['dns.udp=false', 'dns.limits.readTimeout=0.3', 'dns.limits.idleTimeout=300'],
+  );
+  try {
+    const port = portOf(host, 'dns');
+    const baseline = openDescriptors();
+    const silent = await createConnection(['127.0.0.1', port], 5);
+    // Before, only idleTimeout (5 minutes) applied until the first query.
+    assert.equal(await untilClosed(silent), '');
+    silent.close();
+    await descriptorsBackTo(baseline);
+  } finally {
+    await host.stop(500);
+  }
+});
+
 test('http: a request head left half-sent gets 408 after readTimeout and the slot is freed', async () => {
   const { host } = await serveOnly(
     ['http'],

@@ -56,6 +56,9 @@ export class DnsTcpChannel extends ServerChannel {
     this.#framer = new DnsTcpFramer({
       maxMessageSize: Math.max(12, Math.min(65535, this.limits.maxRequestSize)),
     });
+    // The client speaks first: a connection that never sends its first query is held to
+    // readTimeout, not idleTimeout (RFC 7766 §6.2.3 asks for a short idle timeout at the start).
+    this.requestStarted();
   }
 
   override readable(): boolean {
