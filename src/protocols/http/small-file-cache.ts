@@ -114,12 +114,16 @@ export class SmallFileCache {
     if (slot === undefined) return undefined;
     const at = this.#trustedAt(key, slot);
     if (at === true) return slot.entry;
-    let now: Stats | undefined;
-    try {
-      now = await stat(slot.entry.statPath);
-    } catch {
-      now = undefined;
+    // Requests for one file that arrive while its stat runs share that stat: under load one
+    // stat through the thread pool answers every request of that turn, not one stat each.
+    if (slot.checking === undefined) {
+      slot.checking = stat(slot.entry.statPath)
+        .catch(() => undefined)
+        .finally(() => {
+          slot.checking = undefined;
+        });
     }
+    const now = await slot.checking;
     // Replaced or dropped while the stat ran: the newer knowledge wins.
     if (this.#entries.get(key) !== slot) return undefined;
     return this.#checked(key, slot, now, at);
@@ -189,8 +193,9 @@ export class SmallFileCache {
   }
 }
 
-/** An entry and when a `stat` last found it unchanged. */
+/** An entry, when a `stat` last found it unchanged, and the `stat` running now, if any. */
 interface Slot {
   readonly entry: CachedFile;
   checkedAt: number;
+  checking?: Promise<Stats | undefined> | undefined;
 }

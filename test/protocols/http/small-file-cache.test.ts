@@ -120,3 +120,22 @@ test('SmallFileCache without validMs stats on every lookup', () => {
   assert.equal(stats, 3);
   assert.throws(() => new SmallFileCache({ maxEntries: 1, maxBytes: 1, validMs: -1 }), RangeError);
 });
+
+test('SmallFileCache.lookupAsync() shares one stat among lookups of a file made while it runs', async () => {
+  const cache = new SmallFileCache({ maxEntries: 4, maxBytes: 1000 });
+  cache.store('/a', entry('a-10', 10));
+  let stats = 0;
+  const slowStat = async (path: string): Promise<Stats | undefined> => {
+    stats++;
+    await new Promise((resolve) => setImmediate(resolve));
+    return same()(path);
+  };
+  const hits = await Promise.all(
+    Array.from({ length: 50 }, () => cache.lookupAsync('/a', slowStat)),
+  );
+  assert.ok(hits.every((hit) => hit?.realPath === '/r/a-10'));
+  assert.equal(stats, 1);
+  // The next turn stats again: an edit made since is seen by the next request.
+  await cache.lookupAsync('/a', slowStat);
+  assert.equal(stats, 2);
+});
