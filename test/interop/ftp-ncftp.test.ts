@@ -92,7 +92,7 @@ test('ncftpget gets a 2 MiB binary file byte for byte; ncftpls lists pub/', ncft
     assert.match(missing.trace, /Cmd: RETR \/pub\/nope\.bin\n[^\n]*550: /, missing.trace);
     const listing = await ncftpRun('ncftpls', f, dir, ['-1', 'ftp://127.0.0.1/pub/']);
     assert.equal(listing.code, 0, `${listing.output}\n${listing.trace}`);
-    // ncftpls lists with MLSD, which names every entry, dot files included.
+    // ncftpls asks for every entry (MLSD, or LIST -a), dot files included.
     assert.deepEqual(listing.stdout.split(/\r?\n/).filter(Boolean).sort(), [
       '.hidden.txt',
       'a.txt',
