@@ -142,6 +142,18 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /**
+   * Bytes `send()` has accepted that Node still holds: not yet handed to the kernel (0 for a
+   * datagram socket or a closed one). Not in Python. When the bytes sent since a buffer was
+   * handed over with `MSG_ZEROCOPY` exceed this, Node is done with that buffer and the sender
+   * may write into it again — what Linux's MSG_ZEROCOPY completion notifications tell.
+   * @example if (sock.pendingSendBytes === 0) reuse(buffer);
+   */
+  get pendingSendBytes(): number {
+    const engine = this.engine;
+    return engine instanceof StreamEngine && !this.isClosed ? engine.queued : 0;
+  }
+
+  /**
    * Calls `listener` whenever readiness may have changed, until the returned function is called.
    * @param listener called from Node's I/O callbacks; it must be quick and must not throw.
    * @returns the function that stops watching.

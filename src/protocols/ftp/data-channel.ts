@@ -21,6 +21,7 @@ import {
 } from '../../socket/index.js';
 import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
+import { ChunkRecycler } from './chunk-recycler.js';
 import type { FileSource } from './file-source.js';
 import { UploadWriter } from './upload-writer.js';
 
@@ -86,6 +87,8 @@ export class DataChannel extends AsyncChat {
   #source: FileSource | null = null;
   /** The part of the last chunk read from `#source` that the socket has not taken yet. */
   #pending: Buffer = Buffer.alloc(0);
+  /** Chunks read as they are (no conversion) and handed over, until the socket is done. */
+  readonly #recycler = new ChunkRecycler();
   #converter: AsciiConverter | null = null;
   #timer: ClockTimer | null = null;
   #linger: ClockTimer | null = null;
@@ -289,7 +292,9 @@ export class DataChannel extends AsyncChat {
     if (source === null || this.#mode !== 'send' || this.#finished) return;
     for (;;) {
       if (this.#pending.length === 0) {
-        const chunk = source.read();
+        const plain = this.#converter === null;
+        const chunk = source.read(plain ? this.#recycler.take(this.#heldBySocket()) : undefined);
+        if (plain) this.#recycler.reading(chunk);
         if (chunk.length === 0) {
           const tail = this.#converter?.flush();
           if (tail === undefined || tail.length === 0) {
@@ -305,10 +310,16 @@ export class DataChannel extends AsyncChat {
       }
       const sent = this.send(this.#pending, MSG_ZEROCOPY);
       if (sent === 0) return;
+      this.#recycler.handed(sent);
       this.#progress(sent);
       this.#pending = this.#pending.subarray(sent);
       if (this.#pending.length > 0) return;
     }
+  }
+
+  /** What the socket holds of what it was handed (unknown for a socket that cannot tell). */
+  #heldBySocket(): number | undefined {
+    return (this.socket as { pendingSendBytes?: number } | null)?.pendingSendBytes;
   }
 
   /** Raises a socket buffer limit for a bulk transfer (best effort: a fake socket may refuse). */
