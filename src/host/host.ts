@@ -128,10 +128,15 @@ export class Host {
   }
 
   #sampleTrees(): Array<{ sample: string; target: string }> {
-    const { dataDir, http, ftp } = this.#config;
+    const { dataDir, http, https, ftp } = this.#config;
     const trees: Array<{ sample: string; target: string }> = [];
-    if (http.enabled && resolve(http.root) === resolve(join(dataDir, 'www')))
-      trees.push({ sample: 'www', target: http.root });
+    const www = resolve(join(dataDir, 'www'));
+    // HTTPS alone serves the sample site too (its root defaults to http.root's).
+    if (
+      (http.enabled && resolve(http.root) === www) ||
+      (https.enabled && resolve(https.root) === www)
+    )
+      trees.push({ sample: 'www', target: www });
     if (ftp.enabled && resolve(ftp.root) === resolve(join(dataDir, 'ftp')))
       trees.push({ sample: 'ftp', target: ftp.root });
     return trees;

@@ -204,6 +204,24 @@ test('serve() delivers mail sent by SMTP to the demo mailbox, where POP3 reads i
   }
 });
 
+test('serve() with HTTPS alone (HTTP off) serves the sample site, not a missing-root error', async () => {
+  const { request } = await import('../../src/protocols/http/index.js');
+  const host = await serve({
+    config: testConfig(['http.enabled=false']),
+    logger: memoryLogger().logger,
+  });
+  try {
+    const page = await request({
+      url: `https://127.0.0.1:${portOf(host, 'https')}/about.html`,
+      insecure: true,
+    });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /About/);
+  } finally {
+    await host.stop(500);
+  }
+});
+
 test('serve() serves the sample site over HTTP and HTTPS, and status and metrics on the admin port', async () => {
   const { request } = await import('../../src/protocols/http/index.js');
   const host = await serve({ config: testConfig(), logger: memoryLogger().logger });
@@ -220,6 +238,15 @@ test('serve() serves the sample site over HTTP and HTTPS, and status and metrics
     const admin = portOf(host, 'admin');
     const status = await request(`http://127.0.0.1:${admin}/status`);
     assert.equal(status.status, 200);
+    // '/' alone goes to the status page; other paths are not sent round a redirect loop
+    // ('/robots.txt' went to '/statusrobots.txt', then '/statusstatusrobots.txt', …).
+    const home = await request(`http://127.0.0.1:${admin}/`);
+    assert.equal(home.status, 302);
+    assert.equal(home.headers.get('location'), '/status');
+    await home.text();
+    const robots = await request(`http://127.0.0.1:${admin}/robots.txt`);
+    assert.equal(robots.status, 404);
+    await robots.text();
     assert.match(await status.text(), /<td>http<\/td>/);
     const metrics = await request(`http://127.0.0.1:${admin}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);

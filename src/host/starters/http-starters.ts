@@ -65,9 +65,15 @@ export const adminStarter: ServiceStarter = async (context) => {
       `the admin listener serves loopback only; admin.address = "${admin.address}" is not`,
     );
   }
+  // Only '/' itself goes to the status page: a prefix match would send '/robots.txt' to
+  // '/statusrobots.txt', then '/statusstatusrobots.txt', … (a redirect loop); the rest is 404.
+  const toStatus = redirectHandler('/', '/status', 302);
   const service = await startHttpService({
     ...serverOptions(context, 'admin', admin),
-    handlers: [...statusHandlers(context, '/status'), redirectHandler('/', '/status', 302)],
+    handlers: [
+      ...statusHandlers(context, '/status'),
+      { ...toStatus, match: (request) => request.path === '/' },
+    ],
     serverName: `polyport/${VERSION}`,
   });
   return running('admin', admin.address, { tcp: service.listener.boundAddress[1] }, () =>
