@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { type Host, serve } from '../../src/host/index.js';
 import { MAX_TLS_REFUSALS } from '../../src/protocols/common/index.js';
 import { createConnection, type Socket } from '../../src/socket/index.js';
+import { clientHello } from '../hostile/support/tls-hello.js';
 import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../support/host.js';
 
 const dirs: string[] = [];
@@ -94,26 +94,6 @@ function tlsExchange(port: number, request: string): Promise<string> {
 }
 
 const GET = 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n';
-
-/** The first flight Node's TLS client sends: a real ClientHello, to cut in half. */
-async function clientHello(): Promise<Buffer> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await new Promise<Buffer>((resolve) => {
-      server.once('connection', (conn) => {
-        conn.once('data', (hello: Buffer) => {
-          resolve(hello);
-          conn.destroy();
-        });
-      });
-      tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }).on('error', () => {});
-    });
-  } finally {
-    server.close();
-  }
-}
 
 test('HTTPS clients that send nothing or half a ClientHello are closed after handshakeTimeout and free their slots', async () => {
   const hello = await clientHello();

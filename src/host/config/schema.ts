@@ -3,6 +3,7 @@
  * and documentation. The keys every service shares come from the template in `services.ts`, so
  * a new service is one line in `SERVICES`.
  */
+import { DEFAULT_RECURSION_CLIENTS } from '../../protocols/dns/index.js';
 import { isPasswordHash } from '../password.js';
 import {
   isAddressRange,
@@ -205,15 +206,7 @@ const SPECIFIC_KEYS: readonly KeySpec[] = [
         check: isAddressRange,
       }),
     ),
-    default: [
-      '127.0.0.0/8',
-      '::1',
-      '10.0.0.0/8',
-      '172.16.0.0/12',
-      '192.168.0.0/16',
-      'fc00::/7',
-      'fe80::/10',
-    ],
+    default: [...DEFAULT_RECURSION_CLIENTS],
     doc: 'Clients whose queries for names outside the zones are forwarded (when dns.forwarders is set); others get REFUSED for such names, while the zones answer everyone. The default is loopback and the private ranges (RFC 1918, unique-local and link-local IPv6), so a server listening on a public address is not an open resolver.',
   },
   {
