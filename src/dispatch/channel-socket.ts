@@ -19,6 +19,7 @@ export type ChannelSocket = Watchable &
     | 'family'
     | 'type'
     | 'recvNowait'
+    | 'recvIntoNowait'
     | 'sendNowait'
     | 'getsockopt'
     | 'setsockopt'

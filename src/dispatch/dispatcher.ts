@@ -283,6 +283,30 @@ export class Dispatcher implements DrivenChannel, Channel {
     }
   }
 
+  /**
+   * Receives what has arrived into `buffer`, as {@link recv} does, but copied: the socket keeps
+   * no hold on the bytes, so the memory they arrived in serves later reads (for a channel that
+   * gathers bytes in a buffer of its own, such as an upload to disk).
+   * @returns the count received; 0 when nothing is waiting, and at end of stream (then
+   *   `handleClose` has run).
+   */
+  recvInto(buffer: Uint8Array): number {
+    const sock = this.socket;
+    if (sock === null || buffer.length === 0) return 0;
+    try {
+      const count = sock.recvIntoNowait(buffer);
+      if (count === 0) this.handleClose();
+      return count ?? 0;
+    } catch (err) {
+      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
+        this.closeError ??= err;
+        this.handleClose();
+        return 0;
+      }
+      throw err;
+    }
+  }
+
   /** Leaves the map and closes the socket. Closing twice is harmless. */
   close(): void {
     this.connected = false;

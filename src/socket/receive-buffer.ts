@@ -1,4 +1,10 @@
 /**
+ * Told of received bytes nobody holds any more: `bytes` bytes of the memory behind `backing`
+ * were copied out and dropped (never handed out as a view), so that memory may be reused.
+ */
+export type ReleaseReceived = (backing: ArrayBufferLike, bytes: number) => void;
+
+/**
  * The bytes a stream socket has received and the program has not read yet: a queue of the
  * chunks Node delivered, taken from the front without copying when a read fits in one chunk.
  */
@@ -6,6 +12,15 @@ export class ReceiveBuffer {
   #chunks: Buffer[] = [];
   #head = 0;
   #length = 0;
+  readonly #release: ReleaseReceived | null;
+
+  /**
+   * @param release told of bytes copied out and dropped (see {@link ReleaseReceived}); bytes
+   *   handed out as views, by {@link take}, are the caller's and are never released.
+   */
+  constructor(release: ReleaseReceived | null = null) {
+    this.#release = release;
+  }
 
   /** Bytes waiting. */
   get length(): number {
@@ -53,6 +68,7 @@ export class ReceiveBuffer {
       offset += count;
       want -= count;
       if (!peek) {
+        this.#release?.(chunk.buffer, count);
         if (count === chunk.length) index++;
         else this.#chunks[index] = chunk.subarray(count);
       } else index++;
@@ -63,6 +79,10 @@ export class ReceiveBuffer {
 
   /** Drops everything (after `shutdown(SHUT_RD)`). */
   clear(): void {
+    for (let i = this.#head; i < this.#chunks.length; i++) {
+      const chunk = this.#chunks[i]!;
+      this.#release?.(chunk.buffer, chunk.length);
+    }
     this.#chunks = [];
     this.#head = 0;
     this.#length = 0;
@@ -72,14 +92,14 @@ export class ReceiveBuffer {
     if (n === 0) return Buffer.alloc(0);
     const first = this.#chunks[this.#head]!;
     if (first.length >= n) {
-      // The common case: one chunk holds the whole read, so hand out a view, not a copy.
+      // The common case: one chunk holds the whole read, so hand out a view, not a copy. A
+      // peek copies: its bytes stay queued, and once read into a buffer they are released.
+      if (!consume) return Buffer.from(first.subarray(0, n));
       const out = first.length === n ? first : first.subarray(0, n);
-      if (consume) {
-        if (first.length === n) this.#consumed(this.#head + 1, n);
-        else {
-          this.#chunks[this.#head] = first.subarray(n);
-          this.#length -= n;
-        }
+      if (first.length === n) this.#consumed(this.#head + 1, n);
+      else {
+        this.#chunks[this.#head] = first.subarray(n);
+        this.#length -= n;
       }
       return out;
     }

@@ -187,28 +187,42 @@ export class SocketIO extends SocketBase {
    * @returns the number of bytes received; 0 at end of stream.
    */
   async recvInto(buffer: Uint8Array, nbytes = 0, flags = 0): Promise<number> {
-    const limit = checkInto(buffer, nbytes, 'recvInto');
-    if (this.type === SOCK_DGRAM) {
-      // recvfrom_into() without the address: one datagram, cut to the limit.
-      const data = await this.recv(limit, flags);
-      buffer.set(data);
-      return data.length;
-    }
     const deadline = this.deadline();
     for (;;) {
-      this.checkOpen('recvInto');
-      const engine = this.engine;
-      if (engine instanceof StreamEngine && engine.received.length > 0) {
-        const count = engine.received.takeInto(buffer, limit, (flags & MSG_PEEK) !== 0);
-        engine.consumed();
-        return count;
-      }
-      const data = this.recvNowait(0, flags);
-      if (data !== null) return 0;
+      const count = this.recvIntoNowait(buffer, nbytes, flags);
+      if (count !== null) return count;
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'recvInto' });
       await this.waitFor(READY_READ, 'recvInto', deadline);
     }
+  }
+
+  /**
+   * Receives into `buffer` what is already here, without waiting. The bytes are copied and
+   * nothing of them is kept, so on a stream the memory they arrived in can serve later reads
+   * (a `recv()` hands out views of it instead, which the caller may keep).
+   * @param buffer where to put the bytes.
+   * @param nbytes the most bytes to receive (0 or omitted: the buffer's length).
+   * @returns the number of bytes received, 0 at end of stream, or `null` when nothing is
+   *   waiting (where a non-blocking Python socket raises `BlockingIOError`).
+   * @throws {SocketError} as {@link recvNowait}.
+   * @example const n = sock.recvIntoNowait(batch.subarray(filled));
+   */
+  recvIntoNowait(buffer: Uint8Array, nbytes = 0, flags = 0): number | null {
+    const limit = checkInto(buffer, nbytes, 'recvInto');
+    this.checkOpen('recvInto');
+    const engine = this.engine;
+    if (engine instanceof StreamEngine && engine.received.length > 0) {
+      const count = engine.received.takeInto(buffer, limit, (flags & MSG_PEEK) !== 0);
+      engine.consumed();
+      return count;
+    }
+    // A datagram (cut to the limit, as recvfrom_into() without the address), end of stream,
+    // or an error.
+    const data = this.recvNowait(limit, flags);
+    if (data === null) return null;
+    buffer.set(data);
+    return data.length;
   }
 
   /** @internal The next datagram (or the pending error); null when none is queued. */

@@ -10,7 +10,7 @@ import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
 import { descriptorOf, handleOf } from './node/handles.js';
 import { endedByReset } from './node/reset-by-peer.js';
-import { attachSlabReads } from './node/slab-reads.js';
+import { attachSlabReads, releaseSlabBytes } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 
@@ -24,7 +24,7 @@ export const DEFAULT_STREAM_BUFFER = 256 * 1024;
  */
 export class StreamEngine {
   readonly stream: NetSocket;
-  readonly received = new ReceiveBuffer();
+  readonly received = new ReceiveBuffer(releaseSlabBytes);
   /** Bytes `send()` may leave queued in Node before it reports "would block". */
   sendLimit = DEFAULT_STREAM_BUFFER;
   /** Received bytes held before the stream is paused. */

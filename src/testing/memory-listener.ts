@@ -102,6 +102,13 @@ export class MemoryListener implements ChannelSocket {
     throw new SocketError('ENOTCONN', { op: 'recv' });
   }
 
+  /** @throws {SocketError} `ENOTCONN`: a listener does not receive. */
+  recvIntoNowait(buffer: Uint8Array, nbytes?: number, flags?: number): number | null {
+    void buffer;
+    this.recvNowait(nbytes ?? 0, flags);
+    return null;
+  }
+
   /** @throws {SocketError} `ENOTCONN`: a listener does not send. */
   sendNowait(data: Uint8Array | string, flags?: number): number {
     void data;

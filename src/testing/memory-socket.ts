@@ -158,6 +158,24 @@ export class MemorySocket implements ChannelSocket {
   }
 
   /**
+   * Copies up to `nbytes` received bytes into `buffer`.
+   * @param buffer where to put them.
+   * @param nbytes the most bytes (0 or omitted: the buffer's length).
+   * @param flags `MSG_PEEK` leaves the bytes in place.
+   * @returns the count, 0 at end of stream, or `null` when nothing has arrived.
+   * @throws {SocketError} as {@link recvNowait}.
+   */
+  recvIntoNowait(buffer: Uint8Array, nbytes = 0, flags = 0): number | null {
+    const data = this.recvNowait(
+      nbytes === 0 ? buffer.length : Math.min(nbytes, buffer.length),
+      flags,
+    );
+    if (data === null) return null;
+    buffer.set(data);
+    return data.length;
+  }
+
+  /**
    * Sends what fits in the send buffer now.
    * @param data bytes, or a string sent as UTF-8.
    * @returns the bytes taken, or -1 when the buffer is full.

@@ -18,6 +18,35 @@ describe('ReceiveBuffer', () => {
     }
   });
 
+  test('only bytes copied out and dropped are released; views handed out never are', () => {
+    const released: Array<[ArrayBufferLike, number]> = [];
+    const buffer = new ReceiveBuffer((backing, bytes) => released.push([backing, bytes]));
+    // Memory of their own (Buffer.from() of a string may share a pool).
+    const own = (text: string): Buffer => {
+      const bytes = Buffer.allocUnsafeSlow(text.length);
+      bytes.write(text, 'latin1');
+      return bytes;
+    };
+    const one = own('0123456789');
+    const two = own('abcdef');
+    buffer.push(one);
+    buffer.push(two);
+    const view = buffer.take(4); // a view of `one`: the caller's now
+    assert.equal(view.buffer, one.buffer);
+    const peeked = buffer.take(3, true);
+    assert.notEqual(peeked.buffer, one.buffer, 'a peek copies: its bytes stay queued');
+    assert.deepEqual(released, []);
+    const target = Buffer.alloc(8);
+    assert.equal(buffer.takeInto(target, 8), 8);
+    assert.equal(target.toString(), '456789ab');
+    assert.deepEqual(released, [
+      [one.buffer, 6],
+      [two.buffer, 2],
+    ]);
+    buffer.clear();
+    assert.deepEqual(released.at(-1), [two.buffer, 4], 'dropped bytes are released too');
+  });
+
   test('take() with peek leaves the bytes in place', () => {
     const buffer = new ReceiveBuffer();
     buffer.push(Buffer.from('ab'));

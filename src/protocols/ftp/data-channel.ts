@@ -26,8 +26,8 @@ import type { FileSource } from './file-source.js';
 import { UploadWriter } from './upload-writer.js';
 
 /**
- * The most bytes asked of the socket per `recv()` during an upload: what Node reads from the
- * kernel at a time, so each call hands out one received chunk as it is, never a joined copy.
+ * The most bytes asked of the socket per `recv()` during an ASCII upload: what Node reads from
+ * the kernel at a time, so each call hands out one received chunk as it is, never a joined copy.
  */
 const RECV_PIECE = 64 * 1024;
 /**
@@ -190,20 +190,28 @@ export class DataChannel extends AsyncChat {
       super.handleRead();
       return;
     }
-    // Take what has arrived a received chunk at a time (see RECV_PIECE). Nothing arrives while
-    // this loop runs, so a round reads (and writes) at most the socket's receive buffer.
+    // Nothing arrives while this loop runs, so a round reads (and writes) at most the socket's
+    // receive buffer. In binary mode the socket copies straight into the writer's batch, so the
+    // memory the bytes arrived in is free for the next reads.
     while (this.#mode === 'receive' && !this.#finished) {
-      const data = this.recv(RECV_PIECE);
-      if (data.length === 0) return;
-      this.collectIncomingData(data);
+      const writer = this.#writer!;
+      if (this.#converter === null) {
+        const count = this.recvInto(writer.space());
+        if (count === 0) return;
+        this.#progress(count);
+        writer.filled(count);
+      } else {
+        const data = this.recv(RECV_PIECE);
+        if (data.length === 0) return;
+        this.#progress(data.length);
+        writer.push(this.#converter.transform(data));
+      }
     }
   }
 
   override collectIncomingData(data: Buffer): void {
-    if (this.#mode !== 'receive' || this.#writer === null) return;
-    this.#progress(data.length);
-    // recv() hands out bytes this channel owns, so they are written as they are, not copied.
-    this.#writer.push(this.#converter === null ? data : this.#converter.transform(data));
+    // Outside an upload (draining before the close), what the client sends is dropped.
+    void data;
   }
 
   override handleClose(): void {

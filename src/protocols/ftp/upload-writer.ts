@@ -1,10 +1,10 @@
 /**
- * `UploadWriter`: the disk side of STOR and APPE. Received chunks are gathered into small
- * batches and each batch is written with one synchronous `writev`, uncopied, while its bytes
- * are still in the processor's cache.
+ * `UploadWriter`: the disk side of STOR and APPE. Received bytes are gathered in one small
+ * buffer of the writer's own, which is written with one synchronous `write` whenever it is full,
+ * while its bytes are still in the processor's cache, and then filled again.
  */
 
-import { writevSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 
 /**
  * Bytes gathered before a batch is written. Small on purpose: measured side by side, 256 KiB
@@ -12,8 +12,6 @@ import { writevSync } from 'node:fs';
  * received and are still cached), and each write blocks the loop only briefly.
  */
 export const UPLOAD_BATCH_BYTES = 256 * 1024;
-/** Chunks in one `writev` at most (well under any system's IOV_MAX). */
-const MAX_BATCH_CHUNKS = 256;
 
 /** Options for {@link UploadWriter}. */
 export interface UploadWriterOptions {
@@ -28,25 +26,30 @@ export interface UploadWriterOptions {
 }
 
 /**
- * Writes an upload to its file in order. A write is synchronous: in this single-threaded
- * server that blocks the loop, but only for one batch of bytes the page cache takes at memory
- * speed (well under a millisecond for 256 KiB), and the data channel reads at most its socket's
- * receive buffer per round, so other clients wait boundedly. Measured against one or two
- * thread-pool writes in flight it cost less CPU per GiB and moved more bytes per second: no
- * hand-off to a thread, no chunk held across a garbage collection while it waits for one.
+ * Writes an upload to its file in order. The socket copies received bytes straight into the
+ * writer's buffer ({@link space}, {@link filled}), so neither the bytes nor the memory they
+ * arrived in are held past the read, and that memory serves the next reads: an upload touches
+ * the same few pages over and over instead of fresh ones (each a page fault), however the
+ * allocator behaves.
+ *
+ * A write is synchronous: in this single-threaded server that blocks the loop, but only for one
+ * batch of bytes the page cache takes at memory speed (well under a millisecond for 256 KiB),
+ * and the data channel reads at most its socket's receive buffer per round, so other clients
+ * wait boundedly. Measured against one or two thread-pool writes in flight it cost less CPU per
+ * GiB and moved more bytes per second: no hand-off to a thread, no buffer held while it waits.
  *
  * @example
  * const writer = new UploadWriter({ fd, position: 0, onError: (err) => channel.fail(err) });
- * writer.push(chunk); // the chunk must not be changed afterwards: it may be written later
+ * writer.filled(channel.recvInto(writer.space()));
+ * writer.push(converted); // bytes from elsewhere are copied in
  * writer.flush(); // at the end of the upload
  */
 export class UploadWriter {
   readonly #fd: number;
-  readonly #batchBytes: number;
   readonly #onError: (error: Error) => void;
+  readonly #batch: Buffer;
+  #filled = 0;
   #position: number | null;
-  #queue: Buffer[] = [];
-  #queued = 0;
   #failed = false;
 
   /**
@@ -59,13 +62,13 @@ export class UploadWriter {
       throw new RangeError(`UploadWriter: bad batch size ${batchBytes}`);
     this.#fd = options.fd;
     this.#position = options.position;
-    this.#batchBytes = batchBytes;
+    this.#batch = Buffer.allocUnsafeSlow(batchBytes);
     this.#onError = options.onError;
   }
 
   /** Bytes received and not yet written (less than one batch). */
   get queued(): number {
-    return this.#queued;
+    return this.#filled;
   }
 
   /** Whether a write failed (then nothing more is written). */
@@ -73,50 +76,53 @@ export class UploadWriter {
     return this.#failed;
   }
 
-  /**
-   * Queues bytes for the file and writes the batch once it is full.
-   *
-   * @param chunk Bytes the caller owns and will not change (they are written without a copy).
-   */
-  push(chunk: Buffer): void {
-    if (chunk.length === 0 || this.#failed) return;
-    this.#queue.push(chunk);
-    this.#queued += chunk.length;
-    if (this.#queued >= this.#batchBytes || this.#queue.length >= MAX_BATCH_CHUNKS) this.flush();
+  /** The free end of the batch buffer: receive into it, then report the count to {@link filled}. */
+  space(): Buffer {
+    return this.#batch.subarray(this.#filled);
   }
 
-  /** Writes everything queued (at the end of the upload, or when a batch is full). */
+  /**
+   * Counts `n` bytes just received into {@link space}, and writes the batch once it is full.
+   * @param n how many bytes were put there (at most the space's length).
+   */
+  filled(n: number): void {
+    if (n <= 0) return;
+    this.#filled = Math.min(this.#filled + n, this.#batch.length);
+    if (this.#filled === this.#batch.length) this.flush();
+  }
+
+  /**
+   * Copies bytes in (for bytes that did not come straight from the socket, such as ASCII
+   * uploads after line-end conversion), writing each batch as it fills.
+   * @param chunk the bytes; the caller may reuse them at once.
+   */
+  push(chunk: Uint8Array): void {
+    let offset = 0;
+    while (offset < chunk.length && !this.#failed) {
+      const count = Math.min(chunk.length - offset, this.#batch.length - this.#filled);
+      this.#batch.set(chunk.subarray(offset, offset + count), this.#filled);
+      offset += count;
+      this.filled(count);
+    }
+  }
+
+  /** Writes everything gathered (at the end of the upload, or when the batch is full). */
   flush(): void {
-    if (this.#queued === 0 || this.#failed) return;
-    let batch = this.#queue;
-    let left = this.#queued;
-    this.#queue = [];
-    this.#queued = 0;
+    if (this.#filled === 0 || this.#failed) return;
+    const total = this.#filled;
+    this.#filled = 0;
     try {
-      while (left > 0) {
-        const written = writevSync(this.#fd, batch, this.#position ?? undefined);
-        if (this.#position !== null) this.#position += written;
-        left -= written;
+      let done = 0;
+      while (done < total) {
         // A regular file takes a batch whole or fails; a short count is still honoured, so no
         // byte can go missing from the middle of the file.
-        if (left > 0) batch = rest(batch, written);
+        const written = writeSync(this.#fd, this.#batch, done, total - done, this.#position);
+        if (this.#position !== null) this.#position += written;
+        done += written;
       }
     } catch (err) {
       this.#failed = true;
       this.#onError(err instanceof Error ? err : new Error(String(err)));
     }
   }
-}
-
-/** The chunks of `batch` after its first `skip` bytes. */
-function rest(batch: Buffer[], skip: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const chunk of batch) {
-    if (skip >= chunk.length) skip -= chunk.length;
-    else {
-      out.push(skip > 0 ? chunk.subarray(skip) : chunk);
-      skip = 0;
-    }
-  }
-  return out;
 }

@@ -52,13 +52,37 @@ test('UploadWriter writes chunks in order from the position, a batch at a time',
   });
 });
 
-test('UploadWriter writes a chunk larger than a batch at once, uncopied', async () => {
+test('UploadWriter copies a chunk larger than a batch in, a batch at a time', async () => {
   await withFd('', 'r+', async (fd, path) => {
     const { writer } = writerFor(fd, 0, 4);
+    const chunk = Buffer.from('cdefghij');
     writer.push(Buffer.from('ab'));
-    writer.push(Buffer.from('cdefghij'));
-    assert.equal(writer.queued, 0);
+    writer.push(chunk);
+    chunk.fill('x'); // the caller may reuse its bytes at once
+    assert.equal(writer.queued, 2);
+    assert.equal(readFileSync(path, 'latin1'), 'abcdefgh');
+    writer.flush();
     assert.equal(readFileSync(path, 'latin1'), 'abcdefghij');
+  });
+});
+
+test('UploadWriter takes bytes received straight into its space', async () => {
+  await withFd('', 'r+', async (fd, path) => {
+    const { writer } = writerFor(fd, 0, 4);
+    let space = writer.space();
+    assert.equal(space.length, 4);
+    space.write('abc');
+    writer.filled(3);
+    space = writer.space();
+    assert.equal(space.length, 1, 'the rest of the batch');
+    space.write('d');
+    writer.filled(1);
+    assert.equal(writer.queued, 0, 'a full batch is written at once');
+    assert.equal(writer.space().length, 4, 'and the buffer is filled again');
+    writer.space().write('e');
+    writer.filled(1);
+    writer.flush();
+    assert.equal(readFileSync(path, 'latin1'), 'abcde');
   });
 });
 

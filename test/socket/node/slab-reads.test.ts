@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { attachSlabReads, slabReads } from '../../../src/socket/node/slab-reads.js';
+import {
+  attachSlabReads,
+  releaseSlabBytes,
+  slabReads,
+} from '../../../src/socket/node/slab-reads.js';
 import { netPair, readAll, readExactly, sleep, tcpPair } from '../support.js';
 import { withSwitchOff } from './switches.js';
 
@@ -34,6 +38,54 @@ describe('slab reads of accepted TCP connections', () => {
     assert.deepEqual(got, kept);
     a.close();
     b.close();
+  });
+
+  test('slabs whose every byte was released are reused; held bytes never are', async () => {
+    const [client, conn, stop] = await netPair(true);
+    const slabs = new Set<ArrayBufferLike>();
+    const held: Array<[Buffer, Buffer]> = [];
+    const received: Buffer[] = [];
+    let total = 0;
+    withSwitchOff('POLYPORT_PUBLIC_READS', () =>
+      attachSlabReads(conn, (chunk) => {
+        slabs.add(chunk.buffer);
+        received.push(Buffer.from(chunk));
+        // The first 2 MiB are kept (as recv() views would be), the rest released.
+        if (total < 2 * 1024 * 1024) held.push([chunk, Buffer.from(chunk)]);
+        else releaseSlabBytes(chunk.buffer, chunk.length);
+        total += chunk.length;
+      }),
+    );
+    conn.resume();
+    const ended = new Promise((resolve) => conn.once('end', resolve));
+    const payload = randomBytes(12 * 1024 * 1024);
+    client.end(payload);
+    await ended;
+    conn.destroy();
+    stop();
+    assert.ok(Buffer.concat(received).equals(payload));
+    for (const [view, copy] of held) assert.ok(view.equals(copy), 'a held view was rewritten');
+    // 12 MiB through 1 MiB slabs takes 12 or 13 without reuse: the slabs with kept chunks (3 at
+    // most) are never reused, and the others are.
+    assert.ok(slabs.size <= 6, `${slabs.size} slabs`);
+  });
+
+  test('a connection whose chunks are all released at once reads through two or three slabs', async () => {
+    const [client, conn, stop] = await netPair(true);
+    const slabs = new Set<ArrayBufferLike>();
+    withSwitchOff('POLYPORT_PUBLIC_READS', () =>
+      attachSlabReads(conn, (chunk) => {
+        slabs.add(chunk.buffer);
+        releaseSlabBytes(chunk.buffer, chunk.length);
+      }),
+    );
+    conn.resume();
+    const ended = new Promise((resolve) => conn.once('end', resolve));
+    client.end(randomBytes(8 * 1024 * 1024));
+    await ended;
+    assert.ok(slabs.size <= 3, `8 MiB used ${slabs.size} slabs: released ones are reused`);
+    conn.destroy();
+    stop();
   });
 
   test('a connection that does not read is paused and later gets every byte in order', async () => {
