@@ -8,7 +8,7 @@ import {
   DispatcherWithSend,
   loop,
 } from '../../src/dispatch/index.js';
-import { IPPROTO_TCP, MSG_ZEROCOPY, TCP_NODELAY } from '../../src/socket/index.js';
+import { IPPROTO_TCP, TCP_NODELAY } from '../../src/socket/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 class EchoChannel extends DispatcherWithSend {
@@ -21,7 +21,7 @@ class EchoChannel extends DispatcherWithSend {
     const data = this.recv(256 * 1024);
     // What recv() returns is ours: hand it over rather than have it copied, as a node:net echo
     // writes the chunk it was given.
-    if (data.length > 0) this.send(data, MSG_ZEROCOPY);
+    if (data.length > 0) this.send(data, { owned: true });
   }
 
   override handleWrite(): void {

@@ -2,7 +2,7 @@
  * asynchat's `async_chat`: a dispatcher that splits its input at a terminator (a string, a byte
  * count, or none) and sends its output from a queue of buffers and producers.
  */
-import { MSG_ZEROCOPY } from '../socket/index.js';
+import type { SendOptions } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
 import { Dispatcher } from './dispatcher.js';
 import { driverOf, failChannel } from './driver.js';
@@ -20,6 +20,8 @@ export type Terminator = string | Uint8Array | number | null;
 type Queued = Uint8Array | Producer | null;
 
 const EMPTY = Buffer.alloc(0);
+const OWNED: SendOptions = { owned: true };
+const COPIED: SendOptions = {};
 
 /**
  * A line- or length-framed channel. Subclasses implement `collectIncomingData` (store a piece of
@@ -172,22 +174,23 @@ export class AsyncChat extends Dispatcher {
   /**
    * Queues data to send and sends what the socket takes now.
    * @param data the bytes (a string is sent as UTF-8); the caller may reuse its buffer at once.
-   * @param flags `MSG_ZEROCOPY` hands the buffer over instead: nothing is copied, and the caller
+   * @param options `owned` hands the buffer over instead: nothing is copied, and the caller
    *   must not change it afterwards.
    * @throws {TypeError} when `data` is not bytes or a string.
+   * @example chat.push(freshChunk, { owned: true });
    */
-  push(data: Uint8Array | string, flags = 0): void {
+  push(data: Uint8Array | string, options: SendOptions = {}): void {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new TypeError(`push(): data must be a Uint8Array or a string, got ${typeof data}`);
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return;
-    const handedOver = typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0;
+    const handedOver = typeof data === 'string' || options.owned === true;
     let rest = bytes;
     if (this.#fifo.length === 0 && this.connected) {
       // Nothing queued ahead: straight to the socket (which copies unless handed over), so a
       // reply that fits costs no queue bookkeeping; only what it does not take now is queued.
-      const sent = this.send(bytes, handedOver ? MSG_ZEROCOPY : 0);
+      const sent = this.send(bytes, handedOver ? OWNED : COPIED);
       if (sent >= bytes.length || this.socket === null) return;
       rest = bytes.subarray(sent);
     }
@@ -328,7 +331,7 @@ export class AsyncChat extends Dispatcher {
       const chunk =
         first.length > this.acOutBufferSize ? first.subarray(0, this.acOutBufferSize) : first;
       const owned = this.#owned.has(first);
-      const sent = this.send(chunk, owned ? MSG_ZEROCOPY : 0);
+      const sent = this.send(chunk, owned ? OWNED : COPIED);
       if (sent === 0) return;
       this.#queuedBytes -= sent;
       if (sent < first.length) {

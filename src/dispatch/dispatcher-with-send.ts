@@ -2,8 +2,11 @@
  * asyncore's `dispatcher_with_send`: a dispatcher whose `send()` buffers what the socket cannot
  * take yet and sends it as the socket drains.
  */
-import { MSG_ZEROCOPY } from '../socket/index.js';
+import type { SendOptions } from '../socket/index.js';
 import { Dispatcher } from './dispatcher.js';
+
+const OWNED: SendOptions = { owned: true };
+const COPIED: SendOptions = {};
 
 /**
  * A dispatcher with an output buffer: `send()` never loses data; what does not fit now goes out
@@ -27,7 +30,7 @@ export class DispatcherWithSend extends Dispatcher {
     while (this.#out.length > 0 && this.socket !== null) {
       const first = this.#out[0]!;
       // Every queued buffer is the channel's own (a copy, or one handed over): no second copy.
-      const sent = super.send(first, MSG_ZEROCOPY);
+      const sent = super.send(first, OWNED);
       if (sent === 0) return;
       this.#outLength -= sent;
       if (sent < first.length) {
@@ -56,18 +59,18 @@ export class DispatcherWithSend extends Dispatcher {
   /**
    * Queues `data` and sends what fits now.
    * @param data the bytes (a string is sent as UTF-8); what cannot go at once is copied.
-   * @param flags `MSG_ZEROCOPY` hands the buffer over: nothing is copied, and the caller must
-   *   not change it afterwards (an echo of what `recv()` returned, say).
+   * @param options `owned` hands the buffer over: nothing is copied, and the caller must not
+   *   change it afterwards (an echo of what `recv()` returned, say).
    * @returns the length of `data`: all of it is taken, now or later.
    */
-  override send(data: Uint8Array | string, flags = 0): number {
-    const handedOver = typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0;
+  override send(data: Uint8Array | string, options: SendOptions = {}): number {
+    const handedOver = typeof data === 'string' || options.owned === true;
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (this.debug) this.logInfo(`sending ${bytes.length} bytes`);
     if (bytes.length === 0) return 0;
     if (this.#out.length === 0 && this.connected) {
       // Nothing queued: try the socket first and queue only the rest.
-      const sent = super.send(bytes, handedOver ? MSG_ZEROCOPY : 0);
+      const sent = super.send(bytes, handedOver ? OWNED : COPIED);
       if (sent === bytes.length) return sent;
       const rest = bytes.subarray(sent);
       this.#out.push(handedOver ? rest : Buffer.from(rest));

@@ -3,6 +3,7 @@
  */
 import {
   AF_INET,
+  type SendOptions,
   SO_ERROR,
   SO_REUSEADDR,
   SOCK_STREAM,
@@ -240,15 +241,15 @@ export class Dispatcher implements DrivenChannel, Channel {
 
   /**
    * Sends what fits now. A peer that is gone makes `handleClose` run.
-   * @param data the bytes (a string is sent as UTF-8); copied unless `flags` hands them over.
-   * @param flags `MSG_ZEROCOPY`: the buffer is handed over uncopied and must stay unchanged.
+   * @param data the bytes (a string is sent as UTF-8); copied unless handed over.
+   * @param options `owned`: the buffer is handed over uncopied and must stay unchanged.
    * @returns the number of bytes taken (0 when the socket's buffer is full).
    */
-  send(data: Uint8Array | string, flags = 0): number {
+  send(data: Uint8Array | string, options: SendOptions = {}): number {
     const sock = this.socket;
     if (sock === null) return 0;
     try {
-      const sent = sock.sendNowait(data, flags);
+      const sent = sock.sendNowait(data, 0, options);
       return Math.max(sent, 0);
     } catch (err) {
       if (err instanceof SocketError && DISCONNECTED.has(err.code)) {

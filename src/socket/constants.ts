@@ -97,10 +97,10 @@ export const MSG_DONTWAIT = 0x40;
 /** `recv()` flag: wait for the full count (or end of stream). */
 export const MSG_WAITALL = 0x100;
 /**
- * `send()` flag (Linux's value): the socket takes the caller's buffer over instead of copying
- * it, and Node keeps it until it is sent. As with Linux's `MSG_ZEROCOPY`, the caller must not
- * change those bytes afterwards; a buffer fresh from `recv()` or `Buffer.alloc()` that is sent
- * and then dropped is the case it is for. Strings are never copied twice, flag or not.
+ * `send()` flag, Linux's value, as Python's `socket.MSG_ZEROCOPY`.
+ * @deprecated polyport took it to mean "the buffer is handed over, uncopied"; that is now the
+ * `{ owned: true }` option of `send()`, `sendall()` and `sendNowait()` (`SendOptions`),
+ * and the flag is kept working as an alias of it.
  */
 export const MSG_ZEROCOPY = 0x4000000;
 

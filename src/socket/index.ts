@@ -46,4 +46,5 @@ export {
   servicesTable,
 } from './services.js';
 export { type BytesLike, Socket } from './socket.js';
+export type { SendOptions } from './socket-io.js';
 export * from './tls.js';

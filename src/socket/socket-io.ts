@@ -241,15 +241,15 @@ export class SocketIO extends SocketBase {
 
   /**
    * Sends bytes; returns how many were taken (possibly fewer than given, as in Python).
-   * The bytes are copied, so the caller may reuse its buffer at once, unless `flags` has
-   * `MSG_ZEROCOPY`: then the buffer is handed over and must stay unchanged.
+   * The bytes are copied, so the caller may reuse its buffer at once, unless `options.owned`
+   * hands the buffer over (see {@link SendOptions}).
    * @throws {BrokenPipeError} after `shutdown(SHUT_WR)` or when the peer is gone.
    * @throws {BlockingIOError} when non-blocking and the send buffer is full.
    * @example const sent = await sock.send(Buffer.from('ping'));
    */
-  async send(data: BytesLike, flags = 0): Promise<number> {
+  async send(data: BytesLike, flags = 0, options: SendOptions = {}): Promise<number> {
     const bytes = toBytes(data, 'send');
-    const owned = isOwned(data, flags);
+    const owned = isOwned(data, flags, options);
     const deadline = this.deadline();
     for (;;) {
       const sent = this.#sendBytes(bytes, owned);
@@ -265,12 +265,12 @@ export class SocketIO extends SocketBase {
    * @throws {SocketTimeoutError} when the timeout passes before all is sent.
    * @example await sock.sendall(bigBuffer);
    */
-  sendall(data: BytesLike, flags = 0): Promise<void> {
+  sendall(data: BytesLike, flags = 0, options: SendOptions = {}): Promise<void> {
     // The common case, everything accepted at once, settles without an async function.
     try {
       const bytes = toBytes(data, 'sendall');
       const deadline = this.deadline();
-      const owned = isOwned(data, flags);
+      const owned = isOwned(data, flags, options);
       const sent = this.#sendBytes(bytes, owned);
       if (sent === bytes.length) return Promise.resolve();
       return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, owned, deadline);
@@ -292,13 +292,14 @@ export class SocketIO extends SocketBase {
   /**
    * Sends what fits now, without waiting.
    * @param data bytes, or a string sent as UTF-8.
-   * @param flags `MSG_ZEROCOPY` hands a buffer over instead of copying it (see there).
+   * @param flags as Python's (none changes how the bytes are sent).
+   * @param options `owned` hands a buffer over instead of copying it (see {@link SendOptions}).
    * @returns the number of bytes taken, or -1 when the send buffer is full.
    * @throws {SocketError} for a closed, unconnected, shut down or reset socket.
-   * @example const sent = sock.sendNowait(sock.recvNowait(65536) ?? '', MSG_ZEROCOPY);
+   * @example const sent = sock.sendNowait(sock.recvNowait(65536) ?? '', 0, { owned: true });
    */
-  sendNowait(data: BytesLike, flags = 0): number {
-    return this.#sendBytes(toBytes(data, 'send'), isOwned(data, flags));
+  sendNowait(data: BytesLike, flags = 0, options: SendOptions = {}): number {
+    return this.#sendBytes(toBytes(data, 'send'), isOwned(data, flags, options));
   }
 
   /** `sendNowait()` for bytes already checked: the path every send takes. */
@@ -399,7 +400,23 @@ export class SocketIO extends SocketBase {
   }
 }
 
-/** Whether send bytes are the socket's to keep: an encoded string, or a `MSG_ZEROCOPY` buffer. */
-function isOwned(data: BytesLike, flags: number): boolean {
-  return typeof data === 'string' || (flags & MSG_ZEROCOPY) !== 0;
+/**
+ * How a send may treat the caller's bytes: a polyport extension beside Python's `flags`.
+ * @example await sock.sendall(chunk, 0, { owned: true }); // chunk is never touched again
+ */
+export interface SendOptions {
+  /**
+   * The buffer is handed over: the socket keeps it, uncopied, until it is sent, so the caller
+   * must not change those bytes afterwards. For a buffer fresh from `recv()` or
+   * `Buffer.alloc()` that is sent and then dropped. (Strings are never copied twice anyway.)
+   */
+  readonly owned?: boolean;
+}
+
+/**
+ * Whether send bytes are the socket's to keep: an encoded string, a buffer handed over, or (the
+ * older spelling of `owned`, kept working) a send with `MSG_ZEROCOPY`.
+ */
+function isOwned(data: BytesLike, flags: number, options: SendOptions): boolean {
+  return typeof data === 'string' || options.owned === true || (flags & MSG_ZEROCOPY) !== 0;
 }

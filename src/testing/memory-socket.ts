@@ -18,6 +18,7 @@ import {
   READY_WRITE,
   type ReadinessListener,
   ReadinessListeners,
+  type SendOptions,
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
@@ -182,8 +183,10 @@ export class MemorySocket implements ChannelSocket {
    * @throws {SocketError} `EBADF` when closed, `EPIPE` after `shutdown(SHUT_WR)` or once the
    *   peer has closed, `ECONNRESET` (once) after a reset.
    */
-  sendNowait(data: BytesLike, flags = 0): number {
+  sendNowait(data: BytesLike, flags = 0, options: SendOptions = {}): number {
+    // Always copied, as by a socket that owns nothing: `owned` allows that.
     void flags;
+    void options;
     this.#checkOpen('send');
     const bytes = toBuffer(data);
     this.#throwError();

@@ -9,7 +9,6 @@ import {
   type Producer,
   type SocketMap,
 } from '../../src/dispatch/index.js';
-import { MSG_ZEROCOPY } from '../../src/socket/index.js';
 import { client, freshMap, listenOnLoopback, readExactly, within } from './helpers.js';
 
 /** `size` bytes that differ from offset to offset, so a misplaced or stale chunk shows. */
@@ -23,7 +22,7 @@ function pattern(size: number, seed: number): Buffer {
 class ZeroCopyEcho extends DispatcherWithSend {
   override handleRead(): void {
     const data = this.recv(256 * 1024);
-    if (data.length > 0) this.send(data, MSG_ZEROCOPY);
+    if (data.length > 0) this.send(data, { owned: true });
   }
   override handleClose(): void {
     this.close();
@@ -58,7 +57,7 @@ class ReusingProducer implements Producer {
   }
 }
 
-describe('buffers handed over with MSG_ZEROCOPY', () => {
+describe('buffers handed over (owned)', () => {
   test('DispatcherWithSend echoes 8 MiB intact when each received chunk is handed over', async () => {
     const map = freshMap();
     const server = new Listener(map, (sock, m) => new ZeroCopyEcho(sock, m));
@@ -86,7 +85,7 @@ describe('buffers handed over with MSG_ZEROCOPY', () => {
     }
     const server = new Listener(map, (sock, m) => {
       const chat = new Pusher(sock, m);
-      chat.push(first, MSG_ZEROCOPY);
+      chat.push(first, { owned: true });
       // Queued behind the first: push() must copy it, as the caller reuses it at once.
       chat.push(caller);
       caller.fill(0);
@@ -100,7 +99,7 @@ describe('buffers handed over with MSG_ZEROCOPY', () => {
           return Buffer.from(fresh);
         },
       });
-      chat.push('end', MSG_ZEROCOPY);
+      chat.push('end', { owned: true });
       chat.closeWhenDone();
     });
     const port = await listenOnLoopback(server);

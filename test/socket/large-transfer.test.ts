@@ -6,7 +6,6 @@ import {
   AF_INET,
   AF_UNIX,
   MSG_WAITALL,
-  MSG_ZEROCOPY,
   SO_RCVBUF,
   SO_SNDBUF,
   SOCK_STREAM,
@@ -86,7 +85,7 @@ describe('large transfers and backpressure', () => {
       const chunk = Buffer.alloc(MiB, i);
       let sent = 0;
       while (sent < chunk.length) {
-        const n = conn.sendNowait(chunk.subarray(sent), MSG_ZEROCOPY);
+        const n = conn.sendNowait(chunk.subarray(sent), 0, { owned: true });
         if (n < 0) await new Promise((resolve) => setImmediate(resolve));
         else sent += n;
       }

@@ -5,6 +5,7 @@
  */
 import { AsyncChat, type ChannelSocket, type SocketMap } from '../../dispatch/index.js';
 import {
+  type SendOptions,
   SO_LINGER,
   SOL_SOCKET,
   Socket,
@@ -103,11 +104,11 @@ export class ServerChannel extends AsyncChat {
   /**
    * Sends what fits now and counts it.
    * @param data the bytes.
-   * @param flags passed on (`MSG_ZEROCOPY` for buffers handed over: see `AsyncChat.push`).
+   * @param options passed on (`owned` for buffers handed over: see `AsyncChat.push`).
    * @returns the bytes taken.
    */
-  override send(data: Uint8Array | string, flags = 0): number {
-    const sent = super.send(data, flags);
+  override send(data: Uint8Array | string, options?: SendOptions): number {
+    const sent = super.send(data, options);
     this.bytesOut += sent;
     // The socket did not take it all: the peer must read within writeTimeout from here on.
     if (this.#writeTimer === null && sent < byteLength(data)) this.#armWrite();

@@ -10,13 +10,13 @@
 const MAX_SPARE = 4;
 
 /**
- * Tracks chunks handed to a socket with `MSG_ZEROCOPY` by the count of bytes handed over: a
+ * Tracks chunks handed to a socket (sent `owned`) by the count of bytes handed over: a
  * chunk is done with once the socket holds fewer bytes than were handed after its end
  * (`Socket.pendingSendBytes`), since a stream sends in order.
  * @example
  * const chunk = source.read(recycler.take(sock.pendingSendBytes));
  * recycler.reading(chunk);
- * recycler.handed(sock.send(chunk, MSG_ZEROCOPY));
+ * recycler.handed(channel.send(chunk, { owned: true }));
  */
 export class ChunkRecycler {
   /** Bytes handed to the socket so far. */

@@ -11,14 +11,7 @@ import {
   type Producer,
   type SocketMap,
 } from '../../dispatch/index.js';
-import {
-  MSG_ZEROCOPY,
-  SHUT_WR,
-  SO_LINGER,
-  SO_RCVBUF,
-  SO_SNDBUF,
-  SOL_SOCKET,
-} from '../../socket/index.js';
+import { SHUT_WR, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
 import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
 import { ChunkRecycler } from './chunk-recycler.js';
@@ -40,6 +33,9 @@ const SEND_SOCKET_BUFFER = 2 * 1024 * 1024;
  * small enough that one round, which writes what it reads, blocks the loop only briefly.
  */
 const RECEIVE_SOCKET_BUFFER = 1024 * 1024;
+
+/** Sends that hand a buffer over, uncopied. */
+const OWNED = { owned: true } as const;
 
 /** `SO_LINGER` {1, 0}: close() resets and drops unsent output. */
 const LINGER_ZERO = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
@@ -292,7 +288,7 @@ export class DataChannel extends AsyncChat {
 
   /**
    * Sends file chunks while the socket takes them. Each chunk (or its ASCII conversion) is a
-   * fresh buffer nobody else holds, so it is handed over with `MSG_ZEROCOPY` instead of copied;
+   * fresh buffer nobody else holds, so it is handed over (`owned`) instead of copied;
    * the rest of a chunk the socket did not take waits in `#pending` and is never written to.
    */
   #pumpFile(): void {
@@ -316,7 +312,7 @@ export class DataChannel extends AsyncChat {
         } else this.#pending = this.#converter === null ? chunk : this.#converter.transform(chunk);
         if (this.#pending.length === 0) continue;
       }
-      const sent = this.send(this.#pending, MSG_ZEROCOPY);
+      const sent = this.send(this.#pending, OWNED);
       if (sent === 0) return;
       this.#recycler.handed(sent);
       this.#progress(sent);

@@ -59,7 +59,7 @@ export class FileSource {
    * @param into A buffer of the chunk size to read into (one the socket is done with), instead
    *   of a new one.
    * @returns A fresh buffer the caller owns (the source keeps no reference to it, so it may be
-   *   handed to a socket with `MSG_ZEROCOPY`); empty at the end of the file.
+   *   handed to a socket as `owned`); empty at the end of the file.
    * @throws {Error} The file system's error (`ENOENT`, `EACCES`, `EIO`).
    */
   read(into?: Buffer): Buffer {

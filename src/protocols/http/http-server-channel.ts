@@ -4,7 +4,7 @@
  * output of requests answered in one read into one write, and closes gracefully.
  */
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
-import { SHUT_WR } from '../../socket/index.js';
+import { type SendOptions, SHUT_WR } from '../../socket/index.js';
 import {
   type ClockTimer,
   pendingOutputBound,
@@ -123,12 +123,12 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     return request.body.buffered < BODY_HIGH_WATER;
   }
 
-  override send(data: Uint8Array | string, flags = 0): number {
+  override send(data: Uint8Array | string, options?: SendOptions): number {
     // A long download is activity too: the idle timeout is for connections doing nothing. An
     // answer sent while the input that asked for it is handled needs no clock read: recv()
     // has just recorded the activity.
     if (!this.#reading) this.touch();
-    return super.send(data, flags);
+    return super.send(data, options);
   }
 
   /**

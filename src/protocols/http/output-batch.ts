@@ -2,10 +2,13 @@
  * `OutputBatch`: what a server connection answers while it handles one read, collected and
  * sent in one write, so pipelined requests cost one send for all their responses.
  */
-import { MSG_ZEROCOPY } from '../../socket/index.js';
+import type { SendOptions } from '../../socket/index.js';
 
-/** Where a batch goes: `push(bytes, flags)`, as `AsyncChat.push`. */
-export type BatchPush = (bytes: Uint8Array, flags: number) => void;
+/** Where a batch goes: `push(bytes, options)`, as `AsyncChat.push`. */
+export type BatchPush = (bytes: Uint8Array, options: SendOptions) => void;
+
+const OWNED: SendOptions = { owned: true };
+const COPIED: SendOptions = {};
 
 /**
  * Between {@link start} and {@link stop}, bytes given to {@link add} are held and leave as one
@@ -36,7 +39,7 @@ export class OutputBatch {
   #heldBytes = 0;
 
   /**
-   * @param push Sends bytes on (with `MSG_ZEROCOPY` when they are handed over).
+   * @param push Sends bytes on (`owned` when they are handed over).
    */
   constructor(push: BatchPush) {
     this.#push = push;
@@ -60,7 +63,7 @@ export class OutputBatch {
    */
   add(bytes: Uint8Array, owned: boolean): void {
     if (!this.#holding) {
-      this.#push(bytes, owned ? MSG_ZEROCOPY : 0);
+      this.#push(bytes, owned ? OWNED : COPIED);
       return;
     }
     this.#heldBytes += bytes.length;
@@ -79,8 +82,8 @@ export class OutputBatch {
     this.#first = null;
     this.#rest = null;
     this.#heldBytes = 0;
-    if (rest === null) this.#push(first, this.#firstOwned ? MSG_ZEROCOPY : 0);
-    else this.#push(Buffer.concat([first, ...rest]), MSG_ZEROCOPY);
+    if (rest === null) this.#push(first, this.#firstOwned ? OWNED : COPIED);
+    else this.#push(Buffer.concat([first, ...rest]), OWNED);
   }
 
   /** Sends what is held and stops holding. */
