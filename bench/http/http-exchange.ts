@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelSocket, SocketMap } from '../../src/dispatch/index.js';
-import { systemClock } from '../../src/protocols/common/index.js';
 import {
   CommonHeaders,
   HeadCache,
@@ -21,6 +20,7 @@ import {
   routeHandler,
   staticFiles,
 } from '../../src/protocols/http/index.js';
+import { systemClock } from '../../src/server/clock.js';
 import { AF_INET, SOCK_STREAM } from '../../src/socket/index.js';
 
 const REQUESTS = Number(process.env.EXCHANGE_REQUESTS ?? 200_000);

@@ -3,7 +3,7 @@
  */
 import { join, resolve } from 'node:path';
 import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
-import { type Clock, systemClock } from '../protocols/common/index.js';
+import { type Clock, systemClock } from '../server/clock.js';
 import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/index.js';
 import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
 import { prepareDataDir } from './data-dir.js';

@@ -2,7 +2,7 @@
  * Per-service counters for the status page and `/metrics`, fed by the observer each server
  * reports through; the same observer writes the log lines.
  */
-import type { ConnectionSummary, ServerObserver } from '../protocols/common/index.js';
+import type { ConnectionSummary, ServerObserver } from '../server/server-observer.js';
 import type { Logger } from './logger.js';
 
 /** The counters of one service. */

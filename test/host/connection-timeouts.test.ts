@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { type Host, serve } from '../../src/host/index.js';
-import { MAX_TLS_REFUSALS } from '../../src/protocols/common/index.js';
+import { MAX_TLS_REFUSALS } from '../../src/server/tcp-listener.js';
 import { createConnection, type Socket } from '../../src/socket/index.js';
 import { clientHello } from '../hostile/support/tls-hello.js';
 import { memoryLogger, portOf, SERVICE_TABLES, tempDir, testConfig } from '../support/host.js';

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { serve } from '../../src/host/index.js';
-import { ServerChannel } from '../../src/protocols/common/index.js';
+import { ServerChannel } from '../../src/server/server-channel.js';
 import { createConnection, type Socket } from '../../src/socket/index.js';
 import { memoryLogger, portOf, testConfig } from '../support/host.js';
 

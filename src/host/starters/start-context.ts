@@ -3,14 +3,14 @@
  * the helpers every starter uses to turn a config table into server options.
  */
 import type { SocketMap } from '../../dispatch/index.js';
+import type { Clock } from '../../server/clock.js';
 import {
-  type Clock,
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_MAX_PENDING_OUTPUT,
   DEFAULT_WRITE_TIMEOUT,
   type ServerLimits,
-  type ServerObserver,
-} from '../../protocols/common/index.js';
+} from '../../server/limits.js';
+import type { ServerObserver } from '../../server/server-observer.js';
 import type { PolyportConfig, ServiceConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { TlsMaterial } from '../tls-material.js';

@@ -3,7 +3,7 @@
  * authoritative answers from the zones, forwarding for the rest when a forwarder is set, the
  * UDP size limit, and one query log line per answered query.
  */
-import type { ServerObserver } from '../common/index.js';
+import type { ServerObserver } from '../../server/server-observer.js';
 import { AddressList, DEFAULT_RECURSION_CLIENTS } from './address-list.js';
 import { AnswerCache, type AnswerCacheOptions, type CachedAnswerFields } from './answer-cache.js';
 import { type AnswerOptions, answerQuery } from './answer-query.js';

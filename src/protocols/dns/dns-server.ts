@@ -3,18 +3,13 @@
  * on one port, in the host's loop.
  */
 import type { SocketMap } from '../../dispatch/index.js';
+import { type Clock, systemClock } from '../../server/clock.js';
+import { DatagramServer } from '../../server/datagram-server.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
+import type { RateLimiterOptions } from '../../server/rate-limiter.js';
+import { peerText, type ServerObserver } from '../../server/server-observer.js';
+import { TcpListener } from '../../server/tcp-listener.js';
 import { SocketError } from '../../socket/index.js';
-import {
-  type Clock,
-  DatagramServer,
-  DEFAULT_LIMITS,
-  peerText,
-  type RateLimiterOptions,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-  TcpListener,
-} from '../common/index.js';
 import { AddressList, hostOf } from './address-list.js';
 import type { AnswerOptions } from './answer-query.js';
 import { DnsQueryHandler } from './dns-query-handler.js';

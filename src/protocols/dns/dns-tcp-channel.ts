@@ -3,7 +3,8 @@
  * connection, pipelined, each answered in the order it came.
  */
 import type { ChannelSocket } from '../../dispatch/index.js';
-import { pendingOutputBound, ServerChannel, type ServerChannelOptions } from '../common/index.js';
+import { pendingOutputBound } from '../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
 import { hostOf } from './address-list.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpFramer, frame } from './tcp-framer.js';

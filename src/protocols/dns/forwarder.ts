@@ -3,8 +3,9 @@
  * servers, keep what they said about the question (and nothing else: see `scrubResponse`) for
  * as long as they allow (RFC 2308 for negative answers), and answer the client from that.
  */
+
+import { type Clock, systemClock } from '../../server/clock.js';
 import { SocketError } from '../../socket/index.js';
-import { type Clock, systemClock } from '../common/index.js';
 import { Rcode } from './constants.js';
 import { DnsCache, type DnsCacheOptions } from './dns-cache.js';
 import { exchange, randomId } from './dns-exchange.js';

@@ -3,15 +3,11 @@
  * records, then the connection is closed.
  */
 import type { ChannelSocket, SocketMap } from '../../dispatch/index.js';
-import {
-  type Clock,
-  ServerChannel,
-  type ServerChannelOptions,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-  TcpListener,
-} from '../common/index.js';
+import { type Clock, systemClock } from '../../server/clock.js';
+import type { ServerLimits } from '../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import { TcpListener } from '../../server/tcp-listener.js';
 import { answerQuery, formatForwardingDenied } from './answer-query.js';
 import { finger } from './finger-client.js';
 import { FingerQueryReader } from './finger-query-reader.js';

@@ -11,8 +11,8 @@ import {
   type Producer,
   type SocketMap,
 } from '../../dispatch/index.js';
+import type { Clock, ClockTimer } from '../../server/clock.js';
 import { SHUT_WR, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../socket/index.js';
-import type { Clock, ClockTimer } from '../common/index.js';
 import { AsciiConverter } from './ascii-converter.js';
 import { ChunkRecycler } from './chunk-recycler.js';
 import type { FileSource } from './file-source.js';

@@ -4,6 +4,8 @@
  * bounce check has approved — and the server-side TLS wrap under `PROT P`.
  */
 
+import { systemClock } from '../../server/clock.js';
+import { type ServerHandshake, serverHandshake } from '../../server/server-handshake.js';
 import {
   AF_INET,
   AF_INET6,
@@ -11,7 +13,6 @@ import {
   type SocketAddress,
   type SSLContext,
 } from '../../socket/index.js';
-import { type ServerHandshake, serverHandshake, systemClock } from '../common/index.js';
 import type { DataAddress } from './data-address.js';
 import { sameIpAddress } from './ip-address.js';
 

@@ -5,16 +5,12 @@
 
 import * as nodePath from 'node:path';
 import type { SocketMap } from '../../dispatch/index.js';
+import { type Clock, systemClock } from '../../server/clock.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
+import { loginThrottleSettings } from '../../server/login-throttle.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import { TcpListener } from '../../server/tcp-listener.js';
 import type { SSLContext } from '../../socket/index.js';
-import {
-  type Clock,
-  DEFAULT_LIMITS,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-  TcpListener,
-} from '../common/index.js';
-import { loginThrottleSettings } from '../common/login-throttle.js';
 import { verifyPassword } from '../common/password.js';
 import type { Permission } from './command-table.js';
 import { FtpSession } from './ftp-session.js';

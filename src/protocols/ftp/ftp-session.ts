@@ -6,8 +6,9 @@
  */
 
 import type { ChannelSocket } from '../../dispatch/index.js';
+import { pendingOutputBound } from '../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
 import type { SSLContext } from '../../socket/index.js';
-import { pendingOutputBound, ServerChannel, type ServerChannelOptions } from '../common/index.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';

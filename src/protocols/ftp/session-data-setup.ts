@@ -3,7 +3,7 @@
  * passive listener; PORT and EPRT name an active target, after the bounce check of RFC 2577.
  */
 
-import type { ServerObserver } from '../common/index.js';
+import type { ServerObserver } from '../../server/server-observer.js';
 import {
   checkDataTarget,
   epsvReply,

@@ -4,8 +4,10 @@
  * after each failure and a cap on attempts.
  */
 
-import { type Clock, type ServerObserver, unmatchablePasswordHash } from '../common/index.js';
-import { LoginThrottle } from '../common/login-throttle.js';
+import type { Clock } from '../../server/clock.js';
+import { LoginThrottle } from '../../server/login-throttle.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import { unmatchablePasswordHash } from '../common/index.js';
 import type { Permission } from './command-table.js';
 import { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-server.js';

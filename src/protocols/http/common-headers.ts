@@ -2,7 +2,7 @@
  * `CommonHeaders`: the `Date` and `Server` lines every response carries, formatted once a second
  * rather than once a request.
  */
-import type { Clock } from '../common/index.js';
+import type { Clock } from '../../server/clock.js';
 import { isFieldValue } from './field-syntax.js';
 import { formatHttpDate } from './http-date.js';
 

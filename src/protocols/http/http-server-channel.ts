@@ -4,13 +4,10 @@
  * output of requests answered in one read into one write, and closes gracefully.
  */
 import type { ChannelSocket, Producer } from '../../dispatch/index.js';
+import type { ClockTimer } from '../../server/clock.js';
+import { pendingOutputBound } from '../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
 import { type SendOptions, SHUT_WR } from '../../socket/index.js';
-import {
-  type ClockTimer,
-  pendingOutputBound,
-  ServerChannel,
-  type ServerChannelOptions,
-} from '../common/index.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';

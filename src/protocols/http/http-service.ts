@@ -3,15 +3,11 @@
  * a `TcpListener` with connection limits and an `HttpServerChannel` per connection.
  */
 import type { SocketMap } from '../../dispatch/index.js';
+import { type Clock, systemClock } from '../../server/clock.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import { TcpListener } from '../../server/tcp-listener.js';
 import type { SSLContext } from '../../socket/index.js';
-import {
-  type Clock,
-  DEFAULT_LIMITS,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-  TcpListener,
-} from '../common/index.js';
 import { CommonHeaders } from './common-headers.js';
 import { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';

@@ -3,18 +3,13 @@
  * chargen, time and qotd.
  */
 import type { ChannelSocket, Producer, SocketMap } from '../../dispatch/index.js';
-import {
-  type Clock,
-  type DatagramHandler,
-  DatagramServer,
-  type RateLimiterOptions,
-  ServerChannel,
-  type ServerChannelOptions,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-  TcpListener,
-} from '../common/index.js';
+import { type Clock, systemClock } from '../../server/clock.js';
+import { type DatagramHandler, DatagramServer } from '../../server/datagram-server.js';
+import type { ServerLimits } from '../../server/limits.js';
+import type { RateLimiterOptions } from '../../server/rate-limiter.js';
+import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import { TcpListener } from '../../server/tcp-listener.js';
 import { BUILT_IN_QUOTES } from './built-in-quotes.js';
 import { ChargenGenerator, chargenDatagram } from './chargen-generator.js';
 import { formatDaytime } from './daytime.js';

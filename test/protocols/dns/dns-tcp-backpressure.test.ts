@@ -3,7 +3,6 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
-import { DEFAULT_LIMITS } from '../../../src/protocols/common/index.js';
 import {
   createQuery,
   DnsTcpChannel,
@@ -16,6 +15,7 @@ import {
   Zone,
   ZoneSet,
 } from '../../../src/protocols/dns/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 
 /** A zone whose `big` TXT answer is about 50 KB: 1,000 of them are 50 MB. */

@@ -4,7 +4,6 @@
  * for other names included, as a compromised or spoofed upstream would.
  */
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
-import { DatagramServer } from '../../../src/protocols/common/index.js';
 import {
   type DnsRecord,
   decodeMessage,
@@ -13,6 +12,7 @@ import {
   Rcode,
   responseTo,
 } from '../../../src/protocols/dns/index.js';
+import { DatagramServer } from '../../../src/server/datagram-server.js';
 
 /** What the upstream says to one question name, as zone text with absolute names. */
 export interface ScriptedAnswer {

@@ -4,15 +4,12 @@
  */
 import { loop } from '../../../src/dispatch/index.js';
 import {
-  DEFAULT_LIMITS,
-  type ServerLimits,
-  type ServerObserver,
-} from '../../../src/protocols/common/index.js';
-import {
   type FingerServiceOptions,
   type FingerUser,
   startFingerService,
 } from '../../../src/protocols/finger/index.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../../src/server/limits.js';
+import type { ServerObserver } from '../../../src/server/server-observer.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 import { alice, bob, mallory } from './fixtures.js';
 

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
-import { DEFAULT_LIMITS } from '../../../src/protocols/common/index.js';
 import {
   HttpServerChannel,
   routeHandler,
   startHttpService,
   staticFiles,
 } from '../../../src/protocols/http/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 
 /** Descriptors this process (which runs the server) holds now. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_LIMITS } from '../../../src/protocols/common/index.js';
 import {
   HttpAgent,
   HttpClientError,
@@ -9,6 +8,7 @@ import {
   request,
   routeHandler,
 } from '../../../src/protocols/http/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import {
   createServer,
   PROTOCOL_TLS_SERVER,

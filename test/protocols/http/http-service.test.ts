@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_LIMITS } from '../../../src/protocols/common/index.js';
 import { type HttpHandler, routeHandler } from '../../../src/protocols/http/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import {
   connect,
   exchange,

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_LIMITS } from '../../../src/protocols/common/index.js';
 import type { HttpHandler } from '../../../src/protocols/http/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { cuttingPeer } from '../../support/reset-peer.js';
 import { exchange, startTestServer } from './support/server.js';
 

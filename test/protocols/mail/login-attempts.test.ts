@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Clock, systemClock } from '../../../src/protocols/common/index.js';
 import { SmtpClient } from '../../../src/protocols/mail/index.js';
+import { type Clock, systemClock } from '../../../src/server/clock.js';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT, SSLContext } from '../../../src/socket/index.js';
 import { LineClient, serverTls, startMail } from './service-support.js';
 

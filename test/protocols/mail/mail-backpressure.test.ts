@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
-import { DEFAULT_LIMITS, type ServerChannel } from '../../../src/protocols/common/index.js';
 import {
   MaildirStore,
   startPop3Service,
   startSmtpService,
 } from '../../../src/protocols/mail/index.js';
+import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
+import type { ServerChannel } from '../../../src/server/server-channel.js';
 import type { Socket } from '../../../src/socket/index.js';
 import { LineClient, testUsers } from './service-support.js';
 

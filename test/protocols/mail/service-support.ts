@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loop } from '../../../src/dispatch/index.js';
 import { hashPassword } from '../../../src/host/password.js';
-import type { ServerLimits, ServerObserver } from '../../../src/protocols/common/index.js';
 import {
   MaildirStore,
   type MailUser,
@@ -16,6 +15,8 @@ import {
   startPop3Service,
   startSmtpService,
 } from '../../../src/protocols/mail/index.js';
+import type { ServerLimits } from '../../../src/server/limits.js';
+import type { ServerObserver } from '../../../src/server/server-observer.js';
 import {
   createConnection,
   PROTOCOL_TLS_SERVER,

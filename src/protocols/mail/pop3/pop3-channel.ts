@@ -1,8 +1,9 @@
 /** One POP3 connection of `startPop3Service`: logins, the mailbox lock, messages streamed. */
 import type { ChannelSocket } from '../../../dispatch/index.js';
+import { pendingOutputBound } from '../../../server/limits.js';
+import { LoginThrottle } from '../../../server/login-throttle.js';
+import type { ServerChannelOptions } from '../../../server/server-channel.js';
 import type { SSLContext } from '../../../socket/index.js';
-import { pendingOutputBound, type ServerChannelOptions } from '../../common/index.js';
-import { LoginThrottle } from '../../common/login-throttle.js';
 import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';

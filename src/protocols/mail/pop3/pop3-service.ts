@@ -1,13 +1,10 @@
 /** `startPop3Service`: polyport's POP3 server over the users' Maildirs. */
 import type { SocketMap } from '../../../dispatch/index.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import type { ServerLimits } from '../../../server/limits.js';
+import { loginThrottleSettings } from '../../../server/login-throttle.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
 import type { SSLContext } from '../../../socket/index.js';
-import {
-  type Clock,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-} from '../../common/index.js';
-import { loginThrottleSettings } from '../../common/login-throttle.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';

@@ -4,14 +4,12 @@
  * stored, nothing marked for deletion is deleted).
  */
 import type { ChannelSocket, SocketMap } from '../../../dispatch/index.js';
+import type { Clock } from '../../../server/clock.js';
+import type { ServerLimits } from '../../../server/limits.js';
+import type { ServerChannelOptions } from '../../../server/server-channel.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../socket/index.js';
-import {
-  type Clock,
-  type ServerChannelOptions,
-  type ServerLimits,
-  type ServerObserver,
-  TcpListener,
-} from '../../common/index.js';
 import type { SessionChannel } from './session-channel.js';
 
 /** What {@link openMailListener} needs of a service's options. */

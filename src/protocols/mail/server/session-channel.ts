@@ -3,11 +3,8 @@
  * its events to handlers that may wait for the disk, its output back to the socket.
  */
 import type { ChannelSocket } from '../../../dispatch/index.js';
-import {
-  pendingOutputBound,
-  ServerChannel,
-  type ServerChannelOptions,
-} from '../../common/index.js';
+import { pendingOutputBound } from '../../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../../server/server-channel.js';
 
 /** What a channel needs of a sans-I/O session (`SmtpServerSession`, `Pop3ServerSession`). */
 export interface ChannelSession<E> {

@@ -4,8 +4,8 @@
  * its place in the same channel, so the session goes on where it stopped.
  */
 
+import type { ServerChannel } from '../../../server/server-channel.js';
 import type { SSLContext } from '../../../socket/index.js';
-import type { ServerChannel } from '../../common/index.js';
 
 /**
  * Upgrades a channel's connection to TLS. Call it once the positive reply (`220`, `+OK`) has

@@ -1,9 +1,10 @@
 /** One SMTP connection of `startSmtpService`: the session's events turned into Maildir writes. */
 import type { ChannelSocket } from '../../../dispatch/index.js';
+import { pendingOutputBound } from '../../../server/limits.js';
+import { LoginThrottle } from '../../../server/login-throttle.js';
+import type { RateLimiter } from '../../../server/rate-limiter.js';
+import type { ServerChannelOptions } from '../../../server/server-channel.js';
 import type { SSLContext } from '../../../socket/index.js';
-import { pendingOutputBound, type ServerChannelOptions } from '../../common/index.js';
-import { LoginThrottle } from '../../common/login-throttle.js';
-import type { RateLimiter } from '../../common/rate-limiter.js';
 import type { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirDelivery } from '../maildir/maildir-delivery.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';

@@ -1,14 +1,11 @@
 /** `startSmtpService`: polyport's SMTP receiver, delivering local mail into Maildirs. */
 import type { SocketMap } from '../../../dispatch/index.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import type { ServerLimits } from '../../../server/limits.js';
+import { loginThrottleSettings } from '../../../server/login-throttle.js';
+import { RateLimiter } from '../../../server/rate-limiter.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
 import type { SSLContext } from '../../../socket/index.js';
-import {
-  type Clock,
-  type ServerLimits,
-  type ServerObserver,
-  systemClock,
-} from '../../common/index.js';
-import { loginThrottleSettings } from '../../common/login-throttle.js';
-import { RateLimiter } from '../../common/rate-limiter.js';
 import { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';

@@ -4,12 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { closeAll, loop, type SocketMap } from '../../../../src/dispatch/index.js';
-import type { ServerObserver } from '../../../../src/protocols/common/index.js';
 import {
   type HttpHandler,
   type HttpServiceOptions,
   startHttpService,
 } from '../../../../src/protocols/http/index.js';
+import type { ServerObserver } from '../../../../src/server/server-observer.js';
 import { createConnection, type Socket } from '../../../../src/socket/index.js';
 
 /** A service under test. */

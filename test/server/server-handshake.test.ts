@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import { serverHandshake, systemClock } from '../../../src/protocols/common/index.js';
+import { systemClock } from '../../src/server/clock.js';
+import { serverHandshake } from '../../src/server/server-handshake.js';
 import {
   type CertificatePair,
   PROTOCOL_TLS_SERVER,
@@ -10,8 +11,8 @@ import {
   SSLContext,
   SSLError,
   selfSignedCertificate,
-} from '../../../src/socket/index.js';
-import { tcpPair } from '../../socket/support.js';
+} from '../../src/socket/index.js';
+import { tcpPair } from '../socket/support.js';
 
 let context: SSLContext;
 before(async () => {

@@ -3,7 +3,7 @@
  * enforces the idle, read, write and TLS handshake timeouts, upgrades to TLS in place, releases
  * its connection slot and reports to the host when it closes.
  */
-import { AsyncChat, type ChannelSocket, type SocketMap } from '../../dispatch/index.js';
+import { AsyncChat, type ChannelSocket, type SocketMap } from '../dispatch/index.js';
 import {
   type SendOptions,
   SO_LINGER,
@@ -11,7 +11,7 @@ import {
   Socket,
   SocketTimeoutError,
   type SSLContext,
-} from '../../socket/index.js';
+} from '../socket/index.js';
 import { type Clock, type ClockTimer, systemClock } from './clock.js';
 import { guardedClock } from './guarded-clock.js';
 import {

@@ -4,7 +4,7 @@
  * with a handshake deadline, and a factory that makes the protocol's channel for each accepted
  * connection.
  */
-import { type ChannelSocket, Dispatcher, type SocketMap } from '../../dispatch/index.js';
+import { type ChannelSocket, Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
   AF_INET,
   AF_INET6,
@@ -13,7 +13,7 @@ import {
   type SocketAddress,
   SocketTimeoutError,
   type SSLContext,
-} from '../../socket/index.js';
+} from '../socket/index.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   ConnectionCounter,

@@ -9,7 +9,7 @@ import {
   type SSLContext,
   SSLError,
   type SSLSocket,
-} from '../../socket/index.js';
+} from '../socket/index.js';
 import type { Clock } from './clock.js';
 
 /** Options for {@link serverHandshake}. */

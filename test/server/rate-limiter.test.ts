@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loop } from '../../../src/dispatch/index.js';
-import { DatagramServer } from '../../../src/protocols/common/datagram-server.js';
-import { RateLimiter } from '../../../src/protocols/common/rate-limiter.js';
-import { AF_INET, SOCK_DGRAM, Socket, SocketTimeoutError } from '../../../src/socket/index.js';
-import { ManualClock } from '../../../src/testing/manual-clock.js';
+import { loop } from '../../src/dispatch/index.js';
+import { DatagramServer } from '../../src/server/datagram-server.js';
+import { RateLimiter } from '../../src/server/rate-limiter.js';
+import { AF_INET, SOCK_DGRAM, Socket, SocketTimeoutError } from '../../src/socket/index.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
 
 const strict = { perSecond: 1, burst: 3, exemptLoopback: false } as const;
 

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  LoginThrottle,
-  loginThrottleSettings,
-} from '../../../src/protocols/common/login-throttle.js';
-import { ManualClock } from '../../../src/testing/manual-clock.js';
+import { LoginThrottle, loginThrottleSettings } from '../../src/server/login-throttle.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
 
 test('LoginThrottle waits the delay on the clock after each failure and says to close at the cap', async () => {
   const clock = new ManualClock();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addressGroup } from '../../../src/protocols/common/address-group.js';
-import { ConnectionCounter } from '../../../src/protocols/common/limits.js';
+import { addressGroup } from '../../src/server/address-group.js';
+import { ConnectionCounter } from '../../src/server/limits.js';
 
 test('addressGroup() keeps IPv4, maps IPv4-mapped IPv6 to IPv4 and folds other IPv6 to its /64', () => {
   assert.equal(addressGroup('192.0.2.7'), '192.0.2.7');

@@ -4,7 +4,7 @@
  * 2^64 separate allowances. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, from a dual-stack
  * socket) is that IPv4 client.
  */
-import { AF_INET6, inetNtop, inetPton } from '../../socket/index.js';
+import { AF_INET6, inetNtop, inetPton } from '../socket/index.js';
 
 const MAPPED_PREFIX = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]);
 

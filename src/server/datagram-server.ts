@@ -2,14 +2,8 @@
  * `DatagramServer`: the UDP side of a service — one handler call per datagram, replies rate
  * limited per client address so the service cannot amplify traffic.
  */
-import { Dispatcher, type SocketMap } from '../../dispatch/index.js';
-import {
-  AF_INET,
-  AF_INET6,
-  SOCK_DGRAM,
-  type Socket,
-  type SocketAddress,
-} from '../../socket/index.js';
+import { Dispatcher, type SocketMap } from '../dispatch/index.js';
+import { AF_INET, AF_INET6, SOCK_DGRAM, type Socket, type SocketAddress } from '../socket/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { peerText, type ServerObserver } from './server-observer.js';

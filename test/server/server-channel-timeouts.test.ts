@@ -4,13 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loop, type SocketMap } from '../../../src/dispatch/index.js';
-import {
-  DEFAULT_LIMITS,
-  ServerChannel,
-  type ServerLimits,
-} from '../../../src/protocols/common/index.js';
-import { ManualClock, StringTransport } from '../../../src/testing/index.js';
+import { loop, type SocketMap } from '../../src/dispatch/index.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../src/server/limits.js';
+import { ServerChannel } from '../../src/server/server-channel.js';
+import { ManualClock, StringTransport } from '../../src/testing/index.js';
 
 const LIMITS: ServerLimits = { ...DEFAULT_LIMITS, readTimeout: 1, writeTimeout: 2 };
 
