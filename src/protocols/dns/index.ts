@@ -33,7 +33,7 @@ export {
   typeToString,
 } from './constants.js';
 export { type DecodeOptions, decodeMessage, HEADER_LENGTH } from './decode-message.js';
-export { digCommand } from './dig-command.js';
+export { digCommand } from './cli.js';
 export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
 export {
   type ExchangeOptions,

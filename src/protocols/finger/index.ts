@@ -24,7 +24,7 @@ export {
   formatRefusal,
 } from './answer-query.js';
 export { type FingerClientOptions, finger } from './finger-client.js';
-export { fingerCommand } from './finger-command.js';
+export { fingerCommand } from './cli.js';
 export { FingerQueryReader } from './finger-query-reader.js';
 export {
   type FingerService,

@@ -65,7 +65,7 @@ export {
   parseMode,
 } from './file-entry.js';
 export { FtpClient, type FtpClientOptions, type TransferOptions } from './ftp-client.js';
-export { ftpCommand } from './ftp-command.js';
+export { ftpCommand } from './cli.js';
 export { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 export { FtpJail, type JailPath } from './ftp-jail.js';
 export {

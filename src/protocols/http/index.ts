@@ -51,7 +51,7 @@ export {
   type HttpAgentOptions,
 } from './http-agent.js';
 export { type ClientBody, type HttpRequestOptions, request } from './http-client.js';
-export { httpCommand } from './http-command.js';
+export { httpCommand } from './cli.js';
 export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
 export {
   type HttpHandler,

@@ -28,7 +28,7 @@ export {
 } from './client/smtp-client.js';
 export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
 export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
-export { mailCommand } from './mail-command.js';
+export { mailCommand } from './cli.js';
 export { MailboxQuota } from './maildir/mailbox-quota.js';
 export {
   type DeliverOptions,
