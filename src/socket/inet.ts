@@ -1,7 +1,10 @@
 /**
  * Conversions between IP address text and packed bytes, as Python's `socket.inet_aton()`,
  * `inet_ntoa()`, `inet_pton()` and `inet_ntop()` on Linux. The parsers are ports of glibc's, so
- * the same strings are accepted and rejected.
+ * the same strings are accepted and rejected. This is polyport's one IP text parser: DNS records,
+ * FTP data addresses, the server kit's limits and the host's config all read addresses here, so
+ * `010.0.0.1` or `::1.2.3` never means one thing to one layer and another thing to the next.
+ * Pure string work, no `node:net`: codecs and the config may use it.
  */
 import { AF_INET, AF_INET6 } from './constants.js';
 import { SocketError } from './errors.js';
@@ -119,9 +122,12 @@ function parsePton4(text: string, out: Uint8Array, at: number): boolean {
   return true;
 }
 
-/** RFC 4291 text, a port of glibc's `inet_pton6` (`::`, embedded dotted quad; no zone id). */
-function parsePton6(text: string): Buffer | null {
-  const out = Buffer.alloc(16);
+/**
+ * RFC 4291 text, a port of glibc's `inet_pton6` (`::`, embedded dotted quad; no zone id).
+ * Plain `Uint8Array`, not `Buffer`: DNS parses every A/AAAA record on each encode with it.
+ */
+function parsePton6(text: string): Uint8Array | null {
+  const out = new Uint8Array(16);
   let tp = 0;
   let colonAt = -1;
   let i = 0;
@@ -151,7 +157,8 @@ function parsePton6(text: string): Buffer | null {
       }
       if (i === text.length) return null;
       if (tp + 2 > 16) return null;
-      out.writeUInt16BE(value, tp);
+      out[tp] = value >> 8;
+      out[tp + 1] = value & 0xff;
       tp += 2;
       digits = 0;
       value = 0;
@@ -166,7 +173,8 @@ function parsePton6(text: string): Buffer | null {
   }
   if (digits > 0) {
     if (tp + 2 > 16) return null;
-    out.writeUInt16BE(value, tp);
+    out[tp] = value >> 8;
+    out[tp + 1] = value & 0xff;
     tp += 2;
   }
   if (colonAt >= 0) {
@@ -189,9 +197,9 @@ function ntop4(b: Uint8Array, at: number): string {
  * (first, on a tie) run of two or more zero groups shown as `::`, and the last 32 bits as a
  * dotted quad for IPv4-mapped (`::ffff:a.b.c.d`) and IPv4-compatible (`::a.b.c.d`) addresses.
  */
-function ntop6(b: Uint8Array): string {
+function ntop6(b: Uint8Array, at: number): string {
   const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((b[i] as number) << 8) | (b[i + 1] as number));
+  for (let i = at; i < at + 16; i += 2) words.push(((b[i] as number) << 8) | (b[i + 1] as number));
   let bestBase = -1;
   let bestLen = 0;
   let curBase = -1;
@@ -215,7 +223,7 @@ function ntop6(b: Uint8Array): string {
     }
     if (i !== 0) text += ':';
     if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      return text + ntop4(b, 12);
+      return text + ntop4(b, at + 12);
     }
     text += (words[i] as number).toString(16);
   }
@@ -287,10 +295,9 @@ export function inetNtoa(packed: Uint8Array): string {
 export function inetPton(family: number, text: string): Buffer {
   requireFamily('inetPton', family);
   requireString('inetPton', text);
-  let packed: Buffer | null;
+  let packed: Uint8Array | null;
   if (family === AF_INET) {
-    packed = Buffer.alloc(4);
-    if (!parsePton4(text, packed, 0)) packed = null;
+    packed = parseIPv4(text);
   } else if (family === AF_INET6) {
     packed = parsePton6(text);
   } else {
@@ -299,7 +306,7 @@ export function inetPton(family: number, text: string): Buffer {
   if (packed === null) {
     throw new SocketError('EINVAL', { detail: 'illegal IP address string passed to inet_pton' });
   }
-  return packed;
+  return Buffer.from(packed.buffer, packed.byteOffset, packed.length);
 }
 
 /**
@@ -322,5 +329,177 @@ export function inetNtop(family: number, packed: Uint8Array): string {
   const want = family === AF_INET ? 4 : family === AF_INET6 ? 16 : 0;
   if (want === 0) throw new RangeError(`unknown address family ${family}`);
   if (packed.length !== want) throw new RangeError('invalid length of packed IP address string');
-  return family === AF_INET ? ntop4(packed, 0) : ntop6(packed);
+  return family === AF_INET ? ntop4(packed, 0) : ntop6(packed, 0);
+}
+
+/**
+ * Parses a strict dotted quad, as {@link inetPton} with `AF_INET` does, without throwing: four
+ * decimal parts of 0–255 without leading zeros (`010` is octal to inet_aton(3) and decimal to
+ * others, so it is refused rather than guessed).
+ *
+ * @param text the address text.
+ * @returns its 4 bytes in network byte order, or `null` when `text` is not a dotted quad.
+ * @example
+ * parseIPv4('10.0.0.1'); // Uint8Array [10, 0, 0, 1]
+ * parseIPv4('127.1'); // null
+ */
+export function parseIPv4(text: string): Uint8Array | null {
+  const out = new Uint8Array(4);
+  return parsePton4(text, out, 0) ? out : null;
+}
+
+/**
+ * Parses IPv6 text in any RFC 4291 form (`::`, `::1`, `2001:db8::1`, `::ffff:192.0.2.1`, any
+ * case), as {@link inetPton} with `AF_INET6` does, without throwing. A zone id (`%eth0`) is not
+ * part of the address: use {@link parseIpAddress} where one may appear.
+ *
+ * @param text the address text, without brackets.
+ * @returns its 16 bytes in network byte order, or `null` when `text` is not an IPv6 address.
+ * @example
+ * parseIPv6('::1'); // 15 zero bytes, then 1
+ * parseIPv6('1::2::3'); // null
+ */
+export function parseIPv6(text: string): Uint8Array | null {
+  return parsePton6(text);
+}
+
+/**
+ * Tells whether `text` is a strict dotted quad (see {@link parseIPv4}).
+ *
+ * @param text any string.
+ * @returns `true` for `127.0.0.1`, `false` for `127.1` or `010.0.0.1`.
+ * @example
+ * isIPv4('192.0.2.1'); // true
+ */
+export function isIPv4(text: string): boolean {
+  return parseIPv4(text) !== null;
+}
+
+/**
+ * Tells whether `text` is an IPv6 address in RFC 4291 text form, without a zone id (see
+ * {@link parseIPv6}).
+ *
+ * @param text any string.
+ * @returns `true` for `::1` or `2001:db8::10`, `false` for `fe80::1%eth0` or `1::2::3`.
+ * @example
+ * isIPv6('::ffff:192.0.2.1'); // true
+ */
+export function isIPv6(text: string): boolean {
+  return parsePton6(text) !== null;
+}
+
+/** A parsed IP address: its family, its bytes and, for a scoped IPv6 address, its zone. */
+export interface IpAddress {
+  /** 4 or 6. */
+  readonly family: 4 | 6;
+  /** 4 bytes for IPv4, 16 for IPv6, in network byte order. */
+  readonly bytes: Uint8Array;
+  /** The zone id after `%` (`eth0` in `fe80::1%eth0`); present only when the text had one. */
+  readonly zone?: string;
+}
+
+/**
+ * Parses an address as a peer or a user writes it: a strict dotted quad, or IPv6 text with an
+ * optional zone id (`fe80::1%eth0`, as sockets report link-local peers). The zone names an
+ * interface, not part of the address, so it is returned apart from the bytes.
+ *
+ * @param text the address text, without brackets.
+ * @returns the address, or `null` when `text` is not one.
+ * @example
+ * parseIpAddress('::ffff:127.0.0.1')?.family; // 6
+ * parseIpAddress('fe80::1%eth0')?.zone; // 'eth0'
+ */
+export function parseIpAddress(text: string): IpAddress | null {
+  const v4 = parseIPv4(text);
+  if (v4 !== null) return { family: 4, bytes: v4 };
+  const percent = text.indexOf('%');
+  if (percent === -1) {
+    const v6 = parsePton6(text);
+    return v6 === null ? null : { family: 6, bytes: v6 };
+  }
+  const zone = text.slice(percent + 1);
+  if (zone === '' || zone.includes('%')) return null;
+  const v6 = parsePton6(text.slice(0, percent));
+  return v6 === null ? null : { family: 6, bytes: v6, zone };
+}
+
+/**
+ * Formats 4 bytes as a dotted quad.
+ *
+ * @param bytes the buffer holding the address.
+ * @param at index of its first byte.
+ * @returns the address text.
+ * @example
+ * formatIPv4(Uint8Array.of(127, 0, 0, 1)); // '127.0.0.1'
+ */
+export function formatIPv4(bytes: Uint8Array, at = 0): string {
+  return ntop4(bytes, at);
+}
+
+/**
+ * Formats 16 bytes as {@link inetNtop} with `AF_INET6` does (RFC 5952: lowercase, the longest
+ * run of zero groups as `::`, IPv4-mapped as `::ffff:a.b.c.d`), reading them in place.
+ *
+ * @param bytes the buffer holding the address.
+ * @param at index of its first byte.
+ * @returns the address text.
+ * @example
+ * formatIPv6(new Uint8Array(16)); // '::'
+ */
+export function formatIPv6(bytes: Uint8Array, at = 0): string {
+  return ntop6(bytes, at);
+}
+
+const MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] as const;
+
+/** Whether 16 bytes are an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`). */
+function isMapped(b: Uint8Array): boolean {
+  return b.length === 16 && MAPPED_PREFIX.every((v, i) => b[i] === v);
+}
+
+/**
+ * An address's 16-byte form: IPv4 becomes IPv4-mapped IPv6, so an IPv4 client seen through a
+ * dual-stack socket compares equal to the same client over IPv4.
+ */
+function as16(addr: IpAddress): Uint8Array {
+  if (addr.family === 6) return addr.bytes;
+  const out = new Uint8Array(16);
+  out.set(MAPPED_PREFIX);
+  out.set(addr.bytes, 12);
+  return out;
+}
+
+/**
+ * Tells whether two address texts name the same host, treating IPv4-mapped IPv6 as IPv4 and
+ * ignoring zone ids (`::1` and `0:0:0:0:0:0:0:1` are equal).
+ *
+ * @param a an address text.
+ * @param b another address text.
+ * @returns `true` when both parse and their bytes are equal; `false` otherwise.
+ * @example
+ * sameIpAddress('::ffff:10.0.0.1', '10.0.0.1'); // true
+ */
+export function sameIpAddress(a: string, b: string): boolean {
+  const x = parseIpAddress(a);
+  const y = parseIpAddress(b);
+  if (x === null || y === null) return false;
+  const p = as16(x);
+  const q = as16(y);
+  return p.every((v, i) => v === q[i]);
+}
+
+/**
+ * Returns the IPv4 address inside an IPv4-mapped IPv6 address, or the text unchanged. A server
+ * on `::` sees IPv4 peers as `::ffff:1.2.3.4`, but FTP's PASV, for one, must announce `1,2,3,4`.
+ *
+ * @param text an address text.
+ * @returns the dotted quad for an IPv4-mapped address; any other text as given.
+ * @example
+ * unmapIpv4('::ffff:192.0.2.7'); // '192.0.2.7'
+ * unmapIpv4('::1'); // '::1'
+ */
+export function unmapIpv4(text: string): string {
+  const addr = parseIpAddress(text);
+  if (addr === null || addr.family === 4 || !isMapped(addr.bytes)) return text;
+  return ntop4(addr.bytes, 12);
 }

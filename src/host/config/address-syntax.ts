@@ -1,59 +1,12 @@
 /**
  * Syntax checks for the addresses a config holds: listen addresses, forwarders, mailboxes.
- * Pure string work: the host layer must not import `node:net`, and a config is checked before
- * any socket exists.
+ * Pure string work: a config is checked before any socket exists. IP literals are read by
+ * layer 1's one parser (`src/socket/inet.ts`), the one the listeners and limits use; zone ids are
+ * not accepted in a config.
  */
+import { isIPv4, isIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/**
- * Tells whether `text` is a dotted-quad IPv4 address (no leading zeros, which some resolvers read
- * as octal).
- *
- * @param text Any string.
- * @returns `true` for `127.0.0.1`, `false` for `127.1` or `010.0.0.1`.
- * @example
- * isIPv4('192.0.2.1'); // true
- */
-export function isIPv4(text: string): boolean {
-  return IPV4.test(text);
-}
-
-/**
- * Tells whether `text` is an IPv6 address in RFC 4291 text form (with an optional trailing
- * dotted quad; zone ids are not accepted in a config).
- *
- * @param text Any string.
- * @returns `true` for `::1` or `2001:db8::10`.
- * @example
- * isIPv6('::1'); // true
- */
-export function isIPv6(text: string): boolean {
-  if (text.length < 2 || text.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(text)) return false;
-  let head = text;
-  let groupsNeeded = 8;
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.')) {
-    if (!isIPv4(text.slice(lastColon + 1))) return false;
-    head = text.slice(0, lastColon + 1);
-    head = head.endsWith('::') ? head : head.slice(0, -1);
-    groupsNeeded = 6;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return false;
-  const parse = (part: string): string[] | null => {
-    if (part === '') return [];
-    const groups = part.split(':');
-    return groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g)) ? groups : null;
-  };
-  const left = parse(halves[0] ?? '');
-  if (left === null) return false;
-  if (halves.length === 1) return left.length === groupsNeeded;
-  const right = parse(halves[1] ?? '');
-  if (right === null) return false;
-  return left.length + right.length < groupsNeeded;
-}
 
 /**
  * Tells whether `text` is a DNS host name (RFC 1123 labels, at most 253 characters, an optional
@@ -95,20 +48,15 @@ export function isListenAddress(text: string): boolean {
 export function isLoopbackAddress(address: string): boolean {
   const text = address.trim().toLowerCase();
   if (text === 'localhost' || text === 'localhost.') return true;
-  if (isIPv4(text)) return text.startsWith('127.');
-  if (!isIPv6(text)) return false;
-  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (mapped?.[1] !== undefined) return mapped[1].startsWith('127.');
-  return expandIPv6(text) === '0000:0000:0000:0000:0000:0000:0000:0001';
-}
-
-function expandIPv6(text: string): string {
-  const [left = '', right] = text.split('::');
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const l = groups(left);
-  const r = right === undefined ? [] : groups(right);
-  const middle = Array.from({ length: 8 - l.length - r.length }, () => '0');
-  return [...l, ...middle, ...r].map((g) => g.padStart(4, '0')).join(':');
+  const v4 = parseIPv4(text);
+  if (v4 !== null) return v4[0] === 127;
+  const v6 = parseIPv6(text);
+  if (v6 === null) return false;
+  // Ten zero bytes, then 0xffff: an IPv4-mapped address, loopback when its IPv4 part is.
+  if (v6.subarray(0, 10).every((b) => b === 0) && v6[10] === 0xff && v6[11] === 0xff) {
+    return v6[12] === 127;
+  }
+  return v6.subarray(0, 15).every((b) => b === 0) && v6[15] === 1;
 }
 
 /**

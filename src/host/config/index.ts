@@ -2,9 +2,9 @@
  * The configuration of `polyport serve`: schema, loading, validation, `--set` overrides,
  * effective config, printing, the sample-credentials rule and the generated reference.
  */
+
+export { isIPv4, isIPv6 } from '../../socket/inet.js';
 export {
-  isIPv4,
-  isIPv6,
   isListenAddress,
   isLoopbackAddress,
   isMailbox,

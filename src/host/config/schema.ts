@@ -4,15 +4,9 @@
  * a new service is one line in `SERVICES`.
  */
 import { DEFAULT_RECURSION_CLIENTS } from '../../protocols/dns/index.js';
+import { isIPv4, isIPv6 } from '../../socket/inet.js';
 import { isPasswordHash } from '../password.js';
-import {
-  isAddressRange,
-  isForwarder,
-  isIPv4,
-  isIPv6,
-  isLoopbackAddress,
-  isMailbox,
-} from './address-syntax.js';
+import { isAddressRange, isForwarder, isLoopbackAddress, isMailbox } from './address-syntax.js';
 import type { KeySpec } from './key-spec.js';
 import { SERVICES, serviceKeys } from './services.js';
 import {

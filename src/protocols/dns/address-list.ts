@@ -3,7 +3,7 @@
  * server resolves for (an open resolver is an amplifier and a cache-poisoning target).
  */
 import type { SocketAddress } from '../../socket/index.js';
-import { parseIPv4, parseIPv6 } from './ip-address.js';
+import { parseIPv4, parseIPv6 } from '../../socket/inet.js';
 
 /**
  * The clients a forwarder serves unless told otherwise: loopback and the private ranges —

@@ -16,7 +16,7 @@ import {
 import { RRType, typeFromString } from './constants.js';
 import { serverText } from './dns-exchange.js';
 import { formatMessage } from './format-message.js';
-import { reverseName } from './ip-address.js';
+import { reverseName } from './reverse-name.js';
 import { normalizeName } from './name.js';
 import { formatRdata } from './presentation.js';
 import { Resolver } from './resolver.js';

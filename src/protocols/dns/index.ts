@@ -66,7 +66,8 @@ export {
   type ForwardResult,
   type ForwardSource,
 } from './forwarder.js';
-export { formatIPv6, parseIPv4, parseIPv6, reverseName } from './ip-address.js';
+export { formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
+export { reverseName } from './reverse-name.js';
 export {
   type CreateQueryOptions,
   createQuery,

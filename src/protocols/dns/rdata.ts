@@ -3,9 +3,10 @@
  * NS, CNAME, PTR, MX, TXT, SOA (RFC 1035), SRV (RFC 2782), CAA (RFC 8659). Every other type is
  * kept as opaque bytes (RFC 3597).
  */
+
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
 import { RRType } from './constants.js';
 import { DnsFormatError } from './errors.js';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip-address.js';
 import type { WireReader } from './wire-reader.js';
 import type { WireWriter } from './wire-writer.js';
 

@@ -4,11 +4,11 @@
  */
 import { RRType, typeFromString } from './constants.js';
 import { exchange, randomId } from './dns-exchange.js';
-import { reverseName } from './ip-address.js';
 import { createQuery, type DnsMessage } from './message.js';
 import { normalizeName } from './name.js';
 import type { DnsRecord, RData } from './rdata.js';
 import { DnsNoDataError, DnsTimeoutError, responseError } from './resolver-errors.js';
+import { reverseName } from './reverse-name.js';
 import type { SoaData } from './zone.js';
 
 /** Settings of a {@link Resolver}; each can be overridden per query. */

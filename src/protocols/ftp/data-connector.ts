@@ -13,8 +13,8 @@ import {
   type SocketAddress,
   type SSLContext,
 } from '../../socket/index.js';
+import { sameIpAddress } from '../../socket/inet.js';
 import type { DataAddress } from './data-address.js';
-import { sameIpAddress } from './ip-address.js';
 
 /** Options for {@link DataConnector.connect}. */
 export interface DataConnectOptions {

@@ -10,8 +10,8 @@ import {
   Socket,
   type SSLContext,
 } from '../../socket/index.js';
+import { parseIpAddress, unmapIpv4 } from '../../socket/inet.js';
 import { formatEprtArg, formatPortArg, parseEpsvReply, parsePasvReply } from './data-address.js';
-import { parseIpAddress, unmapIpv4 } from './ip-address.js';
 import type { Reply } from './reply.js';
 import { FtpReplyDecoder } from './reply-decoder.js';
 

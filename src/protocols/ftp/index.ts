@@ -78,7 +78,7 @@ export {
 export { FtpSession } from './ftp-session.js';
 export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
 export { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
-export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from './ip-address.js';
+export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from '../../socket/inet.js';
 export {
   formatListDate,
   formatListLine,

@@ -4,6 +4,7 @@
  */
 
 import type { ServerObserver } from '../../server/server-observer.js';
+import { parseIpAddress, unmapIpv4 } from '../../socket/inet.js';
 import {
   checkDataTarget,
   epsvReply,
@@ -13,7 +14,6 @@ import {
   pasvReply,
 } from './data-address.js';
 import type { DataConnector } from './data-connector.js';
-import { parseIpAddress, unmapIpv4 } from './ip-address.js';
 import { type Reply, reply } from './reply.js';
 
 /** What the setup commands need of the session. */
