@@ -262,11 +262,16 @@ export class FtpClient {
       if (started.code !== 150 && started.code !== 125) {
         throw new FtpError(`${line.split(' ')[0]} failed: ${replyText(started)}`, started);
       }
+      let sock: Socket;
       if (listener !== null) {
         listener.settimeout(this.#timeout);
-        data = (await listener.accept())[0];
+        [sock] = await listener.accept();
+        data = sock;
+      } else if (data !== null) {
+        sock = data;
+      } else {
+        throw new Error('no data connection: neither a passive nor an active one was opened');
       }
-      let sock = data as Socket;
       sock.settimeout(this.#timeout);
       if (this.#tls !== null) {
         const name = this.#tlsName;

@@ -14,9 +14,9 @@ import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
 import { DataConnector } from './data-connector.js';
 import { featReply, helpReply, parseOptsArg } from './features.js';
-import { FILE_COMMANDS, runFileCommand } from './file-commands.js';
+import { FILE_COMMANDS, type FileCommandHost, runFileCommand } from './file-commands.js';
 import type { FtpJail, JailPath } from './ftp-jail.js';
-import type { FtpServiceContext } from './ftp-server.js';
+import type { FtpServiceContext } from './ftp-service-context.js';
 import { DEFAULT_MLSX_FACTS } from './mlsx.js';
 import { encodeReply, type Reply, reply } from './reply.js';
 import { activeCommand, passiveCommand } from './session-data-setup.js';
@@ -89,6 +89,11 @@ export class FtpSession extends ServerChannel {
     this.#tokens = Math.max(service.maxCommandsPerSecond, 1) * 2;
     this.#tokensAt = this.clock.now();
     this.reply(reply(220, service.options.banner ?? 'polyport FTP server ready.'));
+  }
+
+  /** Whether the control connection is gone. */
+  get closed(): boolean {
+    return this.socket === null;
   }
 
   /** The peer's IP address. */
@@ -258,7 +263,7 @@ export class FtpSession extends ServerChannel {
     // RNFR must be followed at once by RNTO (RFC 959 4.1.3): anything else forgets it.
     if (canonical !== 'RNTO' && canonical !== 'RNFR') this.renameFrom = null;
     if (FILE_COMMANDS.has(canonical)) {
-      this.reply(await runFileCommand(this as unknown as FileHost, canonical, arg));
+      this.reply(await this.#fileCommand(canonical, arg));
       return;
     }
     if (this.transfer.handles(canonical)) {
@@ -267,6 +272,23 @@ export class FtpSession extends ServerChannel {
     }
     const answer = await this.#other(canonical, arg);
     if (answer !== NO_REPLY) this.reply(answer);
+  }
+
+  /** Runs a file command on a view of the session's file state (login gave it a jail). */
+  async #fileCommand(verb: string, arg: string): Promise<Reply> {
+    const jail = this.jail;
+    if (jail === null) return reply(530, 'Please log in with USER and PASS first.');
+    const host: FileCommandHost = {
+      jail,
+      cwd: this.cwd,
+      renameFrom: this.renameFrom,
+      permissions: this.permissions,
+      mlstFacts: this.mlstFacts,
+    };
+    const answer = await runFileCommand(host, verb, arg);
+    this.cwd = host.cwd;
+    this.renameFrom = host.renameFrom;
+    return answer;
   }
 
   async #other(verb: string, arg: string): Promise<Reply> {
@@ -437,6 +459,3 @@ export class FtpSession extends ServerChannel {
     super.close();
   }
 }
-
-/** The view of a session that `runFileCommand` works on (the jail is set after login). */
-type FileHost = Parameters<typeof runFileCommand>[0];

@@ -10,7 +10,7 @@ import type { ServerObserver } from '../../server/server-observer.js';
 import { unmatchablePasswordHash } from '../common/index.js';
 import type { Permission } from './command-table.js';
 import { FtpJail } from './ftp-jail.js';
-import type { FtpServiceContext } from './ftp-server.js';
+import type { FtpServiceContext, FtpServiceOptions } from './ftp-service-context.js';
 import { type Reply, reply } from './reply.js';
 import { virtualToRealPath } from './virtual-path.js';
 
@@ -28,9 +28,17 @@ export interface LoginGrant {
   readonly permissions: ReadonlySet<Permission>;
 }
 
+/** The service settings login reads: users, root, password check, throttle and TLS policy. */
+export type LoginSettings = Pick<
+  FtpServiceContext,
+  'root' | 'users' | 'verify' | 'failedLoginDelay' | 'maxLoginAttempts'
+> & {
+  readonly options: Pick<FtpServiceOptions, 'anonymous' | 'anonymousPermissions' | 'requireTls'>;
+};
+
 /** The session facts login needs. */
 export interface LoginHost {
-  readonly service: FtpServiceContext;
+  readonly service: LoginSettings;
   readonly clock: Clock;
   readonly observer: ServerObserver;
   readonly peer: string;

@@ -5,15 +5,49 @@
 
 import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { Producer } from '../../dispatch/index.js';
+import type { Producer, SocketMap } from '../../dispatch/index.js';
+import type { Clock } from '../../server/clock.js';
+import type { ServerObserver } from '../../server/server-observer.js';
+import type { Permission } from './command-table.js';
 import { DataChannel, type TransferOutcome } from './data-channel.js';
+import type { DataConnector } from './data-connector.js';
 import { FileSource } from './file-source.js';
 import type { FtpJail } from './ftp-jail.js';
-import type { FtpSession } from './ftp-session.js';
+import type { FtpServiceContext } from './ftp-service-context.js';
 import { type ListTarget, listTargetPath, resolveListTarget } from './list-target.js';
 import { collectListing, type ListingFormat, ListingProducer } from './listing-producer.js';
 import { ok, type Reply, reply } from './reply.js';
+import type { TransferType } from './transfer-params.js';
 import { openUpload, UploadError, type UploadKind, type UploadTarget } from './upload-target.js';
+
+/** What the transfer commands need of the session: its settings, state, data setup and replies. */
+export interface TransferHost {
+  readonly service: Pick<FtpServiceContext, 'options' | 'dataTimeout'>;
+  readonly data: DataConnector;
+  readonly clock: Clock;
+  readonly observer: ServerObserver;
+  readonly map: SocketMap;
+  /** The peer, formatted for logs. */
+  readonly peer: string;
+  /** The control connection's remote address. */
+  readonly peerHost: string;
+  /** The control connection is gone: a data connection made meanwhile is dropped. */
+  readonly closed: boolean;
+  readonly user: string | null;
+  readonly jail: FtpJail | null;
+  readonly cwd: string;
+  readonly permissions: ReadonlySet<Permission>;
+  readonly mlstFacts: readonly string[];
+  readonly type: TransferType;
+  readonly secure: boolean;
+  readonly protPrivate: boolean;
+  /** The REST offset for the next transfer, used up by it. */
+  rest: number;
+  /** Progress on a data connection keeps the control connection from idling out. */
+  touch(): void;
+  /** Sends a reply on the control connection. */
+  reply(value: Reply): void;
+}
 
 const TRANSFERS = new Set(['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST', 'MLSD']);
 /** Lines `STAT path` sends at most on the control connection. */
@@ -55,7 +89,7 @@ function stripListOptions(arg: string): string {
  * if (transfer.handles('RETR')) await transfer.run('RETR', 'a.txt');
  */
 export class SessionTransfer {
-  readonly #session: FtpSession;
+  readonly #session: TransferHost;
   #channel: DataChannel | null = null;
   #running: Promise<void> | null = null;
   #aborted = false;
@@ -64,7 +98,7 @@ export class SessionTransfer {
   /**
    * @param session The session the transfers belong to.
    */
-  constructor(session: FtpSession) {
+  constructor(session: TransferHost) {
     this.#session = session;
   }
 
@@ -280,7 +314,7 @@ export class SessionTransfer {
         reason: this.#aborted ? 'aborted' : 'no data connection',
       };
     }
-    if (this.#aborted || s.socket === null) {
+    if (this.#aborted || s.closed) {
       sock.close();
       return { status: 'failed', bytes: 0, reason: 'aborted' };
     }
