@@ -4,8 +4,10 @@
  * server and client are built on.
  */
 
+export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from '../../socket/inet.js';
 export { AsciiConverter, type AsciiDirection } from './ascii-converter.js';
 export { ChunkQueue } from './chunk-queue.js';
+export { ftpCommand } from './cli.js';
 export {
   parseAlloArg,
   parseAuthArg,
@@ -65,20 +67,13 @@ export {
   parseMode,
 } from './file-entry.js';
 export { FtpClient, type FtpClientOptions, type TransferOptions } from './ftp-client.js';
-export { ftpCommand } from './cli.js';
 export { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 export { FtpJail, type JailPath } from './ftp-jail.js';
-export {
-  type FtpService,
-  type FtpServiceContext,
-  type FtpServiceOptions,
-  type FtpUser,
-  startFtpService,
-} from './ftp-server.js';
+export { type FtpService, startFtpService } from './ftp-server.js';
+export type { FtpServiceContext, FtpServiceOptions, FtpUser } from './ftp-service-context.js';
 export { FtpSession } from './ftp-session.js';
 export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
 export { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
-export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from '../../socket/inet.js';
 export {
   formatListDate,
   formatListLine,
