@@ -22,7 +22,7 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { AF_INET } from '../constants.js';
 import { Accelerator } from './accelerator.js';
-import { datagramHandle } from './handles.js';
+import { datagramHandle, descriptorOf, type HasFd } from './handles.js';
 
 /** The addon's calls (see native/datagram_batch.cc). */
 interface Addon {
@@ -35,8 +35,7 @@ interface Addon {
 }
 
 /** What node:dgram's handle offers that this needs. */
-interface UdpHandle {
-  readonly fd?: unknown;
+interface UdpHandle extends HasFd {
   recvStop?: unknown;
   recvStart?: unknown;
 }
@@ -201,10 +200,11 @@ function attachNow(
   const addon = loadedAddon();
   const handle = datagramHandle(udp) as UdpHandle | undefined;
   if (addon === null || handle === undefined) return null;
-  if (typeof handle.fd !== 'number' || handle.fd < 0) return null;
+  const fd = descriptorOf(handle);
+  if (fd < 0) return null;
   if (typeof handle.recvStop !== 'function' || typeof handle.recvStart !== 'function')
     throw new Error('the UDP handle has no recvStop()/recvStart()');
-  const batched = new BatchedDatagrams(addon, handle, handle.fd, family, listener);
+  const batched = new BatchedDatagrams(addon, handle, fd, family, listener);
   try {
     (handle.recvStop as () => number).call(handle);
   } catch (err) {

@@ -2,7 +2,9 @@
  * Node's libuv handles behind its sockets, and their file descriptors, for `fileno()` and the
  * accelerators. Node does not expose them publicly, so they are read from the objects' private
  * fields here, the one place that knows where they are; -1 or undefined is reported whenever
- * one cannot be found.
+ * one cannot be found. Every reader of a handle (fileno(), the reset probe, slab reads, batched
+ * datagrams, the accelerator fault tests) goes through these, so a Node that moves the field is
+ * one fix here.
  */
 /** A handle that may carry a descriptor. */
 export interface HasFd {

@@ -8,6 +8,7 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import { constants } from 'node:os';
+import { handleOf } from './handles.js';
 
 /** libuv's error numbers are the negated system ones on Unix. */
 const UV_ENOTCONN = -constants.errno.ENOTCONN;
@@ -21,8 +22,8 @@ interface PeerNameHandle {
 }
 
 function peerNameHandle(stream: NetSocket): PeerNameHandle | null {
-  const handle = (stream as { _handle?: unknown })._handle;
-  if (handle === null || typeof handle !== 'object') return null;
+  const handle = handleOf(stream);
+  if (handle === undefined || typeof handle !== 'object') return null;
   const fn = (handle as { getpeername?: unknown }).getpeername;
   return typeof fn === 'function' ? (handle as PeerNameHandle) : null;
 }

@@ -16,6 +16,7 @@ import {
   socket,
 } from '../../../src/socket/index.js';
 import { loadedAddon } from '../../../src/socket/node/batched-datagrams.js';
+import { handleOf } from '../../../src/socket/node/handles.js';
 import { netPair, readExactly, tcpPair } from '../support.js';
 
 const warnings: string[] = [];
@@ -31,7 +32,9 @@ function addon(): { recv: (...args: unknown[]) => Buffer | undefined } {
 /** The prototype of Node's TCP handle, where its stream methods are found. */
 async function tcpHandlePrototype(): Promise<Record<string, unknown>> {
   const [client, conn, stop] = await netPair();
-  const prototype = Object.getPrototypeOf((conn as unknown as { _handle: object })._handle);
+  const handle = handleOf(conn);
+  assert.ok(handle, 'the connection has a TCP handle');
+  const prototype = Object.getPrototypeOf(handle);
   client.destroy();
   conn.destroy();
   stop();
