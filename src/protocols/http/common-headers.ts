@@ -3,6 +3,7 @@
  * rather than once a request.
  */
 import type { Clock } from '../../server/clock.js';
+import { fieldLine } from './encode-head.js';
 import { isFieldValue } from './field-syntax.js';
 import { formatHttpDate } from './http-date.js';
 
@@ -30,7 +31,7 @@ export class CommonHeaders {
       throw new TypeError(`invalid server name ${JSON.stringify(serverName)}`);
     }
     this.#clock = clock;
-    this.#server = serverName === '' ? '' : `Server: ${serverName}\r\n`;
+    this.#server = serverName === '' ? '' : fieldLine('Server', serverName);
   }
 
   /**
@@ -53,7 +54,7 @@ export class CommonHeaders {
     const second = Math.floor(now / 1000);
     if (second !== this.#second) {
       this.#second = second;
-      this.#text = `Date: ${formatHttpDate(new Date(second * 1000))}\r\n${this.#server}`;
+      this.#text = fieldLine('Date', formatHttpDate(new Date(second * 1000))) + this.#server;
     }
     return this.#text;
   }

@@ -6,6 +6,9 @@ import type { HttpVersion } from './body-framing.js';
 import { isFieldValue, isToken, TARGET_BYTE } from './field-syntax.js';
 import { reasonPhrase } from './status-reasons.js';
 
+/** Status lines with the standard reason, made once per status. */
+const STATUS_LINES = new Map<number, string>();
+
 /** Header fields to write: `[name, value]` pairs in order (an `HttpHeaders` qualifies). */
 export type HeaderInput = Iterable<readonly [string, string]>;
 
@@ -65,14 +68,75 @@ export function encodeRequestHead(head: RequestHead): Buffer {
  * // <Buffer 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'>
  */
 export function encodeResponseHead(head: ResponseHead): Buffer {
-  const status = head.status;
+  const text = responseHeadText(
+    head.status,
+    head.reason,
+    head.version ?? '1.1',
+    fieldLines(head.headers),
+  );
+  return Buffer.from(text, 'latin1');
+}
+
+/**
+ * The text of a response head: the status line, the field lines as given, and the empty line.
+ * Every response head polyport makes, the server's included, is put together here; the field
+ * lines come from {@link fieldLines} or {@link fieldLine} over values checked when they were set,
+ * so they are not checked again for every response.
+ *
+ * @param status A status code from 100 to 999.
+ * @param reason The reason phrase, or `undefined` for the standard one.
+ * @param version The HTTP version of the status line.
+ * @param lines Field lines, each ending in CRLF (`''` for none).
+ * @returns The head as Latin-1 text, CRLF CRLF included.
+ * @throws {RangeError} When `status` is not an integer from 100 to 999.
+ * @throws {TypeError} For a reason with CR, LF or another control character.
+ * @example
+ * responseHeadText(204, undefined, '1.1', 'Server: a\r\n');
+ * // 'HTTP/1.1 204 No Content\r\nServer: a\r\n\r\n'
+ */
+export function responseHeadText(
+  status: number,
+  reason: string | undefined,
+  version: HttpVersion,
+  lines: string,
+): string {
   if (!Number.isInteger(status) || status < 100 || status > 999) {
     throw new RangeError(`status must be an integer from 100 to 999, got ${status}`);
   }
-  const reason = head.reason ?? reasonPhrase(status);
-  if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
-  const text = `HTTP/${head.version ?? '1.1'} ${status} ${reason}\r\n${fieldLines(head.headers)}\r\n`;
-  return Buffer.from(text, 'latin1');
+  let line: string;
+  if (reason === undefined) {
+    line =
+      version === '1.1'
+        ? statusLine(status)
+        : statusLineText(version, status, reasonPhrase(status));
+  } else {
+    if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
+    line = statusLineText(version, status, reason);
+  }
+  return `${line}${lines}\r\n`;
+}
+
+/**
+ * The HTTP/1.1 status line with the standard reason, CRLF included, made once per status
+ * rather than once per response.
+ *
+ * @param status A status code from 100 to 999.
+ * @returns The line, e.g. `'HTTP/1.1 200 OK\r\n'`.
+ * @example
+ * statusLine(404); // 'HTTP/1.1 404 Not Found\r\n'
+ */
+export function statusLine(status: number): string {
+  let line = STATUS_LINES.get(status);
+  if (line === undefined) {
+    line = statusLineText('1.1', status, reasonPhrase(status));
+    // Callers pass checked codes (100-999), but a bound keeps a misuse from growing the map.
+    if (STATUS_LINES.size < 1000) STATUS_LINES.set(status, line);
+  }
+  return line;
+}
+
+function statusLineText(version: HttpVersion, status: number, reason: string): string {
+  return `HTTP/${version} ${status} ${reason}\r\n`;
 }
 
 /**
@@ -92,7 +156,21 @@ export function fieldLines(headers: HeaderInput | undefined): string {
     if (!isFieldValue(value)) {
       throw new TypeError(`invalid value for ${name}: ${JSON.stringify(value)}`);
     }
-    text += `${name}: ${value}\r\n`;
+    text += fieldLine(name, value);
   }
   return text;
+}
+
+/**
+ * Encodes one field line from a name and value the caller has already checked (a response's
+ * fields are checked as they are set, not again as the head is made).
+ *
+ * @param name A field name (a token).
+ * @param value A valid field value.
+ * @returns `name: value\r\n`.
+ * @example
+ * fieldLine('Content-Length', '5'); // 'Content-Length: 5\r\n'
+ */
+export function fieldLine(name: string, value: string): string {
+  return `${name}: ${value}\r\n`;
 }

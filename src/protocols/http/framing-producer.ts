@@ -3,10 +3,9 @@
  */
 import type { Producer } from '../../dispatch/index.js';
 import type { BodyKind } from './body-framing.js';
+import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
 import type { HttpResponse, ResponseSink } from './http-response.js';
 
-const CRLF = Buffer.from('\r\n', 'latin1');
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -72,9 +71,7 @@ export class FramingProducer implements Producer {
       return part.length > 0 ? part : this.#end();
     }
     this.#sent += chunk.length;
-    if (this.#kind !== 'chunked') return chunk;
-    const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
-    return Buffer.concat([size, chunk, CRLF]);
+    return this.#kind === 'chunked' ? encodeChunk(chunk) : chunk;
   }
 
   #end(): Uint8Array {
@@ -84,6 +81,6 @@ export class FramingProducer implements Producer {
     if (this.#length !== null && this.#sent < this.#length) {
       throw new Error(`body ended after ${this.#sent} of ${this.#length} bytes`);
     }
-    return this.#kind === 'chunked' ? LAST_CHUNK : EMPTY;
+    return this.#kind === 'chunked' ? encodeLastChunk() : EMPTY;
   }
 }

@@ -3,6 +3,7 @@
  * chunked bodies both ways, bounded redirects, timeouts and HTTPS, on polyport sockets.
  */
 import type { SSLContext } from '../../socket/index.js';
+import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
 import type { ClientConnection } from './client-connection.js';
 import { ClientResponse, HttpClientError } from './client-response.js';
 import { encodeRequestHead, type HeaderInput } from './encode-head.js';
@@ -37,8 +38,6 @@ export interface HttpRequestOptions {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const CONTROLLED = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
-const CRLF = Buffer.from('\r\n', 'latin1');
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
 /**
  * Sends one request and returns the response once its head has arrived; the body is read from
@@ -181,13 +180,9 @@ async function send(
   for await (const part of body) {
     const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
     if (bytes.length === 0) continue;
-    if (chunked) {
-      await conn.send(
-        Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'), bytes, CRLF]),
-      );
-    } else await conn.send(bytes);
+    await conn.send(chunked ? encodeChunk(bytes) : bytes);
   }
-  if (chunked) await conn.send(LAST_CHUNK);
+  if (chunked) await conn.send(encodeLastChunk());
 }
 
 async function readHead(

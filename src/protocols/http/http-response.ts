@@ -4,13 +4,14 @@
  */
 import type { Producer } from '../../dispatch/index.js';
 import type { BodyKind } from './body-framing.js';
+import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
 import { isFieldValue, isToken } from './field-syntax.js';
+import { framedResponseHead, lengthFramed } from './framed-head.js';
 import { FramingProducer } from './framing-producer.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpRequest } from './http-request.js';
 import { iterableProducer } from './iterable-producer.js';
 import type { PreparedFields } from './prepared-fields.js';
-import { lengthFramed, responseHead } from './response-head.js';
 
 /** What a response writes into: the connection. */
 export interface ResponseSink {
@@ -35,8 +36,6 @@ export interface ResponseSink {
   readonly heads?: HeadCache | undefined;
 }
 
-const CRLF = Buffer.from('\r\n', 'latin1');
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const EMPTY = Buffer.alloc(0);
 /** The last field name and value {@link HttpResponse.appendHeader} found valid. */
 let lastName = 'Content-Type';
@@ -209,11 +208,22 @@ export class HttpResponse {
       this.reason === undefined &&
       lengthFramed(this.request, this.status, this.#keepAlive, bytes.length)
     ) {
-      const head = this.#cachedHead(heads, bytes.length);
+      // A hit is the memo's own entry and bytes: no object or text is made for the head.
+      const head = heads.head(
+        this.status,
+        this.#sink.commonHeaders(),
+        this.#fields,
+        this.#prepared,
+        bytes.length,
+      );
+      this.#kind = head.kind;
+      this.#keepAlive = head.keepAlive;
+      this.#declared = head.declared;
+      this.#headSent = true;
       withBody = bytes.length;
-      out = Buffer.allocUnsafe(head.length + withBody);
-      out.set(head, 0);
-      if (withBody > 0) out.set(bytes, head.length);
+      out = Buffer.allocUnsafe(head.bytes.length + withBody);
+      out.set(head.bytes, 0);
+      if (withBody > 0) out.set(bytes, head.bytes.length);
     } else {
       const head = this.#head(bytes.length, this.#sink.commonHeaders());
       withBody = this.#kind === 'length' ? bytes.length : 0;
@@ -317,10 +327,8 @@ export class HttpResponse {
       throw new RangeError(`body longer than the declared Content-Length ${this.#declared}`);
     }
     this.#bodyBytes += bytes.length;
-    if (this.#kind === 'chunked') {
-      const size = Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1');
-      this.#sink.write(this, Buffer.concat([size, bytes, CRLF]), true);
-    } else this.#sink.write(this, bytes);
+    if (this.#kind === 'chunked') this.#sink.write(this, encodeChunk(bytes), true);
+    else this.#sink.write(this, bytes);
   }
 
   /**
@@ -337,7 +345,7 @@ export class HttpResponse {
       return;
     }
     if (chunk !== undefined) this.write(chunk);
-    if (this.#kind === 'chunked') this.#sink.write(this, LAST_CHUNK);
+    if (this.#kind === 'chunked') this.#sink.write(this, encodeLastChunk(), true);
     // A body shorter than its Content-Length cannot be framed: only closing ends it.
     if (this.#declared !== null && this.#bodyBytes < this.#declared) this.#keepAlive = false;
     this.#done(this.#bodyBytes);
@@ -367,33 +375,8 @@ export class HttpResponse {
     this.#sink.finish(this);
   }
 
-  /**
-   * The encoded head of a response {@link lengthFramed} accepts, from the service's cache when
-   * the same head was made before. A head is a pure function of the key the cache compares
-   * (status, Date/Server text, fields, prepared lines, length) once the request side is known
-   * to take the fast path, so a hit gives exactly the bytes {@link #head} would make; it is
-   * stored only when {@link #head} kept the connection open with a length (no field asked to
-   * close), so a hit may set that state without looking at the fields.
-   */
-  #cachedHead(heads: HeadCache, length: number): Buffer {
-    const common = this.#sink.commonHeaders();
-    const status = this.status;
-    const cached = heads.find(status, common, this.#fields, this.#prepared, length);
-    if (cached !== undefined) {
-      this.#kind = 'length';
-      this.#declared = length;
-      this.#headSent = true;
-      return cached;
-    }
-    const head = Buffer.from(this.#head(length, common), 'latin1');
-    if (this.#kind === 'length' && this.#keepAlive) {
-      heads.store(status, common, this.#fields, this.#prepared, length, head);
-    }
-    return head;
-  }
-
   #head(length: number | null, common: string): string {
-    const head = responseHead(
+    const head = framedResponseHead(
       this.request,
       this.status,
       this.reason,

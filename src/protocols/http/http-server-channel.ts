@@ -9,6 +9,8 @@ import { pendingOutputBound } from '../../server/limits.js';
 import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
 import { type SendOptions, SHUT_WR } from '../../socket/index.js';
 import type { CommonHeaders } from './common-headers.js';
+import { encodeResponseHead } from './encode-head.js';
+import { framedResponseHead } from './framed-head.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
@@ -33,7 +35,10 @@ export interface HttpChannelConfig {
   readonly heads?: HeadCache;
 }
 
-const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const CONTINUE = encodeResponseHead({ status: 100 });
+/** Error answers are framed as for a plain HTTP/1.1 GET, whatever the request was. */
+const PLAIN_GET = { version: '1.1', method: 'GET' } as const;
+const TEXT_PLAIN = ['Content-Type', 'text/plain; charset=utf-8'];
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -402,10 +407,16 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** Answers with an error status, closing after it (the only safe course after bad framing). */
   #sendError(status: number, request: HttpRequest | null): void {
     const body = `${status} ${reasonPhrase(status)}\n`;
-    const head =
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${this.commonHeaders()}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
-      'Connection: close\r\n\r\n';
+    const head = framedResponseHead(
+      PLAIN_GET,
+      status,
+      undefined,
+      this.commonHeaders(),
+      TEXT_PLAIN,
+      '',
+      false,
+      body.length,
+    ).text;
     this.#batch.add(Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1'), true);
     const origin = request ?? { remoteAddress: this.#origin.remoteAddress, at: this.clock.now() };
     this.observer.request?.(

@@ -9,6 +9,7 @@ import type { ServerObserver } from '../../server/server-observer.js';
 import { TcpListener } from '../../server/tcp-listener.js';
 import type { SSLContext } from '../../socket/index.js';
 import { CommonHeaders } from './common-headers.js';
+import { encodeResponseHead } from './encode-head.js';
 import { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
@@ -50,9 +51,19 @@ export interface HttpService {
 }
 
 /** A server that cannot take more connections says so in HTTP before closing. */
-const BUSY =
-  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-  'Content-Length: 20\r\nRetry-After: 5\r\nConnection: close\r\n\r\n503 Server is busy\r\n';
+const BUSY_BODY = Buffer.from('503 Server is busy\r\n', 'latin1');
+const BUSY = Buffer.concat([
+  encodeResponseHead({
+    status: 503,
+    headers: [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(BUSY_BODY.length)],
+      ['Retry-After', '5'],
+      ['Connection', 'close'],
+    ],
+  }),
+  BUSY_BODY,
+]);
 
 /**
  * Starts an HTTP/1.1 server. Its channels join `map`: run `loop({ map })` (the host does) to

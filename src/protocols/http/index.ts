@@ -19,6 +19,7 @@ export {
 export type { BodyKind, HttpVersion } from './body-framing.js';
 export { evaluateIfRange, parseRange, type RangeResult } from './byte-range.js';
 export { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+export { httpCommand } from './cli.js';
 export { ClientConnection } from './client-connection.js';
 export { ClientResponse, type ConnectionRelease, HttpClientError } from './client-response.js';
 export { CommonHeaders } from './common-headers.js';
@@ -40,6 +41,7 @@ export {
   type HeaderInput,
   type RequestHead,
   type ResponseHead,
+  statusLine,
 } from './encode-head.js';
 export { isFieldValue, isToken } from './field-syntax.js';
 export { FramingProducer } from './framing-producer.js';
@@ -51,7 +53,6 @@ export {
   type HttpAgentOptions,
 } from './http-agent.js';
 export { type ClientBody, type HttpRequestOptions, request } from './http-client.js';
-export { httpCommand } from './cli.js';
 export { formatHttpDate, parseHttpDate, tryParseHttpDate } from './http-date.js';
 export {
   type HttpHandler,
@@ -104,5 +105,5 @@ export {
 export { type SafePath, targetToSafePath, type UnsafePath } from './safe-path.js';
 export { type CachedFile, SmallFileCache } from './small-file-cache.js';
 export { type StaticFilesOptions, staticFiles, typeForFile } from './static-files.js';
-export { reasonPhrase, STATUS_REASONS, statusLine } from './status-reasons.js';
+export { reasonPhrase, STATUS_REASONS } from './status-reasons.js';
 export { type UploadFilesOptions, uploadFiles } from './upload-files.js';

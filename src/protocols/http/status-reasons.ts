@@ -75,25 +75,3 @@ export const STATUS_REASONS: ReadonlyMap<number, string> = new Map([
 export function reasonPhrase(status: number): string {
   return STATUS_REASONS.get(status) ?? '';
 }
-
-/** Status lines with the standard reason, made once per status. */
-const STATUS_LINES = new Map<number, string>();
-
-/**
- * The HTTP/1.1 status line with the standard reason, CRLF included, made once per status
- * rather than once per response.
- *
- * @param status A status code from 100 to 999.
- * @returns The line, e.g. `'HTTP/1.1 200 OK\r\n'`.
- * @example
- * statusLine(404); // 'HTTP/1.1 404 Not Found\r\n'
- */
-export function statusLine(status: number): string {
-  let line = STATUS_LINES.get(status);
-  if (line === undefined) {
-    line = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
-    // Callers pass checked codes (100-999), but a bound keeps a misuse from growing the map.
-    if (STATUS_LINES.size < 1000) STATUS_LINES.set(status, line);
-  }
-  return line;
-}

@@ -66,63 +66,91 @@ function sendBoth(
   };
 }
 
-test('HeadCache.find() returns a stored head only for the same status, text, fields and length', () => {
+test('HeadCache.head() gives the bytes the encoder makes, and the same entry again for the same key', () => {
   const heads = new HeadCache();
-  const head = Buffer.from('HTTP/1.1 200 OK\r\n\r\n', 'latin1');
-  heads.store(200, DATE_1, ['Content-Type', 'text/plain'], '', 14, head);
-  assert.equal(heads.find(200, DATE_1, ['Content-Type', 'text/plain'], '', 14), head);
-  assert.equal(heads.find(404, DATE_1, ['Content-Type', 'text/plain'], '', 14), undefined);
-  assert.equal(heads.find(200, DATE_2, ['Content-Type', 'text/plain'], '', 14), undefined);
-  assert.equal(heads.find(200, DATE_1, ['Content-Type', 'text/html'], '', 14), undefined);
+  const first = heads.head(200, DATE_1, ['Content-Type', 'text/plain'], '', 14);
   assert.equal(
-    heads.find(200, DATE_1, ['Content-Type', 'text/plain', 'X', 'y'], '', 14),
-    undefined,
+    first.bytes.toString('latin1'),
+    `HTTP/1.1 200 OK\r\n${DATE_1}Content-Type: text/plain\r\nContent-Length: 14\r\n\r\n`,
   );
-  assert.equal(heads.find(200, DATE_1, ['Content-Type', 'text/plain'], 'A: b\r\n', 14), undefined);
-  assert.equal(heads.find(200, DATE_1, ['Content-Type', 'text/plain'], '', 15), undefined);
+  assert.equal(first.kind, 'length');
+  assert.equal(first.keepAlive, true);
+  assert.equal(first.declared, 14);
+  assert.equal(heads.head(200, DATE_1, ['Content-Type', 'text/plain'], '', 14), first);
+  assert.equal(heads.size, 1);
+});
+
+test('HeadCache.head() keeps status, Date text, fields, prepared lines and length apart', () => {
+  const heads = new HeadCache();
+  const first = heads.head(200, DATE_1, ['Content-Type', 'text/plain'], '', 14);
+  for (const other of [
+    heads.head(404, DATE_1, ['Content-Type', 'text/plain'], '', 14),
+    heads.head(200, DATE_2, ['Content-Type', 'text/plain'], '', 14),
+    heads.head(200, DATE_1, ['Content-Type', 'text/html'], '', 14),
+    heads.head(200, DATE_1, ['Content-Type', 'text/plain', 'X', 'y'], '', 14),
+    heads.head(200, DATE_1, ['Content-Type', 'text/plain'], 'A: b\r\n', 14),
+    heads.head(200, DATE_1, ['Content-Type', 'text/plain'], '', 15),
+  ]) {
+    assert.notEqual(other, first);
+    assert.notEqual(other.bytes.toString('latin1'), first.bytes.toString('latin1'));
+  }
 });
 
 test('HeadCache keeps its own copy of the fields, so a caller changing its array later does not change the key', () => {
   const heads = new HeadCache();
   const fields = ['Content-Type', 'text/plain'];
-  heads.store(200, DATE_1, fields, '', 1, Buffer.from('h'));
+  const kept = heads.head(200, DATE_1, fields, '', 1);
   fields[1] = 'text/html';
-  assert.equal(heads.find(200, DATE_1, fields, '', 1), undefined);
-  assert.notEqual(heads.find(200, DATE_1, ['Content-Type', 'text/plain'], '', 1), undefined);
+  assert.notEqual(heads.head(200, DATE_1, fields, '', 1), kept);
+  assert.equal(heads.head(200, DATE_1, ['Content-Type', 'text/plain'], '', 1), kept);
 });
 
 test('HeadCache holds at most HEAD_CACHE_ENTRIES heads, replacing the oldest first', () => {
   const heads = new HeadCache();
+  const made = [];
   for (let length = 0; length < HEAD_CACHE_ENTRIES + 3; length++) {
-    heads.store(200, DATE_1, [], '', length, Buffer.from(`h${length}`));
+    made.push(heads.head(200, DATE_1, [], '', length));
     assert.ok(heads.size <= HEAD_CACHE_ENTRIES);
   }
   assert.equal(heads.size, HEAD_CACHE_ENTRIES);
+  for (let length = HEAD_CACHE_ENTRIES + 2; length >= 3; length--) {
+    assert.equal(heads.head(200, DATE_1, [], '', length), made[length], `length ${length} kept`);
+  }
   for (let length = 0; length < 3; length++) {
-    assert.equal(heads.find(200, DATE_1, [], '', length), undefined, `length ${length} evicted`);
-  }
-  for (let length = 3; length < HEAD_CACHE_ENTRIES + 3; length++) {
-    assert.equal(heads.find(200, DATE_1, [], '', length)?.toString(), `h${length}`);
+    assert.notEqual(
+      heads.head(200, DATE_1, [], '', length),
+      made[length],
+      `length ${length} evicted`,
+    );
   }
 });
 
-test('HeadCache drops every held head once a head with a new Date text is stored', () => {
+test('HeadCache drops every held head once a head with a new Date text is made', () => {
   const heads = new HeadCache();
-  heads.store(200, DATE_1, [], '', 1, Buffer.from('a'));
-  heads.store(404, DATE_1, [], '', 1, Buffer.from('b'));
+  const old = heads.head(200, DATE_1, [], '', 1);
+  heads.head(404, DATE_1, [], '', 1);
   assert.equal(heads.size, 2);
-  heads.store(200, DATE_2, [], '', 1, Buffer.from('c'));
+  const fresh = heads.head(200, DATE_2, [], '', 1);
   assert.equal(heads.size, 1);
-  assert.equal(heads.find(404, DATE_1, [], '', 1), undefined);
-  assert.equal(heads.find(200, DATE_2, [], '', 1)?.toString(), 'c');
+  assert.ok(fresh.bytes.toString('latin1').includes('19:00:01'));
+  assert.notEqual(heads.head(200, DATE_1, [], '', 1), old);
 });
 
-test('HeadCache does not keep a head longer than HEAD_CACHE_MAX_BYTES', () => {
+test('HeadCache does not keep a head longer than HEAD_CACHE_MAX_BYTES, but still makes it', () => {
   const heads = new HeadCache();
-  heads.store(200, DATE_1, [], '', 1, Buffer.alloc(HEAD_CACHE_MAX_BYTES + 1));
+  const long = ['X-Long', 'x'.repeat(HEAD_CACHE_MAX_BYTES)];
+  const made = heads.head(200, DATE_1, long, '', 1);
+  assert.ok(made.bytes.length > HEAD_CACHE_MAX_BYTES);
   assert.equal(heads.size, 0);
-  heads.store(200, DATE_1, [], '', 1, Buffer.alloc(HEAD_CACHE_MAX_BYTES));
+  heads.head(200, DATE_1, [], '', 1);
   assert.equal(heads.size, 1);
+});
+
+test('HeadCache.head() honours a field asking to close, as the encoder does', () => {
+  const heads = new HeadCache();
+  const closing = heads.head(200, DATE_1, ['Connection', 'close'], '', 3);
+  assert.equal(closing.keepAlive, false);
+  assert.match(closing.bytes.toString('latin1'), /Content-Length: 3\r\nConnection: close\r\n\r\n$/);
 });
 
 test('HttpResponse.send() with a head cache writes the same bytes as without, first and repeated', () => {

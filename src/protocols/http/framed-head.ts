@@ -1,16 +1,20 @@
 /**
- * `responseHead()`: the text of a response head and the framing it commits the response to —
- * status line, `Date`/`Server`, the handler's fields, prepared lines, and the framing fields the
- * server writes itself.
+ * `framedResponseHead()`: a server's final response head and the framing it commits the
+ * response to — status line, `Date`/`Server`, the handler's fields, prepared lines, and the
+ * framing fields the server writes itself.
  */
-import type { BodyKind } from './body-framing.js';
-import { isFieldValue } from './field-syntax.js';
-import type { HttpRequest } from './http-request.js';
+import type { BodyKind, HttpVersion } from './body-framing.js';
+import { fieldLine, responseHeadText } from './encode-head.js';
 import { decideResponseFraming, isFramingField } from './response-framing.js';
-import { statusLine } from './status-reasons.js';
 
-/** A head's text and what it commits the response to. */
-export interface ResponseHead {
+/** What a response head needs to know of the request it answers. */
+export interface AnsweredRequest {
+  readonly version: HttpVersion;
+  readonly method: string;
+}
+
+/** A final head's text and what it commits the response to. */
+export interface FramedHead {
   /** The head, CRLF CRLF included. */
   readonly text: string;
   /** How the body is framed. */
@@ -31,10 +35,10 @@ export interface ResponseHead {
  * @param keepAlive Whether the response keeps the connection so far.
  * @param length The body length, or null when unknown.
  * @returns Whether the fast framing applies.
- * @example lengthFramed(request, 200, true, 14); // true for a GET over HTTP/1.1
+ * @example lengthFramed({ version: '1.1', method: 'GET' }, 200, true, 14); // true
  */
 export function lengthFramed(
-  request: HttpRequest,
+  request: AnsweredRequest,
   status: number,
   keepAlive: boolean,
   length: number | null,
@@ -52,24 +56,27 @@ export function lengthFramed(
 }
 
 /**
- * Makes a response head. Framing fields among `fields` are dropped (the server writes its own);
- * a `Connection` field asking to close makes the response close the connection.
+ * Makes a final response head. Framing fields among `fields` are dropped (the server writes its
+ * own); a `Connection` field asking to close makes the response close the connection. The text
+ * is a pure function of the arguments, so a cache may keep it for equal arguments.
  *
- * @param request The request answered.
+ * @param request The request answered (its version and method).
  * @param status A final status (200-999).
  * @param reason The reason phrase, or undefined for the standard one.
  * @param common The `Date` and `Server` lines.
- * @param fields Field names and values, alternating.
+ * @param fields Field names and values, alternating, checked when they were set.
  * @param prepared Prepared field lines sent after them.
  * @param keepAlive Whether the response keeps the connection so far.
  * @param length The body length, or null when unknown.
  * @returns The head and its framing.
  * @throws {RangeError} For a status that is not a final one.
  * @throws {TypeError} For a reason with control characters.
- * @example responseHead(request, 200, undefined, common, [], '', true, 14).text;
+ * @example
+ * framedResponseHead({ version: '1.1', method: 'GET' }, 200, undefined, '', [], '', true, 2).text;
+ * // 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n'
  */
-export function responseHead(
-  request: HttpRequest,
+export function framedResponseHead(
+  request: AnsweredRequest,
   status: number,
   reason: string | undefined,
   common: string,
@@ -77,17 +84,11 @@ export function responseHead(
   prepared: string,
   keepAlive: boolean,
   length: number | null,
-): ResponseHead {
+): FramedHead {
   if (!Number.isInteger(status) || status < 200 || status > 999) {
     throw new RangeError(`a final status must be an integer from 200 to 999, got ${status}`);
   }
-  let text: string;
-  if (reason === undefined) text = statusLine(status);
-  else {
-    if (!isFieldValue(reason)) throw new TypeError(`invalid reason ${JSON.stringify(reason)}`);
-    text = `HTTP/1.1 ${status} ${reason}\r\n`;
-  }
-  text += common;
+  let lines = common;
   let open = keepAlive;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
@@ -97,12 +98,17 @@ export function responseHead(
       if (name.length === 10 && /(^|[\s,])close($|[\s,])/i.test(value)) open = false;
       continue;
     }
-    text += `${name}: ${value}\r\n`;
+    lines += fieldLine(name, value);
   }
-  text += prepared;
+  lines += prepared;
   if (lengthFramed(request, status, open, length)) {
     return {
-      text: `${text}Content-Length: ${length}\r\n\r\n`,
+      text: responseHeadText(
+        status,
+        reason,
+        '1.1',
+        lines + fieldLine('Content-Length', String(length)),
+      ),
       kind: 'length',
       keepAlive: open,
       declared: length,
@@ -115,9 +121,9 @@ export function responseHead(
     contentLength: length,
     keepAlive: open,
   });
-  for (const [name, value] of framing.headers) text += `${name}: ${value}\r\n`;
+  for (const [name, value] of framing.headers) lines += fieldLine(name, value);
   return {
-    text: `${text}\r\n`,
+    text: responseHeadText(status, reason, '1.1', lines),
     kind: framing.kind,
     keepAlive: framing.keepAlive,
     declared: framing.kind === 'length' ? length : null,
