@@ -21,6 +21,7 @@ export type ChannelSocket = Watchable &
     | 'recvNowait'
     | 'recvIntoNowait'
     | 'sendNowait'
+    | 'shutdown'
     | 'getsockopt'
     | 'setsockopt'
     | 'getsockname'

@@ -109,6 +109,13 @@ export class MemoryListener implements ChannelSocket {
     return null;
   }
 
+  /** @throws {SocketError} `ENOTCONN`: a listener is not connected. */
+  shutdown(how: number): void {
+    void how;
+    this.#checkOpen('shutdown');
+    throw new SocketError('ENOTCONN', { op: 'shutdown' });
+  }
+
   /** @throws {SocketError} `ENOTCONN`: a listener does not send. */
   sendNowait(data: Uint8Array | string, flags?: number): number {
     void data;

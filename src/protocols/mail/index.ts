@@ -13,6 +13,7 @@
  * @module
  */
 export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './auth-plain.js';
+export { mailCommand } from './cli.js';
 export {
   MailProtocolError,
   Pop3Error,
@@ -28,7 +29,6 @@ export {
 } from './client/smtp-client.js';
 export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
 export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
-export { mailCommand } from './cli.js';
 export { MailboxQuota } from './maildir/mailbox-quota.js';
 export {
   type DeliverOptions,

@@ -8,7 +8,7 @@ import type { SSLContext } from '../../../socket/index.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
-import { Pop3Channel } from './pop3-channel.js';
+import { Pop3Handler } from './pop3-handler.js';
 
 /** Options for {@link startPop3Service}. */
 export interface Pop3ServiceOptions {
@@ -99,6 +99,6 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
       busyReply: '-ERR [SYS/TEMP] Too many connections, try again later.\r\n',
       clock,
     },
-    (socket, channelOptions) => new Pop3Channel(socket, channelOptions, context),
+    (transport, settings) => new Pop3Handler(transport, settings, context),
   );
 }

@@ -1,16 +1,17 @@
 /**
  * The listener SMTP and POP3 share: it accepts connections with the service's limits and keeps
- * its open channels, so that closing the service closes them too (nothing half-received is
+ * its open connections, so that closing the service closes them too (nothing half-received is
  * stored, nothing marked for deletion is deleted).
  */
-import type { ChannelSocket, SocketMap } from '../../../dispatch/index.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
 import type { Clock } from '../../../server/clock.js';
+import type { Connection, ConnectionSettings } from '../../../server/connection.js';
 import type { ServerLimits } from '../../../server/limits.js';
-import type { ServerChannelOptions } from '../../../server/server-channel.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
 import { TcpListener } from '../../../server/tcp-listener.js';
+import type { Transport } from '../../../server/transport.js';
 import type { SSLContext } from '../../../socket/index.js';
-import type { SessionChannel } from './session-channel.js';
 
 /** What {@link openMailListener} needs of a service's options. */
 export interface MailListenerOptions {
@@ -25,21 +26,25 @@ export interface MailListenerOptions {
   readonly busyReply: Uint8Array | string;
 }
 
-/** A running mail service: its listener, and `close()` for it and every open channel. */
+/** A running mail service: its listener, and `close()` for it and every open connection. */
 export interface MailService {
   readonly listener: TcpListener;
   close(): void;
 }
 
 /**
- * Listens and makes a channel per connection with `create`.
+ * Listens and makes a connection per client with `create` (a protocol handler, which builds
+ * its kit `Connection` over the transport it is given).
  * @throws {SocketError} when the port is in use or not permitted.
  */
 export async function openMailListener(
   options: MailListenerOptions,
-  create: (socket: ChannelSocket, channelOptions: ServerChannelOptions) => SessionChannel<unknown>,
+  create: (
+    transport: Transport,
+    settings: ConnectionSettings,
+  ) => { readonly connection: Connection<unknown> },
 ): Promise<MailService> {
-  const channels = new Set<SessionChannel<unknown>>();
+  const connections = new Set<Connection<unknown>>();
   const listener = await TcpListener.open({
     address: options.address,
     ...(options.limits ? { limits: options.limits } : {}),
@@ -49,21 +54,22 @@ export async function openMailListener(
     busyReply: options.busyReply,
     clock: options.clock,
     createChannel: ({ socket, release, channelOptions }) => {
-      // `let`: the channel may close (and release) inside its own constructor.
-      let channel: SessionChannel<unknown> | undefined;
+      // `let`: the connection may close (and release) inside its own constructor.
+      let connection: Connection<unknown> | undefined;
       const forget = (): void => {
-        if (channel !== undefined) channels.delete(channel);
+        if (connection !== undefined) connections.delete(connection);
         release();
       };
-      channel = create(socket, { ...channelOptions, release: forget });
-      if (!channel.isClosed) channels.add(channel);
+      const transport = new ChannelTransport(socket, { ...channelOptions, release: forget });
+      connection = create(transport, channelOptions).connection;
+      if (!connection.isClosed) connections.add(connection);
     },
   });
   return {
     listener,
     close() {
       listener.close();
-      for (const channel of [...channels]) channel.close();
+      for (const connection of [...connections]) connection.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { type MailService, openMailListener } from '../server/mail-listener.js';
 import type { MailUser, PasswordCheck } from '../server/mail-users.js';
-import { SmtpChannel } from './smtp-channel.js';
+import { SmtpHandler } from './smtp-handler.js';
 import { formatSmtpReply } from './smtp-reply.js';
 
 /** Messages per client and minute when `maxMessagesPerMinute` is not given. */
@@ -167,6 +167,6 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
       }),
       clock,
     },
-    (socket, channelOptions) => new SmtpChannel(socket, channelOptions, context),
+    (transport, settings) => new SmtpHandler(transport, settings, context),
   );
 }

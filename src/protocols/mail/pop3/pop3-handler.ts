@@ -1,16 +1,19 @@
 /** One POP3 connection of `startPop3Service`: logins, the mailbox lock, messages streamed. */
-import type { ChannelSocket } from '../../../dispatch/index.js';
+
+import {
+  Connection,
+  type ConnectionSettings,
+  type SessionHandler,
+} from '../../../server/connection.js';
 import { pendingOutputBound } from '../../../server/limits.js';
 import { LoginThrottle } from '../../../server/login-throttle.js';
-import type { ServerChannelOptions } from '../../../server/server-channel.js';
+import type { TimeoutPhase, Transport } from '../../../server/transport.js';
 import type { SSLContext } from '../../../socket/index.js';
 import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
 import { MessageProducer } from '../server/message-producer.js';
-import { SessionChannel } from '../server/session-channel.js';
-import { startServerTls } from '../server/start-tls.js';
 import { pop3Uid } from './pop3-maildrop.js';
 import { Pop3ServerSession } from './pop3-server-session.js';
 import type { Pop3ServerEvent, Pop3ServerOptions } from './pop3-server-types.js';
@@ -34,29 +37,36 @@ export interface Pop3ChannelContext {
  * client reads; deletions happen only at QUIT. Whatever ends the connection otherwise (a drop,
  * the autologout timer, a server shutdown) releases the lock and deletes nothing.
  */
-export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
+export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
+  /** The kit's connection this handler acts for. */
+  readonly connection: Connection<Pop3ServerEvent>;
   readonly #ctx: Pop3ChannelContext;
   readonly #pop: Pop3ServerSession;
   readonly #throttle: LoginThrottle;
   #box: Maildir | null = null;
   #lock: MaildirLock | null = null;
 
-  constructor(sock: ChannelSocket, options: ServerChannelOptions, ctx: Pop3ChannelContext) {
+  /**
+   * @param transport The connection's transport.
+   * @param settings Limits, observer and clock, from the listener.
+   * @param ctx What every connection of the service shares.
+   */
+  constructor(transport: Transport, settings: ConnectionSettings, ctx: Pop3ChannelContext) {
     const pop = new Pop3ServerSession({
       ...ctx.session,
-      maxPendingOutput: pendingOutputBound(options.limits ?? {}),
+      maxPendingOutput: pendingOutputBound(settings.limits ?? {}),
     });
-    super(sock, options, pop);
     this.#pop = pop;
     this.#ctx = ctx;
+    this.connection = new Connection({ ...settings, transport, session: pop, handler: this });
     this.#throttle = new LoginThrottle({
-      clock: this.clock,
+      clock: this.connection.clock,
       delay: ctx.failedLoginDelay,
       maxAttempts: ctx.maxLoginAttempts,
     });
   }
 
-  protected override handleEvent(ev: Pop3ServerEvent): void | Promise<void> {
+  handleEvent(ev: Pop3ServerEvent): void | Promise<void> {
     switch (ev.type) {
       case 'login':
         if (ev.mechanism === 'APOP') {
@@ -74,30 +84,34 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
       case 'quit':
         return this.#quit();
       case 'close':
-        this.flush();
-        this.closeWhenDone();
+        this.connection.flush();
+        this.connection.closeWhenDone();
         return;
     }
   }
 
-  protected override holdsOutput(ev: Pop3ServerEvent): boolean {
+  holdsOutput(ev: Pop3ServerEvent): boolean {
     return ev.type === 'quit';
   }
 
-  override onIdleTimeout(): void {
+  timedOut(phase: TimeoutPhase): boolean {
+    // Only idleness gets a goodbye; a half-sent command and a client that does not read get
+    // the kit's close and reset.
+    if (phase !== 'idle') return false;
     // RFC 1939 §3 autologout: close without entering UPDATE, so nothing is deleted.
-    if (!this.busy && !this.closing) {
-      this.closing = true;
-      this.push('-ERR Disconnected for inactivity.\r\n');
-      this.closeWhenDone();
-    } else this.close();
+    if (!this.connection.busy && !this.connection.closing) {
+      this.connection.closing = true;
+      this.connection.write('-ERR Disconnected for inactivity.\r\n');
+      this.connection.closeWhenDone();
+    } else this.connection.close();
+    return true;
   }
 
-  override close(): void {
+  /** The connection ended: the mailbox lock goes, and nothing is deleted. */
+  closed(): void {
     const lock = this.#lock;
     this.#lock = null;
     void lock?.release();
-    super.close();
   }
 
   async #login(username: string, password: string, authorizationId: string): Promise<void> {
@@ -108,15 +122,18 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
       ...(this.#ctx.checkPassword ? [this.#ctx.checkPassword] : []),
     );
     if (user === null || (authorizationId !== '' && authorizationId !== username)) {
-      this.observer.log?.('info', 'POP3 login failed', { peer: this.peer, user: username });
+      this.connection.observer.log?.('info', 'POP3 login failed', {
+        peer: this.connection.peer,
+        user: username,
+      });
       // Slows down password guessing; the session reads nothing meanwhile.
       const last = await this.#throttle.failed();
-      if (this.isClosed) return;
+      if (this.connection.isClosed) return;
       this.#pop.loginFailed();
       if (last) {
         // Dovecot hangs up after its cap as well: the -ERR goes out, then the connection ends.
-        this.flush();
-        this.closeWhenDone();
+        this.connection.flush();
+        this.connection.closeWhenDone();
       }
       return;
     }
@@ -126,7 +143,7 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
       this.#pop.mailboxInUse();
       return;
     }
-    if (this.isClosed) {
+    if (this.connection.isClosed) {
       await lock.release();
       return;
     }
@@ -134,9 +151,9 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     this.#box = box;
     const messages = await box.list();
     this.#pop.loginSucceeded(messages.map((m) => ({ ...m, uid: pop3Uid(m.id) })));
-    this.observer.request?.({
+    this.connection.observer.request?.({
       msg: 'login',
-      peer: this.peer,
+      peer: this.connection.peer,
       user: user.name,
       messages: messages.length,
     });
@@ -146,17 +163,17 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     const box = this.#box;
     if (box === null) throw new Error('retrieve before login');
     const stream = await box.open(id);
-    if (this.isClosed) {
+    if (this.connection.isClosed) {
       // The client left (a reset) while the file opened: nobody takes the producer that would
       // close it, so it is closed here, or its descriptor would stay open.
       stream.destroy();
       return;
     }
     await new Promise<void>((resolve, reject) => {
-      this.pushWithProducer(
+      this.connection.writeProducer(
         new MessageProducer(stream, {
           bodyLines,
-          onProgress: () => this.touch(),
+          onProgress: () => this.connection.touch(),
           onDone: (complete) => (complete ? resolve() : reject(new Error('transfer cut short'))),
         }),
       );
@@ -173,10 +190,15 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     try {
       await box?.delete(ids);
     } catch (err) {
-      this.observer.error?.(err, this.peer);
+      this.connection.observer.error?.(err, this.connection.peer);
       ok = false;
     }
-    this.observer.request?.({ msg: 'quit', peer: this.peer, deleted: ids.length, ok });
+    this.connection.observer.request?.({
+      msg: 'quit',
+      peer: this.connection.peer,
+      deleted: ids.length,
+      ok,
+    });
     this.#pop.deletionsCommitted(ok);
   }
 
@@ -188,16 +210,13 @@ export class Pop3Channel extends SessionChannel<Pop3ServerEvent> {
     const lock = this.#lock;
     this.#lock = null;
     await lock?.release();
-    this.flush();
-    this.closeWhenDone();
+    this.connection.flush();
+    this.connection.closeWhenDone();
   }
 
   async #startTls(): Promise<void> {
     const tls = this.#ctx.tls;
-    this.flush();
-    await this.drained();
-    if (tls !== undefined && (await startServerTls(this, tls, this.#pop.takeBuffered()))) {
-      this.#pop.tlsStarted();
-    }
+    if (tls === undefined) return;
+    if (await this.connection.startTls(tls, this.#pop.takeBuffered())) this.#pop.tlsStarted();
   }
 }

@@ -1,16 +1,19 @@
 /** One SMTP connection of `startSmtpService`: the session's events turned into Maildir writes. */
-import type { ChannelSocket } from '../../../dispatch/index.js';
+
+import {
+  Connection,
+  type ConnectionSettings,
+  type SessionHandler,
+} from '../../../server/connection.js';
 import { pendingOutputBound } from '../../../server/limits.js';
 import { LoginThrottle } from '../../../server/login-throttle.js';
 import type { RateLimiter } from '../../../server/rate-limiter.js';
-import type { ServerChannelOptions } from '../../../server/server-channel.js';
+import type { TimeoutPhase, Transport } from '../../../server/transport.js';
 import type { SSLContext } from '../../../socket/index.js';
 import type { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirDelivery } from '../maildir/maildir-delivery.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
-import { SessionChannel } from '../server/session-channel.js';
-import { startServerTls } from '../server/start-tls.js';
 import { type LocalDelivery, resolveLocalRecipient } from './local-recipient.js';
 import type { MailPath } from './mail-path.js';
 import { buildReceivedHeader } from './received-header.js';
@@ -53,7 +56,9 @@ interface Transaction {
  * committed only at the final dot. A dropped
  * connection or a refused message aborts the deliveries, so no partial message is ever seen.
  */
-export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
+export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
+  /** The kit's connection this handler acts for. */
+  readonly connection: Connection<SmtpServerEvent>;
   readonly #ctx: SmtpChannelContext;
   readonly #smtp: SmtpServerSession;
   readonly #throttle: LoginThrottle;
@@ -66,22 +71,27 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
   /** The step in progress, so a close during a write waits for it before aborting. */
   #io: Promise<unknown> = Promise.resolve();
 
-  constructor(sock: ChannelSocket, options: ServerChannelOptions, ctx: SmtpChannelContext) {
+  /**
+   * @param transport The connection's transport.
+   * @param settings Limits, observer and clock, from the listener.
+   * @param ctx What every connection of the service shares.
+   */
+  constructor(transport: Transport, settings: ConnectionSettings, ctx: SmtpChannelContext) {
     const smtp = new SmtpServerSession({
       ...ctx.session,
-      maxPendingOutput: pendingOutputBound(options.limits ?? {}),
+      maxPendingOutput: pendingOutputBound(settings.limits ?? {}),
     });
-    super(sock, options, smtp);
     this.#smtp = smtp;
     this.#ctx = ctx;
+    this.connection = new Connection({ ...settings, transport, session: smtp, handler: this });
     this.#throttle = new LoginThrottle({
-      clock: this.clock,
+      clock: this.connection.clock,
       delay: ctx.failedLoginDelay,
       maxAttempts: ctx.maxLoginAttempts,
     });
   }
 
-  protected override handleEvent(ev: SmtpServerEvent): void | Promise<void> {
+  handleEvent(ev: SmtpServerEvent): void | Promise<void> {
     switch (ev.type) {
       case 'helo':
         this.#helo = ev.domain;
@@ -108,41 +118,42 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
         return this.#startTls();
       case 'quit':
       case 'close':
-        this.flush();
-        this.closeWhenDone();
+        this.connection.flush();
+        this.connection.closeWhenDone();
         return;
     }
   }
 
-  /** A command left half-sent, or a gap in DATA, past the read timeout: 421 as for idleness. */
-  override onReadTimeout(): void {
-    this.onIdleTimeout();
-  }
-
-  override onIdleTimeout(): void {
-    if (this.busy || this.closing) {
-      this.close();
-      return;
+  /**
+   * Idle, or (read) a command left half-sent or a gap in DATA: 421, as Postfix says it. A
+   * client that does not read (write) gets the kit's reset.
+   */
+  timedOut(phase: TimeoutPhase): boolean {
+    if (phase === 'write') return false;
+    if (this.connection.busy || this.connection.closing) {
+      this.connection.close();
+      return true;
     }
-    this.closing = true;
-    this.push(
+    this.connection.closing = true;
+    this.connection.write(
       formatSmtpReply({
         code: 421,
         enhanced: '4.4.2',
         text: `${this.#ctx.hostname} Error: timeout exceeded`,
       }),
     );
-    this.closeWhenDone();
+    this.connection.closeWhenDone();
+    return true;
   }
 
-  override close(): void {
+  /** The connection ended: a message not yet committed is discarded. */
+  closed(): void {
     const transaction = this.#transaction;
     this.#transaction = null;
     if (transaction !== null) {
       // After any write in flight: aborting closes the file the write uses.
       void this.#io.then(() => abortAll(transaction.deliveries));
     }
-    super.close();
   }
 
   #track(step: Promise<void>): Promise<void> {
@@ -163,8 +174,10 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
     const rate = this.#ctx.messageRate;
     if (!this.#counted && rate !== null) {
       const client = this.#clientAddress();
-      if (!rate.allow(client, this.clock.now())) {
-        this.observer.log?.('warn', 'SMTP message rate exceeded', { peer: this.peer });
+      if (!rate.allow(client, this.connection.clock.now())) {
+        this.connection.observer.log?.('warn', 'SMTP message rate exceeded', {
+          peer: this.connection.peer,
+        });
         this.#smtp.refuseRecipient(tooMuchMail(client));
         return;
       }
@@ -182,7 +195,9 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
   }
 
   #clientAddress(): string {
-    return Array.isArray(this.addr) ? String(this.addr[0]) : 'unknown';
+    return Array.isArray(this.connection.transport.peerAddress)
+      ? String(this.connection.transport.peerAddress[0])
+      : 'unknown';
   }
 
   async #begin(from: MailPath, recipients: readonly MailPath[]): Promise<void> {
@@ -205,7 +220,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
           protocol: this.#smtp.protocolName,
           id,
           ...(recipients.length === 1 ? { recipient: recipients[0]!.address } : {}),
-          date: new Date(this.clock.now()),
+          date: new Date(this.connection.clock.now()),
         }),
       'latin1',
     );
@@ -250,7 +265,7 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       for (const delivery of transaction.deliveries) await delivery.commit();
     } catch (err) {
       await abortAll(transaction.deliveries);
-      this.observer.error?.(err, this.peer);
+      this.connection.observer.error?.(err, this.connection.peer);
       this.#smtp.refuseMessage();
       return;
     }
@@ -259,9 +274,9 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       enhanced: '2.0.0',
       text: `Ok: queued as ${transaction.id}`,
     });
-    this.observer.request?.({
+    this.connection.observer.request?.({
       msg: 'message',
-      peer: this.peer,
+      peer: this.connection.peer,
       id: transaction.id,
       from: from.address,
       to: recipients.map((r) => r.address),
@@ -291,26 +306,26 @@ export class SmtpChannel extends SessionChannel<SmtpServerEvent> {
       this.#smtp.acceptAuth();
       return;
     }
-    this.observer.log?.('info', 'SMTP AUTH failed', { peer: this.peer, user: username });
+    this.connection.observer.log?.('info', 'SMTP AUTH failed', {
+      peer: this.connection.peer,
+      user: username,
+    });
     // Without a pause and a cap AUTH PLAIN was a fast password oracle (0.65 s for 10 guesses).
     const last = await this.#throttle.failed();
-    if (this.isClosed) return;
+    if (this.connection.isClosed) return;
     if (!last) {
       this.#smtp.refuseAuth();
       return;
     }
     this.#smtp.refuseAuthAndClose();
-    this.flush();
-    this.closeWhenDone();
+    this.connection.flush();
+    this.connection.closeWhenDone();
   }
 
   async #startTls(): Promise<void> {
     const tls = this.#ctx.tls;
-    this.flush();
-    await this.drained();
-    if (tls !== undefined && (await startServerTls(this, tls, this.#smtp.takeBuffered()))) {
-      this.#smtp.tlsStarted();
-    }
+    if (tls === undefined) return;
+    if (await this.connection.startTls(tls, this.#smtp.takeBuffered())) this.#smtp.tlsStarted();
   }
 }
 

@@ -1,0 +1,125 @@
+/**
+ * `ChannelTransport`: the kit's {@link Transport} over a socket on the dispatch loop. It is a
+ * `ServerChannel` (byte counts, phase timeouts, lingering close, TLS upgrade in place) that
+ * hands what happens to a {@link TransportHandler} instead of to a subclass, so a protocol is
+ * written as a handler composed with it, never as a fifth level of inheritance.
+ */
+import type { ChannelSocket, Producer } from '../dispatch/index.js';
+import { SHUT_WR, type SSLContext, SSLSocket } from '../socket/index.js';
+import { ServerChannel, type ServerChannelOptions } from './server-channel.js';
+import type { Transport, TransportHandler, WriteOptions } from './transport.js';
+
+/**
+ * A server connection's transport on the loop. Attach the handler before the loop runs (in the
+ * listener's `createChannel`), as {@link Connection} does.
+ *
+ * @example
+ * const transport = new ChannelTransport(socket, channelOptions);
+ * const connection = new Connection({ transport, session, handler });
+ */
+export class ChannelTransport extends ServerChannel implements Transport {
+  #handler: TransportHandler | null = null;
+  #paused = false;
+  #shutdownWanted = false;
+  #lost = false;
+
+  /**
+   * @param sock The accepted connection.
+   * @param options Limits, observer, clock, map and the slot release, from the listener.
+   */
+  constructor(sock: ChannelSocket, options: ServerChannelOptions = {}) {
+    super(sock, options);
+  }
+
+  /** Sets who hears of this transport's data, drains, timeouts and end. */
+  attach(handler: TransportHandler): void {
+    this.#handler = handler;
+  }
+
+  get peerAddress(): unknown {
+    return this.addr;
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof SSLSocket;
+  }
+
+  get closed(): boolean {
+    return this.#lost;
+  }
+
+  write(data: Uint8Array | string, options?: WriteOptions): void {
+    if (!this.#lost) this.push(data, options);
+  }
+
+  writeProducer(producer: Producer, size?: number): void {
+    if (this.#lost) producer.close?.();
+    else this.pushWithProducer(producer, size);
+  }
+
+  shutdownWrite(): void {
+    this.#shutdownWanted = true;
+    if (!this.outputPending) this.#shutdownNow();
+  }
+
+  pauseReading(): void {
+    this.#paused = true;
+  }
+
+  resumeReading(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.wake();
+  }
+
+  startTls(context: SSLContext): Promise<boolean> {
+    return this.upgradeToTls(context);
+  }
+
+  abort(): void {
+    this.closeWithReset();
+  }
+
+  override readable(): boolean {
+    return !this.#paused;
+  }
+
+  override collectIncomingData(data: Buffer): void {
+    this.#handler?.dataReceived(data);
+  }
+
+  override handleWrite(): void {
+    super.handleWrite();
+    if (this.#lost) return;
+    if (!this.outputPending && this.#shutdownWanted) this.#shutdownNow();
+    this.#handler?.writeProgress();
+  }
+
+  override onIdleTimeout(): void {
+    if (this.#handler?.timedOut('idle') !== true) super.onIdleTimeout();
+  }
+
+  override onReadTimeout(): void {
+    if (this.#handler?.timedOut('read') !== true) super.onReadTimeout();
+  }
+
+  override onWriteTimeout(): void {
+    if (this.#handler?.timedOut('write') !== true) super.onWriteTimeout();
+  }
+
+  override close(): void {
+    const first = !this.#lost;
+    this.#lost = true;
+    super.close();
+    if (first) this.#handler?.connectionLost(this.closeError);
+  }
+
+  #shutdownNow(): void {
+    this.#shutdownWanted = false;
+    try {
+      this.socket?.shutdown(SHUT_WR);
+    } catch {
+      // Already gone: the close that follows says so.
+    }
+  }
+}
