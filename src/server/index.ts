@@ -1,6 +1,7 @@
 /**
  * The connection kit every polyport server is built on, between the dispatch loop and the
- * protocols: the TCP listener with its connection limits and TLS handshakes, the server channel
+ * protocols: the `Connection` that drives a protocol's sans-I/O session over a `Transport`
+ * (`ChannelTransport` on the loop), the TCP listener with its connection limits and TLS handshakes, the server channel
  * with its phase timeouts (idle, read, write, handshake) and byte counts, the UDP server with
  * rate limiting, the limits themselves, the observer the host listens through, an injectable
  * clock, and the login throttle.
@@ -9,7 +10,9 @@
  */
 
 export * from './address-group.js';
+export * from './channel-transport.js';
 export * from './clock.js';
+export * from './connection.js';
 export * from './datagram-server.js';
 export * from './guarded-clock.js';
 export * from './limits.js';
@@ -18,4 +21,6 @@ export * from './rate-limiter.js';
 export * from './server-channel.js';
 export * from './server-handshake.js';
 export * from './server-observer.js';
+export * from './server-session.js';
 export * from './tcp-listener.js';
+export * from './transport.js';
