@@ -4,25 +4,26 @@
 import type { Producer } from '../../dispatch/index.js';
 import type { BodyKind } from './body-framing.js';
 import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
-import type { HttpResponse, ResponseSink } from './http-response.js';
+
+/** Told once the body's last byte was produced, with the body bytes produced in all. */
+export type BodySent = (bytes: number) => void;
 
 const EMPTY = Buffer.alloc(0);
 
 /**
  * Frames a handler's producer: chunk framing for `chunked`, an exact count for `length` (a body
- * that runs short breaks the connection, as it can no longer be framed). It tells the sink when
- * the last byte was produced, for the access log.
+ * that runs short breaks the connection, as it can no longer be framed). It says when the last
+ * byte was produced, for the access log; it knows nothing of the response it carries.
  *
  * @example
  * // Made by HttpResponse.produce():
- * sink.produce(response, new FramingProducer(fileProducer, 'chunked', null, response, sink));
+ * new FramingProducer(fileProducer, 'chunked', null, (bytes) => sink.sent(response, bytes));
  */
 export class FramingProducer implements Producer {
   readonly #inner: Producer;
   readonly #kind: BodyKind;
   readonly #length: number | null;
-  readonly #response: HttpResponse;
-  readonly #sink: ResponseSink;
+  readonly #onSent: BodySent;
   #sent = 0;
   #ended = false;
 
@@ -30,21 +31,13 @@ export class FramingProducer implements Producer {
    * @param inner The handler's producer.
    * @param kind The framing chosen for the response.
    * @param length The declared length, or null.
-   * @param response The response (for the sink's bookkeeping).
-   * @param sink The connection.
+   * @param onSent Told once the last byte was produced.
    */
-  constructor(
-    inner: Producer,
-    kind: BodyKind,
-    length: number | null,
-    response: HttpResponse,
-    sink: ResponseSink,
-  ) {
+  constructor(inner: Producer, kind: BodyKind, length: number | null, onSent: BodySent) {
     this.#inner = inner;
     this.#kind = kind;
     this.#length = length;
-    this.#response = response;
-    this.#sink = sink;
+    this.#onSent = onSent;
   }
 
   more(): Uint8Array | Promise<Uint8Array> {
@@ -66,7 +59,7 @@ export class FramingProducer implements Producer {
       if (this.#sent === this.#length) {
         this.#inner.close?.();
         this.#ended = true;
-        this.#sink.sent(this.#response, this.#sent);
+        this.#onSent(this.#sent);
       }
       return part.length > 0 ? part : this.#end();
     }
@@ -77,7 +70,7 @@ export class FramingProducer implements Producer {
   #end(): Uint8Array {
     if (this.#ended) return EMPTY;
     this.#ended = true;
-    this.#sink.sent(this.#response, this.#sent);
+    this.#onSent(this.#sent);
     if (this.#length !== null && this.#sent < this.#length) {
       throw new Error(`body ended after ${this.#sent} of ${this.#length} bytes`);
     }

@@ -278,7 +278,7 @@ export class HttpResponse {
     }
     this.#sink.produce(
       this,
-      new FramingProducer(producer, this.#kind, length, this, this.#sink),
+      new FramingProducer(producer, this.#kind, length, (bytes) => this.#sink.sent(this, bytes)),
       length ?? undefined,
     );
     this.#finish();
