@@ -3,6 +3,7 @@
  * (with a bounded send buffer, peer close and reset injection, and capture of what was sent),
  * Twisted's `StringTransport`, a manual clock for code that takes an injected one, and real
  * connected loopback pairs, and fault proxies (TCP and UDP) that break real connections on purpose.
+ * For sans-I/O codecs and sessions: `chunkings()`, every way to cut an input a codec must take.
  *
  * @example
  * import { memorySocketPair, ManualClock, StringTransport } from 'polyport/testing';
@@ -11,6 +12,7 @@
  *
  * @module
  */
+export * from './chunkings.js';
 export * from './connected-pair.js';
 export * from './fault-plan.js';
 export * from './fault-proxy.js';

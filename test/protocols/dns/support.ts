@@ -11,21 +11,3 @@ export function loadHex(name: string): Buffer {
     .replace(/\s+/g, '');
   return Buffer.from(hex, 'hex');
 }
-
-/** Every way to cut `length` bytes in two, plus "whole" and "byte by byte". */
-export function cutPlans(length: number): number[][] {
-  const plans: number[][] = [[], Array.from({ length }, (_, i) => i)];
-  for (let i = 0; i <= length; i++) plans.push([i]);
-  return plans;
-}
-
-/** Cuts `bytes` at the given offsets. */
-export function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    out.push(bytes.subarray(at, cut));
-    at = cut;
-  }
-  return out;
-}

@@ -6,6 +6,7 @@ import type {
   FingerParseResult,
   FingerQueryOptions,
 } from '../../../src/protocols/finger/parse-query.js';
+import { chunkings } from '../../../src/testing/index.js';
 
 /** Feeds `input` cut at `cuts`, drains after each piece, and ends the input if asked. */
 function feed(
@@ -31,15 +32,8 @@ function feed(
 
 function everySplit(input: Buffer, options: FingerQueryOptions = {}, end = false) {
   const whole = feed(input, [], options, end);
-  const byteByByte = feed(
-    input,
-    Array.from({ length: input.length }, (_, i) => i),
-    options,
-    end,
-  );
-  assert.deepEqual(byteByByte, whole, 'byte by byte');
-  for (let i = 0; i <= input.length; i++) {
-    assert.deepEqual(feed(input, [i], options, end), whole, `split at ${i}`);
+  for (const { label, cuts } of chunkings(input)) {
+    assert.deepEqual(feed(input, cuts, options, end), whole, label);
   }
   return whole;
 }

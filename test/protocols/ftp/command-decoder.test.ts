@@ -6,7 +6,7 @@ import {
   FtpCommandDecoder,
   type FtpCommandDecoderOptions,
 } from '../../../src/protocols/ftp/command-decoder.js';
-import { chunkings } from './feed.js';
+import { chunkings } from '../../../src/testing/index.js';
 
 function decodeChunks(chunks: Buffer[], options?: FtpCommandDecoderOptions): CommandEvent[] {
   const d = new FtpCommandDecoder(options);

@@ -7,7 +7,7 @@ import {
   type FtpReplyDecoderOptions,
   type ReplyEvent,
 } from '../../../src/protocols/ftp/reply-decoder.js';
-import { chunkings } from './feed.js';
+import { chunkings } from '../../../src/testing/index.js';
 
 function decodeChunks(chunks: Buffer[], options?: FtpReplyDecoderOptions): ReplyEvent[] {
   const d = new FtpReplyDecoder(options);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { chunkings } from '../../../src/testing/index.js';
 import { loadFixtures, replay } from './support/fixtures.js';
 
 const FIXTURES = new URL('../../fixtures/http/', import.meta.url);
@@ -29,11 +30,8 @@ test('every section of every Markdown file in test/fixtures/http/ is loaded as a
 
 for (const fixture of fixtures) {
   test(`${fixture.file}: ${fixture.title}`, () => {
-    assert.deepEqual(replay(fixture, []), fixture.log, 'fed whole');
-    const everyByte = Array.from({ length: fixture.input.length }, (_, i) => i);
-    assert.deepEqual(replay(fixture, everyByte), fixture.log, 'fed byte by byte');
-    for (let i = 0; i <= fixture.input.length; i++) {
-      assert.deepEqual(replay(fixture, [i]), fixture.log, `split at ${i}`);
+    for (const { label, cuts } of chunkings(fixture.input)) {
+      assert.deepEqual(replay(fixture, cuts), fixture.log, `fed ${label}`);
     }
   });
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/chunked-encoder.js';
 import { encodeResponseHead } from '../../../src/protocols/http/encode-head.js';
 import { ResponseParser } from '../../../src/protocols/http/response-parser.js';
+import { chunkings } from '../../../src/testing/index.js';
 
 test('ResponseParser.requestSent() refuses a method that is not a token with TypeError', () => {
   assert.throws(() => new ResponseParser().requestSent('GET /'), TypeError);
@@ -22,22 +23,22 @@ test('a response encoded with encodeResponseHead and encodeChunk parses back the
     encodeChunk(Buffer.from('world')),
     encodeLastChunk([['X-Sum', '42']]),
   ]);
-  for (let cut = 0; cut <= wire.length; cut++) {
+  for (const { label, chunks } of chunkings(wire)) {
     const parser = new ResponseParser();
     parser.requestSent('GET');
-    parser.receiveData(wire.subarray(0, cut));
     const events = [];
-    for (let ev = parser.nextEvent(); ev !== null; ev = parser.nextEvent()) events.push(ev);
-    parser.receiveData(wire.subarray(cut));
-    for (let ev = parser.nextEvent(); ev !== null; ev = parser.nextEvent()) events.push(ev);
+    for (const chunk of chunks) {
+      parser.receiveData(chunk);
+      for (let ev = parser.nextEvent(); ev !== null; ev = parser.nextEvent()) events.push(ev);
+    }
     const head = events[0];
-    assert.ok(head?.type === 'response');
+    assert.ok(head?.type === 'response', label);
     assert.equal(head.status, 200);
     assert.equal(head.reason, 'OK');
     const body = Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.data] : [])));
-    assert.equal(body.toString(), 'hello world');
+    assert.equal(body.toString(), 'hello world', label);
     const end = events.at(-1);
-    assert.ok(end?.type === 'end');
+    assert.ok(end?.type === 'end', label);
     assert.equal(end.trailers.get('x-sum'), '42');
   }
 });

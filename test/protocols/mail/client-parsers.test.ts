@@ -10,7 +10,7 @@ import {
   type SmtpReplyEvent,
   SmtpReplyParser,
 } from '../../../src/protocols/mail/index.js';
-import { splits } from './smtp-harness.js';
+import { chunkings } from '../../../src/testing/index.js';
 
 function smtpReplies(input: string, cuts: readonly number[]): SmtpReplyEvent[] {
   const parser = new SmtpReplyParser();
@@ -32,7 +32,7 @@ test('SmtpReplyParser gathers multi-line replies the same at every split offset'
     { type: 'reply', code: 250, enhanced: null, lines: ['mx', 'SIZE 100', 'HELP'] },
     { type: 'reply', code: 550, enhanced: '5.1.1', lines: ['no such user'] },
   ];
-  for (const cuts of splits(input.length)) assert.deepEqual(smtpReplies(input, cuts), expected);
+  for (const { cuts } of chunkings(input)) assert.deepEqual(smtpReplies(input, cuts), expected);
 });
 
 test('SmtpReplyParser reports replies that are not SMTP', () => {
@@ -114,7 +114,7 @@ test('Pop3ResponseParser reads pipelined single and multi-line responses at ever
     'data .a\r\n',
     '{"type":"end"}',
   ];
-  for (const cuts of splits(input.length)) {
+  for (const { cuts } of chunkings(input)) {
     assert.deepEqual(popReplies(input, ['single', 'multi', 'multi', 'multi'], cuts), expected);
   }
 });

@@ -7,8 +7,8 @@ import {
   Pop3ServerSession,
   pop3Uid,
 } from '../../../src/protocols/mail/index.js';
+import { chunkings } from '../../../src/testing/index.js';
 import { runPop3, TIMESTAMP } from './pop3-harness.js';
-import { splits } from './smtp-harness.js';
 
 test('apopDigest() matches the example of RFC 1939 §7', () => {
   assert.equal(apopDigest(TIMESTAMP, 'tanstaaf'), 'c4c9334bac560ecc979e58001b3e22fb');
@@ -22,7 +22,7 @@ test('Pop3ServerSession runs a full session the same for whole, byte-by-byte and
     '+OK 3 messages:\r\n1 28\r\n2 48\r\n3 15\r\n.\r\n+OK 2 uid-m2\r\n' +
     '+OK 48 octets\r\nSubject: two\r\nX: y\r\n\r\n..dot line\r\nsecond\r\nthird\r\n.\r\n' +
     '+OK Marked to be deleted.\r\n+OK Logging out, messages deleted.\r\n';
-  for (const cuts of splits(input.length)) {
+  for (const { cuts } of chunkings(input)) {
     const run = runPop3(input, cuts);
     assert.equal(run.output, expected, `cuts ${cuts}`);
     assert.deepEqual(run.events, ['login USER demo', 'retrieve', 'commit-deletions', 'quit']);

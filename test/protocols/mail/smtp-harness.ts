@@ -85,11 +85,3 @@ export function codes(output: string): string[] {
     .filter((line) => /^\d{3}(?: |$)/.test(line))
     .map((line) => line.slice(0, 3));
 }
-
-/** Every cut list to try: none, each single offset, and byte by byte. */
-export function splits(length: number): number[][] {
-  const all: number[][] = [[]];
-  for (let i = 1; i < length; i++) all.push([i]);
-  all.push(Array.from({ length: length - 1 }, (_, i) => i + 1));
-  return all;
-}

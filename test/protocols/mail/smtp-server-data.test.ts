@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DotStuffer } from '../../../src/protocols/mail/index.js';
-import { codes, runSmtp, splits } from './smtp-harness.js';
+import { chunkings } from '../../../src/testing/index.js';
+import { codes, runSmtp } from './smtp-harness.js';
 
 const head = 'EHLO c\r\nMAIL FROM:<a@c.example>\r\nRCPT TO:<demo@example.test>\r\nDATA\r\n';
 
 test('SmtpServerSession unstuffs dots the same at every split offset', () => {
   const input = `${head}...\r\n.x\r\n..\r\nplain\r\n.\r\nNOOP\r\n`;
-  for (const cuts of splits(input.length)) {
+  for (const { cuts } of chunkings(input)) {
     const run = runSmtp(input, cuts);
     assert.equal(run.content, '..\r\nx\r\n.\r\nplain\r\n', `cuts ${cuts}`);
     assert.deepEqual(codes(run.output).slice(-3), ['354', '250', '250']);
@@ -31,7 +32,7 @@ const smuggling: Array<[string, string]> = [
 for (const [what, body] of smuggling) {
   test(`SmtpServerSession does not end the data at ${what} (SMTP smuggling)`, () => {
     const input = `${head}${body}.\r\nQUIT\r\n`;
-    for (const cuts of splits(input.length)) {
+    for (const { cuts } of chunkings(input)) {
       const run = runSmtp(input, cuts);
       assert.ok(!run.events.includes('mail <evil@x.example>'), `cuts ${cuts}`);
       assert.deepEqual(run.events.slice(-2), [run.events.at(-2)!, 'quit']);
@@ -75,7 +76,7 @@ test('SmtpServerSession accepts a line of exactly 998 octets plus CRLF', () => {
 test('SmtpServerSession stops emitting data once the size limit trips and answers 552 at the dot', () => {
   const body = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\r\n');
   const input = `${head}${body}\r\n.\r\nQUIT\r\n`;
-  for (const cuts of splits(input.length).filter((_, i) => i % 7 === 0)) {
+  for (const { cuts } of [...chunkings(input)].filter((_, i) => i % 7 === 0)) {
     const run = runSmtp(input, cuts, { maxMessageSize: 100, dataChunkSize: 16 });
     const abort = run.events.indexOf('data-abort size');
     assert.ok(abort > 0, `cuts ${cuts}`);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { SmtpServerSession } from '../../../src/protocols/mail/index.js';
-import { codes, runSmtp, splits } from './smtp-harness.js';
+import { chunkings } from '../../../src/testing/index.js';
+import { codes, runSmtp } from './smtp-harness.js';
 
 const transaction =
   'EHLO client.example\r\nMAIL FROM:<alice@client.example> SIZE=40 BODY=8BITMIME\r\n' +
@@ -20,7 +21,7 @@ test('SmtpServerSession runs a full transaction the same for whole, byte-by-byte
     'data-end 29',
     'quit',
   ];
-  for (const cuts of splits(transaction.length)) {
+  for (const { cuts } of chunkings(transaction)) {
     const run = runSmtp(transaction, cuts);
     assert.deepEqual(run.events, expectedEvents, `cuts ${cuts}`);
     assert.equal(run.content, 'Subject: hi\r\n\r\n.leading dot\r\n');
