@@ -4,13 +4,12 @@ import { Rcode, RRType } from '../../../src/protocols/dns/constants.js';
 import { DnsCache } from '../../../src/protocols/dns/dns-cache.js';
 import { createQuery, type DnsMessage, responseTo } from '../../../src/protocols/dns/message.js';
 import type { DnsRecord } from '../../../src/protocols/dns/rdata.js';
+import { ManualClock } from '../../../src/testing/index.js';
 
-class ManualClock {
-  ms = 1_000_000;
-  now = (): number => this.ms;
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
+/** A ManualClock that counts in seconds, the unit of TTLs. */
+function ttlClock(): { now: () => number; advance: (seconds: number) => void } {
+  const clock = new ManualClock(1_000_000);
+  return { now: () => clock.now(), advance: (seconds) => clock.advance(seconds * 1000) };
 }
 
 const a = (name: string, ttl: number, address = '192.0.2.1'): DnsRecord => ({
@@ -39,7 +38,7 @@ const soa = (ttl: number, minimum: number): DnsRecord => ({
 });
 
 test('DnsCache returns records with TTLs decremented, until the smallest TTL runs out', () => {
-  const clock = new ManualClock();
+  const clock = ttlClock();
   const cache = new DnsCache({ now: clock.now });
   cache.set('WWW.example.test', RRType.A, [
     a('www.example.test', 300),
@@ -67,7 +66,7 @@ test('DnsCache keeps entries apart by type and class', () => {
 });
 
 test('DnsCache caches NXDOMAIN for every type with the SOA-derived TTL (RFC 2308)', () => {
-  const clock = new ManualClock();
+  const clock = ttlClock();
   const cache = new DnsCache({ now: clock.now });
   cache.setNegative('gone.test', RRType.A, 'nxdomain', soa(3600, 120));
   const hit = cache.get('gone.test', RRType.MX);
@@ -80,7 +79,7 @@ test('DnsCache caches NXDOMAIN for every type with the SOA-derived TTL (RFC 2308
 });
 
 test('DnsCache caches NODATA per type for min(SOA TTL, minimum)', () => {
-  const clock = new ManualClock();
+  const clock = ttlClock();
   const cache = new DnsCache({ now: clock.now });
   cache.setNegative('x.test', RRType.MX, 'nodata', soa(30, 600));
   assert.equal(cache.get('x.test', RRType.MX)?.type, 'nodata');
@@ -90,7 +89,7 @@ test('DnsCache caches NODATA per type for min(SOA TTL, minimum)', () => {
 });
 
 test('DnsCache caps TTLs at maxTtl and maxNegativeTtl and skips TTL 0', () => {
-  const clock = new ManualClock();
+  const clock = ttlClock();
   const cache = new DnsCache({ now: clock.now, maxTtl: 10, maxNegativeTtl: 5 });
   cache.set('x.test', RRType.A, [a('x.test', 1000)]);
   const hit = cache.get('x.test', RRType.A);
@@ -116,7 +115,7 @@ test('DnsCache evicts the least recently used entry beyond maxEntries', () => {
 });
 
 test('DnsCache.prune() drops expired entries and clear() drops all', () => {
-  const clock = new ManualClock();
+  const clock = ttlClock();
   const cache = new DnsCache({ now: clock.now });
   cache.set('short.test', RRType.A, [a('short.test', 1)]);
   cache.set('long.test', RRType.A, [a('long.test', 100)]);

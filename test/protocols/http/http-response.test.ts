@@ -10,6 +10,7 @@ import {
   RequestParser,
   type ResponseSink,
 } from '../../../src/protocols/http/index.js';
+import { ManualClock } from '../../../src/testing/index.js';
 
 function requestFor(raw: string): HttpRequest {
   const parser = new RequestParser();
@@ -180,13 +181,12 @@ test('HttpResponse.produce() with a length sends exactly that many bytes', () =>
 });
 
 test('CommonHeaders formats the date once per second and writes the server name', () => {
-  let now = Date.UTC(2024, 0, 2, 3, 4, 5, 100);
-  const clock = { now: () => now, setTimer: () => ({ cancel() {} }) };
+  const clock = new ManualClock(Date.UTC(2024, 0, 2, 3, 4, 5, 100));
   const common = new CommonHeaders(clock, 'test/1');
   assert.equal(common.text(), 'Date: Tue, 02 Jan 2024 03:04:05 GMT\r\nServer: test/1\r\n');
-  now += 800;
+  clock.advance(800);
   assert.match(common.text(), /03:04:05/);
-  now += 300;
+  clock.advance(300);
   assert.match(common.text(), /03:04:06/);
   assert.equal(new CommonHeaders(clock, '').text().includes('Server'), false);
   assert.throws(() => new CommonHeaders(clock, 'bad\r\n'), TypeError);
