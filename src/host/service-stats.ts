@@ -50,13 +50,12 @@ export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObse
         'connection closed',
       );
     },
+    transferred(bytesIn, bytesOut) {
+      stats.bytesIn += bytesIn;
+      stats.bytesOut += bytesOut;
+    },
     request(fields) {
       stats.requests++;
-      // Datagrams have no connection to carry byte counts, so their requests do.
-      if (fields.datagram === true) {
-        stats.bytesIn += typeof fields.bytesIn === 'number' ? fields.bytesIn : 0;
-        stats.bytesOut += typeof fields.bytesOut === 'number' ? fields.bytesOut : 0;
-      }
       const { msg, ...rest } = fields;
       logger.info(rest, typeof msg === 'string' ? msg : 'request');
     },

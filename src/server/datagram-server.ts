@@ -3,7 +3,14 @@
  * limited per client address so the service cannot amplify traffic.
  */
 import { Dispatcher, type SocketMap } from '../dispatch/index.js';
-import { AF_INET, AF_INET6, SOCK_DGRAM, type Socket, type SocketAddress } from '../socket/index.js';
+import {
+  AF_INET,
+  AF_INET6,
+  SOCK_DGRAM,
+  type Socket,
+  type SocketAddress,
+  socket,
+} from '../socket/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { peerText, type ServerObserver } from './server-observer.js';
@@ -45,34 +52,38 @@ export class DatagramServer extends Dispatcher {
   readonly #options: DatagramServerOptions;
   readonly #limiter: RateLimiter | null;
   readonly #clock: Clock;
+  readonly #sock: Socket;
   /** Datagrams received and answered. */
   received = 0;
   answered = 0;
 
   /** Binds the socket. @throws {SocketError} from the bind. */
   static async open(options: DatagramServerOptions): Promise<DatagramServer> {
-    const server = new DatagramServer(options);
+    const [host, port] = options.address;
+    const sock = socket(host.includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
     try {
-      await server.bind([options.address[0], options.address[1]]);
+      await sock.bind([host, port]);
     } catch (err) {
-      server.close();
+      sock.close();
       throw err;
     }
-    server.connected = true;
-    return server;
+    sock.setblocking(false);
+    return new DatagramServer(sock, options);
   }
 
-  private constructor(options: DatagramServerOptions) {
-    super(null, options.map);
+  private constructor(sock: Socket, options: DatagramServerOptions) {
+    super(sock, options.map);
+    // Kept typed: datagrams need recvfrom/sendto, which a dispatcher's generic socket lacks.
+    this.#sock = sock;
     this.#options = options;
     this.#limiter = options.rate ? new RateLimiter(options.rate) : null;
     this.#clock = options.clock ?? systemClock;
-    this.createSocket(options.address[0].includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
+    this.connected = true;
   }
 
   /** The address actually bound. */
   get boundAddress(): readonly [string, number] {
-    return this.socket?.getsockname() as [string, number];
+    return this.#sock.getsockname() as [string, number];
   }
 
   /** Datagrams refused by the rate limit. */
@@ -85,8 +96,8 @@ export class DatagramServer extends Dispatcher {
   }
 
   override handleRead(): void {
-    const sock = this.socket as Socket | null;
-    if (sock === null) return;
+    if (this.socket === null) return;
+    const sock = this.#sock;
     const max = this.#options.maxDatagram ?? 65535;
     // Drain what is queued, but bounded, so one busy service cannot starve the others.
     for (let i = 0; i < 64; i++) {
@@ -95,24 +106,35 @@ export class DatagramServer extends Dispatcher {
       const [data, from] = got;
       this.received++;
       const host = Array.isArray(from) ? String(from[0]) : '';
-      if (this.#limiter !== null && !this.#limiter.allow(host, this.#clock.now())) continue;
+      if (this.#limiter !== null && !this.#limiter.allow(host, this.#clock.now())) {
+        // Refused, but received: every byte a transport moves is counted.
+        this.#options.observer?.transferred?.(data.length, 0);
+        continue;
+      }
       try {
         const reply = this.#options.handler(data, from);
         if (reply instanceof Promise) {
           reply.then(
             (late) => this.#reply(late, data, from),
-            (err: unknown) => this.#options.observer?.error?.(err, peerText(from)),
+            (err: unknown) => this.#failed(err, data, from),
           );
         } else this.#reply(reply, data, from);
       } catch (err) {
-        this.#options.observer?.error?.(err, peerText(from));
+        this.#failed(err, data, from);
       }
     }
   }
 
+  /** The handler failed: logged, and the datagram still counted. */
+  #failed(error: unknown, data: Buffer, from: SocketAddress): void {
+    this.#options.observer?.error?.(error, peerText(from));
+    this.#options.observer?.transferred?.(data.length, 0);
+  }
+
   #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress): void {
-    const sock = this.socket as Socket | null;
-    if (sock === null) return;
+    if (this.socket === null) return;
+    const sock = this.#sock;
+    const observer = this.#options.observer;
     if (reply !== null) {
       try {
         // Handlers return buffers made for this reply (or the datagram itself): no copy needed.
@@ -121,11 +143,13 @@ export class DatagramServer extends Dispatcher {
         sock.sendtoOwnedNowait(reply, from, REPLY_CHECK_EVERY);
         this.answered++;
       } catch (err) {
-        this.#options.observer?.error?.(err, peerText(from));
+        observer?.error?.(err, peerText(from));
+        observer?.transferred?.(data.length, 0);
         return;
       }
     }
-    this.#options.observer?.request?.({
+    observer?.transferred?.(data.length, reply?.length ?? 0);
+    observer?.request?.({
       msg: 'datagram',
       datagram: true,
       peer: peerText(from),

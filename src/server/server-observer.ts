@@ -23,6 +23,12 @@ export interface ServerObserver {
   connectionRefused?(peer: string, reason: string): void;
   /** A connection ended. */
   connectionClosed?(summary: ConnectionSummary): void;
+  /**
+   * Bytes moved outside a connection's summary: each datagram and its reply, and an FTP data
+   * connection's transfer. With `connectionClosed`'s counts this is every byte of every
+   * transport.
+   */
+  transferred?(bytesIn: number, bytesOut: number): void;
   /** A request (a command, an HTTP request, a query) was answered. */
   request?(fields: Readonly<Record<string, unknown>>): void;
   /** Something went wrong with one connection or datagram; the server goes on. */

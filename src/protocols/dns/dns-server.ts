@@ -168,6 +168,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
 function withoutRequests(observer: ServerObserver): ServerObserver {
   return {
     error: (error, peer) => observer.error?.(error, peer),
+    transferred: (bytesIn, bytesOut) => observer.transferred?.(bytesIn, bytesOut),
     log: (level, message, fields) => observer.log?.(level, message, fields),
   };
 }
