@@ -21,4 +21,5 @@ export * from './manual-clock.js';
 export * from './memory-listener.js';
 export * from './memory-socket.js';
 export * from './memory-socket-pair.js';
+export * from './pump.js';
 export * from './string-transport.js';
