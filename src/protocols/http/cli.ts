@@ -15,8 +15,8 @@ import {
   tlsHint,
   usageError,
 } from '../common/index.js';
-import type { ClientBody } from './http-client.js';
-import { request } from './http-client.js';
+import type { ClientBody } from './client/http-client.js';
+import { request } from './client/http-client.js';
 
 const HELP = `Usage: polyport http [METHOD] URL [options]
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAccessLogLine } from '../../../src/protocols/http/access-log.js';
+import { formatAccessLogLine } from '../../../src/protocols/http/server/access-log.js';
 
 const entry = {
   remoteAddress: '127.0.0.1',

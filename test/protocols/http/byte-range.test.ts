@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { evaluateIfRange, parseRange } from '../../../src/protocols/http/byte-range.js';
+import { evaluateIfRange, parseRange } from '../../../src/protocols/http/codec/byte-range.js';
 
 test('parseRange() serves first-last, first- and -suffix ranges', () => {
   assert.deepEqual(parseRange('bytes=0-99', 1000), {

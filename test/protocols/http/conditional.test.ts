@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluateConditionals, weakEtag } from '../../../src/protocols/http/conditional.js';
-import { HttpHeaders } from '../../../src/protocols/http/http-headers.js';
+import { evaluateConditionals, weakEtag } from '../../../src/protocols/http/codec/conditional.js';
+import { HttpHeaders } from '../../../src/protocols/http/codec/http-headers.js';
 
 const lastModified = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 600));
 const etag = weakEtag(1234, lastModified.getTime());

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import {
   escapeHtml,
   renderDirectoryListing,
-} from '../../../src/protocols/http/directory-listing.js';
+} from '../../../src/protocols/http/server/directory-listing.js';
 
 const modified = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/chunked-encoder.js';
-import { encodeRequestHead, encodeResponseHead } from '../../../src/protocols/http/encode-head.js';
-import { HttpHeaders } from '../../../src/protocols/http/http-headers.js';
-import { reasonPhrase } from '../../../src/protocols/http/status-reasons.js';
+import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/codec/chunked-encoder.js';
+import {
+  encodeRequestHead,
+  encodeResponseHead,
+} from '../../../src/protocols/http/codec/encode-head.js';
+import { HttpHeaders } from '../../../src/protocols/http/codec/http-headers.js';
+import { reasonPhrase } from '../../../src/protocols/http/codec/status-reasons.js';
 
 test('encodeRequestHead() writes the request line, the fields and the empty line', () => {
   const head = encodeRequestHead({

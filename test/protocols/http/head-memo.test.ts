@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEAD_MEMO_MAX_BYTES, HeadMemo } from '../../../src/protocols/http/head-memo.js';
+import { HEAD_MEMO_MAX_BYTES, HeadMemo } from '../../../src/protocols/http/codec/head-memo.js';
 import {
   RequestParser,
   type RequestParserEvent,
-} from '../../../src/protocols/http/request-parser.js';
+} from '../../../src/protocols/http/codec/request-parser.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 /** Every event `input` gives, fed in the pieces given, through one parser. */

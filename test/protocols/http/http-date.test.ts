@@ -5,7 +5,7 @@ import {
   formatHttpDate,
   parseHttpDate,
   tryParseHttpDate,
-} from '../../../src/protocols/http/http-date.js';
+} from '../../../src/protocols/http/codec/http-date.js';
 
 const example = new Date(Date.UTC(1994, 10, 6, 8, 49, 37));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isFieldValue, isToken } from '../../../src/protocols/http/field-syntax.js';
-import { HttpHeaders } from '../../../src/protocols/http/http-headers.js';
+import { isFieldValue, isToken } from '../../../src/protocols/http/codec/field-syntax.js';
+import { HttpHeaders } from '../../../src/protocols/http/codec/http-headers.js';
 
 test('HttpHeaders keeps wire order and spelling and looks names up in any case', () => {
   const headers = HttpHeaders.from([

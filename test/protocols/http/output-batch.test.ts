@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OutputBatch } from '../../../src/protocols/http/output-batch.js';
+import { OutputBatch } from '../../../src/protocols/http/server/output-batch.js';
 
 function recorder(): { batch: OutputBatch; pushed: Array<[string, boolean]> } {
   const pushed: Array<[string, boolean]> = [];

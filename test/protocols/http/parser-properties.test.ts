@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/chunked-encoder.js';
-import { encodeRequestHead } from '../../../src/protocols/http/encode-head.js';
-import { RequestParser } from '../../../src/protocols/http/request-parser.js';
-import { ResponseParser } from '../../../src/protocols/http/response-parser.js';
+import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/codec/chunked-encoder.js';
+import { encodeRequestHead } from '../../../src/protocols/http/codec/encode-head.js';
+import { RequestParser } from '../../../src/protocols/http/codec/request-parser.js';
+import { ResponseParser } from '../../../src/protocols/http/codec/response-parser.js';
 import { describe } from './support/fixtures.js';
 
 type Parser = RequestParser | ResponseParser;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RequestParser } from '../../../src/protocols/http/request-parser.js';
+import { RequestParser } from '../../../src/protocols/http/codec/request-parser.js';
 
 test('RequestParser hands out body data as views of the received buffer, not copies', () => {
   const input = Buffer.from('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello');

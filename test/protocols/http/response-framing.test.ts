@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideResponseFraming } from '../../../src/protocols/http/response-framing.js';
+import { decideResponseFraming } from '../../../src/protocols/http/codec/response-framing.js';
 
 const base = {
   requestVersion: '1.1',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/chunked-encoder.js';
-import { encodeResponseHead } from '../../../src/protocols/http/encode-head.js';
-import { ResponseParser } from '../../../src/protocols/http/response-parser.js';
+import { encodeChunk, encodeLastChunk } from '../../../src/protocols/http/codec/chunked-encoder.js';
+import { encodeResponseHead } from '../../../src/protocols/http/codec/encode-head.js';
+import { ResponseParser } from '../../../src/protocols/http/codec/response-parser.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 test('ResponseParser.requestSent() refuses a method that is not a token with TypeError', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { targetToSafePath } from '../../../src/protocols/http/safe-path.js';
+import { targetToSafePath } from '../../../src/protocols/http/server/safe-path.js';
 
 test('targetToSafePath() decodes once and splits off the query', () => {
   assert.deepEqual(targetToSafePath('/docs/a%20b.txt?x=1&y=%2F'), {

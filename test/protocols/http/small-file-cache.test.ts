@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Stats } from 'node:fs';
 import { test } from 'node:test';
-import { type CachedFile, SmallFileCache } from '../../../src/protocols/http/small-file-cache.js';
+import {
+  type CachedFile,
+  SmallFileCache,
+} from '../../../src/protocols/http/server/small-file-cache.js';
 
 function entry(name: string, size: number, ino = 1): CachedFile {
   return {

@@ -205,12 +205,12 @@ test('no request path of the HTTP and FTP file servers calls a synchronous fs fu
   // source reads one bounded chunk synchronously (as FileProducer does) when the socket has
   // room: it is checked to open nothing synchronously beyond that.
   const files: Record<string, readonly string[]> = {
-    'src/protocols/http/static-files.ts': ['realpathSync'],
-    'src/protocols/http/directory-listing.ts': [],
-    'src/protocols/http/safe-path.ts': [],
-    'src/protocols/http/small-file-cache.ts': [],
-    'src/protocols/http/head-cache.ts': [],
-    'src/protocols/http/lazy-file-producer.ts': [],
+    'src/protocols/http/server/static-files.ts': ['realpathSync'],
+    'src/protocols/http/server/directory-listing.ts': [],
+    'src/protocols/http/server/safe-path.ts': [],
+    'src/protocols/http/server/small-file-cache.ts': [],
+    'src/protocols/http/server/head-cache.ts': [],
+    'src/protocols/http/server/lazy-file-producer.ts': [],
     'src/protocols/ftp/listing-producer.ts': [],
     'src/protocols/ftp/list-target.ts': [],
     'src/protocols/ftp/file-commands.ts': [],
@@ -226,7 +226,7 @@ test('no request path of the HTTP and FTP file servers calls a synchronous fs fu
     for (const name of allowed) used.delete(name);
     assert.deepEqual([...used], [], `${file} calls no *Sync function on request paths`);
   }
-  const statics = readFileSync(join(repo, 'src/protocols/http/static-files.ts'), 'utf8')
+  const statics = readFileSync(join(repo, 'src/protocols/http/server/static-files.ts'), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\/\/.*$/gm, '');
   assert.equal(

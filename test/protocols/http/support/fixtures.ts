@@ -7,8 +7,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestParser } from '../../../../src/protocols/http/request-parser.js';
-import { ResponseParser } from '../../../../src/protocols/http/response-parser.js';
+import { RequestParser } from '../../../../src/protocols/http/codec/request-parser.js';
+import { ResponseParser } from '../../../../src/protocols/http/codec/response-parser.js';
 
 /** One parsed fixture. */
 export interface Fixture {

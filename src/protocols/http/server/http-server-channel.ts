@@ -3,14 +3,20 @@
  * handler chain one exchange at a time (so pipelined responses leave in order), batches the
  * output of requests answered in one read into one write, and closes gracefully.
  */
-import type { ChannelSocket, Producer } from '../../dispatch/index.js';
-import type { ClockTimer } from '../../server/clock.js';
-import { pendingOutputBound } from '../../server/limits.js';
-import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
-import { type SendOptions, SHUT_WR } from '../../socket/index.js';
+import type { ChannelSocket, Producer } from '../../../dispatch/index.js';
+import type { ClockTimer } from '../../../server/clock.js';
+import { pendingOutputBound } from '../../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../../server/server-channel.js';
+import { type SendOptions, SHUT_WR } from '../../../socket/index.js';
+import { encodeResponseHead } from '../codec/encode-head.js';
+import { framedResponseHead } from '../codec/framed-head.js';
+import {
+  type RequestEvent,
+  RequestParser,
+  type RequestParserOptions,
+} from '../codec/request-parser.js';
+import { reasonPhrase } from '../codec/status-reasons.js';
 import type { CommonHeaders } from './common-headers.js';
-import { encodeResponseHead } from './encode-head.js';
-import { framedResponseHead } from './framed-head.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
@@ -18,8 +24,6 @@ import { HttpResponse, type ResponseSink } from './http-response.js';
 import { OutputBatch } from './output-batch.js';
 import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
 import { requestLogRecord } from './request-log-record.js';
-import { type RequestEvent, RequestParser, type RequestParserOptions } from './request-parser.js';
-import { reasonPhrase } from './status-reasons.js';
 
 /** What every connection of one service shares. */
 export interface HttpChannelConfig {

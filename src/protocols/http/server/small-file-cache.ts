@@ -4,7 +4,7 @@
  * instead of path decoding, `realpath`, `open`, `read` and `close`.
  */
 import type { Stats } from 'node:fs';
-import type { PreparedFields } from './prepared-fields.js';
+import type { PreparedFields } from '../codec/prepared-fields.js';
 
 /** A small file as last seen. */
 export interface CachedFile {

@@ -3,8 +3,8 @@
  * same status, fields and length in the same second), so a repeated response is not rebuilt as
  * text and encoded again for every request.
  */
-import type { BodyKind } from './body-framing.js';
-import { type AnsweredRequest, framedResponseHead } from './framed-head.js';
+import type { BodyKind } from '../codec/body-framing.js';
+import { type AnsweredRequest, framedResponseHead } from '../codec/framed-head.js';
 
 /** Heads kept per cache: a service answers most requests with a handful of distinct heads. */
 export const HEAD_CACHE_ENTRIES = 8;

@@ -1,10 +1,10 @@
 /**
  * `HttpRequest`: what a server handler is given about one request.
  */
-import type { HttpVersion } from './body-framing.js';
-import type { HttpHeaders } from './http-headers.js';
+import type { HttpVersion } from '../codec/body-framing.js';
+import type { HttpHeaders } from '../codec/http-headers.js';
+import type { RequestEvent, TargetForm } from '../codec/request-parser.js';
 import type { RequestBody } from './request-body.js';
-import type { RequestEvent, TargetForm } from './request-parser.js';
 
 /** Where a request came from, as the connection knows it. */
 export interface RequestOrigin {

@@ -3,7 +3,7 @@
  * path prefix.
  */
 import { createHash } from 'node:crypto';
-import { unmatchablePasswordHash, verifyPassword } from '../common/index.js';
+import { unmatchablePasswordHash, verifyPassword } from '../../common/index.js';
 import type { HttpHandler } from './http-handler.js';
 import type { HttpRequest } from './http-request.js';
 

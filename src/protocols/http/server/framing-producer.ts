@@ -1,9 +1,9 @@
 /**
  * `FramingProducer`: puts a handler's body producer into the response's transfer framing.
  */
-import type { Producer } from '../../dispatch/index.js';
-import type { BodyKind } from './body-framing.js';
-import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+import type { Producer } from '../../../dispatch/index.js';
+import type { BodyKind } from '../codec/body-framing.js';
+import { encodeChunk, encodeLastChunk } from '../codec/chunked-encoder.js';
 
 /** Told once the body's last byte was produced, with the body bytes produced in all. */
 export type BodySent = (bytes: number) => void;

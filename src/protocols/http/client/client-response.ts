@@ -2,9 +2,9 @@
  * `ClientResponse`: a response as the client returns it — status, fields, and the body read
  * from the connection on demand.
  */
-import type { HttpVersion } from './body-framing.js';
+import type { HttpVersion } from '../codec/body-framing.js';
+import { HttpHeaders } from '../codec/http-headers.js';
 import type { ClientConnection } from './client-connection.js';
-import { HttpHeaders } from './http-headers.js';
 
 /**
  * The response could not be parsed or its body read to its end; the connection was closed.

@@ -2,7 +2,7 @@
  * `OutputBatch`: what a server connection answers while it handles one read, collected and
  * sent in one write, so pipelined requests cost one send for all their responses.
  */
-import type { SendOptions } from '../../socket/index.js';
+import type { SendOptions } from '../../../socket/index.js';
 
 /** Where a batch goes: `push(bytes, options)`, as `AsyncChat.push`. */
 export type BatchPush = (bytes: Uint8Array, options: SendOptions) => void;

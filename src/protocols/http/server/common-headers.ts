@@ -2,10 +2,10 @@
  * `CommonHeaders`: the `Date` and `Server` lines every response carries, formatted once a second
  * rather than once a request.
  */
-import type { Clock } from '../../server/clock.js';
-import { fieldLine } from './encode-head.js';
-import { isFieldValue } from './field-syntax.js';
-import { formatHttpDate } from './http-date.js';
+import type { Clock } from '../../../server/clock.js';
+import { fieldLine } from '../codec/encode-head.js';
+import { isFieldValue } from '../codec/field-syntax.js';
+import { formatHttpDate } from '../codec/http-date.js';
 
 /**
  * Caches the `Date: …\r\nServer: …\r\n` text. The date is recomputed when the clock's second

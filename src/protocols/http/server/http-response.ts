@@ -2,16 +2,16 @@
  * `HttpResponse`: the writer a server handler answers with — status, header fields, and a body
  * from a buffer, an async iterable or a dispatch `Producer`, framed by the server.
  */
-import type { Producer } from '../../dispatch/index.js';
-import type { BodyKind } from './body-framing.js';
-import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
-import { isFieldValue, isToken } from './field-syntax.js';
-import { framedResponseHead, lengthFramed } from './framed-head.js';
+import type { Producer } from '../../../dispatch/index.js';
+import type { BodyKind } from '../codec/body-framing.js';
+import { encodeChunk, encodeLastChunk } from '../codec/chunked-encoder.js';
+import { isFieldValue, isToken } from '../codec/field-syntax.js';
+import { framedResponseHead, lengthFramed } from '../codec/framed-head.js';
+import type { PreparedFields } from '../codec/prepared-fields.js';
 import { FramingProducer } from './framing-producer.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpRequest } from './http-request.js';
 import { iterableProducer } from './iterable-producer.js';
-import type { PreparedFields } from './prepared-fields.js';
 
 /** What a response writes into: the connection. */
 export interface ResponseSink {

@@ -3,7 +3,7 @@
  * send it, so responses queued behind others (pipelined requests) hold no descriptor each.
  */
 import { fstat, open } from 'node:fs';
-import { FileProducer, type Producer } from '../../dispatch/index.js';
+import { FileProducer, type Producer } from '../../../dispatch/index.js';
 
 /** Which file the response's head described, and which bytes of it to send. */
 export interface LazyFileTarget {

@@ -2,18 +2,18 @@
  * `startHttpService()`: an HTTP/1.1 (or, with `tls`, HTTPS) server on the shared plumbing —
  * a `TcpListener` with connection limits and an `HttpServerChannel` per connection.
  */
-import type { SocketMap } from '../../dispatch/index.js';
-import { type Clock, systemClock } from '../../server/clock.js';
-import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import { TcpListener } from '../../server/tcp-listener.js';
-import type { SSLContext } from '../../socket/index.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
+import type { SSLContext } from '../../../socket/index.js';
+import { encodeResponseHead } from '../codec/encode-head.js';
+import type { RequestParserOptions } from '../codec/request-parser.js';
 import { CommonHeaders } from './common-headers.js';
-import { encodeResponseHead } from './encode-head.js';
 import { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
-import type { RequestParserOptions } from './request-parser.js';
 
 /** Options for {@link startHttpService}. */
 export interface HttpServiceOptions {

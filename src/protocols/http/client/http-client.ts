@@ -2,13 +2,13 @@
  * `request()`: the HTTP/1.1 client — keep-alive through an agent's pool, Content-Length and
  * chunked bodies both ways, bounded redirects, timeouts and HTTPS, on polyport sockets.
  */
-import type { SSLContext } from '../../socket/index.js';
-import { encodeChunk, encodeLastChunk } from './chunked-encoder.js';
+import type { SSLContext } from '../../../socket/index.js';
+import { encodeChunk, encodeLastChunk } from '../codec/chunked-encoder.js';
+import { encodeRequestHead, type HeaderInput } from '../codec/encode-head.js';
+import type { ResponseParserOptions } from '../codec/response-parser.js';
 import type { ClientConnection } from './client-connection.js';
 import { ClientResponse, HttpClientError } from './client-response.js';
-import { encodeRequestHead, type HeaderInput } from './encode-head.js';
 import { type ConnectTarget, globalAgent, type HttpAgent } from './http-agent.js';
-import type { ResponseParserOptions } from './response-parser.js';
 
 /** A request body: bytes (sent with Content-Length) or a stream (sent chunked). */
 export type ClientBody = Uint8Array | string | AsyncIterable<Uint8Array | string>;

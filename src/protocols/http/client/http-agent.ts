@@ -9,9 +9,9 @@ import {
   PROTOCOL_TLS_CLIENT,
   type Socket,
   SSLContext,
-} from '../../socket/index.js';
+} from '../../../socket/index.js';
+import type { ResponseParserOptions } from '../codec/response-parser.js';
 import { ClientConnection } from './client-connection.js';
-import type { ResponseParserOptions } from './response-parser.js';
 
 /** Options for {@link HttpAgent}. */
 export interface HttpAgentOptions {

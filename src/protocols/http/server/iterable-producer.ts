@@ -2,7 +2,7 @@
  * `iterableProducer()`: a dispatch `Producer` over an async iterable (a Node `Readable`, an
  * async generator), for response bodies pulled only as fast as the client reads.
  */
-import type { Producer } from '../../dispatch/index.js';
+import type { Producer } from '../../../dispatch/index.js';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -3,7 +3,7 @@
  * pipelining and the hand-back of unparsed bytes. Rule: every state transition lives here; the
  * request and response parsers only interpret the head.
  */
-import { LineSplitter } from '../common/line-splitter.js';
+import { LineSplitter } from '../../common/line-splitter.js';
 import { parseChunkSizeLine } from './chunk-size-line.js';
 import { parseFieldLine } from './head-lines.js';
 import { HeadMemo } from './head-memo.js';

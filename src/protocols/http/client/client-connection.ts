@@ -2,12 +2,12 @@
  * `ClientConnection`: one HTTP/1.1 client connection — a polyport socket (plain or TLS) and the
  * response parser reading from it.
  */
-import type { Socket } from '../../socket/index.js';
+import type { Socket } from '../../../socket/index.js';
 import {
   ResponseParser,
   type ResponseParserEvent,
   type ResponseParserOptions,
-} from './response-parser.js';
+} from '../codec/response-parser.js';
 
 /**
  * A connection to one origin. Requests are written with {@link send}; response events are read
