@@ -131,17 +131,24 @@ export class TcpListener extends Dispatcher {
     const host = Array.isArray(address) ? String(address[0]) : 'unix';
     const slot = this.#counter.tryAcquire(host);
     const tls = this.#options.tls;
+    if (tls !== undefined && !(sock instanceof Socket)) {
+      // TLS wraps a network socket; an in-memory one (polyport/testing) is never served plain.
+      if (typeof slot === 'function') slot();
+      sock.close();
+      this.#options.observer?.error?.(new Error('TLS needs a network socket'), peerText(address));
+      return;
+    }
     if (typeof slot !== 'function') {
       this.#options.observer?.connectionRefused?.(peerText(address), slot.refused);
-      if (tls !== undefined) this.#refuseInTls(sock as Socket, address);
+      if (sock instanceof Socket && tls !== undefined) this.#refuseInTls(sock, address);
       else this.#refusePlain(sock);
       return;
     }
-    if (tls === undefined) {
+    if (!(sock instanceof Socket) || tls === undefined) {
       this.#create(sock, address, slot);
       return;
     }
-    this.#handshake(sock as Socket, address).then((secure) => {
+    this.#handshake(sock, address).then((secure) => {
       if (secure === null) slot();
       else this.#create(secure, address, slot);
     });
