@@ -4,6 +4,7 @@
  */
 
 import { lstat, mkdir, rename, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { FILE_VERBS } from './codec/control-session.js';
 import type { Permission } from './command-table.js';
 import type { FtpJail, JailPath } from './ftp-jail.js';
 import { formatFtpTime, parseMfmtArg } from './ftp-time.js';
@@ -12,33 +13,26 @@ import { formatMlsxLine } from './mlsx.js';
 import { type Reply, reply } from './reply.js';
 import { quotePathname } from './virtual-path.js';
 
-/** The session state the file commands read and change. */
+/**
+ * The session state the file commands read and change. Which command may follow which (RNFR
+ * then RNTO) is the control session's to decide, not this host's.
+ */
 export interface FileCommandHost {
   readonly jail: FtpJail;
   /** The working directory (virtual); CWD and CDUP change it. */
   cwd: string;
-  /** The path RNFR accepted, waiting for RNTO. */
-  renameFrom: JailPath | null;
   readonly permissions: ReadonlySet<Permission>;
   /** The MLSx facts in force (OPTS MLST). */
   readonly mlstFacts: readonly string[];
 }
 
-/** The verbs {@link runFileCommand} handles. */
-export const FILE_COMMANDS: ReadonlySet<string> = new Set([
-  'CWD',
-  'CDUP',
-  'PWD',
-  'MKD',
-  'RMD',
-  'DELE',
-  'RNFR',
-  'RNTO',
-  'SIZE',
-  'MDTM',
-  'MFMT',
-  'MLST',
-]);
+/**
+ * The verbs {@link runFileCommand} handles: the control session's file commands.
+ *
+ * @example
+ * FILE_COMMANDS.has('MKD'); // true
+ */
+export const FILE_COMMANDS: ReadonlySet<string> = FILE_VERBS;
 
 function errorReply(err: unknown, fallback: string): Reply {
   const code = (err as { code?: string }).code;
@@ -73,14 +67,17 @@ async function ownEntry(host: FileCommandHost, arg: string): Promise<JailPath | 
  * @param host The session state.
  * @param verb The canonical verb (one of {@link FILE_COMMANDS}).
  * @param arg The argument (checked for presence by the command table).
- * @returns The reply to send.
+ * @param renameFrom For RNTO: the argument of the RNFR answered 350 just before it.
+ * @returns The reply to send (RNFR: 350 when the entry can be renamed).
  * @example
  * await runFileCommand(session, 'MKD', 'incoming'); // { code: 257, lines: ['"/incoming" created.'] }
+ * await runFileCommand(session, 'RNTO', 'new.txt', 'old.txt'); // { code: 250, … }
  */
 export async function runFileCommand(
   host: FileCommandHost,
   verb: string,
   arg: string,
+  renameFrom?: string,
 ): Promise<Reply> {
   switch (verb) {
     case 'PWD':
@@ -133,13 +130,14 @@ export async function runFileCommand(
       const found = await ownEntry(host, arg);
       if ('code' in found) return found;
       if (found.virtual === '/') return reply(550, 'Cannot rename the root directory.');
-      host.renameFrom = found;
       return reply(350, 'Ready for RNTO.');
     }
     case 'RNTO': {
-      const from = host.renameFrom;
-      host.renameFrom = null;
-      if (from === null) return reply(503, 'RNFR required first.');
+      if (renameFrom === undefined) return reply(503, 'RNFR required first.');
+      // The working directory cannot change between RNFR and RNTO, so this is RNFR's entry.
+      const from = await ownEntry(host, renameFrom);
+      if ('code' in from) return from;
+      if (from.virtual === '/') return reply(550, 'Cannot rename the root directory.');
       const to = await host.jail.creatable(host.cwd, arg);
       if (!to.ok) return to.reply;
       if (to.value.virtual.startsWith(`${from.virtual}/`)) {

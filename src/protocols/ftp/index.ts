@@ -9,6 +9,15 @@ export { AsciiConverter, type AsciiDirection } from './ascii-converter.js';
 export { ChunkQueue } from './chunk-queue.js';
 export { ftpCommand } from './cli.js';
 export {
+  FILE_VERBS,
+  type FileVerb,
+  type FtpControlEvent,
+  FtpControlSession,
+  type FtpControlSessionOptions,
+  type FtpDecision,
+  type TransferVerb,
+} from './codec/control-session.js';
+export {
   parseAlloArg,
   parseAuthArg,
   parsePbszArg,
@@ -107,14 +116,19 @@ export {
   type ReplyErrorReason,
   type ReplyEvent,
 } from './reply-decoder.js';
-export { activeCommand, type DataSetupHost, passiveCommand } from './session-data-setup.js';
+export {
+  activeCommand,
+  type DataSetupHost,
+  localFamily,
+  passiveCommand,
+} from './session-data-setup.js';
 export {
   type LoginGrant,
   type LoginHost,
   type PassOutcome,
   SessionLogin,
 } from './session-login.js';
-export { SessionTransfer } from './session-transfer.js';
+export { SessionTransfer, type TransferHost, type TransferRequest } from './session-transfer.js';
 export { stripTelnet } from './telnet.js';
 export {
   parseModeArg,

@@ -1,99 +1,67 @@
 /**
- * The data-connection setup commands of an FTP session: PASV and EPSV (RFC 959, 2428) open a
- * passive listener; PORT and EPRT name an active target, after the bounce check of RFC 2577.
+ * The server's side of data-connection setup: the control session decides PASV/EPSV/PORT/EPRT
+ * (syntax, EPSV ALL, the bounce check of RFC 2577); these carry out what it decided.
  */
 
-import type { ServerObserver } from '../../server/server-observer.js';
 import { parseIpAddress, unmapIpv4 } from '../../socket/inet.js';
-import {
-  checkDataTarget,
-  epsvReply,
-  parseEprtArg,
-  parseEpsvArg,
-  parsePortArg,
-  pasvReply,
-} from './data-address.js';
+import type { FtpControlSession } from './codec/control-session.js';
+import type { DataAddress } from './data-address.js';
 import type { DataConnector } from './data-connector.js';
-import { type Reply, reply } from './reply.js';
 
-/** What the setup commands need of the session. */
+/** What the setup needs of the server's session. */
 export interface DataSetupHost {
   readonly data: DataConnector;
-  /** The control connection's remote address. */
-  readonly peerHost: string;
   /** The control connection's local address (what a passive listener binds to). */
   readonly localHost: string;
-  /** The peer, formatted for logs. */
-  readonly peer: string;
-  readonly observer: ServerObserver;
   /** The passive port range, or null for any. */
   readonly passivePorts: readonly [number, number] | null;
   /** The address PASV announces instead of the local one (NAT), or `''`. */
   readonly passiveAddress: string;
-  /** After `EPSV ALL` only EPSV is allowed (RFC 2428 4). */
-  epsvAll: boolean;
 }
 
 /**
- * Runs PASV or EPSV.
+ * The family of the control connection's local address, as the control session wants it.
  *
- * @param host The session.
- * @param verb `PASV` or `EPSV`.
- * @param arg The argument (EPSV: none, `1`, `2` or `ALL`).
- * @returns The 227/229 reply, or the refusal.
+ * @param localHost The address (`::ffff:`-mapped IPv4 counts as IPv4).
+ * @returns 4, 6, or `null` when it is not an IP address.
  * @example
- * await passiveCommand(session, 'EPSV', ''); // { code: 229, lines: ['Entering Extended Passive Mode (|||40001|)'] }
+ * localFamily('::ffff:127.0.0.1'); // 4
+ */
+export function localFamily(localHost: string): 4 | 6 | null {
+  return parseIpAddress(unmapIpv4(localHost))?.family ?? null;
+}
+
+/**
+ * Carries out a `passive` event (PASV or EPSV): opens the listener and tells the session.
+ *
+ * @param host The server's session.
+ * @param control The control session waiting for the decision.
+ * @example
+ * await passiveCommand(session, control); // control writes 227 or 229, or 425
  */
 export async function passiveCommand(
   host: DataSetupHost,
-  verb: string,
-  arg: string,
-): Promise<Reply> {
-  if (verb === 'EPSV') {
-    const req = parseEpsvArg(arg);
-    if (!req.ok) return req.reply;
-    if (req.value === 'all') {
-      host.epsvAll = true;
-      return reply(200, 'EPSV ALL ok.');
-    }
-    const family = parseIpAddress(unmapIpv4(host.localHost))?.family === 6 ? 2 : 1;
-    if (typeof req.value === 'number' && req.value !== family) {
-      return reply(522, `Network protocol not supported, use (${family})`);
-    }
-  } else if (host.epsvAll) {
-    return reply(503, 'EPSV ALL in force; use EPSV.');
-  } else if (parseIpAddress(unmapIpv4(host.localHost))?.family !== 4) {
-    return reply(425, 'PASV needs IPv4; use EPSV.');
-  }
+  control: Pick<FtpControlSession, 'passiveOpened' | 'passiveFailed'>,
+): Promise<void> {
   let port: number;
   try {
     port = await host.data.listen(host.localHost, host.passivePorts);
   } catch {
-    return reply(425, 'Cannot open a passive port.');
+    control.passiveFailed();
+    return;
   }
-  if (verb === 'EPSV') return epsvReply(port);
-  return pasvReply({ host: host.passiveAddress || unmapIpv4(host.localHost), port });
+  control.passiveOpened(port, host.passiveAddress || unmapIpv4(host.localHost));
 }
 
 /**
- * Runs PORT or EPRT: the target must be the client itself on an unprivileged port.
+ * Carries out an `active` event (PORT or EPRT, already checked against bounce attacks): the next
+ * data connection goes to `target`.
  *
- * @param host The session.
- * @param verb `PORT` or `EPRT`.
- * @param arg The address argument.
- * @returns 200, or 501/504/522/503 refusals.
+ * @param host The server's session.
+ * @param target The client's address and port.
  * @example
- * activeCommand(session, 'PORT', '10,0,0,9,200,10'); // 504 unless the client is 10.0.0.9
+ * activeCommand(session, { host: '127.0.0.1', port: 40001 });
  */
-export function activeCommand(host: DataSetupHost, verb: string, arg: string): Reply {
-  if (host.epsvAll) return reply(503, 'EPSV ALL in force; use EPSV.');
-  const target = verb === 'PORT' ? parsePortArg(arg) : parseEprtArg(arg);
-  if (!target.ok) return target.reply;
-  const checked = checkDataTarget(host.peerHost, target.value);
-  if (!checked.ok) {
-    host.observer.log?.('warn', 'FTP bounce refused', { peer: host.peer, target: arg });
-    return checked.reply;
-  }
-  host.data.setActive(checked.value);
-  return reply(200, `${verb} command successful. Consider using PASV.`);
+export function activeCommand(host: Pick<DataSetupHost, 'data'>, target: DataAddress): void {
+  host.data.setActive(target);
 }

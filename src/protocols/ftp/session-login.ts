@@ -1,7 +1,6 @@
 /**
- * Login for an FTP session (RFC 959 USER/PASS, RFC 2577 limits): virtual users with scrypt
- * hashes, optional anonymous access, TLS required before a named login when configured, a delay
- * after each failure and a cap on attempts.
+ * The password side of an FTP login (RFC 959 PASS, RFC 2577 limits): virtual users with scrypt
+ * hashes, anonymous access, a delay after each failure and a cap on attempts.
  */
 
 import type { Clock } from '../../server/clock.js';
@@ -13,8 +12,6 @@ import { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext, FtpServiceOptions } from './ftp-service-context.js';
 import { type Reply, reply } from './reply.js';
 import { virtualToRealPath } from './virtual-path.js';
-
-const ANONYMOUS = new Set(['anonymous', 'ftp']);
 
 /** The dummy hash for an unknown name: at a configured user's cost (see unmatchablePasswordHash). */
 function unknownUserHash(users: ReadonlyMap<string, { readonly password: string }>): string {
@@ -33,7 +30,7 @@ export type LoginSettings = Pick<
   FtpServiceContext,
   'root' | 'users' | 'verify' | 'failedLoginDelay' | 'maxLoginAttempts'
 > & {
-  readonly options: Pick<FtpServiceOptions, 'anonymous' | 'anonymousPermissions' | 'requireTls'>;
+  readonly options: Pick<FtpServiceOptions, 'anonymousPermissions'>;
 };
 
 /** The session facts login needs. */
@@ -53,18 +50,17 @@ export type PassOutcome =
   | { readonly type: 'close'; readonly reply: Reply };
 
 /**
- * The USER/PASS state of one connection; failures are counted across USER commands, so a client
- * cannot reset its count by starting over.
+ * The password check of one connection; failures are counted across logins, so a client cannot
+ * reset its count by starting over. Which command may come when (USER before PASS, AUTH TLS
+ * before USER) is the control session's to decide.
  *
  * @example
  * const login = new SessionLogin(session);
- * login.user('demo'); // 331
- * await login.pass('demo'); // { type: 'granted', … }
+ * await login.pass('demo', 'demo'); // { type: 'granted', … }
  */
 export class SessionLogin {
   readonly #host: LoginHost;
   readonly #throttle: LoginThrottle;
-  #pending: string | null = null;
 
   /**
    * @param host The session.
@@ -78,44 +74,15 @@ export class SessionLogin {
     });
   }
 
-  /** Forgets a USER not yet followed by PASS (REIN, a new USER). */
-  reset(): void {
-    this.#pending = null;
-  }
-
   /**
-   * USER: remembers the name and asks for the password. The reply is the same for unknown
-   * users, so USER does not tell who exists.
+   * Checks a password (anonymous takes any) and opens the user's jail.
    *
-   * @param name The user name.
-   * @returns 331, or 530 when anonymous is off or TLS is required first.
-   */
-  user(name: string): Reply {
-    const options = this.#host.service.options;
-    this.#pending = null;
-    if (ANONYMOUS.has(name.toLowerCase())) {
-      if (!options.anonymous) return reply(530, 'Anonymous access is not allowed.');
-      this.#pending = 'anonymous';
-      return reply(331, 'Anonymous login ok, send your e-mail address as password.');
-    }
-    if (options.requireTls && !this.#host.secure) {
-      return reply(530, 'This server requires AUTH TLS before login.');
-    }
-    this.#pending = name;
-    return reply(331, `Please specify the password for ${name}.`);
-  }
-
-  /**
-   * PASS: checks the password (anonymous takes any) and opens the user's jail.
-   *
+   * @param name The name USER gave (`anonymous` for either anonymous name).
    * @param password The password.
    * @returns The outcome.
    */
-  async pass(password: string): Promise<PassOutcome> {
+  async pass(name: string, password: string): Promise<PassOutcome> {
     const host = this.#host;
-    const name = this.#pending;
-    if (name === null) return { type: 'reply', reply: reply(503, 'Login with USER first.') };
-    this.#pending = null;
     const service = host.service;
     let home = '/';
     let permissions: readonly Permission[] = service.options.anonymousPermissions ?? [

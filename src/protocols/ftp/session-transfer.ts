@@ -1,6 +1,7 @@
 /**
- * `SessionTransfer`: the transfer commands of one FTP session — RETR, STOR, APPE, STOU, LIST,
- * NLST, MLSD — and ABOR and STAT, which act on a transfer while it runs.
+ * `SessionTransfer`: the server's side of the transfer commands — RETR, STOR, APPE, STOU, LIST,
+ * NLST, MLSD — once the control session has let them run (logged in, data set up, PROT P when
+ * required), and ABOR and STAT, which act on a transfer while it runs.
  */
 
 import { stat } from 'node:fs/promises';
@@ -8,19 +9,21 @@ import * as nodePath from 'node:path';
 import type { Producer, SocketMap } from '../../dispatch/index.js';
 import type { Clock } from '../../server/clock.js';
 import type { ServerObserver } from '../../server/server-observer.js';
-import type { Permission } from './command-table.js';
+import type { FtpControlEvent } from './codec/control-session.js';
 import { DataChannel, type TransferOutcome } from './data-channel.js';
 import type { DataConnector } from './data-connector.js';
+import type { FileCommandHost } from './file-commands.js';
 import { FileSource } from './file-source.js';
-import type { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-service-context.js';
 import { type ListTarget, listTargetPath, resolveListTarget } from './list-target.js';
 import { collectListing, type ListingFormat, ListingProducer } from './listing-producer.js';
 import { ok, type Reply, reply } from './reply.js';
-import type { TransferType } from './transfer-params.js';
 import { openUpload, UploadError, type UploadKind, type UploadTarget } from './upload-target.js';
 
-/** What the transfer commands need of the session: its settings, state, data setup and replies. */
+/** A transfer the control session let run. */
+export type TransferRequest = Extract<FtpControlEvent, { readonly type: 'transfer' }>;
+
+/** What the transfer commands need of the server's session: settings, data setup, replies. */
 export interface TransferHost {
   readonly service: Pick<FtpServiceContext, 'options' | 'dataTimeout'>;
   readonly data: DataConnector;
@@ -29,27 +32,18 @@ export interface TransferHost {
   readonly map: SocketMap;
   /** The peer, formatted for logs. */
   readonly peer: string;
-  /** The control connection's remote address. */
-  readonly peerHost: string;
   /** The control connection is gone: a data connection made meanwhile is dropped. */
   readonly closed: boolean;
+  /** The logged-in user, for the transfer log. */
   readonly user: string | null;
-  readonly jail: FtpJail | null;
-  readonly cwd: string;
-  readonly permissions: ReadonlySet<Permission>;
-  readonly mlstFacts: readonly string[];
-  readonly type: TransferType;
-  readonly secure: boolean;
-  readonly protPrivate: boolean;
-  /** The REST offset for the next transfer, used up by it. */
-  rest: number;
   /** Progress on a data connection keeps the control connection from idling out. */
   touch(): void;
-  /** Sends a reply on the control connection. */
-  reply(value: Reply): void;
+  /** Sends the 150 reply: the data connection is coming. */
+  started(note: string): void;
+  /** Sends the final reply (or the refusal of a transfer that could not start). */
+  finished(value: Reply): void;
 }
 
-const TRANSFERS = new Set(['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST', 'MLSD']);
 /** Lines `STAT path` sends at most on the control connection. */
 const MAX_STAT_LINES = 10_000;
 /** Entries a wildcard listing shows at most, unless the service says otherwise. */
@@ -86,14 +80,13 @@ function stripListOptions(arg: string): string {
  * Runs transfers for one session, one at a time.
  *
  * @example
- * if (transfer.handles('RETR')) await transfer.run('RETR', 'a.txt');
+ * await transfer.run({ type: 'transfer', verb: 'RETR', arg: 'a.txt', rest: 0, ascii: false, protected: false }, files);
  */
 export class SessionTransfer {
   readonly #session: TransferHost;
   #channel: DataChannel | null = null;
   #running: Promise<void> | null = null;
   #aborted = false;
-  #current = '';
 
   /**
    * @param session The session the transfers belong to.
@@ -107,31 +100,25 @@ export class SessionTransfer {
     return this.#running !== null;
   }
 
-  /**
-   * Tells whether a verb is a transfer command.
-   *
-   * @param verb The canonical verb.
-   * @returns `true` for RETR, STOR, APPE, STOU, LIST, NLST and MLSD.
-   */
-  handles(verb: string): boolean {
-    return TRANSFERS.has(verb);
+  /** Bytes moved so far by the transfer running (0 before its data connection). */
+  get bytes(): number {
+    return this.#channel?.bytes ?? 0;
   }
 
   /**
    * Runs a transfer command to its final reply.
    *
-   * @param verb The canonical verb.
-   * @param arg Its argument.
+   * @param request The transfer event.
+   * @param files The user's files (jail, working directory, rights, MLSx facts).
    */
-  async run(verb: string, arg: string): Promise<void> {
+  async run(request: TransferRequest, files: FileCommandHost): Promise<void> {
     let finish: () => void = () => {};
     this.#running = new Promise<void>((resolve) => {
       finish = resolve;
     });
     this.#aborted = false;
-    this.#current = `${verb} ${arg}`.trim();
     try {
-      await this.#run(verb, arg);
+      await this.#run(request, files);
     } finally {
       this.#running = null;
       this.#channel = null;
@@ -139,28 +126,18 @@ export class SessionTransfer {
     }
   }
 
-  async #run(verb: string, arg: string): Promise<void> {
+  async #run(request: TransferRequest, files: FileCommandHost): Promise<void> {
     const s = this.#session;
-    const rest = s.rest;
-    s.rest = 0;
-    const options = s.service.options;
-    if (options.requireTls && !s.protPrivate && s.user !== 'anonymous') {
-      s.reply(reply(522, 'Data connections must be encrypted: use PBSZ 0 and PROT P.'));
-      return;
-    }
-    if (!s.data.ready) {
-      s.reply(reply(425, 'Use PORT, EPRT, PASV or EPSV first.'));
-      return;
-    }
-    const prepared = await this.#prepare(verb, arg, rest, s.jail as FtpJail);
+    const { verb, rest } = request;
+    const prepared = await this.#prepare(request, files);
     if ('code' in prepared) {
       s.data.reset();
-      s.reply(prepared);
+      s.finished(prepared);
       return;
     }
-    s.reply(reply(150, prepared.note));
+    s.started(prepared.note);
     const started = s.clock.now();
-    const outcome = await this.#move(prepared);
+    const outcome = await this.#move(prepared, request.protected);
     let final: Reply;
     if (outcome.status === 'complete') {
       final = reply(
@@ -177,14 +154,14 @@ export class SessionTransfer {
       }
     } else {
       if (prepared.direction === 'in')
-        await prepared.upload.discard(options.keepPartialUploads ?? false);
+        await prepared.upload.discard(s.service.options.keepPartialUploads ?? false);
       else prepared.producer.close?.();
       final =
         outcome.reason === 'no data connection'
           ? reply(425, "Can't open data connection.")
           : reply(426, 'Connection closed; transfer aborted.');
     }
-    s.reply(final);
+    s.finished(final);
     s.observer.request?.({
       msg: 'transfer',
       peer: s.peer,
@@ -202,18 +179,13 @@ export class SessionTransfer {
             ? 'aborted'
             : 'failed',
       ...(outcome.status === 'failed' ? { reason: outcome.reason } : {}),
-      tls: s.protPrivate,
+      tls: request.protected,
     });
   }
 
-  async #prepare(
-    verb: string,
-    arg: string,
-    rest: number,
-    jail: FtpJail,
-  ): Promise<Prepared | Reply> {
-    const s = this.#session;
-    const ascii = s.type === 'ascii';
+  async #prepare(request: TransferRequest, s: FileCommandHost): Promise<Prepared | Reply> {
+    const { verb, arg, rest, ascii } = request;
+    const jail = s.jail;
     const mode = ascii ? 'ASCII' : 'BINARY';
     if (verb === 'LIST' || verb === 'NLST' || verb === 'MLSD') {
       // MLSD names a directory (RFC 3659 7.1): no wildcards there.
@@ -234,7 +206,7 @@ export class SessionTransfer {
       // vsftpd 3.0.3 answers `NLST *.none` and `LIST *.none` (checked against it).
       const producer = new ListingProducer(path.real, {
         format,
-        now: new Date(s.clock.now()),
+        now: new Date(this.#session.clock.now()),
         permissions: s.permissions,
         facts: s.mlstFacts,
         root: jail.root,
@@ -242,7 +214,7 @@ export class SessionTransfer {
           ? {}
           : {
               match: (name: string) => pattern.matches(name),
-              maxEntries: s.service.options.maxListMatches ?? DEFAULT_MAX_LIST_MATCHES,
+              maxEntries: this.#session.service.options.maxListMatches ?? DEFAULT_MAX_LIST_MATCHES,
               // vsftpd's NLST names matches with the directory as written, so `mget pub/*.txt`
               // can RETR them from the working directory.
               ...(verb === 'NLST' ? { namePrefix: target.dir ?? '' } : {}),
@@ -293,9 +265,9 @@ export class SessionTransfer {
     return { direction: 'in', upload, ascii, path, note };
   }
 
-  async #move(prepared: Prepared): Promise<TransferOutcome> {
+  async #move(prepared: Prepared, protect: boolean): Promise<TransferOutcome> {
     const s = this.#session;
-    const tls = s.protPrivate ? s.service.options.tls : undefined;
+    const tls = protect ? s.service.options.tls : undefined;
     let sock: Awaited<ReturnType<typeof s.data.connect>>;
     try {
       sock = await s.data.connect({
@@ -336,22 +308,13 @@ export class SessionTransfer {
   }
 
   /**
-   * ABOR: cuts the transfer in progress (its command gets 426), then answers 226; with none in
-   * progress, drops any prepared data connection and answers 225.
+   * ABOR: cuts the transfer in progress (its command ends with 426) and drops the data setup;
+   * the control session answers the ABOR once the transfer has ended.
    */
-  async abort(): Promise<void> {
-    const s = this.#session;
-    const running = this.#running;
-    if (running === null) {
-      s.data.reset();
-      s.reply(reply(225, 'No transfer to abort.'));
-      return;
-    }
+  abort(): void {
     this.#aborted = true;
     this.#channel?.abort('aborted');
-    s.data.reset();
-    await running;
-    s.reply(reply(226, 'ABOR successful.'));
+    this.#session.data.reset();
   }
 
   /** Cuts any transfer without replying (logout, connection closed). */
@@ -363,38 +326,16 @@ export class SessionTransfer {
   }
 
   /**
-   * STAT during a transfer (RFC 959): how far it has got.
+   * STAT with a path outside a transfer: a listing of `arg` on the control connection (213, in
+   * LIST form). The session's own status (STAT alone) is the control session's.
    *
-   * @returns The 213 reply.
-   */
-  status(): Reply {
-    const bytes = this.#channel?.bytes ?? 0;
-    return reply(213, `Status: ${this.#current}: ${bytes} bytes transferred.`);
-  }
-
-  /**
-   * STAT outside a transfer: the session's status, or a listing of `arg` on the control
-   * connection (213, in LIST form).
-   *
-   * @param arg The path, or `''`.
+   * @param arg The path.
+   * @param s The user's files.
    * @returns The reply.
    */
-  async statCommand(arg: string): Promise<Reply> {
-    const s = this.#session;
-    if (arg.trim() === '') {
-      return reply(
-        211,
-        'polyport FTP server status:',
-        ` Connected to ${s.peerHost}`,
-        ` Logged in as ${s.user ?? '(nobody)'}`,
-        ` TYPE: ${s.type === 'ascii' ? 'ASCII' : 'BINARY'}, STRUcture: File, MODE: Stream`,
-        ` Control connection: ${s.secure ? 'TLS' : 'plain'}; data connections: ${s.protPrivate ? 'private' : 'clear'}`,
-        ` ${s.data.ready ? 'Data connection set up' : 'No data connection'}`,
-        'End of status',
-      );
-    }
+  async statCommand(arg: string, s: FileCommandHost): Promise<Reply> {
     const jail = s.jail;
-    if (jail === null || !s.permissions.has('list')) return reply(550, 'Permission denied.');
+    if (!s.permissions.has('list')) return reply(550, 'Permission denied.');
     const found = await resolveListTarget(jail, s.cwd, stripListOptions(arg));
     if (!found.ok) return found.reply;
     const { path, pattern } = found.value;
@@ -402,7 +343,7 @@ export class SessionTransfer {
       path.real,
       {
         format: 'list',
-        now: new Date(s.clock.now()),
+        now: new Date(this.#session.clock.now()),
         permissions: s.permissions,
         root: jail.root,
         ...(pattern === undefined ? {} : { match: (name: string) => pattern.matches(name) }),
