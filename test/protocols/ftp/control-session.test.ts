@@ -13,7 +13,8 @@ import { chunkings } from '../../../src/testing/index.js';
 function decideAll(s: FtpControlSession, ev: FtpControlEvent): void {
   switch (ev.type) {
     case 'login':
-      if (ev.password === 'good' || ev.anonymous) s.acceptLogin(['list', 'read', 'write', 'mkdir', 'rename']);
+      if (ev.password === 'good' || ev.anonymous)
+        s.acceptLogin(['list', 'read', 'write', 'mkdir', 'rename']);
       else s.refuseLogin();
       return;
     case 'passive':
