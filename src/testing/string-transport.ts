@@ -101,6 +101,7 @@ export class StringTransport extends MemorySocket implements Transport {
   #readingPaused = false;
   #held: Buffer[] = [];
   #eofHeld = false;
+  #inputEnded = false;
   #queue: Array<Buffer | QueuedProducer> = [];
   #queuedBytes = 0;
   #shutdownWanted = false;
@@ -171,6 +172,11 @@ export class StringTransport extends MemorySocket implements Transport {
   /** Whether the connection paused reading (fed input is held until it resumes). */
   get readingPaused(): boolean {
     return this.#readingPaused;
+  }
+
+  /** Whether the peer's end of stream reached the handler (`feedEof()`); nothing more is fed. */
+  get inputEnded(): boolean {
+    return this.#inputEnded;
   }
 
   /** Whether our end of the stream was sent (`shutdownWrite()` with nothing left queued). */
@@ -305,14 +311,18 @@ export class StringTransport extends MemorySocket implements Transport {
       super.feed(data);
       return;
     }
-    if (this.#lost || this.closed) return;
+    if (this.#lost || this.closed || this.#inputEnded || this.#eofHeld) return;
     const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
     if (bytes.length === 0) return;
     this.#held.push(bytes);
     this.#deliverHeld();
   }
 
-  /** The peer ends its stream: after what is held, the attached handler hears `connectionLost(null)`. */
+  /**
+   * The peer ends its stream (a FIN): after what is held, the attached handler is asked whether
+   * it keeps the connection half-open for its replies (`inputEnded()`, when it has one); if not,
+   * the connection closes and the handler hears `connectionLost(null)`.
+   */
   override feedEof(): void {
     if (this.#handler === null) {
       super.feedEof();
@@ -391,6 +401,9 @@ export class StringTransport extends MemorySocket implements Transport {
     }
     if (this.#eofHeld && this.#held.length === 0 && !this.#readingPaused && !this.#lost) {
       this.#eofHeld = false;
+      this.#inputEnded = true;
+      const handler = this.#handler as Partial<{ inputEnded(): boolean }> | null;
+      if (handler?.inputEnded?.() === true) return;
       this.#dropQueue();
       // The peer closed: not a close() the connection asked for, so not in `calls`.
       super.close();

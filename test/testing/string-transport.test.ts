@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SimpleProducer } from '../../src/dispatch/index.js';
 import { type Pop3ServerEvent, Pop3ServerSession } from '../../src/protocols/mail/index.js';
-import { Connection, type TransportHandler } from '../../src/server/index.js';
+import { Connection, type TimeoutPhase, type TransportHandler } from '../../src/server/index.js';
 import { PROTOCOL_TLS_SERVER, READY_WRITE, SSLContext } from '../../src/socket/index.js';
 import { StringTransport } from '../../src/testing/index.js';
 
@@ -45,25 +45,35 @@ test('StringTransport plays the peer: input fed is received, a reset is reported
 });
 
 /** A TransportHandler that writes down what it hears. */
-function recorder(): TransportHandler & { heard: string[]; answerTimeouts: boolean } {
+function recorder(): TransportHandler & {
+  heard: string[];
+  answerTimeouts: boolean;
+  keepHalfOpen: boolean;
+} {
   const heard: string[] = [];
-  return {
+  const handler = {
     heard,
     answerTimeouts: false,
-    dataReceived(data) {
+    keepHalfOpen: false,
+    dataReceived(data: Buffer) {
       heard.push(`data ${data.toString()}`);
     },
     writeProgress() {
       heard.push('writeProgress');
     },
-    timedOut(phase) {
+    timedOut(phase: TimeoutPhase) {
       heard.push(`timedOut ${phase}`);
-      return this.answerTimeouts;
+      return handler.answerTimeouts;
     },
-    connectionLost(error) {
+    inputEnded() {
+      heard.push('inputEnded');
+      return handler.keepHalfOpen;
+    },
+    connectionLost(error: Error | null) {
       heard.push(`lost ${error === null ? 'clean' : (error as { code?: string }).code}`);
     },
   };
+  return handler;
 }
 
 test('StringTransport as a Transport records writes and whether their buffer was handed over', () => {
@@ -95,8 +105,24 @@ test('StringTransport holds what is fed while reading is paused and delivers it 
   assert.deepEqual(handler.heard, ['data one']);
   assert.equal(transport.readingPaused, true);
   transport.resumeReading();
-  assert.deepEqual(handler.heard, ['data one', 'data two', 'lost clean']);
+  assert.deepEqual(handler.heard, ['data one', 'data two', 'inputEnded', 'lost clean']);
   assert.deepEqual(transport.calls, ['pauseReading', 'resumeReading']);
+});
+
+test('StringTransport stays half-open after the peer end of stream when the handler keeps it', () => {
+  const handler = recorder();
+  handler.keepHalfOpen = true;
+  const transport = new StringTransport();
+  transport.attach(handler);
+  transport.feed('last words');
+  transport.feedEof();
+  transport.feed('ignored: nothing comes after a FIN');
+  assert.equal(transport.inputEnded, true);
+  assert.equal(transport.closed, false);
+  transport.write('reply');
+  transport.closeWhenDone();
+  assert.equal(transport.text(), 'reply');
+  assert.deepEqual(handler.heard, ['data last words', 'inputEnded', 'lost clean']);
 });
 
 test('StringTransport queues writes behind a full send buffer until the peer drains it', () => {
