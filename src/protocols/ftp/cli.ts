@@ -16,13 +16,13 @@ import {
   tlsHint,
   usageError,
 } from '../common/index.js';
-import type { FileEntry } from './file-entry.js';
-import { FtpClient } from './ftp-client.js';
-import { FtpError } from './ftp-control-connection.js';
-import { mirrorDown, mirrorUp } from './ftp-mirror.js';
-import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
-import { formatListLine } from './list-formatter.js';
-import { parseMlsxLine } from './mlsx.js';
+import { FtpClient } from './client/ftp-client.js';
+import { FtpError } from './client/ftp-control-connection.js';
+import { mirrorDown, mirrorUp } from './client/ftp-mirror.js';
+import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './client/ftp-url.js';
+import type { FileEntry } from './codec/file-entry.js';
+import { formatListLine } from './codec/list-formatter.js';
+import { parseMlsxLine } from './codec/mlsx.js';
 
 const HELP = `Usage: polyport ftp ls URL
        polyport ftp get URL [LOCAL|-]        (- : to stdout)

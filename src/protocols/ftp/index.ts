@@ -5,9 +5,34 @@
  */
 
 export { type IpAddress, parseIpAddress, sameIpAddress, unmapIpv4 } from '../../socket/inet.js';
-export { AsciiConverter, type AsciiDirection } from './ascii-converter.js';
-export { ChunkQueue } from './chunk-queue.js';
 export { ftpCommand } from './cli.js';
+export { ChunkQueue } from './client/chunk-queue.js';
+export { FtpClient, type FtpClientOptions, type TransferOptions } from './client/ftp-client.js';
+export { FtpControlConnection, FtpError, replyText } from './client/ftp-control-connection.js';
+export { type FtpUrl, isLoopbackHost, parseFtpUrl } from './client/ftp-url.js';
+export { AsciiConverter, type AsciiDirection } from './codec/ascii-converter.js';
+export {
+  parseAlloArg,
+  parseAuthArg,
+  parsePbszArg,
+  parseProtArg,
+  parseRestArg,
+} from './codec/command-args.js';
+export {
+  type CommandEvent,
+  FtpCommandDecoder,
+  type FtpCommandDecoderOptions,
+  type InvalidUtf8Policy,
+} from './codec/command-decoder.js';
+export {
+  type ArgRule,
+  type CommandContext,
+  type CommandSpec,
+  checkCommand,
+  FTP_COMMANDS,
+  lookupCommand,
+  type Permission,
+} from './codec/command-table.js';
 export {
   FILE_VERBS,
   type FileVerb,
@@ -17,28 +42,6 @@ export {
   type FtpDecision,
   type TransferVerb,
 } from './codec/control-session.js';
-export {
-  parseAlloArg,
-  parseAuthArg,
-  parsePbszArg,
-  parseProtArg,
-  parseRestArg,
-} from './command-args.js';
-export {
-  type CommandEvent,
-  FtpCommandDecoder,
-  type FtpCommandDecoderOptions,
-  type InvalidUtf8Policy,
-} from './command-decoder.js';
-export {
-  type ArgRule,
-  type CommandContext,
-  type CommandSpec,
-  checkCommand,
-  FTP_COMMANDS,
-  lookupCommand,
-  type Permission,
-} from './command-table.js';
 export {
   checkDataTarget,
   type DataAddress,
@@ -52,53 +55,29 @@ export {
   parsePasvReply,
   parsePortArg,
   pasvReply,
-} from './data-address.js';
-export {
-  DataChannel,
-  type DataChannelOptions,
-  type ReceiveTarget,
-  type TransferOutcome,
-} from './data-channel.js';
-export { type DataConnectOptions, DataConnector } from './data-connector.js';
+} from './codec/data-address.js';
 export {
   type FeatOptions,
   featReply,
   helpReply,
   type OptsRequest,
   parseOptsArg,
-} from './features.js';
-export { FILE_COMMANDS, type FileCommandHost, runFileCommand } from './file-commands.js';
+} from './codec/features.js';
 export {
   defaultMode,
   type FileEntry,
   type FileType,
   formatMode,
   parseMode,
-} from './file-entry.js';
-export { FtpClient, type FtpClientOptions, type TransferOptions } from './ftp-client.js';
-export { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
-export { FtpJail, type JailPath } from './ftp-jail.js';
-export { type FtpService, startFtpService } from './ftp-server.js';
-export type { FtpServiceContext, FtpServiceOptions, FtpUser } from './ftp-service-context.js';
-export { FtpSession } from './ftp-session.js';
-export { formatFtpTime, parseFtpTime, parseMfmtArg } from './ftp-time.js';
-export { type FtpUrl, isLoopbackHost, parseFtpUrl } from './ftp-url.js';
+} from './codec/file-entry.js';
+export { formatFtpTime, parseFtpTime, parseMfmtArg } from './codec/ftp-time.js';
 export {
   formatListDate,
   formatListLine,
   formatNlstLine,
   type ListFormatOptions,
-} from './list-formatter.js';
-export { type ListParseOptions, parseListing, parseListLine } from './list-parser.js';
-export {
-  collectListing,
-  fileEntry,
-  formatEntry,
-  type ListingFormat,
-  type ListingOptions,
-  ListingProducer,
-  readEntry,
-} from './listing-producer.js';
+} from './codec/list-formatter.js';
+export { type ListParseOptions, parseListing, parseListLine } from './codec/list-parser.js';
 export {
   DEFAULT_MLSX_FACTS,
   formatMlsxLine,
@@ -108,40 +87,21 @@ export {
   mlsxPermFact,
   parseMlstOpts,
   parseMlsxLine,
-} from './mlsx.js';
-export { type ArgResult, encodeReply, fail, ok, type Reply, reply } from './reply.js';
+} from './codec/mlsx.js';
+export { type ArgResult, encodeReply, fail, ok, type Reply, reply } from './codec/reply.js';
 export {
   FtpReplyDecoder,
   type FtpReplyDecoderOptions,
   type ReplyErrorReason,
   type ReplyEvent,
-} from './reply-decoder.js';
-export {
-  activeCommand,
-  type DataSetupHost,
-  localFamily,
-  passiveCommand,
-} from './session-data-setup.js';
-export {
-  type LoginGrant,
-  type LoginHost,
-  type PassOutcome,
-  SessionLogin,
-} from './session-login.js';
-export { SessionTransfer, type TransferHost, type TransferRequest } from './session-transfer.js';
-export { stripTelnet } from './telnet.js';
+} from './codec/reply-decoder.js';
+export { stripTelnet } from './codec/telnet.js';
 export {
   parseModeArg,
   parseStruArg,
   parseTypeArg,
   type TransferType,
-} from './transfer-params.js';
-export {
-  openUpload,
-  UploadError,
-  type UploadKind,
-  type UploadTarget,
-} from './upload-target.js';
+} from './codec/transfer-params.js';
 export {
   isInsideRoot,
   parsePathnameReply,
@@ -149,4 +109,52 @@ export {
   type ResolveOptions,
   resolveVirtualPath,
   virtualToRealPath,
-} from './virtual-path.js';
+} from './codec/virtual-path.js';
+export {
+  DataChannel,
+  type DataChannelOptions,
+  type ReceiveTarget,
+  type TransferOutcome,
+} from './server/data-channel.js';
+export { type DataConnectOptions, DataConnector } from './server/data-connector.js';
+export { FILE_COMMANDS, type FileCommandHost, runFileCommand } from './server/file-commands.js';
+export { FtpJail, type JailPath } from './server/ftp-jail.js';
+export { type FtpService, startFtpService } from './server/ftp-server.js';
+export type {
+  FtpServiceContext,
+  FtpServiceOptions,
+  FtpUser,
+} from './server/ftp-service-context.js';
+export { FtpSession } from './server/ftp-session.js';
+export {
+  collectListing,
+  fileEntry,
+  formatEntry,
+  type ListingFormat,
+  type ListingOptions,
+  ListingProducer,
+  readEntry,
+} from './server/listing-producer.js';
+export {
+  activeCommand,
+  type DataSetupHost,
+  localFamily,
+  passiveCommand,
+} from './server/session-data-setup.js';
+export {
+  type LoginGrant,
+  type LoginHost,
+  type PassOutcome,
+  SessionLogin,
+} from './server/session-login.js';
+export {
+  SessionTransfer,
+  type TransferHost,
+  type TransferRequest,
+} from './server/session-transfer.js';
+export {
+  openUpload,
+  UploadError,
+  type UploadKind,
+  type UploadTarget,
+} from './server/upload-target.js';

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AsciiConverter, type AsciiDirection } from '../../../src/protocols/ftp/ascii-converter.js';
+import {
+  AsciiConverter,
+  type AsciiDirection,
+} from '../../../src/protocols/ftp/codec/ascii-converter.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 function convert(direction: AsciiDirection, chunks: Buffer[]): string {

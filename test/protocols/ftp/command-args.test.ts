@@ -6,7 +6,7 @@ import {
   parsePbszArg,
   parseProtArg,
   parseRestArg,
-} from '../../../src/protocols/ftp/command-args.js';
+} from '../../../src/protocols/ftp/codec/command-args.js';
 
 const code = (r: { ok: boolean; reply?: { code: number } }): number | true =>
   r.ok ? true : (r.reply?.code ?? 0);

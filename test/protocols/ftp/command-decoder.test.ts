@@ -5,7 +5,7 @@ import {
   type CommandEvent,
   FtpCommandDecoder,
   type FtpCommandDecoderOptions,
-} from '../../../src/protocols/ftp/command-decoder.js';
+} from '../../../src/protocols/ftp/codec/command-decoder.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 function decodeChunks(chunks: Buffer[], options?: FtpCommandDecoderOptions): CommandEvent[] {

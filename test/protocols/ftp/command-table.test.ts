@@ -5,7 +5,7 @@ import {
   FTP_COMMANDS,
   lookupCommand,
   type Permission,
-} from '../../../src/protocols/ftp/command-table.js';
+} from '../../../src/protocols/ftp/codec/command-table.js';
 
 const VERBS =
   'USER PASS ACCT QUIT REIN SYST STAT HELP NOOP FEAT OPTS TYPE MODE STRU PWD CWD CDUP MKD RMD DELE RNFR RNTO SIZE MDTM MFMT LIST NLST MLSD MLST RETR STOR STOU APPE REST ABOR ALLO PORT PASV EPRT EPSV AUTH PBSZ PROT'.split(

@@ -6,7 +6,7 @@ import {
   FtpControlSession,
   type FtpControlSessionOptions,
 } from '../../../src/protocols/ftp/codec/control-session.js';
-import { reply } from '../../../src/protocols/ftp/reply.js';
+import { reply } from '../../../src/protocols/ftp/codec/reply.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 /** How a test's stand-in for the server glue answers each event that waits for a decision. */

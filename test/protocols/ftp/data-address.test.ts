@@ -12,7 +12,7 @@ import {
   parsePasvReply,
   parsePortArg,
   pasvReply,
-} from '../../../src/protocols/ftp/data-address.js';
+} from '../../../src/protocols/ftp/codec/data-address.js';
 
 function code(res: { ok: boolean; reply?: { code: number } }): number | true {
   return res.ok ? true : (res.reply?.code ?? 0);

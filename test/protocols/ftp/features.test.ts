@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { featReply, helpReply, parseOptsArg } from '../../../src/protocols/ftp/features.js';
-import { encodeReply } from '../../../src/protocols/ftp/reply.js';
+import { featReply, helpReply, parseOptsArg } from '../../../src/protocols/ftp/codec/features.js';
+import { encodeReply } from '../../../src/protocols/ftp/codec/reply.js';
 
 test('featReply() lists the features in the RFC 2389 shape, TLS ones only when asked', () => {
   assert.equal(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { defaultMode, formatMode, parseMode } from '../../../src/protocols/ftp/file-entry.js';
+import { defaultMode, formatMode, parseMode } from '../../../src/protocols/ftp/codec/file-entry.js';
 
 test('formatMode() writes ls -l mode strings with setuid, setgid and sticky bits', () => {
   assert.equal(formatMode('file', 0o644), '-rw-r--r--');

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
+import type { Reply } from '../../../src/protocols/ftp/codec/reply.js';
 import { FtpReplyDecoder, FtpSession, startFtpService } from '../../../src/protocols/ftp/index.js';
-import type { Reply } from '../../../src/protocols/ftp/reply.js';
 import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import {
   AF_INET,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkCreatableName } from '../../../src/protocols/ftp/virtual-path.js';
+import { checkCreatableName } from '../../../src/protocols/ftp/codec/virtual-path.js';
 import { raw, startFixture } from './ftp-fixture.js';
 
 test('checkCreatableName() refuses C0 controls and DEL with the code asked for, and passes other names', () => {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { formatFtpTime, parseFtpTime, parseMfmtArg } from '../../../src/protocols/ftp/ftp-time.js';
+import {
+  formatFtpTime,
+  parseFtpTime,
+  parseMfmtArg,
+} from '../../../src/protocols/ftp/codec/ftp-time.js';
 
 test('formatFtpTime() writes YYYYMMDDHHMMSS in UTC, with milliseconds only when asked', () => {
   const t = new Date('2026-11-24T15:17:05.250Z');

@@ -5,7 +5,7 @@ import {
   GlobPattern,
   hasWildcard,
   splitWildcardPath,
-} from '../../../src/protocols/ftp/glob-pattern.js';
+} from '../../../src/protocols/ftp/codec/glob-pattern.js';
 
 const matches = (pattern: string, name: string): boolean =>
   GlobPattern.parse(pattern).matches(name);

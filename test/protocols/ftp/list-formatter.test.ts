@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { FileEntry } from '../../../src/protocols/ftp/file-entry.js';
+import type { FileEntry } from '../../../src/protocols/ftp/codec/file-entry.js';
 import {
   formatListDate,
   formatListLine,
   formatNlstLine,
-} from '../../../src/protocols/ftp/list-formatter.js';
-import { parseListLine } from '../../../src/protocols/ftp/list-parser.js';
+} from '../../../src/protocols/ftp/codec/list-formatter.js';
+import { parseListLine } from '../../../src/protocols/ftp/codec/list-parser.js';
 
 const now = new Date('2026-11-24T15:30:00Z');
 const at = (iso: string): Date => new Date(iso);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseListing, parseListLine } from '../../../src/protocols/ftp/list-parser.js';
+import { parseListing, parseListLine } from '../../../src/protocols/ftp/codec/list-parser.js';
 
 const now = new Date('2026-11-24T15:30:00Z');
 const fixture = (name: string): string =>

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FtpJail } from '../../../src/protocols/ftp/ftp-jail.js';
-import { listTargetPath, resolveListTarget } from '../../../src/protocols/ftp/list-target.js';
+import { FtpJail } from '../../../src/protocols/ftp/server/ftp-jail.js';
+import {
+  listTargetPath,
+  resolveListTarget,
+} from '../../../src/protocols/ftp/server/list-target.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 import { type FtpFixture, raw, startFixture } from './ftp-fixture.js';
 

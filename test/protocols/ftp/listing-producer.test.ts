@@ -7,7 +7,7 @@ import {
   collectListing,
   type ListingFormat,
   ListingProducer,
-} from '../../../src/protocols/ftp/listing-producer.js';
+} from '../../../src/protocols/ftp/server/listing-producer.js';
 
 let base: string;
 let root: string;

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { FileEntry } from '../../../src/protocols/ftp/file-entry.js';
+import type { FileEntry } from '../../../src/protocols/ftp/codec/file-entry.js';
 import {
   formatMlsxLine,
   mlsxPermFact,
   parseMlstOpts,
   parseMlsxLine,
-} from '../../../src/protocols/ftp/mlsx.js';
+} from '../../../src/protocols/ftp/codec/mlsx.js';
 
 const fixture = (name: string): string[] =>
   readFileSync(new URL(`../../fixtures/ftp/${name}`, import.meta.url), 'utf8')

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { encodeReply, type Reply, reply } from '../../../src/protocols/ftp/reply.js';
+import { encodeReply, type Reply, reply } from '../../../src/protocols/ftp/codec/reply.js';
 import {
   FtpReplyDecoder,
   type FtpReplyDecoderOptions,
   type ReplyEvent,
-} from '../../../src/protocols/ftp/reply-decoder.js';
+} from '../../../src/protocols/ftp/codec/reply-decoder.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 function decodeChunks(chunks: Buffer[], options?: FtpReplyDecoderOptions): ReplyEvent[] {

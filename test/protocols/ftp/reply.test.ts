@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeReply, fail, ok, reply } from '../../../src/protocols/ftp/reply.js';
+import { encodeReply, fail, ok, reply } from '../../../src/protocols/ftp/codec/reply.js';
 
 test('encodeReply() writes a one-line reply as code, space, text, CRLF', () => {
   assert.equal(encodeReply(reply(200, 'Command okay.')).toString(), '200 Command okay.\r\n');

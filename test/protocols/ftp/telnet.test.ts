@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { stripTelnet } from '../../../src/protocols/ftp/telnet.js';
+import { stripTelnet } from '../../../src/protocols/ftp/codec/telnet.js';
 
 const strip = (bytes: number[]): number[] => [...stripTelnet(Buffer.from(bytes))];
 const A = 0x41;

@@ -5,7 +5,7 @@ import {
   parseModeArg,
   parseStruArg,
   parseTypeArg,
-} from '../../../src/protocols/ftp/transfer-params.js';
+} from '../../../src/protocols/ftp/codec/transfer-params.js';
 
 const code = (r: { ok: boolean; reply?: { code: number } }): number | true =>
   r.ok ? true : (r.reply?.code ?? 0);

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { UploadWriter } from '../../../src/protocols/ftp/upload-writer.js';
+import { UploadWriter } from '../../../src/protocols/ftp/server/upload-writer.js';
 
 async function withFd(
   initial: string,

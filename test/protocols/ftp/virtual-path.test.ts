@@ -7,7 +7,7 @@ import {
   quotePathname,
   resolveVirtualPath,
   virtualToRealPath,
-} from '../../../src/protocols/ftp/virtual-path.js';
+} from '../../../src/protocols/ftp/codec/virtual-path.js';
 
 function resolved(cwd: string, arg: string, home?: string): string {
   const res = resolveVirtualPath(cwd, arg, home === undefined ? {} : { home });

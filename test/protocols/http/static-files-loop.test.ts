@@ -211,10 +211,10 @@ test('no request path of the HTTP and FTP file servers calls a synchronous fs fu
     'src/protocols/http/server/small-file-cache.ts': [],
     'src/protocols/http/server/head-cache.ts': [],
     'src/protocols/http/server/lazy-file-producer.ts': [],
-    'src/protocols/ftp/listing-producer.ts': [],
-    'src/protocols/ftp/list-target.ts': [],
-    'src/protocols/ftp/file-commands.ts': [],
-    'src/protocols/ftp/ftp-jail.ts': [],
+    'src/protocols/ftp/server/listing-producer.ts': [],
+    'src/protocols/ftp/server/list-target.ts': [],
+    'src/protocols/ftp/server/file-commands.ts': [],
+    'src/protocols/ftp/server/ftp-jail.ts': [],
   };
   const repo = new URL('../../../', import.meta.url).pathname;
   for (const [file, allowed] of Object.entries(files)) {

@@ -7,13 +7,9 @@
  * a password check, a socket or TLS is an event the glue acts on and answers.
  */
 
-import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from '../command-args.js';
-import {
-  type CommandEvent,
-  FtpCommandDecoder,
-  type InvalidUtf8Policy,
-} from '../command-decoder.js';
-import { checkCommand, type Permission } from '../command-table.js';
+import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
+import { type CommandEvent, FtpCommandDecoder, type InvalidUtf8Policy } from './command-decoder.js';
+import { checkCommand, type Permission } from './command-table.js';
 import {
   checkDataTarget,
   type DataAddress,
@@ -22,11 +18,11 @@ import {
   parseEpsvArg,
   parsePortArg,
   pasvReply,
-} from '../data-address.js';
-import { featReply, helpReply, parseOptsArg } from '../features.js';
-import { DEFAULT_MLSX_FACTS } from '../mlsx.js';
-import { encodeReply, type Reply, reply } from '../reply.js';
-import { parseModeArg, parseStruArg, parseTypeArg, type TransferType } from '../transfer-params.js';
+} from './data-address.js';
+import { featReply, helpReply, parseOptsArg } from './features.js';
+import { DEFAULT_MLSX_FACTS } from './mlsx.js';
+import { encodeReply, type Reply, reply } from './reply.js';
+import { parseModeArg, parseStruArg, parseTypeArg, type TransferType } from './transfer-params.js';
 
 /** The file commands that need no data connection; each is a `file` event. */
 export type FileVerb =

@@ -4,12 +4,12 @@
  * and its helpers can all name these types without importing each other.
  */
 
-import type { SocketMap } from '../../dispatch/index.js';
-import type { Clock } from '../../server/clock.js';
-import type { ServerLimits } from '../../server/limits.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import type { SSLContext } from '../../socket/index.js';
-import type { Permission } from './command-table.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import type { Clock } from '../../../server/clock.js';
+import type { ServerLimits } from '../../../server/limits.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import type { SSLContext } from '../../../socket/index.js';
+import type { Permission } from '../codec/command-table.js';
 
 /** One virtual user. */
 export interface FtpUser {

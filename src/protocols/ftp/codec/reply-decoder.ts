@@ -2,7 +2,7 @@
  * The client's reply parser: control-connection bytes in, {@link Reply} events out (RFC 959 4.2).
  */
 
-import { LineSplitter } from '../common/line-splitter.js';
+import { LineSplitter } from '../../common/line-splitter.js';
 import type { Reply } from './reply.js';
 
 /** Why the reply stream could not be parsed. */

@@ -3,15 +3,15 @@
  * hashes, anonymous access, a delay after each failure and a cap on attempts.
  */
 
-import type { Clock } from '../../server/clock.js';
-import { LoginThrottle } from '../../server/login-throttle.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import { unmatchablePasswordHash } from '../common/index.js';
-import type { Permission } from './command-table.js';
+import type { Clock } from '../../../server/clock.js';
+import { LoginThrottle } from '../../../server/login-throttle.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import { unmatchablePasswordHash } from '../../common/index.js';
+import type { Permission } from '../codec/command-table.js';
+import { type Reply, reply } from '../codec/reply.js';
+import { virtualToRealPath } from '../codec/virtual-path.js';
 import { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext, FtpServiceOptions } from './ftp-service-context.js';
-import { type Reply, reply } from './reply.js';
-import { virtualToRealPath } from './virtual-path.js';
 
 /** The dummy hash for an unknown name: at a configured user's cost (see unmatchablePasswordHash). */
 function unknownUserHash(users: ReadonlyMap<string, { readonly password: string }>): string {

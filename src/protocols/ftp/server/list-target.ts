@@ -4,9 +4,9 @@
  */
 
 import { stat } from 'node:fs/promises';
+import { GlobPattern, splitWildcardPath } from '../codec/glob-pattern.js';
+import { type ArgResult, ok } from '../codec/reply.js';
 import type { FtpJail, JailPath } from './ftp-jail.js';
-import { GlobPattern, splitWildcardPath } from './glob-pattern.js';
-import { type ArgResult, ok } from './reply.js';
 
 /** What a LIST, NLST or STAT path names: a file or directory, or a directory's matches. */
 export interface ListTarget {

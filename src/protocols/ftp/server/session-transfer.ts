@@ -6,10 +6,11 @@
 
 import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { Producer, SocketMap } from '../../dispatch/index.js';
-import type { Clock } from '../../server/clock.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import type { FtpControlEvent } from './codec/control-session.js';
+import type { Producer, SocketMap } from '../../../dispatch/index.js';
+import type { Clock } from '../../../server/clock.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import type { FtpControlEvent } from '../codec/control-session.js';
+import { ok, type Reply, reply } from '../codec/reply.js';
 import { DataChannel, type TransferOutcome } from './data-channel.js';
 import type { DataConnector } from './data-connector.js';
 import type { FileCommandHost } from './file-commands.js';
@@ -17,7 +18,6 @@ import { FileSource } from './file-source.js';
 import type { FtpServiceContext } from './ftp-service-context.js';
 import { type ListTarget, listTargetPath, resolveListTarget } from './list-target.js';
 import { collectListing, type ListingFormat, ListingProducer } from './listing-producer.js';
-import { ok, type Reply, reply } from './reply.js';
 import { openUpload, UploadError, type UploadKind, type UploadTarget } from './upload-target.js';
 
 /** A transfer the control session let run. */

@@ -6,13 +6,13 @@
 
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { type ArgResult, fail, ok } from './reply.js';
+import { type ArgResult, fail, ok } from '../codec/reply.js';
 import {
   checkCreatableName,
   isInsideRoot,
   resolveVirtualPath,
   virtualToRealPath,
-} from './virtual-path.js';
+} from '../codec/virtual-path.js';
 
 /** A path a command names, in both trees. */
 export interface JailPath {

@@ -8,14 +8,14 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SHUT_WR, type Socket, type SSLContext } from '../../socket/index.js';
+import { SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
+import type { FileEntry } from '../codec/file-entry.js';
+import { parseListing } from '../codec/list-parser.js';
+import { parseMlsxLine } from '../codec/mlsx.js';
+import type { Reply } from '../codec/reply.js';
+import { parsePathnameReply } from '../codec/virtual-path.js';
 import { ChunkQueue } from './chunk-queue.js';
-import type { FileEntry } from './file-entry.js';
 import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
-import { parseListing } from './list-parser.js';
-import { parseMlsxLine } from './mlsx.js';
-import type { Reply } from './reply.js';
-import { parsePathnameReply } from './virtual-path.js';
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {

@@ -4,14 +4,14 @@
  */
 
 import { lstat, mkdir, rename, rmdir, stat, unlink, utimes } from 'node:fs/promises';
-import { FILE_VERBS } from './codec/control-session.js';
-import type { Permission } from './command-table.js';
+import type { Permission } from '../codec/command-table.js';
+import { FILE_VERBS } from '../codec/control-session.js';
+import { formatFtpTime, parseMfmtArg } from '../codec/ftp-time.js';
+import { formatMlsxLine } from '../codec/mlsx.js';
+import { type Reply, reply } from '../codec/reply.js';
+import { quotePathname } from '../codec/virtual-path.js';
 import type { FtpJail, JailPath } from './ftp-jail.js';
-import { formatFtpTime, parseMfmtArg } from './ftp-time.js';
 import { readEntry } from './listing-producer.js';
-import { formatMlsxLine } from './mlsx.js';
-import { type Reply, reply } from './reply.js';
-import { quotePathname } from './virtual-path.js';
 
 /**
  * The session state the file commands read and change. Which command may follow which (RNFR

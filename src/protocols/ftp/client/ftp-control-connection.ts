@@ -9,11 +9,16 @@ import {
   createConnection,
   Socket,
   type SSLContext,
-} from '../../socket/index.js';
-import { parseIpAddress, unmapIpv4 } from '../../socket/inet.js';
-import { formatEprtArg, formatPortArg, parseEpsvReply, parsePasvReply } from './data-address.js';
-import type { Reply } from './reply.js';
-import { FtpReplyDecoder } from './reply-decoder.js';
+} from '../../../socket/index.js';
+import { parseIpAddress, unmapIpv4 } from '../../../socket/inet.js';
+import {
+  formatEprtArg,
+  formatPortArg,
+  parseEpsvReply,
+  parsePasvReply,
+} from '../codec/data-address.js';
+import type { Reply } from '../codec/reply.js';
+import { FtpReplyDecoder } from '../codec/reply-decoder.js';
 
 /** A reply the client did not expect, or a broken connection. */
 export class FtpError extends Error {

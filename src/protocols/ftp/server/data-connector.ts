@@ -4,17 +4,17 @@
  * bounce check has approved — and the server-side TLS wrap under `PROT P`.
  */
 
-import { systemClock } from '../../server/clock.js';
-import { type ServerHandshake, serverHandshake } from '../../server/server-handshake.js';
+import { systemClock } from '../../../server/clock.js';
+import { type ServerHandshake, serverHandshake } from '../../../server/server-handshake.js';
 import {
   AF_INET,
   AF_INET6,
   Socket,
   type SocketAddress,
   type SSLContext,
-} from '../../socket/index.js';
-import { sameIpAddress } from '../../socket/inet.js';
-import type { DataAddress } from './data-address.js';
+} from '../../../socket/index.js';
+import { sameIpAddress } from '../../../socket/inet.js';
+import type { DataAddress } from '../codec/data-address.js';
 
 /** Options for {@link DataConnector.connect}. */
 export interface DataConnectOptions {

@@ -2,7 +2,7 @@
  * The server's control-connection codec: bytes in, FTP command events out (RFC 959, 2640).
  */
 
-import { LineSplitter } from '../common/line-splitter.js';
+import { LineSplitter } from '../../common/line-splitter.js';
 import { type Reply, reply } from './reply.js';
 import { stripTelnet } from './telnet.js';
 

@@ -4,11 +4,11 @@
  */
 
 import * as nodePath from 'node:path';
-import { systemClock } from '../../server/clock.js';
-import { DEFAULT_LIMITS } from '../../server/limits.js';
-import { loginThrottleSettings } from '../../server/login-throttle.js';
-import { TcpListener } from '../../server/tcp-listener.js';
-import { verifyPassword } from '../common/password.js';
+import { systemClock } from '../../../server/clock.js';
+import { DEFAULT_LIMITS } from '../../../server/limits.js';
+import { loginThrottleSettings } from '../../../server/login-throttle.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
+import { verifyPassword } from '../../common/password.js';
 import type { FtpServiceContext, FtpServiceOptions, FtpUser } from './ftp-service-context.js';
 import { FtpSession } from './ftp-session.js';
 

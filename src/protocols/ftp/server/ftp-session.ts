@@ -6,16 +6,16 @@
  * adds what needs a clock or a socket: the command-rate limit, timeouts, backpressure.
  */
 
-import type { ChannelSocket } from '../../dispatch/index.js';
-import { pendingOutputBound } from '../../server/limits.js';
-import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
-import type { SSLContext } from '../../socket/index.js';
-import { type FtpControlEvent, FtpControlSession } from './codec/control-session.js';
+import type { ChannelSocket } from '../../../dispatch/index.js';
+import { pendingOutputBound } from '../../../server/limits.js';
+import { ServerChannel, type ServerChannelOptions } from '../../../server/server-channel.js';
+import type { SSLContext } from '../../../socket/index.js';
+import { type FtpControlEvent, FtpControlSession } from '../codec/control-session.js';
+import type { Reply } from '../codec/reply.js';
 import { DataConnector } from './data-connector.js';
 import { type FileCommandHost, runFileCommand } from './file-commands.js';
 import type { FtpJail } from './ftp-jail.js';
 import type { FtpServiceContext } from './ftp-service-context.js';
-import type { Reply } from './reply.js';
 import { activeCommand, localFamily, passiveCommand } from './session-data-setup.js';
 import { SessionLogin } from './session-login.js';
 import { SessionTransfer } from './session-transfer.js';

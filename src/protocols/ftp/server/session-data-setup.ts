@@ -3,9 +3,9 @@
  * (syntax, EPSV ALL, the bounce check of RFC 2577); these carry out what it decided.
  */
 
-import { parseIpAddress, unmapIpv4 } from '../../socket/inet.js';
-import type { FtpControlSession } from './codec/control-session.js';
-import type { DataAddress } from './data-address.js';
+import { parseIpAddress, unmapIpv4 } from '../../../socket/inet.js';
+import type { FtpControlSession } from '../codec/control-session.js';
+import type { DataAddress } from '../codec/data-address.js';
 import type { DataConnector } from './data-connector.js';
 
 /** What the setup needs of the server's session. */

@@ -3,7 +3,7 @@
  * bounce-attack check (RFC 2577).
  */
 
-import { parseIpAddress, sameIpAddress, unmapIpv4 } from '../../socket/inet.js';
+import { parseIpAddress, sameIpAddress, unmapIpv4 } from '../../../socket/inet.js';
 import { type ArgResult, fail, ok, type Reply, reply } from './reply.js';
 
 /** A host and port for a data connection. */

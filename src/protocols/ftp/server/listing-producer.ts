@@ -6,12 +6,12 @@
 import type { Dir, Stats } from 'node:fs';
 import { lstat, opendir, readlink, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { Producer } from '../../dispatch/index.js';
-import type { Permission } from './command-table.js';
-import type { FileEntry, FileType } from './file-entry.js';
+import type { Producer } from '../../../dispatch/index.js';
+import type { Permission } from '../codec/command-table.js';
+import type { FileEntry, FileType } from '../codec/file-entry.js';
+import { formatListLine, formatNlstLine } from '../codec/list-formatter.js';
+import { formatMlsxLine, mlsxPermFact } from '../codec/mlsx.js';
 import { leadsOutOfRoot } from './ftp-jail.js';
-import { formatListLine, formatNlstLine } from './list-formatter.js';
-import { formatMlsxLine, mlsxPermFact } from './mlsx.js';
 
 /** Which listing to produce. */
 export type ListingFormat = 'list' | 'nlst' | 'mlsd';

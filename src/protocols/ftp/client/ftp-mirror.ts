@@ -5,9 +5,9 @@
  */
 import { mkdirSync, readdirSync, rmSync, type Stats, statSync, utimesSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { FileEntry } from './file-entry.js';
+import type { FileEntry } from '../codec/file-entry.js';
+import { formatFtpTime } from '../codec/ftp-time.js';
 import type { FtpClient } from './ftp-client.js';
-import { formatFtpTime } from './ftp-time.js';
 
 /** Options for {@link mirrorDown} and {@link mirrorUp}. */
 export interface MirrorOptions {
