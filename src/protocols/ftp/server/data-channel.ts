@@ -277,7 +277,7 @@ export class DataChannel extends AsyncChat {
 
   #halfClose(): void {
     try {
-      (this.socket as unknown as { shutdown(how: number): void }).shutdown(SHUT_WR);
+      this.socket?.shutdown(SHUT_WR);
     } catch {
       // already gone: the data went out or the peer left; either way we are done
     }
