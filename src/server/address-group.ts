@@ -4,9 +4,7 @@
  * 2^64 separate allowances. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, from a dual-stack
  * socket) is that IPv4 client.
  */
-import { AF_INET6, inetNtop, inetPton } from '../socket/index.js';
-
-const MAPPED_PREFIX = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]);
+import { formatIPv6, parseIpAddress, unmapIpv4 } from '../socket/index.js';
 
 /**
  * Names the group a client address is limited as: an IPv4 address itself, an IPv4-mapped IPv6
@@ -22,16 +20,11 @@ const MAPPED_PREFIX = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]);
  * addressGroup('192.0.2.7'); // '192.0.2.7'
  */
 export function addressGroup(address: string): string {
-  if (!address.includes(':')) return address;
-  const percent = address.indexOf('%');
-  const bare = percent === -1 ? address : address.slice(0, percent);
-  let packed: Buffer;
-  try {
-    packed = inetPton(AF_INET6, bare);
-  } catch {
-    return address;
-  }
-  if (packed.subarray(0, 12).equals(MAPPED_PREFIX)) return packed.subarray(12).join('.');
-  packed.fill(0, 8);
-  return `${inetNtop(AF_INET6, packed)}/64`;
+  const parsed = parseIpAddress(address);
+  if (parsed === null || parsed.family === 4) return address;
+  const unmapped = unmapIpv4(address);
+  if (unmapped !== address) return unmapped;
+  const prefix = parsed.bytes.slice(0, 16);
+  prefix.fill(0, 8);
+  return `${formatIPv6(prefix)}/64`;
 }
