@@ -353,3 +353,15 @@ test('FtpControlSession answers 451 when the glue fails a decision, and reads on
   );
   assert.deepEqual(codes(output), [220, 331, 230, 451, 200]);
 });
+
+test('FtpControlSession sends nothing after its 421: a login decided after a timeout is not answered', () => {
+  const session = new FtpControlSession();
+  session.receiveData(Buffer.from('USER demo\r\nPASS good\r\n'));
+  session.nextEvent();
+  assert.equal(session.nextEvent()?.type, 'login');
+  session.timedOut();
+  session.acceptLogin(['read']);
+  const out = session.takeOutput().toString();
+  assert.deepEqual(codes(out), [220, 331, 421]);
+  assert.ok(out.endsWith('421 Timeout: closing the control connection.\r\n'));
+});

@@ -517,6 +517,9 @@ export class FtpControlSession {
   }
 
   #reply(value: Reply): void {
+    // Once closed (after its last reply: 221, 421) nothing more goes out: a decision that
+    // arrives late, as a login checked after the idle timeout, must not answer after the 421.
+    if (this.#mode === 'closed') return;
     const bytes = encodeReply(value);
     this.#out.push(bytes);
     this.#outBytes += bytes.length;
