@@ -101,6 +101,7 @@ export class StringTransport extends MemorySocket implements Transport {
   #readingPaused = false;
   #held: Buffer[] = [];
   #eofHeld = false;
+  #delivering = false;
   #inputEnded = false;
   #queue: Array<Buffer | QueuedProducer> = [];
   #queuedBytes = 0;
@@ -395,9 +396,17 @@ export class StringTransport extends MemorySocket implements Transport {
   }
 
   #deliverHeld(): void {
-    while (!this.#readingPaused && !this.#lost && this.#held.length > 0) {
-      const bytes = this.#held.shift() as Buffer;
-      this.#handler?.dataReceived(bytes);
+    // A handler that resumes reading from inside dataReceived() gets the next bytes after it
+    // returns, as from a real socket's next read, never nested inside the call.
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      while (!this.#readingPaused && !this.#lost && this.#held.length > 0) {
+        const bytes = this.#held.shift() as Buffer;
+        this.#handler?.dataReceived(bytes);
+      }
+    } finally {
+      this.#delivering = false;
     }
     if (this.#eofHeld && this.#held.length === 0 && !this.#readingPaused && !this.#lost) {
       this.#eofHeld = false;

@@ -261,3 +261,24 @@ test('StringTransport carries a POP3 session under the kit Connection with no so
   assert.ok(transport.calls.includes('requestFinished'));
   assert.equal(connection.isClosed, true);
 });
+
+test('StringTransport never delivers fed bytes nested inside the handler that resumed reading', () => {
+  const transport = new StringTransport();
+  const order: string[] = [];
+  let depth = 0;
+  transport.attach({
+    ...recorder(),
+    dataReceived(data) {
+      depth++;
+      order.push(`${data.toString()} at depth ${depth}`);
+      transport.pauseReading();
+      transport.resumeReading();
+      depth--;
+    },
+  });
+  transport.pauseReading();
+  transport.feed('a');
+  transport.feed('b');
+  transport.resumeReading();
+  assert.deepEqual(order, ['a at depth 1', 'b at depth 1']);
+});
