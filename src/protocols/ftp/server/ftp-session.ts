@@ -366,13 +366,23 @@ export class FtpSession extends ServerChannel {
   }
 
   override onIdleTimeout(): void {
-    this.control.timedOut();
-    this.#flush();
-    this.closeWhenDone();
+    // While we owe the client a reply (a password check, a slow disk) its silence is ours, not
+    // idleness: keep the connection (the kit watches again). A stalled transfer has its own
+    // timeout on the data connection.
+    const waiting = this.control.pendingDecision;
+    if (waiting !== null && waiting !== 'transfer' && waiting !== 'status') return;
+    this.#timedOut();
   }
 
   override onReadTimeout(): void {
-    this.onIdleTimeout();
+    // A command line left half-sent is the client's doing, whatever we are busy with.
+    this.#timedOut();
+  }
+
+  #timedOut(): void {
+    this.control.timedOut();
+    this.#flush();
+    this.closeWhenDone();
   }
 
   override close(): void {
