@@ -1,21 +1,18 @@
 /**
- * `HttpServerChannel`: one HTTP/1.1 server connection — feeds the request parser, runs the
- * handler chain one exchange at a time (so pipelined responses leave in order), batches the
- * output of requests answered in one read into one write, and closes gracefully.
+ * `HttpServerChannel`: one HTTP/1.1 server connection as thin glue around the codec's
+ * `ServerConnection` — bytes from the socket in, events to the handler chain, responses and the
+ * connection's own answers out, batching the output of requests answered in one read into one
+ * write. Every protocol decision (keep-alive, pipelining order, 100-continue, error answers,
+ * when to close) is the `ServerConnection`'s; timers, backpressure and the socket are this
+ * file's.
  */
 import type { ChannelSocket, Producer } from '../../../dispatch/index.js';
 import type { ClockTimer } from '../../../server/clock.js';
 import { pendingOutputBound } from '../../../server/limits.js';
 import { ServerChannel, type ServerChannelOptions } from '../../../server/server-channel.js';
 import { type SendOptions, SHUT_WR } from '../../../socket/index.js';
-import { encodeResponseHead } from '../codec/encode-head.js';
-import { framedResponseHead } from '../codec/framed-head.js';
-import {
-  type RequestEvent,
-  RequestParser,
-  type RequestParserOptions,
-} from '../codec/request-parser.js';
-import { reasonPhrase } from '../codec/status-reasons.js';
+import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
+import { ServerConnection } from '../codec/server-connection.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
@@ -39,17 +36,14 @@ export interface HttpChannelConfig {
   readonly heads?: HeadCache;
 }
 
-const CONTINUE = encodeResponseHead({ status: 100 });
-/** Error answers are framed as for a plain HTTP/1.1 GET, whatever the request was. */
-const PLAIN_GET = { version: '1.1', method: 'GET' } as const;
-const TEXT_PLAIN = ['Content-Type', 'text/plain; charset=utf-8'];
 const EMPTY = Buffer.alloc(0);
 
 /**
- * A server connection. Exchanges run one at a time: the next pipelined request is parsed only
- * after the current response is fully queued, which keeps responses in order, and only while
- * the output queued (a file counted by its length) is within `limits.maxPendingOutput`, which
- * keeps memory and descriptors bounded when a client pipelines without reading.
+ * A server connection. Exchanges run one at a time (the `ServerConnection` parses the next
+ * pipelined request only after the current response is fully queued, which keeps responses in
+ * order), and a new request is read only while the output queued (a file counted by its
+ * length) is within `limits.maxPendingOutput`, which keeps memory and descriptors bounded when
+ * a client pipelines without reading.
  *
  * @example
  * // Made by startHttpService() for each accepted connection:
@@ -59,23 +53,20 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   readonly #config: HttpChannelConfig;
   /** @internal The service's head cache (see {@link ResponseSink.heads}). */
   readonly heads: HeadCache | undefined;
-  readonly #parser: RequestParser;
+  readonly #conn: ServerConnection;
   readonly #origin: RequestOrigin;
-  readonly #hooks = { onFirstRead: () => this.#sendContinue(), onDrain: () => this.#drained() };
+  readonly #hooks = { onFirstRead: () => this.#continueBody(), onDrain: () => this.#drained() };
   #request: HttpRequest | null = null;
   #response: HttpResponse | null = null;
-  #bodyDone = true;
-  #continuePending = false;
-  #closeAfter = false;
   #pumping = false;
   /** Inside collectIncomingData(): activity was just recorded by recv(). */
   #reading = false;
   /** The clock when a request began during the current read, else -1. */
   #readAt = -1;
   readonly #batch = new OutputBatch((bytes, flags) => this.push(bytes, flags));
+  /** The closing sequence (flush, shut down, linger) has been started. */
   #closing = false;
   #lingering = false;
-  #peerClosed = false;
   #bodyTimer: ClockTimer | null = null;
   #lingerTimer: ClockTimer | null = null;
   #lastBodyAt = 0;
@@ -94,7 +85,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#config = config;
     this.heads = config.heads;
     this.#maxPending = pendingOutputBound(this.limits);
-    this.#parser = new RequestParser(config.parser);
+    this.#conn = new ServerConnection(config.parser);
     const addr = this.addr;
     this.#origin = {
       remoteAddress: Array.isArray(addr) ? String(addr[0]) : 'unix',
@@ -108,7 +99,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
 
   override collectIncomingData(data: Buffer): void {
     if (this.#closing) return;
-    this.#parser.receiveData(data);
+    this.#conn.receiveData(data);
     this.#reading = true;
     this.#readAt = -1;
     try {
@@ -119,14 +110,19 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override readable(): boolean {
-    if (this.#peerClosed) return false;
-    const request = this.#request;
-    // Lingering reads only to drop input: no new request comes of it.
-    if (this.#closing) return true;
-    if (request === null) return !this.#overBound();
-    // While a handler works on a complete request, pipelined input waits in the kernel.
-    if (this.#bodyDone) return false;
-    return request.body.buffered < BODY_HIGH_WATER;
+    switch (this.#conn.readingFor) {
+      case 'request':
+        return !this.#overBound();
+      case 'body':
+        // A handler that does not keep up leaves the body in the kernel.
+        return this.#request !== null && this.#request.body.buffered < BODY_HIGH_WATER;
+      case 'drain':
+        // Lingering reads only to drop input: no new request comes of it.
+        return true;
+      default:
+        // While a handler works on a complete request, pipelined input waits in the kernel.
+        return false;
+    }
   }
 
   override send(data: Uint8Array | string, options?: SendOptions): number {
@@ -151,55 +147,38 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override handleClose(): void {
+    // A reset is no half-close: nobody is left to read an answer, so the connection ends now.
+    // After a FIN (or a TLS close_notify) the client may still be reading: answers queued, or
+    // being made for a complete request, go out before the connection ends.
     if (
-      this.closeError === null &&
-      this.outputPending &&
-      !this.#peerClosed &&
-      this.socket !== null
+      this.closeError !== null ||
+      this.socket === null ||
+      !this.#conn.peerClosed(this.outputPending)
     ) {
-      // The client half-closed (a FIN, a TLS close_notify) while answers are still queued: it
-      // may still be reading them, so they go out before the connection ends. Dropping them
-      // cut a large HTTPS download short when the close_notify came in behind the request.
-      this.#peerClosed = true;
-      this.#closeAfter = true;
-      if (this.#request === null) this.#startClosing();
-      return;
-    }
-    if (this.#closing || this.#peerClosed || this.socket === null) {
       this.close();
       return;
     }
-    // The client half-closed after a complete request: answer it, then close. A reset is no
-    // half-close: nobody is left to read the answer, so the connection ends now.
-    if (
-      this.closeError === null &&
-      this.#request !== null &&
-      this.#bodyDone &&
-      this.#response?.finished === false
-    ) {
-      this.#peerClosed = true;
-      this.#closeAfter = true;
-      return;
-    }
-    this.close();
+    this.#sync();
   }
 
   override onReadTimeout(): void {
-    if (this.bytesIn === 0) {
-      // Nothing was asked: no answer (a browser's preconnect would take a 408 for a reply).
-      this.observer.log?.('info', 'no request before the read timeout', { peer: this.peer });
+    const status = this.#conn.readTimedOut(this.bytesIn > 0);
+    if (status === null) {
+      if (this.bytesIn === 0) {
+        this.observer.log?.('info', 'no request before the read timeout', { peer: this.peer });
+      }
       this.close();
-    } else if (this.#request === null && !this.#closing) {
-      this.observer.log?.('info', 'request head timeout', { peer: this.peer });
-      this.#sendError(408, null);
-    } else this.close();
+      return;
+    }
+    this.observer.log?.('info', 'request head timeout', { peer: this.peer });
+    this.#sendError(status, null);
   }
 
   override close(): void {
     this.#stopBodyTimer();
     this.#lingerTimer?.cancel();
     this.#lingerTimer = null;
-    if (this.#request !== null && !this.#bodyDone) {
+    if (this.#request !== null && this.#conn.receivingBody) {
       this.#request.body.fail(new RequestBodyError(0, 'connection closed'));
     }
     super.close();
@@ -218,6 +197,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** @internal */
   write(response: HttpResponse, bytes: Uint8Array, owned = false): void {
     if (response !== this.#response || this.socket === null) return;
+    this.#conn.responseBegun();
     this.#batch.add(bytes, owned);
   }
 
@@ -227,6 +207,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       producer.close?.();
       return;
     }
+    this.#conn.responseBegun();
     this.#batch.flush();
     this.pushWithProducer(producer, size);
   }
@@ -234,14 +215,11 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** @internal */
   finish(response: HttpResponse): void {
     if (response !== this.#response) return;
-    this.#continuePending = false;
-    const request = this.#request;
-    if (this.#bodyDone) this.#complete();
-    else if (request?.expectContinue && !request.body.started) {
-      // The client may still be waiting for 100 Continue: close rather than wait for a body.
+    const request = response.request;
+    if (this.#conn.responseFinished(response.keepAlive, request.body.started)) {
       request.body.fail(new RequestBodyError(0, 'response sent before the body'));
-      this.#startClosing();
     }
+    this.#sync();
   }
 
   /** @internal */
@@ -285,11 +263,11 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     try {
       while (!this.#closing && this.socket !== null) {
         const request = this.#request;
-        if (request !== null && (this.#bodyDone || request.body.buffered >= BODY_HIGH_WATER)) break;
         // Backpressure: the next request waits (in the parser, then in the kernel) until the
-        // client has read enough of the answers already queued.
+        // client has read enough of the answers already queued; a body waits for its handler.
         if (request === null && this.#overBound()) break;
-        const event = this.#parser.nextEvent();
+        if (request !== null && request.body.buffered >= BODY_HIGH_WATER) break;
+        const event = this.#conn.nextEvent();
         if (event === null) break;
         switch (event.type) {
           case 'request':
@@ -297,17 +275,23 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
             break;
           case 'data':
             this.#lastBodyAt = this.clock.now();
+            // A body that arrives after its answer was sent is read and dropped.
             if (this.#response?.finished === false) request?.body.push(event.data);
             break;
           case 'end':
-            this.#bodyDone = true;
             this.#stopBodyTimer();
             request?.body.end();
-            if (this.#response?.finished === true) this.#complete();
             break;
           default:
-            this.#parseError(event.status, event.reason);
+            this.observer.log?.('info', 'bad request', {
+              peer: this.peer,
+              status: event.status,
+              reason: event.reason,
+            });
+            request?.body.fail(new RequestBodyError(event.status, event.reason));
+            if (event.answer) this.#sendError(event.status, request);
         }
+        this.#sync();
       }
     } finally {
       // The batch leaves while still pumping: if it brings the output under the bound, the
@@ -318,13 +302,13 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
         this.#pumping = false;
       }
     }
-    if (this.#request === null && !this.#closing) {
+    if (!this.#conn.inExchange && !this.#closing) {
       // The slowloris timer runs while a head is half-received, and only then: not while we
       // hold back requests the client has sent in full.
-      if (this.#parser.idle || this.#held) this.requestFinished();
+      if (this.#conn.idle || this.#held) this.requestFinished();
       else this.requestStarted();
-      if (this.#parser.finished) this.#startClosing();
     }
+    this.#sync();
   }
 
   #begin(event: RequestEvent): void {
@@ -337,9 +321,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     const response = new HttpResponse(request, this);
     this.#request = request;
     this.#response = response;
-    this.#bodyDone = false;
-    this.#continuePending = hasBody && event.expectContinue;
-    if (hasBody && !this.#continuePending) this.#startBodyTimer(now);
+    if (hasBody && !this.#conn.awaitingContinue) this.#startBodyTimer(now);
     const handlers = this.#config.handlers;
     let handler: HttpHandler | undefined;
     try {
@@ -364,79 +346,46 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     }
   }
 
-  #complete(): void {
-    const response = this.#response;
-    this.#request = null;
-    this.#response = null;
-    this.#stopBodyTimer();
-    if (response === null || !response.keepAlive || this.#closeAfter) {
-      this.#startClosing();
-      return;
+  /**
+   * Follows the connection's state: an exchange it ended is let go (and the next request
+   * served), and a connection it closes starts its closing sequence.
+   */
+  #sync(): void {
+    if (this.#request !== null && !this.#conn.inExchange) {
+      this.#request = null;
+      this.#response = null;
+      this.#stopBodyTimer();
+      if (!this.#conn.closing && !this.#pumping) {
+        this.#pump();
+        this.wake();
+      }
     }
-    if (!this.#pumping) {
-      this.#pump();
-      this.wake();
-    }
+    if (this.#conn.closing) this.#startClosing();
   }
 
   #handlerFailed(response: HttpResponse, err: unknown): void {
     this.observer.error?.(err, this.peer);
     if (response !== this.#response || this.socket === null) return;
-    if (response.headersSent) {
+    if (!this.#conn.canAnswer) {
       // Half a response cannot be finished honestly: cut the connection.
       this.close();
       return;
     }
-    this.#response = null;
     this.#sendError(500, response.request);
   }
 
-  #parseError(status: number, reason: string): void {
-    this.observer.log?.('info', 'bad request', { peer: this.peer, status, reason });
-    const request = this.#request;
-    if (request === null) {
-      this.#sendError(status, null);
-      return;
-    }
-    request.body.fail(new RequestBodyError(status, reason));
-    this.#bodyDone = true;
-    this.#closeAfter = true;
-    const response = this.#response;
-    if (response !== null && !response.headersSent) {
-      this.#response = null;
-      this.#sendError(status, request);
-    } else if (response === null || response.finished) this.#complete();
-  }
-
-  /** Answers with an error status, closing after it (the only safe course after bad framing). */
+  /** Answers with an error status (the connection closes after it) and logs it. */
   #sendError(status: number, request: HttpRequest | null): void {
-    const body = `${status} ${reasonPhrase(status)}\n`;
-    const head = framedResponseHead(
-      PLAIN_GET,
-      status,
-      undefined,
-      this.commonHeaders(),
-      TEXT_PLAIN,
-      '',
-      false,
-      body.length,
-    ).text;
-    this.#batch.add(Buffer.from(head + (request?.method === 'HEAD' ? '' : body), 'latin1'), true);
+    const length = this.#conn.sendError(status, this.commonHeaders());
+    this.#batch.add(this.#conn.takeOutput(), true);
     const origin = request ?? { remoteAddress: this.#origin.remoteAddress, at: this.clock.now() };
-    this.observer.request?.(
-      requestLogRecord(origin, status, body.length, this.peer, this.clock.now()),
-    );
-    this.#request = null;
-    this.#response = null;
-    this.#startClosing();
+    this.observer.request?.(requestLogRecord(origin, status, length, this.peer, this.clock.now()));
+    this.#sync();
   }
 
-  #sendContinue(): void {
-    if (!this.#continuePending) return;
-    this.#continuePending = false;
-    const response = this.#response;
-    if (response === null || response.headersSent || this.socket === null) return;
-    this.#batch.add(CONTINUE, false);
+  #continueBody(): void {
+    if (this.socket === null || !this.#conn.continueBody()) return;
+    this.#batch.add(this.#conn.takeOutput(), false);
     this.#startBodyTimer(this.clock.now());
   }
 
@@ -465,16 +414,14 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #linger(): Uint8Array {
     if (this.#lingering || this.socket === null) return EMPTY;
     this.#lingering = true;
-    const sock = this.socket as ChannelSocket & { shutdown?: (how: number) => void };
     try {
-      if (typeof sock.shutdown !== 'function') throw new Error('no shutdown');
-      sock.shutdown(SHUT_WR);
+      this.socket.shutdown(SHUT_WR);
     } catch {
       this.close();
       return EMPTY;
     }
     // A client that has half-closed already has nothing more to send: no need to linger.
-    if (this.#peerClosed) {
+    if (!this.#conn.lingers) {
       this.close();
       return EMPTY;
     }
@@ -495,7 +442,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#bodyTimer = this.clock.setTimer(ms, () => {
       this.#bodyTimer = null;
       const request = this.#request;
-      if (request === null || this.#bodyDone || this.socket === null) return;
+      if (request === null || !this.#conn.receivingBody || this.socket === null) return;
       const limit = this.#config.bodyTimeout * 1000;
       const quiet = this.clock.now() - this.#lastBodyAt;
       // A body we stopped reading (the handler is slow) is not the client's fault.
@@ -505,11 +452,9 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       }
       this.observer.log?.('info', 'request body timeout', { peer: this.peer });
       request.body.fail(new RequestBodyError(408, 'request body timeout'));
-      const response = this.#response;
-      if (response !== null && !response.headersSent) {
-        this.#response = null;
-        this.#sendError(408, request);
-      } else this.close();
+      const answer = this.#conn.bodyTimedOut();
+      if (answer === 408) this.#sendError(answer, request);
+      else this.close();
     });
   }
 
