@@ -33,15 +33,16 @@ export {
   lookupCommand,
   type Permission,
 } from './codec/command-table.js';
+export { FtpControlSession } from './codec/control-session.js';
 export {
   FILE_VERBS,
   type FileVerb,
   type FtpControlEvent,
-  FtpControlSession,
   type FtpControlSessionOptions,
   type FtpDecision,
+  TRANSFER_VERBS,
   type TransferVerb,
-} from './codec/control-session.js';
+} from './codec/control-session-types.js';
 export {
   checkDataTarget,
   type DataAddress,

@@ -1,11 +1,11 @@
 /** The FTP control connection's state machine, driven without sockets. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type FtpControlEvent,
-  FtpControlSession,
-  type FtpControlSessionOptions,
-} from '../../../src/protocols/ftp/codec/control-session.js';
+import { FtpControlSession } from '../../../src/protocols/ftp/codec/control-session.js';
+import type {
+  FtpControlEvent,
+  FtpControlSessionOptions,
+} from '../../../src/protocols/ftp/codec/control-session-types.js';
 import { reply } from '../../../src/protocols/ftp/codec/reply.js';
 import { chunkings } from '../../../src/testing/index.js';
 

@@ -5,7 +5,7 @@
 
 import { lstat, mkdir, rename, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import type { Permission } from '../codec/command-table.js';
-import { FILE_VERBS } from '../codec/control-session.js';
+import { FILE_VERBS } from '../codec/control-session-types.js';
 import { formatFtpTime, parseMfmtArg } from '../codec/ftp-time.js';
 import { formatMlsxLine } from '../codec/mlsx.js';
 import { type Reply, reply } from '../codec/reply.js';

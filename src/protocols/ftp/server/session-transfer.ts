@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import type { Producer, SocketMap } from '../../../dispatch/index.js';
 import type { Clock } from '../../../server/clock.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import type { FtpControlEvent } from '../codec/control-session.js';
+import type { FtpControlEvent } from '../codec/control-session-types.js';
 import { ok, type Reply, reply } from '../codec/reply.js';
 import { DataChannel, type TransferOutcome } from './data-channel.js';
 import type { DataConnector } from './data-connector.js';
