@@ -3,7 +3,7 @@
  * and `--set KEY=VALUE` options as `serve`, and the `POLYPORT_PORT_OFFSET` environment variable,
  * so `polyport finger demo` reaches a server started with `--set portOffset=40000`.
  */
-import { loadConfig, type PolyportConfig } from '../host/index.js';
+import { loadConfig, type PolyportConfig, type ServiceSchema } from '../host/index.js';
 import type { LocalServer } from '../protocols/common/index.js';
 
 /** What {@link clientConfig} found on a client command's line. */
@@ -19,6 +19,7 @@ export interface ClientConfig {
  * after `--`) out of `argv` and loads the config they and `POLYPORT_PORT_OFFSET` name.
  * @param argv the command's arguments.
  * @param env the environment (`POLYPORT_PORT_OFFSET`).
+ * @param services the services the config may hold (default: the built-in ones).
  * @returns the remaining arguments and the services' addresses.
  * @throws {ConfigError} for a config that `polyport serve` would refuse (the key named).
  * @throws {Error} for `--config`/`--set` without a value, or a malformed POLYPORT_PORT_OFFSET.
@@ -29,6 +30,7 @@ export interface ClientConfig {
 export async function clientConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  services?: readonly ServiceSchema[],
 ): Promise<ClientConfig> {
   const rest: string[] = [];
   // First, so --config and --set on the command line win, as for serve.
@@ -54,7 +56,7 @@ export async function clientConfig(
     else sets.push(value);
   }
   if (path === undefined && sets.length === 0) return { argv: rest, localServers: undefined };
-  const config = await loadConfig({ ...(path !== undefined ? { path } : {}), sets });
+  const config = await loadConfig({ ...(path !== undefined ? { path } : {}), sets, services });
   return { argv: rest, localServers: (service) => serviceAddress(config, service) };
 }
 

@@ -1,26 +1,26 @@
 /**
  * The `polyport` command line: `polyport COMMAND [options]` (the entry point is `bin.ts`).
  */
-import { ConfigError, VERSION } from '../host/index.js';
-import { type CliIO, EXIT, suggest, usageError } from '../protocols/common/index.js';
+import { ConfigError, SERVICE_MODULES, type ServiceModule, VERSION } from '../host/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  suggest,
+  usageError,
+} from '../protocols/common/index.js';
 import { clientConfig } from './client-config.js';
-import { COMMANDS } from './commands.js';
+import { commandTable, localServerCommands } from './commands.js';
 
-/**
- * The client commands that talk to the local `polyport serve` when no server is named: they
- * take serve's `--config` and `--set` (and `POLYPORT_PORT_OFFSET`) to find it.
- */
-const USES_LOCAL_SERVERS = new Set(['dig', 'finger', 'ftp', 'mail']);
-
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function usage(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `polyport ${VERSION}: Python's networking stack for Node.js, and the servers it carries.`,
     '',
     'Usage: polyport COMMAND [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run 'polyport COMMAND --help' for a command's options.",
     '',
@@ -29,32 +29,42 @@ function usage(): string {
 
 /**
  * Runs the command line with `argv` (without node and the script).
+ * @param argv the arguments after the script.
+ * @param io the streams the command talks through.
+ * @param services the services `serve` runs and whose client commands are offered (default:
+ *   every built-in one).
  * @returns the exit code.
+ * @example process.exitCode = await main(process.argv.slice(2), io);
  */
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO,
+  services: readonly ServiceModule[] = SERVICE_MODULES,
+): Promise<number> {
+  const commands = commandTable(services);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(usage());
+    io.stdout.write(usage(commands));
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (name === '--version' || name === '-V') {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (command === undefined) {
     const near = suggest(
       name,
-      COMMANDS.map((c) => c.name),
+      commands.map((c) => c.name),
     );
     const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
-    io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage()}`);
+    io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage(commands)}`);
     return EXIT.USAGE;
   }
-  if (!USES_LOCAL_SERVERS.has(name)) return command.run(rest, io);
+  if (!localServerCommands(services).has(name)) return command.run(rest, io);
   let client: Awaited<ReturnType<typeof clientConfig>>;
   try {
-    client = await clientConfig(rest, process.env);
+    client = await clientConfig(rest, process.env, services);
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`);

@@ -10,6 +10,7 @@ import {
   HostStartError,
   loadConfig,
   printConfig,
+  type ServiceModule,
   serve,
   VERSION,
 } from '../host/index.js';
@@ -49,101 +50,118 @@ Examples:
   polyport serve --config polyport.toml --log-format json
 `;
 
-/** `polyport serve`. */
-export const serveCommand: CliCommand = {
-  name: 'serve',
-  summary: 'run the servers (all of them on loopback by default)',
-  help: HELP,
-  async run(argv: readonly string[], io: CliIO): Promise<number> {
-    let values: ReturnType<typeof parse>;
-    try {
-      values = parse(argv);
-    } catch (err) {
-      return usageError(io, 'serve', err, HELP);
-    }
-    if (values.help) {
-      io.stdout.write(HELP);
-      return EXIT.OK;
-    }
-    let sets: string[];
-    try {
-      sets = [...environmentSets(process.env), ...(values.set ?? [])];
-    } catch (err) {
-      return usageError(io, 'serve', err, HELP);
-    }
-    if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
-    if (values.quiet) sets.push('log.level=warn');
-    const load = () =>
-      loadConfig({ ...(values.config !== undefined ? { path: values.config } : {}), sets });
-    let config: Awaited<ReturnType<typeof loadConfig>>;
-    try {
-      config = await load();
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        io.stderr.write(`${err.message}\n`);
-        return EXIT.USAGE;
-      }
-      throw err;
-    }
-    if (values['print-config']) {
-      io.stdout.write(printConfig(config));
-      return EXIT.OK;
-    }
-    const logger = createLogger({
-      format: config.log.format,
-      level: config.log.level,
-      destination: io.stderr,
-      color: useColor(io.stderr, process.env),
+/**
+ * `polyport serve`, running these services.
+ * @param services the services it runs and whose config keys it accepts, in start-up order.
+ * @returns the command.
+ * @example const command = serveCommand(SERVICE_MODULES);
+ */
+export function serveCommand(services: readonly ServiceModule[]): CliCommand {
+  return {
+    name: 'serve',
+    summary: 'run the servers (all of them on loopback by default)',
+    help: HELP,
+    run: (argv, io) => runServe(argv, io, services),
+  };
+}
+
+async function runServe(
+  argv: readonly string[],
+  io: CliIO,
+  services: readonly ServiceModule[],
+): Promise<number> {
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse(argv);
+  } catch (err) {
+    return usageError(io, 'serve', err, HELP);
+  }
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.OK;
+  }
+  let sets: string[];
+  try {
+    sets = [...environmentSets(process.env), ...(values.set ?? [])];
+  } catch (err) {
+    return usageError(io, 'serve', err, HELP);
+  }
+  if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
+  if (values.quiet) sets.push('log.level=warn');
+  const load = () =>
+    loadConfig({
+      ...(values.config !== undefined ? { path: values.config } : {}),
+      sets,
+      services,
     });
-    let host: Awaited<ReturnType<typeof serve>>;
-    try {
-      host = await serve({ config, logger });
-    } catch (err) {
-      if (err instanceof HostStartError) {
-        io.stderr.write(`polyport serve: ${err.message}\n`);
-        return EXIT.FAILURE;
-      }
-      throw err;
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  try {
+    config = await load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\n`);
+      return EXIT.USAGE;
     }
-    const graceSeconds = Number(values.grace ?? 10);
-    const stopped = new Promise<number>((resolve) => {
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) {
-          logger.warn({ signal }, 'second signal: exiting now');
-          process.exit(EXIT.FAILURE);
-        }
-        stopping = true;
-        logger.info(
-          { signal, grace: graceSeconds },
-          'stopping: no new connections, finishing transfers',
-        );
-        host.stop(graceSeconds * 1000).then(() => {
-          logger.info('stopped');
-          resolve(EXIT.OK);
-        });
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGHUP', () => {
-        load()
-          .then((next) => host.reload(next))
-          .then(() => logger.info('config reloaded'))
-          .catch((err: unknown) =>
-            logger.error(
-              { err: err instanceof Error ? err.message : err },
-              'reload failed; keeping the old config',
-            ),
-          );
+    throw err;
+  }
+  if (values['print-config']) {
+    io.stdout.write(printConfig(config, services));
+    return EXIT.OK;
+  }
+  const logger = createLogger({
+    format: config.log.format,
+    level: config.log.level,
+    destination: io.stderr,
+    color: useColor(io.stderr, process.env),
+  });
+  let host: Awaited<ReturnType<typeof serve>>;
+  try {
+    host = await serve({ config, logger, services });
+  } catch (err) {
+    if (err instanceof HostStartError) {
+      io.stderr.write(`polyport serve: ${err.message}\n`);
+      return EXIT.FAILURE;
+    }
+    throw err;
+  }
+  const graceSeconds = Number(values.grace ?? 10);
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(EXIT.FAILURE);
+      }
+      stopping = true;
+      logger.info(
+        { signal, grace: graceSeconds },
+        'stopping: no new connections, finishing transfers',
+      );
+      host.stop(graceSeconds * 1000).then(() => {
+        logger.info('stopped');
+        resolve(EXIT.OK);
       });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGHUP', () => {
+      load()
+        .then((next) => host.reload(next))
+        .then(() => logger.info('config reloaded'))
+        .catch((err: unknown) =>
+          logger.error(
+            { err: err instanceof Error ? err.message : err },
+            'reload failed; keeping the old config',
+          ),
+        );
     });
-    // The handlers are in place before the listing: a script that signals as soon as it reads
-    // the listing must reach them, not Node's default exit.
-    if (!values.quiet)
-      io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators));
-    return stopped;
-  },
-};
+  });
+  // The handlers are in place before the listing: a script that signals as soon as it reads
+  // the listing must reach them, not Node's default exit.
+  if (!values.quiet)
+    io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators));
+  return stopped;
+}
 
 function parse(argv: readonly string[]) {
   const { values, positionals } = parseArgs({

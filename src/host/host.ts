@@ -5,17 +5,14 @@ import { join, resolve } from 'node:path';
 import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
 import { type Clock, systemClock } from '../server/clock.js';
 import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/index.js';
-import { checkCredentialsPolicy, type PolyportConfig } from './config/index.js';
-import { prepareDataDir } from './data-dir.js';
+import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './config/index.js';
+import { prepareDataDir, type SampleTree } from './data-dir.js';
 import { createLogger, type Logger } from './logger.js';
 import { installSafetyNet } from './safety-net.js';
+import type { ServiceModule } from './service-module.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
-import {
-  type ListenerInfo,
-  type RunningService,
-  STARTERS,
-  type StartContext,
-} from './starters/index.js';
+import { SERVICE_MODULES } from './services/index.js';
+import type { ListenerInfo, RunningService, StartContext } from './starters/start-context.js';
 import { renderMetrics, renderStatusHtml, type StatusSnapshot } from './status-page.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
 import { VERSION } from './version.js';
@@ -32,6 +29,11 @@ export interface ServeOptions {
   /** The logger (default: one made from `config.log`). */
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * The services to run, in start-up order (default: `SERVICE_MODULES`, every built-in one);
+   * the config must have been built with the same list.
+   */
+  readonly services?: readonly ServiceModule[];
 }
 
 /**
@@ -42,6 +44,8 @@ export class Host {
   readonly startedAt: number;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The services this host can run, in start-up order. */
+  readonly modules: readonly ServiceModule[];
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
@@ -51,8 +55,14 @@ export class Host {
   #uncaught = 0;
   #removeSafetyNet: (() => void) | null = null;
 
-  constructor(config: PolyportConfig, logger: Logger, clock: Clock) {
+  constructor(
+    config: PolyportConfig,
+    logger: Logger,
+    clock: Clock,
+    modules: readonly ServiceModule[] = SERVICE_MODULES,
+  ) {
     this.#config = config;
+    this.modules = modules;
     this.logger = logger;
     this.clock = clock;
     this.startedAt = clock.now();
@@ -98,7 +108,7 @@ export class Host {
 
   /** @internal Starts every enabled service and the loop. */
   async start(): Promise<void> {
-    const policy = checkCredentialsPolicy(this.#config);
+    const policy = checkCredentialsPolicy(this.#config, this.modules);
     if (!policy.ok) throw new HostStartError(policy.reason);
     await prepareDataDir(this.#config.dataDir, this.#sampleTrees(), this.#samplePorts());
     // Self-tested before the first listener opens, so the first connection gets the fast paths.
@@ -127,31 +137,35 @@ export class Host {
     };
   }
 
-  #sampleTrees(): Array<{ sample: string; target: string }> {
-    const { dataDir, http, https, ftp } = this.#config;
-    const trees: Array<{ sample: string; target: string }> = [];
-    const www = resolve(join(dataDir, 'www'));
-    // HTTPS alone serves the sample site too (its root defaults to http.root's).
-    if (
-      (http.enabled && resolve(http.root) === www) ||
-      (https.enabled && resolve(https.root) === www)
-    )
-      trees.push({ sample: 'www', target: www });
-    if (ftp.enabled && resolve(ftp.root) === resolve(join(dataDir, 'ftp')))
-      trees.push({ sample: 'ftp', target: ftp.root });
-    return trees;
+  /** The sample trees of the services that are on and serve them (HTTP and HTTPS share www). */
+  #sampleTrees(): SampleTree[] {
+    const trees = new Map<string, string>();
+    for (const module of this.modules) {
+      const table = serviceTable(this.#config, module);
+      if (module.sampleTree === undefined || table?.enabled !== true) continue;
+      // A root elsewhere is the user's own content: nothing is copied there.
+      const root = (table as { readonly root?: unknown }).root;
+      const target = resolve(join(this.#config.dataDir, module.sampleTree));
+      if (typeof root === 'string' && resolve(root) === target) {
+        trees.set(module.sampleTree, target);
+      }
+    }
+    return [...trees].map(([sample, target]) => ({ sample, target }));
   }
 
   async #startAll(config: PolyportConfig): Promise<RunningService[]> {
     const context = this.#context(config);
     const started: RunningService[] = [];
     try {
-      for (const [name, start] of STARTERS) {
+      for (const module of this.modules) {
+        const table = serviceTable(config, module);
+        // Not in this config: it was built without the module, so there is nothing to start.
+        if (table === undefined) continue;
         try {
-          const service = await start(context);
+          const service = await module.start(context, table);
           if (service !== null) started.push(service);
         } catch (err) {
-          throw describeStartFailure(name, config, err);
+          throw describeStartFailure(module.name, table, err);
         }
       }
     } catch (err) {
@@ -228,7 +242,7 @@ export class Host {
    * running and the error is thrown.
    */
   async reload(config: PolyportConfig): Promise<void> {
-    const policy = checkCredentialsPolicy(config);
+    const policy = checkCredentialsPolicy(config, this.modules);
     if (!policy.ok) throw new HostStartError(policy.reason);
     // Listeners must be released before the new ones can bind the same ports.
     for (const service of this.#services) service.close();
@@ -247,11 +261,12 @@ export class Host {
   }
 }
 
-function describeStartFailure(name: string, config: PolyportConfig, err: unknown): Error {
-  const table = (
-    config as unknown as Record<string, { address?: string; port?: number } | undefined>
-  )[name];
-  const where = table?.address !== undefined ? `${table.address}:${table.port}` : '';
+function describeStartFailure(
+  name: string,
+  table: { readonly address: string; readonly port: number },
+  err: unknown,
+): Error {
+  const where = `${table.address}:${table.port}`;
   if (
     err instanceof SocketError &&
     (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')
@@ -265,7 +280,7 @@ function describeStartFailure(name: string, config: PolyportConfig, err: unknown
     return new HostStartError(`${name}: cannot listen on ${where}: ${why}`, { cause: err });
   }
   return new HostStartError(
-    `${name}: failed to start${where ? ` on ${where}` : ''}: ${err instanceof Error ? err.message : String(err)}`,
+    `${name}: failed to start on ${where}: ${err instanceof Error ? err.message : String(err)}`,
     { cause: err },
   );
 }
@@ -283,7 +298,7 @@ export async function serve(options: ServeOptions): Promise<Host> {
   const { config } = options;
   const logger =
     options.logger ?? createLogger({ format: config.log.format, level: config.log.level });
-  const host = new Host(config, logger, options.clock ?? systemClock);
+  const host = new Host(config, logger, options.clock ?? systemClock, options.services);
   await host.start();
   return host;
 }

@@ -1,6 +1,8 @@
 /**
  * `polyport/host`: `serve()` runs any set of services in one process on one event loop, from a
- * validated config; plus the config API, password hashing, logging and status rendering.
+ * validated config; plus the config API, password hashing, logging and status rendering. Each
+ * service is a `ServiceModule` (config keys, starter, listing rows, client command), and one
+ * list, `SERVICE_MODULES`, names them all.
  *
  * @example
  * import { effectiveConfig, serve } from 'polyport/host';
@@ -15,13 +17,18 @@ export * from './data-dir.js';
 export { Host, HostStartError, type ServeOptions, serve } from './host.js';
 export * from './logger.js';
 export * from './password.js';
+export type { ServiceCli, ServiceModule } from './service-module.js';
 export * from './service-stats.js';
-export type {
-  ListenerInfo,
-  RunningService,
-  ServiceStarter,
-  StartContext,
-} from './starters/index.js';
+export * from './services/index.js';
+export { requireConfiguredPath } from './starters/configured-path.js';
+export {
+  type ListenerInfo,
+  type RunningService,
+  running,
+  type ServiceStarter,
+  type StartContext,
+  serverOptions,
+} from './starters/start-context.js';
 export * from './status-page.js';
 export * from './tls-material.js';
 export { VERSION } from './version.js';

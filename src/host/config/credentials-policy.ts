@@ -4,7 +4,8 @@
  */
 import { isLoopbackAddress } from './address-syntax.js';
 import type { PolyportConfig } from './polyport-config.js';
-import { SERVICES } from './services.js';
+import { configSchema } from './schema.js';
+import { type ServiceSchema, serviceTable } from './services.js';
 
 /** What {@link checkCredentialsPolicy} decided. */
 export type CredentialsPolicyResult =
@@ -23,17 +24,22 @@ export type CredentialsPolicyResult =
  * but 127.0.0.0/8, ::1 and localhost; `0.0.0.0` and `::` included).
  *
  * @param config The effective config.
+ * @param services The services it was built with (default: the built-in ones).
  * @returns `{ ok: true }`, or `ok: false` with the reason and the public listeners.
  * @example
  * const verdict = checkCredentialsPolicy(config);
  * if (!verdict.ok) throw new Error(verdict.reason);
  */
-export function checkCredentialsPolicy(config: PolyportConfig): CredentialsPolicyResult {
+export function checkCredentialsPolicy(
+  config: PolyportConfig,
+  services?: readonly ServiceSchema[],
+): CredentialsPolicyResult {
   if (!config.sampleUsers) return { ok: true };
   const exposed: string[] = [];
-  for (const { name } of SERVICES) {
-    const service = config[name as keyof PolyportConfig];
-    if (typeof service !== 'object' || service === null || !('enabled' in service)) continue;
+  for (const s of configSchema(services).byPort) {
+    const { name } = s;
+    const service = serviceTable(config, s);
+    if (service === undefined) continue;
     if (service.enabled && !isLoopbackAddress(service.address)) {
       const host = service.address.includes(':') ? `[${service.address}]` : service.address;
       exposed.push(`${name} ${host}:${service.port}`);

@@ -1,10 +1,10 @@
 /**
  * Checks that need more than one key: listeners that would collide, a TLS key without its
- * certificate, users named twice, references to users that do not exist.
+ * certificate, users named twice, and each service's own checks (a user it names must exist).
  */
 import type { ConfigIssue } from './config-error.js';
 import type { PolyportConfig } from './polyport-config.js';
-import { SERVICES } from './services.js';
+import { type ServiceSchema, serviceTable } from './services.js';
 import { type ConfigValue, showValue } from './value-types.js';
 
 interface Listener {
@@ -27,14 +27,18 @@ function overlaps(a: Listener, b: Listener): boolean {
 /**
  * Lists the sockets the enabled services will listen on, from the resolved values.
  *
+ * @param services The services of the schema.
  * @param values Every key, defaults resolved.
  * @returns One entry per TCP or UDP listener.
  * @example
  * listeners(values).find((l) => l.service === 'dns' && l.transport === 'udp')?.port; // 10053
  */
-function listeners(values: ReadonlyMap<string, ConfigValue>): Listener[] {
+function listeners(
+  services: readonly ServiceSchema[],
+  values: ReadonlyMap<string, ConfigValue>,
+): Listener[] {
   const out: Listener[] = [];
-  for (const s of SERVICES) {
+  for (const s of services) {
     if (values.get(`${s.name}.enabled`) !== true) continue;
     const address = String(values.get(`${s.name}.address`));
     const port = Number(values.get(`${s.name}.port`));
@@ -48,7 +52,18 @@ function listeners(values: ReadonlyMap<string, ConfigValue>): Listener[] {
   return out;
 }
 
-function conflict(key: string, value: unknown, expected: string): ConfigIssue {
+/**
+ * Builds the issue for a value that does not fit the rest of the config.
+ *
+ * @param key The dotted key (`smtp.catchAll`, `users[1].name`).
+ * @param value The value found.
+ * @param expected What would fit.
+ * @returns The issue.
+ * @example
+ * conflict('smtp.catchAll', 'nobody', '"" or the name of a user in [[users]]').message;
+ * // 'config: smtp.catchAll = "nobody": expected "" or the name of a user in [[users]]'
+ */
+export function conflict(key: string, value: unknown, expected: string): ConfigIssue {
   return {
     kind: 'conflict',
     key,
@@ -61,17 +76,21 @@ function conflict(key: string, value: unknown, expected: string): ConfigIssue {
  *
  * @param config The effective config.
  * @param values The same config as dotted keys, defaults resolved.
+ * @param services The services the config was built with, by port: a listener is reported as
+ *   taking the port of the one before it, and the services' own checks run in this order, after
+ *   the shared ones.
  * @returns One issue per problem (empty when the config is consistent).
  * @example
- * crossCheck(config, values); // [] for the defaults
+ * crossCheck(config, values, configSchema().byPort); // [] for the defaults
  */
 export function crossCheck(
   config: PolyportConfig,
   values: ReadonlyMap<string, ConfigValue>,
+  services: readonly ServiceSchema[],
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen: Listener[] = [];
-  for (const l of listeners(values)) {
+  for (const l of listeners(services, values)) {
     const other = seen.find((s) => overlaps(s, l));
     if (other !== undefined) {
       issues.push(
@@ -110,12 +129,31 @@ export function crossCheck(
       mailboxes.set(mailbox.toLowerCase(), user.name);
     }
   });
-  const expectedUser = 'the name of a user in [[users]]';
-  if (config.smtp.catchAll !== '' && !names.has(config.smtp.catchAll)) {
-    issues.push(conflict('smtp.catchAll', config.smtp.catchAll, `"" or ${expectedUser}`));
-  }
-  for (const name of config.finger.users) {
-    if (!names.has(name)) issues.push(conflict('finger.users', name, expectedUser));
+  for (const service of services) {
+    const table = serviceTable(config, service);
+    if (table !== undefined && service.crossCheck)
+      issues.push(...service.crossCheck(table, config));
   }
   return issues;
+}
+
+/**
+ * The expectation a key naming a user states, for {@link conflict}.
+ *
+ * @example
+ * conflict('finger.users', 'eve', EXPECTED_USER);
+ */
+export const EXPECTED_USER = 'the name of a user in [[users]]';
+
+/**
+ * Tells whether the config defines a user of that name.
+ *
+ * @param config The effective config.
+ * @param name A user name.
+ * @returns `true` when a `[[users]]` entry (or the sample user) has that name.
+ * @example
+ * hasUser(effectiveConfig(), 'demo'); // true
+ */
+export function hasUser(config: PolyportConfig, name: string): boolean {
+  return config.users.some((u) => u.name === name);
 }

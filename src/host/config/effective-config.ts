@@ -9,7 +9,8 @@ import { isDerived } from './key-spec.js';
 import { parseOverrides } from './overrides.js';
 import type { PolyportConfig, UserConfig } from './polyport-config.js';
 import { readTable, type UserValues } from './read-table.js';
-import { CONFIG_KEYS, type FtpPermission, USER_KEYS } from './schema.js';
+import { type ConfigSchema, configSchema, type FtpPermission, USER_KEYS } from './schema.js';
+import type { ServiceSchema } from './services.js';
 import type { ConfigValue } from './value-types.js';
 
 /**
@@ -37,6 +38,11 @@ export interface EffectiveConfigOptions {
   readonly sets?: readonly string[];
   /** Issues found earlier (a TOML syntax error) to report together with these. */
   readonly issues?: readonly ConfigIssue[];
+  /**
+   * The services the config may hold, in start-up order (default: `SERVICE_MODULES`, every
+   * built-in one); a service outside the list is an unknown table.
+   */
+  readonly services?: readonly ServiceSchema[] | undefined;
 }
 
 /** The result of {@link tryEffectiveConfig}: the config, or every problem found. */
@@ -53,13 +59,16 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function resolveDefaults(given: ReadonlyMap<string, ConfigValue>): Map<string, ConfigValue> {
+function resolveDefaults(
+  schema: ConfigSchema,
+  given: ReadonlyMap<string, ConfigValue>,
+): Map<string, ConfigValue> {
   const done = new Map(given);
   const resolving = new Set<string>();
   const get = (key: string): ConfigValue => {
     const known = done.get(key);
     if (known !== undefined || done.has(key)) return known ?? null;
-    const spec = CONFIG_KEYS.get(key);
+    const spec = schema.keys.get(key);
     // Both are mistakes in the schema itself, never in a user's config.
     if (spec === undefined) throw new Error(`config schema: a default refers to unknown ${key}`);
     if (resolving.has(key)) throw new Error(`config schema: ${key} has a circular default`);
@@ -69,7 +78,7 @@ function resolveDefaults(given: ReadonlyMap<string, ConfigValue>): Map<string, C
     done.set(key, value);
     return value;
   };
-  for (const key of CONFIG_KEYS.keys()) get(key);
+  for (const key of schema.keys.keys()) get(key);
   return done;
 }
 
@@ -108,7 +117,7 @@ function nest(values: ReadonlyMap<string, ConfigValue>): Record<string, unknown>
  * Like {@link effectiveConfig}, but returns the problems instead of throwing them.
  *
  * @param table The parsed TOML document (`{}` for no file).
- * @param options `--set` overrides, and issues found earlier.
+ * @param options `--set` overrides, issues found earlier, and the services it may hold.
  * @returns The effective config, or every issue found.
  * @example
  * const result = tryEffectiveConfig({ http: { port: 'eighty' } });
@@ -118,11 +127,12 @@ export function tryEffectiveConfig(
   table: Readonly<Record<string, unknown>>,
   options: EffectiveConfigOptions = {},
 ): ConfigResult {
-  const read = readTable(table);
-  const overrides = parseOverrides(options.sets ?? []);
+  const schema = configSchema(options.services);
+  const read = readTable(table, schema.services);
+  const overrides = parseOverrides(options.sets ?? [], schema.services);
   const issues = [...(options.issues ?? []), ...read.issues, ...overrides.issues];
   for (const { key, value } of overrides.overrides) read.values.set(key, value);
-  const values = resolveDefaults(read.values);
+  const values = resolveDefaults(schema, read.values);
   const ownUsers = (read.users ?? []).map(toUser);
   const users = ownUsers.length > 0 ? ownUsers : [SAMPLE_USER];
   // Built through the schema; the schema and PolyportConfig describe the same keys (a test
@@ -132,7 +142,7 @@ export function tryEffectiveConfig(
     users,
     sampleUsers: ownUsers.length === 0,
   }) as unknown as PolyportConfig;
-  issues.push(...crossCheck(config, values));
+  issues.push(...crossCheck(config, values, schema.byPort));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
 
@@ -143,7 +153,8 @@ export function tryEffectiveConfig(
  * the config defines no users.
  *
  * @param table The parsed TOML document; `{}` (the default) for no config file.
- * @param options `--set key=value` overrides, and issues found earlier to report with these.
+ * @param options `--set key=value` overrides, issues found earlier to report with these, and
+ *   the services the config may hold.
  * @returns The effective config, deeply frozen.
  * @throws {ConfigError} Listing every problem: unknown keys (with a suggestion), wrong types,
  *   values out of range, bad overrides, conflicting listeners.

@@ -14,6 +14,7 @@ export {
   type CredentialsPolicyResult,
   checkCredentialsPolicy,
 } from './credentials-policy.js';
+export { conflict, EXPECTED_USER, hasUser } from './cross-check.js';
 export {
   type ConfigResult,
   type EffectiveConfigOptions,
@@ -21,7 +22,7 @@ export {
   SAMPLE_USER,
   tryEffectiveConfig,
 } from './effective-config.js';
-export type { KeySpec } from './key-spec.js';
+export type { DerivedDefault, KeySpec } from './key-spec.js';
 export {
   type LoadConfigOptions,
   loadConfig,
@@ -30,15 +31,36 @@ export {
   tryLoadConfig,
 } from './load-config.js';
 export { type Override, type ParsedOverrides, parseOverrides } from './overrides.js';
+export { OPTIONAL_PATH_TYPE, PATH_TYPE, underDataDir } from './path-keys.js';
 export type * from './polyport-config.js';
 export { printConfig } from './print-config.js';
 export {
   CONFIG_KEYS,
+  type ConfigSchema,
+  configSchema,
   FTP_PERMISSIONS,
   type FtpPermission,
   LOG_LEVELS,
+  SERVICES,
   USER_KEYS,
 } from './schema.js';
 export { schemaReference } from './schema-reference.js';
-export { SERVICES, type ServiceInfo, serviceKeys } from './services.js';
-export type { ConfigValue, PortRange, ValueType } from './value-types.js';
+export {
+  type ServiceInfo,
+  type ServiceSchema,
+  serviceKeys,
+  serviceTable,
+} from './services.js';
+export {
+  booleanType,
+  type ConfigValue,
+  enumType,
+  integerType,
+  listType,
+  type PortRange,
+  portRangeType,
+  type StringTypeOptions,
+  secondsType,
+  stringType,
+  type ValueType,
+} from './value-types.js';

@@ -7,6 +7,7 @@ import { parse, TomlError } from 'smol-toml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type ConfigResult, tryEffectiveConfig } from './effective-config.js';
 import type { PolyportConfig } from './polyport-config.js';
+import type { ServiceSchema } from './services.js';
 
 /** What {@link parseConfigText} returns: the table, or the syntax error as an issue. */
 export type ParsedText =
@@ -56,6 +57,8 @@ export interface LoadConfigOptions {
   readonly sets?: readonly string[];
   /** Reads the file (injected by tests); default `fs.readFile` as UTF-8. */
   readonly readFile?: (path: string) => Promise<string>;
+  /** The services the config may hold (default: `SERVICE_MODULES`, every built-in one). */
+  readonly services?: readonly ServiceSchema[] | undefined;
 }
 
 /**
@@ -88,16 +91,18 @@ export async function tryLoadConfig(options: LoadConfigOptions = {}): Promise<Co
   const parsed =
     text === undefined ? { ok: true as const, table: {} } : parseConfigText(text, file);
   // A syntax error still lets the overrides be checked, so every problem shows at once.
+  const { services } = options;
   return parsed.ok
-    ? tryEffectiveConfig(parsed.table, { sets: options.sets ?? [] })
-    : tryEffectiveConfig({}, { sets: options.sets ?? [], issues: [parsed.issue] });
+    ? tryEffectiveConfig(parsed.table, { sets: options.sets ?? [], services })
+    : tryEffectiveConfig({}, { sets: options.sets ?? [], issues: [parsed.issue], services });
 }
 
 /**
  * Loads the effective config: reads and parses the TOML file (if any), applies `--set`
  * overrides, resolves defaults and validates everything.
  *
- * @param options The file (`path`) or its `text`, and `sets` overrides.
+ * @param options The file (`path`) or its `text`, `sets` overrides, and the `services` it may
+ *   configure.
  * @returns The effective config.
  * @throws {ConfigError} Listing every problem, the TOML syntax error with file, line and column.
  * @example

@@ -3,8 +3,9 @@
  * that key, so `--set dns.enabled=false` is a boolean and `--set portOffset=0` an integer.
  */
 import type { ConfigIssue } from './config-error.js';
-import { isTableName, unknownKey } from './read-table.js';
-import { CONFIG_KEYS } from './schema.js';
+import { unknownKey } from './read-table.js';
+import { type ConfigSchema, configSchema } from './schema.js';
+import type { ServiceSchema } from './services.js';
 import type { ConfigValue } from './value-types.js';
 
 /** One override, coerced and checked. */
@@ -19,9 +20,7 @@ export interface ParsedOverrides {
   readonly issues: readonly ConfigIssue[];
 }
 
-const SETTABLE: readonly string[] = [...CONFIG_KEYS.keys()];
-
-function parseOne(text: string): Override | ConfigIssue {
+function parseOne(schema: ConfigSchema, text: string): Override | ConfigIssue {
   const eq = text.indexOf('=');
   const key = eq === -1 ? text.trim() : text.slice(0, eq).trim();
   if (eq === -1 || key === '') {
@@ -39,16 +38,17 @@ function parseOne(text: string): Override | ConfigIssue {
       message: `config: --set ${text}: users can only be defined in the config file`,
     };
   }
-  const spec = CONFIG_KEYS.get(key);
-  if (spec === undefined && isTableName(key)) {
-    const some = SETTABLE.filter((k) => k.startsWith(`${key}.`)).slice(0, 3);
+  const spec = schema.keys.get(key);
+  const settable = [...schema.keys.keys()];
+  if (spec === undefined && schema.tables.has(key)) {
+    const some = settable.filter((k) => k.startsWith(`${key}.`)).slice(0, 3);
     return {
       kind: 'bad-override',
       key,
       message: `config: --set ${text}: ${key} is a table; set one of its keys (${some.join(', ')}, …)`,
     };
   }
-  if (spec === undefined) return unknownKey(key, SETTABLE, `--set ${text}: `);
+  if (spec === undefined) return unknownKey(key, settable, `--set ${text}: `);
   const value = spec.type.fromText(raw);
   if (value === undefined) {
     return {
@@ -65,17 +65,22 @@ function parseOne(text: string): Override | ConfigIssue {
  * comma-separated; an empty value is an empty list or string.
  *
  * @param sets The arguments, in command-line order (a later one wins).
+ * @param services The services the config may hold (default: the built-in ones).
  * @returns The coerced overrides and an issue for each bad one.
  * @example
  * parseOverrides(['dns.enabled=false', 'ftp.passivePorts=30000-30100']).overrides;
  * // [{ key: 'dns.enabled', value: false },
  * //  { key: 'ftp.passivePorts', value: { low: 30000, high: 30100 } }]
  */
-export function parseOverrides(sets: readonly string[]): ParsedOverrides {
+export function parseOverrides(
+  sets: readonly string[],
+  services?: readonly ServiceSchema[],
+): ParsedOverrides {
+  const schema = configSchema(services);
   const overrides: Override[] = [];
   const issues: ConfigIssue[] = [];
   for (const text of sets) {
-    const result = parseOne(text);
+    const result = parseOne(schema, text);
     if ('kind' in result) issues.push(result);
     else overrides.push(result);
   }

@@ -4,7 +4,8 @@
  */
 import { stringify } from 'smol-toml';
 import type { PolyportConfig } from './polyport-config.js';
-import { CONFIG_KEYS } from './schema.js';
+import { configSchema } from './schema.js';
+import type { ServiceSchema } from './services.js';
 import type { ConfigValue, TomlOut } from './value-types.js';
 
 type TomlTree = { [key: string]: TomlOut | TomlTree | readonly TomlTree[] };
@@ -26,14 +27,15 @@ function lookup(config: PolyportConfig, key: string): ConfigValue {
  * the loopback-only rule.
  *
  * @param config An effective config from `effectiveConfig()` or `loadConfig()`.
+ * @param services The services it was built with (default: the built-in ones).
  * @returns TOML text, headed by a comment.
  * @example
  * const text = printConfig(effectiveConfig());
  * effectiveConfig(parse(text)); // (smol-toml's parse) deep-equals effectiveConfig()
  */
-export function printConfig(config: PolyportConfig): string {
+export function printConfig(config: PolyportConfig, services?: readonly ServiceSchema[]): string {
   const root: TomlTree = {};
-  for (const [key, spec] of CONFIG_KEYS) {
+  for (const [key, spec] of configSchema(services).keys) {
     const parts = key.split('.');
     let table = root;
     for (const part of parts.slice(0, -1)) table = (table[part] ??= {}) as TomlTree;

@@ -6,7 +6,8 @@
 import { suggest } from '../../protocols/common/suggest.js';
 import type { ConfigIssue } from './config-error.js';
 import type { KeySpec } from './key-spec.js';
-import { CONFIG_KEYS, USER_KEYS } from './schema.js';
+import { type ConfigSchema, configSchema, USER_KEYS } from './schema.js';
+import type { ServiceSchema } from './services.js';
 import { type ConfigValue, showValue } from './value-types.js';
 
 /** A user entry whose fields have been checked (missing optional fields are left out). */
@@ -21,15 +22,10 @@ export interface TableValues {
   readonly issues: ConfigIssue[];
 }
 
-/** Every dotted prefix that names a table (`http`, `http.limits`, `log`, …). */
-const TABLES: ReadonlySet<string> = new Set(
-  [...CONFIG_KEYS.keys()].flatMap((key) => {
-    const parts = key.split('.');
-    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
-  }),
-);
-
-const ALL_NAMES: readonly string[] = [...CONFIG_KEYS.keys(), ...TABLES, 'users'];
+/** Every name a config may hold: keys, tables and `users`, the candidates for a suggestion. */
+function allNames(schema: ConfigSchema): string[] {
+  return [...schema.keys.keys(), ...schema.tables, 'users'];
+}
 
 function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
   return (
@@ -41,7 +37,7 @@ function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
  * Builds the message for a key not in the schema, with the nearest known key when one is close.
  *
  * @param key The unknown dotted key (as the user wrote it).
- * @param candidates The known keys to suggest from.
+ * @param candidates The known keys to suggest from (default: every name of the built-in schema).
  * @param prefix What goes before the key in the message (`''`, or `--set …: `).
  * @returns The issue.
  * @example
@@ -50,7 +46,7 @@ function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
  */
 export function unknownKey(
   key: string,
-  candidates: readonly string[] = ALL_NAMES,
+  candidates: readonly string[] = allNames(configSchema()),
   prefix = '',
 ): ConfigIssue {
   const near = suggest(key, candidates);
@@ -118,6 +114,7 @@ function readUser(entry: unknown, index: number, issues: ConfigIssue[]): UserVal
 }
 
 function walk(
+  schema: ConfigSchema,
   table: Readonly<Record<string, unknown>>,
   prefix: string,
   out: TableValues,
@@ -138,16 +135,16 @@ function walk(
       });
       continue;
     }
-    const spec: KeySpec | undefined = CONFIG_KEYS.get(key);
+    const spec: KeySpec | undefined = schema.keys.get(key);
     if (spec !== undefined) {
       const value = spec.type.fromToml(raw);
       if (value === undefined) out.issues.push(invalidValue(key, raw, spec.type.expected));
       else out.values.set(key, value);
-    } else if (TABLES.has(key)) {
-      if (isTable(raw)) walk(raw, key, out, users);
+    } else if (schema.tables.has(key)) {
+      if (isTable(raw)) walk(schema, raw, key, out, users);
       else out.issues.push(invalidValue(key, raw, `a table [${key}]`));
     } else {
-      out.issues.push(unknownKey(key));
+      out.issues.push(unknownKey(key, allNames(schema)));
     }
   }
 }
@@ -156,14 +153,18 @@ function walk(
  * Checks a table parsed from TOML against the schema.
  *
  * @param table The parsed document (from smol-toml, or built in code).
+ * @param services The services the config may hold (default: the built-in ones).
  * @returns The valid values by dotted key, the user entries, and every issue found.
  * @example
  * readTable({ http: { port: 8080 } }).values.get('http.port'); // 8080
  */
-export function readTable(table: Readonly<Record<string, unknown>>): TableValues {
+export function readTable(
+  table: Readonly<Record<string, unknown>>,
+  services?: readonly ServiceSchema[],
+): TableValues {
   const users: UserValues[] = [];
   const out: TableValues = { values: new Map(), users, issues: [] };
-  walk(table, '', out, users);
+  walk(configSchema(services), table, '', out, users);
   return { ...out, users: 'users' in table ? users : undefined };
 }
 
@@ -171,10 +172,11 @@ export function readTable(table: Readonly<Record<string, unknown>>): TableValues
  * Tells whether `key` names a table of the schema (`http`, `http.limits`) rather than a value.
  *
  * @param key A dotted key.
+ * @param services The services the config may hold (default: the built-in ones).
  * @returns `true` for a table.
  * @example
  * isTableName('ftp.limits'); // true
  */
-export function isTableName(key: string): boolean {
-  return TABLES.has(key);
+export function isTableName(key: string, services?: readonly ServiceSchema[]): boolean {
+  return configSchema(services).tables.has(key);
 }

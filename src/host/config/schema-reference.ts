@@ -3,8 +3,8 @@
  * same table that drives defaults and validation and cannot drift from it.
  */
 import { isDerived, type KeySpec } from './key-spec.js';
-import { GLOBAL_KEY_SPECS, SPECIFIC_KEY_SPECS, USER_KEYS } from './schema.js';
-import { SERVICES, type ServiceInfo, serviceKeys } from './services.js';
+import { configSchema, GLOBAL_KEY_SPECS, USER_KEYS } from './schema.js';
+import { type ServiceInfo, type ServiceSchema, serviceKeys } from './services.js';
 import { showValue } from './value-types.js';
 
 function cell(text: string): string {
@@ -38,13 +38,15 @@ function defaultPort(s: ServiceInfo): string {
  * Renders the whole schema as Markdown: global keys, the services and their default ports, the
  * keys every service has, the service-specific keys and the `[[users]]` keys.
  *
+ * @param services The services to document, in start-up order (default: the built-in ones).
  * @returns A Markdown document, ending with a newline.
  * @example
  * writeFileSync('docs/config-reference.md', schemaReference());
  */
-export function schemaReference(): string {
+export function schemaReference(services?: readonly ServiceSchema[]): string {
+  const { byPort, specificKeys } = configSchema(services);
   // The template rows come from a UDP-capable service so the UDP-only keys appear too.
-  const template = SERVICES.find((s) => s.datagram && s.fixedPort === undefined);
+  const template = byPort.find((s) => s.datagram && s.fixedPort === undefined);
   if (template === undefined) throw new Error('config schema: no UDP service to document');
   const udpOnly = new Set(['tcp', 'udp', 'limits.udpRate', 'limits.udpBurst']);
   const shared = serviceKeys(template).map((spec) => {
@@ -75,7 +77,7 @@ export function schemaReference(): string {
     '',
     '| service | what | default port | UDP | default maxRequestSize |',
     '|---|---|---|---|---|',
-    ...SERVICES.map(
+    ...byPort.map(
       (s) =>
         `| \`${s.name}\` | ${cell(s.title)} | ${defaultPort(s)} | ${s.datagram ? 'yes' : 'no'} | ${s.maxRequestSize} |`,
     ),
@@ -86,7 +88,7 @@ export function schemaReference(): string {
     '',
     '## Service-specific keys',
     '',
-    ...table(SPECIFIC_KEY_SPECS),
+    ...table(specificKeys),
     '',
     '## Users',
     '',

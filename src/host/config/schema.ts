@@ -1,23 +1,16 @@
 /**
  * The config schema, written once: every key of `polyport.toml` with its type, default, range
- * and documentation. The keys every service shares come from the template in `services.ts`, so
- * a new service is one line in `SERVICES`.
+ * and documentation. The global and `[[users]]` keys are here; each service brings its own keys
+ * in its module, and the keys every service shares come from the template in `services.ts`, so
+ * a new service is one module in `SERVICE_MODULES`.
  */
-import { DEFAULT_RECURSION_CLIENTS } from '../../protocols/dns/index.js';
-import { isIPv4, isIPv6 } from '../../socket/inet.js';
 import { isPasswordHash } from '../password.js';
-import { isAddressRange, isForwarder, isLoopbackAddress, isMailbox } from './address-syntax.js';
+import { SERVICE_MODULES } from '../services/index.js';
+import { isMailbox } from './address-syntax.js';
 import type { KeySpec } from './key-spec.js';
-import { SERVICES, serviceKeys } from './services.js';
-import {
-  booleanType,
-  type ConfigValue,
-  enumType,
-  integerType,
-  listType,
-  portRangeType,
-  stringType,
-} from './value-types.js';
+import { OPTIONAL_PATH_TYPE, PATH_TYPE } from './path-keys.js';
+import { type ServiceInfo, type ServiceSchema, serviceKeys } from './services.js';
+import { enumType, integerType, listType, stringType } from './value-types.js';
 
 /** The FTP permissions a user may hold. */
 export const FTP_PERMISSIONS = ['list', 'read', 'write', 'delete', 'rename', 'mkdir'] as const;
@@ -28,16 +21,11 @@ export type FtpPermission = (typeof FTP_PERMISSIONS)[number];
 /** pino's level names, most verbose first. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-const path = stringType({ name: 'path' });
-const optionalPath = stringType({ name: 'path or ""' });
-const str = (get: (key: string) => ConfigValue, key: string): string => String(get(key));
-const under = (dir: string, name: string): string => `${dir.replace(/\/+$/, '')}/${name}`;
-
 /** Top-level keys and the tables that are not services (`log`, `tls`). */
 const GLOBAL_KEYS: readonly KeySpec[] = [
   {
     key: 'dataDir',
-    type: path,
+    type: PATH_TYPE,
     default: './polyport-data',
     doc: 'Directory for sample content, generated TLS material and the default roots.',
   },
@@ -61,13 +49,13 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
   },
   {
     key: 'tls.cert',
-    type: optionalPath,
+    type: OPTIONAL_PATH_TYPE,
     default: '',
     doc: 'PEM certificate chain for https, FTP AUTH TLS, STARTTLS and STLS. Empty: a self-signed certificate is made in dataDir.',
   },
   {
     key: 'tls.key',
-    type: optionalPath,
+    type: OPTIONAL_PATH_TYPE,
     default: '',
     doc: 'PEM private key for tls.cert; set both or neither.',
   },
@@ -76,150 +64,6 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
     type: stringType({ name: 'OpenSSL cipher string or ""' }),
     default: '',
     doc: 'TLS 1.2 cipher suites the TLS services offer, as an OpenSSL cipher string (e.g. "ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES" to admit CBC for old clients). Empty: ECDHE with AES-GCM or ChaCha20-Poly1305 only. TLS 1.3 suites are all AEAD and stay on.',
-  },
-];
-
-const SPECIFIC_KEYS: readonly KeySpec[] = [
-  {
-    key: 'http.root',
-    type: path,
-    default: { describe: 'dataDir + "/www"', derive: (get) => under(str(get, 'dataDir'), 'www') },
-    doc: 'Directory served over HTTP.',
-  },
-  {
-    key: 'https.root',
-    type: path,
-    default: { describe: 'http.root', derive: (get) => get('http.root') },
-    doc: 'Directory served over HTTPS.',
-  },
-  {
-    key: 'ftp.root',
-    type: path,
-    default: { describe: 'dataDir + "/ftp"', derive: (get) => under(str(get, 'dataDir'), 'ftp') },
-    doc: 'Directory that is "/" for FTP users; each user home is inside it.',
-  },
-  {
-    key: 'ftp.passivePorts',
-    type: portRangeType(),
-    default: null,
-    doc: 'Ports for passive-mode data connections, as "low-high"; "" lets the OS choose.',
-  },
-  {
-    key: 'ftp.passiveAddress',
-    type: stringType({
-      name: 'IP address or ""',
-      expected: 'an IP address, or "" for the control connection\'s address',
-      check: (t) => t === '' || isIPv4(t) || isIPv6(t),
-    }),
-    default: '',
-    doc: 'Address announced in PASV/EPSV replies (for NAT); "" announces the control connection\'s local address.',
-  },
-  {
-    key: 'ftp.anonymous',
-    type: booleanType(),
-    default: false,
-    doc: 'Allow USER anonymous: read-only access to all of ftp.root.',
-  },
-  {
-    key: 'ftp.requireTls',
-    type: booleanType(),
-    default: false,
-    doc: 'Refuse USER/PASS until AUTH TLS (RFC 4217) has been done.',
-  },
-  {
-    key: 'smtp.domains',
-    type: listType(
-      stringType({ name: 'domain', expected: 'a domain name', check: (t) => isMailbox(`x@${t}`) }),
-    ),
-    default: ['localhost', 'example.test'],
-    doc: 'Domains whose mail is accepted and delivered to local mailboxes; anything else is refused (no relaying).',
-  },
-  {
-    key: 'smtp.maxMessageSize',
-    type: integerType(1024, 2 ** 31 - 1),
-    default: 32 * 1024 * 1024,
-    doc: 'Largest message accepted, in bytes; announced with the SIZE extension (RFC 1870).',
-  },
-  {
-    key: 'smtp.maxRecipients',
-    type: integerType(1, 100_000),
-    default: 100,
-    doc: 'Most RCPT TO per message (RFC 5321 requires at least 100 be accepted).',
-  },
-  {
-    key: 'smtp.maxMessagesPerMinute',
-    type: integerType(0, 1_000_000),
-    default: 60,
-    doc: 'Messages one client address (an IPv6 /64) may send per minute; more get 452 4.7.0 at RCPT. Loopback is exempt; 0: no limit.',
-  },
-  {
-    key: 'smtp.mailboxQuota',
-    type: integerType(0, 2 ** 50),
-    default: 0,
-    doc: "Most bytes one user's mailbox may hold; mail that does not fit gets 552 5.2.2 (mailbox full). 0: no quota.",
-  },
-  {
-    key: 'smtp.catchAll',
-    type: stringType({ name: 'user name or ""' }),
-    default: '',
-    doc: 'User who receives mail for unknown local parts of smtp.domains; "" refuses them.',
-  },
-  {
-    key: 'pop3.allowPlaintext',
-    type: booleanType(),
-    default: {
-      describe: 'true when pop3.address is loopback',
-      derive: (get) => isLoopbackAddress(str(get, 'pop3.address')),
-    },
-    doc: 'Allow USER/PASS without STLS first (RFC 2595 section 2.3).',
-  },
-  {
-    key: 'dns.zones',
-    type: listType(path),
-    default: [],
-    doc: 'Master files (RFC 1035 section 5) to serve authoritatively; empty serves a sample example.test zone.',
-  },
-  {
-    key: 'dns.forwarders',
-    type: listType(
-      stringType({
-        name: 'IP[:port]',
-        expected: 'an IP address with an optional port',
-        check: isForwarder,
-      }),
-    ),
-    default: [],
-    doc: 'Servers that names outside the zones are forwarded to; empty answers REFUSED for them.',
-  },
-  {
-    key: 'dns.allowRecursion',
-    type: listType(
-      stringType({
-        name: 'address or CIDR',
-        expected: 'an IP address or CIDR range such as 10.0.0.0/8',
-        check: isAddressRange,
-      }),
-    ),
-    default: [...DEFAULT_RECURSION_CLIENTS],
-    doc: 'Clients whose queries for names outside the zones are forwarded (when dns.forwarders is set); others get REFUSED for such names, while the zones answer everyone. The default is loopback and the private ranges (RFC 1918, unique-local and link-local IPv6), so a server listening on a public address is not an open resolver.',
-  },
-  {
-    key: 'finger.users',
-    type: listType(stringType({ name: 'user name' })),
-    default: [],
-    doc: 'Users finger will describe; empty means every user in [[users]].',
-  },
-  {
-    key: 'finger.allowForwarding',
-    type: booleanType(),
-    default: false,
-    doc: 'Honour user@host@host queries (RFC 1288 section 3.2.1 advises off).',
-  },
-  {
-    key: 'qotd.file',
-    type: optionalPath,
-    default: '',
-    doc: 'Text file of quotes in fortune(6) style, separated by lines holding only %; "" uses the built-in ones.',
   },
 ];
 
@@ -295,17 +139,74 @@ export const USER_KEYS: readonly KeySpec[] = [
   },
 ];
 
+/** The keys and tables of a config built from one list of services. */
+export interface ConfigSchema {
+  /** The services, in list (start-up) order. */
+  readonly services: readonly ServiceSchema[];
+  /** The same services by port, as the reference and the sample-credentials rule list them. */
+  readonly byPort: readonly ServiceSchema[];
+  /** Every key except `[[users]]`: global keys, the shared service keys, the services' own. */
+  readonly keys: ReadonlyMap<string, KeySpec>;
+  /** The services' own keys, in list order, for the reference. */
+  readonly specificKeys: readonly KeySpec[];
+  /** Every dotted prefix that names a table (`http`, `http.limits`, `log`, …). */
+  readonly tables: ReadonlySet<string>;
+}
+
+const schemas = new WeakMap<readonly ServiceSchema[], ConfigSchema>();
+
+/**
+ * The schema of a config holding these services (made once per list).
+ *
+ * @param services The services, in start-up order (default: every built-in one).
+ * @returns Its keys and tables.
+ * @throws {Error} When two services share a name, or a service's own key is outside its table:
+ *   mistakes in a module, never in a user's config.
+ * @example
+ * configSchema([...SERVICE_MODULES, myService]).keys.has('mine.port'); // true
+ */
+export function configSchema(services: readonly ServiceSchema[] = SERVICE_MODULES): ConfigSchema {
+  const known = schemas.get(services);
+  if (known !== undefined) return known;
+  const names = new Set<string>();
+  for (const s of services) {
+    if (names.has(s.name)) throw new Error(`config schema: two services are named ${s.name}`);
+    names.add(s.name);
+    const stray = s.keys?.find((k) => !k.key.startsWith(`${s.name}.`));
+    if (stray) throw new Error(`config schema: ${s.name} brings ${stray.key}, outside [${s.name}]`);
+  }
+  // admin's well-known port is 1, so it heads the list as it always has.
+  const byPort = [...services].sort((a, b) => a.wellKnownPort - b.wellKnownPort);
+  const specificKeys = services.flatMap((s) => s.keys ?? []);
+  const keys = new Map(
+    [...GLOBAL_KEYS, ...byPort.flatMap(serviceKeys), ...specificKeys].map((k) => [k.key, k]),
+  );
+  const tables = new Set(
+    [...keys.keys()].flatMap((key) => {
+      const parts = key.split('.');
+      return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+    }),
+  );
+  const schema: ConfigSchema = { services, byPort, keys, specificKeys, tables };
+  schemas.set(services, schema);
+  return schema;
+}
+
+/**
+ * Every service, in the order the reference and `printConfig()` list them (by port).
+ *
+ * @example
+ * SERVICES.find((s) => s.name === 'http')?.wellKnownPort; // 80
+ */
+export const SERVICES: readonly ServiceInfo[] = configSchema().byPort;
+
 /**
  * Every key of the config file except `[[users]]`, in reference order.
  *
  * @example
  * CONFIG_KEYS.get('http.port')?.type.expected; // 'an integer from 0 to 65535'
  */
-export const CONFIG_KEYS: ReadonlyMap<string, KeySpec> = new Map(
-  [...GLOBAL_KEYS, ...SERVICES.flatMap(serviceKeys), ...SPECIFIC_KEYS].map((k) => [k.key, k]),
-);
+export const CONFIG_KEYS: ReadonlyMap<string, KeySpec> = configSchema().keys;
 
 /** The global keys, for the reference. */
 export const GLOBAL_KEY_SPECS = GLOBAL_KEYS;
-/** The service-specific keys, for the reference. */
-export const SPECIFIC_KEY_SPECS = SPECIFIC_KEYS;

@@ -1,9 +1,13 @@
 /**
- * The services polyport can run, and the keys every service table has (`enabled`, `address`,
- * `port`, `limits.*`), written once as a template expanded per service.
+ * What the config knows of a service — its table's name and default port, its own keys, its
+ * checks across keys — and the keys every service table has (`enabled`, `address`, `port`,
+ * `limits.*`), written once as a template expanded per service. The services themselves are
+ * modules in `src/host/services/`, listed once in `SERVICE_MODULES`.
  */
 import { isListenAddress } from './address-syntax.js';
+import type { ConfigIssue } from './config-error.js';
 import type { KeySpec } from './key-spec.js';
+import type { PolyportConfig, ServiceConfig } from './polyport-config.js';
 import { booleanType, integerType, secondsType, stringType } from './value-types.js';
 
 /** One service polyport can run, and what its shared keys default to. */
@@ -23,100 +27,47 @@ export interface ServiceInfo {
 }
 
 /**
- * Every service, in the order the reference and `printConfig()` list them.
+ * A service as the config sees it: its shared keys' defaults (see {@link ServiceInfo}), the keys
+ * of its own, and the checks that need more than one key. `T` is its table's type.
  *
  * @example
- * SERVICES.find((s) => s.name === 'http')?.wellKnownPort; // 80
+ * const finger: ServiceSchema<FingerServiceConfig> = {
+ *   name: 'finger', title: 'Finger (RFC 1288)', wellKnownPort: 79, datagram: false,
+ *   maxRequestSize: 1024,
+ *   keys: [{ key: 'finger.allowForwarding', type: booleanType(), default: false, doc: '…' }],
+ * };
  */
-export const SERVICES: readonly ServiceInfo[] = [
-  {
-    name: 'admin',
-    title: 'admin and status listener',
-    wellKnownPort: 1,
-    fixedPort: 10001,
-    datagram: false,
-    maxRequestSize: 65536,
-  },
-  {
-    name: 'echo',
-    title: 'Echo (RFC 862)',
-    wellKnownPort: 7,
-    datagram: true,
-    maxRequestSize: 65536,
-  },
-  {
-    name: 'discard',
-    title: 'Discard (RFC 863)',
-    wellKnownPort: 9,
-    datagram: true,
-    maxRequestSize: 65536,
-  },
-  {
-    name: 'daytime',
-    title: 'Daytime (RFC 867)',
-    wellKnownPort: 13,
-    datagram: true,
-    maxRequestSize: 512,
-  },
-  {
-    name: 'qotd',
-    title: 'Quote of the Day (RFC 865)',
-    wellKnownPort: 17,
-    datagram: true,
-    maxRequestSize: 512,
-  },
-  {
-    name: 'chargen',
-    title: 'Character Generator (RFC 864)',
-    wellKnownPort: 19,
-    datagram: true,
-    maxRequestSize: 512,
-  },
-  { name: 'ftp', title: 'FTP (RFC 959)', wellKnownPort: 21, datagram: false, maxRequestSize: 4096 },
-  {
-    name: 'smtp',
-    title: 'SMTP (RFC 5321)',
-    wellKnownPort: 25,
-    datagram: false,
-    maxRequestSize: 4096,
-  },
-  { name: 'time', title: 'Time (RFC 868)', wellKnownPort: 37, datagram: true, maxRequestSize: 512 },
-  {
-    name: 'dns',
-    title: 'DNS (RFC 1035)',
-    wellKnownPort: 53,
-    datagram: true,
-    maxRequestSize: 65535,
-  },
-  {
-    name: 'finger',
-    title: 'Finger (RFC 1288)',
-    wellKnownPort: 79,
-    datagram: false,
-    maxRequestSize: 1024,
-  },
-  {
-    name: 'http',
-    title: 'HTTP/1.1 (RFC 9112)',
-    wellKnownPort: 80,
-    datagram: false,
-    maxRequestSize: 65536,
-  },
-  {
-    name: 'pop3',
-    title: 'POP3 (RFC 1939)',
-    wellKnownPort: 110,
-    datagram: false,
-    maxRequestSize: 4096,
-  },
-  {
-    name: 'https',
-    title: 'HTTP over TLS (RFC 9110)',
-    wellKnownPort: 443,
-    datagram: false,
-    maxRequestSize: 65536,
-  },
-];
+export interface ServiceSchema<T extends ServiceConfig = ServiceConfig> extends ServiceInfo {
+  /**
+   * Its own keys, named `<name>.<key>` (`http.root`), beyond those every service has; the
+   * reference lists them in this order, after the services before it in the list.
+   */
+  readonly keys?: readonly KeySpec[];
+  /**
+   * Checks its table against the rest of the config once every single key is valid (a user
+   * named in it must exist, say).
+   * @param table its effective table.
+   * @param config the whole effective config.
+   * @returns one issue per problem, made with `conflict()` (empty when consistent).
+   */
+  crossCheck?(table: T, config: PolyportConfig): readonly ConfigIssue[];
+}
+
+/**
+ * The effective config table of a service.
+ * @param config the effective config (built with a list that holds `service`).
+ * @param service the service.
+ * @returns its table, or `undefined` when the config was built without it.
+ * @example
+ * serviceTable(config, httpService)?.root; // './polyport-data/www'
+ */
+export function serviceTable<T extends ServiceConfig>(
+  config: PolyportConfig,
+  service: ServiceSchema<T>,
+): T | undefined {
+  // Each service's table is built from its own schema rows, so it has the module's shape.
+  return (config as unknown as Readonly<Record<string, T | undefined>>)[service.name];
+}
 
 const port = integerType(0, 65535);
 const seconds = secondsType(86_400);

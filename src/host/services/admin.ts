@@ -1,0 +1,47 @@
+/**
+ * The admin listener: the host's status page at `/status` and Prometheus metrics at `/metrics`,
+ * on loopback only.
+ */
+import { redirectHandler, startHttpService } from '../../protocols/http/index.js';
+import { isLoopbackAddress } from '../config/address-syntax.js';
+import type { ServiceModule } from '../service-module.js';
+import { running, serverOptions } from '../starters/start-context.js';
+import { VERSION } from '../version.js';
+import { statusHandlers } from './status-handlers.js';
+
+/**
+ * `[admin]`: the status listener, on port 10001 whatever `portOffset` says.
+ *
+ * @example
+ * (await adminService.start(context, config.admin))?.listeners[0]?.port; // 10001
+ */
+export const adminService: ServiceModule = {
+  name: 'admin',
+  title: 'admin and status listener',
+  wellKnownPort: 1,
+  fixedPort: 10001,
+  datagram: false,
+  maxRequestSize: 65536,
+  async start(context, admin) {
+    if (!admin.enabled) return null;
+    if (!isLoopbackAddress(admin.address)) {
+      throw new Error(
+        `the admin listener serves loopback only; admin.address = "${admin.address}" is not`,
+      );
+    }
+    // Only '/' itself goes to the status page: a prefix match would send '/robots.txt' to
+    // '/statusrobots.txt', then '/statusstatusrobots.txt', … (a redirect loop); the rest is 404.
+    const toStatus = redirectHandler('/', '/status', 302);
+    const service = await startHttpService({
+      ...serverOptions(context, 'admin', admin),
+      handlers: [
+        ...statusHandlers(context, '/status'),
+        { ...toStatus, match: (request) => request.path === '/' },
+      ],
+      serverName: `polyport/${VERSION}`,
+    });
+    return running('admin', admin.address, { tcp: service.listener.boundAddress[1] }, () =>
+      service.close(),
+    );
+  },
+};
