@@ -115,5 +115,6 @@ export {
 export { requestLogRecord, type UnparsedOrigin } from './server/request-log-record.js';
 export { type SafePath, targetToSafePath, type UnsafePath } from './server/safe-path.js';
 export { type CachedFile, SmallFileCache } from './server/small-file-cache.js';
-export { type StaticFilesOptions, staticFiles, typeForFile } from './server/static-files.js';
+export { type StaticFilesOptions, staticFiles } from './server/static-files.js';
+export { typeForFile } from './server/type-for-file.js';
 export { type UploadFilesOptions, uploadFiles } from './server/upload-files.js';

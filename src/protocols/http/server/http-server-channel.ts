@@ -13,6 +13,7 @@ import { ServerChannel, type ServerChannelOptions } from '../../../server/server
 import { type SendOptions, SHUT_WR } from '../../../socket/index.js';
 import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
 import { ServerConnection } from '../codec/server-connection.js';
+import { BodyTimer } from './body-timer.js';
 import type { CommonHeaders } from './common-headers.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
@@ -67,9 +68,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   /** The closing sequence (flush, shut down, linger) has been started. */
   #closing = false;
   #lingering = false;
-  #bodyTimer: ClockTimer | null = null;
+  readonly #bodyTimer: BodyTimer;
   #lingerTimer: ClockTimer | null = null;
-  #lastBodyAt = 0;
   /** The queued-output bound (bytes). */
   readonly #maxPending: number;
   /** Requests are held back because output is over the bound: resume once it drains. */
@@ -86,6 +86,12 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.heads = config.heads;
     this.#maxPending = pendingOutputBound(this.limits);
     this.#conn = new ServerConnection(config.parser);
+    this.#bodyTimer = new BodyTimer(this.clock, config.bodyTimeout, {
+      awaited: () => this.#request !== null && this.#conn.receivingBody && this.socket !== null,
+      // A body we stopped reading (the handler is slow) is not the client's fault.
+      held: () => (this.#request?.body.buffered ?? 0) >= BODY_HIGH_WATER,
+      expired: () => this.#bodyExpired(),
+    });
     const addr = this.addr;
     this.#origin = {
       remoteAddress: Array.isArray(addr) ? String(addr[0]) : 'unix',
@@ -175,7 +181,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   override close(): void {
-    this.#stopBodyTimer();
+    this.#bodyTimer.stop();
     this.#lingerTimer?.cancel();
     this.#lingerTimer = null;
     if (this.#request !== null && this.#conn.receivingBody) {
@@ -274,12 +280,12 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
             this.#begin(event);
             break;
           case 'data':
-            this.#lastBodyAt = this.clock.now();
+            this.#bodyTimer.activity(this.clock.now());
             // A body that arrives after its answer was sent is read and dropped.
             if (this.#response?.finished === false) request?.body.push(event.data);
             break;
           case 'end':
-            this.#stopBodyTimer();
+            this.#bodyTimer.stop();
             request?.body.end();
             break;
           default:
@@ -321,7 +327,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     const response = new HttpResponse(request, this);
     this.#request = request;
     this.#response = response;
-    if (hasBody && !this.#conn.awaitingContinue) this.#startBodyTimer(now);
+    if (hasBody && !this.#conn.awaitingContinue) this.#bodyTimer.start(now);
     const handlers = this.#config.handlers;
     let handler: HttpHandler | undefined;
     try {
@@ -354,7 +360,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (this.#request !== null && !this.#conn.inExchange) {
       this.#request = null;
       this.#response = null;
-      this.#stopBodyTimer();
+      this.#bodyTimer.stop();
       if (!this.#conn.closing && !this.#pumping) {
         this.#pump();
         this.wake();
@@ -386,7 +392,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #continueBody(): void {
     if (this.socket === null || !this.#conn.continueBody()) return;
     this.#batch.add(this.#conn.takeOutput(), false);
-    this.#startBodyTimer(this.clock.now());
+    this.#bodyTimer.start(this.clock.now());
   }
 
   #drained(): void {
@@ -406,7 +412,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (this.#closing || this.socket === null) return;
     this.#closing = true;
     this.requestFinished();
-    this.#stopBodyTimer();
+    this.#bodyTimer.stop();
     this.#batch.flush();
     this.pushWithProducer({ more: () => this.#linger() }, 0);
   }
@@ -430,36 +436,14 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     return EMPTY;
   }
 
-  #startBodyTimer(now: number): void {
-    const seconds = this.#config.bodyTimeout;
-    if (seconds <= 0 || this.#bodyTimer !== null) return;
-    this.#lastBodyAt = now;
-    this.#armBody(seconds * 1000);
-  }
-
-  /** One timer for the whole body, re-armed for what is left (not reset on every read). */
-  #armBody(ms: number): void {
-    this.#bodyTimer = this.clock.setTimer(ms, () => {
-      this.#bodyTimer = null;
-      const request = this.#request;
-      if (request === null || !this.#conn.receivingBody || this.socket === null) return;
-      const limit = this.#config.bodyTimeout * 1000;
-      const quiet = this.clock.now() - this.#lastBodyAt;
-      // A body we stopped reading (the handler is slow) is not the client's fault.
-      if (quiet < limit || request.body.buffered >= BODY_HIGH_WATER) {
-        this.#armBody(Math.max(1, limit - quiet));
-        return;
-      }
-      this.observer.log?.('info', 'request body timeout', { peer: this.peer });
-      request.body.fail(new RequestBodyError(408, 'request body timeout'));
-      const answer = this.#conn.bodyTimedOut();
-      if (answer === 408) this.#sendError(answer, request);
-      else this.close();
-    });
-  }
-
-  #stopBodyTimer(): void {
-    this.#bodyTimer?.cancel();
-    this.#bodyTimer = null;
+  /** The body stalled past its timeout: answer 408, or cut a response already under way. */
+  #bodyExpired(): void {
+    const request = this.#request;
+    if (request === null) return;
+    this.observer.log?.('info', 'request body timeout', { peer: this.peer });
+    request.body.fail(new RequestBodyError(408, 'request body timeout'));
+    const answer = this.#conn.bodyTimedOut();
+    if (answer === 408) this.#sendError(answer, request);
+    else this.close();
   }
 }

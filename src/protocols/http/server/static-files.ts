@@ -5,8 +5,7 @@
  */
 import { realpathSync, type Stats } from 'node:fs';
 import { open, opendir, realpath, stat } from 'node:fs/promises';
-import { extname, join, sep } from 'node:path';
-import { contentType } from 'mime-types';
+import { join, sep } from 'node:path';
 import { evaluateIfRange, parseRange } from '../codec/byte-range.js';
 import { evaluateConditionals, weakEtag } from '../codec/conditional.js';
 import { formatHttpDate } from '../codec/http-date.js';
@@ -19,6 +18,7 @@ import type { HttpResponse } from './http-response.js';
 import { LazyFileProducer } from './lazy-file-producer.js';
 import { targetToSafePath } from './safe-path.js';
 import { SmallFileCache } from './small-file-cache.js';
+import { typeForFile } from './type-for-file.js';
 
 /** Options for {@link staticFiles}. */
 export interface StaticFilesOptions {
@@ -53,27 +53,6 @@ export interface StaticFilesOptions {
  * their head in one write, and kept in the small-file cache.
  */
 const SMALL_FILE = 64 * 1024;
-const FALLBACK_TYPE = 'application/octet-stream';
-const types = new Map<string, string>();
-
-/**
- * The content type for a file name, from `mime-types` (with a charset for text), cached per
- * extension.
- *
- * @param name A file name or path.
- * @returns The Content-Type value; `application/octet-stream` when the extension is unknown.
- * @example typeForFile('index.html'); // 'text/html; charset=utf-8'
- */
-export function typeForFile(name: string): string {
-  const ext = extname(name).toLowerCase();
-  let type = types.get(ext);
-  if (type === undefined) {
-    type = (ext === '' ? false : contentType(ext)) || FALLBACK_TYPE;
-    types.set(ext, type);
-  }
-  return type;
-}
-
 /**
  * Serves the files under `root`. Targets are decoded segment by segment and refused (400) when
  * they hold `..`, encoded slashes or backslashes, NUL or other control bytes; every path is
