@@ -6,7 +6,8 @@
  * line in that list.
  */
 import type { CliCommand } from '../protocols/common/index.js';
-import type { ServiceConfig, ServiceSchema } from './config/index.js';
+import type { ServiceConfig } from './config/polyport-config.js';
+import type { ServiceSchema } from './config/services.js';
 import type { RunningService, StartContext } from './starters/start-context.js';
 
 /** A service's client command on the `polyport` command line. */

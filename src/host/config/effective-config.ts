@@ -7,9 +7,9 @@ import { ConfigError, type ConfigIssue } from './config-error.js';
 import { crossCheck } from './cross-check.js';
 import { isDerived } from './key-spec.js';
 import { parseOverrides } from './overrides.js';
-import type { PolyportConfig, UserConfig } from './polyport-config.js';
+import type { FtpPermission, PolyportConfig, UserConfig } from './polyport-config.js';
 import { readTable, type UserValues } from './read-table.js';
-import { type ConfigSchema, configSchema, type FtpPermission, USER_KEYS } from './schema.js';
+import { type ConfigSchema, configSchema, USER_KEYS } from './schema.js';
 import type { ServiceSchema } from './services.js';
 import type { ConfigValue } from './value-types.js';
 

@@ -33,14 +33,12 @@ export {
 export { type Override, type ParsedOverrides, parseOverrides } from './overrides.js';
 export { OPTIONAL_PATH_TYPE, PATH_TYPE, underDataDir } from './path-keys.js';
 export type * from './polyport-config.js';
+export { FTP_PERMISSIONS, LOG_LEVELS } from './polyport-config.js';
 export { printConfig } from './print-config.js';
 export {
   CONFIG_KEYS,
   type ConfigSchema,
   configSchema,
-  FTP_PERMISSIONS,
-  type FtpPermission,
-  LOG_LEVELS,
   SERVICES,
   USER_KEYS,
 } from './schema.js';

@@ -3,8 +3,26 @@
  * final. Produced only by `effectiveConfig()` / `loadConfig()`, which validate against the schema,
  * so a value here is always in range.
  */
-import type { FtpPermission, LOG_LEVELS } from './schema.js';
 import type { PortRange } from './value-types.js';
+
+/**
+ * The FTP permissions a user may hold.
+ *
+ * @example
+ * FTP_PERMISSIONS.includes('write'); // true
+ */
+export const FTP_PERMISSIONS = ['list', 'read', 'write', 'delete', 'rename', 'mkdir'] as const;
+
+/** One FTP permission. */
+export type FtpPermission = (typeof FTP_PERMISSIONS)[number];
+
+/**
+ * pino's level names, most verbose first.
+ *
+ * @example
+ * LOG_LEVELS.indexOf('warn') > LOG_LEVELS.indexOf('info'); // true
+ */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Limits every TCP service applies (see the reference for units and meaning). */
 export interface ServiceLimits {

@@ -9,17 +9,9 @@ import { SERVICE_MODULES } from '../services/index.js';
 import { isMailbox } from './address-syntax.js';
 import type { KeySpec } from './key-spec.js';
 import { OPTIONAL_PATH_TYPE, PATH_TYPE } from './path-keys.js';
+import { FTP_PERMISSIONS, LOG_LEVELS } from './polyport-config.js';
 import { type ServiceInfo, type ServiceSchema, serviceKeys } from './services.js';
 import { enumType, integerType, listType, stringType } from './value-types.js';
-
-/** The FTP permissions a user may hold. */
-export const FTP_PERMISSIONS = ['list', 'read', 'write', 'delete', 'rename', 'mkdir'] as const;
-
-/** One FTP permission. */
-export type FtpPermission = (typeof FTP_PERMISSIONS)[number];
-
-/** pino's level names, most verbose first. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Top-level keys and the tables that are not services (`log`, `tls`). */
 const GLOBAL_KEYS: readonly KeySpec[] = [

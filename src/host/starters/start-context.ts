@@ -11,7 +11,7 @@ import {
   type ServerLimits,
 } from '../../server/limits.js';
 import type { ServerObserver } from '../../server/server-observer.js';
-import type { PolyportConfig, ServiceConfig } from '../config/index.js';
+import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
 import type { Logger } from '../logger.js';
 import type { TlsMaterial } from '../tls-material.js';
 
