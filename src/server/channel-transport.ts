@@ -22,6 +22,10 @@ export class ChannelTransport extends ServerChannel implements Transport {
   #paused = false;
   #shutdownWanted = false;
   #lost = false;
+  /** Inside recv(), where a handleClose() means the peer's end of stream. */
+  #receiving = false;
+  /** The peer sent its FIN and the handler keeps the connection for its replies. */
+  #inputEnded = false;
 
   /**
    * @param sock The accepted connection.
@@ -81,7 +85,30 @@ export class ChannelTransport extends ServerChannel implements Transport {
   }
 
   override readable(): boolean {
-    return !this.#paused;
+    return !this.#paused && !this.#inputEnded;
+  }
+
+  override recv(bufferSize: number): Buffer {
+    this.#receiving = true;
+    try {
+      return super.recv(bufferSize);
+    } finally {
+      this.#receiving = false;
+    }
+  }
+
+  override handleClose(): void {
+    // From recv() with no error, this is the peer's FIN: the handler may keep the connection
+    // half-open for its replies. Otherwise (a reset, a failed send, our output done after
+    // closeWhenDone) it closes.
+    if (!this.#inputEnded && this.#receiving && this.closeError === null && !this.#lost) {
+      // Set first: the handler may answer and close at once, and that close must not be
+      // taken for a second end of stream.
+      this.#inputEnded = true;
+      // Half-open: nothing more is read; the handler closes once its replies are out.
+      if (this.#handler?.inputEnded() === true) return;
+    }
+    this.close();
   }
 
   override collectIncomingData(data: Buffer): void {

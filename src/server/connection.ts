@@ -77,6 +77,9 @@ export class Connection<E> implements TransportHandler {
   #closed = false;
   /** Events wait because the output queued is over the bound: resume once it drains. */
   #held = false;
+  /** The client sent its FIN: once the events in hand are done, the connection closes. */
+  #inputEnded = false;
+  #closeQueued = false;
   #drainWaiters: Array<() => void> = [];
 
   /**
@@ -131,8 +134,10 @@ export class Connection<E> implements TransportHandler {
     this.#flushed();
   }
 
-  /** Closes once everything queued so far is sent. */
+  /** Closes once everything queued so far is sent (asking twice is asking once). */
   closeWhenDone(): void {
+    if (this.#closeQueued) return;
+    this.#closeQueued = true;
     this.transport.closeWhenDone();
   }
 
@@ -222,6 +227,20 @@ export class Connection<E> implements TransportHandler {
     if (!this.transport.outputPending) this.#settleDrained();
   }
 
+  /**
+   * @internal The client's FIN: a session that takes it as the end of a request
+   * (`receiveEnd`) gets it, and the connection closes once the events in hand are done and
+   * their replies are out; a session without `receiveEnd` is closed at once.
+   */
+  inputEnded(): boolean {
+    const session = this.session;
+    if (this.#closed || session.receiveEnd === undefined) return false;
+    this.#inputEnded = true;
+    session.receiveEnd();
+    this.pump();
+    return true;
+  }
+
   /** @internal */
   timedOut(phase: TimeoutPhase): boolean {
     if (this.#closed) return false;
@@ -272,6 +291,8 @@ export class Connection<E> implements TransportHandler {
         }
       }
       this.flush();
+      // After the client's FIN nothing more can come: go once this is out.
+      if (this.#inputEnded && !this.#closed && !this.#held) this.closeWhenDone();
     } catch (err) {
       this.handleError(err);
     }

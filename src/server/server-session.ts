@@ -20,6 +20,11 @@ export interface ServerSession<E> {
   nextEvent(): E | null;
   /** Everything written since the last call (an empty buffer when nothing was). */
   takeOutput(): Buffer;
+  /**
+   * The client ended its side (a FIN). A session that takes the end as the end of a request
+   * (finger, an HTTP/1.0 body) implements it; without it a FIN closes the connection at once.
+   */
+  receiveEnd?(): void;
   /** Part of a command line is waiting for its end (the read timeout runs meanwhile). */
   readonly partialCommand: boolean;
   /** A message body (SMTP DATA) is arriving: no gap in it may exceed the read timeout. */

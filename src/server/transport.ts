@@ -91,6 +91,12 @@ export interface TransportHandler {
    */
   timedOut(phase: TimeoutPhase): boolean;
   /**
+   * The peer ended its sending side (a FIN) with the connection otherwise sound. Return true to
+   * keep it half-open while replies still go out (nothing more is read, and the handler closes
+   * it, normally with `closeWhenDone()`), false to close it now.
+   */
+  inputEnded(): boolean;
+  /**
    * The connection is gone: the peer closed (`error` null: a clean end of stream), it was reset
    * or failed (`error` says how), or it was closed from this side. Called once.
    */

@@ -2,15 +2,21 @@
  * The finger server (RFC 1288): one query per connection, answered from the configured user
  * records, then the connection is closed.
  */
-import type { ChannelSocket, SocketMap } from '../../dispatch/index.js';
+import type { SocketMap } from '../../dispatch/index.js';
+import { ChannelTransport } from '../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../server/clock.js';
-import type { ServerLimits } from '../../server/limits.js';
-import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
+import {
+  Connection,
+  type ConnectionSettings,
+  type SessionHandler,
+} from '../../server/connection.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
 import type { ServerObserver } from '../../server/server-observer.js';
 import { TcpListener } from '../../server/tcp-listener.js';
+import type { Transport } from '../../server/transport.js';
 import { answerQuery, formatForwardingDenied } from './answer-query.js';
 import { finger } from './finger-client.js';
-import { FingerQueryReader } from './finger-query-reader.js';
+import { FingerSession } from './finger-session.js';
 import type { FingerUser } from './finger-user.js';
 import type { FingerParseResult } from './parse-query.js';
 import { DEFAULT_MAX_REPLY_BYTES, ReplyText } from './reply-text.js';
@@ -37,108 +43,69 @@ export interface FingerService {
   close(): void;
 }
 
-class FingerChannel extends ServerChannel {
-  readonly #reader: FingerQueryReader;
+/**
+ * One finger connection on the kit: the query answered from the user records (or forwarded,
+ * when allowed), then the connection closed once the reply is out. A client that half-closes
+ * after its query (nc -N) still gets the reply; one that closes instead of sending CRLF has
+ * what it sent taken as the query (the session's `receiveEnd`).
+ */
+class FingerHandler implements SessionHandler<FingerParseResult> {
+  readonly connection: Connection<FingerParseResult>;
+  readonly #session: FingerSession;
   readonly #service: FingerServiceOptions;
-  #answered = false;
-  /** A forwarded query is waiting for the other server's reply. */
-  #forwarding = false;
-  /** The client has sent its end of stream: stop reading, or the loop would see EOF forever. */
-  #inputEnded = false;
-  /** Inside handleRead(), where a handleClose() means end of stream. */
-  #reading = false;
 
-  constructor(sock: ChannelSocket, options: ServerChannelOptions, service: FingerServiceOptions) {
-    super(sock, options);
+  constructor(transport: Transport, settings: ConnectionSettings, service: FingerServiceOptions) {
+    const limits = settings.limits ?? DEFAULT_LIMITS;
     this.#service = service;
-    this.#reader = new FingerQueryReader({
-      maxQueryLength: Math.min(this.limits.maxRequestSize, 4096),
+    this.#session = new FingerSession({ maxQueryLength: Math.min(limits.maxRequestSize, 4096) });
+    this.connection = new Connection({
+      ...settings,
+      transport,
+      session: this.#session,
+      handler: this,
     });
-    this.requestStarted();
+    // The client speaks first: a connection that never sends its query is cut off after
+    // readTimeout, not idleTimeout.
+    transport.requestStarted();
   }
 
-  override collectIncomingData(data: Buffer): void {
-    if (this.#answered) return;
-    this.#reader.receiveData(data);
-    const query = this.#reader.nextEvent();
-    if (query !== null) this.#answer(query);
-  }
-
-  override readable(): boolean {
-    return !this.#inputEnded;
-  }
-
-  override handleRead(): void {
-    this.#reading = true;
-    try {
-      super.handleRead();
-    } finally {
-      this.#reading = false;
-    }
-  }
-
-  override handleClose(): void {
-    // Called while reading, this is the client's end of stream (or its disappearance); called
-    // otherwise, our reply is out (closeWhenDone) or sending failed: then close.
-    if (this.#reading && this.socket !== null) {
-      this.#inputEnded = true;
-      if (!this.#answered) {
-        // A client may close its side instead of sending CRLF: take what it sent as the query.
-        this.#reader.receiveEnd();
-        const query = this.#reader.nextEvent();
-        if (query !== null) {
-          this.#answer(query);
-          return;
-        }
-      } else if (this.#forwarding || this.outputPending) {
-        // Half-closed after its query (nc -N, shutdown(SHUT_WR)): the reply still goes out.
-        return;
-      }
-    }
-    this.close();
-  }
-
-  #answer(query: FingerParseResult): void {
-    this.#answered = true;
-    this.requestFinished();
-    const now = new Date(this.clock.now());
-    const log = (reply: Uint8Array): void =>
-      this.observer.request?.({
-        msg: 'query',
-        peer: this.peer,
-        query: describe(query),
-        bytes: reply.length,
-      });
+  handleEvent(query: FingerParseResult): void | Promise<void> {
+    const connection = this.connection;
+    connection.transport.requestFinished();
     if (query.type === 'forward' && this.#service.allowForwarding) {
       const target = query.hosts[query.hosts.length - 1] as string;
       const rest = [query.user, ...query.hosts.slice(0, -1)].join('@');
-      this.#forwarding = true;
-      forward(query.verbose ? `/W ${rest}` : rest, target, this.limits.readTimeout).then(
-        (reply) => this.#send(reply, log),
-        () => this.#send(Buffer.from(`finger: ${target}: cannot forward the query\r\n`), log),
+      return forward(
+        query.verbose ? `/W ${rest}` : rest,
+        target,
+        connection.limits.readTimeout,
+      ).then(
+        (reply) => this.#send(query, reply),
+        () => this.#send(query, Buffer.from(`finger: ${target}: cannot forward the query\r\n`)),
       );
-      return;
     }
     const reply =
       query.type === 'forward'
         ? formatForwardingDenied()
         : answerQuery(query, this.#service.users, {
-            now,
+            now: new Date(connection.clock.now()),
             listAllUsers: this.#service.listAllUsers ?? true,
           });
-    this.#send(reply, log);
+    this.#send(query, reply);
   }
 
-  #send(reply: Uint8Array, log: (reply: Uint8Array) => void): void {
-    this.#forwarding = false;
-    if (this.socket === null) return;
-    this.push(reply);
-    this.closeWhenDone();
-    log(reply);
-  }
-
-  override onReadTimeout(): void {
-    this.close();
+  #send(query: FingerParseResult, reply: Uint8Array): void {
+    const connection = this.connection;
+    if (connection.isClosed) return;
+    this.#session.reply(reply);
+    connection.flush();
+    connection.closeWhenDone();
+    connection.observer.request?.({
+      msg: 'query',
+      peer: connection.peer,
+      query: describe(query),
+      bytes: reply.length,
+    });
   }
 }
 
@@ -202,7 +169,7 @@ export async function startFingerService(options: FingerServiceOptions): Promise
     clock: options.clock ?? systemClock,
     busyReply: 'finger: too many connections, try again later\r\n',
     createChannel: ({ socket, channelOptions }) =>
-      new FingerChannel(socket, channelOptions, options),
+      new FingerHandler(new ChannelTransport(socket, channelOptions), channelOptions, options),
   });
   return { listener, close: () => listener.close() };
 }

@@ -23,8 +23,8 @@ export {
   formatNoSuchUser,
   formatRefusal,
 } from './answer-query.js';
-export { type FingerClientOptions, finger } from './finger-client.js';
 export { fingerCommand } from './cli.js';
+export { type FingerClientOptions, finger } from './finger-client.js';
 export { FingerQueryReader } from './finger-query-reader.js';
 export {
   type FingerService,
