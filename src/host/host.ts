@@ -206,10 +206,15 @@ export class Host {
     };
   }
 
+  /**
+   * The addresses a self-signed certificate names: every service's, so that a TLS port or a
+   * STARTTLS upgrade on any of them (HTTPS, FTPS, SMTP, POP3, a module's own) matches it.
+   */
   #listenHosts(config: PolyportConfig): string[] {
-    return [config.http.address, config.https.address, config.ftp.address].filter(
-      (a) => a !== '0.0.0.0' && a !== '::',
-    );
+    return this.modules.flatMap((module) => {
+      const address = serviceTable(config, module)?.address;
+      return address === undefined || address === '0.0.0.0' || address === '::' ? [] : [address];
+    });
   }
 
   /**
