@@ -5,29 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { SocketError } from './errors.js';
+import type { ProtocolEntry, ServiceEntry } from './service-entry.js';
 import { WELL_KNOWN_PROTOCOLS, WELL_KNOWN_SERVICES } from './well-known-services.js';
 
-/** One line of `/etc/services`: `http 80/tcp www`. */
-export interface ServiceEntry {
-  /** The official name, e.g. `'http'`. */
-  readonly name: string;
-  /** The port, 0-65535. */
-  readonly port: number;
-  /** The transport protocol's name, usually `'tcp'` or `'udp'`. */
-  readonly proto: string;
-  /** Other names for the service, e.g. `['www']`. */
-  readonly aliases: readonly string[];
-}
-
-/** One line of `/etc/protocols`: `tcp 6 TCP`. */
-export interface ProtocolEntry {
-  /** The official name, e.g. `'tcp'`. */
-  readonly name: string;
-  /** The IP protocol number, 0-255. */
-  readonly number: number;
-  /** Other names, e.g. `['TCP']`. */
-  readonly aliases: readonly string[];
-}
+export type { ProtocolEntry, ServiceEntry } from './service-entry.js';
 
 /** Splits a netdb file into the fields of its lines, without comments or blank lines. */
 function fieldsOf(text: string): string[][] {

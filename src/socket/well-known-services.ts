@@ -4,7 +4,7 @@
  * lacks. Names, ports and aliases follow IANA's registry as Debian's netbase spells them, and
  * every service polyport serves is here, over UDP too where its RFC defines it.
  */
-import type { ProtocolEntry, ServiceEntry } from './services.js';
+import type { ProtocolEntry, ServiceEntry } from './service-entry.js';
 
 /** Compact rows: `name port/proto alias…`, so the table reads like `/etc/services`. */
 const SERVICE_ROWS = `
