@@ -88,7 +88,6 @@ export class ServerChannel extends AsyncChat {
     this.peer = peerText(this.addr);
     this.#opened = this.clock.now();
     this.#lastActivity = this.#opened;
-    this.setTerminator(null);
     this.#boundLingeringClose();
     this.#armIdle(this.limits.idleTimeout * 1000);
     this.observer.connectionOpened?.(this.peer);
