@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import {
   ConfigError,
+  configSchema,
   conflict,
   type DatagramServiceConfig,
   effectiveConfig,
@@ -153,6 +154,19 @@ test('a service module given with the others brings its config table: shared key
       err instanceof ConfigError &&
       err.message.includes('config: upper.prefix = "much too long": expected at most 8 characters'),
   );
+});
+
+test('a module whose name or keys would clash with the schema is refused as a mistake in the module', () => {
+  assert.throws(() => configSchema([...SERVICE_MODULES, { ...upper, name: 'http' }]), {
+    message: 'config schema: two services are named http',
+  });
+  assert.throws(() => configSchema([...SERVICE_MODULES, { ...upper, name: 'log', keys: [] }]), {
+    message: "config schema: log is not a service's name",
+  });
+  const stray = { ...upper, keys: [{ ...upper.keys![0]!, key: 'http.prefix' }] };
+  assert.throws(() => configSchema([...SERVICE_MODULES, stray]), {
+    message: 'config schema: upper brings http.prefix, outside [upper]',
+  });
 });
 
 test('without its module, a service table is an unknown key, as before', () => {

@@ -152,8 +152,9 @@ const schemas = new WeakMap<readonly ServiceSchema[], ConfigSchema>();
  *
  * @param services The services, in start-up order (default: every built-in one).
  * @returns Its keys and tables.
- * @throws {Error} When two services share a name, or a service's own key is outside its table:
- *   mistakes in a module, never in a user's config.
+ * @throws {Error} When two services share a name, a service takes the name of a global table
+ *   (`log`, `tls`, `users`, …), or a service's own key is outside its table: mistakes in a
+ *   module, never in a user's config.
  * @example
  * configSchema([...SERVICE_MODULES, myService]).keys.has('mine.port'); // true
  */
@@ -161,8 +162,10 @@ export function configSchema(services: readonly ServiceSchema[] = SERVICE_MODULE
   const known = schemas.get(services);
   if (known !== undefined) return known;
   const names = new Set<string>();
+  const reserved = new Set(['users', ...GLOBAL_KEYS.map((k) => k.key.split('.')[0])]);
   for (const s of services) {
     if (names.has(s.name)) throw new Error(`config schema: two services are named ${s.name}`);
+    if (reserved.has(s.name)) throw new Error(`config schema: ${s.name} is not a service's name`);
     names.add(s.name);
     const stray = s.keys?.find((k) => !k.key.startsWith(`${s.name}.`));
     if (stray) throw new Error(`config schema: ${s.name} brings ${stray.key}, outside [${s.name}]`);
