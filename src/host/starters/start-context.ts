@@ -1,6 +1,7 @@
 /**
- * The contract between the host and the starters: what a starter gets, what it returns, and
- * the helpers every starter uses to turn a config table into server options.
+ * The contract between the host and a service module's `start`: what it gets, what it returns
+ * (its rows in the start-up listing), and the helpers every service uses to turn its config
+ * table into server options.
  */
 import type { SocketMap } from '../../dispatch/index.js';
 import type { Clock } from '../../server/clock.js';
@@ -47,7 +48,10 @@ export interface StartContext {
   readonly status: { html(): string; metrics(): string };
 }
 
-/** Starts one service, or returns null when its config disables it. */
+/**
+ * Starts one service from the whole config, or returns null when its config disables it (a
+ * `ServiceModule`'s `start` is this with its own table handed to it).
+ */
 export type ServiceStarter = (context: StartContext) => Promise<RunningService | null>;
 
 /** The limits a protocol server takes, from a service's `limits` table. */
