@@ -111,6 +111,7 @@ export {
   resolveVirtualPath,
   virtualToRealPath,
 } from './codec/virtual-path.js';
+export { CommandRate } from './server/command-rate.js';
 export {
   DataChannel,
   type DataChannelOptions,
@@ -119,14 +120,21 @@ export {
 } from './server/data-channel.js';
 export { type DataConnectOptions, DataConnector } from './server/data-connector.js';
 export { FILE_COMMANDS, type FileCommandHost, runFileCommand } from './server/file-commands.js';
+export {
+  type FtpConnectionSettings,
+  FtpHandler,
+  /** The old name of {@link FtpHandler}, from when the control connection was a channel. */
+  FtpHandler as FtpSession,
+} from './server/ftp-handler.js';
 export { FtpJail, type JailPath } from './server/ftp-jail.js';
 export { type FtpService, startFtpService } from './server/ftp-server.js';
+export { type FtpServerEvent, FtpServerSession } from './server/ftp-server-session.js';
 export type {
   FtpServiceContext,
   FtpServiceOptions,
   FtpUser,
 } from './server/ftp-service-context.js';
-export { FtpSession } from './server/ftp-session.js';
+export { InputGatedTransport } from './server/input-gated-transport.js';
 export {
   collectListing,
   fileEntry,

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
 import type { Reply } from '../../../src/protocols/ftp/codec/reply.js';
-import { FtpReplyDecoder, FtpSession, startFtpService } from '../../../src/protocols/ftp/index.js';
+import { FtpReplyDecoder, startFtpService } from '../../../src/protocols/ftp/index.js';
+import { ChannelTransport } from '../../../src/server/channel-transport.js';
 import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import {
   AF_INET,
@@ -83,9 +84,14 @@ class Client {
   }
 }
 
-/** The server's session for the newest connection, its send buffer made small. */
-function newestSession(map: SocketMap): FtpSession {
-  const sessions = [...map.values()].filter((c): c is FtpSession => c instanceof FtpSession);
+/**
+ * The transport of the server's newest control connection (the only connections on this
+ * server's loop besides its listener), its send buffer made small.
+ */
+function newestSession(map: SocketMap): ChannelTransport {
+  const sessions = [...map.values()].filter(
+    (c): c is ChannelTransport => c instanceof ChannelTransport,
+  );
   const session = sessions.at(-1);
   assert.ok(session !== undefined, 'the server has a session');
   (session.socket as unknown as Socket).setsockopt(SOL_SOCKET, SO_SNDBUF, KERNEL_BUFFER);
@@ -97,7 +103,7 @@ function newestSession(map: SocketMap): FtpSession {
  * buffers are full and the server holds back): the most `session` queued, and the most
  * descriptors this process held meanwhile.
  */
-async function watch(session: FtpSession): Promise<{ queued: number; descriptors: number }> {
+async function watch(session: ChannelTransport): Promise<{ queued: number; descriptors: number }> {
   let queued = 0;
   let descriptors = 0;
   let last = -1;

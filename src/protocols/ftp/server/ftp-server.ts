@@ -1,16 +1,18 @@
 /**
- * The FTP server: `startFtpService()` opens the listener and makes an {@link FtpSession} for
- * each control connection.
+ * The FTP server: `startFtpService()` opens the listener and makes an {@link FtpHandler} on the
+ * kit (a `ChannelTransport` driven by a `Connection`) for each control connection.
  */
 
 import * as nodePath from 'node:path';
+import type { ChannelSocket } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
 import { systemClock } from '../../../server/clock.js';
 import { DEFAULT_LIMITS } from '../../../server/limits.js';
 import { loginThrottleSettings } from '../../../server/login-throttle.js';
 import { TcpListener } from '../../../server/tcp-listener.js';
 import { verifyPassword } from '../../common/password.js';
+import { FtpHandler } from './ftp-handler.js';
 import type { FtpServiceContext, FtpServiceOptions, FtpUser } from './ftp-service-context.js';
-import { FtpSession } from './ftp-session.js';
 
 export type { FtpServiceContext, FtpServiceOptions, FtpUser } from './ftp-service-context.js';
 
@@ -19,6 +21,15 @@ export interface FtpService {
   readonly listener: TcpListener;
   /** Stops accepting; sessions in progress finish on their own. */
   close(): void;
+}
+
+/** The connection's own address (what passive listeners bind to), or `''`. */
+function localHostOf(sock: ChannelSocket): string {
+  try {
+    return String((sock.getsockname() as [string, number] | undefined)?.[0] ?? '');
+  } catch {
+    return '';
+  }
 }
 
 function checkRange(range: readonly [number, number] | null | undefined): void {
@@ -81,17 +92,12 @@ export async function startFtpService(options: FtpServiceOptions): Promise<FtpSe
     limits,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
+    clock: context.clock,
     busyReply: '421 Too many connections; try again later.\r\n',
-    createChannel: ({ socket, release }) =>
-      new FtpSession(
-        socket,
-        {
-          release,
-          limits,
-          clock: context.clock,
-          observer: context.observer,
-          ...(options.map ? { map: options.map } : {}),
-        },
+    createChannel: ({ socket, channelOptions }) =>
+      new FtpHandler(
+        new ChannelTransport(socket, channelOptions),
+        { ...channelOptions, localHost: localHostOf(socket) },
         context,
       ),
   });
