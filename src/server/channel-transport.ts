@@ -26,6 +26,8 @@ export class ChannelTransport extends ServerChannel implements Transport {
   #receiving = false;
   /** The peer sent its FIN and the handler keeps the connection for its replies. */
   #inputEnded = false;
+  /** Inside a send the handler asked for, or handleWrite(), which reports progress itself. */
+  #writing = false;
 
   /**
    * @param sock The accepted connection.
@@ -53,12 +55,35 @@ export class ChannelTransport extends ServerChannel implements Transport {
   }
 
   write(data: Uint8Array | string, options?: WriteOptions): void {
-    if (!this.#lost) this.push(data, options);
+    if (this.#lost) return;
+    this.#writing = true;
+    try {
+      this.push(data, options);
+    } finally {
+      this.#writing = false;
+    }
   }
 
   writeProducer(producer: Producer, size?: number): void {
-    if (this.#lost) producer.close?.();
-    else this.pushWithProducer(producer, size);
+    if (this.#lost) {
+      producer.close?.();
+      return;
+    }
+    this.#writing = true;
+    try {
+      this.pushWithProducer(producer, size);
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  override closeWhenDone(): void {
+    this.#writing = true;
+    try {
+      super.closeWhenDone();
+    } finally {
+      this.#writing = false;
+    }
   }
 
   shutdownWrite(): void {
@@ -116,10 +141,24 @@ export class ChannelTransport extends ServerChannel implements Transport {
   }
 
   override handleWrite(): void {
-    super.handleWrite();
-    if (this.#lost) return;
-    if (!this.outputPending && this.#shutdownWanted) this.#shutdownNow();
-    this.#handler?.writeProgress();
+    this.#writing = true;
+    try {
+      super.handleWrite();
+    } finally {
+      this.#writing = false;
+    }
+    if (!this.#lost) this.#progressed();
+  }
+
+  /**
+   * Output also moves outside handleWrite(): a producer whose chunk came later (a file read)
+   * is sent on as it arrives, and may empty the queue with no writable event to follow. The
+   * handler hears of that too, or a drain it waits for (held requests, a shutdown, `drained()`)
+   * would never come. Sends the handler itself asked for are not reported back to it.
+   */
+  override initiateSend(): void {
+    super.initiateSend();
+    if (!this.#writing && !this.#lost) this.#progressed();
   }
 
   override onIdleTimeout(): void {
@@ -139,6 +178,11 @@ export class ChannelTransport extends ServerChannel implements Transport {
     this.#lost = true;
     super.close();
     if (first) this.#handler?.connectionLost(this.closeError);
+  }
+
+  #progressed(): void {
+    if (!this.outputPending && this.#shutdownWanted) this.#shutdownNow();
+    this.#handler?.writeProgress();
   }
 
   #shutdownNow(): void {
