@@ -103,11 +103,12 @@ function matches(ranges: readonly Range[], address: Uint8Array): boolean {
 /**
  * The IP of a peer's socket address, as {@link AddressList.includes} takes it.
  *
- * @param address the peer (`[host, port, …]`, a Unix path, or `null` when unknown).
+ * @param address the peer (`[host, port, …]`, a Unix path, or `null` when unknown), as a
+ *   socket or the kit's `Transport.peerAddress` reports it.
  * @returns the host, or `''` (which no list includes) for a Unix socket or an unknown peer.
  * @example
  * hostOf(['127.0.0.1', 5353]); // '127.0.0.1'
  */
-export function hostOf(address: SocketAddress | null): string {
-  return address === null || typeof address === 'string' ? '' : address[0];
+export function hostOf(address: SocketAddress | null | unknown): string {
+  return Array.isArray(address) && typeof address[0] === 'string' ? address[0] : '';
 }

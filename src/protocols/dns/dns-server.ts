@@ -3,6 +3,7 @@
  * on one port, in the host's loop.
  */
 import type { SocketMap } from '../../dispatch/index.js';
+import { ChannelTransport } from '../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../server/clock.js';
 import { DatagramServer } from '../../server/datagram-server.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
@@ -13,7 +14,7 @@ import { SocketError } from '../../socket/index.js';
 import { AddressList, hostOf } from './address-list.js';
 import type { AnswerOptions } from './answer-query.js';
 import { DnsQueryHandler } from './dns-query-handler.js';
-import { DnsTcpChannel } from './dns-tcp-channel.js';
+import { DnsTcpHandler } from './dns-tcp-handler.js';
 import { Forwarder, type ForwarderOptions } from './forwarder.js';
 import type { ZoneSet } from './zone-set.js';
 
@@ -124,7 +125,11 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
           ...map,
           clock,
           createChannel: ({ socket, channelOptions }) =>
-            new DnsTcpChannel(socket, { ...channelOptions, handler }),
+            new DnsTcpHandler(
+              new ChannelTransport(socket, channelOptions),
+              channelOptions,
+              handler,
+            ),
         });
       }
       if (!(options.udp ?? true)) break;

@@ -5,6 +5,7 @@
  * `polyport dig`.
  */
 
+export { formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
 export { AddressList, DEFAULT_RECURSION_CLIENTS, hostOf } from './address-list.js';
 export {
   AnswerCache,
@@ -19,6 +20,7 @@ export {
   answerQuery,
   type QueryAnswer,
 } from './answer-query.js';
+export { digCommand } from './cli.js';
 export {
   classFromString,
   classToString,
@@ -33,7 +35,6 @@ export {
   typeToString,
 } from './constants.js';
 export { type DecodeOptions, decodeMessage, HEADER_LENGTH } from './decode-message.js';
-export { digCommand } from './cli.js';
 export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
 export {
   type ExchangeOptions,
@@ -57,6 +58,8 @@ export {
   startDnsService,
 } from './dns-server.js';
 export { DnsTcpChannel, type DnsTcpChannelOptions } from './dns-tcp-channel.js';
+export { type DnsQueries, DnsTcpHandler } from './dns-tcp-handler.js';
+export { DnsTcpSession } from './dns-tcp-session.js';
 export { type EncodeOptions, encodeMessage } from './encode-message.js';
 export { DnsFormatError, ZoneSyntaxError } from './errors.js';
 export { formatMessage } from './format-message.js';
@@ -66,8 +69,6 @@ export {
   type ForwardResult,
   type ForwardSource,
 } from './forwarder.js';
-export { formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
-export { reverseName } from './reverse-name.js';
 export {
   type CreateQueryOptions,
   createQuery,
@@ -108,6 +109,7 @@ export {
   responseError,
 } from './resolver-errors.js';
 export { encodeReply, type RespondOptions, respond, udpResponseLimit } from './respond.js';
+export { reverseName } from './reverse-name.js';
 export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './sample-zone.js';
 export { scrubResponse } from './scrub-response.js';
 export { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';

@@ -87,6 +87,20 @@ export class DnsTcpFramer {
     return { type: 'message', message };
   }
 
+  /**
+   * Whether the bytes buffered are part of a message still on its way (or of an over-long one
+   * being skipped): whole messages waiting to be taken do not count, so a server can hold those
+   * back without starting its slow-client clock.
+   */
+  get partialMessage(): boolean {
+    if (this.#skipping > 0) return true;
+    const buffered = this.#buffer.length;
+    if (buffered === 0) return false;
+    if (buffered < 2) return true;
+    const length = (this.#buffer[0]! << 8) | this.#buffer[1]!;
+    return length <= this.#max && buffered < 2 + length;
+  }
+
   /** Bytes received but not yet returned in an event. */
   get bufferedLength(): number {
     return this.#buffer.length;

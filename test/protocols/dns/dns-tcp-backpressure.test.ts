@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
 import {
   createQuery,
-  DnsTcpChannel,
   DnsTcpFramer,
   decodeMessage,
   encodeMessage,
@@ -15,6 +14,7 @@ import {
   Zone,
   ZoneSet,
 } from '../../../src/protocols/dns/index.js';
+import { ChannelTransport } from '../../../src/server/channel-transport.js';
 import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 
@@ -82,12 +82,12 @@ test('1,000 TCP queries in one write from a client that reads nothing are taken 
     // Watch until the server's output stops moving (the kernel buffers are full).
     let maxQueued = 0;
     let maxDescriptors = 0;
-    let channel: DnsTcpChannel | undefined;
+    let channel: ChannelTransport | undefined;
     let last = -1;
     let still = 0;
     for (let round = 0; round < 2400 && still < 40; round++) {
       await sleep(25);
-      channel ??= [...map.values()].find((c): c is DnsTcpChannel => c instanceof DnsTcpChannel);
+      channel ??= [...map.values()].find((c) => c instanceof ChannelTransport);
       if (channel === undefined) continue;
       maxQueued = Math.max(maxQueued, channel.queuedBytes);
       maxDescriptors = Math.max(maxDescriptors, readdirSync('/proc/self/fd').length);
