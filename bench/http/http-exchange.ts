@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of what the HTTP layer spends per request, without the network: one
- * `HttpServerChannel` over a stub socket that accepts every byte at once, fed one keep-alive
+ * `HttpServerChannel` on a `ChannelTransport` over a stub socket that accepts every byte at once, fed one keep-alive
  * request per read as wrk sends them. Prints nanoseconds per request (median of 5 runs) for the
  * hello route and the static handler on a small cached file, and the same for 16 pipelined
  * requests per read.
@@ -20,6 +20,7 @@ import {
   routeHandler,
   staticFiles,
 } from '../../src/protocols/http/index.js';
+import { ChannelTransport } from '../../src/server/channel-transport.js';
 import { systemClock } from '../../src/server/clock.js';
 import { AF_INET, SOCK_STREAM } from '../../src/socket/index.js';
 
@@ -86,7 +87,9 @@ function wrkRequest(path: string): Buffer {
 function run(path: string, perRead: number): number {
   const map: SocketMap = new Map();
   const sock = stubSocket();
-  const channel = new HttpServerChannel(sock, { map, limits: { ...limitsFor() } }, config);
+  const options = { map, limits: { ...limitsFor() } };
+  const channel = new ChannelTransport(sock, options);
+  new HttpServerChannel(channel, options, config);
   const one = wrkRequest(path);
   const chunk = Buffer.concat(Array.from({ length: perRead }, () => one));
   const reads = Math.ceil(REQUESTS / perRead);

@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeAll, loop, type SocketMap } from '../../../src/dispatch/index.js';
-import {
-  HttpServerChannel,
-  routeHandler,
-  startHttpService,
-  staticFiles,
-} from '../../../src/protocols/http/index.js';
+import { routeHandler, startHttpService, staticFiles } from '../../../src/protocols/http/index.js';
+import { ChannelTransport } from '../../../src/server/channel-transport.js';
 import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { createConnection, type Socket } from '../../../src/socket/index.js';
 
@@ -20,9 +16,9 @@ function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** The server side of the connections in `map`. */
-function serverChannels(map: SocketMap): HttpServerChannel[] {
-  return [...map.values()].filter((c): c is HttpServerChannel => c instanceof HttpServerChannel);
+/** The server side of the connections in `map`: the transports the HTTP handlers drive. */
+function serverChannels(map: SocketMap): ChannelTransport[] {
+  return [...map.values()].filter((c): c is ChannelTransport => c instanceof ChannelTransport);
 }
 
 /** One response read off the wire: status, Content-Length framed body. */

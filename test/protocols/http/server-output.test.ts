@@ -7,6 +7,7 @@ import {
   HttpServerChannel,
   routeHandler,
 } from '../../../src/protocols/http/index.js';
+import { ChannelTransport } from '../../../src/server/channel-transport.js';
 import { ManualClock, StringTransport } from '../../../src/testing/index.js';
 
 const BIG = 'x'.repeat(5000);
@@ -33,7 +34,7 @@ function channelWith(sendBufferSize: number): {
   const clock = new ManualClock();
   const transport = new StringTransport({ sendBufferSize, peerAddress: ['127.0.0.1', 40000] });
   const map: SocketMap = new Map();
-  new HttpServerChannel(transport, { map, clock }, config(clock));
+  new HttpServerChannel(new ChannelTransport(transport, { map, clock }), { clock }, config(clock));
   return { transport, map };
 }
 

@@ -1,16 +1,33 @@
 /**
  * `HttpServerChannel`: one HTTP/1.1 server connection as thin glue around the codec's
- * `ServerConnection` — bytes from the socket in, events to the handler chain, responses and the
- * connection's own answers out, batching the output of requests answered in one read into one
- * write. Every protocol decision (keep-alive, pipelining order, 100-continue, error answers,
- * when to close) is the `ServerConnection`'s; timers, backpressure and the socket are this
+ * `ServerConnection` — bytes from the transport in, events to the handler chain, responses and
+ * the connection's own answers out, batching the output of requests answered in one read into
+ * one write. Every protocol decision (keep-alive, pipelining order, 100-continue, error answers,
+ * when to close) is the `ServerConnection`'s; timers, backpressure and the transport are this
  * file's.
+ *
+ * It is composed with the kit's {@link Transport} (a `ChannelTransport` on the loop) as its
+ * {@link TransportHandler}, not driven by the kit's `Connection`: `Connection` stops reading
+ * while a handler works and while any output is queued, and hands each event to a handler
+ * whose promise holds the next one. HTTP must read a request body while its handler works (a
+ * streamed upload), parse pipelined requests while earlier responses are still queued (up to
+ * `limits.maxPendingOutput`), send the responses of one read in one write, and end an exchange
+ * when its response is queued, not when a handler's promise settles. Doing that on
+ * `Connection` would need a second event loop inside its handler and more work per request on
+ * the server's hottest path; as a transport handler it costs what the channel cost before.
  */
-import type { ChannelSocket, Producer } from '../../../dispatch/index.js';
-import type { ClockTimer } from '../../../server/clock.js';
-import { pendingOutputBound } from '../../../server/limits.js';
-import { ServerChannel, type ServerChannelOptions } from '../../../server/server-channel.js';
-import { type SendOptions, SHUT_WR } from '../../../socket/index.js';
+import type { Producer } from '../../../dispatch/index.js';
+import { type Clock, type ClockTimer, systemClock } from '../../../server/clock.js';
+import type { ConnectionSettings } from '../../../server/connection.js';
+import { guardedClock } from '../../../server/guarded-clock.js';
+import { DEFAULT_LIMITS, pendingOutputBound, type ServerLimits } from '../../../server/limits.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import type {
+  TimeoutPhase,
+  Transport,
+  TransportHandler,
+  WriteOptions,
+} from '../../../server/transport.js';
 import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
 import { ServerConnection } from '../codec/server-connection.js';
 import { BodyTimer } from './body-timer.js';
@@ -37,20 +54,26 @@ export interface HttpChannelConfig {
   readonly heads?: HeadCache;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /**
  * A server connection. Exchanges run one at a time (the `ServerConnection` parses the next
  * pipelined request only after the current response is fully queued, which keeps responses in
  * order), and a new request is read only while the output queued (a file counted by its
  * length) is within `limits.maxPendingOutput`, which keeps memory and descriptors bounded when
- * a client pipelines without reading.
+ * a client pipelines without reading. Reading is gated through the transport
+ * (`pauseReading()`/`resumeReading()`) from what the `ServerConnection` reads for.
  *
  * @example
  * // Made by startHttpService() for each accepted connection:
- * new HttpServerChannel(socket, { release, clock }, config);
+ * createChannel: ({ socket, channelOptions }) =>
+ *   new HttpServerChannel(new ChannelTransport(socket, channelOptions), channelOptions, config);
  */
-export class HttpServerChannel extends ServerChannel implements ResponseSink {
+export class HttpServerChannel implements TransportHandler, ResponseSink {
+  /** What carries the bytes: a `ChannelTransport` on the loop, or a test's transport. */
+  readonly transport: Transport;
+  readonly limits: ServerLimits;
+  readonly observer: ServerObserver;
+  /** This connection's clock: a throw in one of its timers closes the connection, not the loop. */
+  readonly clock: Clock;
   readonly #config: HttpChannelConfig;
   /** @internal The service's head cache (see {@link ResponseSink.heads}). */
   readonly heads: HeadCache | undefined;
@@ -60,14 +83,18 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #request: HttpRequest | null = null;
   #response: HttpResponse | null = null;
   #pumping = false;
-  /** Inside collectIncomingData(): activity was just recorded by recv(). */
+  /** Inside dataReceived(): the transport has just recorded activity. */
   #reading = false;
+  /** Whether any byte ever arrived (a read timeout before it says nothing). */
+  #received = false;
   /** The clock when a request began during the current read, else -1. */
   #readAt = -1;
-  readonly #batch = new OutputBatch((bytes, flags) => this.push(bytes, flags));
+  readonly #batch = new OutputBatch((bytes, options) => this.#send(bytes, options));
   /** The closing sequence (flush, shut down, linger) has been started. */
   #closing = false;
   #lingering = false;
+  /** The transport is gone (connectionLost). */
+  #lost = false;
   readonly #bodyTimer: BodyTimer;
   #lingerTimer: ClockTimer | null = null;
   /** The queued-output bound (bytes). */
@@ -76,35 +103,71 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   #held = false;
 
   /**
-   * @param sock The accepted connection.
-   * @param options Limits, observer, clock, map and slot release.
+   * Attaches to the transport (when it is a `ChannelTransport`) and starts the read timeout:
+   * the client speaks first.
+   *
+   * @param transport The connection's transport.
+   * @param settings Limits, observer and clock, from the listener (its `channelOptions`).
    * @param config The service's handlers and settings.
    */
-  constructor(sock: ChannelSocket, options: ServerChannelOptions, config: HttpChannelConfig) {
-    super(sock, options);
+  constructor(transport: Transport, settings: ConnectionSettings, config: HttpChannelConfig) {
+    this.transport = transport;
+    this.limits = settings.limits ?? DEFAULT_LIMITS;
+    this.observer = settings.observer ?? {};
+    this.clock = guardedClock(settings.clock ?? systemClock, (err) => this.handleUncaught(err));
     this.#config = config;
     this.heads = config.heads;
     this.#maxPending = pendingOutputBound(this.limits);
     this.#conn = new ServerConnection(config.parser);
     this.#bodyTimer = new BodyTimer(this.clock, config.bodyTimeout, {
-      awaited: () => this.#request !== null && this.#conn.receivingBody && this.socket !== null,
+      awaited: () => this.#request !== null && this.#conn.receivingBody && !this.#lost,
       // A body we stopped reading (the handler is slow) is not the client's fault.
       held: () => (this.#request?.body.buffered ?? 0) >= BODY_HIGH_WATER,
       expired: () => this.#bodyExpired(),
     });
-    const addr = this.addr;
+    const addr = transport.peerAddress;
     this.#origin = {
       remoteAddress: Array.isArray(addr) ? String(addr[0]) : 'unix',
       remotePort: Array.isArray(addr) ? Number(addr[1]) : 0,
       secure: config.secure,
     };
+    (transport as Partial<{ attach(handler: TransportHandler): void }>).attach?.(this);
     // The client speaks first: its first request head must arrive within readTimeout, not
     // idleTimeout (as nginx's client_header_timeout), or silent connections hold slots.
-    this.requestStarted();
+    transport.requestStarted();
   }
 
-  override collectIncomingData(data: Buffer): void {
-    if (this.#closing) return;
+  /** The peer, formatted for logs. */
+  get peer(): string {
+    return this.transport.peer;
+  }
+
+  /** Closes now; queued output is dropped. */
+  close(): void {
+    this.transport.close();
+    // A transport that does not report its own close (a test double) still ends us.
+    this.connectionLost(null);
+  }
+
+  /**
+   * An exception escaped one of this connection's timers or continuations: reported as
+   * `uncaught` (a bug) and the connection closes; every other connection goes on.
+   *
+   * @param error What was thrown.
+   */
+  handleUncaught(error: unknown): void {
+    const observer = this.observer;
+    if (observer.uncaught !== undefined) observer.uncaught(error, this.peer);
+    else observer.error?.(error, this.peer);
+    this.close();
+  }
+
+  // ------------------------------------------------------------------ TransportHandler
+
+  /** @internal */
+  dataReceived(data: Buffer): void {
+    if (this.#closing || this.#lost) return;
+    this.#received = true;
     this.#conn.receiveData(data);
     this.#reading = true;
     this.#readAt = -1;
@@ -115,79 +178,59 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     }
   }
 
-  override readable(): boolean {
-    switch (this.#conn.readingFor) {
-      case 'request':
-        return !this.#overBound();
-      case 'body':
-        // A handler that does not keep up leaves the body in the kernel.
-        return this.#request !== null && this.#request.body.buffered < BODY_HIGH_WATER;
-      case 'drain':
-        // Lingering reads only to drop input: no new request comes of it.
-        return true;
-      default:
-        // While a handler works on a complete request, pipelined input waits in the kernel.
-        return false;
+  /**
+   * @internal The socket took queued output: a long download is activity too, the closing
+   * sequence goes on once the output is out, and requests held back are served once the
+   * output is back within the bound.
+   */
+  writeProgress(): void {
+    if (this.#lost) return;
+    this.transport.touch();
+    if (this.#closing) {
+      if (!this.transport.outputPending) this.#linger();
+      return;
     }
-  }
-
-  override send(data: Uint8Array | string, options?: SendOptions): number {
-    // A long download is activity too: the idle timeout is for connections doing nothing. An
-    // answer sent while the input that asked for it is handled needs no clock read: recv()
-    // has just recorded the activity.
-    if (!this.#reading) this.touch();
-    return super.send(data, options);
+    if (this.#held && !this.#pumping && !this.#overBound()) this.#pump();
+    else this.#gate();
   }
 
   /**
-   * Sends what the socket takes; once the output is back within the bound, the requests held
-   * back (already read, or still in the kernel) are served.
+   * @internal The client's FIN (or TLS close_notify; a reset never comes here). The client
+   * may still be reading: answers queued, or being made for a complete request, go out before
+   * the connection ends.
    */
-  override initiateSend(): void {
-    super.initiateSend();
-    // Inside a round (a push from a handler) the round itself looks again before it ends.
-    if (this.#held && !this.#pumping && this.socket !== null && !this.#overBound()) {
-      this.#pump();
-      this.wake();
-    }
-  }
-
-  override handleClose(): void {
-    // A reset is no half-close: nobody is left to read an answer, so the connection ends now.
-    // After a FIN (or a TLS close_notify) the client may still be reading: answers queued, or
-    // being made for a complete request, go out before the connection ends.
-    if (
-      this.closeError !== null ||
-      this.socket === null ||
-      !this.#conn.peerClosed(this.outputPending)
-    ) {
-      this.close();
-      return;
-    }
+  inputEnded(): boolean {
+    if (this.#lost || !this.#conn.peerClosed(this.transport.outputPending)) return false;
     this.#sync();
+    return true;
   }
 
-  override onReadTimeout(): void {
-    const status = this.#conn.readTimedOut(this.bytesIn > 0);
+  /** @internal */
+  timedOut(phase: TimeoutPhase): boolean {
+    if (phase !== 'read' || this.#lost) return false;
+    const status = this.#conn.readTimedOut(this.#received);
     if (status === null) {
-      if (this.bytesIn === 0) {
+      if (!this.#received) {
         this.observer.log?.('info', 'no request before the read timeout', { peer: this.peer });
       }
       this.close();
-      return;
+      return true;
     }
     this.observer.log?.('info', 'request head timeout', { peer: this.peer });
     this.#sendError(status, null);
+    return true;
   }
 
-  override close(): void {
+  /** @internal */
+  connectionLost(_error: Error | null): void {
+    if (this.#lost) return;
+    this.#lost = true;
     this.#bodyTimer.stop();
     this.#lingerTimer?.cancel();
     this.#lingerTimer = null;
     if (this.#request !== null && this.#conn.receivingBody) {
       this.#request.body.fail(new RequestBodyError(0, 'connection closed'));
     }
-    super.close();
   }
 
   // ------------------------------------------------------------------ ResponseSink
@@ -202,20 +245,22 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
 
   /** @internal */
   write(response: HttpResponse, bytes: Uint8Array, owned = false): void {
-    if (response !== this.#response || this.socket === null) return;
+    if (response !== this.#response || this.#lost) return;
     this.#conn.responseBegun();
     this.#batch.add(bytes, owned);
   }
 
   /** @internal */
   produce(response: HttpResponse, producer: Producer, size?: number): void {
-    if (response !== this.#response || this.socket === null) {
+    if (response !== this.#response || this.#lost) {
       producer.close?.();
       return;
     }
     this.#conn.responseBegun();
     this.#batch.flush();
-    this.pushWithProducer(producer, size);
+    // A long download is activity too: the idle timeout is for connections doing nothing.
+    if (!this.#reading) this.transport.touch();
+    this.transport.writeProducer(producer, size);
   }
 
   /** @internal */
@@ -249,7 +294,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
    * bound: then no new request is read or parsed.
    */
   #overBound(): boolean {
-    if (this.queuedBytes + this.#batch.heldBytes <= this.#maxPending) return false;
+    if (this.transport.queuedBytes + this.#batch.heldBytes <= this.#maxPending) return false;
     this.#held = true;
     return true;
   }
@@ -259,7 +304,8 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     // Sending the batch at the end of a round can bring the output back under the bound while
     // requests wait in the parser: then they are served in another round, here.
     do this.#pumpRound();
-    while (this.#held && !this.#closing && this.socket !== null && !this.#overBound());
+    while (this.#held && !this.#closing && !this.#lost && !this.#overBound());
+    this.#gate();
   }
 
   #pumpRound(): void {
@@ -267,7 +313,7 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     this.#held = false;
     this.#batch.start();
     try {
-      while (!this.#closing && this.socket !== null) {
+      while (!this.#closing && !this.#lost) {
         const request = this.#request;
         // Backpressure: the next request waits (in the parser, then in the kernel) until the
         // client has read enough of the answers already queued; a body waits for its handler.
@@ -311,14 +357,14 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
     if (!this.#conn.inExchange && !this.#closing) {
       // The slowloris timer runs while a head is half-received, and only then: not while we
       // hold back requests the client has sent in full.
-      if (this.#conn.idle || this.#held) this.requestFinished();
-      else this.requestStarted();
+      if (this.#conn.idle || this.#held) this.transport.requestFinished();
+      else this.transport.requestStarted();
     }
     this.#sync();
   }
 
   #begin(event: RequestEvent): void {
-    this.requestFinished();
+    this.transport.requestFinished();
     const now = this.clock.now();
     if (this.#reading) this.#readAt = now;
     const hasBody = event.bodyKind !== 'none';
@@ -345,7 +391,9 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       const result = handler.handle(request, response);
       if (result !== undefined) {
         // What the failure path throws in turn is this connection's (guard), not the process's.
-        this.guard(result.then(undefined, (err: unknown) => this.#handlerFailed(response, err)));
+        result
+          .then(undefined, (err: unknown) => this.#handlerFailed(response, err))
+          .then(undefined, (err: unknown) => this.handleUncaught(err));
       }
     } catch (err) {
       this.#handlerFailed(response, err);
@@ -361,17 +409,15 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
       this.#request = null;
       this.#response = null;
       this.#bodyTimer.stop();
-      if (!this.#conn.closing && !this.#pumping) {
-        this.#pump();
-        this.wake();
-      }
+      if (!this.#conn.closing && !this.#pumping) this.#pump();
     }
     if (this.#conn.closing) this.#startClosing();
+    this.#gate();
   }
 
   #handlerFailed(response: HttpResponse, err: unknown): void {
     this.observer.error?.(err, this.peer);
-    if (response !== this.#response || this.socket === null) return;
+    if (response !== this.#response || this.#lost) return;
     if (!this.#conn.canAnswer) {
       // Half a response cannot be finished honestly: cut the connection.
       this.close();
@@ -390,14 +436,13 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
   }
 
   #continueBody(): void {
-    if (this.socket === null || !this.#conn.continueBody()) return;
+    if (this.#lost || !this.#conn.continueBody()) return;
     this.#batch.add(this.#conn.takeOutput(), false);
     this.#bodyTimer.start(this.clock.now());
   }
 
   #drained(): void {
-    if (this.socket === null) return;
-    this.wake();
+    if (this.#lost) return;
     this.#pump();
   }
 
@@ -409,31 +454,62 @@ export class HttpServerChannel extends ServerChannel implements ResponseSink {
    * not get a reset that would destroy the response before it reads it.
    */
   #startClosing(): void {
-    if (this.#closing || this.socket === null) return;
+    if (this.#closing || this.#lost) return;
     this.#closing = true;
-    this.requestFinished();
+    this.transport.requestFinished();
     this.#bodyTimer.stop();
     this.#batch.flush();
-    this.pushWithProducer({ more: () => this.#linger() }, 0);
+    // The transport sends the FIN once the queue is out; the lingering starts then.
+    this.transport.shutdownWrite();
+    if (!this.transport.outputPending) this.#linger();
   }
 
-  #linger(): Uint8Array {
-    if (this.#lingering || this.socket === null) return EMPTY;
+  #linger(): void {
+    if (this.#lingering || this.#lost) return;
     this.#lingering = true;
-    try {
-      this.socket.shutdown(SHUT_WR);
-    } catch {
-      this.close();
-      return EMPTY;
-    }
     // A client that has half-closed already has nothing more to send: no need to linger.
     if (!this.#conn.lingers) {
       this.close();
-      return EMPTY;
+      return;
     }
     this.#lingerTimer = this.clock.setTimer(this.#config.lingerTime, () => this.close());
-    this.wake();
-    return EMPTY;
+    this.#gate();
+  }
+
+  /** Reads while the `ServerConnection` reads for something we can take now. */
+  #gate(): void {
+    if (this.#pumping || this.#lost) return;
+    if (this.#wantsInput()) this.transport.resumeReading();
+    else this.transport.pauseReading();
+  }
+
+  #wantsInput(): boolean {
+    switch (this.#conn.readingFor) {
+      case 'request':
+        return !this.#overBound();
+      case 'body':
+        // A handler that does not keep up leaves the body in the kernel.
+        return this.#request !== null && this.#request.body.buffered < BODY_HIGH_WATER;
+      case 'drain':
+        // Lingering reads only to drop input: no new request comes of it.
+        return true;
+      default:
+        // While a handler works on a complete request, pipelined input waits in the kernel.
+        return false;
+    }
+  }
+
+  /**
+   * Passes output on to the transport (a response sent after its read counts as activity:
+   * the idle timeout is for connections doing nothing; one sent while its request is read
+   * needs no clock read, the transport has just recorded the read). Requests held back are
+   * served if the send brought the output back within the bound.
+   */
+  #send(bytes: Uint8Array, options: WriteOptions): void {
+    if (!this.#reading) this.transport.touch();
+    this.transport.write(bytes, options);
+    // Inside a round (a push from a handler) the round itself looks again before it ends.
+    if (this.#held && !this.#pumping && !this.#lost && !this.#overBound()) this.#pump();
   }
 
   /** The body stalled past its timeout: answer 408, or cut a response already under way. */

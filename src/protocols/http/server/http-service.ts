@@ -1,8 +1,10 @@
 /**
  * `startHttpService()`: an HTTP/1.1 (or, with `tls`, HTTPS) server on the shared plumbing —
- * a `TcpListener` with connection limits and an `HttpServerChannel` per connection.
+ * a `TcpListener` with connection limits and, per connection, an `HttpServerChannel` composed
+ * with the kit's `ChannelTransport`.
  */
 import type { SocketMap } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../../server/clock.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
@@ -108,7 +110,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
     clock,
     busyReply: BUSY,
     createChannel: ({ socket, channelOptions }) =>
-      new HttpServerChannel(socket, channelOptions, config),
+      new HttpServerChannel(new ChannelTransport(socket, channelOptions), channelOptions, config),
   });
   return { listener, close: () => listener.close() };
 }
