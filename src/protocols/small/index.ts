@@ -9,7 +9,9 @@
  * - qotd (RFC 865): {@link BUILT_IN_QUOTES}, {@link parseQuotes}, {@link quoteOfTheDay},
  *   {@link randomQuote} and {@link formatQuote};
  * - echo (RFC 862) and discard (RFC 863) need no codec: echo sends back every byte (or
- *   datagram) it receives and discard reads and drops them, so the server is all there is.
+ *   datagram) it receives and discard reads and drops them; over TCP each is a session for the
+ *   kit ({@link EchoSession}, {@link DiscardSession}), and {@link SmallTcpHandler} is any small
+ *   service's connection.
  *
  * Nothing here reads a clock, a socket or a file: the server passes the time and the random
  * source, and reads the quotes file itself.
@@ -35,6 +37,8 @@ export {
   chargenLine,
 } from './chargen-generator.js';
 export { formatDaytime } from './daytime.js';
+export { DiscardSession } from './discard-session.js';
+export { EchoSession } from './echo-session.js';
 export {
   formatQuote,
   parseQuotes,
@@ -44,4 +48,5 @@ export {
   randomQuote,
 } from './qotd.js';
 export * from './small-servers.js';
+export { type SmallTcpBehaviour, SmallTcpHandler } from './small-tcp-handler.js';
 export { decodeTime, encodeTime, SECONDS_FROM_1900_TO_1970, timeSeconds } from './time.js';

@@ -2,18 +2,19 @@
  * The servers of the small services (RFC 862–868), TCP and UDP: echo, discard, daytime,
  * chargen, time and qotd.
  */
-import type { ChannelSocket, Producer, SocketMap } from '../../dispatch/index.js';
+import type { SocketMap } from '../../dispatch/index.js';
+import { ChannelTransport } from '../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../server/clock.js';
 import { type DatagramHandler, DatagramServer } from '../../server/datagram-server.js';
 import type { ServerLimits } from '../../server/limits.js';
 import type { RateLimiterOptions } from '../../server/rate-limiter.js';
-import { ServerChannel, type ServerChannelOptions } from '../../server/server-channel.js';
 import type { ServerObserver } from '../../server/server-observer.js';
 import { TcpListener } from '../../server/tcp-listener.js';
 import { BUILT_IN_QUOTES } from './built-in-quotes.js';
-import { ChargenGenerator, chargenDatagram } from './chargen-generator.js';
+import { chargenDatagram } from './chargen-generator.js';
 import { formatDaytime } from './daytime.js';
 import { formatQuote, quoteOfTheDay } from './qotd.js';
+import { type SmallTcpBehaviour, SmallTcpHandler } from './small-tcp-handler.js';
 import { encodeTime } from './time.js';
 
 /** The small services. */
@@ -43,55 +44,6 @@ export interface SmallService {
   readonly tcp: TcpListener | null;
   readonly udp: DatagramServer | null;
   close(): void;
-}
-
-/** Echo (RFC 862): sends back what it receives, reading no faster than the peer reads. */
-class EchoChannel extends ServerChannel {
-  override collectIncomingData(data: Buffer): void {
-    this.push(data);
-  }
-
-  override readable(): boolean {
-    return !this.outputPending;
-  }
-
-  override handleWrite(): void {
-    super.handleWrite();
-    if (!this.outputPending) this.wake();
-  }
-}
-
-/** Discard (RFC 863): reads and drops. */
-class DiscardChannel extends ServerChannel {
-  override collectIncomingData(): void {}
-}
-
-/** A service that answers once on connect and closes (daytime, time, qotd). */
-class OneShotChannel extends ServerChannel {
-  constructor(sock: ChannelSocket, options: ServerChannelOptions, answer: Uint8Array) {
-    super(sock, options);
-    this.push(answer);
-    this.closeWhenDone();
-  }
-
-  override collectIncomingData(): void {}
-}
-
-/** Chargen (RFC 864): an endless stream, pulled only as fast as the peer reads. */
-class ChargenChannel extends ServerChannel {
-  constructor(sock: ChannelSocket, options: ServerChannelOptions) {
-    super(sock, options);
-    const generator = new ChargenGenerator();
-    const producer: Producer = {
-      more: () => {
-        this.touch();
-        return generator.nextChunk();
-      },
-    };
-    this.pushWithProducer(producer);
-  }
-
-  override collectIncomingData(): void {}
 }
 
 /**
@@ -124,7 +76,11 @@ export async function startSmallService(
         ...(options.map ? { map: options.map } : {}),
         clock,
         createChannel: ({ socket, channelOptions }) =>
-          makeChannel(name, socket, channelOptions, answer),
+          new SmallTcpHandler(
+            new ChannelTransport(socket, channelOptions),
+            channelOptions,
+            behaviourOf(name, answer),
+          ),
       });
     }
     if (options.udp ?? true) {
@@ -155,21 +111,15 @@ export async function startSmallService(
   };
 }
 
-function makeChannel(
-  name: SmallServiceName,
-  socket: ChannelSocket,
-  channelOptions: ServerChannelOptions,
-  answer: () => Uint8Array | null,
-): ServerChannel {
+/** What a TCP connection of `name` does (an answering service's answer is made per connection). */
+function behaviourOf(name: SmallServiceName, answer: () => Uint8Array | null): SmallTcpBehaviour {
   switch (name) {
     case 'echo':
-      return new EchoChannel(socket, channelOptions);
     case 'discard':
-      return new DiscardChannel(socket, channelOptions);
     case 'chargen':
-      return new ChargenChannel(socket, channelOptions);
+      return { kind: name };
     default:
-      return new OneShotChannel(socket, channelOptions, answer() ?? new Uint8Array(0));
+      return { kind: 'answer', answer: answer() ?? new Uint8Array(0) };
   }
 }
 
