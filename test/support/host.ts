@@ -10,25 +10,11 @@ import {
   effectiveConfig,
   type Host,
   type PolyportConfig,
+  SERVICE_MODULES,
 } from '../../src/host/index.js';
 
-/** Every service table name. */
-export const SERVICE_TABLES = [
-  'admin',
-  'echo',
-  'discard',
-  'daytime',
-  'chargen',
-  'time',
-  'qotd',
-  'finger',
-  'http',
-  'https',
-  'ftp',
-  'smtp',
-  'pop3',
-  'dns',
-];
+/** Every service table name: the host's own list, so a new service is in every test at once. */
+export const SERVICE_TABLES: readonly string[] = SERVICE_MODULES.map((service) => service.name);
 
 /** A fresh temporary directory. */
 export function tempDir(prefix = 'polyport-test-'): string {

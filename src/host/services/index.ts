@@ -9,6 +9,7 @@ import { dnsService } from './dns.js';
 import { fingerService } from './finger.js';
 import { ftpService } from './ftp.js';
 import { httpService, httpsService } from './http.js';
+import { identService } from './ident.js';
 import { pop3Service, smtpService } from './mail.js';
 import { SMALL_SERVICES } from './small.js';
 
@@ -19,6 +20,7 @@ export {
   ftpService,
   httpService,
   httpsService,
+  identService,
   pop3Service,
   SMALL_SERVICES,
   smtpService,
@@ -42,5 +44,6 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   pop3Service,
   dnsService,
   fingerService,
+  identService,
   ...SMALL_SERVICES,
 ];
