@@ -38,7 +38,6 @@ export function formatIdentReply(
 ): string {
   const ports = `${serverPort}, ${clientPort}`;
   if (answer.type === 'error') return `${ports} : ERROR : ${answer.error}\r\n`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
   const userId = answer.userId.replace(/[\x00-\x1f\x7f]/g, '').slice(0, MAX_USER_ID);
   if (userId === '') return `${ports} : ERROR : NO-USER\r\n`;
   return `${ports} : USERID : ${answer.opsys} : ${userId}\r\n`;
