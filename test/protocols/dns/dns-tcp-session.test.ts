@@ -21,6 +21,16 @@ function eventsOf(session: DnsTcpSession): DnsTcpEvent[] {
   return out;
 }
 
+/** Feeds the pieces one by one, taking the events after each, as the kit does. */
+function feedAll(session: DnsTcpSession, chunks: readonly Uint8Array[]): DnsTcpEvent[] {
+  const events: DnsTcpEvent[] = [];
+  for (const chunk of chunks) {
+    session.receiveData(chunk);
+    events.push(...eventsOf(session));
+  }
+  return events;
+}
+
 /** The messages framed in `bytes`, in order. */
 function unframe(bytes: Buffer): Buffer[] {
   const framer = new DnsTcpFramer();
@@ -38,11 +48,7 @@ test('DnsTcpSession gives one event per message however the stream is cut', () =
   const input = Buffer.concat([frame(message(1)), frame(message(2, 30)), frame(message(3))]);
   for (const { label, chunks } of chunkings(input)) {
     const session = new DnsTcpSession();
-    const events: DnsTcpEvent[] = [];
-    for (const chunk of chunks) {
-      session.receiveData(chunk);
-      events.push(...eventsOf(session));
-    }
+    const events = feedAll(session, chunks);
     assert.deepEqual(
       events,
       [message(1), message(2, 30), message(3)].map((m) => ({ type: 'message', message: m })),
@@ -69,11 +75,7 @@ test('DnsTcpSession reports a message over the limit once and nothing after it, 
   const input = Buffer.concat([frame(message(1)), frame(message(2, 40)), frame(message(3))]);
   for (const { label, chunks } of chunkings(input)) {
     const session = new DnsTcpSession({ maxMessageSize: 20 });
-    const events: DnsTcpEvent[] = [];
-    for (const chunk of chunks) {
-      session.receiveData(chunk);
-      events.push(...eventsOf(session));
-    }
+    const events = feedAll(session, chunks);
     assert.deepEqual(
       events,
       [

@@ -11,6 +11,17 @@ import { EchoSession } from '../../../src/protocols/small/echo-session.js';
 import { SmallTcpHandler } from '../../../src/protocols/small/small-tcp-handler.js';
 import { chunkings, StringTransport } from '../../../src/testing/index.js';
 
+/** Plays a client that reads everything until the server closes; returns what it read. */
+function readUntilClosed(transport: StringTransport): Buffer {
+  const received: Buffer[] = [];
+  for (let round = 0; round < 100 && !transport.closed; round++) {
+    transport.drain();
+    received.push(transport.value());
+    transport.clear();
+  }
+  return Buffer.concat(received);
+}
+
 test('EchoSession writes back every byte, however the input is cut', () => {
   const input = Buffer.from('hello\r\necho\x00\xff');
   for (const { label, chunks } of chunkings(input)) {
@@ -41,13 +52,7 @@ test('echo reads no more while its echo is queued, and echoes all of it before a
   assert.equal(transport.readingPaused, true, 'the client must read before it is read again');
   transport.feed('second\r\n');
   transport.feedEof();
-  const received: Buffer[] = [];
-  for (let round = 0; round < 100 && !transport.closed; round++) {
-    transport.drain();
-    received.push(transport.value());
-    transport.clear();
-  }
-  assert.equal(Buffer.concat(received).toString(), 'first line\r\nsecond\r\n');
+  assert.equal(readUntilClosed(transport).toString(), 'first line\r\nsecond\r\n');
   assert.equal(transport.closed, true, 'closed once the echo is out');
 });
 
@@ -65,13 +70,7 @@ test('an answering service writes its answer on connect and closes once it is ou
   const transport = new StringTransport({ sendBufferSize: 3 });
   new SmallTcpHandler(transport, {}, { kind: 'answer', answer: Buffer.from('the time\r\n') });
   transport.feed('ignored');
-  const received: Buffer[] = [];
-  for (let round = 0; round < 100 && !transport.closed; round++) {
-    transport.drain();
-    received.push(transport.value());
-    transport.clear();
-  }
-  assert.equal(Buffer.concat(received).toString(), 'the time\r\n');
+  assert.equal(readUntilClosed(transport).toString(), 'the time\r\n');
   assert.equal(transport.closed, true);
   assert.ok(transport.calls.includes('closeWhenDone'));
 });
