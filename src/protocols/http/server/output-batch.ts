@@ -2,13 +2,13 @@
  * `OutputBatch`: what a server connection answers while it handles one read, collected and
  * sent in one write, so pipelined requests cost one send for all their responses.
  */
-import type { SendOptions } from '../../../socket/index.js';
+import type { WriteOptions } from '../../../server/transport.js';
 
-/** Where a batch goes: `push(bytes, options)`, as `AsyncChat.push`. */
-export type BatchPush = (bytes: Uint8Array, options: SendOptions) => void;
+/** Where a batch goes: `write(bytes, options)`, as the kit's `Transport.write`. */
+export type BatchPush = (bytes: Uint8Array, options: WriteOptions) => void;
 
-const OWNED: SendOptions = { owned: true };
-const COPIED: SendOptions = {};
+const OWNED: WriteOptions = { owned: true };
+const COPIED: WriteOptions = {};
 
 /**
  * Between {@link start} and {@link stop}, bytes given to {@link add} are held and leave as one
@@ -17,11 +17,11 @@ const COPIED: SendOptions = {};
  * from several parts, which is a fresh buffer.
  *
  * @example
- * const batch = new OutputBatch((bytes, flags) => channel.push(bytes, flags));
+ * const batch = new OutputBatch((bytes, options) => transport.write(bytes, options));
  * batch.start();
  * batch.add(response1, true);
  * batch.add(response2, true);
- * batch.stop(); // one push of both
+ * batch.stop(); // one write of both
  */
 export class OutputBatch {
   readonly #push: BatchPush;
