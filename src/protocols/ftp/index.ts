@@ -128,7 +128,11 @@ export {
 } from './server/ftp-handler.js';
 export { FtpJail, type JailPath } from './server/ftp-jail.js';
 export { type FtpService, startFtpService } from './server/ftp-server.js';
-export { type FtpServerEvent, FtpServerSession } from './server/ftp-server-session.js';
+export {
+  type FtpServerEvent,
+  FtpServerSession,
+  type FtpServerSessionOptions,
+} from './server/ftp-server-session.js';
 export type {
   FtpServiceContext,
   FtpServiceOptions,

@@ -1,6 +1,6 @@
 /** The FTP control connection's glue on the kit, driven without sockets through StringTransport. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -116,6 +116,29 @@ test('the idle timeout spares a client waiting for its password check, then says
   assert.equal(transport.timeOut('idle'), true);
   assert.deepEqual(codes(transport), ['220', '331', '230', '421']);
   assert.equal(transport.closed, true);
+});
+
+test('the idle timeout spares a transfer waiting for its data connection; ABOR ends it and the session goes on', async () => {
+  writeFileSync(join(root, 'hello.txt'), 'hello\n');
+  const { transport } = connect();
+  transport.feed('USER demo\r\nPASS demo\r\n');
+  await settle(() => codes(transport).includes('230'));
+  // A real passive listener on loopback that the test never connects to.
+  transport.feed('EPSV\r\n');
+  await settle(() => codes(transport).includes('229'));
+  transport.feed('RETR hello.txt\r\n');
+  await settle(() => codes(transport).includes('150'));
+  assert.equal(transport.timeOut('idle'), true);
+  assert.equal(transport.closed, false);
+  assert.ok(!codes(transport).includes('421'), 'no 421 while the transfer runs');
+
+  // ABOR jumps the queue while the transfer runs: 426 for the transfer, 226 for the ABOR.
+  transport.feed('ABOR\r\n');
+  await settle(() => codes(transport).includes('226'));
+  assert.deepEqual(codes(transport).slice(-2), ['426', '226']);
+  transport.feed('NOOP\r\n');
+  await settle(() => codes(transport).at(-1) === '200');
+  assert.equal(codes(transport).at(-1), '200');
 });
 
 test('a command line left half-sent gets 421 on the read timeout, even while a password check is pending', async () => {

@@ -44,6 +44,8 @@ export class DataConnector {
   #listener: Socket | null = null;
   #active: DataAddress | null = null;
   #pending: Socket | null = null;
+  /** The passive listener a transfer is waiting on for its data connection. */
+  #accepting: Socket | null = null;
   #handshake: ServerHandshake | null = null;
 
   /**
@@ -120,6 +122,9 @@ export class DataConnector {
     this.#active = null;
     let sock: Socket;
     if (listener !== null) {
+      // Kept where reset() finds it: an ABOR while we wait for the client closes it at once
+      // instead of after the timeout.
+      this.#accepting = listener;
       try {
         listener.settimeout(options.timeout);
         for (;;) {
@@ -133,6 +138,7 @@ export class DataConnector {
           options.onRefused?.(hostOf(address));
         }
       } finally {
+        this.#accepting = null;
         listener.close();
       }
     } else if (active !== null) {
@@ -175,6 +181,8 @@ export class DataConnector {
   reset(): void {
     this.#listener?.close();
     this.#listener = null;
+    this.#accepting?.close();
+    this.#accepting = null;
     this.#active = null;
     this.#pending?.close();
     this.#pending = null;

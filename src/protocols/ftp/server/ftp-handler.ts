@@ -78,6 +78,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
    */
   constructor(transport: Transport, settings: FtpConnectionSettings, service: FtpServiceContext) {
     const limits = settings.limits ?? DEFAULT_LIMITS;
+    const bound = pendingOutputBound(limits);
     this.service = service;
     this.map = settings.map ?? socketMap;
     this.localHost = settings.localHost ?? '';
@@ -86,7 +87,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
     this.data = new DataConnector(this.peerHost);
     this.control = new FtpControlSession({
       maxLineLength: Math.min(limits.maxRequestSize, 4096),
-      maxPendingOutput: pendingOutputBound(limits),
+      maxPendingOutput: bound,
       peerHost: this.peerHost,
       localFamily: localFamily(this.localHost),
       tls: service.options.tls !== undefined,
@@ -95,7 +96,6 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
       ...(service.options.banner === undefined ? {} : { banner: service.options.banner }),
     });
     const control = this.control;
-    const bound = pendingOutputBound(limits);
     this.#session = new FtpServerSession({
       control,
       // The bucket only reads the time: the service's clock is the connection's, unguarded.
@@ -104,7 +104,9 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
       outputRoom: () => transport.queuedBytes <= bound,
     });
     this.connection = new Connection({
-      ...settings,
+      limits,
+      ...(settings.observer === undefined ? {} : { observer: settings.observer }),
+      ...(settings.clock === undefined ? {} : { clock: settings.clock }),
       transport: new InputGatedTransport(transport, () => control.wantsInput),
       session: this.#session,
       handler: this,
@@ -218,11 +220,11 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
   }
 
   /**
-   * Idle: 421 and close — unless we owe the client a reply (a password check, a slow disk):
-   * its silence is then ours, and the kit watches again. A transfer keeps the connection from
-   * idling by its progress (`touch()`); a stalled one has its own timeout on the data
-   * connection. Read (a command line left half-sent, the client's doing whatever we are busy
-   * with): 421 and close. A client that does not read (write) gets the kit's reset.
+   * Idle: 421 and close — unless a transfer runs or we owe the client a reply (a password
+   * check, a slow disk): its silence is then ours, and the kit watches again. A transfer ends
+   * by its own timeouts on the data connection (425, 426), not by the session's 421. Read (a
+   * command line left half-sent, the client's doing whatever we are busy with): 421 and close.
+   * A client that does not read (write) gets the kit's reset.
    */
   timedOut(phase: TimeoutPhase): boolean {
     if (phase === 'write') return false;
@@ -231,9 +233,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
       connection.close();
       return true;
     }
-    const waiting = this.control.pendingDecision;
-    if (phase === 'idle' && waiting !== null && waiting !== 'transfer' && waiting !== 'status')
-      return true;
+    if (phase === 'idle' && this.control.pendingDecision !== null) return true;
     connection.closing = true;
     this.control.timedOut();
     connection.flush();
