@@ -13,6 +13,7 @@ import {
 } from '../../../src/protocols/http/index.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../src/server/limits.js';
 import { ManualClock, StringTransport } from '../../../src/testing/index.js';
+import { bodies } from './support/bodies.js';
 
 const BIG = 'x'.repeat(5000);
 
@@ -53,14 +54,6 @@ function connect(
   const transport = new StringTransport({ sendBufferSize, peerAddress: ['127.0.0.1', 40000] });
   new HttpServerChannel(transport, { clock, limits }, config(clock));
   return { transport, clock };
-}
-
-/** The bodies of the 200 responses in `text`, in order. */
-function bodies(text: string): string[] {
-  return text
-    .split('HTTP/1.1 200 OK\r\n')
-    .slice(1)
-    .map((response) => response.slice(response.indexOf('\r\n\r\n') + 4));
 }
 
 const GET = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: a\r\n${extra}\r\n`;

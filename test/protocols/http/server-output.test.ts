@@ -9,6 +9,7 @@ import {
 } from '../../../src/protocols/http/index.js';
 import { ChannelTransport } from '../../../src/server/channel-transport.js';
 import { ManualClock, StringTransport } from '../../../src/testing/index.js';
+import { bodies } from './support/bodies.js';
 
 const BIG = 'x'.repeat(5000);
 
@@ -36,14 +37,6 @@ function channelWith(sendBufferSize: number): {
   const map: SocketMap = new Map();
   new HttpServerChannel(new ChannelTransport(transport, { map, clock }), { clock }, config(clock));
   return { transport, map };
-}
-
-/** The bodies of the responses in `text`, in order (each response's last line). */
-function bodies(text: string): string[] {
-  return text
-    .split('HTTP/1.1 200 OK\r\n')
-    .slice(1)
-    .map((response) => response.slice(response.indexOf('\r\n\r\n') + 4));
 }
 
 test('a response the socket takes at once is sent whole, with nothing left queued', async () => {
