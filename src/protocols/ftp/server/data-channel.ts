@@ -98,7 +98,6 @@ export class DataChannel extends AsyncChat {
     super(sock, options.map);
     this.#options = options;
     this.#lastProgress = options.clock.now();
-    this.setTerminator(null);
     this.#armStall(options.stallTimeout * 1000);
   }
 
