@@ -13,11 +13,7 @@ import { DnsTcpHandler } from './dns-tcp-handler.js';
 export interface DnsTcpChannelOptions extends ServerChannelOptions {
   /** Answers the queries. */
   readonly handler: DnsQueryHandler;
-  /**
-   * No longer used: queries are answered one message at a time, the next held while an
-   * answer is forwarded or the output is over `limits.maxPendingOutput`.
-   * @deprecated
-   */
+  /** Queries taken but not yet answered before the next one waits (default 64). */
   readonly maxPipelined?: number;
 }
 
@@ -43,6 +39,8 @@ export class DnsTcpChannel {
    */
   constructor(sock: ChannelSocket, options: DnsTcpChannelOptions) {
     this.transport = new ChannelTransport(sock, options);
-    this.handler = new DnsTcpHandler(this.transport, options, options.handler);
+    this.handler = new DnsTcpHandler(this.transport, options, options.handler, {
+      ...(options.maxPipelined !== undefined ? { maxPipelined: options.maxPipelined } : {}),
+    });
   }
 }

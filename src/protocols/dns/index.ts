@@ -58,8 +58,8 @@ export {
   startDnsService,
 } from './dns-server.js';
 export { DnsTcpChannel, type DnsTcpChannelOptions } from './dns-tcp-channel.js';
-export { type DnsQueries, DnsTcpHandler } from './dns-tcp-handler.js';
-export { DnsTcpSession } from './dns-tcp-session.js';
+export { type DnsQueries, DnsTcpHandler, type DnsTcpHandlerOptions } from './dns-tcp-handler.js';
+export { DnsTcpSession, type DnsTcpSessionEvent } from './dns-tcp-session.js';
 export { type EncodeOptions, encodeMessage } from './encode-message.js';
 export { DnsFormatError, ZoneSyntaxError } from './errors.js';
 export { formatMessage } from './format-message.js';

@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DnsTcpHandler } from '../../../src/protocols/dns/dns-tcp-handler.js';
-import { DnsTcpSession } from '../../../src/protocols/dns/dns-tcp-session.js';
+import {
+  DnsTcpSession,
+  type DnsTcpSessionEvent,
+} from '../../../src/protocols/dns/dns-tcp-session.js';
 import { type DnsTcpEvent, DnsTcpFramer, frame } from '../../../src/protocols/dns/tcp-framer.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../src/server/limits.js';
 import { chunkings, StringTransport } from '../../../src/testing/index.js';
@@ -15,15 +18,15 @@ import { chunkings, StringTransport } from '../../../src/testing/index.js';
 /** A query-like message of `length` bytes, each byte `tag` (the handler never decodes it). */
 const message = (tag: number, length = 12): Buffer => Buffer.alloc(length, tag);
 
-function eventsOf(session: DnsTcpSession): DnsTcpEvent[] {
-  const out: DnsTcpEvent[] = [];
-  for (let ev: DnsTcpEvent | null; (ev = session.nextEvent()) !== null; ) out.push(ev);
+function eventsOf(session: DnsTcpSession): DnsTcpSessionEvent[] {
+  const out: DnsTcpSessionEvent[] = [];
+  for (let ev: DnsTcpSessionEvent | null; (ev = session.nextEvent()) !== null; ) out.push(ev);
   return out;
 }
 
 /** Feeds the pieces one by one, taking the events after each, as the kit does. */
-function feedAll(session: DnsTcpSession, chunks: readonly Uint8Array[]): DnsTcpEvent[] {
-  const events: DnsTcpEvent[] = [];
+function feedAll(session: DnsTcpSession, chunks: readonly Uint8Array[]): DnsTcpSessionEvent[] {
+  const events: DnsTcpSessionEvent[] = [];
   for (const chunk of chunks) {
     session.receiveData(chunk);
     events.push(...eventsOf(session));
@@ -69,6 +72,8 @@ test('DnsTcpSession: only half a message counts as partial, not whole ones waiti
   assert.equal(session.partialCommand, true, 'one byte of a length prefix');
   session.receiveEnd();
   assert.equal(session.partialCommand, false, 'after the FIN nothing more can come');
+  assert.deepEqual(eventsOf(session), [{ type: 'end' }], 'the end, once, half a query dropped');
+  assert.deepEqual(eventsOf(session), []);
 });
 
 test('DnsTcpSession reports a message over the limit once and nothing after it, however cut', () => {
@@ -159,19 +164,40 @@ test('DnsTcpHandler takes one message at a time within the output bound', () => 
   );
 });
 
-test('DnsTcpHandler holds the next query while an answer is forwarded, and keeps the order', async () => {
+test('DnsTcpHandler forwards pipelined queries side by side and answers them in order', async () => {
   const queries = manualQueries();
   const transport = new StringTransport();
   new DnsTcpHandler(transport, {}, queries);
-  transport.feed(Buffer.concat([frame(message(1)), frame(message(2))]));
-  assert.equal(queries.pending.length, 1, 'one message at a time');
-  assert.equal(transport.readingPaused, true);
-  queries.pending[0]!.settle(message(9));
-  await tick();
-  assert.equal(queries.pending.length, 2, 'the next query once the answer is in');
+  transport.feed(Buffer.concat([frame(message(1)), frame(message(2)), frame(message(3))]));
+  assert.equal(queries.pending.length, 3, 'all three are being resolved');
+  queries.pending[2]!.settle(message(7));
   queries.pending[1]!.settle(null); // silence: no answer, the stream goes on
   await tick();
-  assert.deepEqual(unframe(transport.value()), [message(9)]);
+  assert.equal(transport.value().length, 0, 'nothing overtakes the first answer');
+  queries.pending[0]!.settle(message(5));
+  await tick();
+  assert.deepEqual(unframe(transport.value()), [message(5), message(7)]);
+  assert.equal(transport.closed, false);
+});
+
+test('DnsTcpHandler takes no more queries while maxPipelined are unanswered', async () => {
+  const queries = manualQueries();
+  const transport = new StringTransport();
+  new DnsTcpHandler(transport, {}, queries, { maxPipelined: 2 });
+  transport.feed(Buffer.concat([1, 2, 3, 4].map((i) => frame(message(i)))));
+  assert.equal(queries.pending.length, 2);
+  assert.equal(transport.readingPaused, true, 'nothing more is read meanwhile');
+  queries.pending[0]!.settle(message(5));
+  await tick();
+  assert.equal(queries.pending.length, 3, 'one answered, one more taken');
+  for (const pending of queries.pending.slice(1)) pending.settle(message(6));
+  await tick();
+  queries.pending[3]!.settle(message(6));
+  await tick();
+  assert.deepEqual(
+    unframe(transport.value()),
+    [5, 6, 6, 6].map((i) => message(i)),
+  );
   assert.equal(transport.readingPaused, false);
 });
 
