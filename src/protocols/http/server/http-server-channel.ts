@@ -305,7 +305,6 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     // requests wait in the parser: then they are served in another round, here.
     do this.#pumpRound();
     while (this.#held && !this.#closing && !this.#lost && !this.#overBound());
-    this.#gate();
   }
 
   #pumpRound(): void {
