@@ -70,7 +70,9 @@ export interface HttpChannelConfig {
 export class HttpServerChannel implements TransportHandler, ResponseSink {
   /** What carries the bytes: a `ChannelTransport` on the loop, or a test's transport. */
   readonly transport: Transport;
+  /** The limits in force: the output bound, the timeouts. */
   readonly limits: ServerLimits;
+  /** Hears of errors, bad requests and each request's log record. */
   readonly observer: ServerObserver;
   /** This connection's clock: a throw in one of its timers closes the connection, not the loop. */
   readonly clock: Clock;
@@ -389,7 +391,8 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
       }
       const result = handler.handle(request, response);
       if (result !== undefined) {
-        // What the failure path throws in turn is this connection's (guard), not the process's.
+        // What the failure path throws in turn is this connection's (handleUncaught), not an
+        // unhandled rejection of the process.
         result
           .then(undefined, (err: unknown) => this.#handlerFailed(response, err))
           .then(undefined, (err: unknown) => this.handleUncaught(err));
