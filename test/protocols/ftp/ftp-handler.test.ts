@@ -83,11 +83,15 @@ function codes(transport: StringTransport): string[] {
 }
 
 /**
- * Lets the promise chains of a handler step run (a password check, opening the jail on disk)
- * until `done()` holds, or a while when there is nothing to wait for.
+ * Lets the promise chains of a handler step run (a password check, opening the jail on disk):
+ * until `done()` holds, however long the disk takes on a loaded machine, or, without `done`,
+ * a few turns of the loop for something that must not happen.
  */
-async function settle(done: () => boolean = () => false): Promise<void> {
-  for (let i = 0; i < 2000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+async function settle(done?: () => boolean): Promise<void> {
+  const turns = done === undefined ? 200 : 1_000_000;
+  for (let i = 0; i < turns && done?.() !== true; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 test('commands fed whole, byte by byte and split anywhere are answered in order, and QUIT closes once 221 is out', () => {
@@ -139,6 +143,22 @@ test('the idle timeout spares a transfer waiting for its data connection; ABOR e
   transport.feed('NOOP\r\n');
   await settle(() => codes(transport).at(-1) === '200');
   assert.equal(codes(transport).at(-1), '200');
+});
+
+test('while a transfer runs the connection reads on, until maxQueuedCommands commands wait', async () => {
+  writeFileSync(join(root, 'hello.txt'), 'hello\n');
+  const { transport } = connect();
+  transport.feed('USER demo\r\nPASS demo\r\n');
+  await settle(() => codes(transport).includes('230'));
+  transport.feed('EPSV\r\n');
+  await settle(() => codes(transport).includes('229'));
+  transport.feed('RETR hello.txt\r\n');
+  await settle(() => codes(transport).includes('150'));
+  assert.equal(transport.readingPaused, false, 'ABOR and STAT can still come');
+  // 32 commands wait (the control session's default): TCP holds the rest.
+  transport.feed('SYST\r\n'.repeat(32));
+  assert.equal(transport.readingPaused, true);
+  transport.close();
 });
 
 test('a command line left half-sent gets 421 on the read timeout, even while a password check is pending', async () => {
