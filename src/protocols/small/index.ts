@@ -24,7 +24,7 @@
  * @module
  */
 
-export { BUILT_IN_QUOTES } from './built-in-quotes.js';
+export { BUILT_IN_QUOTES } from './codec/built-in-quotes.js';
 export {
   CHARGEN_CYCLE_BYTES,
   CHARGEN_LINE_BYTES,
@@ -35,10 +35,10 @@ export {
   ChargenGenerator,
   chargenDatagram,
   chargenLine,
-} from './chargen-generator.js';
-export { formatDaytime } from './daytime.js';
-export { DiscardSession } from './discard-session.js';
-export { EchoSession } from './echo-session.js';
+} from './codec/chargen-generator.js';
+export { formatDaytime } from './codec/daytime.js';
+export { DiscardSession } from './codec/discard-session.js';
+export { EchoSession } from './codec/echo-session.js';
 export {
   formatQuote,
   parseQuotes,
@@ -46,7 +46,7 @@ export {
   type QotdFormatOptions,
   quoteOfTheDay,
   randomQuote,
-} from './qotd.js';
-export * from './small-servers.js';
-export { type SmallTcpBehaviour, SmallTcpHandler } from './small-tcp-handler.js';
-export { decodeTime, encodeTime, SECONDS_FROM_1900_TO_1970, timeSeconds } from './time.js';
+} from './codec/qotd.js';
+export { decodeTime, encodeTime, SECONDS_FROM_1900_TO_1970, timeSeconds } from './codec/time.js';
+export * from './server/small-servers.js';
+export { type SmallTcpBehaviour, SmallTcpHandler } from './server/small-tcp-handler.js';

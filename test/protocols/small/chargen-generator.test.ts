@@ -6,7 +6,7 @@ import {
   ChargenGenerator,
   chargenDatagram,
   chargenLine,
-} from '../../../src/protocols/small/chargen-generator.js';
+} from '../../../src/protocols/small/codec/chargen-generator.js';
 
 /** The start of the pattern exactly as RFC 864 prints it. */
 const RFC_864_EXAMPLE = [

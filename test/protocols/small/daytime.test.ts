@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDaytime } from '../../../src/protocols/small/daytime.js';
+import { formatDaytime } from '../../../src/protocols/small/codec/daytime.js';
 
 test('formatDaytime() formats the RFC 867 line in UTC with CRLF', () => {
   assert.equal(

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { BUILT_IN_QUOTES } from '../../../src/protocols/small/built-in-quotes.js';
+import { BUILT_IN_QUOTES } from '../../../src/protocols/small/codec/built-in-quotes.js';
 import {
   formatQuote,
   parseQuotes,
   quoteOfTheDay,
   randomQuote,
-} from '../../../src/protocols/small/qotd.js';
+} from '../../../src/protocols/small/codec/qotd.js';
 
 test('BUILT_IN_QUOTES holds about thirty attributed ASCII quotations that fit RFC 865', () => {
   assert.ok(BUILT_IN_QUOTES.length >= 30);

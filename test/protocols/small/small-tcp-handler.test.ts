@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chargenLine } from '../../../src/protocols/small/chargen-generator.js';
-import { DiscardSession } from '../../../src/protocols/small/discard-session.js';
-import { EchoSession } from '../../../src/protocols/small/echo-session.js';
-import { SmallTcpHandler } from '../../../src/protocols/small/small-tcp-handler.js';
+import { chargenLine } from '../../../src/protocols/small/codec/chargen-generator.js';
+import { DiscardSession } from '../../../src/protocols/small/codec/discard-session.js';
+import { EchoSession } from '../../../src/protocols/small/codec/echo-session.js';
+import { SmallTcpHandler } from '../../../src/protocols/small/server/small-tcp-handler.js';
 import { chunkings, StringTransport } from '../../../src/testing/index.js';
 
 /** Plays a client that reads everything until the server closes; returns what it read. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeTime, encodeTime, timeSeconds } from '../../../src/protocols/small/time.js';
+import { decodeTime, encodeTime, timeSeconds } from '../../../src/protocols/small/codec/time.js';
 
 test('encodeTime() sends seconds since 1900 as 4 big-endian bytes', () => {
   const date = new Date('2026-11-24T15:17:31Z');

@@ -3,16 +3,16 @@
  * or discard's session, or a service that only speaks (daytime, time, qotd: one answer;
  * chargen: an endless stream), driven by the kit's `Connection`.
  */
-import type { Producer } from '../../dispatch/index.js';
+import type { Producer } from '../../../dispatch/index.js';
 import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
-} from '../../server/connection.js';
-import type { Transport } from '../../server/transport.js';
-import { ChargenGenerator } from './chargen-generator.js';
-import { DiscardSession } from './discard-session.js';
-import { EchoSession } from './echo-session.js';
+} from '../../../server/connection.js';
+import type { Transport } from '../../../server/transport.js';
+import { ChargenGenerator } from '../codec/chargen-generator.js';
+import { DiscardSession } from '../codec/discard-session.js';
+import { EchoSession } from '../codec/echo-session.js';
 
 /** What a small service's TCP connection does. */
 export type SmallTcpBehaviour =

@@ -2,20 +2,20 @@
  * The servers of the small services (RFC 862–868), TCP and UDP: echo, discard, daytime,
  * chargen, time and qotd.
  */
-import type { SocketMap } from '../../dispatch/index.js';
-import { ChannelTransport } from '../../server/channel-transport.js';
-import { type Clock, systemClock } from '../../server/clock.js';
-import { type DatagramHandler, DatagramServer } from '../../server/datagram-server.js';
-import type { ServerLimits } from '../../server/limits.js';
-import type { RateLimiterOptions } from '../../server/rate-limiter.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import { TcpListener } from '../../server/tcp-listener.js';
-import { BUILT_IN_QUOTES } from './built-in-quotes.js';
-import { chargenDatagram } from './chargen-generator.js';
-import { formatDaytime } from './daytime.js';
-import { formatQuote, quoteOfTheDay } from './qotd.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import { type DatagramHandler, DatagramServer } from '../../../server/datagram-server.js';
+import type { ServerLimits } from '../../../server/limits.js';
+import type { RateLimiterOptions } from '../../../server/rate-limiter.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
+import { BUILT_IN_QUOTES } from '../codec/built-in-quotes.js';
+import { chargenDatagram } from '../codec/chargen-generator.js';
+import { formatDaytime } from '../codec/daytime.js';
+import { formatQuote, quoteOfTheDay } from '../codec/qotd.js';
+import { encodeTime } from '../codec/time.js';
 import { type SmallTcpBehaviour, SmallTcpHandler } from './small-tcp-handler.js';
-import { encodeTime } from './time.js';
 
 /** The small services. */
 export type SmallServiceName = 'echo' | 'discard' | 'daytime' | 'chargen' | 'time' | 'qotd';

@@ -2,7 +2,7 @@
  * `EchoSession`: echo (RFC 862) as a sans-I/O session for the kit's `Connection` — every byte
  * received is written back, unchanged.
  */
-import type { ServerSession } from '../../server/server-session.js';
+import type { ServerSession } from '../../../server/server-session.js';
 
 /**
  * Echo's whole protocol: what comes in goes back out. It has no events; the kit's

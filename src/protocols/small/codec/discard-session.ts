@@ -3,7 +3,7 @@
  * sends — discard (RFC 863), and the services that only speak (daytime, time, qotd, chargen),
  * where the client's bytes mean nothing.
  */
-import type { ServerSession } from '../../server/server-session.js';
+import type { ServerSession } from '../../../server/server-session.js';
 
 /**
  * Reads and drops. It has no events and writes nothing itself: a service that speaks writes
