@@ -252,13 +252,20 @@ export class Dispatcher implements DrivenChannel, Channel {
       const sent = sock.sendNowait(data, 0, options);
       return Math.max(sent, 0);
     } catch (err) {
-      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
-        this.closeError ??= err;
-        this.handleClose();
-        return 0;
-      }
-      throw err;
+      this.#peerGone(err);
+      return 0;
     }
+  }
+
+  /**
+   * A call on the socket failed: when the peer is gone (reset, broken pipe), that is the
+   * channel's end — {@link closeError} holds why and `handleClose` runs, as in asyncore;
+   * anything else is rethrown.
+   */
+  #peerGone(err: unknown): void {
+    if (!(err instanceof SocketError && DISCONNECTED.has(err.code))) throw err;
+    this.closeError ??= err;
+    this.handleClose();
   }
 
   /**
@@ -275,12 +282,8 @@ export class Dispatcher implements DrivenChannel, Channel {
       if (data.length === 0 && bufferSize > 0) this.handleClose();
       return data;
     } catch (err) {
-      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
-        this.closeError ??= err;
-        this.handleClose();
-        return EMPTY;
-      }
-      throw err;
+      this.#peerGone(err);
+      return EMPTY;
     }
   }
 
@@ -299,12 +302,8 @@ export class Dispatcher implements DrivenChannel, Channel {
       if (count === 0) this.handleClose();
       return count ?? 0;
     } catch (err) {
-      if (err instanceof SocketError && DISCONNECTED.has(err.code)) {
-        this.closeError ??= err;
-        this.handleClose();
-        return 0;
-      }
-      throw err;
+      this.#peerGone(err);
+      return 0;
     }
   }
 
