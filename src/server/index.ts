@@ -16,6 +16,7 @@ export * from './connection.js';
 export * from './datagram-server.js';
 export * from './guarded-clock.js';
 export * from './limits.js';
+export * from './listen-for-connections.js';
 export * from './login-throttle.js';
 export * from './rate-limiter.js';
 export * from './server-channel.js';

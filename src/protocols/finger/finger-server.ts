@@ -3,16 +3,16 @@
  * records, then the connection is closed.
  */
 import type { SocketMap } from '../../dispatch/index.js';
-import { ChannelTransport } from '../../server/channel-transport.js';
-import { type Clock, systemClock } from '../../server/clock.js';
+import type { Clock } from '../../server/clock.js';
 import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
 } from '../../server/connection.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
+import { listenForConnections } from '../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../server/server-observer.js';
-import { TcpListener } from '../../server/tcp-listener.js';
+import type { TcpListener } from '../../server/tcp-listener.js';
 import type { Transport } from '../../server/transport.js';
 import { answerQuery, formatForwardingDenied } from './answer-query.js';
 import { finger } from './finger-client.js';
@@ -161,15 +161,9 @@ export function splitHostPort(target: string, defaultPort: number): { host: stri
  * const svc = await startFingerService({ address: ['127.0.0.1', 0], users: [{ login: 'demo', name: 'Demo User', home: '/home/demo', shell: '/bin/sh' }] });
  */
 export async function startFingerService(options: FingerServiceOptions): Promise<FingerService> {
-  const listener = await TcpListener.open({
-    address: options.address,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-    clock: options.clock ?? systemClock,
-    busyReply: 'finger: too many connections, try again later\r\n',
-    createChannel: ({ socket, channelOptions }) =>
-      new FingerHandler(new ChannelTransport(socket, channelOptions), channelOptions, options),
-  });
+  const listener = await listenForConnections(
+    { ...options, busyReply: 'finger: too many connections, try again later\r\n' },
+    (transport, settings) => new FingerHandler(transport, settings, options),
+  );
   return { listener, close: () => listener.close() };
 }

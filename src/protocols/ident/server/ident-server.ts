@@ -4,16 +4,16 @@
  * sans-I/O session (`IdentSession`), a handler of its events, and the kit's `Connection`.
  */
 import type { SocketMap } from '../../../dispatch/index.js';
-import { ChannelTransport } from '../../../server/channel-transport.js';
-import { type Clock, systemClock } from '../../../server/clock.js';
+import type { Clock } from '../../../server/clock.js';
 import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
 } from '../../../server/connection.js';
 import type { ServerLimits } from '../../../server/limits.js';
+import { listenForConnections } from '../../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import { TcpListener } from '../../../server/tcp-listener.js';
+import type { TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
 import { unmapIpv4 } from '../../../socket/index.js';
 import type { IdentQuery } from '../codec/ident-query.js';
@@ -124,15 +124,9 @@ class IdentHandler implements SessionHandler<IdentQuery> {
  * // a client asks "<its connection's port here>, <its own port>" and reads "... : USERID : UNIX : alice"
  */
 export async function startIdentService(options: IdentServiceOptions): Promise<IdentService> {
-  const listener = await TcpListener.open({
-    address: options.address,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-    clock: options.clock ?? systemClock,
-    busyReply: '0, 0 : ERROR : UNKNOWN-ERROR\r\n',
-    createChannel: ({ socket, channelOptions }) =>
-      new IdentHandler(new ChannelTransport(socket, channelOptions), channelOptions, options),
-  });
+  const listener = await listenForConnections(
+    { ...options, busyReply: '0, 0 : ERROR : UNKNOWN-ERROR\r\n' },
+    (transport, settings) => new IdentHandler(transport, settings, options),
+  );
   return { listener, close: () => listener.close() };
 }
