@@ -13,14 +13,14 @@ import {
   suggest,
   usageError,
 } from '../common/index.js';
-import { RRType, typeFromString } from './constants.js';
-import { serverText } from './dns-exchange.js';
-import { formatMessage } from './format-message.js';
-import { reverseName } from './reverse-name.js';
-import { normalizeName } from './name.js';
-import { formatRdata } from './presentation.js';
-import { Resolver } from './resolver.js';
-import { DnsError } from './resolver-errors.js';
+import { serverText } from './client/dns-exchange.js';
+import { Resolver } from './client/resolver.js';
+import { DnsError } from './client/resolver-errors.js';
+import { RRType, typeFromString } from './codec/constants.js';
+import { formatMessage } from './codec/format-message.js';
+import { normalizeName } from './codec/name.js';
+import { formatRdata } from './codec/presentation.js';
+import { reverseName } from './codec/reverse-name.js';
 
 const HELP = `Usage: polyport dig [@SERVER] NAME [TYPE] [-p PORT] [+tcp] [+norecurse] [+short]
        polyport dig [@SERVER] -x ADDRESS

@@ -6,21 +6,42 @@
  */
 
 export { formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
-export { AddressList, DEFAULT_RECURSION_CLIENTS, hostOf } from './address-list.js';
+export { digCommand } from './cli.js';
+export { type CacheResult, DnsCache, type DnsCacheOptions } from './client/dns-cache.js';
 export {
-  AnswerCache,
-  type AnswerCacheOptions,
-  type AnswerCacheTransport,
-  type CachedAnswer,
-  type CachedAnswerFields,
-} from './answer-cache.js';
+  type ExchangeOptions,
+  type ExchangeResult,
+  exchange,
+  matchesQuery,
+  randomId,
+  serverText,
+} from './client/dns-exchange.js';
+export {
+  type MxAnswer,
+  type QueryOptions,
+  type QueryResult,
+  Resolver,
+  type ResolverOptions,
+  type SrvAnswer,
+} from './client/resolver.js';
+export {
+  DnsBadResponseError,
+  DnsError,
+  DnsNoDataError,
+  DnsNxdomainError,
+  DnsRefusedError,
+  DnsResponseError,
+  DnsServfailError,
+  DnsTimeoutError,
+  responseError,
+} from './client/resolver-errors.js';
+export { AddressList, DEFAULT_RECURSION_CLIENTS, hostOf } from './codec/address-list.js';
 export {
   type AnswerKind,
   type AnswerOptions,
   answerQuery,
   type QueryAnswer,
-} from './answer-query.js';
-export { digCommand } from './cli.js';
+} from './codec/answer-query.js';
 export {
   classFromString,
   classToString,
@@ -33,42 +54,12 @@ export {
   rcodeToString,
   typeFromString,
   typeToString,
-} from './constants.js';
-export { type DecodeOptions, decodeMessage, HEADER_LENGTH } from './decode-message.js';
-export { type CacheResult, DnsCache, type DnsCacheOptions } from './dns-cache.js';
-export {
-  type ExchangeOptions,
-  type ExchangeResult,
-  exchange,
-  matchesQuery,
-  randomId,
-  serverText,
-} from './dns-exchange.js';
-export {
-  DnsQueryHandler,
-  type DnsQueryHandlerOptions,
-  type DnsTransport,
-  type QuerySource,
-} from './dns-query-handler.js';
-export {
-  DNS_LIMITS,
-  DNS_RATE,
-  type DnsService,
-  type DnsServiceOptions,
-  startDnsService,
-} from './dns-server.js';
-export { DnsTcpChannel, type DnsTcpChannelOptions } from './dns-tcp-channel.js';
-export { type DnsQueries, DnsTcpHandler, type DnsTcpHandlerOptions } from './dns-tcp-handler.js';
-export { DnsTcpSession, type DnsTcpSessionEvent } from './dns-tcp-session.js';
-export { type EncodeOptions, encodeMessage } from './encode-message.js';
-export { DnsFormatError, ZoneSyntaxError } from './errors.js';
-export { formatMessage } from './format-message.js';
-export {
-  Forwarder,
-  type ForwarderOptions,
-  type ForwardResult,
-  type ForwardSource,
-} from './forwarder.js';
+} from './codec/constants.js';
+export { type DecodeOptions, decodeMessage, HEADER_LENGTH } from './codec/decode-message.js';
+export { DnsTcpSession, type DnsTcpSessionEvent } from './codec/dns-tcp-session.js';
+export { type EncodeOptions, encodeMessage } from './codec/encode-message.js';
+export { DnsFormatError, ZoneSyntaxError } from './codec/errors.js';
+export { formatMessage } from './codec/format-message.js';
 export {
   type CreateQueryOptions,
   createQuery,
@@ -77,7 +68,7 @@ export {
   type Edns,
   type EdnsOptionData,
   responseTo,
-} from './message.js';
+} from './codec/message.js';
 export {
   canonicalName,
   isSubdomain,
@@ -85,33 +76,51 @@ export {
   namesEqual,
   normalizeName,
   parentName,
-} from './name.js';
-export { type ParseZoneOptions, parseZone } from './parse-zone.js';
-export { formatRdata, formatRecord, fqdn } from './presentation.js';
-export type { DnsRecord, RData } from './rdata.js';
+} from './codec/name.js';
+export { type ParseZoneOptions, parseZone } from './codec/parse-zone.js';
+export { formatRdata, formatRecord, fqdn } from './codec/presentation.js';
+export type { DnsRecord, RData } from './codec/rdata.js';
+export { encodeReply, type RespondOptions, respond, udpResponseLimit } from './codec/respond.js';
+export { reverseName } from './codec/reverse-name.js';
+export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './codec/sample-zone.js';
+export { scrubResponse } from './codec/scrub-response.js';
 export {
-  type MxAnswer,
-  type QueryOptions,
-  type QueryResult,
-  Resolver,
-  type ResolverOptions,
-  type SrvAnswer,
-} from './resolver.js';
+  type DnsTcpEvent,
+  DnsTcpFramer,
+  type DnsTcpFramerOptions,
+  frame,
+} from './codec/tcp-framer.js';
+export { type SoaData, Zone, type ZoneNode } from './codec/zone.js';
+export { ZoneSet } from './codec/zone-set.js';
 export {
-  DnsBadResponseError,
-  DnsError,
-  DnsNoDataError,
-  DnsNxdomainError,
-  DnsRefusedError,
-  DnsResponseError,
-  DnsServfailError,
-  DnsTimeoutError,
-  responseError,
-} from './resolver-errors.js';
-export { encodeReply, type RespondOptions, respond, udpResponseLimit } from './respond.js';
-export { reverseName } from './reverse-name.js';
-export { SAMPLE_ORIGIN, SAMPLE_ZONE, sampleZone } from './sample-zone.js';
-export { scrubResponse } from './scrub-response.js';
-export { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';
-export { type SoaData, Zone, type ZoneNode } from './zone.js';
-export { ZoneSet } from './zone-set.js';
+  AnswerCache,
+  type AnswerCacheOptions,
+  type AnswerCacheTransport,
+  type CachedAnswer,
+  type CachedAnswerFields,
+} from './server/answer-cache.js';
+export {
+  DnsQueryHandler,
+  type DnsQueryHandlerOptions,
+  type DnsTransport,
+  type QuerySource,
+} from './server/dns-query-handler.js';
+export {
+  DNS_LIMITS,
+  DNS_RATE,
+  type DnsService,
+  type DnsServiceOptions,
+  startDnsService,
+} from './server/dns-server.js';
+export { DnsTcpChannel, type DnsTcpChannelOptions } from './server/dns-tcp-channel.js';
+export {
+  type DnsQueries,
+  DnsTcpHandler,
+  type DnsTcpHandlerOptions,
+} from './server/dns-tcp-handler.js';
+export {
+  Forwarder,
+  type ForwarderOptions,
+  type ForwardResult,
+  type ForwardSource,
+} from './server/forwarder.js';

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerQuery, type QueryAnswer } from '../../../src/protocols/dns/answer-query.js';
-import { Rcode, RRType } from '../../../src/protocols/dns/constants.js';
-import { encodeMessage } from '../../../src/protocols/dns/encode-message.js';
+import { answerQuery, type QueryAnswer } from '../../../src/protocols/dns/codec/answer-query.js';
+import { Rcode, RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { encodeMessage } from '../../../src/protocols/dns/codec/encode-message.js';
 import {
   type CreateQueryOptions,
   createQuery,
   type DnsMessage,
-} from '../../../src/protocols/dns/message.js';
-import { formatRecord } from '../../../src/protocols/dns/presentation.js';
-import { sampleZone } from '../../../src/protocols/dns/sample-zone.js';
-import { Zone } from '../../../src/protocols/dns/zone.js';
-import { ZoneSet } from '../../../src/protocols/dns/zone-set.js';
+} from '../../../src/protocols/dns/codec/message.js';
+import { formatRecord } from '../../../src/protocols/dns/codec/presentation.js';
+import { sampleZone } from '../../../src/protocols/dns/codec/sample-zone.js';
+import { Zone } from '../../../src/protocols/dns/codec/zone.js';
+import { ZoneSet } from '../../../src/protocols/dns/codec/zone-set.js';
 import { loadHex } from './support.js';
 
 const zones = new ZoneSet([sampleZone()]);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { EdnsOption, RRType } from '../../../src/protocols/dns/constants.js';
-import { decodeMessage } from '../../../src/protocols/dns/decode-message.js';
-import { encodeMessage } from '../../../src/protocols/dns/encode-message.js';
-import { DnsFormatError } from '../../../src/protocols/dns/errors.js';
+import { EdnsOption, RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { decodeMessage } from '../../../src/protocols/dns/codec/decode-message.js';
+import { encodeMessage } from '../../../src/protocols/dns/codec/encode-message.js';
+import { DnsFormatError } from '../../../src/protocols/dns/codec/errors.js';
 import { loadHex } from './support.js';
 
 /** A header with the given counts, then `body`. */

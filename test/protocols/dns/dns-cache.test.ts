@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rcode, RRType } from '../../../src/protocols/dns/constants.js';
-import { DnsCache } from '../../../src/protocols/dns/dns-cache.js';
-import { createQuery, type DnsMessage, responseTo } from '../../../src/protocols/dns/message.js';
-import type { DnsRecord } from '../../../src/protocols/dns/rdata.js';
+import { DnsCache } from '../../../src/protocols/dns/client/dns-cache.js';
+import { Rcode, RRType } from '../../../src/protocols/dns/codec/constants.js';
+import {
+  createQuery,
+  type DnsMessage,
+  responseTo,
+} from '../../../src/protocols/dns/codec/message.js';
+import type { DnsRecord } from '../../../src/protocols/dns/codec/rdata.js';
 import { ManualClock } from '../../../src/testing/index.js';
 
 /** A ManualClock that counts in seconds, the unit of TTLs. */

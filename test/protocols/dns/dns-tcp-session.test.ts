@@ -6,12 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DnsTcpHandler } from '../../../src/protocols/dns/dns-tcp-handler.js';
 import {
   DnsTcpSession,
   type DnsTcpSessionEvent,
-} from '../../../src/protocols/dns/dns-tcp-session.js';
-import { type DnsTcpEvent, DnsTcpFramer, frame } from '../../../src/protocols/dns/tcp-framer.js';
+} from '../../../src/protocols/dns/codec/dns-tcp-session.js';
+import {
+  type DnsTcpEvent,
+  DnsTcpFramer,
+  frame,
+} from '../../../src/protocols/dns/codec/tcp-framer.js';
+import { DnsTcpHandler } from '../../../src/protocols/dns/server/dns-tcp-handler.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../src/server/limits.js';
 import { chunkings, StringTransport } from '../../../src/testing/index.js';
 

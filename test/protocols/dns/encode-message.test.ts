@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RRType } from '../../../src/protocols/dns/constants.js';
-import { decodeMessage } from '../../../src/protocols/dns/decode-message.js';
-import { encodeMessage } from '../../../src/protocols/dns/encode-message.js';
-import { createQuery, type DnsMessage, responseTo } from '../../../src/protocols/dns/message.js';
-import type { DnsRecord, RData } from '../../../src/protocols/dns/rdata.js';
+import { RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { decodeMessage } from '../../../src/protocols/dns/codec/decode-message.js';
+import { encodeMessage } from '../../../src/protocols/dns/codec/encode-message.js';
+import {
+  createQuery,
+  type DnsMessage,
+  responseTo,
+} from '../../../src/protocols/dns/codec/message.js';
+import type { DnsRecord, RData } from '../../../src/protocols/dns/codec/rdata.js';
 
 const rr = (name: string, type: number, data: RData, ttl = 300): DnsRecord => ({
   name,

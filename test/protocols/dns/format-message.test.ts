@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerQuery } from '../../../src/protocols/dns/answer-query.js';
-import { RRType } from '../../../src/protocols/dns/constants.js';
-import { decodeMessage } from '../../../src/protocols/dns/decode-message.js';
-import { formatMessage } from '../../../src/protocols/dns/format-message.js';
-import { createQuery } from '../../../src/protocols/dns/message.js';
-import { sampleZone } from '../../../src/protocols/dns/sample-zone.js';
-import { ZoneSet } from '../../../src/protocols/dns/zone-set.js';
+import { answerQuery } from '../../../src/protocols/dns/codec/answer-query.js';
+import { RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { decodeMessage } from '../../../src/protocols/dns/codec/decode-message.js';
+import { formatMessage } from '../../../src/protocols/dns/codec/format-message.js';
+import { createQuery } from '../../../src/protocols/dns/codec/message.js';
+import { sampleZone } from '../../../src/protocols/dns/codec/sample-zone.js';
+import { ZoneSet } from '../../../src/protocols/dns/codec/zone-set.js';
 import { loadHex } from './support.js';
 
 test('formatMessage() prints a response the way dig does', () => {

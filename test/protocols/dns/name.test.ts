@@ -10,7 +10,7 @@ import {
   nameToLabels,
   normalizeName,
   parentName,
-} from '../../../src/protocols/dns/name.js';
+} from '../../../src/protocols/dns/codec/name.js';
 
 test('normalizeName() drops the trailing dot and keeps the case as given', () => {
   assert.equal(normalizeName('WWW.Example.TEST.'), 'WWW.Example.TEST');

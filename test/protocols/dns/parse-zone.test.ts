@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RRType } from '../../../src/protocols/dns/constants.js';
-import { ZoneSyntaxError } from '../../../src/protocols/dns/errors.js';
-import { parseZone } from '../../../src/protocols/dns/parse-zone.js';
-import { formatRecord } from '../../../src/protocols/dns/presentation.js';
-import { SAMPLE_ORIGIN, SAMPLE_ZONE } from '../../../src/protocols/dns/sample-zone.js';
+import { RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { ZoneSyntaxError } from '../../../src/protocols/dns/codec/errors.js';
+import { parseZone } from '../../../src/protocols/dns/codec/parse-zone.js';
+import { formatRecord } from '../../../src/protocols/dns/codec/presentation.js';
+import { SAMPLE_ORIGIN, SAMPLE_ZONE } from '../../../src/protocols/dns/codec/sample-zone.js';
 
 const lines = (text: string, origin = 'example.test'): string[] =>
   parseZone(text, { origin }).map(formatRecord);

@@ -7,8 +7,12 @@ import {
   rcodeToString,
   typeFromString,
   typeToString,
-} from '../../../src/protocols/dns/constants.js';
-import { formatRdata, genericRdata, quoteString } from '../../../src/protocols/dns/presentation.js';
+} from '../../../src/protocols/dns/codec/constants.js';
+import {
+  formatRdata,
+  genericRdata,
+  quoteString,
+} from '../../../src/protocols/dns/codec/presentation.js';
 
 test('typeToString() and typeFromString() map mnemonics and the RFC 3597 TYPEnnn form', () => {
   assert.equal(typeToString(28), 'AAAA');

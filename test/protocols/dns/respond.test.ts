@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { RRType } from '../../../src/protocols/dns/constants.js';
-import { decodeMessage } from '../../../src/protocols/dns/decode-message.js';
-import { encodeMessage } from '../../../src/protocols/dns/encode-message.js';
-import { createQuery } from '../../../src/protocols/dns/message.js';
-import { respond, udpResponseLimit } from '../../../src/protocols/dns/respond.js';
-import { sampleZone } from '../../../src/protocols/dns/sample-zone.js';
-import { ZoneSet } from '../../../src/protocols/dns/zone-set.js';
+import { RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { decodeMessage } from '../../../src/protocols/dns/codec/decode-message.js';
+import { encodeMessage } from '../../../src/protocols/dns/codec/encode-message.js';
+import { createQuery } from '../../../src/protocols/dns/codec/message.js';
+import { respond, udpResponseLimit } from '../../../src/protocols/dns/codec/respond.js';
+import { sampleZone } from '../../../src/protocols/dns/codec/sample-zone.js';
+import { ZoneSet } from '../../../src/protocols/dns/codec/zone-set.js';
 
 const zones = new ZoneSet([sampleZone()]);
 const bigQuery = (options = {}) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reverseName } from '../../../src/protocols/dns/reverse-name.js';
+import { reverseName } from '../../../src/protocols/dns/codec/reverse-name.js';
 
 test('reverseName() builds in-addr.arpa and ip6.arpa names as dig -x does', () => {
   assert.equal(reverseName('127.0.0.1'), '1.0.0.127.in-addr.arpa');

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type DnsTcpEvent, DnsTcpFramer, frame } from '../../../src/protocols/dns/tcp-framer.js';
+import {
+  type DnsTcpEvent,
+  DnsTcpFramer,
+  frame,
+} from '../../../src/protocols/dns/codec/tcp-framer.js';
 import { chunkings } from '../../../src/testing/index.js';
 import { loadHex } from './support.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RRType } from '../../../src/protocols/dns/constants.js';
-import { sampleZone } from '../../../src/protocols/dns/sample-zone.js';
-import { Zone } from '../../../src/protocols/dns/zone.js';
-import { ZoneSet } from '../../../src/protocols/dns/zone-set.js';
+import { RRType } from '../../../src/protocols/dns/codec/constants.js';
+import { sampleZone } from '../../../src/protocols/dns/codec/sample-zone.js';
+import { Zone } from '../../../src/protocols/dns/codec/zone.js';
+import { ZoneSet } from '../../../src/protocols/dns/codec/zone-set.js';
 
 test('Zone indexes records by lower-case name and type', () => {
   const zone = sampleZone();

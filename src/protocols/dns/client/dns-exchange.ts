@@ -13,15 +13,15 @@ import {
   type Socket,
   SocketTimeoutError,
   socket,
-} from '../../socket/index.js';
-import { Rcode } from './constants.js';
-import { decodeMessage } from './decode-message.js';
-import { encodeMessage } from './encode-message.js';
-import { DnsFormatError } from './errors.js';
-import type { DnsMessage, DnsQuestion } from './message.js';
-import { namesEqual } from './name.js';
+} from '../../../socket/index.js';
+import { Rcode } from '../codec/constants.js';
+import { decodeMessage } from '../codec/decode-message.js';
+import { encodeMessage } from '../codec/encode-message.js';
+import { DnsFormatError } from '../codec/errors.js';
+import type { DnsMessage, DnsQuestion } from '../codec/message.js';
+import { namesEqual } from '../codec/name.js';
+import { DnsTcpFramer, frame } from '../codec/tcp-framer.js';
 import { DnsBadResponseError, DnsTimeoutError } from './resolver-errors.js';
-import { DnsTcpFramer, frame } from './tcp-framer.js';
 
 /** Options for {@link exchange}. */
 export interface ExchangeOptions {

@@ -2,8 +2,8 @@
  * `AddressList`: a set of IP addresses and CIDR ranges, for deciding which clients a forwarding
  * server resolves for (an open resolver is an amplifier and a cache-poisoning target).
  */
-import type { SocketAddress } from '../../socket/index.js';
-import { parseIPv4, parseIPv6 } from '../../socket/inet.js';
+import type { SocketAddress } from '../../../socket/index.js';
+import { parseIPv4, parseIPv6 } from '../../../socket/inet.js';
 
 /**
  * The clients a forwarder serves unless told otherwise: loopback and the private ranges —

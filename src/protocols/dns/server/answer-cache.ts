@@ -3,7 +3,7 @@
  * repeated question skips decoding, the zone walk and encoding (issue 8). A DNS server sees the
  * same few questions again and again; answering one from here is a map lookup and a copy.
  */
-import type { ZoneSet } from './zone-set.js';
+import type { ZoneSet } from '../codec/zone-set.js';
 
 /** Options for {@link AnswerCache}. */
 export interface AnswerCacheOptions {

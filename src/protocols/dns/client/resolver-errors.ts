@@ -3,8 +3,8 @@
  * not answer in time, an answer that was not usable, and one class per failing response code so
  * callers can `catch` exactly what they handle.
  */
-import { Rcode, rcodeToString } from './constants.js';
-import type { DnsMessage } from './message.js';
+import { Rcode, rcodeToString } from '../codec/constants.js';
+import type { DnsMessage } from '../codec/message.js';
 
 /**
  * The base of every resolver error. `code` is stable for logs and tests (`ETIMEOUT`,

@@ -4,7 +4,7 @@
  * kept as opaque bytes (RFC 3597).
  */
 
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../socket/inet.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../../../socket/inet.js';
 import { RRType } from './constants.js';
 import { DnsFormatError } from './errors.js';
 import type { WireReader } from './wire-reader.js';

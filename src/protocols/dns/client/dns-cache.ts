@@ -3,11 +3,11 @@
  * NODATA for the SOA-derived negative TTL (RFC 2308), at most `maxEntries` entries evicted least
  * recently used first. Pure: the clock is injected.
  */
-import { Rcode, RRType } from './constants.js';
-import type { DnsMessage } from './message.js';
-import { canonicalName, isSubdomain } from './name.js';
-import type { DnsRecord } from './rdata.js';
-import { scrubResponse } from './scrub-response.js';
+import { Rcode, RRType } from '../codec/constants.js';
+import type { DnsMessage } from '../codec/message.js';
+import { canonicalName, isSubdomain } from '../codec/name.js';
+import type { DnsRecord } from '../codec/rdata.js';
+import { scrubResponse } from '../codec/scrub-response.js';
 
 /** Options for {@link DnsCache}. */
 export interface DnsCacheOptions {

@@ -2,7 +2,7 @@
  * The PTR owner name of an address (RFC 1035 §3.5, RFC 3596 §2.5). The address text is read by
  * layer 1's one IP parser, so a name the resolver builds and an address a zone holds agree.
  */
-import { parseIPv4, parseIPv6 } from '../../socket/inet.js';
+import { parseIPv4, parseIPv6 } from '../../../socket/inet.js';
 
 /**
  * The reverse-lookup name of an address, as `dig -x` builds it: `in-addr.arpa` labels for IPv4

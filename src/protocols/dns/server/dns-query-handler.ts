@@ -3,15 +3,15 @@
  * authoritative answers from the zones, forwarding for the rest when a forwarder is set, the
  * UDP size limit, and one query log line per answered query.
  */
-import type { ServerObserver } from '../../server/server-observer.js';
-import { AddressList, DEFAULT_RECURSION_CLIENTS } from './address-list.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import { AddressList, DEFAULT_RECURSION_CLIENTS } from '../codec/address-list.js';
+import { type AnswerOptions, answerQuery } from '../codec/answer-query.js';
+import { Rcode, rcodeToString, typeToString } from '../codec/constants.js';
+import { type DnsMessage, responseTo } from '../codec/message.js';
+import { encodeReply, udpResponseLimit } from '../codec/respond.js';
+import type { ZoneSet } from '../codec/zone-set.js';
 import { AnswerCache, type AnswerCacheOptions, type CachedAnswerFields } from './answer-cache.js';
-import { type AnswerOptions, answerQuery } from './answer-query.js';
-import { Rcode, rcodeToString, typeToString } from './constants.js';
 import type { Forwarder, ForwardSource } from './forwarder.js';
-import { type DnsMessage, responseTo } from './message.js';
-import { encodeReply, udpResponseLimit } from './respond.js';
-import type { ZoneSet } from './zone-set.js';
 
 /** Options for {@link DnsQueryHandler}. */
 export interface DnsQueryHandlerOptions {

@@ -4,21 +4,21 @@
  * as long as they allow (RFC 2308 for negative answers), and answer the client from that.
  */
 
-import { type Clock, systemClock } from '../../server/clock.js';
-import { SocketError } from '../../socket/index.js';
-import { Rcode } from './constants.js';
-import { DnsCache, type DnsCacheOptions } from './dns-cache.js';
-import { exchange, randomId } from './dns-exchange.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import { SocketError } from '../../../socket/index.js';
+import { DnsCache, type DnsCacheOptions } from '../client/dns-cache.js';
+import { exchange, randomId } from '../client/dns-exchange.js';
+import { DnsError } from '../client/resolver-errors.js';
+import { Rcode } from '../codec/constants.js';
 import {
   createQuery,
   type DnsMessage,
   type DnsQuestion,
   type Edns,
   responseTo,
-} from './message.js';
-import { canonicalName } from './name.js';
-import { DnsError } from './resolver-errors.js';
-import { scrubResponse } from './scrub-response.js';
+} from '../codec/message.js';
+import { canonicalName } from '../codec/name.js';
+import { scrubResponse } from '../codec/scrub-response.js';
 
 /** Options for {@link Forwarder}. */
 export interface ForwarderOptions {

@@ -3,9 +3,9 @@
  * builds one from an accepted socket goes on working; new code composes {@link DnsTcpHandler}
  * with a `ChannelTransport` itself.
  */
-import type { ChannelSocket } from '../../dispatch/index.js';
-import { ChannelTransport } from '../../server/channel-transport.js';
-import type { ServerChannelOptions } from '../../server/server-channel.js';
+import type { ChannelSocket } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
+import type { ServerChannelOptions } from '../../../server/server-channel.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpHandler } from './dns-tcp-handler.js';
 

@@ -2,21 +2,21 @@
  * The DNS server: authoritative for its zones, optionally forwarding the rest, over UDP and TCP
  * on one port, in the host's loop.
  */
-import type { SocketMap } from '../../dispatch/index.js';
-import { ChannelTransport } from '../../server/channel-transport.js';
-import { type Clock, systemClock } from '../../server/clock.js';
-import { DatagramServer } from '../../server/datagram-server.js';
-import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
-import type { RateLimiterOptions } from '../../server/rate-limiter.js';
-import { peerText, type ServerObserver } from '../../server/server-observer.js';
-import { TcpListener } from '../../server/tcp-listener.js';
-import { SocketError } from '../../socket/index.js';
-import { AddressList, hostOf } from './address-list.js';
-import type { AnswerOptions } from './answer-query.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import { ChannelTransport } from '../../../server/channel-transport.js';
+import { type Clock, systemClock } from '../../../server/clock.js';
+import { DatagramServer } from '../../../server/datagram-server.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
+import type { RateLimiterOptions } from '../../../server/rate-limiter.js';
+import { peerText, type ServerObserver } from '../../../server/server-observer.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
+import { SocketError } from '../../../socket/index.js';
+import { AddressList, hostOf } from '../codec/address-list.js';
+import type { AnswerOptions } from '../codec/answer-query.js';
+import type { ZoneSet } from '../codec/zone-set.js';
 import { DnsQueryHandler } from './dns-query-handler.js';
 import { DnsTcpHandler } from './dns-tcp-handler.js';
 import { Forwarder, type ForwarderOptions } from './forwarder.js';
-import type { ZoneSet } from './zone-set.js';
 
 /**
  * TCP limits for DNS: RFC 7766 §6.2.3 asks for idle timeouts of seconds, not minutes, so one

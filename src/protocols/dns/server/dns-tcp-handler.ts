@@ -7,12 +7,12 @@ import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
-} from '../../server/connection.js';
-import { DEFAULT_LIMITS } from '../../server/limits.js';
-import type { Transport } from '../../server/transport.js';
-import { hostOf } from './address-list.js';
+} from '../../../server/connection.js';
+import { DEFAULT_LIMITS } from '../../../server/limits.js';
+import type { Transport } from '../../../server/transport.js';
+import { hostOf } from '../codec/address-list.js';
+import { DnsTcpSession, type DnsTcpSessionEvent } from '../codec/dns-tcp-session.js';
 import type { DnsQueryHandler } from './dns-query-handler.js';
-import { DnsTcpSession, type DnsTcpSessionEvent } from './dns-tcp-session.js';
 
 /** What answers the queries: a {@link DnsQueryHandler}, or any object with its `handle()`. */
 export type DnsQueries = Pick<DnsQueryHandler, 'handle'>;

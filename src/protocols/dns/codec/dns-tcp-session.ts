@@ -2,7 +2,7 @@
  * `DnsTcpSession`: DNS over TCP (RFC 1035 §4.2.2, RFC 7766) as a sans-I/O session for the
  * kit's `Connection` — length-framed queries in, one event each, framed answers out.
  */
-import type { ServerSession } from '../../server/server-session.js';
+import type { ServerSession } from '../../../server/server-session.js';
 import { type DnsTcpEvent, DnsTcpFramer, type DnsTcpFramerOptions, frame } from './tcp-framer.js';
 
 /**

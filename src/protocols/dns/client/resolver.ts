@@ -2,14 +2,14 @@
  * `Resolver`: polyport's stub resolver — asks one server, over UDP with EDNS, retries on
  * timeout, and asks again over TCP when the answer comes back truncated (RFC 7766 §5).
  */
-import { RRType, typeFromString } from './constants.js';
+import { RRType, typeFromString } from '../codec/constants.js';
+import { createQuery, type DnsMessage } from '../codec/message.js';
+import { normalizeName } from '../codec/name.js';
+import type { DnsRecord, RData } from '../codec/rdata.js';
+import { reverseName } from '../codec/reverse-name.js';
+import type { SoaData } from '../codec/zone.js';
 import { exchange, randomId } from './dns-exchange.js';
-import { createQuery, type DnsMessage } from './message.js';
-import { normalizeName } from './name.js';
-import type { DnsRecord, RData } from './rdata.js';
 import { DnsNoDataError, DnsTimeoutError, responseError } from './resolver-errors.js';
-import { reverseName } from './reverse-name.js';
-import type { SoaData } from './zone.js';
 
 /** Settings of a {@link Resolver}; each can be overridden per query. */
 export interface ResolverOptions {

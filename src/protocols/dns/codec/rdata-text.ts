@@ -2,7 +2,7 @@
  * Presentation text → typed rdata, for the zone-file parser (RFC 1035 §5.1, RFC 3597 §5).
  */
 
-import { parseIPv4, parseIPv6 } from '../../socket/inet.js';
+import { parseIPv4, parseIPv6 } from '../../../socket/inet.js';
 import { RRType, typeToString } from './constants.js';
 import { DnsFormatError } from './errors.js';
 import { normalizeName } from './name.js';
