@@ -15,6 +15,8 @@
  * @module
  */
 
+export { fingerCommand } from './cli.js';
+export { type FingerClientOptions, finger } from './client/finger-client.js';
 export {
   answerQuery,
   type FingerAnswerOptions,
@@ -22,19 +24,15 @@ export {
   formatForwardingDenied,
   formatNoSuchUser,
   formatRefusal,
-} from './answer-query.js';
-export { fingerCommand } from './cli.js';
-export { type FingerClientOptions, finger } from './finger-client.js';
-export { FingerQueryReader } from './finger-query-reader.js';
+} from './codec/answer-query.js';
+export { FingerQueryReader } from './codec/finger-query-reader.js';
+export { type FingerSession, type FingerUser, findUsers } from './codec/finger-user.js';
 export {
-  type FingerService,
-  type FingerServiceOptions,
-  splitHostPort,
-  startFingerService,
-} from './finger-server.js';
-export { type FingerSession, type FingerUser, findUsers } from './finger-user.js';
-export { type FingerReplyOptions, formatUserList, NO_ONE_LOGGED_ON } from './format-user-list.js';
-export { formatUserRecords, NO_PLAN } from './format-user-record.js';
+  type FingerReplyOptions,
+  formatUserList,
+  NO_ONE_LOGGED_ON,
+} from './codec/format-user-list.js';
+export { formatUserRecords, NO_PLAN } from './codec/format-user-record.js';
 export {
   DEFAULT_MAX_QUERY_LENGTH,
   type FingerParseResult,
@@ -43,6 +41,12 @@ export {
   type FingerRefusal,
   type FingerRefusalReason,
   parseQuery,
-} from './parse-query.js';
-export { DEFAULT_MAX_REPLY_BYTES, type FingerTextOptions } from './reply-text.js';
-export { stripControlCharacters } from './sanitize-text.js';
+} from './codec/parse-query.js';
+export { DEFAULT_MAX_REPLY_BYTES, type FingerTextOptions } from './codec/reply-text.js';
+export { stripControlCharacters } from './codec/sanitize-text.js';
+export {
+  type FingerService,
+  type FingerServiceOptions,
+  splitHostPort,
+  startFingerService,
+} from './server/finger-server.js';

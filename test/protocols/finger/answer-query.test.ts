@@ -6,11 +6,11 @@ import {
   formatForwardingDenied,
   formatNoSuchUser,
   formatRefusal,
-} from '../../../src/protocols/finger/answer-query.js';
-import { findUsers } from '../../../src/protocols/finger/finger-user.js';
-import { formatUserList } from '../../../src/protocols/finger/format-user-list.js';
-import { formatUserRecords } from '../../../src/protocols/finger/format-user-record.js';
-import { parseQuery } from '../../../src/protocols/finger/parse-query.js';
+} from '../../../src/protocols/finger/codec/answer-query.js';
+import { findUsers } from '../../../src/protocols/finger/codec/finger-user.js';
+import { formatUserList } from '../../../src/protocols/finger/codec/format-user-list.js';
+import { formatUserRecords } from '../../../src/protocols/finger/codec/format-user-record.js';
+import { parseQuery } from '../../../src/protocols/finger/codec/parse-query.js';
 import { alice, bob, mallory, NOW } from './fixtures.js';
 
 const users = [alice, bob, mallory];

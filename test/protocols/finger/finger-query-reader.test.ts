@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FingerQueryReader } from '../../../src/protocols/finger/finger-query-reader.js';
+import { FingerQueryReader } from '../../../src/protocols/finger/codec/finger-query-reader.js';
 import type {
   FingerParseResult,
   FingerQueryOptions,
-} from '../../../src/protocols/finger/parse-query.js';
+} from '../../../src/protocols/finger/codec/parse-query.js';
 import { chunkings } from '../../../src/testing/index.js';
 
 /** Feeds `input` cut at `cuts`, drains after each piece, and ends the input if asked. */

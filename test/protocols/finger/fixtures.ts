@@ -1,4 +1,4 @@
-import type { FingerUser } from '../../../src/protocols/finger/finger-user.js';
+import type { FingerUser } from '../../../src/protocols/finger/codec/finger-user.js';
 
 /** The time every finger test runs at: Tuesday 2026-11-24 15:17:31 UTC. */
 export const NOW = new Date('2026-11-24T15:17:31Z');

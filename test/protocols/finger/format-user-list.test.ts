@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatUserList } from '../../../src/protocols/finger/format-user-list.js';
+import { formatUserList } from '../../../src/protocols/finger/codec/format-user-list.js';
 import { alice, bob, mallory, NOW } from './fixtures.js';
 
 test('formatUserList() lays users out in the BSD fingerd columns', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatUserRecords } from '../../../src/protocols/finger/format-user-record.js';
+import { formatUserRecords } from '../../../src/protocols/finger/codec/format-user-record.js';
 import { alice, bob, mallory } from './fixtures.js';
 
 test('formatUserRecords() shows a logged-in user with project and plan', () => {

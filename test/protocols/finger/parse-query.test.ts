@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseQuery } from '../../../src/protocols/finger/parse-query.js';
+import { parseQuery } from '../../../src/protocols/finger/codec/parse-query.js';
 
 test('parseQuery() reads an empty query as a request for the user list', () => {
   assert.deepEqual(parseQuery(''), { type: 'list', verbose: false });

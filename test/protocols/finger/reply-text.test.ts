@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ReplyText } from '../../../src/protocols/finger/reply-text.js';
+import { ReplyText } from '../../../src/protocols/finger/codec/reply-text.js';
 
 test('ReplyText ends every line with CRLF whatever line breaks the text had', () => {
   const text = new ReplyText();

@@ -6,7 +6,7 @@ import {
   splitLines,
   stripControlCharacters,
   toAscii,
-} from '../../../src/protocols/finger/sanitize-text.js';
+} from '../../../src/protocols/finger/codec/sanitize-text.js';
 
 test('stripControlCharacters() removes escape sequences but keeps CR, LF and TAB', () => {
   assert.equal(stripControlCharacters('a\x1b[2J\x07b\tc\r\nd\x7f\x9b31m'), 'a[2Jb\tc\r\nd31m');

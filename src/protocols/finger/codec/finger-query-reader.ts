@@ -2,7 +2,7 @@
  * The server side of a finger connection's input: one query line, then nothing more.
  */
 
-import { LineSplitter } from '../common/line-splitter.js';
+import { LineSplitter } from '../../common/line-splitter.js';
 import {
   type FingerParseResult,
   type FingerQueryOptions,

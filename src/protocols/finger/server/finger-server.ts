@@ -2,24 +2,24 @@
  * The finger server (RFC 1288): one query per connection, answered from the configured user
  * records, then the connection is closed.
  */
-import type { SocketMap } from '../../dispatch/index.js';
-import type { Clock } from '../../server/clock.js';
+import type { SocketMap } from '../../../dispatch/index.js';
+import type { Clock } from '../../../server/clock.js';
 import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
-} from '../../server/connection.js';
-import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits.js';
-import { listenForConnections } from '../../server/listen-for-connections.js';
-import type { ServerObserver } from '../../server/server-observer.js';
-import type { TcpListener } from '../../server/tcp-listener.js';
-import type { Transport } from '../../server/transport.js';
-import { answerQuery, formatForwardingDenied } from './answer-query.js';
-import { finger } from './finger-client.js';
-import { FingerSession } from './finger-session.js';
-import type { FingerUser } from './finger-user.js';
-import type { FingerParseResult } from './parse-query.js';
-import { DEFAULT_MAX_REPLY_BYTES, ReplyText } from './reply-text.js';
+} from '../../../server/connection.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
+import { listenForConnections } from '../../../server/listen-for-connections.js';
+import type { ServerObserver } from '../../../server/server-observer.js';
+import type { TcpListener } from '../../../server/tcp-listener.js';
+import type { Transport } from '../../../server/transport.js';
+import { finger } from '../client/finger-client.js';
+import { answerQuery, formatForwardingDenied } from '../codec/answer-query.js';
+import { FingerSession } from '../codec/finger-session.js';
+import type { FingerUser } from '../codec/finger-user.js';
+import type { FingerParseResult } from '../codec/parse-query.js';
+import { DEFAULT_MAX_REPLY_BYTES, ReplyText } from '../codec/reply-text.js';
 
 /** Options for {@link startFingerService}. */
 export interface FingerServiceOptions {

@@ -1,7 +1,7 @@
 /**
  * The finger client: send one query, read the reply until the server closes.
  */
-import { createConnection } from '../../socket/index.js';
+import { createConnection } from '../../../socket/index.js';
 
 /** Options for {@link finger}. */
 export interface FingerClientOptions {

@@ -2,7 +2,7 @@
  * `FingerSession`: a finger connection (RFC 1288) as a sans-I/O session for the kit's
  * `Connection` — one query in, one reply out.
  */
-import type { ServerSession } from '../../server/server-session.js';
+import type { ServerSession } from '../../../server/server-session.js';
 import { FingerQueryReader } from './finger-query-reader.js';
 import type { FingerParseResult, FingerQueryOptions } from './parse-query.js';
 
