@@ -21,9 +21,9 @@ import {
 } from '../common/index.js';
 import { Pop3Client } from './client/pop3-client.js';
 import { SmtpClient } from './client/smtp-client.js';
-import { composeMessage } from './message/compose-message.js';
-import { decodeHeaderText, envelopeAddress } from './message/encoded-words.js';
-import { formatRfc5322Date } from './smtp/received-header.js';
+import { composeMessage } from './codec/message/compose-message.js';
+import { decodeHeaderText, envelopeAddress } from './codec/message/encoded-words.js';
+import { formatRfc5322Date } from './codec/smtp/received-header.js';
 
 const HELP = `Usage: polyport mail send --from ADDR --to ADDR [--to ADDR ...] [--subject S] [--attach FILE ...] [options] [FILE|-]
        polyport mail fetch [--user U --pass P] [--out DIR] [--delete] [options]

@@ -12,7 +12,7 @@
  *
  * @module
  */
-export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './auth-plain.js';
+
 export { mailCommand } from './cli.js';
 export {
   MailProtocolError,
@@ -27,82 +27,83 @@ export {
   SmtpClient,
   type SmtpClientReply,
 } from './client/smtp-client.js';
-export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './dot-decoder.js';
-export { DotStuffer, type DotStufferOptions } from './dot-stuffer.js';
-export { MailboxQuota } from './maildir/mailbox-quota.js';
-export {
-  type DeliverOptions,
-  Maildir,
-  type MaildirEntry,
-  type MaildirOptions,
-} from './maildir/maildir.js';
-export { MaildirDelivery } from './maildir/maildir-delivery.js';
-export { LOCK_FILE_NAME, MaildirLock } from './maildir/maildir-lock.js';
-export { MaildirStore } from './maildir/maildir-store.js';
-export { DEMO_ADDRESS, DEMO_MESSAGES } from './maildir/sample-messages.js';
-export { maildirUniqueName, type UniqueNameParts } from './maildir/unique-name.js';
-export { apopDigest, verifyApop } from './pop3/apop.js';
-export { type Pop3Capabilities, parsePop3Capabilities } from './pop3/pop3-capabilities.js';
-export { pop3Uid } from './pop3/pop3-maildrop.js';
+export { decodeAuthPlain, encodeAuthPlain, type PlainCredentials } from './codec/auth-plain.js';
+export { DotDecoder, type DotDecoderEvent, type DotDecoderOptions } from './codec/dot-decoder.js';
+export { DotStuffer, type DotStufferOptions } from './codec/dot-stuffer.js';
+export { apopDigest, verifyApop } from './codec/pop3/apop.js';
+export { type Pop3Capabilities, parsePop3Capabilities } from './codec/pop3/pop3-capabilities.js';
+export { pop3Uid } from './codec/pop3/pop3-maildrop.js';
 export {
   type Pop3ResponseEvent,
   type Pop3ResponseKind,
   Pop3ResponseParser,
   type Pop3ResponseParserOptions,
-} from './pop3/pop3-response-parser.js';
-export { Pop3ServerSession } from './pop3/pop3-server-session.js';
+} from './codec/pop3/pop3-response-parser.js';
+export { Pop3ServerSession } from './codec/pop3/pop3-server-session.js';
 export type {
   Pop3Decision,
   Pop3Message,
   Pop3ServerEvent,
   Pop3ServerOptions,
-} from './pop3/pop3-server-types.js';
-export {
-  type Pop3Service,
-  type Pop3ServiceOptions,
-  startPop3Service,
-} from './pop3/pop3-service.js';
-export {
-  authenticateMailUser,
-  findMailUser,
-  type MailUser,
-  type PasswordCheck,
-} from './server/mail-users.js';
-export { MessageProducer, type MessageProducerOptions } from './server/message-producer.js';
-export { type EhloCapabilities, parseEhloCapabilities } from './smtp/ehlo-capabilities.js';
-export {
-  type LocalDelivery,
-  type RecipientDecision,
-  resolveLocalRecipient,
-} from './smtp/local-recipient.js';
+} from './codec/pop3/pop3-server-types.js';
+export { type EhloCapabilities, parseEhloCapabilities } from './codec/smtp/ehlo-capabilities.js';
 export {
   canonicalMailbox,
   type MailArgument,
   type MailArgumentOptions,
   type MailPath,
   parseMailArgument,
-} from './smtp/mail-path.js';
+} from './codec/smtp/mail-path.js';
 export {
   buildReceivedHeader,
   formatRfc5322Date,
   type ReceivedInfo,
-} from './smtp/received-header.js';
-export { buildReturnPathHeader } from './smtp/return-path-header.js';
-export { formatSmtpReply, type SmtpReply } from './smtp/smtp-reply.js';
+} from './codec/smtp/received-header.js';
+export { buildReturnPathHeader } from './codec/smtp/return-path-header.js';
+export { formatSmtpReply, type SmtpReply } from './codec/smtp/smtp-reply.js';
 export {
   type SmtpReplyEvent,
   SmtpReplyParser,
   type SmtpReplyParserOptions,
-} from './smtp/smtp-reply-parser.js';
-export { type SmtpDecision, SmtpServerSession } from './smtp/smtp-server-session.js';
+} from './codec/smtp/smtp-reply-parser.js';
+export { type SmtpDecision, SmtpServerSession } from './codec/smtp/smtp-server-session.js';
 export type {
   SmtpAbortReason,
   SmtpServerEvent,
   SmtpServerOptions,
-} from './smtp/smtp-server-types.js';
+} from './codec/smtp/smtp-server-types.js';
+export {
+  authenticateMailUser,
+  findMailUser,
+  type MailUser,
+  type PasswordCheck,
+} from './server/mail-users.js';
+export { MailboxQuota } from './server/maildir/mailbox-quota.js';
+export {
+  type DeliverOptions,
+  Maildir,
+  type MaildirEntry,
+  type MaildirOptions,
+} from './server/maildir/maildir.js';
+export { MaildirDelivery } from './server/maildir/maildir-delivery.js';
+export { LOCK_FILE_NAME, MaildirLock } from './server/maildir/maildir-lock.js';
+export { MaildirStore } from './server/maildir/maildir-store.js';
+export { DEMO_ADDRESS, DEMO_MESSAGES } from './server/maildir/sample-messages.js';
+export { maildirUniqueName, type UniqueNameParts } from './server/maildir/unique-name.js';
+export { MessageProducer, type MessageProducerOptions } from './server/message-producer.js';
+export {
+  type Pop3Service,
+  type Pop3ServiceOptions,
+  startPop3Service,
+} from './server/pop3/pop3-service.js';
+export {
+  type LocalDelivery,
+  type RecipientDecision,
+  resolveLocalRecipient,
+} from './server/smtp/local-recipient.js';
 export {
   DEFAULT_MAX_MESSAGES_PER_MINUTE,
   type SmtpService,
   type SmtpServiceOptions,
   startSmtpService,
-} from './smtp/smtp-service.js';
+} from './server/smtp/smtp-service.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { composeMessage } from '../../../src/protocols/mail/message/compose-message.js';
+import { composeMessage } from '../../../src/protocols/mail/codec/message/compose-message.js';
 
 const base = {
   from: 'me@client.test',

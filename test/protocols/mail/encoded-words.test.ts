@@ -5,7 +5,7 @@ import {
   encodeAddress,
   encodeHeaderText,
   envelopeAddress,
-} from '../../../src/protocols/mail/message/encoded-words.js';
+} from '../../../src/protocols/mail/codec/message/encoded-words.js';
 
 test('encodeHeaderText() leaves ASCII alone and encodes the rest as UTF-8 B words', () => {
   assert.equal(encodeHeaderText('hello there'), 'hello there');

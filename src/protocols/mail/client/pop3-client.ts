@@ -1,13 +1,13 @@
 /** `Pop3Client`: reading mail over POP3 (RFC 1939) with STLS and AUTH PLAIN, Promise API. */
 import { Readable } from 'node:stream';
 import type { SSLContext } from '../../../socket/index.js';
-import { encodeAuthPlain } from '../auth-plain.js';
-import { type Pop3Capabilities, parsePop3Capabilities } from '../pop3/pop3-capabilities.js';
+import { encodeAuthPlain } from '../codec/auth-plain.js';
+import { type Pop3Capabilities, parsePop3Capabilities } from '../codec/pop3/pop3-capabilities.js';
 import {
   type Pop3ResponseEvent,
   type Pop3ResponseKind,
   Pop3ResponseParser,
-} from '../pop3/pop3-response-parser.js';
+} from '../codec/pop3/pop3-response-parser.js';
 import { MailProtocolError, Pop3Error } from './mail-client-errors.js';
 import { MailConnection, type MailConnectOptions } from './mail-connection.js';
 

@@ -1,10 +1,10 @@
 /** `SmtpClient`: sending mail over SMTP (RFC 5321) with STARTTLS and AUTH PLAIN, Promise API. */
 import type { Readable } from 'node:stream';
 import type { SSLContext } from '../../../socket/index.js';
-import { encodeAuthPlain } from '../auth-plain.js';
-import { DotStuffer } from '../dot-stuffer.js';
-import { type EhloCapabilities, parseEhloCapabilities } from '../smtp/ehlo-capabilities.js';
-import { SmtpReplyParser } from '../smtp/smtp-reply-parser.js';
+import { encodeAuthPlain } from '../codec/auth-plain.js';
+import { DotStuffer } from '../codec/dot-stuffer.js';
+import { type EhloCapabilities, parseEhloCapabilities } from '../codec/smtp/ehlo-capabilities.js';
+import { SmtpReplyParser } from '../codec/smtp/smtp-reply-parser.js';
 import { MailProtocolError, SmtpReplyError } from './mail-client-errors.js';
 import { MailConnection, type MailConnectOptions } from './mail-connection.js';
 

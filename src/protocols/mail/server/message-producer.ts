@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Producer } from '../../../dispatch/index.js';
-import { DotStuffer } from '../dot-stuffer.js';
+import { DotStuffer } from '../codec/dot-stuffer.js';
 
 /** Options for {@link MessageProducer}. */
 export interface MessageProducerOptions {

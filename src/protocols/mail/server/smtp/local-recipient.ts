@@ -1,7 +1,8 @@
 /** Which local mailbox an SMTP recipient reaches; this server delivers locally and never relays. */
-import type { MailUser } from '../server/mail-users.js';
-import { canonicalMailbox, type MailPath } from './mail-path.js';
-import type { SmtpReply } from './smtp-reply.js';
+
+import { canonicalMailbox, type MailPath } from '../../codec/smtp/mail-path.js';
+import type { SmtpReply } from '../../codec/smtp/smtp-reply.js';
+import type { MailUser } from '../mail-users.js';
 
 /** Where mail goes, as {@link resolveLocalRecipient} needs it. */
 export interface LocalDelivery {

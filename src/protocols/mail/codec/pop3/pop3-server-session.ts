@@ -3,7 +3,7 @@
  * state machine AUTHORIZATION → TRANSACTION → UPDATE. Replies follow Dovecot's wording. Every
  * state and transition lives in this file.
  */
-import { LineSplitter } from '../../common/line-splitter.js';
+import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { Pop3Maildrop } from './pop3-maildrop.js';
 import type {

@@ -4,24 +4,24 @@ import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
-} from '../../../server/connection.js';
-import { pendingOutputBound } from '../../../server/limits.js';
-import { LoginThrottle } from '../../../server/login-throttle.js';
-import type { RateLimiter } from '../../../server/rate-limiter.js';
-import type { TimeoutPhase, Transport } from '../../../server/transport.js';
-import type { SSLContext } from '../../../socket/index.js';
+} from '../../../../server/connection.js';
+import { pendingOutputBound } from '../../../../server/limits.js';
+import { LoginThrottle } from '../../../../server/login-throttle.js';
+import type { RateLimiter } from '../../../../server/rate-limiter.js';
+import type { TimeoutPhase, Transport } from '../../../../server/transport.js';
+import type { SSLContext } from '../../../../socket/index.js';
+import type { MailPath } from '../../codec/smtp/mail-path.js';
+import { buildReceivedHeader } from '../../codec/smtp/received-header.js';
+import { buildReturnPathHeader } from '../../codec/smtp/return-path-header.js';
+import { mailboxFull, R, tooMuchMail } from '../../codec/smtp/smtp-replies.js';
+import { formatSmtpReply } from '../../codec/smtp/smtp-reply.js';
+import { SmtpServerSession } from '../../codec/smtp/smtp-server-session.js';
+import type { SmtpServerEvent, SmtpServerOptions } from '../../codec/smtp/smtp-server-types.js';
+import { authenticateMailUser, type MailUser, type PasswordCheck } from '../mail-users.js';
 import type { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirDelivery } from '../maildir/maildir-delivery.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
-import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
 import { type LocalDelivery, resolveLocalRecipient } from './local-recipient.js';
-import type { MailPath } from './mail-path.js';
-import { buildReceivedHeader } from './received-header.js';
-import { buildReturnPathHeader } from './return-path-header.js';
-import { mailboxFull, R, tooMuchMail } from './smtp-replies.js';
-import { formatSmtpReply } from './smtp-reply.js';
-import { SmtpServerSession } from './smtp-server-session.js';
-import type { SmtpServerEvent, SmtpServerOptions } from './smtp-server-types.js';
 
 /** What every SMTP channel of one service shares. */
 export interface SmtpChannelContext extends LocalDelivery {

@@ -1,5 +1,5 @@
 /** The client side of SMTP replies (RFC 5321 §4.2): multi-line replies gathered into one. */
-import { LineSplitter } from '../../common/line-splitter.js';
+import { LineSplitter } from '../../../common/line-splitter.js';
 
 /** One result of {@link SmtpReplyParser.nextEvent}. */
 export type SmtpReplyEvent =

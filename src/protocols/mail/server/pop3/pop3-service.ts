@@ -1,13 +1,13 @@
 /** `startPop3Service`: polyport's POP3 server over the users' Maildirs. */
-import type { SocketMap } from '../../../dispatch/index.js';
-import { type Clock, systemClock } from '../../../server/clock.js';
-import type { ServerLimits } from '../../../server/limits.js';
-import { loginThrottleSettings } from '../../../server/login-throttle.js';
-import type { ServerObserver } from '../../../server/server-observer.js';
-import type { SSLContext } from '../../../socket/index.js';
+import type { SocketMap } from '../../../../dispatch/index.js';
+import { type Clock, systemClock } from '../../../../server/clock.js';
+import type { ServerLimits } from '../../../../server/limits.js';
+import { loginThrottleSettings } from '../../../../server/login-throttle.js';
+import type { ServerObserver } from '../../../../server/server-observer.js';
+import type { SSLContext } from '../../../../socket/index.js';
+import { type MailService, openMailListener } from '../mail-listener.js';
+import type { MailUser, PasswordCheck } from '../mail-users.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
-import { type MailService, openMailListener } from '../server/mail-listener.js';
-import type { MailUser, PasswordCheck } from '../server/mail-users.js';
 import { Pop3Handler } from './pop3-handler.js';
 
 /** Options for {@link startPop3Service}. */

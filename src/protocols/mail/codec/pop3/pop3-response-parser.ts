@@ -3,7 +3,7 @@
  * and dot-stuffed multi-line bodies, streamed.
  */
 
-import { LineSplitter } from '../../common/line-splitter.js';
+import { LineSplitter } from '../../../common/line-splitter.js';
 import { DotDecoder } from '../dot-decoder.js';
 
 /** How the client expects the response to the command it sent to look. */

@@ -2,7 +2,7 @@
  * Reads dot-stuffed text (SMTP DATA, RFC 5321 §4.5.2; POP3 multi-line responses, RFC 1939 §3):
  * lines come out unstuffed until the terminating `CRLF . CRLF`.
  */
-import { type LineEnding, LineSplitter } from '../common/line-splitter.js';
+import { type LineEnding, LineSplitter } from '../../common/line-splitter.js';
 
 /** One result of {@link DotDecoder.next}. */
 export type DotDecoderEvent =

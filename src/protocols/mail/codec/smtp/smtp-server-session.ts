@@ -3,7 +3,7 @@
  * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN (4954), as a sans-I/O state
  * machine. Every state and transition lives in this file.
  */
-import { LineSplitter } from '../../common/line-splitter.js';
+import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { type MailPath, parseMailArgument } from './mail-path.js';
 import { SmtpDataReader } from './smtp-data-reader.js';

@@ -4,19 +4,19 @@ import {
   Connection,
   type ConnectionSettings,
   type SessionHandler,
-} from '../../../server/connection.js';
-import { pendingOutputBound } from '../../../server/limits.js';
-import { LoginThrottle } from '../../../server/login-throttle.js';
-import type { TimeoutPhase, Transport } from '../../../server/transport.js';
-import type { SSLContext } from '../../../socket/index.js';
+} from '../../../../server/connection.js';
+import { pendingOutputBound } from '../../../../server/limits.js';
+import { LoginThrottle } from '../../../../server/login-throttle.js';
+import type { TimeoutPhase, Transport } from '../../../../server/transport.js';
+import type { SSLContext } from '../../../../socket/index.js';
+import { pop3Uid } from '../../codec/pop3/pop3-maildrop.js';
+import { Pop3ServerSession } from '../../codec/pop3/pop3-server-session.js';
+import type { Pop3ServerEvent, Pop3ServerOptions } from '../../codec/pop3/pop3-server-types.js';
+import { authenticateMailUser, type MailUser, type PasswordCheck } from '../mail-users.js';
 import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
-import { authenticateMailUser, type MailUser, type PasswordCheck } from '../server/mail-users.js';
-import { MessageProducer } from '../server/message-producer.js';
-import { pop3Uid } from './pop3-maildrop.js';
-import { Pop3ServerSession } from './pop3-server-session.js';
-import type { Pop3ServerEvent, Pop3ServerOptions } from './pop3-server-types.js';
+import { MessageProducer } from '../message-producer.js';
 
 /** What every POP3 channel of one service shares. */
 export interface Pop3ChannelContext {

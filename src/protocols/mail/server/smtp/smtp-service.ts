@@ -1,17 +1,17 @@
 /** `startSmtpService`: polyport's SMTP receiver, delivering local mail into Maildirs. */
-import type { SocketMap } from '../../../dispatch/index.js';
-import { type Clock, systemClock } from '../../../server/clock.js';
-import type { ServerLimits } from '../../../server/limits.js';
-import { loginThrottleSettings } from '../../../server/login-throttle.js';
-import { RateLimiter } from '../../../server/rate-limiter.js';
-import type { ServerObserver } from '../../../server/server-observer.js';
-import type { SSLContext } from '../../../socket/index.js';
+import type { SocketMap } from '../../../../dispatch/index.js';
+import { type Clock, systemClock } from '../../../../server/clock.js';
+import type { ServerLimits } from '../../../../server/limits.js';
+import { loginThrottleSettings } from '../../../../server/login-throttle.js';
+import { RateLimiter } from '../../../../server/rate-limiter.js';
+import type { ServerObserver } from '../../../../server/server-observer.js';
+import type { SSLContext } from '../../../../socket/index.js';
+import { formatSmtpReply } from '../../codec/smtp/smtp-reply.js';
+import { type MailService, openMailListener } from '../mail-listener.js';
+import type { MailUser, PasswordCheck } from '../mail-users.js';
 import { MailboxQuota } from '../maildir/mailbox-quota.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
-import { type MailService, openMailListener } from '../server/mail-listener.js';
-import type { MailUser, PasswordCheck } from '../server/mail-users.js';
 import { SmtpHandler } from './smtp-handler.js';
-import { formatSmtpReply } from './smtp-reply.js';
 
 /** Messages per client and minute when `maxMessagesPerMinute` is not given. */
 export const DEFAULT_MAX_MESSAGES_PER_MINUTE = 60;
