@@ -1,14 +1,14 @@
 /**
  * `startHttpService()`: an HTTP/1.1 (or, with `tls`, HTTPS) server on the shared plumbing —
- * a `TcpListener` with connection limits and, per connection, an `HttpServerChannel` composed
- * with the kit's `ChannelTransport`.
+ * the kit's listener (`listenForConnections()`: connection limits, a `ChannelTransport` per
+ * connection) with an `HttpServerChannel` driving each.
  */
 import type { SocketMap } from '../../../dispatch/index.js';
-import { ChannelTransport } from '../../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../../server/clock.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
+import { listenForConnections } from '../../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import { TcpListener } from '../../../server/tcp-listener.js';
+import type { TcpListener } from '../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../socket/index.js';
 import { encodeResponseHead } from '../codec/encode-head.js';
 import type { RequestParserOptions } from '../codec/request-parser.js';
@@ -101,16 +101,17 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
     bodyTimeout: options.bodyTimeout ?? limits.readTimeout,
     lingerTime: 2000,
   };
-  const listener = await TcpListener.open({
-    address: options.address,
-    limits,
-    ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.map ? { map: options.map } : {}),
-    ...(options.tls ? { tls: options.tls } : {}),
-    clock,
-    busyReply: BUSY,
-    createChannel: ({ socket, channelOptions }) =>
-      new HttpServerChannel(new ChannelTransport(socket, channelOptions), channelOptions, config),
-  });
+  const listener = await listenForConnections(
+    {
+      address: options.address,
+      limits,
+      observer: options.observer,
+      map: options.map,
+      tls: options.tls,
+      clock,
+      busyReply: BUSY,
+    },
+    (transport, settings) => new HttpServerChannel(transport, settings, config),
+  );
   return { listener, close: () => listener.close() };
 }
