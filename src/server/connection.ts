@@ -42,6 +42,12 @@ export interface ConnectionOptions<E> {
   readonly limits?: ServerLimits;
   readonly observer?: ServerObserver;
   readonly clock?: Clock;
+  /**
+   * The client speaks first (finger, ident, DNS over TCP, HTTP): a connection that never
+   * sends its first request is cut off after the read timeout, not the idle timeout, as
+   * nginx's `client_header_timeout`. Default false (the server greets first).
+   */
+  readonly clientSpeaksFirst?: boolean;
 }
 
 /** What the listener gives each connection besides its transport (see `ServerChannelOptions`). */
@@ -95,6 +101,7 @@ export class Connection<E> implements TransportHandler {
     this.clock = guardedClock(options.clock ?? systemClock, (err) => this.handleUncaught(err));
     (this.transport as Partial<{ attach(handler: TransportHandler): void }>).attach?.(this);
     this.flush();
+    if (options.clientSpeaksFirst === true) this.transport.requestStarted();
   }
 
   /** The peer, formatted for logs. */

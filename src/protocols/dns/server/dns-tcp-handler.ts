@@ -75,10 +75,9 @@ export class DnsTcpHandler implements SessionHandler<DnsTcpSessionEvent> {
       transport,
       session: this.#session,
       handler: this,
+      // RFC 7766 §6.2.3 asks for a short timeout before the first query.
+      clientSpeaksFirst: true,
     });
-    // The client speaks first: a connection that never sends its first query is held to
-    // readTimeout, not idleTimeout (RFC 7766 §6.2.3 asks for a short idle timeout at the start).
-    transport.requestStarted();
   }
 
   handleEvent(event: DnsTcpSessionEvent): void | Promise<void> {

@@ -63,10 +63,8 @@ class FingerHandler implements SessionHandler<FingerParseResult> {
       transport,
       session: this.#session,
       handler: this,
+      clientSpeaksFirst: true,
     });
-    // The client speaks first: a connection that never sends its query is cut off after
-    // readTimeout, not idleTimeout.
-    transport.requestStarted();
   }
 
   handleEvent(query: FingerParseResult): void | Promise<void> {

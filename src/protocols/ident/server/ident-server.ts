@@ -76,9 +76,8 @@ class IdentHandler implements SessionHandler<IdentQuery> {
       transport,
       session: this.#session,
       handler: this,
+      clientSpeaksFirst: true,
     });
-    // The client speaks first: a silent one is cut off after the read timeout.
-    transport.requestStarted();
   }
 
   handleEvent(query: IdentQuery): void | Promise<void> {
