@@ -137,6 +137,9 @@ export class FaultProxyPipe {
           this.#queue.length = 0;
           this.#queued = 0;
           if (limit.kind === 'reset') {
+            // Read nothing more while the reset settles: a peer about to reset does not go on
+            // taking the sender's bytes (a fast reader here let a whole download finish first).
+            this.#source.pause();
             if (this.bytes > 0) await sleep(RESET_SETTLE_MS);
             this.#reset();
           } else {
