@@ -89,7 +89,7 @@ export class Connection<E> implements TransportHandler {
   #drainWaiters: Array<() => void> = [];
 
   /**
-   * Attaches to the transport (when it is a {@link ChannelTransport}) and sends the session's
+   * Attaches itself to the transport and sends the session's
    * greeting at once.
    */
   constructor(options: ConnectionOptions<E>) {
@@ -99,7 +99,7 @@ export class Connection<E> implements TransportHandler {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.observer = options.observer ?? {};
     this.clock = guardedClock(options.clock ?? systemClock, (err) => this.handleUncaught(err));
-    (this.transport as Partial<{ attach(handler: TransportHandler): void }>).attach?.(this);
+    this.transport.attach(this);
     this.flush();
     if (options.clientSpeaksFirst === true) this.transport.requestStarted();
   }

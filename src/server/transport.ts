@@ -41,6 +41,8 @@ export interface Transport {
   /** Whether the transport is closed (or closing with nothing more to read). */
   readonly closed: boolean;
 
+  /** Sets who hears of the transport's data, progress, timeouts and end (the `Connection`). */
+  attach(handler: TransportHandler): void;
   /** Queues bytes and sends what the socket takes now (a string is sent as UTF-8). */
   write(data: Uint8Array | string, options?: WriteOptions): void;
   /**

@@ -33,7 +33,7 @@ export class InputGatedTransport implements Transport {
 
   /** Passes the handler to the inner transport (as `Connection` attaches itself). */
   attach(handler: TransportHandler): void {
-    (this.#inner as Partial<{ attach(handler: TransportHandler): void }>).attach?.(handler);
+    this.#inner.attach(handler);
   }
 
   get peer(): string {
