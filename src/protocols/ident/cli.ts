@@ -2,7 +2,6 @@
  * `polyport ident`: the ident client (RFC 1413) on the command line.
  */
 import { parseArgs } from 'node:util';
-import { SocketError } from '../../socket/index.js';
 import { type CliCommand, type CliIO, EXIT, localServer, usageError } from '../common/index.js';
 import { ident } from './client/ident-client.js';
 import { parseIdentQuery } from './codec/ident-query.js';
@@ -62,8 +61,7 @@ export const identCommand: CliCommand = {
       io.stdout.write(`${reply}\n`);
       return EXIT.OK;
     } catch (err) {
-      const message =
-        err instanceof SocketError || err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
       io.stderr.write(`polyport ident: ${message}\n`);
       return EXIT.FAILURE;
     }
