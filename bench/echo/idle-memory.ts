@@ -1,0 +1,203 @@
+/**
+ * Idle memory per connection (issue: fast as users run it): how much server RSS each idle TCP
+ * connection costs an echo server. {@link measureIdleMemory} measures one server and is what the
+ * benchmarks call; run as a script it prints the table for polyport's asyncore echo (accelerators
+ * on and off) beside bare node:net and Python asyncio:
+ *
+ *   node --import tsx bench/echo/idle-memory.ts [--node PATH|MAJOR] [--connections N] [--rounds N]
+ *
+ * The clients live in their own process (idle-clients.ts), so only the server's side of each
+ * connection is counted. RSS rather than the V8 heap, because a connection also costs native
+ * memory (libuv handles, stream wraps, buffers) that users pay for all the same.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  acceleratorVariants,
+  have,
+  median,
+  onOffCell,
+  printTable,
+  ratio,
+  serverCommand,
+  startServer,
+  stopChild,
+  tsCommand,
+} from '../lib/harness.js';
+import { useServerNode } from '../lib/server-node.js';
+
+const here = import.meta.dirname;
+
+/** What {@link measureIdleMemory} measures: an echo server process and how hard to load it. */
+export interface IdleMemoryOptions {
+  /** The server's command: it prints its port on its first stdout line, exits when stdin closes. */
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The server's environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Idle connections held open at once (default 9,000; mind `ulimit -n` on both sides). */
+  readonly connections?: number;
+  /** Rounds, each on a fresh server; the result is their median (default 3). */
+  readonly rounds?: number;
+  /** Connections opened, pinged and closed before the first reading (default 300). */
+  readonly warmup?: number;
+  /** Milliseconds left to the server after each step before its RSS is read (default 1,000). */
+  readonly settleMs?: number;
+}
+
+/**
+ * Measures the server memory an idle TCP connection costs: starts the server, warms it up
+ * (`warmup` connections opened, pinged with 1 byte and closed), lets it settle and reads its RSS;
+ * then opens `connections` connections from another process, each pinged once (so the server has
+ * accepted and served every one) and left idle, lets it settle and reads its RSS again.
+ * @returns bytes per connection, (after − before) / connections: the median of `rounds` rounds,
+ *   each on a fresh server.
+ * @throws {Error} when the server does not start or the clients fail.
+ * @example
+ * const [command, args] = serverCommand(join(here, 'net-server.ts'));
+ * const bytes = await measureIdleMemory({ command, args, connections: 9000 });
+ */
+export async function measureIdleMemory(options: IdleMemoryOptions): Promise<number> {
+  const { connections = 9000, rounds = 3 } = options;
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    samples.push(await measureOnce(options, connections));
+  }
+  return median(samples);
+}
+
+/** One round of {@link measureIdleMemory} on a fresh server: bytes per connection. */
+async function measureOnce(options: IdleMemoryOptions, connections: number): Promise<number> {
+  const { warmup = 300, settleMs = 1000 } = options;
+  const server = await startServer(options.command, options.args, options.env);
+  try {
+    if (warmup > 0) await runClients(server.port, warmup, 'warmup');
+    await sleep(settleMs);
+    const before = rssBytes(server.pid);
+    const clients = await runClients(server.port, connections, 'hold');
+    try {
+      await sleep(settleMs);
+      return (rssBytes(server.pid) - before) / connections;
+    } finally {
+      await stopChild(clients);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Runs idle-clients.ts: in `warmup` mode until it exits, in `hold` mode until it says every
+ * connection is open and served (the caller then stops it to close them).
+ */
+function runClients(port: number, count: number, mode: 'warmup' | 'hold'): Promise<ChildProcess> {
+  const [command, args] = tsCommand(
+    join(here, 'idle-clients.ts'),
+    String(port),
+    String(count),
+    mode,
+  );
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`idle clients (${count}, ${mode}) ${why}`));
+    };
+    const timer = setTimeout(() => fail('took over 120 s'), 120_000);
+    child.once('exit', (code) => {
+      if (mode === 'warmup' && code === 0) {
+        clearTimeout(timer);
+        resolve(child);
+      } else fail(`exited with ${code}`);
+    });
+    if (mode === 'hold') {
+      createInterface({ input: child.stdout! }).once('line', () => {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve(child);
+      });
+    }
+  });
+}
+
+/** A process's resident set size in bytes, from /proc (Linux). */
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/** One row of the table: a server and how to start it. */
+interface IdleServer {
+  readonly name: string;
+  readonly command: [string, string[]];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const NET = 'node:net';
+const ASYNCIO = 'python asyncio';
+
+/** The servers of the table: node:net, polyport's asyncore echo on and off, asyncio. */
+function idleServers(): IdleServer[] {
+  const servers: IdleServer[] = [
+    { name: NET, command: serverCommand(join(here, 'net-server.ts')) },
+    ...acceleratorVariants('polyport Dispatcher').map(({ name, env, file }) => ({
+      name,
+      env,
+      command: serverCommand(file(join(here, 'dispatch-server.ts'))),
+    })),
+  ];
+  if (have('python3')) {
+    servers.push({ name: ASYNCIO, command: ['python3', [join(here, 'asyncio_server.py')]] });
+  }
+  return servers;
+}
+
+/**
+ * Measures every server of {@link idleServers} and prints the table.
+ * @returns bytes per connection by server name.
+ */
+export async function runIdleMemoryBenchmark(
+  connections = 9000,
+  rounds = 3,
+): Promise<Record<string, number>> {
+  const servers = idleServers();
+  const bytes = new Map<string, number>();
+  for (const { name, command, env } of servers) {
+    const [cmd, args] = command;
+    bytes.set(name, await measureIdleMemory({ command: cmd, args, env, connections, rounds }));
+  }
+  const names = servers.map((s) => s.name);
+  const value = (name: string): number => bytes.get(name) ?? 0;
+  printTable(
+    `idle memory: server RSS per idle TCP connection, ${connections} connections (median of ${rounds} rounds)`,
+    ['server', 'bytes/conn', 'vs net', 'vs asyncio', 'on/off'],
+    names.map((n) => [
+      n,
+      Math.round(value(n)).toLocaleString('en-US'),
+      ratio(value(n), value(NET)),
+      ratio(value(n), value(ASYNCIO)),
+      onOffCell(n, names, value),
+    ]),
+  );
+  return Object.fromEntries(bytes);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      node: { type: 'string' },
+      connections: { type: 'string', default: '9000' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
+  if (values.node !== undefined) useServerNode(values.node);
+  await runIdleMemoryBenchmark(Number(values.connections), Number(values.rounds));
+}
