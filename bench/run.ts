@@ -3,7 +3,7 @@
  * off) with reference implementations side by side in this one run, prints the tables and writes
  * them as JSON under bench/results/.
  * Usage: node --import tsx bench/run.ts [--node PATH|MAJOR] [--baseline REF] [name ...]
- *   (names: echo, dns, http, ftp, mail). `--node` runs the Node servers — polyport's, node:net's
+ *   (names: echo, dns, http, ftp, mail, defaults). `--node` runs the Node servers — polyport's, node:net's
  *   and node:http's — on another Node binary, given by path or by major (found in
  *   `$POLYPORT_NODE_CACHE`, default `~/.cache/polyport/node`, where
  *   `node scripts/node-matrix.mjs install MAJOR` puts it); the load generators stay on this Node.
@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runDefaultsBenchmark } from './defaults/defaults-bench.js';
 import { runDnsBenchmark } from './dns/dns-bench.js';
 import { runEchoBenchmark } from './echo/echo-bench.js';
 import { runFtpBenchmark } from './ftp/ftp-bench.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   http: runHttpBenchmark,
   ftp: runFtpBenchmark,
   mail: runMailBenchmark,
+  defaults: runDefaultsBenchmark,
 };
 const { values, positionals } = parseArgs({
   options: { node: { type: 'string' }, baseline: { type: 'string' } },

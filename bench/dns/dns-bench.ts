@@ -32,8 +32,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = Number(process.env.BENCH_DNS_CLIENTS ?? 4);
 
-/** The questions dnsperf cycles through: answers, a CNAME chain, NODATA and NXDOMAIN. */
-const QUERIES = [
+/**
+ * The questions dnsperf cycles through: answers, a CNAME chain, NODATA and NXDOMAIN, all from
+ * the sample zone `polyport serve` answers by default.
+ */
+export const QUERIES = [
   'www.example.test A',
   'www.example.test AAAA',
   'example.test MX',
@@ -54,7 +57,8 @@ const DNSMASQ_RECORDS = [
   '--cname=alias.example.test,www.example.test',
 ];
 
-interface PerfResult {
+/** What one dnsperf run measured. */
+export interface PerfResult {
   qps: number;
   lost: number;
   sent: number;
@@ -125,10 +129,14 @@ export async function runDnsBenchmark(): Promise<unknown> {
   };
 }
 
-/** Runs dnsperf once and reads its summary. */
-function dnsperf(port: number, queryFile: string): Promise<PerfResult> {
+/**
+ * Runs dnsperf once against 127.0.0.1 and reads its summary.
+ * @param queryFile a file of {@link QUERIES}, one a line.
+ * @param clients dnsperf's clients (`-c`) and threads (`-T`).
+ */
+export function dnsperf(port: number, queryFile: string, clients = CLIENTS): Promise<PerfResult> {
   const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(SECONDS)];
-  args.push('-c', String(CLIENTS), '-T', String(CLIENTS), '-t', '2');
+  args.push('-c', String(clients), '-T', String(clients), '-t', '2');
   const child = spawn('dnsperf', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -148,8 +156,11 @@ function dnsperf(port: number, queryFile: string): Promise<PerfResult> {
   });
 }
 
-/** Starts dnsmasq on a free loopback port with the benchmark's records. */
-async function startDnsmasq(): Promise<ServerProcess> {
+/**
+ * Starts dnsmasq on a free loopback port with the benchmark's records (the sample zone's, for
+ * {@link QUERIES}); it logs no queries, as by default.
+ */
+export async function startDnsmasq(): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'dnsmasq',

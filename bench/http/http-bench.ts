@@ -215,8 +215,13 @@ export function procCpu(pid: number): number {
   return total;
 }
 
-/** nginx with one worker serving `root`, and `/hello` from a `return` directive. */
-export async function startNginx(root: string): Promise<Running> {
+/**
+ * nginx with one worker serving `root`, and `/hello` from a `return` directive.
+ * @param accessLog write nginx's default access log (format `combined`) to a file in its
+ *   directory, as a stock nginx does; off by default (the HTTP section compares servers
+ *   without logs).
+ */
+export async function startNginx(root: string, accessLog = false): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-nginx-bench-'));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
@@ -228,7 +233,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log ${accessLog ? `${dir}/access.log` : 'off'};
   keepalive_requests 1000000;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;

@@ -1,0 +1,56 @@
+/**
+ * The "defaults" benchmark (issue 18): polyport as users run it. `polyport serve` started as
+ * `npm start` starts it (no options, from a fresh folder, logging to a file) beside its
+ * references and beside `--quiet`, for HTTP and DNS; idle memory per connection; CLI start-up;
+ * the client tools against curl. Each table has the issue's target and whether it is met. A part
+ * that fails prints why and the others still run; the run then exits non-zero.
+ * `BENCH_DEFAULTS=http,cliStartup` runs only the parts named (see {@link PARTS}).
+ */
+import { runCliStartup } from './cli-startup.js';
+import { runClientTools } from './client-tools.js';
+import { runDnsDefault } from './dns-default.js';
+import { runHttpHello } from './http-hello.js';
+import { runIdleMemoryPart } from './idle-memory-part.js';
+import { assertDefaultPortsFree } from './polyport-serve.js';
+import { makeScratch, type Scratch } from './scratch.js';
+
+/** The parts, in the order they run. */
+const PARTS: readonly { name: string; run: (scratch: Scratch) => unknown }[] = [
+  { name: 'http', run: runHttpHello },
+  { name: 'dns', run: runDnsDefault },
+  { name: 'idleMemory', run: runIdleMemoryPart },
+  { name: 'cliStartup', run: runCliStartup },
+  { name: 'clientTools', run: runClientTools },
+];
+
+/**
+ * Runs every part of the defaults section.
+ * @returns each part's results by name (a failed part: its error).
+ * @throws {Error} when a default port is busy or serve does not start at all.
+ */
+export async function runDefaultsBenchmark(): Promise<unknown> {
+  const chosen = process.env.BENCH_DEFAULTS?.split(',').filter(Boolean);
+  const parts = chosen === undefined ? PARTS : PARTS.filter(({ name }) => chosen.includes(name));
+  if (chosen !== undefined && parts.length !== chosen.length) {
+    throw new Error(
+      `BENCH_DEFAULTS=${chosen.join(',')}: known parts are ${PARTS.map(({ name }) => name).join(', ')}`,
+    );
+  }
+  await assertDefaultPortsFree();
+  const scratch = await makeScratch();
+  const results: Record<string, unknown> = {};
+  try {
+    for (const part of parts) {
+      try {
+        results[part.name] = await part.run(scratch);
+      } catch (err) {
+        process.exitCode = 1;
+        process.stdout.write(`\ndefaults ${part.name}: FAILED: ${(err as Error).message}\n`);
+        results[part.name] = { error: (err as Error).message };
+      }
+    }
+  } finally {
+    scratch.remove();
+  }
+  return results;
+}

@@ -1,0 +1,99 @@
+/**
+ * HTTP hello as users run it: wrk -t1 -c50 fetching a 13-byte file from `polyport serve` with no
+ * options (its default logging on), from nginx with one worker and its default access log to a
+ * file, and from `polyport serve --quiet`, in turn, median of the rounds. Targets (issue 18):
+ * default >= 0.8x nginx and within 10% of quiet (>= 0.9x).
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startNginx, wrk } from '../http/http-bench.js';
+import { formatRate, have, inTurn, median, printTable, ratio } from '../lib/harness.js';
+import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
+import { DEFAULT_PORTS, startServe } from './polyport-serve.js';
+import type { Scratch } from './scratch.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+/** The file fetched: 13 bytes, served as a static file by both servers. */
+const HELLO = { name: 'hello.txt', body: 'Hello, world\n' } as const;
+
+const DEFAULT = 'polyport serve (default)';
+const QUIET = 'polyport serve --quiet';
+const NGINX = 'nginx (1 worker, access log)';
+
+const VS_NGINX: Target = { atLeast: 0.8, unit: 'x nginx' };
+const VS_QUIET: Target = { atLeast: 0.9, unit: 'x quiet' };
+
+interface Side {
+  readonly name: string;
+  /** Starts the server and returns the URL to load, and how to stop it. */
+  readonly start: () => Promise<{ url: string; stop: () => Promise<void> }>;
+}
+
+/**
+ * Runs the HTTP part of the defaults section; skipped (null) without wrk.
+ * @returns the medians, the ratios and whether each target is met.
+ */
+export async function runHttpHello(scratch: Scratch): Promise<unknown> {
+  if (!have('wrk')) {
+    process.stdout.write('\ndefaults http: wrk is not installed, skipped\n');
+    return null;
+  }
+  writeFileSync(join(scratch.dataDir, 'www', HELLO.name), HELLO.body);
+  const nginxRoot = join(scratch.dir, 'nginx-www');
+  mkdirSync(nginxRoot);
+  writeFileSync(join(nginxRoot, HELLO.name), HELLO.body);
+  chmodSync(nginxRoot, 0o755);
+  const serveUrl = `http://127.0.0.1:${DEFAULT_PORTS.http}/${HELLO.name}`;
+  const serveSide = (name: string, args: string[]): Side => ({
+    name,
+    start: async () => ({ url: serveUrl, stop: (await startServe(scratch.dir, args)).stop }),
+  });
+  const sides: Side[] = [serveSide(DEFAULT, []), serveSide(QUIET, ['--quiet'])];
+  if (have('nginx')) {
+    sides.push({
+      name: NGINX,
+      start: async () => {
+        const nginx = await startNginx(nginxRoot, true);
+        return { url: `http://127.0.0.1:${nginx.port}/${HELLO.name}`, stop: nginx.stop };
+      },
+    });
+  } else process.stdout.write('\ndefaults http: nginx is not installed; no nginx row\n');
+  const samples = new Map<string, number[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of inTurn(sides, round)) {
+      const server = await side.start();
+      try {
+        await wrk(server.url, 1, 1); // warm-up: JIT, page cache
+        const rate = await wrk(server.url, SECONDS, 1);
+        samples.set(side.name, [...(samples.get(side.name) ?? []), rate]);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  // No samples (no such side): the median of nothing is NaN, shown as '-'.
+  const rate = (name: string): number => median(samples.get(name) ?? []);
+  const vsNginx = rate(DEFAULT) / rate(NGINX);
+  const vsQuiet = rate(DEFAULT) / rate(QUIET);
+  printTable(
+    `defaults: HTTP hello (/${HELLO.name}, ${HELLO.body.length} B), wrk -t1 -c50 keep-alive, median of ${ROUNDS} runs of ${SECONDS} s`,
+    ['server', 'req/s', 'vs nginx', 'vs quiet', 'target', 'meets'],
+    sides.map(({ name }) => [
+      name,
+      formatRate(rate(name)),
+      ratio(rate(name), rate(NGINX)),
+      ratio(rate(name), rate(QUIET)),
+      name === DEFAULT ? `${targetText(VS_NGINX)}, ${targetText(VS_QUIET)}` : '',
+      name === DEFAULT ? `${meetsText(vsNginx, VS_NGINX)}, ${meetsText(vsQuiet, VS_QUIET)}` : '',
+    ]),
+  );
+  return {
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    requestsPerSecond: Object.fromEntries(sides.map(({ name }) => [name, rate(name)])),
+    defaultVsNginx: checked(vsNginx, VS_NGINX),
+    defaultVsQuiet: checked(vsQuiet, VS_QUIET),
+  };
+}

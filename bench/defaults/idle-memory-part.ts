@@ -1,0 +1,71 @@
+/**
+ * Idle memory per connection as users get it: server RSS per idle TCP connection, 9,000 of them,
+ * for polyport's asyncore echo (bench/echo/dispatch-server.ts, accelerators as this Node has them
+ * by default), bare node:net and Python asyncio, measured by `measureIdleMemory` of
+ * bench/echo/idle-memory.ts. Target (issue 18): polyport <= 1.0x node:net.
+ */
+import { join } from 'node:path';
+import { measureIdleMemory } from '../echo/idle-memory.js';
+import { ACCELERATORS_OFF, have, printTable, ratio, serverCommand } from '../lib/harness.js';
+import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
+
+const echoDir = join(import.meta.dirname, '../echo');
+const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 9000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const POLYPORT = 'polyport asyncore echo';
+const NET = 'node:net';
+const ASYNCIO = 'python asyncio';
+
+const VS_NET: Target = { atMost: 1.0, unit: 'x node:net' };
+
+/**
+ * Runs the idle-memory part of the defaults section.
+ * @returns bytes per connection by server, and whether polyport meets its target.
+ */
+export async function runIdleMemoryPart(): Promise<unknown> {
+  // polyport with its accelerators as users get them: none switched off.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(ACCELERATORS_OFF)) delete env[key];
+  const servers: { name: string; command: [string, string[]]; env?: NodeJS.ProcessEnv }[] = [
+    { name: POLYPORT, command: serverCommand(join(echoDir, 'dispatch-server.ts')), env },
+    { name: NET, command: serverCommand(join(echoDir, 'net-server.ts')) },
+  ];
+  if (have('python3')) {
+    servers.push({ name: ASYNCIO, command: ['python3', [join(echoDir, 'asyncio_server.py')]] });
+  } else process.stdout.write('\ndefaults idle memory: python3 is not installed; no asyncio row\n');
+  const bytes = new Map<string, number>();
+  for (const { name, command, env: serverEnv } of servers) {
+    const [cmd, args] = command;
+    bytes.set(
+      name,
+      await measureIdleMemory({
+        command: cmd,
+        args,
+        env: serverEnv,
+        connections: CONNECTIONS,
+        rounds: ROUNDS,
+      }),
+    );
+  }
+  const value = (name: string): number => bytes.get(name) ?? Number.NaN;
+  const vsNet = value(POLYPORT) / value(NET);
+  printTable(
+    `defaults: idle memory, server RSS per idle TCP connection, ${CONNECTIONS.toLocaleString('en-US')} connections, median of ${ROUNDS} rounds`,
+    ['server', 'bytes/conn', 'vs node:net', 'vs asyncio', 'target', 'meets'],
+    servers.map(({ name }) => [
+      name,
+      Number.isFinite(value(name)) ? Math.round(value(name)).toLocaleString('en-US') : '-',
+      ratio(value(name), value(NET)),
+      ratio(value(name), value(ASYNCIO)),
+      name === POLYPORT ? targetText(VS_NET) : '',
+      name === POLYPORT ? meetsText(vsNet, VS_NET) : '',
+    ]),
+  );
+  return {
+    connections: CONNECTIONS,
+    rounds: ROUNDS,
+    bytesPerConnection: Object.fromEntries(bytes),
+    polyportVsNet: checked(vsNet, VS_NET),
+  };
+}
