@@ -25,8 +25,8 @@ const PARTS: readonly { name: string; run: (scratch: Scratch) => unknown }[] = [
 
 /**
  * Runs every part of the defaults section.
- * @returns each part's results by name (a failed part: its error).
- * @throws {Error} when a default port is busy or serve does not start at all.
+ * @returns each part's results by name (a failed part: its error), or the error alone when a
+ *   default port is busy or serve does not start at all (then nothing is measured).
  */
 export async function runDefaultsBenchmark(): Promise<unknown> {
   const chosen = process.env.BENCH_DEFAULTS?.split(',').filter(Boolean);
@@ -36,8 +36,16 @@ export async function runDefaultsBenchmark(): Promise<unknown> {
       `BENCH_DEFAULTS=${chosen.join(',')}: known parts are ${PARTS.map(({ name }) => name).join(', ')}`,
     );
   }
-  await assertDefaultPortsFree();
-  const scratch = await makeScratch();
+  let scratch: Scratch;
+  try {
+    await assertDefaultPortsFree();
+    scratch = await makeScratch();
+  } catch (err) {
+    // One clear line rather than a stack: this is about the machine, not the code.
+    process.exitCode = 1;
+    process.stdout.write(`\n${(err as Error).message}\n`);
+    return { error: (err as Error).message };
+  }
   const results: Record<string, unknown> = {};
   try {
     for (const part of parts) {
