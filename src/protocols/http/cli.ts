@@ -3,9 +3,10 @@
  * curl's `--data`, `-X` and `-o -`, and a progress bar for large downloads when stderr is a
  * terminal.
  */
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { FileSink } from '../common/file-sink.js';
 import {
   type CliCommand,
   type CliIO,
@@ -55,6 +56,11 @@ Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const PROGRESS_FROM = 1024 * 1024;
+/**
+ * Bytes read from a `--data @FILE` at a time: few reads and sends, each read in Node's thread
+ * pool while the chunk before is being sent.
+ */
+const UPLOAD_READ = 1024 * 1024;
 
 /**
  * `polyport http`: registered by `src/cli/`.
@@ -169,6 +175,7 @@ function parse(argv: readonly string[]): Parsed {
 async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
   const headers = [...parsed.headers];
   let body: ClientBody | undefined;
+  let owned = false;
   const data = parsed.data;
   if (data === '-' || data === '@-') body = io.stdin;
   else if (data?.startsWith('@')) {
@@ -180,7 +187,8 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
       throw new Error(`--data @${file}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
     }
     headers.push(['Content-Length', String(size)]);
-    body = createReadStream(file);
+    body = createReadStream(file, { highWaterMark: UPLOAD_READ });
+    owned = true;
   } else if (data !== undefined) body = data;
   else if (parsed.method === 'POST' || parsed.method === 'PUT' || parsed.method === 'PATCH') {
     body = ''; // as curl -X POST: an empty body, Content-Length: 0
@@ -193,7 +201,7 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
     url: parsed.url,
     method: parsed.method,
     headers,
-    ...(body !== undefined ? { body } : {}),
+    ...(body !== undefined ? { body, bodyOwned: owned } : {}),
     insecure: parsed.insecure,
     ...(parsed.cafile !== undefined ? { tls: clientTlsContext({ cafile: parsed.cafile }) } : {}),
     timeout: parsed.timeout,
@@ -204,7 +212,6 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
     for (const [name, value] of response.headers) head += `${name}: ${value}\n`;
     io.stdout.write(`${head}\n`);
   }
-  const out: Writable = parsed.output === undefined ? io.stdout : createWriteStream(parsed.output);
   const total = Number(response.headers.get('content-length') ?? Number.NaN);
   const progress =
     total < PROGRESS_FROM
@@ -214,18 +221,49 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
           label: downloadName(parsed.url),
           noProgress: parsed.noProgress,
         });
+  const write = parsed.output === undefined ? toStream(io.stdout) : toFile(parsed.output);
   let received = 0;
-  for await (const chunk of response) {
-    received += chunk.length;
-    progress?.update(received);
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+  try {
+    for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
+      received += chunk.length;
+      progress?.update(received);
+      const wait = write(chunk);
+      if (wait !== undefined) await wait;
+    }
+    await write(null);
+  } finally {
+    progress?.finish();
   }
-  progress?.finish();
-  if (out !== io.stdout)
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    );
   return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
+}
+
+/**
+ * Takes the body chunk by chunk, and `null` at its end; returns a promise only when the caller
+ * must wait before the next chunk.
+ */
+type BodyWriter = (chunk: Buffer | null) => Promise<void> | undefined;
+
+/** The body to a file, in large synchronous batches (see {@link FileSink}). */
+function toFile(path: string): BodyWriter {
+  const sink = FileSink.open(path);
+  return (chunk) => {
+    try {
+      if (chunk === null) sink.close();
+      else sink.write(chunk);
+    } catch (err) {
+      sink.abandon();
+      throw err;
+    }
+    return undefined;
+  };
+}
+
+/** The body to a stream (stdout), which stays open, waiting whenever it asks to. */
+function toStream(out: Writable): BodyWriter {
+  return (chunk) => {
+    if (chunk === null || out.write(chunk)) return undefined;
+    return new Promise((resolve) => out.once('drain', resolve));
+  };
 }
 
 /** The name a progress bar shows for `url`: its last path segment, or its host. */

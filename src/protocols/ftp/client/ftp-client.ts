@@ -4,11 +4,11 @@
  * (EPSV, then PASV) or active (EPRT/PORT) mode.
  */
 
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
+import { FileSink } from '../../common/file-sink.js';
 import type { FileEntry } from '../codec/file-entry.js';
 import { parseListing } from '../codec/list-parser.js';
 import { parseMlsxLine } from '../codec/mlsx.js';
@@ -16,6 +16,18 @@ import type { Reply } from '../codec/reply.js';
 import { parsePathnameReply } from '../codec/virtual-path.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
+
+/**
+ * The most bytes one receive on a data connection asks for: what Node reads from the kernel at
+ * a time, so a receive hands out the chunk Node read rather than copying several together.
+ */
+const DOWNLOAD_RECV = 64 * 1024;
+
+/**
+ * Bytes read from a local file at a time for an upload: few reads and sends per second, each
+ * through Node's thread pool while the previous chunk is being sent.
+ */
+const UPLOAD_READ = 1024 * 1024;
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {
@@ -301,19 +313,7 @@ export class FtpClient {
    */
   getStream(path: string, options: TransferOptions = {}): Readable {
     const queue = new ChunkQueue(4);
-    let total = 0;
-    this.#serial(async () => {
-      await this.#c.expect('TYPE I', 200);
-      await this.#transfer(`RETR ${path}`, options.offset ?? 0, async (data) => {
-        for (;;) {
-          const chunk = await data.recv(256 * 1024);
-          if (chunk.length === 0) return;
-          total += chunk.length;
-          options.onProgress?.(total);
-          await queue.push(chunk);
-        }
-      });
-    }).then(
+    this.#download(path, options, () => (chunk) => queue.push(chunk)).then(
       () => queue.end(),
       (err: unknown) => queue.end(err),
     );
@@ -321,7 +321,8 @@ export class FtpClient {
   }
 
   /**
-   * Downloads a file to disk; with `resume`, continues a partial local file (REST).
+   * Downloads a file to disk; with `resume`, continues a partial local file (REST). The file is
+   * opened once the server starts sending, and written in large batches as the bytes come.
    *
    * @param remote The remote file.
    * @param local The local path.
@@ -332,23 +333,52 @@ export class FtpClient {
     local: string,
     options: { resume?: boolean; onProgress?: (bytes: number) => void } = {},
   ): Promise<void> {
-    let offset = 0;
-    if (options.resume) offset = statSafe(local);
-    const stream = this.getStream(remote, {
-      offset,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    const offset = options.resume ? statSafe(local) : 0;
+    const sinks: FileSink[] = [];
     try {
-      await pipeline(
-        stream,
-        createWriteStream(local, offset > 0 ? { flags: 'r+', start: offset } : {}),
+      await this.#download(
+        remote,
+        { offset, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+        () => {
+          const sink = FileSink.open(local, { start: offset });
+          sinks.push(sink);
+          return (chunk) => sink.write(chunk);
+        },
       );
+      for (const sink of sinks) sink.close();
     } catch (err) {
+      for (const sink of sinks) sink.abandon();
       // A refused or cut download must not leave an empty or partial file behind as if it
       // were the server's; a resumed one keeps what it had before.
-      if (offset === 0) await rm(local, { force: true });
+      if (offset === 0 && sinks.length > 0) await rm(local, { force: true });
       throw err;
     }
+  }
+
+  /**
+   * RETR in binary type: once the server starts sending, `start()` gives where the bytes go,
+   * and each received chunk is handed there (waiting when it returns a promise).
+   */
+  #download(
+    path: string,
+    options: TransferOptions,
+    start: () => (chunk: Buffer) => Promise<void> | void,
+  ): Promise<void> {
+    return this.#serial(async () => {
+      await this.#c.expect('TYPE I', 200);
+      let total = 0;
+      await this.#transfer(`RETR ${path}`, options.offset ?? 0, async (data) => {
+        const take = start();
+        for (;;) {
+          const chunk = await data.recv(DOWNLOAD_RECV);
+          if (chunk.length === 0) return;
+          total += chunk.length;
+          options.onProgress?.(total);
+          const wait = take(chunk);
+          if (wait !== undefined) await wait;
+        }
+      });
+    });
   }
 
   /**
@@ -356,20 +386,22 @@ export class FtpClient {
    *
    * @param remote The remote file.
    * @param source The bytes.
-   * @param options `append`, REST offset and progress.
+   * @param options `append`, REST offset and progress; `owned` when the chunks are handed
+   *   over: sent uncopied, so none may change once yielded (a file stream's never do).
    */
   putStream(
     remote: string,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-    options: TransferOptions & { append?: boolean } = {},
+    options: TransferOptions & { append?: boolean; owned?: boolean } = {},
   ): Promise<void> {
+    const sending = { owned: options.owned === true };
     return this.#serial(async () => {
       await this.#c.expect('TYPE I', 200);
       const verb = options.append ? 'APPE' : 'STOR';
       let total = 0;
       await this.#transfer(`${verb} ${remote}`, options.offset ?? 0, async (data) => {
         for await (const chunk of source) {
-          await data.sendall(chunk);
+          await data.sendall(chunk, 0, sending);
           total += chunk.length;
           options.onProgress?.(total);
         }
@@ -396,8 +428,10 @@ export class FtpClient {
   ): Promise<void> {
     let offset = 0;
     if (options.resume) offset = await this.size(remote).catch(() => 0);
-    await this.putStream(remote, createReadStream(local, { start: offset }), {
+    const source = createReadStream(local, { start: offset, highWaterMark: UPLOAD_READ });
+    await this.putStream(remote, source, {
       offset,
+      owned: true,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   }

@@ -50,10 +50,11 @@ export class ClientConnection {
    * Writes bytes, all of them.
    *
    * @param data The bytes.
+   * @param owned The bytes are handed over: sent uncopied, so they must not change afterwards.
    * @throws {SocketError} When the peer is gone or the timeout passes.
    */
-  async send(data: Uint8Array): Promise<void> {
-    await this.socket.sendall(data);
+  async send(data: Uint8Array, owned = false): Promise<void> {
+    await this.socket.sendall(data, 0, { owned });
   }
 
   /**

@@ -21,6 +21,12 @@ export interface HttpRequestOptions {
   /** Extra fields; `Host` and framing fields are written by the client. */
   readonly headers?: HeaderInput | Readonly<Record<string, string>>;
   readonly body?: ClientBody;
+  /**
+   * The stream body's chunks are handed over: each is sent as it is instead of being copied
+   * first, so none may change once yielded (true of a file stream's chunks, which are never
+   * reused). Copying a large upload costs as much CPU as sending it.
+   */
+  readonly bodyOwned?: boolean;
   /** The connection pool (default: the module's {@link globalAgent}). */
   readonly agent?: HttpAgent;
   /** Seconds for connecting and for each read and write (default 30; `null`: none). */
@@ -149,7 +155,10 @@ async function exchange(
     const reused = conn.uses > 0;
     try {
       conn.parser.requestSent(method);
-      await send(conn, head, fixed, body, declaredLength === undefined);
+      await send(conn, head, fixed, body, {
+        chunked: declaredLength === undefined,
+        owned: options.bodyOwned === true,
+      });
       const response = await readHead(conn, url, redirects, agent);
       return response;
     } catch (err) {
@@ -168,7 +177,7 @@ async function send(
   head: Buffer,
   fixed: Buffer | null,
   body: ClientBody | undefined,
-  chunked: boolean,
+  stream: { readonly chunked: boolean; readonly owned: boolean },
 ): Promise<void> {
   if (fixed !== null) {
     await conn.send(fixed.length <= 64 * 1024 ? Buffer.concat([head, fixed]) : head);
@@ -178,11 +187,13 @@ async function send(
   await conn.send(head);
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return;
   for await (const part of body) {
+    if (part.length === 0) continue;
+    // Text is encoded, and a chunk framed, into fresh memory nobody else holds: it goes uncopied.
+    const fresh = typeof part === 'string' || stream.chunked;
     const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
-    if (bytes.length === 0) continue;
-    await conn.send(chunked ? encodeChunk(bytes) : bytes);
+    await conn.send(stream.chunked ? encodeChunk(bytes) : bytes, fresh || stream.owned);
   }
-  if (chunked) await conn.send(encodeLastChunk());
+  if (stream.chunked) await conn.send(encodeLastChunk());
 }
 
 async function readHead(
