@@ -7,6 +7,7 @@ import {
   ConfigError,
   createLogger,
   describeAccelerators,
+  flushLogs,
   HostStartError,
   loadConfig,
   printConfig,
@@ -119,6 +120,8 @@ async function runServe(
     host = await serve({ config, logger, services });
   } catch (err) {
     if (err instanceof HostStartError) {
+      // The log lines held for the batch come first, as they were written first.
+      flushLogs();
       io.stderr.write(`polyport serve: ${err.message}\n`);
       return EXIT.FAILURE;
     }

@@ -7,7 +7,7 @@ import { type Clock, systemClock } from '../server/clock.js';
 import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/index.js';
 import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './config/index.js';
 import { prepareDataDir, type SampleTree } from './data-dir.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, flushLogs, type Logger } from './logger.js';
 import { installSafetyNet } from './safety-net.js';
 import type { ServiceModule } from './service-module.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
@@ -123,6 +123,8 @@ export class Host {
     this.#removeSafetyNet = installSafetyNet((kind, err) => {
       this.#uncaught++;
       this.logger.error({ err, kind }, 'uncaught error: logged and counted, serving goes on');
+      // Written now, not with the turn's batch: a process in this state may not live to write it.
+      flushLogs();
     });
     this.#loop = loop({ map: this.map, timeout: 30 });
     this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
@@ -197,7 +199,9 @@ export class Host {
           stats = new ServiceStats(service, protocol);
           this.#stats.set(service, stats);
         }
-        return serviceObserver(stats, this.logger.child({ service }));
+        // As dnsmasq: queries are counted, and logged only when asked (`dns.logQueries`).
+        const logRequests = service !== 'dns' || config.dns?.logQueries === true;
+        return serviceObserver(stats, this.logger.child({ service }), logRequests);
       },
       tls: () => {
         this.#tls ??= loadTlsMaterial(config.dataDir, config.tls, this.#listenHosts(config));

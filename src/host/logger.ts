@@ -1,8 +1,15 @@
 /**
  * The host's logger: pino underneath (JSON lines with `--log-format json`), and a compact
- * human-readable line on a terminal.
+ * human-readable line by default. Lines to standard error go through a {@link logSink}: the
+ * caller pays for making the line, and one write per event-loop turn carries them all.
  */
+import { format } from 'node:util';
 import { type Logger as PinoLogger, pino } from 'pino';
+import { logSink } from './log-sink.js';
+import { prettyRecord } from './pretty-log-line.js';
+
+export { flushLogs } from './log-sink.js';
+export { prettyLine } from './pretty-log-line.js';
 
 /** The logger type every host part uses (pino's). */
 export type Logger = PinoLogger;
@@ -13,62 +20,14 @@ export interface LoggerOptions {
   readonly format?: 'pretty' | 'json';
   /** The lowest level written (default `info`). */
   readonly level?: string;
-  /** Where lines go (default standard error, so standard output stays for the service list). */
+  /**
+   * Where lines go (default standard error, so standard output stays for the service list).
+   * `process.stderr` and `process.stdout` are written in batches; any other destination gets
+   * each line at once, in its own `write()` call.
+   */
   readonly destination?: { write(line: string): unknown };
   /** Colour the level names (default: when the destination is a terminal). */
   readonly color?: boolean;
-}
-
-const LEVEL_NAMES: Record<number, string> = {
-  10: 'TRACE',
-  20: 'DEBUG',
-  30: 'INFO',
-  40: 'WARN',
-  50: 'ERROR',
-  60: 'FATAL',
-};
-const COLORS: Record<number, string> = {
-  20: '\x1b[90m',
-  30: '\x1b[36m',
-  40: '\x1b[33m',
-  50: '\x1b[31m',
-  60: '\x1b[35m',
-};
-const OMIT = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service']);
-
-/**
- * Formats one pino JSON line for people: `15:17:31 INFO  ftp  connection opened peer=…`.
- * @param line the JSON text pino wrote.
- * @param color whether to colour the level.
- */
-export function prettyLine(line: string, color = false): string {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line;
-  }
-  const level = Number(record.level);
-  const time = new Date(Number(record.time)).toISOString().slice(11, 19);
-  const name = (LEVEL_NAMES[level] ?? String(level)).padEnd(5);
-  const levelText = color ? `${COLORS[level] ?? ''}${name}\x1b[0m` : name;
-  const service = typeof record.service === 'string' ? ` ${record.service.padEnd(8)}` : '';
-  const fields = Object.entries(record)
-    .filter(([key]) => !OMIT.has(key))
-    .map(([key, value]) => `${key}=${formatValue(value)}`)
-    .join(' ');
-  return `${time} ${levelText}${service} ${String(record.msg ?? '')}${fields ? ` ${fields}` : ''}\n`;
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string')
-    return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
-  if (value !== null && typeof value === 'object') {
-    const err = value as { message?: unknown; type?: unknown };
-    if (typeof err.message === 'string') return JSON.stringify(err.message);
-    return JSON.stringify(value);
-  }
-  return String(value);
 }
 
 /**
@@ -78,17 +37,64 @@ function formatValue(value: unknown): string {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;
   const color = options.color ?? (destination === process.stderr && process.stderr.isTTY === true);
-  const stream =
-    options.format === 'json'
-      ? { write: (line: string) => destination.write(line) }
-      : { write: (line: string) => destination.write(prettyLine(line, color)) };
+  const fd = destination === process.stderr ? 2 : destination === process.stdout ? 1 : null;
+  const sink = fd === null ? destination : logSink(fd);
+  const settings = {
+    level: options.level ?? 'info',
+    base: null,
+    timestamp: pino.stdTimeFunctions.epochTime,
+    serializers: { err: pino.stdSerializers.err },
+  };
+  if (options.format === 'json') return pino(settings, { write: (line) => sink.write(line) });
   return pino(
     {
-      level: options.level ?? 'info',
-      base: null,
-      timestamp: pino.stdTimeFunctions.epochTime,
-      serializers: { err: pino.stdSerializers.err },
+      ...settings,
+      // The line is made from the call's own arguments: pino has already decided the level is
+      // on, and nothing is turned into JSON only to be parsed back.
+      hooks: {
+        logMethod(args, _method, level) {
+          sink.write(prettyCall(this, args, level, color));
+        },
+      },
     },
-    stream,
+    // Never written to: the hook above writes every line.
+    { write: () => undefined },
+  );
+}
+
+/** A child logger's bindings (`{ service: 'http' }`), read once per child. */
+const bindingsOf = new WeakMap<object, Readonly<Record<string, unknown>>>();
+
+/** The line for `logger.info(fields?, message?, ...values)`, read as pino reads those arguments. */
+function prettyCall(logger: Logger, args: unknown[], level: number, color: boolean): string {
+  let bindings = bindingsOf.get(logger);
+  if (bindings === undefined) {
+    bindings = logger.bindings();
+    bindingsOf.set(logger, bindings);
+  }
+  const first = args[0];
+  let fields: Readonly<Record<string, unknown>> = {};
+  let message: unknown;
+  let values = 1;
+  if (typeof first === 'object' && first !== null) {
+    fields = first instanceof Error ? { err: first } : (first as Record<string, unknown>);
+    message = args[1];
+    values = 2;
+    message ??= fields.msg ?? (fields.err as { message?: unknown } | undefined)?.message;
+  } else {
+    message = first;
+  }
+  if (typeof message === 'string' && args.length > values) {
+    message = format(message, ...args.slice(values));
+  }
+  return prettyRecord(
+    {
+      level,
+      time: Date.now(),
+      service: bindings.service,
+      msg: message,
+      fields: [bindings, fields],
+    },
+    color,
   );
 }

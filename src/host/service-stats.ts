@@ -26,11 +26,18 @@ export class ServiceStats {
 }
 
 /**
- * Makes the observer a service's servers report through: it counts into `stats` and logs one
- * line per connection and request through `logger`.
+ * Makes the observer a service's servers report through: it counts into `stats` and logs
+ * through `logger` one line per request (at `info`, as an access log) and per connection opened
+ * and closed (at `debug`: a busy server's log would be mostly these).
+ * @param logRequests whether each request gets a line; `false` only counts them (DNS queries,
+ *   unless `dns.logQueries` is set).
  * @example const observer = serviceObserver(stats, logger.child({ service: 'ftp' }));
  */
-export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObserver {
+export function serviceObserver(
+  stats: ServiceStats,
+  logger: Logger,
+  logRequests = true,
+): ServerObserver {
   return {
     connectionOpened(peer) {
       stats.connectionsNow++;
@@ -45,7 +52,7 @@ export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObse
       stats.connectionsNow = Math.max(0, stats.connectionsNow - 1);
       stats.bytesIn += summary.bytesIn;
       stats.bytesOut += summary.bytesOut;
-      logger.info(
+      logger.debug(
         { peer: summary.peer, in: summary.bytesIn, out: summary.bytesOut, ms: summary.duration },
         'connection closed',
       );
@@ -56,8 +63,10 @@ export function serviceObserver(stats: ServiceStats, logger: Logger): ServerObse
     },
     request(fields) {
       stats.requests++;
-      const { msg, ...rest } = fields;
-      logger.info(rest, typeof msg === 'string' ? msg : 'request');
+      if (!logRequests) return;
+      // The fields go as they are (no copy without `msg`): their `msg` is the line's message.
+      if (typeof fields.msg === 'string') logger.info(fields);
+      else logger.info(fields, 'request');
     },
     error(error, peer) {
       stats.errors++;

@@ -154,7 +154,9 @@ test('polyport serve stops with exit 2 and names the key, the value and what was
 
 test('polyport serve --log-format json writes JSON lines', async () => {
   const dir = tempDir();
-  const proc = startCli(['serve', '--log-format', 'json', ...ZERO_PORTS], { cwd: dir });
+  // At debug: the connection lines are there only then.
+  const args = ['serve', '--log-format', 'json', '--set', 'log.level=debug', ...ZERO_PORTS];
+  const proc = startCli(args, { cwd: dir });
   try {
     await proc.waitFor(/Press Ctrl-C/);
     const sock = await createConnection(['127.0.0.1', portFromListing(proc.stdout, 'time')], 5);

@@ -106,6 +106,8 @@ export interface DnsServiceConfig extends DatagramServiceConfig {
   readonly forwarders: readonly string[];
   /** Addresses and CIDR ranges that may have names outside the zones forwarded. */
   readonly allowRecursion: readonly string[];
+  /** Whether each answered query gets a log line (dnsmasq's `log-queries`). */
+  readonly logQueries: boolean;
 }
 
 /** `[finger]`. */

@@ -17,7 +17,7 @@ import {
 import { isAddressRange, isForwarder } from '../config/address-syntax.js';
 import { PATH_TYPE } from '../config/path-keys.js';
 import type { DnsServiceConfig } from '../config/polyport-config.js';
-import { listType, stringType } from '../config/value-types.js';
+import { booleanType, listType, stringType } from '../config/value-types.js';
 import type { ServiceModule } from '../service-module.js';
 import { requireConfiguredPath } from '../starters/configured-path.js';
 import { running, serverOptions } from '../starters/start-context.js';
@@ -86,6 +86,12 @@ export const dnsService: ServiceModule<DnsServiceConfig> = {
       ),
       default: [...DEFAULT_RECURSION_CLIENTS],
       doc: 'Clients whose queries for names outside the zones are forwarded (when dns.forwarders is set); others get REFUSED for such names, while the zones answer everyone. The default is loopback and the private ranges (RFC 1918, unique-local and link-local IPv6), so a server listening on a public address is not an open resolver.',
+    },
+    {
+      key: 'dns.logQueries',
+      type: booleanType(),
+      default: false,
+      doc: 'Log one line per query answered (peer, name, type, rcode). Off by default, as in dnsmasq: a busy server would spend more on its log than on its answers. Queries are counted on the status page either way.',
     },
   ],
   async start(context, dns) {

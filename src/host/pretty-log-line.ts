@@ -1,0 +1,126 @@
+/**
+ * The human-readable log line: `15:17:31 INFO  ftp      connection opened peer=…`, made straight
+ * from a log call's fields, or from a JSON line pino wrote.
+ */
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+const COLORS: Record<number, string> = {
+  20: '\x1b[90m',
+  30: '\x1b[36m',
+  40: '\x1b[33m',
+  50: '\x1b[31m',
+  60: '\x1b[35m',
+};
+/** Keys pino adds or the line shows in its own place. */
+const OMIT = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service']);
+const NEEDS_QUOTES = /[\s"=]/;
+
+/** What one line is made of. */
+export interface PrettyRecord {
+  /** pino's level number (30 for `info`). */
+  readonly level: number;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly service?: unknown;
+  readonly msg?: unknown;
+  /** Further fields, written `key=value` in order; `level`, `time`, `msg`… among them are skipped. */
+  readonly fields: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * Formats one line (with its newline).
+ * @param record the level, time, service, message and fields.
+ * @param color whether to colour the level.
+ * @returns `15:17:31 INFO  http     request status=200 …\n`.
+ * @example
+ * prettyRecord({ level: 30, time: Date.now(), service: 'http', msg: 'request', fields: [{ status: 200 }] }, false);
+ */
+export function prettyRecord(record: PrettyRecord, color: boolean): string {
+  const { level } = record;
+  const name = LEVEL_NAMES[level] ?? String(level).padEnd(5);
+  let line = `${clockTime(record.time)} ${color ? `${COLORS[level] ?? ''}${name}\x1b[0m` : name}`;
+  if (typeof record.service === 'string') line += ` ${record.service.padEnd(8)}`;
+  line += ` ${record.msg === undefined || record.msg === null ? '' : String(record.msg)}`;
+  for (const fields of record.fields) {
+    for (const key in fields) {
+      if (OMIT.has(key)) continue;
+      const text = formatValue(fields[key]);
+      if (text !== undefined) line += ` ${key}=${text}`;
+    }
+  }
+  return `${line}\n`;
+}
+
+/**
+ * Formats one JSON line as pino writes it.
+ * @param line the JSON text.
+ * @param color whether to colour the level.
+ * @returns the line for people, or `line` itself when it is not JSON.
+ * @example prettyLine('{"level":30,"time":0,"msg":"hi"}'); // '00:00:00 INFO  hi\n'
+ */
+export function prettyLine(line: string, color = false): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  return prettyRecord(
+    {
+      level: Number(record.level),
+      time: Number(record.time),
+      service: record.service,
+      msg: record.msg,
+      fields: [record],
+    },
+    color,
+  );
+}
+
+/** `HH:MM:SS` in UTC; the date string is made once a second, not once a line. */
+let clockSecond = Number.NaN;
+let clockText = '';
+function clockTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== clockSecond) {
+    clockSecond = second;
+    const date = new Date(ms);
+    clockText = Number.isNaN(date.getTime()) ? 'Invalid' : date.toISOString().slice(11, 19);
+  }
+  return clockText;
+}
+
+/** A value as the line shows it, or `undefined` for what JSON would leave out. */
+function formatValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value === '' || NEEDS_QUOTES.test(value) ? JSON.stringify(value) : value;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return String(value);
+    case 'bigint':
+      return String(value);
+    case 'object': {
+      if (value === null) return 'null';
+      const err = value as { message?: unknown; toJSON?: unknown };
+      if (typeof err.message === 'string') return JSON.stringify(err.message);
+      // A Date, a URL: shown as their JSON text, as the JSON line would hold them.
+      if (typeof err.toJSON === 'function') return formatValue(err.toJSON());
+      try {
+        return JSON.stringify(value);
+      } catch {
+        return '"[unserializable]"';
+      }
+    }
+    default:
+      return undefined;
+  }
+}
