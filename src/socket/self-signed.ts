@@ -3,7 +3,6 @@
  * first run needs before anyone has a real certificate.
  */
 import { isIP } from 'node:net';
-import selfsigned from 'selfsigned';
 
 /** A certificate and its private key, PEM-encoded. */
 export interface CertificatePair {
@@ -38,6 +37,9 @@ export async function selfSignedCertificate(
   const altNames = hosts.map((host): { type: 2 | 7; ip?: string; value?: string } =>
     isIP(host) ? { type: 7, ip: host } : { type: 2, value: host },
   );
+  // Loaded here, not at the top: the X.509 library is most of `polyport/socket`'s load time, and
+  // only a caller that makes a certificate should pay for it.
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: hosts[0] as string }], {
     keyType: 'ec',
     curve: 'P-256',
