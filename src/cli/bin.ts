@@ -4,7 +4,7 @@
  * Whatever goes wrong, the user sees one line, never a stack trace (`POLYPORT_DEBUG=1` shows
  * it), and an exit code from {@link EXIT}.
  */
-import { type CliIO, EXIT } from '../protocols/common/index.js';
+import { type CliIO, EXIT } from '../protocols/common/cli-command.js';
 import { main } from './main.js';
 import { exitOnClosedOutput, oneLine } from './output-closed.js';
 

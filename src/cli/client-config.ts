@@ -3,7 +3,7 @@
  * and `--set KEY=VALUE` options as `serve`, and the `POLYPORT_PORT_OFFSET` environment variable,
  * so `polyport finger demo` reaches a server started with `--set portOffset=40000`.
  */
-import { loadConfig, type PolyportConfig, type ServiceSchema } from '../host/index.js';
+import type { PolyportConfig, ServiceSchema } from '../host/index.js';
 import type { LocalServer } from '../protocols/common/index.js';
 
 /** What {@link clientConfig} found on a client command's line. */
@@ -56,6 +56,8 @@ export async function clientConfig(
     else sets.push(value);
   }
   if (path === undefined && sets.length === 0) return { argv: rest, localServers: undefined };
+  // Only now: the config's schema is every service module's, which loads every server.
+  const { loadConfig } = await import('../host/index.js');
   const config = await loadConfig({ ...(path !== undefined ? { path } : {}), sets, services });
   return { argv: rest, localServers: (service) => serviceAddress(config, service) };
 }

@@ -1,18 +1,18 @@
 /**
- * The `polyport` command line: `polyport COMMAND [options]` (the entry point is `bin.ts`).
+ * The `polyport` command line: `polyport COMMAND [options]` (the entry point is `bin.ts`). Only
+ * the command that runs is loaded (see `commands.ts`).
  */
-import { ConfigError, SERVICE_MODULES, type ServiceModule, VERSION } from '../host/index.js';
-import {
-  type CliCommand,
-  type CliIO,
-  EXIT,
-  suggest,
-  usageError,
-} from '../protocols/common/index.js';
+// Single files, not the folders' index.ts: the host's loads every server, protocols/common's the
+// socket layer, and `polyport --version` needs neither.
+import { ConfigError } from '../host/config/config-error.js';
+import type { ServiceModule } from '../host/service-module.js';
+import { VERSION } from '../host/version.js';
+import { type CliIO, EXIT, usageError } from '../protocols/common/cli-command.js';
+import { suggest } from '../protocols/common/suggest.js';
 import { clientConfig } from './client-config.js';
-import { commandTable, localServerCommands } from './commands.js';
+import { type CommandEntry, commandTable } from './commands.js';
 
-function usage(commands: readonly CliCommand[]): string {
+function usage(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `polyport ${VERSION}: Python's networking stack for Node.js, and the servers it carries.`,
@@ -32,14 +32,14 @@ function usage(commands: readonly CliCommand[]): string {
  * @param argv the arguments after the script.
  * @param io the streams the command talks through.
  * @param services the services `serve` runs and whose client commands are offered (default:
- *   every built-in one).
+ *   every built-in one, each loaded only if its command runs).
  * @returns the exit code.
  * @example process.exitCode = await main(process.argv.slice(2), io);
  */
 export async function main(
   argv: readonly string[],
   io: CliIO,
-  services: readonly ServiceModule[] = SERVICE_MODULES,
+  services?: readonly ServiceModule[],
 ): Promise<number> {
   const commands = commandTable(services);
   const [name, ...rest] = argv;
@@ -51,8 +51,8 @@ export async function main(
     io.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     const near = suggest(
       name,
       commands.map((c) => c.name),
@@ -61,7 +61,8 @@ export async function main(
     io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage(commands)}`);
     return EXIT.USAGE;
   }
-  if (!localServerCommands(services).has(name)) return command.run(rest, io);
+  const command = await entry.load();
+  if (!entry.usesLocalServer) return command.run(rest, io);
   let client: Awaited<ReturnType<typeof clientConfig>>;
   try {
     client = await clientConfig(rest, process.env, services);

@@ -3,7 +3,7 @@
  * command caught: quietly for a closed pipe, with one line otherwise.
  */
 import type { Writable } from 'node:stream';
-import { EXIT } from '../protocols/common/index.js';
+import { EXIT } from '../protocols/common/cli-command.js';
 
 /**
  * Makes a closed reader (`EPIPE`: `polyport http URL | head` after `head` has read its lines)

@@ -1,7 +1,8 @@
 /**
  * Every service polyport can run, as one list of modules: the config schema, the cross-checks,
  * `serve()`, its start-up listing and the `polyport` command table all read it. Adding a service
- * is one module file here and one line in {@link SERVICE_MODULES}.
+ * is one module file here and one line in {@link SERVICE_MODULES} (and, for a client command, one
+ * entry in `SERVICE_COMMANDS`, the light list the command line reads without loading servers).
  */
 import type { ServiceModule } from '../service-module.js';
 import { adminService } from './admin.js';
@@ -12,6 +13,8 @@ import { httpService, httpsService } from './http.js';
 import { identService } from './ident.js';
 import { pop3Service, smtpService } from './mail.js';
 import { SMALL_SERVICES } from './small.js';
+
+export { SERVICE_COMMANDS, type ServiceCommandEntry } from './service-commands.js';
 
 export {
   adminService,
