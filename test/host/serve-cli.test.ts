@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/host/index.js';
 import { createConnection } from '../../src/socket/index.js';
 import { nodeMajor } from '../../src/socket/node/node-majors.js';
 import { slabReads } from '../../src/socket/node/slab-reads.js';
-import { runCli, startCli } from '../support/cli.js';
+import { portFromListing, runCli, startCli } from '../support/cli.js';
 import { SERVICE_TABLES, tempDir } from '../support/host.js';
 
 const ZERO_PORTS = SERVICE_TABLES.flatMap((s) => ['--set', `${s}.port=0`]);
@@ -18,16 +18,6 @@ async function until(condition: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function portFromListing(stdout: string, service: string, transport = 'tcp'): number {
-  // A service on TCP and UDP is one row, 'tcp+udp'.
-  const match = new RegExp(
-    `^\\s+${service}\\s+\\S*\\b${transport}\\b\\S*\\s+\\S+\\s+(\\d+)`,
-    'm',
-  ).exec(stdout);
-  if (!match) throw new Error(`no ${service}/${transport} in listing:\n${stdout}`);
-  return Number(match[1]);
 }
 
 test('polyport serve prints one line per listener and exits 0 on SIGTERM', async () => {

@@ -81,3 +81,16 @@ export async function runCli(
   clearTimeout(timer);
   return { code, stdout: proc.stdout, stderr: proc.stderr };
 }
+
+/**
+ * The port of `service` in `polyport serve`'s listing (a service on TCP and UDP is one row,
+ * `tcp+udp`).
+ */
+export function portFromListing(stdout: string, service: string, transport = 'tcp'): number {
+  const match = new RegExp(
+    `^\\s+${service}\\s+\\S*\\b${transport}\\b\\S*\\s+\\S+\\s+(\\d+)`,
+    'm',
+  ).exec(stdout);
+  if (!match) throw new Error(`no ${service}/${transport} in listing:\n${stdout}`);
+  return Number(match[1]);
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { createLogger, type Logger, prettyLine } from '../../src/host/index.js';
+
+/** The same calls, in the order a host makes them and in the shapes pino accepts. */
+function someCalls(logger: Logger): void {
+  const http = logger.child({ service: 'http' });
+  http.info({
+    msg: 'request',
+    line: '127.0.0.1 - - [06/Dec/2026:13:20:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"',
+    status: 200,
+    method: 'GET',
+    path: '/',
+    bytes: 5,
+    peer: '127.0.0.1:5000',
+    duration: 0,
+  });
+  http.debug({ peer: '127.0.0.1:5000', in: 9, out: 187, ms: 4 }, 'connection closed');
+  logger.info('plain %s and %d', 'text', 7);
+  logger.warn(new Error('thrown'));
+  logger.error({ err: new Error('bad thing'), kind: 'uncaughtException' }, 'uncaught error');
+  logger.info({ nested: { list: [1, 2] }, when: new Date(0), empty: '', gone: undefined }, 'misc');
+  logger.info({ signal: 'SIGTERM', grace: 10 }, 'stopping');
+}
+
+test('a pretty line is the JSON line of the same call, formatted by prettyLine(), with or without colour', () => {
+  for (const color of [false, true]) {
+    const pretty: string[] = [];
+    const json: string[] = [];
+    const options = { level: 'debug', color } as const;
+    someCalls(createLogger({ ...options, destination: { write: (l: string) => pretty.push(l) } }));
+    someCalls(
+      createLogger({ ...options, format: 'json', destination: { write: (l) => json.push(l) } }),
+    );
+    assert.equal(pretty.length, 7);
+    // The clock may tick between the two runs: compare past the time.
+    const strip = (line: string) => line.slice(9);
+    assert.deepEqual(
+      pretty.map(strip),
+      json.map((line) => strip(prettyLine(line, color))),
+    );
+    assert.equal(
+      pretty.some((l) => l.includes('\x1b[')),
+      color,
+    );
+  }
+  assert.match(
+    prettyLine('{"level":30,"time":0,"service":"dns","msg":"query","name":"a b"}'),
+    /^00:00:00 INFO {2}dns {6}query name="a b"\n$/,
+  );
+});
+
+const LOGGER = new URL('../../src/host/logger.ts', import.meta.url).href;
+
+/** Runs `body` in a child whose logger writes to its standard error; returns what it wrote. */
+function child(body: string): { status: number | null; lines: string[] } {
+  const script = `import { createLogger } from ${JSON.stringify(LOGGER)};
+const log = createLogger();
+for (let i = 0; i < 1000; i++) log.info({ i }, 'line');
+${body}`;
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  return {
+    status: run.status,
+    lines: run.stderr.split('\n').filter((l) => / line i=\d+$/.test(l)),
+  };
+}
+
+test('lines still held for the batch are written when the process exits at once', () => {
+  const { status, lines } = child('process.exit(3);');
+  assert.equal(status, 3);
+  assert.equal(lines.length, 1000);
+  assert.match(lines[999] ?? '', / INFO {2}line i=999$/);
+});
+
+test('lines still held for the batch are written when an uncaught exception ends the process', () => {
+  const { status, lines } = child("throw new Error('crash');");
+  assert.equal(status, 1);
+  assert.equal(lines.length, 1000);
+});
