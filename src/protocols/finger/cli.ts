@@ -4,8 +4,7 @@
 import { parseArgs } from 'node:util';
 import { SocketError } from '../../socket/index.js';
 import { type CliCommand, type CliIO, EXIT, localServer, usageError } from '../common/index.js';
-import { finger } from './client/finger-client.js';
-import { splitHostPort } from './server/finger-server.js';
+import { finger, splitHostPort } from './client/finger-client.js';
 
 const HELP = `Usage: polyport finger [-l] [user][@host[:port]]
 

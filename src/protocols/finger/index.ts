@@ -16,7 +16,7 @@
  */
 
 export { fingerCommand } from './cli.js';
-export { type FingerClientOptions, finger } from './client/finger-client.js';
+export { type FingerClientOptions, finger, splitHostPort } from './client/finger-client.js';
 export {
   answerQuery,
   type FingerAnswerOptions,
@@ -47,6 +47,5 @@ export { stripControlCharacters } from './codec/sanitize-text.js';
 export {
   type FingerService,
   type FingerServiceOptions,
-  splitHostPort,
   startFingerService,
 } from './server/finger-server.js';

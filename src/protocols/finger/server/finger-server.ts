@@ -14,7 +14,7 @@ import { listenForConnections } from '../../../server/listen-for-connections.js'
 import type { ServerObserver } from '../../../server/server-observer.js';
 import type { TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
-import { finger } from '../client/finger-client.js';
+import { finger, splitHostPort } from '../client/finger-client.js';
 import { answerQuery, formatForwardingDenied } from '../codec/answer-query.js';
 import { FingerSession } from '../codec/finger-session.js';
 import type { FingerUser } from '../codec/finger-user.js';
@@ -138,18 +138,6 @@ async function forward(query: string, target: string, timeoutSeconds: number): P
   const decoded = Buffer.from(text, 'latin1').toString('utf8');
   if (decoded !== '') reply.line(decoded);
   return reply.toBuffer();
-}
-
-/** Splits `host`, `host:port`, `[v6]` or `[v6]:port`. */
-export function splitHostPort(target: string, defaultPort: number): { host: string; port: number } {
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
-  if (bracket)
-    return { host: bracket[1] as string, port: bracket[2] ? Number(bracket[2]) : defaultPort };
-  const colon = target.lastIndexOf(':');
-  if (colon > 0 && target.indexOf(':') === colon && /^\d+$/.test(target.slice(colon + 1))) {
-    return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
-  }
-  return { host: target, port: defaultPort };
 }
 
 /**
