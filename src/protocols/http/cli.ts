@@ -221,49 +221,27 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
           label: downloadName(parsed.url),
           noProgress: parsed.noProgress,
         });
-  const write = parsed.output === undefined ? toStream(io.stdout) : toFile(parsed.output);
+  const sink = parsed.output === undefined ? null : FileSink.open(parsed.output);
   let received = 0;
   try {
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       received += chunk.length;
       progress?.update(received);
-      const wait = write(chunk);
+      const wait = sink === null ? writeOut(io.stdout, chunk) : sink.write(chunk);
       if (wait !== undefined) await wait;
     }
-    await write(null);
+    await sink?.close();
   } finally {
     progress?.finish();
+    await sink?.abandon();
   }
   return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
 }
 
-/**
- * Takes the body chunk by chunk, and `null` at its end; returns a promise only when the caller
- * must wait before the next chunk.
- */
-type BodyWriter = (chunk: Buffer | null) => Promise<void> | undefined;
-
-/** The body to a file, in large synchronous batches (see {@link FileSink}). */
-function toFile(path: string): BodyWriter {
-  const sink = FileSink.open(path);
-  return (chunk) => {
-    try {
-      if (chunk === null) sink.close();
-      else sink.write(chunk);
-    } catch (err) {
-      sink.abandon();
-      throw err;
-    }
-    return undefined;
-  };
-}
-
-/** The body to a stream (stdout), which stays open, waiting whenever it asks to. */
-function toStream(out: Writable): BodyWriter {
-  return (chunk) => {
-    if (chunk === null || out.write(chunk)) return undefined;
-    return new Promise((resolve) => out.once('drain', resolve));
-  };
+/** Writes to a stream that stays open (stdout); returns a promise when it asks to wait. */
+function writeOut(out: Writable, chunk: Buffer): Promise<void> | undefined {
+  if (out.write(chunk)) return undefined;
+  return new Promise((resolve) => out.once('drain', resolve));
 }
 
 /** The name a progress bar shows for `url`: its last path segment, or its host. */

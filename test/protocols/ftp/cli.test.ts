@@ -85,6 +85,35 @@ test('polyport ftp ls, get, put and mirror work against the server with demo/dem
   }
 });
 
+test('polyport ftp put and get move a multi-MiB file byte for byte, and get --continue resumes it', async () => {
+  const f = await startFixture();
+  const local = mkdtempSync(join(tmpdir(), 'polyport-ftp-cli-'));
+  try {
+    const base = `ftp://127.0.0.1:${f.port}`;
+    // Many batches on both sides and a ragged end, in bytes that differ from place to place.
+    const big = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 12)) & 0xff;
+    writeFileSync(join(local, 'big.bin'), big);
+    const put = io();
+    assert.equal(
+      await ftpCommand.run(['put', join(local, 'big.bin'), `${base}/pub/`], put),
+      0,
+      put.err(),
+    );
+    assert.ok(readFileSync(join(f.root, 'pub', 'big.bin')).equals(big), 'uploaded whole');
+    const target = join(local, 'back.bin');
+    const get = io();
+    assert.equal(await ftpCommand.run(['get', `${base}/pub/big.bin`, target], get), 0, get.err());
+    assert.ok(readFileSync(target).equals(big), 'downloaded whole');
+    writeFileSync(target, big.subarray(0, 1024 * 1024 + 3));
+    const resume = io();
+    assert.equal(await ftpCommand.run(['get', '-c', `${base}/pub/big.bin`, target], resume), 0);
+    assert.ok(readFileSync(target).equals(big), 'resumed to the same bytes');
+  } finally {
+    await f.stop();
+  }
+});
+
 test('polyport ftp get URL - writes the file to stdout', async () => {
   const f = await startFixture();
   try {

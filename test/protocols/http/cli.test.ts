@@ -8,6 +8,10 @@ import type { CliIO } from '../../../src/protocols/common/index.js';
 import { httpCommand, routeHandler } from '../../../src/protocols/http/index.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
+/** 3 MiB and 5 bytes that differ from one position to the next: many batches, a ragged end. */
+const BIG = Buffer.alloc(3 * 1024 * 1024 + 5);
+for (let i = 0; i < BIG.length; i++) BIG[i] = (i * 7 + (i >> 12)) & 0xff;
+
 let server: TestServer;
 let dir: string;
 before(async () => {
@@ -17,6 +21,12 @@ before(async () => {
     routeHandler('POST', '/echo', async (q, r) => {
       const body = await q.body.text();
       r.send(`POST ${q.headers.get('content-type') ?? '-'} ${body}\n`);
+    }),
+    routeHandler('GET', '/big', (_q, r) => r.send(BIG)),
+    routeHandler('PUT', '/big', async (q, r) => {
+      const same = (await q.body.buffer()).equals(BIG);
+      r.status = same ? 201 : 400;
+      r.send(same ? 'same bytes\n' : 'different bytes\n');
     }),
     routeHandler('DELETE', '/thing', (_q, r) => {
       r.status = 204;
@@ -88,6 +98,16 @@ test('polyport http --output writes the body to a file', async () => {
   assert.equal(code, 0);
   assert.equal(out, '');
   assert.equal(readFileSync(file, 'utf8'), 'hello\n');
+});
+
+test('polyport http -o and PUT -d @FILE move a multi-MiB body byte for byte', async () => {
+  const file = join(dir, 'big.bin');
+  const got = await run([url('/big'), '-o', file]);
+  assert.equal(got.code, 0, got.err);
+  assert.ok(readFileSync(file).equals(BIG), 'the file holds the body as sent');
+  const put = await run(['PUT', url('/big'), '--data', `@${file}`]);
+  assert.equal(put.out, 'same bytes\n');
+  assert.equal(put.code, 0);
 });
 
 test('polyport http PUT sends @file with a length and @- (stdin) chunked', async () => {

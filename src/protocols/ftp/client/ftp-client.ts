@@ -334,6 +334,7 @@ export class FtpClient {
     options: { resume?: boolean; onProgress?: (bytes: number) => void } = {},
   ): Promise<void> {
     const offset = options.resume ? statSafe(local) : 0;
+    // The file, once the server starts sending (a refused download opens none): at most one.
     const sinks: FileSink[] = [];
     try {
       await this.#download(
@@ -345,9 +346,9 @@ export class FtpClient {
           return (chunk) => sink.write(chunk);
         },
       );
-      for (const sink of sinks) sink.close();
+      for (const sink of sinks) await sink.close();
     } catch (err) {
-      for (const sink of sinks) sink.abandon();
+      for (const sink of sinks) await sink.abandon();
       // A refused or cut download must not leave an empty or partial file behind as if it
       // were the server's; a resumed one keeps what it had before.
       if (offset === 0 && sinks.length > 0) await rm(local, { force: true });

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { FileSink } from '../../../src/protocols/common/file-sink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'polyport-file-sink-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `n` bytes that differ from one position to the next, so a misplaced batch shows. */
+function pattern(n: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+test('FileSink writes chunks of any size in order across many batches', async () => {
+  const path = join(dir, 'order.bin');
+  const sink = FileSink.open(path, { batchBytes: 1000 });
+  const chunks = [1, 999, 1000, 1, 4097, 3, 2500, 0, 7].map((n, i) => pattern(n, i));
+  for (const chunk of chunks) {
+    const wait = sink.write(chunk);
+    if (wait !== undefined) await wait;
+  }
+  await sink.close();
+  assert.deepEqual(readFileSync(path), Buffer.concat(chunks));
+});
+
+test('FileSink replaces an existing file, and with start keeps the bytes before it', async () => {
+  const path = join(dir, 'resume.bin');
+  writeFileSync(path, 'old old old old');
+  const fresh = FileSink.open(path);
+  fresh.write(Buffer.from('new'));
+  await fresh.close();
+  assert.equal(readFileSync(path, 'utf8'), 'new');
+  const resumed = FileSink.open(path, { start: 2 });
+  resumed.write(Buffer.from('w and more'));
+  await resumed.close();
+  assert.equal(readFileSync(path, 'utf8'), 'new and more');
+});
+
+test('FileSink.write() asks the caller to wait only when a batch is written and the next is full', async () => {
+  const sink = FileSink.open(join(dir, 'wait.bin'), { batchBytes: 4 });
+  assert.equal(sink.write(Buffer.from('aaaa')), undefined, 'the first batch starts writing');
+  assert.equal(sink.write(Buffer.from('bb')), undefined, 'the next batch is not full yet');
+  const wait = sink.write(Buffer.from('bbcc'));
+  assert.ok(wait instanceof Promise, 'one batch is being written and the next is full: wait');
+  await wait;
+  await sink.close();
+  assert.equal(readFileSync(join(dir, 'wait.bin'), 'utf8'), 'aaaabbbbcc');
+});
+
+test('FileSink.close() rejects with the error of a failed write and closes the file', async (t) => {
+  if (!existsSync('/dev/full')) return t.skip('no /dev/full on this system');
+  const sink = FileSink.open('/dev/full', { batchBytes: 4 });
+  sink.write(Buffer.from('full'));
+  await assert.rejects(sink.close(), { code: 'ENOSPC' });
+  await sink.close(); // closing twice is harmless
+});
+
+test('FileSink.abandon() closes the file without writing what is gathered', async () => {
+  const path = join(dir, 'abandon.bin');
+  const sink = FileSink.open(path, { batchBytes: 4 });
+  sink.write(Buffer.from('sent'));
+  sink.write(Buffer.from('kept'.slice(0, 3)));
+  await sink.abandon();
+  assert.equal(readFileSync(path, 'utf8'), 'sent');
+  assert.throws(() => sink.write(Buffer.from('x')), /after close/);
+});
+
+test('FileSink.open() refuses a bad start or batch size', () => {
+  assert.throws(() => FileSink.open(join(dir, 'x'), { start: -1 }), RangeError);
+  assert.throws(() => FileSink.open(join(dir, 'x'), { batchBytes: 0 }), RangeError);
+});
