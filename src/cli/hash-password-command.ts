@@ -2,7 +2,8 @@
  * `polyport hash-password`: makes the scrypt hash a `[[users]]` entry needs.
  */
 import { parseArgs } from 'node:util';
-import { hashPassword } from '../host/index.js';
+// The one file, not the host's index.ts, which loads every server.
+import { hashPassword } from '../host/password.js';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import { readSecret, SecretAborted, type TerminalInput } from './read-secret.js';
 

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/**
+ * What a process loads decides how fast `polyport` starts (issue #18): these tests record every
+ * module a command resolves (test/cli/record-imports.mjs) and check the heavy ones stay out,
+ * with no timing at all.
+ */
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+const SOCKET = new URL('../../src/socket/index.ts', import.meta.url).href;
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href;
+const COMMANDS = new URL('../../src/cli/commands.ts', import.meta.url).href;
+const RECORDER = fileURLToPath(new URL('./record-imports.mjs', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const SRC = new URL('../../src/', import.meta.url).href;
+
+/** Runs node with `args` and returns the URLs it resolved (src/ ones relative to src/). */
+async function resolvedBy(args: readonly string[]): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'polyport-imports-'));
+  const file = join(dir, 'resolved.txt');
+  try {
+    // Whether the command succeeds is not the point (serve --help exits 0; all should), but an
+    // error would mean the recording is of a process that stopped early.
+    await run(process.execPath, ['--import', TSX, '--import', RECORDER, ...args], {
+      env: { ...process.env, RECORD_IMPORTS_TO: file },
+      timeout: 60_000,
+    });
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((url) => url !== '')
+      .map((url) => (url.startsWith(SRC) ? url.slice(SRC.length) : url));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The npm packages among `urls`. */
+function packages(urls: readonly string[]): Set<string> {
+  return new Set(
+    urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
+  );
+}
+
+test("import 'polyport/socket' loads neither the certificate library nor the logger", async () => {
+  const loaded = await resolvedBy([
+    '--input-type=module',
+    '-e',
+    `await import(${JSON.stringify(SOCKET)});`,
+  ]);
+  assert.ok(loaded.includes('socket/socket.ts'), 'the recording holds the socket layer');
+  const npm = packages(loaded);
+  assert.ok(!npm.has('selfsigned'), 'selfsigned is loaded only to make a certificate');
+  assert.ok(!npm.has('pino'));
+});
+
+test('polyport --version loads no command, no server, no socket layer and no npm package', async () => {
+  const loaded = await resolvedBy([BIN, '--version']);
+  assert.ok(loaded.includes('cli/main.ts'));
+  assert.deepEqual(
+    [...packages(loaded)].filter((name) => name !== 'tsx'),
+    [],
+  );
+  for (const folder of ['socket/', 'server/', 'host/services/index', 'host/host']) {
+    assert.deepEqual(
+      loaded.filter((url) => url.startsWith(folder)),
+      [],
+      `--version loads nothing from ${folder}`,
+    );
+  }
+  assert.ok(!loaded.some((url) => /^cli\/.*-command\.ts$/.test(url)), 'no command is loaded');
+});
+
+test('every client command, run with --help, loads no server, logger or certificate library', async () => {
+  // One process runs them all (a spawn each would make this file slow): what none of them
+  // loads, the union lacks.
+  const script = `
+    const { main } = await import(${JSON.stringify(MAIN)});
+    const { commandTable } = await import(${JSON.stringify(COMMANDS)});
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: false, interrupted: new Promise(() => {}) };
+    for (const { name } of commandTable()) {
+      if (name !== 'serve' && (await main([name, '--help'], io)) !== 0) throw new Error(name);
+    }`;
+  const loaded = await resolvedBy(['--input-type=module', '-e', script]);
+  for (const command of [
+    'protocols/dns/cli.ts',
+    'protocols/mail/cli.ts',
+    'cli/connect-command.ts',
+  ]) {
+    assert.ok(loaded.includes(command), `the recording holds ${command}`);
+  }
+  const npm = packages(loaded);
+  assert.ok(!npm.has('pino'), 'pino is for serve only');
+  assert.ok(!npm.has('selfsigned'));
+  assert.deepEqual(
+    loaded.filter((url) => url.startsWith('server/') || url.startsWith('host/services/index')),
+    [],
+    'a client command loads no server',
+  );
+});
+
+test('polyport serve --help does load the host and pino (the recording sees what is loaded)', async () => {
+  const loaded = await resolvedBy([BIN, 'serve', '--help']);
+  assert.ok(packages(loaded).has('pino'));
+  assert.ok(loaded.includes('host/services/index.ts'));
+});
