@@ -19,6 +19,11 @@ import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 const EMPTY = Buffer.alloc(0);
 let nextChannelId = 1;
+/**
+ * The log types every dispatcher leaves out unless given its own set: one set for all, as a
+ * server may hold thousands of channels (issue: idle memory).
+ */
+const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
 
 /**
  * A channel: a non-blocking socket whose readiness `loop()` turns into calls of the `handle…`
@@ -68,12 +73,13 @@ export class Dispatcher implements DrivenChannel, Channel {
   /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
   socket: ChannelSocket | null = null;
   /** Log types that `logInfo` leaves out (asyncore hides warnings). */
-  ignoreLogTypes: ReadonlySet<string> = new Set(['warning']);
+  ignoreLogTypes: ReadonlySet<string> = IGNORED_BY_DEFAULT;
   /** The key of this channel in its map. */
   readonly channelId = nextChannelId++;
   /** The map this channel belongs to. */
   readonly map: SocketMap;
-  #setup: Promise<void> = Promise.resolve();
+  /** The last setup step (bind, listen, connect) under way: made by the first. */
+  #setup: Promise<void> | null = null;
   #setupError: unknown;
 
   /**
@@ -201,7 +207,7 @@ export class Dispatcher implements DrivenChannel, Channel {
   }
 
   #chain(op: string, step: (sock: ChannelSocket) => Promise<void>): Promise<void> {
-    const next = this.#setup.then(() => {
+    const next = (this.#setup ?? Promise.resolve()).then(() => {
       // After a failed step the rest cannot succeed: they fail with the same error, reported
       // to the loop once (not as a later EBADF that would hide the real cause).
       if (this.#setupError !== undefined) throw this.#setupError;

@@ -14,6 +14,7 @@ import {
   READY_HUP,
   READY_READ,
   READY_WRITE,
+  type ReadinessListener,
   SocketError,
   type Watchable,
 } from '../socket/index.js';
@@ -46,10 +47,31 @@ export interface DrivenChannel extends Channel {
   closeError: SocketError | null;
 }
 
-/** A channel's watch on its socket; `live` turns false when the driver stops watching. */
-interface Watch {
-  readonly stop: () => void;
-  live: boolean;
+/**
+ * A channel's watch on its socket; `live` turns false when the driver stops watching. Kept
+ * small, since an idle server holds one per connection (issue: idle memory): a socket that
+ * offers `addReadinessListener()` needs no stop function besides the listener.
+ */
+class Watch {
+  live = true;
+  readonly #socket: Watchable;
+  readonly #listener: ReadinessListener;
+  readonly #stop: (() => void) | null;
+
+  constructor(socket: Watchable, listener: ReadinessListener) {
+    this.#socket = socket;
+    this.#listener = listener;
+    if (socket.addReadinessListener !== undefined) {
+      socket.addReadinessListener(listener);
+      this.#stop = null;
+    } else this.#stop = socket.watch(listener);
+  }
+
+  stop(): void {
+    this.live = false;
+    if (this.#stop !== null) this.#stop();
+    else this.#socket.removeReadinessListener?.(this.#listener);
+  }
 }
 
 interface LoopRun {
@@ -187,8 +209,7 @@ export class Driver {
     this.#unwatch(channel);
     const socket = channel.socket;
     if (socket === null) return;
-    const watch: { stop: () => void; live: boolean } = { stop: () => {}, live: true };
-    watch.stop = socket.watch(() => this.#onReady(channel, watch));
+    const watch: Watch = new Watch(socket, () => this.#onReady(channel, watch));
     this.#watches.set(channel, watch);
     this.#dirty.add(channel);
     if (this.running) this.#schedule();
@@ -204,7 +225,6 @@ export class Driver {
   #unwatch(channel: DrivenChannel): void {
     const watch = this.#watches.get(channel);
     if (watch === undefined) return;
-    watch.live = false;
     watch.stop();
     this.#watches.delete(channel);
   }

@@ -176,7 +176,7 @@ export class DatagramIO extends SocketIO {
       }
     }
     const buffer = owned ? asBuffer(bytes) : Buffer.from(bytes);
-    if (check) engine.socket.send(buffer, resolved.port, resolved.host, this.#onSendtoDone);
+    if (check) engine.socket.send(buffer, resolved.port, resolved.host, this.#sendtoDone());
     else engine.socket.send(buffer, resolved.port, resolved.host);
     engine.bound = true;
     return bytes.length;
@@ -188,7 +188,12 @@ export class DatagramIO extends SocketIO {
     this.sendFailed(errnoError(errno, { ...this.errorContext(), op: 'sendto', addr }), 'sendto');
   }
 
-  #onSendtoDone = (err: Error | null): void => {
-    if (err !== null) this.sendFailed(err, 'sendto');
-  };
+  /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
+  #onSendtoDone: ((err: Error | null) => void) | null = null;
+
+  #sendtoDone(): (err: Error | null) => void {
+    return (this.#onSendtoDone ??= (err) => {
+      if (err !== null) this.sendFailed(err, 'sendto');
+    });
+  }
 }

@@ -29,43 +29,65 @@ export interface Watchable {
    * Listeners run synchronously from Node's I/O callbacks, so they must be quick.
    */
   watch(listener: ReadinessListener): () => void;
+  /**
+   * Optional: calls `listener` as {@link watch} does, without making the function that stops it;
+   * {@link removeReadinessListener} stops it. For a watcher of many sockets (the dispatcher's
+   * driver), which then keeps one object fewer per socket.
+   */
+  addReadinessListener?(listener: ReadinessListener): void;
+  /** Stops calling a listener given to {@link addReadinessListener}. */
+  removeReadinessListener?(listener: ReadinessListener): void;
   /** The file descriptor, or -1 when there is none (closed, or not opened yet). */
   fileno(): number;
 }
 
 /**
- * The list of listeners one socket keeps. A plain array, because almost every socket has one
- * listener (its dispatcher or one pending call) and notifying must cost next to nothing.
+ * The listeners one socket keeps. Almost every socket has one listener (its dispatcher or one
+ * pending call), so one is kept as it is and only a second makes an array: notifying must cost
+ * next to nothing, and an idle server holds thousands of these (issue: idle memory).
  */
 export class ReadinessListeners {
-  #listeners: ReadinessListener[] = [];
+  #listeners: ReadinessListener | ReadinessListener[] | null = null;
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: ReadinessListener): () => void {
-    this.#listeners.push(listener);
+    this.push(listener);
     return () => this.remove(listener);
   }
 
   /** Adds a listener to be taken off with {@link remove} (no remover closure is made). */
   push(listener: ReadinessListener): void {
-    this.#listeners.push(listener);
+    const listeners = this.#listeners;
+    if (listeners === null) this.#listeners = listener;
+    else if (typeof listeners === 'function') this.#listeners = [listeners, listener];
+    else listeners.push(listener);
   }
 
   /** Removes a listener (the last one added first, as waits end in reverse order). */
   remove(listener: ReadinessListener): void {
     const listeners = this.#listeners;
-    const last = listeners.length - 1;
-    if (listeners[last] === listener) {
-      listeners.pop();
+    if (listeners === listener) {
+      this.#listeners = null;
       return;
     }
-    const index = listeners.lastIndexOf(listener);
-    if (index !== -1) listeners.splice(index, 1);
+    if (listeners === null || typeof listeners === 'function') return;
+    const last = listeners.length - 1;
+    if (listeners[last] === listener) listeners.pop();
+    else {
+      const index = listeners.lastIndexOf(listener);
+      if (index !== -1) listeners.splice(index, 1);
+    }
+    if (listeners.length === 0) this.#listeners = null;
   }
 
   /** Calls every listener. Listeners must not throw: they run inside Node's I/O callbacks. */
   notify(): void {
     const listeners = this.#listeners;
+    if (listeners === null) return;
+    if (typeof listeners === 'function') {
+      listeners();
+      return;
+    }
     if (listeners.length === 1) {
       listeners[0]!();
       return;
@@ -75,6 +97,8 @@ export class ReadinessListeners {
 
   /** How many listeners there are. */
   get size(): number {
-    return this.#listeners.length;
+    const listeners = this.#listeners;
+    if (listeners === null) return 0;
+    return typeof listeners === 'function' ? 1 : listeners.length;
   }
 }

@@ -29,6 +29,7 @@ import {
 } from './errors.js';
 import { ListenerEngine } from './listener-engine.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
+import { OptionList } from './option-list.js';
 import {
   READY_CLOSED,
   READY_ERROR,
@@ -48,11 +49,15 @@ import {
   isLingerZero,
   KNOWN_OPTIONS,
   lingerMillis,
+  type OptionValues,
   optKey,
 } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
 
 const ADOPT: unique symbol = Symbol('polyport.adopt');
+
+/** The options of every socket that has set none. */
+const NO_OPTIONS: OptionValues = new Map();
 
 /** @internal How `accept()` and TLS hand a connected Node stream to a new `Socket`. */
 export interface AdoptedStream {
@@ -94,12 +99,29 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected soError: SocketError | null = null;
   /** @internal */
   protected isClosed = false;
-  /** @internal */
-  protected readonly optionValues = new Map<string, number | Buffer>();
+  /**
+   * The options `setsockopt()` stored, made on the first one: a socket costs what it holds, and
+   * a server may hold thousands of idle ones (issue: idle memory).
+   */
+  #options: OptionList | null = null;
   /** @internal */
   protected readonly readinessListeners = new ReadinessListeners();
-  /** @internal */
-  protected readonly notify = (): void => this.readinessListeners.notify();
+
+  /** @internal The options `setsockopt()` stored (empty until one is). */
+  protected get optionValues(): OptionValues {
+    return this.#options ?? NO_OPTIONS;
+  }
+
+  /** @internal Stores an option's value (what `getsockopt()` then reads). */
+  protected storeOption(key: string, value: number | Buffer): void {
+    if (this.#options === null) this.#options = new OptionList(key, value);
+    else this.#options.set(key, value);
+  }
+
+  /** @internal Tells the watchers that readiness may have changed. */
+  notify(): void {
+    this.readinessListeners.notify();
+  }
 
   /**
    * Creates a socket, as Python's `socket.socket(family, type, proto)`.
@@ -119,13 +141,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
-      this.engine = new StreamEngine(
-        fileno.stream,
-        family,
-        this.notify,
-        () => this.errorContext(),
-        fileno.slabReads,
-      );
+      this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
     }
   }
 
@@ -160,6 +176,16 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    */
   watch(listener: ReadinessListener): () => void {
     return this.readinessListeners.add(listener);
+  }
+
+  /** Calls `listener` as {@link watch} does, until {@link removeReadinessListener}. */
+  addReadinessListener(listener: ReadinessListener): void {
+    this.readinessListeners.push(listener);
+  }
+
+  /** Stops calling a listener given to {@link addReadinessListener}. */
+  removeReadinessListener(listener: ReadinessListener): void {
+    this.readinessListeners.remove(listener);
   }
 
   // ---------------------------------------------------------------- timeouts
@@ -307,7 +333,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     ) {
       throw new RangeError(`setsockopt(): buffer size must be positive, got ${stored}`);
     }
-    this.optionValues.set(key, stored);
+    this.storeOption(key, stored);
     const engine = this.engine;
     if (engine instanceof StreamEngine) this.applyStreamOptions(engine);
     else if (engine instanceof DatagramEngine && engine.bound)
@@ -381,8 +407,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
 
   // ---------------------------------------------------------------- internals
 
-  /** @internal */
-  protected errorContext(): SocketErrorContext {
+  /** @internal The context of this socket's errors: its network and addresses. */
+  errorContext(): SocketErrorContext {
     const engine = this.engine;
     let source: string | undefined;
     let addr: string | undefined;
@@ -474,8 +500,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected datagramEngine(): DatagramEngine {
     const engine = this.engine;
     if (engine instanceof DatagramEngine) return engine;
-    const created = createDatagramEngine(this.family, this.optionValues, this.notify, () =>
-      this.errorContext(),
+    const created = createDatagramEngine(
+      this.family,
+      this.optionValues,
+      () => this.notify(),
+      () => this.errorContext(),
     );
     this.engine = created;
     return created;

@@ -311,7 +311,7 @@ export class SocketIO extends SocketBase {
       if (engine.connected === null)
         throw new SocketError('EDESTADDRREQ', { ...this.errorContext(), op: 'send' });
       this.checkDatagramSize(bytes, 'send');
-      engine.socket.send(Buffer.from(bytes), this.#onSendDone);
+      engine.socket.send(Buffer.from(bytes), this.#sendDone());
       return bytes.length;
     }
     if (!(engine instanceof StreamEngine)) {
@@ -338,9 +338,14 @@ export class SocketIO extends SocketBase {
     return count;
   }
 
-  #onSendDone = (err: Error | null): void => {
-    if (err !== null) this.sendFailed(err, 'send');
-  };
+  /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
+  #onSendDone: ((err: Error | null) => void) | null = null;
+
+  #sendDone(): (err: Error | null) => void {
+    return (this.#onSendDone ??= (err) => {
+      if (err !== null) this.sendFailed(err, 'send');
+    });
+  }
 
   /** @internal A datagram could not be sent: the error waits for the next call, as `SO_ERROR` does. */
   protected sendFailed(err: Error, op: string): void {

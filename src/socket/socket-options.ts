@@ -131,8 +131,10 @@ function ipv4FromNumber(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
-/** The options a socket holds, by {@link optKey}. */
-export type OptionValues = ReadonlyMap<string, number | Buffer>;
+/** The options a socket holds, by {@link optKey} (a `ReadonlyMap` is one). */
+export interface OptionValues extends Iterable<[string, number | Buffer]> {
+  get(key: string): number | Buffer | undefined;
+}
 
 /**
  * Makes the datagram engine of an AF_INET/AF_INET6 `SOCK_DGRAM` socket with the options that

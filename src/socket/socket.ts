@@ -124,7 +124,12 @@ export class Socket extends DatagramIO {
       server.close();
       throw new SocketError('EBADF', { op: 'bind' });
     }
-    this.engine = new ListenerEngine(server, this.family, this.notify, () => this.errorContext());
+    this.engine = new ListenerEngine(
+      server,
+      this.family,
+      () => this.notify(),
+      () => this.errorContext(),
+    );
     // Run the slab reads self-test now, so connections accepted later can use them.
     if (this.family !== AF_UNIX) slabReads.usable();
   }
@@ -222,7 +227,7 @@ export class Socket extends DatagramIO {
       optKey(SOL_SOCKET, SO_LINGER),
     ]) {
       const value = parent.optionValues.get(key);
-      if (value !== undefined) this.optionValues.set(key, value);
+      if (value !== undefined) this.storeOption(key, value);
     }
     this.applyStreamOptions(engine);
   }
@@ -333,7 +338,7 @@ export class Socket extends DatagramIO {
       conn.off('error', onError);
       if (this.connecting !== conn) return;
       this.connecting = null;
-      const engine = new StreamEngine(conn, this.family, this.notify, () => this.errorContext());
+      const engine = new StreamEngine(conn, this.family, this);
       this.engine = engine;
       this.applyStreamOptions(engine);
       this.notify();

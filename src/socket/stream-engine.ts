@@ -18,9 +18,29 @@ import { ReceiveBuffer } from './receive-buffer.js';
 export const DEFAULT_STREAM_BUFFER = 256 * 1024;
 
 /**
+ * The socket a {@link StreamEngine} carries: told whenever readiness may have changed, and asked
+ * for the context of the engine's errors.
+ */
+export interface StreamOwner {
+  notify(): void;
+  /** The error context (`op` is filled in by the engine). */
+  errorContext(): SocketErrorContext;
+}
+
+/** Where a stream keeps its engine, for the stream's listeners (shared by every stream). */
+const ENGINE: unique symbol = Symbol('polyport.streamEngine');
+
+/** A Node stream as the engine's listeners see it (`this` in an EventEmitter listener). */
+type EngineStream = NetSocket & { [ENGINE]?: StreamEngine | undefined };
+
+/**
  * Python semantics over a Node stream. Received bytes wait in a {@link ReceiveBuffer}; once it
  * holds `receiveLimit` bytes the stream is paused, so a program that does not read makes the
  * peer wait (TCP flow control) instead of making this process buffer without bound.
+ *
+ * The stream's listeners are functions shared by every engine, which find their engine on the
+ * stream (`this` in a listener), rather than closures per engine: a server holding thousands of
+ * idle connections pays for each closure thousands of times (issue: idle memory).
  */
 export class StreamEngine {
   readonly stream: NetSocket;
@@ -45,75 +65,98 @@ export class StreamEngine {
   #local: SocketAddress | null = null;
   #remote: SocketAddress | null = null;
   readonly #family: number;
-  readonly #notify: () => void;
-  readonly #context: () => SocketErrorContext;
+  readonly #owner: StreamOwner;
+  /** The write callback asking for 'drain'-like news (see {@link write}), made when needed. */
+  #written: (() => void) | null = null;
 
   /**
    * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
    * @param family the polyport socket's family (for address tuples).
-   * @param notify called whenever readiness may have changed.
-   * @param context the error context (`op` is filled in by the caller).
+   * @param owner the socket: notified whenever readiness may have changed, asked for the
+   *   context of errors.
    * @param slabReads read through {@link attachSlabReads} when that accelerator is usable
    *   (accepted plain TCP streams only: the stream must not be reading yet).
    */
-  constructor(
-    stream: NetSocket,
-    family: number,
-    notify: () => void,
-    context: () => SocketErrorContext,
-    slabReads = false,
-  ) {
+  constructor(stream: NetSocket, family: number, owner: StreamOwner, slabReads = false) {
     this.stream = stream;
     this.#family = family;
-    this.#notify = notify;
-    this.#context = context;
-    if (!slabReads || !attachSlabReads(stream, this.#onData)) stream.on('data', this.#onData);
-    stream.on('end', this.#onEnd);
-    stream.on('error', this.#onError);
-    stream.on('close', this.#onClose);
-    stream.on('drain', notify);
+    this.#owner = owner;
+    (stream as EngineStream)[ENGINE] = this;
+    if (!slabReads || !attachSlabReads(stream, StreamEngine.#onData)) {
+      stream.on('data', StreamEngine.#onData);
+    }
+    stream.on('end', StreamEngine.#onEnd);
+    stream.on('error', StreamEngine.#onError);
+    stream.on('close', StreamEngine.#onClose);
+    stream.on('drain', StreamEngine.#onDrain);
     this.localAddress();
     this.remoteAddress();
     this.fd = descriptorOf(handleOf(stream));
     if (stream.isPaused()) stream.resume();
   }
 
-  #onData = (chunk: Buffer): void => {
+  // The stream's listeners, one set for every engine: `this` is the stream, which holds its engine.
+  static readonly #onData = function (this: EngineStream, chunk: Buffer): void {
+    const engine = this[ENGINE];
+    if (engine !== undefined) engine.#arrived(chunk);
+  };
+
+  static readonly #onEnd = function (this: EngineStream): void {
+    const engine = this[ENGINE];
+    if (engine !== undefined) engine.#ended();
+  };
+
+  static readonly #onError = function (this: EngineStream, err: Error): void {
+    const engine = this[ENGINE];
+    if (engine !== undefined) engine.#failed(err);
+  };
+
+  static readonly #onClose = function (this: EngineStream): void {
+    const engine = this[ENGINE];
+    if (engine !== undefined) engine.#closed();
+  };
+
+  static readonly #onDrain = function (this: EngineStream): void {
+    const engine = this[ENGINE];
+    if (engine !== undefined) engine.#owner.notify();
+  };
+
+  #arrived(chunk: Buffer): void {
     if (this.readShut) return;
     this.received.push(chunk);
     if (!this.#paused && this.received.length >= this.receiveLimit) {
       this.#paused = true;
       this.stream.pause();
     }
-    this.#notify();
-  };
+    this.#owner.notify();
+  }
 
-  #onEnd = (): void => {
+  #ended(): void {
     // libuv reports a RST that came with the last bytes as EOF (see endedByReset): a reset must
     // not read as a clean end, or a cut upload looks complete. Probed only while we have not
     // sent our FIN, since a connection closed from both sides looks the same.
     if (this.error === null && !this.writeShut && !this.stream.writableEnded) {
       if (endedByReset(this.stream)) {
         const reset = Object.assign(new Error('connection reset by peer'), { code: 'ECONNRESET' });
-        this.error = toSocketError(reset, { ...this.#context(), op: 'read' });
+        this.error = toSocketError(reset, { ...this.#owner.errorContext(), op: 'read' });
       }
     }
     this.eof = true;
-    this.#notify();
-  };
+    this.#owner.notify();
+  }
 
-  #onError = (err: Error): void => {
+  #failed(err: Error): void {
     if (this.error === null && !this.destroyed) {
-      this.error = toSocketError(err, { ...this.#context(), op: 'read' });
+      this.error = toSocketError(err, { ...this.#owner.errorContext(), op: 'read' });
     }
-    this.#notify();
-  };
+    this.#owner.notify();
+  }
 
-  #onClose = (): void => {
+  #closed(): void {
     this.eof = true;
     this.destroyed = true;
-    this.#notify();
-  };
+    this.#owner.notify();
+  }
 
   /** Called after bytes were taken from `received`: resumes a paused stream below the limit. */
   consumed(): void {
@@ -125,12 +168,15 @@ export class StreamEngine {
 
   /** Detaches from the stream (a TLS layer takes it over), giving back unread bytes. */
   detach(): Buffer {
-    this.stream.pause();
-    this.stream.off('data', this.#onData);
-    this.stream.off('end', this.#onEnd);
-    this.stream.off('error', this.#onError);
-    this.stream.off('close', this.#onClose);
-    this.stream.off('drain', this.#notify);
+    const stream = this.stream as EngineStream;
+    stream.pause();
+    stream.off('data', StreamEngine.#onData);
+    stream.off('end', StreamEngine.#onEnd);
+    stream.off('error', StreamEngine.#onError);
+    stream.off('close', StreamEngine.#onClose);
+    stream.off('drain', StreamEngine.#onDrain);
+    // Not `delete`: that would turn the stream's properties into a slow dictionary.
+    stream[ENGINE] = undefined;
     return this.received.takeAll();
   }
 
@@ -167,13 +213,13 @@ export class StreamEngine {
   write(data: Buffer): void {
     // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
     // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
-    if (this.sendLimit < this.stream.writableHighWaterMark) this.stream.write(data, this.#written);
-    else this.stream.write(data);
+    if (this.sendLimit < this.stream.writableHighWaterMark) {
+      this.#written ??= () => {
+        if (this.queued < this.sendLimit) this.#owner.notify();
+      };
+      this.stream.write(data, this.#written);
+    } else this.stream.write(data);
   }
-
-  #written = (): void => {
-    if (this.queued < this.sendLimit) this.#notify();
-  };
 
   /**
    * Our address as a tuple (or path). Read once and kept, as Go keeps a conn's addresses: Node

@@ -97,6 +97,36 @@ export function releaseSlabBytes(backing: ArrayBufferLike, bytes: number): void 
   }
 }
 
+/** What gets each chunk read: called on the stream it was read from. */
+export type OnChunk = (this: NetSocket, chunk: Buffer) => void;
+
+/** The `onread` callback that feeds an {@link OnChunk}, one per `OnChunk` (not per stream). */
+const readCallbacks = new WeakMap<OnChunk, (nread: number, buf: Buffer) => boolean>();
+
+/**
+ * The `onread` callback of every stream fed to `onChunk`. net.Socket calls it as a method of the
+ * stream (`stream[kBufferCb](nread, buf)`), so one function serves every stream: a closure per
+ * connection would cost an idle server its size thousands of times (issue: idle memory).
+ */
+function readCallbackOf(onChunk: OnChunk): (nread: number, buf: Buffer) => boolean {
+  let callback = readCallbacks.get(onChunk);
+  if (callback === undefined) {
+    // Each read lands in the scratch buffer and is copied out before the callback returns, so
+    // one buffer serves every connection (reads run one at a time on this thread). Returning
+    // true keeps reading; backpressure goes through stream.pause(), which net.Socket turns into
+    // readStop() in this mode. Once the accelerator is off, reads are copied out one by one.
+    callback = function (this: NetSocket, nread: number, buf: Buffer): boolean {
+      onChunk.call(
+        this,
+        slabReads.failed ? Buffer.from(buf.subarray(0, nread)) : copyOut(buf, nread),
+      );
+      return true;
+    };
+    readCallbacks.set(onChunk, callback);
+  }
+  return callback;
+}
+
 function symbolNamed(stream: NetSocket, name: string): symbol | null {
   for (const sym of Object.getOwnPropertySymbols(stream)) {
     if (sym.description === name) return sym;
@@ -124,7 +154,7 @@ function missing(): string | null {
  *   no handle).
  * @throws whatever Node's internals throw; fields set so far are put back first.
  */
-function switchOver(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolean {
+function switchOver(stream: NetSocket, onChunk: OnChunk): boolean {
   const handle = handleOf(stream) as ReadHandle | undefined;
   if (handle === undefined || handle.reading === true) return false;
   if (typeof handle.useUserBuffer !== 'function') throw new Error('handle has no useUserBuffer()');
@@ -135,14 +165,7 @@ function switchOver(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolea
   if (fields[kBuffer] !== null || fields[kBufferCb] !== null) return false;
   scratch ??= Buffer.allocUnsafeSlow(READ_SIZE);
   const buffer = scratch;
-  // Each read lands in the scratch buffer and is copied out before the callback returns, so
-  // one buffer serves every connection (reads run one at a time on this thread). Returning
-  // true keeps reading; backpressure goes through stream.pause(), which net.Socket turns into
-  // readStop() in this mode. Once the accelerator is off, reads are copied out one by one.
-  fields[kBufferCb] = (nread: number, buf: Buffer): boolean => {
-    onChunk(slabReads.failed ? Buffer.from(buf.subarray(0, nread)) : copyOut(buf, nread));
-    return true;
-  };
+  fields[kBufferCb] = readCallbackOf(onChunk);
   fields[kBufferGen] = null;
   fields[kBuffer] = buffer;
   try {
@@ -182,7 +205,13 @@ function selfTest(): Promise<void> {
         done(got.equals(payload) ? undefined : new Error(`bytes differ (${got.length} received)`));
       });
       try {
-        if (!switchOver(conn, (chunk) => chunks.push(chunk))) throw new Error('not switched');
+        // A function of its own, reading `this`: the self-test fails unless net.Socket calls
+        // the callback as a method of the stream, as readCallbackOf() needs.
+        const onChunk: OnChunk = function (this: NetSocket, chunk) {
+          if (this !== conn) throw new Error('read callback not called on its stream');
+          chunks.push(chunk);
+        };
+        if (!switchOver(conn, onChunk)) throw new Error('not switched');
         conn.resume();
       } catch (err) {
         conn.destroy();
@@ -212,7 +241,7 @@ export const slabReads = new Accelerator({
 
 /**
  * Switches a connected, not yet reading TCP stream to slab reads, when the accelerator is
- * usable: from now on `onChunk` gets every received chunk (a view the receiver owns: its bytes
+ * usable: from now on `onChunk` gets every received chunk, called on `stream` (a view the receiver owns: its bytes
  * are rewritten only after {@link releaseSlabBytes}) and 'data' is not emitted. EOF, errors, 'end' and 'close' arrive as
  * before, and `pause()`/`resume()` still stop and restart reading (net.Socket handles that for
  * its `onread` mode). An exception from Node's internals turns the accelerator off and leaves
@@ -223,7 +252,7 @@ export const slabReads = new Accelerator({
  * @example
  * if (!attachSlabReads(conn, (chunk) => queue.push(chunk))) conn.on('data', onData);
  */
-export function attachSlabReads(stream: NetSocket, onChunk: (chunk: Buffer) => void): boolean {
+export function attachSlabReads(stream: NetSocket, onChunk: OnChunk): boolean {
   if (!slabReads.usable()) return false;
   try {
     return switchOver(stream, onChunk);

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { OptionList } from '../../src/socket/option-list.js';
+
+describe('OptionList', () => {
+  test('get() returns what set() stored last for a key, and undefined for a key never set', () => {
+    const options = new OptionList('6:1', 1);
+    options.set('1:9', 0);
+    options.set('6:1', 0);
+    assert.equal(options.get('6:1'), 0);
+    assert.equal(options.get('1:9'), 0);
+    assert.equal(options.get('1:2'), undefined);
+  });
+
+  test('iterating gives each key once, with its last value, in the order first stored', () => {
+    const linger = Buffer.alloc(8);
+    const options = new OptionList('1:13', linger);
+    options.set('6:1', 1);
+    options.set('1:13', 5);
+    assert.deepEqual(
+      [...options],
+      [
+        ['1:13', 5],
+        ['6:1', 1],
+      ],
+    );
+  });
+});
