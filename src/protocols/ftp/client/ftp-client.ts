@@ -4,16 +4,24 @@
  * (EPSV, then PASV) or active (EPRT/PORT) mode.
  */
 
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
+import {
+  SHUT_WR,
+  SO_SNDBUF,
+  SOL_SOCKET,
+  type Socket,
+  type SSLContext,
+} from '../../../socket/index.js';
 import { FileSink } from '../../common/file-sink.js';
 import type { FileEntry } from '../codec/file-entry.js';
 import { parseListing } from '../codec/list-parser.js';
 import { parseMlsxLine } from '../codec/mlsx.js';
 import type { Reply } from '../codec/reply.js';
 import { parsePathnameReply } from '../codec/virtual-path.js';
+import { ChunkRecycler } from '../server/chunk-recycler.js';
+import { FileSource } from '../server/file-source.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 
@@ -24,10 +32,13 @@ import { FtpControlConnection, FtpError, replyText } from './ftp-control-connect
 const DOWNLOAD_RECV = 64 * 1024;
 
 /**
- * Bytes read from a local file at a time for an upload: few reads and sends per second, each
- * through Node's thread pool while the previous chunk is being sent.
+ * The send buffer limit (`SO_SNDBUF`) during an upload from disk: room for two of the file's
+ * 1 MiB chunks, as the server has for a download.
  */
-const UPLOAD_READ = 1024 * 1024;
+const UPLOAD_SEND_BUFFER = 2 * 1024 * 1024;
+
+/** Sends that hand a buffer over, uncopied. */
+const OWNED = { owned: true } as const;
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {
@@ -387,36 +398,25 @@ export class FtpClient {
    *
    * @param remote The remote file.
    * @param source The bytes.
-   * @param options `append`, REST offset and progress; `owned` when the chunks are handed
-   *   over: sent uncopied, so none may change once yielded (a file stream's never do).
+   * @param options `append`, REST offset and progress.
    */
   putStream(
     remote: string,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-    options: TransferOptions & { append?: boolean; owned?: boolean } = {},
+    options: TransferOptions & { append?: boolean } = {},
   ): Promise<void> {
-    const sending = { owned: options.owned === true };
-    return this.#serial(async () => {
-      await this.#c.expect('TYPE I', 200);
-      const verb = options.append ? 'APPE' : 'STOR';
-      let total = 0;
-      await this.#transfer(`${verb} ${remote}`, options.offset ?? 0, async (data) => {
-        for await (const chunk of source) {
-          await data.sendall(chunk, 0, sending);
-          total += chunk.length;
-          options.onProgress?.(total);
-        }
-        // Half-close (TLS: close_notify) and wait for the server to close its side.
-        data.shutdown(SHUT_WR);
-        while ((await data.recv(4096)).length > 0) {
-          // the server sends nothing on an upload connection
-        }
-      });
+    return this.#upload(remote, options, async (data, sent) => {
+      for await (const chunk of source) {
+        await data.sendall(chunk);
+        sent(chunk.length);
+      }
     });
   }
 
   /**
    * Uploads a file from disk; with `resume`, sends only what the server lacks (SIZE + REST).
+   * The file is read in large chunks that go to the socket uncopied, each reused once the
+   * socket is done with it, as the server sends a download.
    *
    * @param local The local path.
    * @param remote The remote file.
@@ -429,11 +429,47 @@ export class FtpClient {
   ): Promise<void> {
     let offset = 0;
     if (options.resume) offset = await this.size(remote).catch(() => 0);
-    const source = createReadStream(local, { start: offset, highWaterMark: UPLOAD_READ });
-    await this.putStream(remote, source, {
-      offset,
-      owned: true,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    const source = new FileSource(local, { start: offset });
+    const progress = options.onProgress ? { onProgress: options.onProgress } : {};
+    try {
+      await this.#upload(remote, { offset, ...progress }, async (data, sent) => {
+        data.setsockopt(SOL_SOCKET, SO_SNDBUF, UPLOAD_SEND_BUFFER);
+        const recycler = new ChunkRecycler();
+        for (;;) {
+          const chunk = source.read(recycler.take(data.pendingSendBytes));
+          if (chunk.length === 0) return;
+          recycler.reading(chunk);
+          await data.sendall(chunk, 0, OWNED);
+          recycler.handed(chunk.length);
+          sent(chunk.length);
+        }
+      });
+    } finally {
+      source.close();
+    }
+  }
+
+  /** STOR or APPE in binary type: `send` moves the bytes, then the data connection is closed. */
+  #upload(
+    remote: string,
+    options: TransferOptions & { append?: boolean },
+    send: (data: Socket, sent: (bytes: number) => void) => Promise<void>,
+  ): Promise<void> {
+    return this.#serial(async () => {
+      await this.#c.expect('TYPE I', 200);
+      const verb = options.append ? 'APPE' : 'STOR';
+      let total = 0;
+      await this.#transfer(`${verb} ${remote}`, options.offset ?? 0, async (data) => {
+        await send(data, (bytes) => {
+          total += bytes;
+          options.onProgress?.(total);
+        });
+        // Half-close (TLS: close_notify) and wait for the server to close its side.
+        data.shutdown(SHUT_WR);
+        while ((await data.recv(4096)).length > 0) {
+          // the server sends nothing on an upload connection
+        }
+      });
     });
   }
 
