@@ -85,7 +85,7 @@ export async function startServe(dir: string, args: readonly string[] = []): Pro
     const tail = existsSync(logPath)
       ? readFileSync(logPath, 'utf8').trim().split('\n').slice(-5).join('\n')
       : '';
-    throw new Error(`polyport serve ${args.join(' ')}: ${(err as Error).message}\n${tail}`);
+    throw new Error(`${['polyport serve', ...args].join(' ')}: ${(err as Error).message}\n${tail}`);
   }
   return { pid: child.pid ?? 0, stop };
 }
