@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loop, type SocketMap } from '../../../src/dispatch/index.js';
+import { FileSource } from '../../../src/protocols/common/file-source.js';
 import {
   DataChannel,
   type TransferOutcome,
 } from '../../../src/protocols/ftp/server/data-channel.js';
-import { FileSource } from '../../../src/protocols/ftp/server/file-source.js';
 import { ManualClock, MemorySocket } from '../../../src/testing/index.js';
 
 test('DataChannel sends a file only as fast as the client reads: an unread socket holds it to the send buffer', async () => {

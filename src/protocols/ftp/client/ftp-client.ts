@@ -14,14 +14,14 @@ import {
   type Socket,
   type SSLContext,
 } from '../../../socket/index.js';
+import { ChunkRecycler } from '../../common/chunk-recycler.js';
 import { FileSink } from '../../common/file-sink.js';
+import { FileSource } from '../../common/file-source.js';
 import type { FileEntry } from '../codec/file-entry.js';
 import { parseListing } from '../codec/list-parser.js';
 import { parseMlsxLine } from '../codec/mlsx.js';
 import type { Reply } from '../codec/reply.js';
 import { parsePathnameReply } from '../codec/virtual-path.js';
-import { ChunkRecycler } from '../server/chunk-recycler.js';
-import { FileSource } from '../server/file-source.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 

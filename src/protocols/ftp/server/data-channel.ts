@@ -13,9 +13,9 @@ import {
 } from '../../../dispatch/index.js';
 import type { Clock, ClockTimer } from '../../../server/clock.js';
 import { SHUT_WR, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../../socket/index.js';
+import { ChunkRecycler } from '../../common/chunk-recycler.js';
+import type { FileSource } from '../../common/file-source.js';
 import { AsciiConverter } from '../codec/ascii-converter.js';
-import { ChunkRecycler } from './chunk-recycler.js';
-import type { FileSource } from './file-source.js';
 import { UploadWriter } from './upload-writer.js';
 
 /**

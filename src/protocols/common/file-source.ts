@@ -1,6 +1,6 @@
 /**
- * `FileSource`: the bytes of a file for RETR, read in large chunks, each into a fresh buffer
- * that the caller owns, so the data channel can hand it to the socket without copying it.
+ * `FileSource`: the bytes of a file to send (FTP's RETR, a client's upload), read in large
+ * chunks, each into a fresh buffer that the caller owns, so it can go to the socket uncopied.
  */
 
 import { closeSync, openSync, readSync } from 'node:fs';

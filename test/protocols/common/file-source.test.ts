@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileSource } from '../../../src/protocols/ftp/server/file-source.js';
+import { FileSource } from '../../../src/protocols/common/file-source.js';
 
 function withFile(bytes: Buffer, body: (path: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-file-source-'));

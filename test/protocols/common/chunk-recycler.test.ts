@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ChunkRecycler } from '../../../src/protocols/ftp/server/chunk-recycler.js';
-import { raw, startFixture } from './ftp-fixture.js';
+import { ChunkRecycler } from '../../../src/protocols/common/chunk-recycler.js';
+import { raw, startFixture } from '../ftp/ftp-fixture.js';
 
 test('ChunkRecycler gives a chunk back only once the socket holds less than was handed after it', () => {
   const recycler = new ChunkRecycler();
