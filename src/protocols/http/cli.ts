@@ -3,7 +3,6 @@
  * curl's `--data`, `-X` and `-o -`, and a progress bar for large downloads when stderr is a
  * terminal.
  */
-import { createReadStream, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { FileSink } from '../common/file-sink.js';
@@ -16,6 +15,7 @@ import {
   tlsHint,
   usageError,
 } from '../common/index.js';
+import { FileBody } from './client/file-body.js';
 import type { ClientBody } from './client/http-client.js';
 import { request } from './client/http-client.js';
 
@@ -56,11 +56,6 @@ Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const PROGRESS_FROM = 1024 * 1024;
-/**
- * Bytes read from a `--data @FILE` at a time: few reads and sends, each read in Node's thread
- * pool while the chunk before is being sent.
- */
-const UPLOAD_READ = 1024 * 1024;
 
 /**
  * `polyport http`: registered by `src/cli/`.
@@ -175,20 +170,15 @@ function parse(argv: readonly string[]): Parsed {
 async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
   const headers = [...parsed.headers];
   let body: ClientBody | undefined;
-  let owned = false;
   const data = parsed.data;
   if (data === '-' || data === '@-') body = io.stdin;
   else if (data?.startsWith('@')) {
     const file = data.slice(1);
-    let size: number;
     try {
-      size = statSync(file).size;
+      body = new FileBody(file);
     } catch (err) {
       throw new Error(`--data @${file}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
     }
-    headers.push(['Content-Length', String(size)]);
-    body = createReadStream(file, { highWaterMark: UPLOAD_READ });
-    owned = true;
   } else if (data !== undefined) body = data;
   else if (parsed.method === 'POST' || parsed.method === 'PUT' || parsed.method === 'PATCH') {
     body = ''; // as curl -X POST: an empty body, Content-Length: 0
@@ -201,7 +191,7 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
     url: parsed.url,
     method: parsed.method,
     headers,
-    ...(body !== undefined ? { body, bodyOwned: owned } : {}),
+    ...(body !== undefined ? { body } : {}),
     insecure: parsed.insecure,
     ...(parsed.cafile !== undefined ? { tls: clientTlsContext({ cafile: parsed.cafile }) } : {}),
     timeout: parsed.timeout,

@@ -19,6 +19,7 @@ export {
   type ConnectionRelease,
   HttpClientError,
 } from './client/client-response.js';
+export { FileBody } from './client/file-body.js';
 export {
   type ConnectTarget,
   globalAgent,

@@ -7,16 +7,10 @@
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import {
-  SHUT_WR,
-  SO_SNDBUF,
-  SOL_SOCKET,
-  type Socket,
-  type SSLContext,
-} from '../../../socket/index.js';
-import { ChunkRecycler } from '../../common/chunk-recycler.js';
+import { SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
 import { FileSink } from '../../common/file-sink.js';
 import { FileSource } from '../../common/file-source.js';
+import { sendFile } from '../../common/send-file.js';
 import type { FileEntry } from '../codec/file-entry.js';
 import { parseListing } from '../codec/list-parser.js';
 import { parseMlsxLine } from '../codec/mlsx.js';
@@ -30,15 +24,6 @@ import { FtpControlConnection, FtpError, replyText } from './ftp-control-connect
  * a time, so a receive hands out the chunk Node read rather than copying several together.
  */
 const DOWNLOAD_RECV = 64 * 1024;
-
-/**
- * The send buffer limit (`SO_SNDBUF`) during an upload from disk: room for two of the file's
- * 1 MiB chunks, as the server has for a download.
- */
-const UPLOAD_SEND_BUFFER = 2 * 1024 * 1024;
-
-/** Sends that hand a buffer over, uncopied. */
-const OWNED = { owned: true } as const;
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {
@@ -433,16 +418,7 @@ export class FtpClient {
     const progress = options.onProgress ? { onProgress: options.onProgress } : {};
     try {
       await this.#upload(remote, { offset, ...progress }, async (data, sent) => {
-        data.setsockopt(SOL_SOCKET, SO_SNDBUF, UPLOAD_SEND_BUFFER);
-        const recycler = new ChunkRecycler();
-        for (;;) {
-          const chunk = source.read(recycler.take(data.pendingSendBytes));
-          if (chunk.length === 0) return;
-          recycler.reading(chunk);
-          await data.sendall(chunk, 0, OWNED);
-          recycler.handed(chunk.length);
-          sent(chunk.length);
-        }
+        await sendFile(data, source, sent);
       });
     } finally {
       source.close();

@@ -3,15 +3,21 @@
  * chunked bodies both ways, bounded redirects, timeouts and HTTPS, on polyport sockets.
  */
 import type { SSLContext } from '../../../socket/index.js';
+import { FileSource } from '../../common/file-source.js';
+import { sendFile } from '../../common/send-file.js';
 import { encodeChunk, encodeLastChunk } from '../codec/chunked-encoder.js';
 import { encodeRequestHead, type HeaderInput } from '../codec/encode-head.js';
 import type { ResponseParserOptions } from '../codec/response-parser.js';
 import type { ClientConnection } from './client-connection.js';
 import { ClientResponse, HttpClientError } from './client-response.js';
+import { FileBody } from './file-body.js';
 import { type ConnectTarget, globalAgent, type HttpAgent } from './http-agent.js';
 
-/** A request body: bytes (sent with Content-Length) or a stream (sent chunked). */
-export type ClientBody = Uint8Array | string | AsyncIterable<Uint8Array | string>;
+/**
+ * A request body: bytes or a file (sent with Content-Length), or a stream (sent chunked unless
+ * the caller gives a Content-Length).
+ */
+export type ClientBody = Uint8Array | string | FileBody | AsyncIterable<Uint8Array | string>;
 
 /** Options for {@link request}. */
 export interface HttpRequestOptions {
@@ -21,12 +27,6 @@ export interface HttpRequestOptions {
   /** Extra fields; `Host` and framing fields are written by the client. */
   readonly headers?: HeaderInput | Readonly<Record<string, string>>;
   readonly body?: ClientBody;
-  /**
-   * The stream body's chunks are handed over: each is sent as it is instead of being copied
-   * first, so none may change once yielded (true of a file stream's chunks, which are never
-   * reused). Copying a large upload costs as much CPU as sending it.
-   */
-  readonly bodyOwned?: boolean;
   /** The connection pool (default: the module's {@link globalAgent}). */
   readonly agent?: HttpAgent;
   /** Seconds for connecting and for each read and write (default 30; `null`: none). */
@@ -142,6 +142,8 @@ async function exchange(
   } else if (typeof body === 'string' || body instanceof Uint8Array) {
     fixed = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
     fields.push(['Content-Length', String(fixed.length)]);
+  } else if (body instanceof FileBody) {
+    fields.push(['Content-Length', String(body.size)]);
   } else if (declaredLength !== undefined) {
     fields.push(['Content-Length', declaredLength]);
   } else {
@@ -149,16 +151,13 @@ async function exchange(
   }
   const head = encodeRequestHead({ method, target: url.pathname + url.search, headers: fields });
   const agent = options.agent ?? globalAgent;
-  const replayable = body === undefined || fixed !== null;
+  const replayable = body === undefined || fixed !== null || body instanceof FileBody;
   let conn = await agent.acquire(target);
   for (let attempt = 0; ; attempt++) {
     const reused = conn.uses > 0;
     try {
       conn.parser.requestSent(method);
-      await send(conn, head, fixed, body, {
-        chunked: declaredLength === undefined,
-        owned: options.bodyOwned === true,
-      });
+      await send(conn, head, fixed, body, declaredLength === undefined);
       const response = await readHead(conn, url, redirects, agent);
       return response;
     } catch (err) {
@@ -177,7 +176,7 @@ async function send(
   head: Buffer,
   fixed: Buffer | null,
   body: ClientBody | undefined,
-  stream: { readonly chunked: boolean; readonly owned: boolean },
+  chunked: boolean,
 ): Promise<void> {
   if (fixed !== null) {
     await conn.send(fixed.length <= 64 * 1024 ? Buffer.concat([head, fixed]) : head);
@@ -186,14 +185,33 @@ async function send(
   }
   await conn.send(head);
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return;
+  if (body instanceof FileBody) {
+    await sendFileBody(conn, body);
+    return;
+  }
   for await (const part of body) {
     if (part.length === 0) continue;
     // Text is encoded, and a chunk framed, into fresh memory nobody else holds: it goes uncopied.
-    const fresh = typeof part === 'string' || stream.chunked;
+    const fresh = typeof part === 'string' || chunked;
     const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
-    await conn.send(stream.chunked ? encodeChunk(bytes) : bytes, fresh || stream.owned);
+    await conn.send(chunked ? encodeChunk(bytes) : bytes, fresh);
   }
-  if (stream.chunked) await conn.send(encodeLastChunk());
+  if (chunked) await conn.send(encodeLastChunk());
+}
+
+/** Sends a file body; one that changed size since its Content-Length was taken fails. */
+async function sendFileBody(conn: ClientConnection, body: FileBody): Promise<void> {
+  const source = new FileSource(body.path);
+  try {
+    const sent = await sendFile(conn.socket, source);
+    if (sent !== body.size) {
+      throw new HttpClientError(
+        `${body.path} changed size while it was sent: ${sent} of ${body.size} bytes`,
+      );
+    }
+  } finally {
+    source.close();
+  }
 }
 
 async function readHead(
