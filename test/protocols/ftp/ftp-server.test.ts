@@ -253,6 +253,14 @@ test('AUTH TLS and PROT P protect the control and data connections', async () =>
       for await (const c of ftp.getStream('secure.txt')) parts.push(c as Buffer);
       assert.equal(Buffer.concat(parts).toString(), 'over tls');
       assert.ok(f.records.some((r) => r.msg === 'transfer' && r.tls === true));
+      // put() and get() of a file: chunks handed to the TLS socket uncopied, batched writes.
+      const big = Buffer.alloc(2 * 1024 * 1024 + 3);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 13 + (i >> 11)) & 0xff;
+      writeFileSync(join(f.outside, 'big.bin'), big);
+      await ftp.put(join(f.outside, 'big.bin'), 'big.bin');
+      assert.ok(readFileSync(join(f.root, 'big.bin')).equals(big), 'uploaded over TLS whole');
+      await ftp.get('big.bin', join(f.outside, 'back.bin'));
+      assert.ok(readFileSync(join(f.outside, 'back.bin')).equals(big), 'downloaded whole');
     },
     { tls, requireTls: true },
   );
