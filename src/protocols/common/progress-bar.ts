@@ -4,6 +4,7 @@
  * the time left when the total is known.
  */
 import type { Writable } from 'node:stream';
+import { type Clock, type ClockTimer, systemClock } from '../../server/clock.js';
 import type { CliIO } from './cli-command.js';
 
 /** Options for {@link ProgressBar}. */
@@ -16,10 +17,10 @@ export interface ProgressBarOptions {
   readonly label?: string;
   /** Width of the bar in characters (default 30; 20 with `bytes`). */
   readonly width?: number;
-  /** Milliseconds between redraws at most (default 100): a terminal need not see every step. */
+  /** Milliseconds between redraws (default 100): a terminal need not see every step. */
   readonly interval?: number;
-  /** The clock, in milliseconds (default `Date.now`); injected so tests control redraws. */
-  readonly now?: () => number;
+  /** The time and the redraw timer (default: the system's); injected so tests control both. */
+  readonly clock?: Clock;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
@@ -61,6 +62,10 @@ export function formatDuration(s: number): string {
  * with a carriage return. Lines printed meanwhile go through {@link ProgressBar.print}, which
  * clears the bar first and redraws it after, so output and bar never share a line.
  *
+ * The first {@link ProgressBar.update} draws the bar; after that a timer redraws it every
+ * interval until {@link ProgressBar.finish}, so an update per received chunk costs a store,
+ * not a clock read and a comparison, and a stalled transfer still shows its rate falling.
+ *
  * @example
  * const bar = new ProgressBar(process.stderr, 1024, { unit: 'ports' });
  * bar.update(512);
@@ -74,10 +79,11 @@ export class ProgressBar {
   readonly #label: string;
   readonly #width: number;
   readonly #interval: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #started: number;
   #done = 0;
-  #drawnAt = Number.NEGATIVE_INFINITY;
+  #timer: ClockTimer | null = null;
+  #finished = false;
   #visible = false;
 
   /**
@@ -97,20 +103,19 @@ export class ProgressBar {
     this.#label = options.label ?? '';
     this.#width = options.width ?? (this.#bytes ? 20 : 30);
     this.#interval = options.interval ?? 100;
-    this.#now = options.now ?? Date.now;
-    this.#started = this.#now();
+    this.#clock = options.clock ?? systemClock;
+    this.#started = this.#clock.now();
   }
 
   /**
-   * Records progress and redraws, unless the last redraw was too recent.
+   * Records progress; the first call draws the bar and starts the redraw timer.
    * @param done units finished so far.
    */
   update(done: number): void {
     this.#done = done;
-    const now = this.#now();
-    if (now - this.#drawnAt < this.#interval) return;
-    this.#drawnAt = now;
+    if (this.#timer !== null || this.#finished) return;
     this.#draw();
+    this.#redrawLater();
   }
 
   /**
@@ -122,11 +127,14 @@ export class ProgressBar {
   print(line: string, out: Writable = this.#stream): void {
     this.#clear();
     out.write(`${line}\n`);
-    this.#draw();
+    if (!this.#finished) this.#draw();
   }
 
-  /** Removes the bar, leaving the line empty for what follows. */
+  /** Removes the bar and stops its timer, leaving the line empty for what follows. */
   finish(): void {
+    this.#finished = true;
+    this.#timer?.cancel();
+    this.#timer = null;
     this.#clear();
   }
 
@@ -136,7 +144,7 @@ export class ProgressBar {
    * @param elapsed milliseconds since the start (default: by the bar's clock), for rate and ETA.
    * @returns the line.
    */
-  render(done: number, elapsed = this.#now() - this.#started): string {
+  render(done: number, elapsed = this.#clock.now() - this.#started): string {
     const total = this.#total;
     const share = total === null ? null : total === 0 ? 1 : Math.min(1, Math.max(0, done / total));
     const bar =
@@ -163,6 +171,16 @@ export class ProgressBar {
     return [this.#label, bar, pct, size, `${formatBytes(rate)}/s`, eta]
       .filter((p) => p !== '')
       .join(' ');
+  }
+
+  #redrawLater(): void {
+    // The system clock's timers are unref'd: a bar never keeps the process alive on its own.
+    this.#timer = this.#clock.setTimer(this.#interval, () => {
+      this.#timer = null;
+      if (this.#finished) return;
+      this.#draw();
+      this.#redrawLater();
+    });
   }
 
   #draw(): void {

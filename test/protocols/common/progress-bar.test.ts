@@ -8,6 +8,7 @@ import {
   ProgressBar,
   progressBar,
 } from '../../../src/protocols/common/progress-bar.js';
+import { ManualClock } from '../../../src/testing/index.js';
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -35,27 +36,36 @@ test('ProgressBar.render() shows an empty job as done and never overflows past t
   assert.match(new ProgressBar(capture().stream, 10, { width: 4 }).render(99), /^\[####\]/);
 });
 
-test('ProgressBar.update() redraws at most once per interval of the injected clock', () => {
+test('ProgressBar draws on the first update, then on its timer every interval, not per update', () => {
   const out = capture();
-  let now = 0;
-  const bar = new ProgressBar(out.stream, 100, { width: 4, interval: 100, now: () => now });
+  const clock = new ManualClock(0);
+  const bar = new ProgressBar(out.stream, 100, { width: 4, interval: 100, clock });
   bar.update(1);
   bar.update(2);
-  now = 99;
   bar.update(3);
-  now = 100;
+  clock.advance(99);
   bar.update(4);
-  const draws = out.text().split('\r').filter(Boolean);
+  clock.advance(1);
+  clock.advance(100); // nothing new came: drawn again all the same, for the rate
+  bar.update(5);
+  bar.finish();
+  assert.equal(clock.pendingTimers, 0, 'finish() stops the timer');
+  bar.update(6);
+  clock.advance(1000);
+  const draws = out
+    .text()
+    .split('\r')
+    .filter((d) => d.includes('/100'));
   assert.deepEqual(
     draws.map((d) => d.match(/ (\d+)\/100/)?.[1]),
-    ['1', '4'],
+    ['1', '4', '4'],
   );
 });
 
 test('ProgressBar.print() clears the bar, prints the line and draws the bar again below it', () => {
   const out = capture();
   const lines = capture();
-  const bar = new ProgressBar(out.stream, 10, { width: 2, now: () => 0 });
+  const bar = new ProgressBar(out.stream, 10, { width: 2, clock: new ManualClock(0) });
   bar.update(5);
   bar.print('22/tcp open ssh', lines.stream);
   bar.finish();
@@ -87,7 +97,7 @@ test('a bytes bar shows the file name, the share, both sizes in units, the rate 
     bytes: true,
     label: 'big.iso',
     width: 10,
-    now: () => 0,
+    clock: new ManualClock(0),
   });
   assert.equal(
     bar.render(2 ** 20, 2000),
@@ -100,7 +110,11 @@ test('a bytes bar shows the file name, the share, both sizes in units, the rate 
 });
 
 test('a bytes bar of unknown size shows what came and the rate, with no bar and no ETA', () => {
-  const bar = new ProgressBar(capture().stream, null, { bytes: true, label: 'x', now: () => 0 });
+  const bar = new ProgressBar(capture().stream, null, {
+    bytes: true,
+    label: 'x',
+    clock: new ManualClock(0),
+  });
   assert.equal(bar.render(3 * 2 ** 20, 1000), 'x 3.0 MiB 3.0 MiB/s');
 });
 
