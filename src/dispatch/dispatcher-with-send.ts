@@ -7,6 +7,12 @@ import { Dispatcher } from './dispatcher.js';
 
 const OWNED: SendOptions = { owned: true };
 const COPIED: SendOptions = {};
+/**
+ * The output queue of every channel with nothing queued: an array is made only while output
+ * waits, since an idle server holds thousands of channels (issue: idle memory). Frozen, so that
+ * nothing can add to it by mistake.
+ */
+const NOTHING_QUEUED: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 /**
  * A dispatcher with an output buffer: `send()` never loses data; what does not fit now goes out
@@ -17,7 +23,7 @@ const COPIED: SendOptions = {};
  * }
  */
 export class DispatcherWithSend extends Dispatcher {
-  #out: Uint8Array[] = [];
+  #out: Uint8Array[] = NOTHING_QUEUED;
   #outLength = 0;
 
   /** Bytes waiting to be sent. */
@@ -38,6 +44,7 @@ export class DispatcherWithSend extends Dispatcher {
         return;
       }
       this.#out.shift();
+      if (this.#out.length === 0) this.#out = NOTHING_QUEUED;
     }
   }
 
@@ -47,7 +54,7 @@ export class DispatcherWithSend extends Dispatcher {
 
   /** Closes the channel; output not yet sent is dropped, as the socket can no longer take it. */
   override close(): void {
-    this.#out = [];
+    this.#out = NOTHING_QUEUED;
     this.#outLength = 0;
     super.close();
   }
@@ -73,13 +80,18 @@ export class DispatcherWithSend extends Dispatcher {
       const sent = super.send(bytes, handedOver ? OWNED : COPIED);
       if (sent === bytes.length) return sent;
       const rest = bytes.subarray(sent);
-      this.#out.push(handedOver ? rest : Buffer.from(rest));
-      this.#outLength += bytes.length - sent;
+      this.#queue(handedOver ? rest : Buffer.from(rest));
     } else {
-      this.#out.push(handedOver ? bytes : Buffer.from(bytes));
-      this.#outLength += bytes.length;
+      this.#queue(handedOver ? bytes : Buffer.from(bytes));
       this.initiateSend();
     }
     return bytes.length;
+  }
+
+  /** Queues bytes the channel owns, behind what waits already. */
+  #queue(bytes: Uint8Array): void {
+    if (this.#out === NOTHING_QUEUED) this.#out = [bytes];
+    else this.#out.push(bytes);
+    this.#outLength += bytes.length;
   }
 }

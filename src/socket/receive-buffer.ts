@@ -5,11 +5,18 @@
 export type ReleaseReceived = (backing: ArrayBufferLike, bytes: number) => void;
 
 /**
+ * The chunks of every empty buffer: an array is made only when bytes wait, and dropped once they
+ * are read, since an idle server holds thousands of empty buffers (issue: idle memory). Frozen,
+ * so that nothing can add to it by mistake.
+ */
+const NO_CHUNKS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
+
+/**
  * The bytes a stream socket has received and the program has not read yet: a queue of the
  * chunks Node delivered, taken from the front without copying when a read fits in one chunk.
  */
 export class ReceiveBuffer {
-  #chunks: Buffer[] = [];
+  #chunks: Buffer[] = NO_CHUNKS;
   #head = 0;
   #length = 0;
   readonly #release: ReleaseReceived | null;
@@ -30,7 +37,8 @@ export class ReceiveBuffer {
   /** Adds a received chunk at the back. */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    if (this.#chunks === NO_CHUNKS) this.#chunks = [chunk];
+    else this.#chunks.push(chunk);
     this.#length += chunk.length;
   }
 
@@ -38,6 +46,7 @@ export class ReceiveBuffer {
   unshift(chunk: Buffer): void {
     if (chunk.length === 0) return;
     if (this.#head > 0) this.#chunks[--this.#head] = chunk;
+    else if (this.#chunks === NO_CHUNKS) this.#chunks = [chunk];
     else this.#chunks.unshift(chunk);
     this.#length += chunk.length;
   }
@@ -83,7 +92,7 @@ export class ReceiveBuffer {
       const chunk = this.#chunks[i]!;
       this.#release?.(chunk.buffer, chunk.length);
     }
-    this.#chunks = [];
+    this.#chunks = NO_CHUNKS;
     this.#head = 0;
     this.#length = 0;
   }
@@ -112,7 +121,7 @@ export class ReceiveBuffer {
     this.#head = nextHead;
     this.#length -= bytes;
     if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
+      this.#chunks = NO_CHUNKS;
       this.#head = 0;
     } else if (this.#head > 64 && this.#head * 2 > this.#chunks.length) {
       this.#chunks = this.#chunks.slice(this.#head);
