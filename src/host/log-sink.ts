@@ -38,7 +38,8 @@ class BatchSink implements LogSink {
     this.#held += text;
     if (!this.#scheduled) {
       this.#scheduled = true;
-      // After the turn's I/O callbacks: every line they logged goes in this one write.
+      // After the turn's I/O callbacks: every line they logged goes in this one write. (Waiting
+      // longer, on a timer, made larger batches but cost more per line: a long string to join.)
       setImmediate(this.#flushLater);
     }
   }
@@ -60,17 +61,21 @@ class BatchSink implements LogSink {
 
   /** Writes what is held; `false` when a full non-blocking pipe left some of it held. */
   #writeHeld(): boolean {
-    if (this.#held === '') return true;
-    const bytes = Buffer.from(this.#held);
+    const text = this.#held;
+    if (text === '') return true;
     this.#held = '';
+    let bytes: Buffer | null = null;
     let offset = 0;
     try {
+      // The string goes as it is (no Buffer made here); the count tells whether all of it went.
+      offset = writeSync(this.#fd, text);
+      if (offset === text.length && offset === Buffer.byteLength(text)) return true;
+      bytes = Buffer.from(text);
       while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
       return true;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        this.#held = bytes.subarray(offset).toString() + this.#held;
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        this.#held = (bytes ?? Buffer.from(text)).subarray(offset).toString() + this.#held;
         return false;
       }
       // EPIPE and the like: the reader is gone for good.
