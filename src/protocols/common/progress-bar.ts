@@ -4,8 +4,21 @@
  * the time left when the total is known.
  */
 import type { Writable } from 'node:stream';
-import { type Clock, type ClockTimer, systemClock } from '../../server/clock.js';
+import type { Clock, ClockTimer } from '../../server/clock.js';
 import type { CliIO } from './cli-command.js';
+
+/**
+ * The real clock, with unref'd timers: the server kit's `systemClock` again, written out so a
+ * client command's import graph holds no module of the server kit (test/cli/import-graph).
+ */
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimer(ms, callback) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
 
 /** Options for {@link ProgressBar}. */
 export interface ProgressBarOptions {
@@ -103,7 +116,7 @@ export class ProgressBar {
     this.#label = options.label ?? '';
     this.#width = options.width ?? (this.#bytes ? 20 : 30);
     this.#interval = options.interval ?? 100;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? realClock;
     this.#started = this.#clock.now();
   }
 
@@ -174,7 +187,7 @@ export class ProgressBar {
   }
 
   #redrawLater(): void {
-    // The system clock's timers are unref'd: a bar never keeps the process alive on its own.
+    // The real clock's timers are unref'd: a bar never keeps the process alive on its own.
     this.#timer = this.#clock.setTimer(this.#interval, () => {
       this.#timer = null;
       if (this.#finished) return;
