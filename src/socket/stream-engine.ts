@@ -8,7 +8,7 @@ import { toAddressTuple } from './address.js';
 import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
-import { descriptorOf, handleOf } from './node/handles.js';
+import { descriptorOf, handleAddress, handleOf } from './node/handles.js';
 import { endedByReset } from './node/reset-by-peer.js';
 import { attachSlabReads, releaseSlabBytes } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
@@ -228,9 +228,11 @@ export class StreamEngine {
   localAddress(): SocketAddress {
     if (this.#local !== null) return this.#local;
     if (this.#family === AF_UNIX) return '';
-    const host = this.stream.localAddress;
+    // From the handle first: net.Socket would keep a second copy for the socket's life.
+    const name = handleAddress(this.stream, false);
+    const host = name?.address ?? this.stream.localAddress;
     if (host === undefined) return toAddressTuple(this.#family, '', 0);
-    this.#local = toAddressTuple(this.#family, host, this.stream.localPort ?? 0);
+    this.#local = toAddressTuple(this.#family, host, name?.port ?? this.stream.localPort ?? 0);
     return this.#local;
   }
 
@@ -238,9 +240,10 @@ export class StreamEngine {
   remoteAddress(): SocketAddress | null {
     if (this.#remote !== null) return this.#remote;
     if (this.#family === AF_UNIX) return '';
-    const host = this.stream.remoteAddress;
+    const name = handleAddress(this.stream, true);
+    const host = name?.address ?? this.stream.remoteAddress;
     if (host === undefined) return null;
-    this.#remote = toAddressTuple(this.#family, host, this.stream.remotePort ?? 0);
+    this.#remote = toAddressTuple(this.#family, host, name?.port ?? this.stream.remotePort ?? 0);
     return this.#remote;
   }
 

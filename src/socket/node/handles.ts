@@ -47,3 +47,37 @@ export function datagramHandle(udp: object): HasFd | undefined {
   }
   return undefined;
 }
+
+/** What a stream handle's `getsockname(out)`/`getpeername(out)` fill in. */
+interface HandleName {
+  address?: unknown;
+  port?: unknown;
+}
+
+/**
+ * A connected stream's own or peer address, asked of its handle directly. net.Socket's
+ * `localAddress`/`remoteAddress` keep each answer in an object for the socket's life; a caller
+ * that keeps its own copy would pay twice, and an idle server thousands of times (issue: idle
+ * memory). TLS sockets pass these calls on to the TCP handle beneath.
+ * @param stream a `net.Socket` or `tls.TLSSocket`.
+ * @param peer the peer's address rather than our own.
+ * @returns the address and port, or undefined when the handle cannot tell (none any more, or a
+ *   Node without these calls): then ask net.Socket.
+ * @example handleAddress(conn, true)?.address; // '127.0.0.1'
+ */
+export function handleAddress(
+  stream: object,
+  peer: boolean,
+): { readonly address: string; readonly port: number } | undefined {
+  const handle = handleOf(stream) as { getsockname?: unknown; getpeername?: unknown } | undefined;
+  const ask = peer ? handle?.getpeername : handle?.getsockname;
+  if (typeof ask !== 'function') return undefined;
+  const out: HandleName = {};
+  try {
+    if (ask.call(handle, out) !== 0) return undefined;
+  } catch {
+    return undefined;
+  }
+  const { address, port } = out;
+  return typeof address === 'string' && typeof port === 'number' ? { address, port } : undefined;
+}
