@@ -1,12 +1,20 @@
 /**
  * `logSink(fd)`: where the host's log lines go on their way to standard error. A line costs the
- * caller a string append; the lines of one event-loop turn leave together in one write after the
- * turn's I/O, and whatever is still held leaves synchronously when the process exits.
+ * caller a string append; lines leave together, in one write per {@link BATCH_BYTES} or per
+ * {@link BATCH_MS}, whichever comes first, and whatever is still held leaves synchronously when
+ * the process exits.
  */
 import { writeSync } from 'node:fs';
 
 /** Bytes held while the reader (a full pipe) takes nothing, beyond which new lines are dropped. */
 const MAX_HELD = 64 * 1024 * 1024;
+/**
+ * How long a line may wait for others to share its write. A write to a pipe wakes its reader, and
+ * one per event-loop turn (a few lines each under load) cost the server more than the lines did.
+ */
+const BATCH_MS = 10;
+/** Held text that is written at once: a batch stays a string short enough to be cheap to join. */
+const BATCH_BYTES = 32 * 1024;
 /** How long to wait before retrying a pipe that was full (`EAGAIN`). */
 const RETRY_MS = 10;
 /** How long the exit flush waits in all for a full pipe to drain. */
@@ -26,6 +34,8 @@ class BatchSink implements LogSink {
   readonly #fd: number;
   #held = '';
   #scheduled = false;
+  /** A full pipe refused the last write: wait for the retry rather than try on every line. */
+  #retrying = false;
   /** The reader is gone (`EPIPE`): lines are dropped, as nowhere can show them. */
   #closed = false;
 
@@ -36,11 +46,14 @@ class BatchSink implements LogSink {
   write(text: string): void {
     if (this.#closed || this.#held.length > MAX_HELD) return;
     this.#held += text;
+    if (this.#held.length >= BATCH_BYTES && !this.#retrying) {
+      if (this.#writeHeld()) return;
+      this.#retrying = true;
+    }
     if (!this.#scheduled) {
       this.#scheduled = true;
-      // After the turn's I/O callbacks: every line they logged goes in this one write. (Waiting
-      // longer, on a timer, made larger batches but cost more per line: a long string to join.)
-      setImmediate(this.#flushLater);
+      // Unreferenced: held lines never keep the process alive, as the exit flush writes them.
+      setTimeout(this.#flushLater, BATCH_MS).unref();
     }
   }
 
@@ -53,7 +66,8 @@ class BatchSink implements LogSink {
 
   readonly #flushLater = (): void => {
     this.#scheduled = false;
-    if (!this.#writeHeld()) {
+    this.#retrying = !this.#writeHeld();
+    if (this.#retrying) {
       this.#scheduled = true;
       setTimeout(this.#flushLater, RETRY_MS).unref();
     }

@@ -1,7 +1,7 @@
 /**
  * The host's logger: pino underneath (JSON lines with `--log-format json`), and a compact
  * human-readable line by default. Lines to standard error go through a {@link logSink}: the
- * caller pays for making the line, and one write per event-loop turn carries them all.
+ * caller pays for making the line, and one write carries many lines.
  */
 import { format } from 'node:util';
 import { type Logger as PinoLogger, pino } from 'pino';
