@@ -8,7 +8,9 @@
  *
  * The clients live in their own process (idle-clients.ts), so only the server's side of each
  * connection is counted. RSS rather than the V8 heap, because a connection also costs native
- * memory (libuv handles, stream wraps, buffers) that users pay for all the same.
+ * memory (libuv handles, stream wraps, buffers) that users pay for all the same. A Node server
+ * collects its garbage before each reading (collect-on-signal.mjs, preloaded into every one
+ * alike), so the young generation's leftovers do not count; Python frees its garbage as it goes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,6 +35,9 @@ import { useServerNode } from '../lib/server-node.js';
 
 const here = import.meta.dirname;
 
+/** The NODE_OPTIONS part that preloads collect-on-signal.mjs into a Node server. */
+const COLLECT_ON_SIGNAL = `--import ${pathToFileURL(join(here, 'collect-on-signal.mjs')).href}`;
+
 /** What {@link measureIdleMemory} measures: an echo server process and how hard to load it. */
 export interface IdleMemoryOptions {
   /** The server's command: it prints its port on its first stdout line, exits when stdin closes. */
@@ -54,7 +59,9 @@ export interface IdleMemoryOptions {
  * Measures the server memory an idle TCP connection costs: starts the server, warms it up
  * (`warmup` connections opened, pinged with 1 byte and closed), lets it settle and reads its RSS;
  * then opens `connections` connections from another process, each pinged once (so the server has
- * accepted and served every one) and left idle, lets it settle and reads its RSS again.
+ * accepted and served every one) and left idle, lets it settle and reads its RSS again. A Node
+ * server collects its garbage before each reading (NODE_OPTIONS gains a preload that does it on
+ * SIGUSR2; a server that does not catch SIGUSR2 is not sent it).
  * @returns bytes per connection, (after − before) / connections: the median of `rounds` rounds,
  *   each on a fresh server.
  * @throws {Error} when the server does not start or the clients fail.
@@ -74,15 +81,15 @@ export async function measureIdleMemory(options: IdleMemoryOptions): Promise<num
 /** One round of {@link measureIdleMemory} on a fresh server: bytes per connection. */
 async function measureOnce(options: IdleMemoryOptions, connections: number): Promise<number> {
   const { warmup = 300, settleMs = 1000 } = options;
-  const server = await startServer(options.command, options.args, options.env);
+  const env = { ...(options.env ?? process.env) };
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${COLLECT_ON_SIGNAL}`.trim();
+  const server = await startServer(options.command, options.args, env);
   try {
     if (warmup > 0) await runClients(server.port, warmup, 'warmup');
-    await sleep(settleMs);
-    const before = rssBytes(server.pid);
+    const before = await settledRss(server.pid, settleMs);
     const clients = await runClients(server.port, connections, 'hold');
     try {
-      await sleep(settleMs);
-      return (rssBytes(server.pid) - before) / connections;
+      return ((await settledRss(server.pid, settleMs)) - before) / connections;
     } finally {
       await stopChild(clients);
     }
@@ -126,12 +133,30 @@ function runClients(port: number, count: number, mode: 'warmup' | 'hold'): Promi
   });
 }
 
-/** A process's resident set size in bytes, from /proc (Linux). */
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+/**
+ * A server's RSS once it has settled: after `settleMs`, and when it catches SIGUSR2 (a Node
+ * server with collect-on-signal.mjs), after a garbage collection and `settleMs` more.
+ */
+async function settledRss(pid: number, settleMs: number): Promise<number> {
+  await sleep(settleMs);
+  if (catchesSigusr2(pid)) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(settleMs);
+  }
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(procStatus(pid))?.[1];
   if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kb) * 1024;
+}
+
+/** Whether a process has a handler for SIGUSR2 (signal 12: bit 11 of SigCgt), from /proc. */
+function catchesSigusr2(pid: number): boolean {
+  const mask = /^SigCgt:\s+([0-9a-f]+)$/m.exec(procStatus(pid))?.[1];
+  return mask !== undefined && (BigInt(`0x${mask}`) & (1n << 11n)) !== 0n;
+}
+
+/** A process's /proc status text (Linux). */
+function procStatus(pid: number): string {
+  return readFileSync(`/proc/${pid}/status`, 'utf8');
 }
 
 /** One row of the table: a server and how to start it. */
