@@ -4,9 +4,17 @@
  * Whatever goes wrong, the user sees one line, never a stack trace (`POLYPORT_DEBUG=1` shows
  * it), and an exit code from {@link EXIT}.
  */
-import { type CliIO, EXIT } from '../protocols/common/cli-command.js';
-import { main } from './main.js';
-import { exitOnClosedOutput, oneLine } from './output-closed.js';
+import type { CliIO } from '../protocols/common/cli-command.js';
+
+// The built executable is bundled with linked source maps (scripts/bundle-cli.mjs): with them on,
+// a POLYPORT_DEBUG stack trace names src/ lines. Node maps only the files it loads after this,
+// hence the dynamic imports below; and only then, as reading the maps costs start-up time.
+if (process.env.POLYPORT_DEBUG === '1') process.setSourceMapsEnabled(true);
+const [{ EXIT }, { main }, { exitOnClosedOutput, oneLine }] = await Promise.all([
+  import('../protocols/common/cli-command.js'),
+  import('./main.js'),
+  import('./output-closed.js'),
+]);
 
 let interrupted: Promise<void> | null = null;
 const io: CliIO = {

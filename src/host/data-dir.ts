@@ -4,11 +4,14 @@
  * overwritten.
  */
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+
+// The package's own name finds its root from src/ (tsx), dist/ and the bundled executable alike.
+const PACKAGE_ROOT = dirname(createRequire(import.meta.url).resolve('polyport/package.json'));
 
 /** The folder of built-in sample content shipped with polyport (`samples/` in the package). */
-export const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
+export const SAMPLES_DIR = `${join(PACKAGE_ROOT, 'samples')}/`;
 
 /** A sample tree the data directory gets on first run. */
 export interface SampleTree {

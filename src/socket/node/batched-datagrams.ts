@@ -20,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { AF_INET } from '../constants.js';
 import { Accelerator } from './accelerator.js';
 import { datagramHandle, descriptorOf, type HasFd } from './handles.js';
@@ -50,8 +51,11 @@ let addon: Addon | null | undefined;
 export function loadedAddon(): Addon | null {
   if (addon !== undefined) return addon;
   try {
-    // From src/socket/node (tsx) and dist/socket/node alike, the build folder is three up.
-    const native = createRequire(import.meta.url)('../../../build/Release/datagram_batch.node');
+    // The package's own name finds its root from src/ (tsx), dist/ and the bundled executable alike.
+    const require = createRequire(import.meta.url);
+    const native = require(
+      join(require.resolve('polyport/package.json'), '../build/Release/datagram_batch.node'),
+    );
     const { SLOTS, FALLBACK, open, close, recv, sendto } = native as Addon;
     addon = { SLOTS, FALLBACK, open, close, recv, sendto };
   } catch {

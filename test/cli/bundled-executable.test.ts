@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BIN_DIR, bundleCli } from '../../scripts/bundle-cli.mjs';
+
+/**
+ * The `polyport` users run is the bundle scripts/bundle-cli.mjs makes (dist/bin/polyport.js), not
+ * src/cli/bin.ts as the other CLI tests run it. These tests bundle the current source into a
+ * folder of their own (so they never skip, and never run a stale build) and run that bundle.
+ */
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+  scripts: { build: string; prepare: string; start: string };
+};
+/** Loaded before the bundle: the first write to stdout throws, as a bug in a command would. */
+const FAILING_STDOUT = `data:text/javascript,${encodeURIComponent(
+  "process.stdout.write = () => { throw new Error('simulated failure'); };",
+)}`;
+
+let dir = '';
+let bin = '';
+
+before(async () => {
+  // Inside the package, as dist/bin is: the bundle imports its dependencies from node_modules.
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  dir = mkdtempSync(join(ROOT, 'dist/bundle-test-'));
+  bin = await bundleCli(dir);
+});
+
+after(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the bundle with `args`; resolves with what it printed (rejects on a non-zero exit). */
+function polyport(
+  args: readonly string[],
+  options: { node?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [...(options.node ?? []), bin, ...args], {
+    env: options.env ?? process.env,
+    timeout: 30_000,
+  });
+}
+
+test('package.json runs the bundle the build writes, for "bin" and "npm start"', () => {
+  const built = relative(ROOT, join(BIN_DIR, 'polyport.js'));
+  assert.equal(PACKAGE.bin.polyport, `./${built}`);
+  assert.equal(PACKAGE.scripts.start, `node ${built} serve`);
+  assert.match(PACKAGE.scripts.build, /scripts\/bundle-cli\.mjs/);
+  assert.match(PACKAGE.scripts.prepare, /scripts\/bundle-cli\.mjs/);
+});
+
+test('the bundled polyport prints its version, read from package.json', async () => {
+  const { stdout } = await polyport(['--version']);
+  assert.equal(stdout.trim(), PACKAGE.version);
+});
+
+test("the bundled polyport loads a command's chunk: dig --help prints dig's usage", async () => {
+  const { stdout } = await polyport(['dig', '--help']);
+  assert.match(stdout, /^Usage: polyport dig /);
+});
+
+test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trace', async () => {
+  const failing = { node: ['--import', FAILING_STDOUT] };
+  const debug = await polyport(['dig', '--help'], {
+    ...failing,
+    env: { ...process.env, POLYPORT_DEBUG: '1' },
+  }).then(
+    () => assert.fail('a failing stdout must fail the command'),
+    (err: { code: number; stderr: string }) => err,
+  );
+  assert.equal(debug.code, 1);
+  assert.match(debug.stderr, /simulated failure/);
+  assert.match(debug.stderr, /src\/cli\/main\.ts:\d+:\d+/, 'frames are mapped to src/');
+
+  const { POLYPORT_DEBUG: _, ...quietEnv } = process.env;
+  const quiet = await polyport(['dig', '--help'], { ...failing, env: quietEnv }).then(
+    () => assert.fail('a failing stdout must fail the command'),
+    (err: { stderr: string }) => err,
+  );
+  assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
+});
