@@ -1,10 +1,10 @@
 /**
  * `logSink(fd)`: where the host's log lines go on their way to standard error. A line costs the
- * caller a string append; lines leave together, in one write per {@link BATCH_BYTES} or per
- * {@link BATCH_MS}, whichever comes first, and whatever is still held leaves synchronously when
- * the process exits.
+ * caller a string append; lines leave together, handed to the descriptor's
+ * {@link LogWriterThread} per {@link BATCH_BYTES} or per {@link BATCH_MS}, whichever comes first,
+ * and the exit flush waits until that thread has written everything, held or handed over.
  */
-import { writeSync } from 'node:fs';
+import { LogWriterThread } from './log-writer-thread.js';
 
 /** Bytes held while the reader (a full pipe) takes nothing, beyond which new lines are dropped. */
 const MAX_HELD = 64 * 1024 * 1024;
@@ -15,7 +15,7 @@ const MAX_HELD = 64 * 1024 * 1024;
 const BATCH_MS = 10;
 /** Held text that is written at once: a batch stays a string short enough to be cheap to join. */
 const BATCH_BYTES = 32 * 1024;
-/** How long to wait before retrying a pipe that was full (`EAGAIN`). */
+/** How long to wait before offering text again to a writer thread whose ring was full. */
 const RETRY_MS = 10;
 /** How long the exit flush waits in all for a full pipe to drain. */
 const EXIT_WAIT_MS = 2000;
@@ -31,16 +31,16 @@ export interface LogSink {
 const sinks = new Map<number, BatchSink>();
 
 class BatchSink implements LogSink {
-  readonly #fd: number;
+  readonly #thread: LogWriterThread;
   #held = '';
   #scheduled = false;
-  /** A full pipe refused the last write: wait for the retry rather than try on every line. */
+  /** The writer's ring was full (a stalled reader): wait for the retry rather than try on every line. */
   #retrying = false;
   /** The reader is gone (`EPIPE`): lines are dropped, as nowhere can show them. */
   #closed = false;
 
   constructor(fd: number) {
-    this.#fd = fd;
+    this.#thread = new LogWriterThread(fd);
   }
 
   write(text: string): void {
@@ -59,9 +59,12 @@ class BatchSink implements LogSink {
 
   flushSync(): void {
     const deadline = Date.now() + EXIT_WAIT_MS;
-    while (!this.#writeHeld() && Date.now() < deadline) {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_MS);
+    // Hand everything over, letting the thread make room as needed, then wait for it to finish.
+    while (!this.#writeHeld()) {
+      const drained = this.#thread.drainSync(Math.min(deadline, Date.now() + RETRY_MS));
+      if (!drained && Date.now() >= deadline) return;
     }
+    this.#thread.drainSync(deadline);
   }
 
   readonly #flushLater = (): void => {
@@ -73,29 +76,19 @@ class BatchSink implements LogSink {
     }
   };
 
-  /** Writes what is held; `false` when a full non-blocking pipe left some of it held. */
+  /** Hands what is held to the writer thread; `false` when its ring was full and some stays held. */
   #writeHeld(): boolean {
     const text = this.#held;
     if (text === '') return true;
-    this.#held = '';
-    let bytes: Buffer | null = null;
-    let offset = 0;
-    try {
-      // The string goes as it is (no Buffer made here); the count tells whether all of it went.
-      offset = writeSync(this.#fd, text);
-      if (offset === text.length && offset === Buffer.byteLength(text)) return true;
-      bytes = Buffer.from(text);
-      while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
-        this.#held = (bytes ?? Buffer.from(text)).subarray(offset).toString() + this.#held;
-        return false;
-      }
+    const taken = this.#thread.offer(text);
+    if (this.#thread.closed) {
       // EPIPE and the like: the reader is gone for good.
       this.#closed = true;
+      this.#held = '';
       return true;
     }
+    this.#held = taken === text.length ? '' : text.slice(taken);
+    return this.#held === '';
   }
 }
 
