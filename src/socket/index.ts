@@ -34,6 +34,7 @@ export {
   setAcceleratorWarningSink,
   TESTED_NODE_MAJORS,
 } from './node/accelerators.js';
+export { releaseReceived } from './node/read-slab.js';
 export * from './readiness.js';
 export * from './self-signed.js';
 export {

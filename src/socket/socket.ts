@@ -5,11 +5,7 @@
  * the calls that make connections (`bind`, `listen`, `accept`, `connect`); the byte-moving calls
  * are in `socket-io.ts` and the state and options in `socket-base.ts`.
  */
-import {
-  type Socket as NetSocket,
-  connect as netConnect,
-  createServer as netCreateServer,
-} from 'node:net';
+import { type Socket as NetSocket, createServer as netCreateServer } from 'node:net';
 import {
   describe,
   formatAddress,
@@ -320,7 +316,7 @@ export class Socket extends DatagramIO {
               ? { localAddress: local[0] as string, localPort: local[1] as number }
               : {}),
           };
-    const conn = netConnect(options);
+    const conn = StreamEngine.connect(options);
     this.connecting = conn;
     const onError = (err: Error): void => {
       conn.off('connect', onConnect);

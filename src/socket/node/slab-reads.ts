@@ -1,13 +1,14 @@
 /**
  * The `slab_reads` accelerator: accepted plain TCP connections read through Node's `onread`
- * machinery into one shared scratch buffer instead of 'data' events.
+ * machinery into one shared scratch buffer instead of 'data' events, each read copied into the
+ * shared read slab (read-slab.ts).
  *
  * Why: on Node's default path every read allocates its own 64 KiB backing store and ArrayBuffer
  * (and shrinks it when the read was short). Here every connection reads into one scratch buffer
  * and each read is copied out, back to back, into a shared 1 MiB slab: one allocation per slab
  * instead of one per read. What that gains on each Node major is measured by `npm run bench`
  * (accelerators on and off, side by side). The bytes handed out stay the caller's: a slab
- * region is rewritten only after its receiver released it ({@link releaseSlabBytes}), so the
+ * region is rewritten only after its receiver released it (`releaseSlabBytes()`), so the
  * external-memory byte rate V8 sees is at most that of the default path.
  *
  * Node offers `onread` publicly only to sockets it creates for `net.connect()`; an accepted
@@ -21,80 +22,11 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, Socket as NetSocket } from 'node:net';
 import { Accelerator } from './accelerator.js';
 import { handleOf } from './handles.js';
-
-/** Bytes a slab holds; reads are copied into it back to back. */
-const SLAB_SIZE = 1024 * 1024;
-/** The most one read takes (Node's own read size). */
-const READ_SIZE = 64 * 1024;
+import { copyToSlab, readScratch } from './read-slab.js';
 
 interface ReadHandle {
   reading?: unknown;
   useUserBuffer?: unknown;
-}
-
-/** The scratch buffer libuv reads into, shared by every connection. */
-let scratch: Buffer | null = null;
-let slab: Buffer = Buffer.alloc(0);
-let slabUsed = 0;
-/**
- * Bytes of each slab handed out and not yet released (see {@link releaseSlabBytes}). A slab
- * whose every byte was released, once full, is reused rather than left to the GC: fresh memory
- * costs a page fault per 4 KiB on first write, and whether the allocator hands back warm memory
- * depends on what else the process did (after one large scrypt hash it stopped doing so, and an
- * FTP upload took twice the page faults and half the speed).
- */
-const unreleased = new WeakMap<ArrayBufferLike, number>();
-/** Full slabs wholly released, ready for reuse. */
-const spareSlabs: Buffer[] = [];
-/** Spare slabs kept at most. */
-const MAX_SPARE_SLABS = 2;
-
-/**
- * Copies `n` bytes of the scratch buffer out into the current slab and returns a view of them.
- * A region is handed out once and rewritten only after its receiver released it: a full slab
- * is reused when all of it was released, and otherwise left to the views into it (the GC frees
- * it with the last one). A slab is never wrapped around.
- */
-function copyOut(from: Buffer, n: number): Buffer {
-  if (slab.length - slabUsed < n) {
-    retire(slab);
-    slab = spareSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_SIZE);
-    slabUsed = 0;
-    unreleased.set(slab.buffer, 0);
-  }
-  const start = slabUsed;
-  from.copy(slab, start, 0, n);
-  // Keep the next region 8-byte aligned so views can back typed arrays of any width.
-  slabUsed = (start + n + 7) & ~7;
-  unreleased.set(slab.buffer, unreleased.get(slab.buffer)! + n);
-  return slab.subarray(start, start + n);
-}
-
-/** A full slab: kept for reuse when nothing of it is held any more. */
-function retire(full: Buffer): void {
-  if (unreleased.get(full.buffer) !== 0) return;
-  unreleased.delete(full.buffer);
-  if (spareSlabs.length < MAX_SPARE_SLABS) spareSlabs.push(full);
-}
-
-/**
- * Releases `bytes` bytes of a chunk this module handed out: its receiver copied them out and
- * holds no view of them any more (a socket's receive buffer calls this when a read copies a
- * chunk into the caller's buffer). Memory that is not a slab is ignored, so every received
- * chunk may be passed. Releasing bytes still held would let a later read overwrite them.
- * @param backing the chunk's `buffer`.
- * @param bytes how many of its bytes.
- * @example releaseSlabBytes(chunk.buffer, chunk.length);
- */
-export function releaseSlabBytes(backing: ArrayBufferLike, bytes: number): void {
-  const left = unreleased.get(backing);
-  if (left === undefined) return;
-  unreleased.set(backing, left - bytes);
-  if (left - bytes === 0 && backing !== slab.buffer) {
-    // A full slab whose last byte was just released.
-    const full = Buffer.from(backing as ArrayBuffer, 0, SLAB_SIZE);
-    retire(full);
-  }
 }
 
 /** What gets each chunk read: called on the stream it was read from. */
@@ -118,7 +50,7 @@ function readCallbackOf(onChunk: OnChunk): (nread: number, buf: Buffer) => boole
     callback = function (this: NetSocket, nread: number, buf: Buffer): boolean {
       onChunk.call(
         this,
-        slabReads.failed ? Buffer.from(buf.subarray(0, nread)) : copyOut(buf, nread),
+        slabReads.failed ? Buffer.from(buf.subarray(0, nread)) : copyToSlab(buf, nread),
       );
       return true;
     };
@@ -163,8 +95,7 @@ function switchOver(stream: NetSocket, onChunk: OnChunk): boolean {
   const [kBuffer, kBufferCb, kBufferGen] = symbols;
   const fields = stream as unknown as Record<symbol, unknown>;
   if (fields[kBuffer] !== null || fields[kBufferCb] !== null) return false;
-  scratch ??= Buffer.allocUnsafeSlow(READ_SIZE);
-  const buffer = scratch;
+  const buffer = readScratch();
   fields[kBufferCb] = readCallbackOf(onChunk);
   fields[kBufferGen] = null;
   fields[kBuffer] = buffer;
@@ -242,7 +173,7 @@ export const slabReads = new Accelerator({
 /**
  * Switches a connected, not yet reading TCP stream to slab reads, when the accelerator is
  * usable: from now on `onChunk` gets every received chunk, called on `stream` (a view the receiver owns: its bytes
- * are rewritten only after {@link releaseSlabBytes}) and 'data' is not emitted. EOF, errors, 'end' and 'close' arrive as
+ * are rewritten only after `releaseSlabBytes()`, read-slab.ts) and 'data' is not emitted. EOF, errors, 'end' and 'close' arrive as
  * before, and `pause()`/`resume()` still stop and restart reading (net.Socket handles that for
  * its `onread` mode). An exception from Node's internals turns the accelerator off and leaves
  * the stream as it was.

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import {
-  attachSlabReads,
-  releaseSlabBytes,
-  slabReads,
-} from '../../../src/socket/node/slab-reads.js';
+import { releaseSlabBytes } from '../../../src/socket/node/read-slab.js';
+import { attachSlabReads, slabReads } from '../../../src/socket/node/slab-reads.js';
 import { netPair, readAll, readExactly, sleep, tcpPair } from '../support.js';
 import { withSwitchOff } from './switches.js';
 
