@@ -17,6 +17,12 @@ export interface FileSinkOptions {
   readonly start?: number;
   /** Bytes gathered before a write (default {@link FILE_SINK_BATCH}). */
   readonly batchBytes?: number;
+  /**
+   * Told of each chunk once it is written (the sink held the last view of it), so its memory
+   * can take the next received bytes: `releaseReceived` from polyport/socket, for chunks
+   * straight from `recv()`.
+   */
+  readonly release?: (chunk: Uint8Array) => void;
 }
 
 /**
@@ -36,6 +42,7 @@ export interface FileSinkOptions {
 export class FileSink {
   readonly #fd: number;
   readonly #batchBytes: number;
+  readonly #releaseChunk: ((chunk: Uint8Array) => void) | undefined;
   #parts: Uint8Array[] = [];
   #gathered = 0;
   #position: number;
@@ -44,10 +51,16 @@ export class FileSink {
   #closed = false;
   #released = false;
 
-  private constructor(fd: number, position: number, batchBytes: number) {
+  private constructor(
+    fd: number,
+    position: number,
+    batchBytes: number,
+    release: ((chunk: Uint8Array) => void) | undefined,
+  ) {
     this.#fd = fd;
     this.#position = position;
     this.#batchBytes = batchBytes;
+    this.#releaseChunk = release;
   }
 
   /**
@@ -67,7 +80,7 @@ export class FileSink {
       throw new RangeError(`FileSink: bad batch size ${batchBytes}`);
     // A resumed download keeps the bytes before `start`; anything after it is overwritten.
     const fd = openSync(path, start > 0 ? 'r+' : 'w');
-    return new FileSink(fd, start, batchBytes);
+    return new FileSink(fd, start, batchBytes, options.release);
   }
 
   /**
@@ -144,6 +157,7 @@ export class FileSink {
           reject(err);
           return;
         }
+        if (this.#releaseChunk !== undefined) for (const part of parts) this.#releaseChunk(part);
         // Keep the disk busy while the caller goes on receiving.
         if (this.#gathered >= this.#batchBytes) this.#writeBatch();
         resolve();

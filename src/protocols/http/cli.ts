@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { releaseReceived } from '../../socket/index.js';
 import { FileSink } from '../common/file-sink.js';
 import {
   type CliCommand,
@@ -211,7 +212,9 @@ async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
           label: downloadName(parsed.url),
           noProgress: parsed.noProgress,
         });
-  const sink = parsed.output === undefined ? null : FileSink.open(parsed.output);
+  // The body's chunks are views of recv()'s, held by nothing but the sink once it has them.
+  const sink =
+    parsed.output === undefined ? null : FileSink.open(parsed.output, { release: releaseReceived });
   let received = 0;
   try {
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
+import { releaseReceived, SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
 import { FileSink } from '../../common/file-sink.js';
 import { FileSource } from '../../common/file-source.js';
 import { sendFile } from '../../common/send-file.js';
@@ -337,7 +337,8 @@ export class FtpClient {
         remote,
         { offset, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
         () => {
-          const sink = FileSink.open(local, { start: offset });
+          // Each chunk is recv()'s and goes only to the sink: its memory can be reused once written.
+          const sink = FileSink.open(local, { start: offset, release: releaseReceived });
           sinks.push(sink);
           return (chunk) => sink.write(chunk);
         },
