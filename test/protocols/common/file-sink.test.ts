@@ -73,3 +73,28 @@ test('FileSink.open() refuses a bad start or batch size', () => {
   assert.throws(() => FileSink.open(join(dir, 'x'), { start: -1 }), RangeError);
   assert.throws(() => FileSink.open(join(dir, 'x'), { batchBytes: 0 }), RangeError);
 });
+
+test('FileSink gives each chunk to release() once, after its bytes are in the file', async () => {
+  const path = join(dir, 'release.bin');
+  const released: { chunk: Uint8Array; fileBytes: number }[] = [];
+  const sink = FileSink.open(path, {
+    batchBytes: 8,
+    release: (chunk) => released.push({ chunk, fileBytes: readFileSync(path).length }),
+  });
+  const chunks = [5, 3, 9, 1, 12, 2].map((n, i) => pattern(n, i));
+  for (const chunk of chunks) {
+    const wait = sink.write(chunk);
+    if (wait !== undefined) await wait;
+  }
+  await sink.close();
+  assert.equal(released.length, chunks.length, 'every chunk once');
+  assert.ok(
+    released.every((r, i) => r.chunk === chunks[i]),
+    'in order, the very chunk written (no copy)',
+  );
+  let through = 0;
+  for (const [i, { fileBytes }] of released.entries()) {
+    through += chunks[i]!.length;
+    assert.ok(fileBytes >= through, `chunk ${i} released before its bytes reached the file`);
+  }
+});
