@@ -9,7 +9,7 @@ const OWNED: SendOptions = { owned: true };
 const COPIED: SendOptions = {};
 /**
  * The output queue of every channel with nothing queued: an array is made only while output
- * waits, since an idle server holds thousands of channels (issue: idle memory). Frozen, so that
+ * waits, since an idle server holds thousands of channels. Frozen, so that
  * nothing can add to it by mistake.
  */
 const NOTHING_QUEUED: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];

@@ -21,7 +21,7 @@ const EMPTY = Buffer.alloc(0);
 let nextChannelId = 1;
 /**
  * The log types every dispatcher leaves out unless given its own set: one set for all, as a
- * server may hold thousands of channels (issue: idle memory).
+ * server may hold thousands of channels.
  */
 const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
 

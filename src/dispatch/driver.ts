@@ -49,7 +49,7 @@ export interface DrivenChannel extends Channel {
 
 /**
  * A channel's watch on its socket; `live` turns false when the driver stops watching. Kept
- * small, since an idle server holds one per connection (issue: idle memory): a socket that
+ * small, since an idle server holds one per connection: a socket that
  * offers `addReadinessListener()` needs no stop function besides the listener.
  */
 class Watch {

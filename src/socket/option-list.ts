@@ -9,7 +9,7 @@ type OptionValue = number | Buffer;
 /**
  * The options a socket stored, as key/value pairs side by side in one array: a socket sets a
  * few at most (a server sets `TCP_NODELAY` on each connection), and a `Map` would cost an idle
- * connection about twice as much (issue: idle memory).
+ * connection about twice as much.
  * @example
  * const options = new OptionList(optKey(IPPROTO_TCP, TCP_NODELAY), 1);
  * options.get(optKey(IPPROTO_TCP, TCP_NODELAY)); // 1

@@ -44,7 +44,7 @@ export interface Watchable {
 /**
  * The listeners one socket keeps. Almost every socket has one listener (its dispatcher or one
  * pending call), so one is kept as it is and only a second makes an array: notifying must cost
- * next to nothing, and an idle server holds thousands of these (issue: idle memory).
+ * next to nothing, and an idle server holds thousands of these.
  */
 export class ReadinessListeners {
   #listeners: ReadinessListener | ReadinessListener[] | null = null;

@@ -6,7 +6,7 @@ export type ReleaseReceived = (backing: ArrayBufferLike, bytes: number) => void;
 
 /**
  * The chunks of every empty buffer: an array is made only when bytes wait, and dropped once they
- * are read, since an idle server holds thousands of empty buffers (issue: idle memory). Frozen,
+ * are read, since an idle server holds thousands of empty buffers. Frozen,
  * so that nothing can add to it by mistake.
  */
 const NO_CHUNKS: Buffer[] = Object.freeze([]) as unknown as Buffer[];

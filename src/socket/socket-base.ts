@@ -101,7 +101,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected isClosed = false;
   /**
    * The options `setsockopt()` stored, made on the first one: a socket costs what it holds, and
-   * a server may hold thousands of idle ones (issue: idle memory).
+   * a server may hold thousands of idle ones.
    */
   #options: OptionList | null = null;
   /** @internal */

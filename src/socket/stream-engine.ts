@@ -50,7 +50,7 @@ const slabReadStreams = new WeakSet<NetSocket>();
  *
  * The stream's listeners are functions shared by every engine, which find their engine on the
  * stream (`this` in a listener), rather than closures per engine: a server holding thousands of
- * idle connections pays for each closure thousands of times (issue: idle memory).
+ * idle connections pays for each closure thousands of times.
  */
 export class StreamEngine {
   readonly stream: NetSocket;

@@ -57,8 +57,8 @@ interface HandleName {
 /**
  * A connected stream's own or peer address, asked of its handle directly. net.Socket's
  * `localAddress`/`remoteAddress` keep each answer in an object for the socket's life; a caller
- * that keeps its own copy would pay twice, and an idle server thousands of times (issue: idle
- * memory). TLS sockets pass these calls on to the TCP handle beneath.
+ * that keeps its own copy would pay twice, and an idle server thousands of times. TLS sockets
+ * pass these calls on to the TCP handle beneath.
  * @param stream a `net.Socket` or `tls.TLSSocket`.
  * @param peer the peer's address rather than our own.
  * @returns the address and port, or undefined when the handle cannot tell (none any more, or a

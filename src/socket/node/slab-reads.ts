@@ -38,7 +38,7 @@ const readCallbacks = new WeakMap<OnChunk, (nread: number, buf: Buffer) => boole
 /**
  * The `onread` callback of every stream fed to `onChunk`. net.Socket calls it as a method of the
  * stream (`stream[kBufferCb](nread, buf)`), so one function serves every stream: a closure per
- * connection would cost an idle server its size thousands of times (issue: idle memory).
+ * connection would cost an idle server its size thousands of times.
  */
 function readCallbackOf(onChunk: OnChunk): (nread: number, buf: Buffer) => boolean {
   let callback = readCallbacks.get(onChunk);
