@@ -13,7 +13,13 @@ import type { ServiceModule } from './service-module.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
 import { SERVICE_MODULES } from './services/index.js';
 import type { ListenerInfo, RunningService, StartContext } from './starters/start-context.js';
-import { renderMetrics, renderStatusHtml, type StatusSnapshot } from './status-page.js';
+import {
+  renderMetrics,
+  renderStatusHtml,
+  renderStatusJson,
+  type StatusDocument,
+  type StatusSnapshot,
+} from './status-page.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
 import { VERSION } from './version.js';
 
@@ -52,6 +58,7 @@ export class Host {
   #tls: Promise<TlsMaterial> | null = null;
   #loop: Promise<void> = Promise.resolve();
   #stopping: Promise<void> | null = null;
+  #ready = false;
   #uncaught = 0;
   #removeSafetyNet: (() => void) | null = null;
 
@@ -78,6 +85,14 @@ export class Host {
     return this.#services.flatMap((s) => s.listeners.map((l) => ({ service: s.name, ...l })));
   }
 
+  /**
+   * Whether every configured service is listening and the host is not reloading or stopping:
+   * what the admin listener's `/readyz` answers.
+   */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
   /** A snapshot of the counters, for the status page and `/metrics`. */
   snapshot(): StatusSnapshot {
     return {
@@ -86,6 +101,7 @@ export class Host {
       startedAt: this.startedAt,
       now: this.clock.now(),
       services: [...this.#stats.values()],
+      listeners: this.listeners,
       accelerators: acceleratorStatus(),
       uncaughtErrors: this.#uncaught,
     };
@@ -99,6 +115,11 @@ export class Host {
   /** The Prometheus text. */
   metrics(): string {
     return renderMetrics(this.snapshot());
+  }
+
+  /** The status page's data, as `/status.json` serves it. */
+  statusJson(): StatusDocument {
+    return renderStatusJson(this.snapshot());
   }
 
   /** Resolves when the loop has ended (after `stop()`). */
@@ -120,6 +141,7 @@ export class Host {
       closeAll(this.map, true);
       throw err;
     }
+    this.#ready = true;
     this.#removeSafetyNet = installSafetyNet((kind, err) => {
       this.#uncaught++;
       this.logger.error({ err, kind }, 'uncaught error: logged and counted, serving goes on');
@@ -135,7 +157,7 @@ export class Host {
     const { http, admin, portOffset } = this.#config;
     return {
       HTTP_PORT: String(http.port === 0 ? 80 + portOffset : http.port),
-      ADMIN_PORT: String(admin.port === 0 ? 10001 : admin.port),
+      ADMIN_PORT: String(admin.port === 0 ? 1 + portOffset : admin.port),
     };
   }
 
@@ -180,7 +202,12 @@ export class Host {
   #context(config: PolyportConfig): StartContext {
     const shared = new Map<string, Promise<unknown>>();
     return {
-      status: { html: () => this.statusHtml(), metrics: () => this.metrics() },
+      status: {
+        html: () => this.statusHtml(),
+        metrics: () => this.metrics(),
+        json: () => this.statusJson(),
+        ready: () => this.#ready,
+      },
       shared: <T>(key: string, make: () => Promise<T>): Promise<T> => {
         let value = shared.get(key) as Promise<T> | undefined;
         if (value === undefined) {
@@ -226,6 +253,8 @@ export class Host {
    * @returns a promise that settles once everything is closed.
    */
   stop(graceMs = 10_000): Promise<void> {
+    // Before anything closes: connections kept open to the admin port see 503 from `/readyz`.
+    this.#ready = false;
     this.#stopping ??= (async () => {
       for (const service of this.#services) service.close();
       this.#services = [];
@@ -254,6 +283,7 @@ export class Host {
     const policy = checkCredentialsPolicy(config, this.modules);
     if (!policy.ok) throw new HostStartError(policy.reason);
     // Listeners must be released before the new ones can bind the same ports.
+    this.#ready = false;
     for (const service of this.#services) service.close();
     this.#tls = null;
     try {
@@ -261,8 +291,10 @@ export class Host {
       this.#config = config;
     } catch (err) {
       this.#services = await this.#startAll(this.#config);
+      this.#ready = this.#stopping === null;
       throw err;
     }
+    this.#ready = this.#stopping === null;
     if (this.map.size > 0) {
       this.#loop = loop({ map: this.map, timeout: 30 });
       this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));

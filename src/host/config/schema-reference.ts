@@ -29,9 +29,7 @@ function table(specs: readonly KeySpec[], rename: (key: string) => string = (k) 
 }
 
 function defaultPort(s: ServiceInfo): string {
-  return s.fixedPort === undefined
-    ? `${s.wellKnownPort} + portOffset (${s.wellKnownPort + 10000})`
-    : `${s.fixedPort} (fixed)`;
+  return `${s.wellKnownPort} + portOffset (${s.wellKnownPort + 10000})`;
 }
 
 /**
@@ -46,7 +44,7 @@ function defaultPort(s: ServiceInfo): string {
 export function schemaReference(services?: readonly ServiceSchema[]): string {
   const { byPort, specificKeys } = configSchema(services);
   // The template rows come from a UDP-capable service so the UDP-only keys appear too.
-  const template = byPort.find((s) => s.datagram && s.fixedPort === undefined);
+  const template = byPort.find((s) => s.datagram);
   if (template === undefined) throw new Error('config schema: no UDP service to document');
   const udpOnly = new Set(['tcp', 'udp', 'limits.udpRate', 'limits.udpBurst']);
   const shared = serviceKeys(template).map((spec) => {

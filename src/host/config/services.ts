@@ -16,10 +16,8 @@ export interface ServiceInfo {
   readonly name: string;
   /** What it is, for the reference. */
   readonly title: string;
-  /** The well-known port; the default port is this plus `portOffset`, unless `fixedPort`. */
+  /** The well-known port; the default port is this plus `portOffset`. */
   readonly wellKnownPort: number;
-  /** A default port not shifted by `portOffset` (the admin listener). */
-  readonly fixedPort?: number;
   /** Serves UDP as well as TCP (gets `tcp`, `udp` and the UDP rate-limit keys). */
   readonly datagram: boolean;
   /** Default for `limits.maxRequestSize`, in bytes. */
@@ -96,22 +94,15 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       default: '127.0.0.1',
       doc: 'Address to listen on; 0.0.0.0 or :: for every interface.',
     },
-    s.fixedPort === undefined
-      ? {
-          key: `${n}.port`,
-          type: port,
-          default: {
-            describe: `${s.wellKnownPort} + portOffset`,
-            derive: (get) => s.wellKnownPort + Number(get('portOffset')),
-          },
-          doc: 'Port to listen on; when set it is used as is (portOffset does not apply). 0 picks a free port.',
-        }
-      : {
-          key: `${n}.port`,
-          type: port,
-          default: s.fixedPort,
-          doc: 'Port to listen on (not shifted by portOffset). 0 picks a free port.',
-        },
+    {
+      key: `${n}.port`,
+      type: port,
+      default: {
+        describe: `${s.wellKnownPort} + portOffset`,
+        derive: (get) => s.wellKnownPort + Number(get('portOffset')),
+      },
+      doc: 'Port to listen on; when set it is used as is (portOffset does not apply). 0 picks a free port.',
+    },
   ];
   if (s.datagram) {
     keys.push(

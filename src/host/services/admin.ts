@@ -1,16 +1,16 @@
 /**
- * The admin listener: the host's status page at `/status` and Prometheus metrics at `/metrics`,
- * on loopback only.
+ * The admin listener, on loopback only: the host's status page at `/status` (its data at
+ * `/status.json`), Prometheus metrics at `/metrics`, and the probes `/healthz` and `/readyz`.
  */
 import { redirectHandler, startHttpService } from '../../protocols/http/index.js';
 import { isLoopbackAddress } from '../config/address-syntax.js';
 import type { ServiceModule } from '../service-module.js';
 import { running, serverOptions } from '../starters/start-context.js';
 import { VERSION } from '../version.js';
-import { statusHandlers } from './status-handlers.js';
+import { probeHandlers, statusHandlers } from './status-handlers.js';
 
 /**
- * `[admin]`: the status listener, on port 10001 whatever `portOffset` says.
+ * `[admin]`: the status listener, on port 1 + `portOffset` (10001) like every other service.
  *
  * @example
  * (await adminService.start(context, config.admin))?.listeners[0]?.port; // 10001
@@ -18,8 +18,9 @@ import { statusHandlers } from './status-handlers.js';
 export const adminService: ServiceModule = {
   name: 'admin',
   title: 'admin and status listener',
+  // Port 1 (TCPMUX, which polyport does not serve) puts the admin listener at 1 + portOffset,
+  // 10001 by default: it moves with the others, so two hosts a portOffset apart do not collide.
   wellKnownPort: 1,
-  fixedPort: 10001,
   datagram: false,
   maxRequestSize: 65536,
   async start(context, admin) {
@@ -35,6 +36,7 @@ export const adminService: ServiceModule = {
     const service = await startHttpService({
       ...serverOptions(context, 'admin', admin),
       handlers: [
+        ...probeHandlers(context),
         ...statusHandlers(context, '/status'),
         { ...toStatus, match: (request) => request.path === '/' },
       ],

@@ -1,16 +1,24 @@
 /**
- * The host's status page (HTML) and Prometheus metrics as HTTP handlers: the admin listener
- * serves them at `/status`, and the public site at `/server-status` while it is on loopback.
+ * The host's status as HTTP handlers: the status page (HTML), its data as JSON and Prometheus
+ * metrics, which the admin listener serves at `/status` and the public site at `/server-status`
+ * while it is on loopback; and the admin listener's health probes, `/healthz` and `/readyz`.
  */
-import { type HttpHandler, routeHandler } from '../../protocols/http/index.js';
+import { type HttpHandler, type HttpResponse, routeHandler } from '../../protocols/http/index.js';
 import { isLoopbackAddress } from '../config/address-syntax.js';
 import type { StartContext } from '../starters/start-context.js';
 
+/** Sends a body that is the state now: a cache or proxy must never answer with an old one. */
+function sendNow(response: HttpResponse, type: string, body: string): void {
+  response.setHeader('Content-Type', type);
+  response.setHeader('Cache-Control', 'no-store');
+  response.send(body);
+}
+
 /**
- * The status page and `/metrics` under `base`.
+ * The status page, its JSON and `/metrics` under `base`.
  * @param context the start context (its `status` renders the host's counters now).
- * @param base `/status` (the admin listener: metrics at `/metrics`) or `/server-status` (the
- *   site: metrics at `/server-status/metrics`).
+ * @param base `/status` (the admin listener: JSON at `/status.json`, metrics at `/metrics`) or
+ *   `/server-status` (the site: `/server-status.json` and `/server-status/metrics`).
  * @returns the handlers; none for the site when `http.address` is not loopback.
  * @example
  * handlers: [...statusHandlers(context, '/status'), staticFiles({ root })]
@@ -19,19 +27,35 @@ export function statusHandlers(context: StartContext, base: string): HttpHandler
   // The public site shows the status page only when it is on loopback, as the admin port is.
   if (base !== '/status' && !isLoopbackAddress(context.config.http.address)) return [];
   return [
-    routeHandler('GET', base, (_request, response) => {
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.setHeader('Cache-Control', 'no-store');
-      response.send(context.status.html());
-    }),
-    routeHandler(
-      'GET',
-      base === '/status' ? '/metrics' : `${base}/metrics`,
-      (_request, response) => {
-        response.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-        response.setHeader('Cache-Control', 'no-store');
-        response.send(context.status.metrics());
-      },
+    routeHandler('GET', base, (_request, response) =>
+      sendNow(response, 'text/html; charset=utf-8', context.status.html()),
     ),
+    routeHandler('GET', `${base}.json`, (_request, response) =>
+      sendNow(response, 'application/json', `${JSON.stringify(context.status.json(), null, 2)}\n`),
+    ),
+    routeHandler('GET', base === '/status' ? '/metrics' : `${base}/metrics`, (_request, response) =>
+      sendNow(response, 'text/plain; version=0.0.4; charset=utf-8', context.status.metrics()),
+    ),
+  ];
+}
+
+/**
+ * The probes Kubernetes and load balancers ask: `/healthz` is 200 while the process serves
+ * (liveness), `/readyz` 200 once every configured service listens and 503 while the host starts,
+ * reloads or stops (readiness), so traffic goes elsewhere before the listeners close.
+ * @param context the start context (its `status.ready()` is the host's readiness now).
+ * @returns the two handlers, plain-text bodies.
+ * @example
+ * handlers: [...probeHandlers(context), ...statusHandlers(context, '/status')]
+ */
+export function probeHandlers(context: StartContext): HttpHandler[] {
+  const text = 'text/plain; charset=utf-8';
+  return [
+    routeHandler('GET', '/healthz', (_request, response) => sendNow(response, text, 'ok\n')),
+    routeHandler('GET', '/readyz', (_request, response) => {
+      const ready = context.status.ready();
+      response.status = ready ? 200 : 503;
+      sendNow(response, text, ready ? 'ready\n' : 'not ready\n');
+    }),
   ];
 }

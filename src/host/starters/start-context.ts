@@ -14,6 +14,7 @@ import {
 import type { ServerObserver } from '../../server/server-observer.js';
 import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
 import type { Logger } from '../logger.js';
+import type { StatusDocument } from '../status-page.js';
 import type { TlsMaterial } from '../tls-material.js';
 
 /** One line of the start-up listing. */
@@ -45,7 +46,13 @@ export interface StartContext {
   /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
   shared<T>(key: string, make: () => Promise<T>): Promise<T>;
   /** The host's status, rendered now, for the admin listener. */
-  readonly status: { html(): string; metrics(): string };
+  readonly status: {
+    html(): string;
+    metrics(): string;
+    json(): StatusDocument;
+    /** Whether every configured service listens and the host is not reloading or stopping. */
+    ready(): boolean;
+  };
 }
 
 /**

@@ -107,13 +107,13 @@ test('effectiveConfig() adds the sample user demo/demo only when the config defi
   assert.equal(effectiveConfig({ users: [] }).sampleUsers, true);
 });
 
-test('portOffset shifts every default port and leaves explicit ports and admin alone', () => {
+test('portOffset shifts every default port, the admin port too, and leaves explicit ports alone', () => {
   const config = effectiveConfig({ portOffset: 20000, http: { port: 8080 } });
   assert.equal(config.ftp.port, 20021);
   assert.equal(config.dns.port, 20053);
   assert.equal(config.https.port, 20443);
   assert.equal(config.http.port, 8080);
-  assert.equal(config.admin.port, 10001);
+  assert.equal(config.admin.port, 20001);
   const real = effectiveConfig({ portOffset: 0, admin: { enabled: false } });
   assert.equal(real.echo.port, 7);
   assert.equal(real.pop3.port, 110);

@@ -22,7 +22,7 @@ test('schemaReference() documents every key of the schema', () => {
 test('schemaReference() lists each service with its default port', () => {
   const doc = schemaReference();
   assert.match(doc, /\| `http` \| HTTP\/1\.1 \(RFC 9112\) \| 80 \+ portOffset \(10080\) \| no \|/);
-  assert.match(doc, /\| `admin` \| .* \| 10001 \(fixed\) \|/);
+  assert.match(doc, /\| `admin` \| .* \| 1 \+ portOffset \(10001\) \| no \|/);
   assert.match(doc, /\| `dns` \| .* \| yes \|/);
 });
 
