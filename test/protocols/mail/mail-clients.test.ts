@@ -104,7 +104,7 @@ test('SmtpClient rejects with SmtpReplyError when every recipient is refused', a
   }
 });
 
-test('STARTTLS upgrades the SMTP session, and AUTH PLAIN is offered only over TLS', async () => {
+test('STARTTLS upgrades the SMTP session, and AUTH PLAIN and LOGIN are offered only over TLS', async () => {
   const mail = await startMail({ smtp: { tls: await serverTls() } });
   try {
     const smtp = await SmtpClient.connect('127.0.0.1', mail.smtpPort, { timeout: 5 });
@@ -113,7 +113,7 @@ test('STARTTLS upgrades the SMTP session, and AUTH PLAIN is offered only over TL
     assert.deepEqual(plain.authMechanisms, []);
     await smtp.starttls(insecureClient());
     assert.ok(smtp.secure);
-    assert.deepEqual(smtp.capabilities?.authMechanisms, ['PLAIN']);
+    assert.deepEqual(smtp.capabilities?.authMechanisms, ['PLAIN', 'LOGIN']);
     assert.ok(!smtp.capabilities?.extensions.has('STARTTLS'));
     await assert.rejects(smtp.authPlain('demo', 'wrong'), (err: unknown) => {
       return err instanceof SmtpReplyError && err.replyCode === 535;

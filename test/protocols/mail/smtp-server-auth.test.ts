@@ -24,7 +24,7 @@ test('SmtpServerSession answers the AUTH errors of RFC 4954', () => {
     ['AUTH PLAIN\r\n*\r\n', '501 5.7.0'],
     ['AUTH PLAIN !!!!\r\n', '501 5.5.2'],
     ['AUTH PLAIN =\r\n', '501 5.5.2'],
-    ['AUTH LOGIN\r\n', '504 5.5.4'],
+    ['AUTH CRAM-MD5\r\n', '504 5.5.4'],
     ['AUTH\r\n', '501 5.5.4'],
     [`AUTH PLAIN ${good}\r\nAUTH PLAIN ${good}\r\n`, '503 5.5.1'],
     ['MAIL FROM:<>\r\nAUTH PLAIN x\r\n', '503 5.5.1'],
@@ -82,4 +82,65 @@ test('SmtpServerSession.refuseAuthAndClose() answers 535 then 421 4.7.0 and read
     '421 4.7.0 Error: too many failed authentications, closing connection',
   ]);
   assert.throws(() => session.refuseAuth(), /no auth decision/);
+});
+
+/** One LOGIN answer: the field in base64, as a client sends it. */
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+test('SmtpServerSession takes AUTH LOGIN: Username: and Password: prompts, then one decision', () => {
+  const run = runSmtp(`EHLO c\r\nAUTH LOGIN\r\n${b64('demo')}\r\n${b64('secret')}\r\n`, [], auth);
+  assert.deepEqual(run.events, ['helo c', 'auth demo']);
+  const lines = run.output.trimEnd().split('\r\n');
+  assert.deepEqual(lines.slice(-3), [
+    '334 VXNlcm5hbWU6',
+    '334 UGFzc3dvcmQ6',
+    '235 2.7.0 Authentication successful',
+  ]);
+  assert.equal(run.session.protocolName, 'ESMTPA');
+});
+
+test('SmtpServerSession takes the user name as AUTH LOGIN initial response, cut anywhere', () => {
+  const input = `EHLO c\r\nAUTH LOGIN ${b64('demo')}\r\n${b64('wrong')}\r\n`;
+  for (const cut of [7, 20, input.length - 3]) {
+    const run = runSmtp(input, [cut], auth);
+    assert.deepEqual(codes(run.output).slice(-2), ['334', '535'], `cut at ${cut}`);
+    assert.ok(run.output.includes('334 UGFzc3dvcmQ6\r\n'));
+    assert.ok(!run.output.includes('VXNlcm5hbWU6'), 'no Username: prompt when it was given');
+  }
+});
+
+test('SmtpServerSession hands the mechanism and both LOGIN fields to the glue', () => {
+  const session = new SmtpServerSession({ hostname: 'mx', ...auth });
+  session.receiveData(Buffer.from(`EHLO c\r\nAUTH login\r\n${b64('ünï')}\r\n${b64('p w')}\r\n`));
+  assert.equal(session.nextEvent()?.type, 'helo');
+  assert.deepEqual(session.nextEvent(), {
+    type: 'auth',
+    mechanism: 'LOGIN',
+    authorizationId: '',
+    username: 'ünï',
+    password: 'p w',
+  });
+});
+
+test('SmtpServerSession answers the AUTH LOGIN errors like PLAIN ones', () => {
+  const cases: Array<[string, string]> = [
+    ['AUTH LOGIN\r\n*\r\n', '501 5.7.0'],
+    [`AUTH LOGIN\r\n${b64('demo')}\r\n*\r\n`, '501 5.7.0'],
+    ['AUTH LOGIN\r\n!!!!\r\n', '501 5.5.2'],
+    ['AUTH LOGIN =\r\n', '501 5.5.2'],
+    [`AUTH LOGIN\r\n${b64('demo')}\r\n=\r\n`, '501 5.5.2'],
+    [`AUTH LOGIN\r\n${b64('a\0b')}\r\n`, '501 5.5.2'],
+    [`AUTH LOGIN\r\n${b64('x'.repeat(256))}\r\n`, '501 5.5.2'],
+    [`AUTH LOGIN\r\n${'A'.repeat(3000)}\r\n`, '500 5.5.6'],
+  ];
+  for (const [input, reply] of cases) {
+    const run = runSmtp(`EHLO c\r\n${input}`, [], auth);
+    assert.ok(run.output.trimEnd().split('\r\n').pop()!.startsWith(reply), input);
+    assert.equal(run.session.protocolName, 'ESMTP', input);
+  }
+  // After an aborted exchange the session reads commands again.
+  const after = runSmtp(`EHLO c\r\nAUTH LOGIN\r\n*\r\nNOOP\r\n`, [], auth);
+  assert.ok(after.output.endsWith('250 2.0.0 Ok\r\n'));
+  const overPlainText = runSmtp(`EHLO c\r\nAUTH LOGIN ${b64('demo')}\r\n`, [], { auth: true });
+  assert.ok(overPlainText.output.endsWith('503 5.5.1 Error: authentication not enabled\r\n'));
 });

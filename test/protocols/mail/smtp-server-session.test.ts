@@ -35,7 +35,7 @@ test('SmtpServerSession lists its extensions in the EHLO reply', () => {
   assert.equal(
     run.output,
     '220 mx.example.test ESMTP polyport\r\n250-mx.example.test\r\n250-PIPELINING\r\n' +
-      '250-SIZE 33554432\r\n250-STARTTLS\r\n250-AUTH PLAIN\r\n250-ENHANCEDSTATUSCODES\r\n' +
+      '250-SIZE 33554432\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n' +
       '250-8BITMIME\r\n250 HELP\r\n',
   );
 });
@@ -206,6 +206,7 @@ test('SmtpServerSession never crashes on random command sequences', () => {
     'RSET',
     'NOOP',
     'AUTH PLAIN',
+    'AUTH LOGIN',
     'STARTTLS',
     '*',
     '..',

@@ -2,6 +2,7 @@
  * SASL PLAIN (RFC 4616) as used by SMTP AUTH (RFC 4954) and POP3 AUTH (RFC 5034): the message
  * `authzid NUL authcid NUL passwd`, base64-encoded on the wire.
  */
+import { decodeSaslText, MAX_SASL_FIELD as MAX_FIELD } from './sasl-text.js';
 
 /** The three fields of a PLAIN message. */
 export interface PlainCredentials {
@@ -10,12 +11,6 @@ export interface PlainCredentials {
   readonly username: string;
   readonly password: string;
 }
-
-/** Canonical base64, padding required: anything else is a malformed response (RFC 4954 §4). */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** RFC 4616 caps each field at 255 octets; a longer one is a malformed message. */
-const MAX_FIELD = 255;
 
 /**
  * Encodes credentials as the base64 initial response of `AUTH PLAIN`.
@@ -56,17 +51,7 @@ export function encodeAuthPlain(
  * decodeAuthPlain('AGRlbW8AZGVtbw=='); // { authorizationId: '', username: 'demo', password: 'demo' }
  */
 export function decodeAuthPlain(text: string): PlainCredentials {
-  if (text === '=' || text === '' || !BASE64.test(text)) {
-    throw new SyntaxError('PLAIN response is not base64');
-  }
-  const bytes = Buffer.from(text, 'base64');
-  let decoded: string;
-  try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new SyntaxError('PLAIN response is not UTF-8');
-  }
-  const fields = decoded.split('\0');
+  const fields = decodeSaslText(text, 'PLAIN').split('\0');
   if (fields.length !== 3) throw new SyntaxError('PLAIN response must have three fields');
   const [authorizationId = '', username = '', password = ''] = fields;
   if (username === '' || password === '') {

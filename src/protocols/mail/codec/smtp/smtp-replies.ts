@@ -1,4 +1,5 @@
 /** The replies SmtpServerSession sends, worded after Postfix, with RFC 3463 enhanced codes. */
+import { LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT } from '../auth-login.js';
 import type { SmtpReply } from './smtp-reply.js';
 import type { SmtpAbortReason } from './smtp-server-types.js';
 
@@ -50,6 +51,8 @@ export const R = {
   authAborted: { code: 501, enhanced: '5.7.0', text: 'Authentication aborted' },
   cannotDecode: { code: 501, enhanced: '5.5.2', text: 'Cannot decode response' },
   authContinue: { code: 334, text: '' },
+  loginUsername: { code: 334, text: LOGIN_USERNAME_PROMPT },
+  loginPassword: { code: 334, text: LOGIN_PASSWORD_PROMPT },
 } as const satisfies Record<string, SmtpReply>;
 
 /**

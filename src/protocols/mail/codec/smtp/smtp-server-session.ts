@@ -1,9 +1,10 @@
 /**
  * The receiving side of SMTP (RFC 5321) with SIZE (1870), PIPELINING (2920), 8BITMIME (6152),
- * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN (4954), as a sans-I/O state
+ * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN and LOGIN (4954), as a sans-I/O state
  * machine. Every state and transition lives in this file.
  */
 import { LineSplitter } from '../../../common/line-splitter.js';
+import { decodeAuthLoginField } from '../auth-login.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { type MailPath, parseMailArgument } from './mail-path.js';
 import { SmtpDataReader } from './smtp-data-reader.js';
@@ -19,6 +20,14 @@ import {
 export type SmtpDecision = 'recipient' | 'message' | 'auth';
 
 type Mode = 'command' | 'data' | 'auth-response' | 'tls' | 'closed';
+
+/**
+ * The answer an `auth-response` line gives: PLAIN's one message, or LOGIN's user name then its
+ * password (the user name kept until the password comes).
+ */
+type AuthStep =
+  | { readonly mechanism: 'PLAIN' }
+  | { readonly mechanism: 'LOGIN'; readonly username: string | null };
 
 /**
  * One SMTP server connection without the connection: feed it bytes with `receiveData()`, pull
@@ -52,6 +61,7 @@ export class SmtpServerSession {
   #helo: 'HELO' | 'EHLO' | null = null;
   #tls: boolean;
   #authenticated = false;
+  #authStep: AuthStep = { mechanism: 'PLAIN' };
   #errors = 0;
   #from: MailPath | null = null;
   #recipients: MailPath[] = [];
@@ -337,7 +347,7 @@ export class SmtpServerSession {
     } else {
       const lines = [this.#o.hostname, 'PIPELINING', `SIZE ${this.#o.maxMessageSize}`];
       if (this.#offersStartTls()) lines.push('STARTTLS');
-      if (this.#offersAuth()) lines.push('AUTH PLAIN');
+      if (this.#offersAuth()) lines.push('AUTH PLAIN LOGIN');
       lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'HELP');
       this.#reply({ code: 250, text: lines });
     }
@@ -445,27 +455,46 @@ export class SmtpServerSession {
     const [mechanism = '', initial, extra] = arg.split(' ');
     if (mechanism === '' || extra !== undefined)
       return this.#error(syntax('Syntax: AUTH mechanism'));
-    if (mechanism.toUpperCase() !== 'PLAIN') {
-      return this.#error(R.unknownMechanism);
-    }
+    const name = mechanism.toUpperCase();
+    if (name !== 'PLAIN' && name !== 'LOGIN') return this.#error(R.unknownMechanism);
+    this.#authStep = name === 'PLAIN' ? { mechanism: name } : { mechanism: name, username: null };
     if (initial === undefined) {
-      this.#reply(R.authContinue);
+      this.#reply(name === 'PLAIN' ? R.authContinue : R.loginUsername);
       this.#mode = 'auth-response';
       return null;
     }
+    // LOGIN's initial response is the user name (smtplib sends it so), then the password prompt.
     return this.#authResponse(initial);
   }
 
+  /** One line of the AUTH exchange: PLAIN's message, or LOGIN's user name or password. */
   #authResponse(text: string): SmtpServerEvent | null {
     if (text === '*') return this.#error(R.authAborted);
-    let credentials: ReturnType<typeof decodeAuthPlain>;
+    const step = this.#authStep;
     try {
-      credentials = decodeAuthPlain(text);
+      if (step.mechanism === 'PLAIN') {
+        const credentials = decodeAuthPlain(text);
+        this.#pending = 'auth';
+        return { type: 'auth', mechanism: 'PLAIN', ...credentials };
+      }
+      const field = decodeAuthLoginField(text);
+      if (step.username === null) {
+        this.#authStep = { mechanism: 'LOGIN', username: field };
+        this.#reply(R.loginPassword);
+        this.#mode = 'auth-response';
+        return null;
+      }
+      this.#pending = 'auth';
+      return {
+        type: 'auth',
+        mechanism: 'LOGIN',
+        authorizationId: '',
+        username: step.username,
+        password: field,
+      };
     } catch {
       return this.#error(R.cannotDecode);
     }
-    this.#pending = 'auth';
-    return { type: 'auth', mechanism: 'PLAIN', ...credentials };
   }
 }
 

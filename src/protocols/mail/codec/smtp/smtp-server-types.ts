@@ -101,7 +101,7 @@ export type SmtpServerEvent =
   /** Decide: `acceptAuth()` or `refuseAuth()`. */
   | {
       readonly type: 'auth';
-      readonly mechanism: 'PLAIN';
+      readonly mechanism: 'PLAIN' | 'LOGIN';
       readonly authorizationId: string;
       readonly username: string;
       readonly password: string;
