@@ -93,6 +93,12 @@ export interface SmtpServiceConfig extends ServiceConfig {
   readonly mailboxQuota: number;
   /** `''`: refuse unknown recipients. */
   readonly catchAll: string;
+  /** The mail catcher: every recipient, in any domain, into one mailbox. */
+  readonly acceptAll: boolean;
+  /** The mail catcher: every AUTH succeeds. */
+  readonly acceptAnyAuth: boolean;
+  /** Allow `acceptAll` and `acceptAnyAuth` on a non-loopback address. */
+  readonly catcherOffLoopback: boolean;
 }
 
 /** `[pop3]`. */

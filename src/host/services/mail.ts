@@ -11,6 +11,7 @@ import {
   startSmtpService,
 } from '../../protocols/mail/index.js';
 import { isLoopbackAddress, isMailbox } from '../config/address-syntax.js';
+import type { ConfigIssue } from '../config/config-error.js';
 import { conflict, EXPECTED_USER, hasUser } from '../config/cross-check.js';
 import type { Pop3ServiceConfig, SmtpServiceConfig } from '../config/polyport-config.js';
 import { booleanType, integerType, listType, stringType } from '../config/value-types.js';
@@ -82,10 +83,44 @@ export const smtpService: ServiceModule<SmtpServiceConfig> = {
       default: '',
       doc: 'User who receives mail for unknown local parts of smtp.domains; "" refuses them.',
     },
+    {
+      key: 'smtp.acceptAll',
+      type: booleanType(),
+      default: false,
+      doc: 'Mail catcher (for labs): accept every recipient in any domain, known or not, and deliver it all to one mailbox, that of smtp.catchAll (or of the first user when that is "": demo with the sample users), read over POP3 as that user. Refused off loopback unless smtp.catcherOffLoopback is set.',
+    },
+    {
+      key: 'smtp.acceptAnyAuth',
+      type: booleanType(),
+      default: false,
+      doc: 'Mail catcher (for labs): every AUTH (PLAIN or LOGIN) succeeds, whatever the credentials; each is logged at info with its user name (never the password). Refused off loopback unless smtp.catcherOffLoopback is set.',
+    },
+    {
+      key: 'smtp.catcherOffLoopback',
+      type: booleanType(),
+      default: false,
+      doc: 'Allow smtp.acceptAll and smtp.acceptAnyAuth when smtp.address is not loopback: anyone who can reach the port can then fill the mailbox or pass AUTH.',
+    },
   ],
   crossCheck(smtp, config) {
-    if (smtp.catchAll === '' || hasUser(config, smtp.catchAll)) return [];
-    return [conflict('smtp.catchAll', smtp.catchAll, `"" or ${EXPECTED_USER}`)];
+    const issues: ConfigIssue[] = [];
+    if (smtp.catchAll !== '' && !hasUser(config, smtp.catchAll)) {
+      issues.push(conflict('smtp.catchAll', smtp.catchAll, `"" or ${EXPECTED_USER}`));
+    }
+    // A catcher is an open door: only where nobody else can knock, unless said twice.
+    if (smtp.enabled && !smtp.catcherOffLoopback && !isLoopbackAddress(smtp.address)) {
+      for (const key of ['acceptAll', 'acceptAnyAuth'] as const) {
+        if (!smtp[key]) continue;
+        issues.push(
+          conflict(
+            `smtp.${key}`,
+            true,
+            `false while smtp.address (${smtp.address}) is not loopback, or smtp.catcherOffLoopback = true to allow it there`,
+          ),
+        );
+      }
+    }
+    return issues;
   },
   async start(context, smtp) {
     if (!smtp.enabled) return null;
@@ -95,6 +130,8 @@ export const smtpService: ServiceModule<SmtpServiceConfig> = {
       users: context.config.users,
       store: await mailStore(context),
       ...(smtp.catchAll ? { catchAll: smtp.catchAll } : {}),
+      acceptAll: smtp.acceptAll,
+      acceptAnyAuth: smtp.acceptAnyAuth,
       maxMessageSize: smtp.maxMessageSize,
       maxRecipients: smtp.maxRecipients,
       maxMessagesPerMinute: smtp.maxMessagesPerMinute,

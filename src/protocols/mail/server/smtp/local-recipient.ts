@@ -11,6 +11,11 @@ export interface LocalDelivery {
   readonly users: readonly MailUser[];
   /** A user name that receives mail for unknown local parts of those domains. */
   readonly catchAll?: string | undefined;
+  /**
+   * The mail catcher: every recipient, in any domain, goes to the catch-all user (the first
+   * user when there is none), so one mailbox holds everything sent.
+   */
+  readonly acceptAll?: boolean | undefined;
 }
 
 /** The user to deliver to, or the reply that refuses the recipient. */
@@ -25,7 +30,9 @@ export type RecipientDecision =
  * one, else `550 5.1.1`; an address in any other domain is `554 5.7.1 Relay access denied`, whatever the client. `<postmaster>`
  * and `postmaster@` any local domain, in any case (which RFC 5321 §4.5.1 says must be
  * accepted), go to the user owning that address if there is one, else to the catch-all user,
- * else to the owner of `postmaster@` the first local domain, else to the first user.
+ * else to the owner of `postmaster@` the first local domain, else to the first user. With
+ * `acceptAll`, every address (any domain, known or not) goes to the catch-all user, else to the
+ * first user.
  *
  * @param to The recipient path.
  * @param where Local domains, users and the catch-all.
@@ -54,6 +61,10 @@ export function resolveLocalRecipient(to: MailPath, where: LocalDelivery): Recip
       where.users[0]
     );
   };
+  if (where.acceptAll === true) {
+    const user = catchAll ?? where.users[0];
+    if (user !== undefined) return { ok: true, user };
+  }
   const shown = `<${to.address}>`;
   if (to.domain === '') {
     const user = postmaster();

@@ -30,13 +30,23 @@ export interface SmtpServiceOptions {
   readonly store: MaildirStore;
   /** A user name that receives mail for unknown addresses in the local domains. */
   readonly catchAll?: string;
+  /**
+   * The mail catcher, for labs: accept every recipient in any domain and deliver it to the
+   * `catchAll` user (the first user when `catchAll` is unset). Default false.
+   */
+  readonly acceptAll?: boolean;
+  /**
+   * The mail catcher's AUTH, for labs: every AUTH (PLAIN or LOGIN) succeeds, its user name
+   * logged at info (the password is not). Default false.
+   */
+  readonly acceptAnyAuth?: boolean;
   /** Largest message in octets, advertised as SIZE and enforced as it arrives. Default 32 MiB. */
   readonly maxMessageSize?: number;
   /** Recipients per message. Default 100. */
   readonly maxRecipients?: number;
-  /** A server context: enables STARTTLS (and AUTH PLAIN over it). */
+  /** A server context: enables STARTTLS (and AUTH PLAIN and LOGIN over it). */
   readonly tls?: SSLContext;
-  /** Offer AUTH PLAIN once TLS is up. Default: true when `tls` is given. */
+  /** Offer AUTH PLAIN and LOGIN once TLS is up. Default: true when `tls` is given. */
   readonly auth?: boolean;
   readonly limits?: ServerLimits;
   readonly observer?: ServerObserver;
@@ -71,9 +81,10 @@ export type SmtpService = MailService;
 
 /**
  * Starts the SMTP receiver (RFC 5321 with SIZE, PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES,
- * STARTTLS and AUTH PLAIN). It accepts mail for the users' addresses in the local domains (or
- * the catch-all user), refuses other local addresses with `550 5.1.1` and every other domain
- * with `554 5.7.1`: it never relays. Each message is streamed into the recipients' Maildirs
+ * STARTTLS and AUTH PLAIN and LOGIN). It accepts mail for the users' addresses in the local
+ * domains (or the catch-all user), refuses other local addresses with `550 5.1.1` and every
+ * other domain with `554 5.7.1`: it never relays. With `acceptAll` it is a mail catcher instead:
+ * every recipient is accepted into one mailbox; with `acceptAnyAuth` every AUTH succeeds. Each message is streamed into the recipients' Maildirs
  * with a `Received:` header and becomes visible only when complete. Over the connection limits
  * a client gets `421 4.7.0`; after `limits.idleTimeout` without input, `421 4.4.2`. A failed
  * AUTH is answered after `failedLoginDelay` and the `maxLoginAttempts`-th closes the connection
@@ -84,7 +95,7 @@ export type SmtpService = MailService;
  * @returns The running service.
  * @throws {SocketError} When the port is in use or not permitted.
  * @throws {RangeError} When a size or count limit is not a positive integer, `catchAll`
- *   names no user, `failedLoginDelay` is negative, `maxLoginAttempts` below 1, or
+ *   names no user, `acceptAll` is set without any user, `failedLoginDelay` is negative, `maxLoginAttempts` below 1, or
  *   `maxMessagesPerMinute` or `mailboxQuota` is negative or not an integer.
  * @example
  * const smtp = await startSmtpService({
@@ -102,6 +113,9 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     !options.users.some((u) => u.name === options.catchAll)
   ) {
     throw new RangeError(`catchAll names no user: ${options.catchAll}`);
+  }
+  if (options.acceptAll === true && options.users.length === 0) {
+    throw new RangeError('acceptAll needs a user whose mailbox receives the mail');
   }
   const session = {
     hostname,
@@ -135,6 +149,8 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     domains: options.domains ?? ['localhost', 'example.test'],
     users: options.users,
     catchAll: options.catchAll,
+    acceptAll: options.acceptAll ?? false,
+    acceptAnyAuth: options.acceptAnyAuth ?? false,
     store: options.store,
     session,
     tls: options.tls,
