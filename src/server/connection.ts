@@ -229,7 +229,10 @@ export class Connection<E> implements TransportHandler {
   /** @internal The socket took queued output: held events may run, waiters may go on. */
   writeProgress(): void {
     if (this.#closed) return;
-    if (this.#held && !this.#busy && !this.#overBound()) this.pump();
+    // A held session resumes once its queue has gone, not as soon as it dips under the bound:
+    // a session answering pipelined commands by itself gathers up to the bound in one turn,
+    // and gathering on top of a part-full queue would hold up to twice the bound.
+    if (this.#held && !this.#busy && this.transport.queuedBytes === 0) this.pump();
     else this.#gate();
     if (!this.transport.outputPending) this.#settleDrained();
   }
