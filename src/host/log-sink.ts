@@ -9,8 +9,9 @@ import { LogWriterThread } from './log-writer-thread.js';
 /** Bytes held while the reader (a full pipe) takes nothing, beyond which new lines are dropped. */
 const MAX_HELD = 64 * 1024 * 1024;
 /**
- * How long a line may wait for others to share its write. A write to a pipe wakes its reader, and
- * one per event-loop turn (a few lines each under load) cost the server more than the lines did.
+ * How long a line may wait for others to share its write. Each hand-over wakes the writer thread
+ * and each write wakes the log's reader; one per event-loop turn (a few lines each under load)
+ * cost the server more than the lines did.
  */
 const BATCH_MS = 10;
 /** Held text that is written at once: a batch stays a string short enough to be cheap to join. */
@@ -36,15 +37,14 @@ class BatchSink implements LogSink {
   #scheduled = false;
   /** The writer's ring was full (a stalled reader): wait for the retry rather than try on every line. */
   #retrying = false;
-  /** The reader is gone (`EPIPE`): lines are dropped, as nowhere can show them. */
-  #closed = false;
 
   constructor(fd: number) {
     this.#thread = new LogWriterThread(fd);
   }
 
   write(text: string): void {
-    if (this.#closed || this.#held.length > MAX_HELD) return;
+    // The reader gone (`EPIPE`): lines are dropped, as nowhere can show them.
+    if (this.#thread.closed || this.#held.length > MAX_HELD) return;
     this.#held += text;
     if (this.#held.length >= BATCH_BYTES && !this.#retrying) {
       if (this.#writeHeld()) return;
@@ -83,7 +83,6 @@ class BatchSink implements LogSink {
     const taken = this.#thread.offer(text);
     if (this.#thread.closed) {
       // EPIPE and the like: the reader is gone for good.
-      this.#closed = true;
       this.#held = '';
       return true;
     }
