@@ -5,6 +5,13 @@ import { join, resolve } from 'node:path';
 import { closeAll, loop, type SocketMap } from '../dispatch/index.js';
 import { type Clock, systemClock } from '../server/clock.js';
 import { acceleratorStatus, prepareAccelerators, SocketError } from '../socket/index.js';
+import type { CapturedEvent } from './capture/captured-event.js';
+import {
+  EventHub,
+  type EventStream,
+  type EventStreamOptions,
+  type WaitForOptions,
+} from './capture/event-hub.js';
 import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './config/index.js';
 import { prepareDataDir, type SampleTree } from './data-dir.js';
 import { createLogger, flushLogs, type Logger } from './logger.js';
@@ -52,6 +59,11 @@ export class Host {
   readonly clock: Clock;
   /** The services this host can run, in start-up order. */
   readonly modules: readonly ServiceModule[];
+  /**
+   * What every service did, captured: `capture.events` per service, a live feed and
+   * `waitFor()` (also at `host.events()` and `host.waitFor()`).
+   */
+  readonly capture: EventHub;
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
@@ -73,6 +85,27 @@ export class Host {
     this.logger = logger;
     this.clock = clock;
     this.startedAt = clock.now();
+    this.capture = new EventHub(config.capture.events, () => clock.now());
+  }
+
+  /**
+   * A live feed of every service's events from now on, for `for await`.
+   * @example for await (const event of host.events()) console.log(event.service, event.kind);
+   */
+  events(options?: EventStreamOptions): EventStream {
+    return this.capture.events(options);
+  }
+
+  /**
+   * The newest event that matches, captured already or to come (see `EventHub.waitFor`).
+   * @example
+   * const query = await host.waitFor((e) => e.service === 'dns' && e.name === 'a.test');
+   */
+  waitFor(
+    predicate: (event: CapturedEvent) => boolean,
+    options?: WaitForOptions,
+  ): Promise<CapturedEvent> {
+    return this.capture.waitFor(predicate, options);
   }
 
   /** The config in force. */
@@ -228,7 +261,10 @@ export class Host {
         }
         // As dnsmasq: queries are counted, and logged only when asked (`dns.logQueries`).
         const logRequests = service !== 'dns' || config.dns?.logQueries === true;
-        return serviceObserver(stats, this.logger.child({ service }), logRequests);
+        return serviceObserver(stats, this.logger.child({ service }), {
+          logRequests,
+          capture: this.capture,
+        });
       },
       tls: () => {
         this.#tls ??= loadTlsMaterial(config.dataDir, config.tls, this.#listenHosts(config));

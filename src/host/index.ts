@@ -12,6 +12,10 @@
  *
  * @module
  */
+
+export * from './capture/capture-ring.js';
+export * from './capture/captured-event.js';
+export * from './capture/event-hub.js';
 export * from './config/index.js';
 export * from './data-dir.js';
 export { Host, HostStartError, type ServeOptions, serve } from './host.js';

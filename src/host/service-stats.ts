@@ -3,6 +3,7 @@
  * reports through; the same observer writes the log lines.
  */
 import type { ConnectionSummary, ServerObserver } from '../server/server-observer.js';
+import type { EventHub } from './capture/event-hub.js';
 import type { Logger } from './logger.js';
 
 /** The counters of one service. */
@@ -25,33 +26,61 @@ export class ServiceStats {
   }
 }
 
+/** Options for {@link serviceObserver}. */
+export interface ServiceObserverOptions {
+  /**
+   * Whether each request gets a log line; `false` only counts them (DNS queries, unless
+   * `dns.logQueries` is set). Default true.
+   */
+  readonly logRequests?: boolean;
+  /** Where the service's events are captured (none: nothing is captured). */
+  readonly capture?: EventHub;
+}
+
+/** An error's text for a captured event: its message, not its stack. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Makes the observer a service's servers report through: it counts into `stats` and logs
- * through `logger` one line per request (at `info`, as an access log) and per connection opened
- * and closed (at `debug`: a busy server's log would be mostly these).
- * @param logRequests whether each request gets a line; `false` only counts them (DNS queries,
- *   unless `dns.logQueries` is set).
- * @example const observer = serviceObserver(stats, logger.child({ service: 'ftp' }));
+ * Makes the observer a service's servers report through: it counts into `stats`, captures each
+ * event into the host's hub, and logs through `logger` one line per request (at `info`, as an
+ * access log) and per connection opened and closed (at `debug`: a busy server's log would be
+ * mostly these).
+ * @param stats the service's counters.
+ * @param logger the service's child logger.
+ * @param options whether requests are logged, and the capture hub.
+ * @example const observer = serviceObserver(stats, logger.child({ service: 'ftp' }), { capture });
  */
 export function serviceObserver(
   stats: ServiceStats,
   logger: Logger,
-  logRequests = true,
+  options: ServiceObserverOptions = {},
 ): ServerObserver {
+  const logRequests = options.logRequests ?? true;
+  const capture = options.capture;
+  const service = stats.name;
   return {
     connectionOpened(peer) {
       stats.connectionsNow++;
       stats.connectionsTotal++;
+      capture?.record(service, 'open', peer);
       logger.debug({ peer }, 'connection opened');
     },
     connectionRefused(peer, reason) {
       stats.connectionsRefused++;
+      capture?.record(service, 'refused', peer, { reason });
       logger.warn({ peer, reason }, 'connection refused');
     },
     connectionClosed(summary: ConnectionSummary) {
       stats.connectionsNow = Math.max(0, stats.connectionsNow - 1);
       stats.bytesIn += summary.bytesIn;
       stats.bytesOut += summary.bytesOut;
+      capture?.record(service, 'close', summary.peer, {
+        bytesIn: summary.bytesIn,
+        bytesOut: summary.bytesOut,
+        duration: summary.duration,
+      });
       logger.debug(
         { peer: summary.peer, in: summary.bytesIn, out: summary.bytesOut, ms: summary.duration },
         'connection closed',
@@ -63,6 +92,11 @@ export function serviceObserver(
     },
     request(fields) {
       stats.requests++;
+      if (capture !== undefined) {
+        const kind = typeof fields.msg === 'string' ? fields.msg : 'request';
+        const peer = typeof fields.peer === 'string' ? fields.peer : '';
+        capture.record(service, kind, peer, fields);
+      }
       if (!logRequests) return;
       // The fields go as they are (no copy without `msg`): their `msg` is the line's message.
       if (typeof fields.msg === 'string') logger.info(fields);
@@ -70,10 +104,12 @@ export function serviceObserver(
     },
     error(error, peer) {
       stats.errors++;
+      capture?.record(service, 'error', peer ?? '', { error: errorText(error) });
       logger.warn({ err: error, ...(peer ? { peer } : {}) }, 'error');
     },
     uncaught(error, peer) {
       stats.uncaughtErrors++;
+      capture?.record(service, 'error', peer ?? '', { error: errorText(error), uncaught: true });
       logger.error(
         { err: error, ...(peer ? { peer } : {}) },
         'uncaught error: the connection was closed, the others go on',

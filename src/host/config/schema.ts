@@ -40,6 +40,12 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
     doc: 'Human-readable lines, or one JSON object per line.',
   },
   {
+    key: 'capture.events',
+    type: integerType(0, 1_000_000),
+    default: 1000,
+    doc: 'Events kept in memory per service for the admin API, the web UI and `host.waitFor()`: every session opened and closed, request answered (HTTP request, DNS query, mail accepted, FTP transfer, …) and error. The oldest fall out; 0 keeps none (live readers still see new ones).',
+  },
+  {
     key: 'tls.cert',
     type: OPTIONAL_PATH_TYPE,
     default: '',
