@@ -250,6 +250,7 @@ export class Host {
         return value;
       },
       config,
+      capture: this.capture,
       map: this.map,
       clock: this.clock,
       logger: this.logger,

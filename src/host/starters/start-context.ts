@@ -12,6 +12,7 @@ import {
   type ServerLimits,
 } from '../../server/limits.js';
 import type { ServerObserver } from '../../server/server-observer.js';
+import type { EventHub } from '../capture/event-hub.js';
 import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
 import type { Logger } from '../logger.js';
 import type { StatusDocument } from '../status-page.js';
@@ -41,6 +42,8 @@ export interface StartContext {
   readonly logger: Logger;
   /** The observer for a service (counts into its stats, logs through its child logger). */
   observer(service: string, protocol: string): ServerObserver;
+  /** The host's capture of every service's events (the admin API reads it). */
+  readonly capture: EventHub;
   /** The TLS material, made or loaded on first use. */
   tls(): Promise<TlsMaterial>;
   /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
