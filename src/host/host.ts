@@ -14,6 +14,7 @@ import {
 } from './capture/event-hub.js';
 import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './config/index.js';
 import { prepareDataDir, type SampleTree } from './data-dir.js';
+import { FaultBook } from './faults/fault-book.js';
 import { createLogger, flushLogs, type Logger } from './logger.js';
 import { installSafetyNet } from './safety-net.js';
 import type { ServiceModule } from './service-module.js';
@@ -64,6 +65,11 @@ export class Host {
    * `waitFor()` (also at `host.events()` and `host.waitFor()`).
    */
   readonly capture: EventHub;
+  /**
+   * The fault rules in force: `host.faults.add({ service, match, action, times })` breaks a
+   * service's steps on purpose; each fault injected is a `fault` event in the capture.
+   */
+  readonly faults: FaultBook;
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
@@ -86,6 +92,17 @@ export class Host {
     this.clock = clock;
     this.startedAt = clock.now();
     this.capture = new EventHub(config.capture.events, () => clock.now());
+    this.faults = new FaultBook(
+      modules.map((m) => m.name),
+      (rule, facts) => {
+        const { peer, ...step } = facts;
+        this.capture.record(rule.service, 'fault', peer, {
+          rule: rule.id,
+          ...step,
+          action: rule.action,
+        });
+      },
+    );
   }
 
   /**
@@ -265,6 +282,7 @@ export class Host {
         return serviceObserver(stats, this.logger.child({ service }), {
           logRequests,
           capture: this.capture,
+          faults: this.faults,
         });
       },
       tls: () => {

@@ -18,6 +18,8 @@ export * from './capture/captured-event.js';
 export * from './capture/event-hub.js';
 export * from './config/index.js';
 export * from './data-dir.js';
+export * from './faults/fault-book.js';
+export * from './faults/fault-rule.js';
 export { Host, HostStartError, type ServeOptions, serve } from './host.js';
 export * from './logger.js';
 export * from './password.js';

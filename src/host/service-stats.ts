@@ -4,6 +4,7 @@
  */
 import type { ConnectionSummary, ServerObserver } from '../server/server-observer.js';
 import type { EventHub } from './capture/event-hub.js';
+import type { FaultBook } from './faults/fault-book.js';
 import type { Logger } from './logger.js';
 
 /** The counters of one service. */
@@ -35,6 +36,8 @@ export interface ServiceObserverOptions {
   readonly logRequests?: boolean;
   /** Where the service's events are captured (none: nothing is captured). */
   readonly capture?: EventHub;
+  /** The fault rules the service's steps are checked against (none: no faults). */
+  readonly faults?: FaultBook;
 }
 
 /** An error's text for a captured event: its message, not its stack. */
@@ -60,7 +63,9 @@ export function serviceObserver(
   const logRequests = options.logRequests ?? true;
   const capture = options.capture;
   const service = stats.name;
+  const faults = options.faults;
   return {
+    ...(faults !== undefined ? { fault: (facts) => faults.pick(service, facts) } : {}),
     connectionOpened(peer) {
       stats.connectionsNow++;
       stats.connectionsTotal++;

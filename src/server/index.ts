@@ -14,6 +14,7 @@ export * from './channel-transport.js';
 export * from './clock.js';
 export * from './connection.js';
 export * from './datagram-server.js';
+export * from './fault-hook.js';
 export * from './guarded-clock.js';
 export * from './limits.js';
 export * from './listen-for-connections.js';

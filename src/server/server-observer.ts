@@ -3,6 +3,8 @@
  * into log lines and the status page's counters; a server used alone needs none of it.
  */
 
+import type { FaultAction, FaultFacts } from './fault-hook.js';
+
 /** Log levels, as the host's logger has them. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -40,6 +42,11 @@ export interface ServerObserver {
   uncaught?(error: unknown, peer?: string): void;
   /** A free-form log line. */
   log?(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
+  /**
+   * Whether the host's fault rules break this step (a reply, a delay, a disconnect, …); see
+   * `fault-hook.ts`. Undefined, or returning undefined: the normal step.
+   */
+  fault?(facts: FaultFacts): FaultAction | undefined;
 }
 
 /** Formats a socket address for logs: `127.0.0.1:5000`, `[::1]:5000`, a path. */
