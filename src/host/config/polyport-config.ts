@@ -79,6 +79,9 @@ export interface FtpServiceConfig extends ServiceConfig {
   /** `''`: announce the control connection's local address. */
   readonly passiveAddress: string;
   readonly anonymous: boolean;
+  readonly anonymousPermissions: readonly FtpPermission[];
+  /** Every permission but `list` and `read` withheld, from every user. */
+  readonly readOnly: boolean;
   readonly requireTls: boolean;
 }
 

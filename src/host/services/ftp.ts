@@ -5,8 +5,18 @@
 import { ftpCommand, startFtpService } from '../../protocols/ftp/index.js';
 import { isIPv4, isIPv6 } from '../../socket/inet.js';
 import { PATH_TYPE, underDataDir } from '../config/path-keys.js';
-import type { FtpServiceConfig } from '../config/polyport-config.js';
-import { booleanType, portRangeType, stringType } from '../config/value-types.js';
+import {
+  FTP_PERMISSIONS,
+  type FtpPermission,
+  type FtpServiceConfig,
+} from '../config/polyport-config.js';
+import {
+  booleanType,
+  enumType,
+  listType,
+  portRangeType,
+  stringType,
+} from '../config/value-types.js';
 import type { ServiceModule } from '../service-module.js';
 import { requireConfiguredPath } from '../starters/configured-path.js';
 import { running, serverOptions } from '../starters/start-context.js';
@@ -50,7 +60,19 @@ export const ftpService: ServiceModule<FtpServiceConfig> = {
       key: 'ftp.anonymous',
       type: booleanType(),
       default: false,
-      doc: 'Allow USER anonymous: read-only access to all of ftp.root.',
+      doc: 'Allow USER anonymous (or ftp), with any password, jailed at ftp.root, doing what ftp.anonymousPermissions allows.',
+    },
+    {
+      key: 'ftp.anonymousPermissions',
+      type: listType(enumType(FTP_PERMISSIONS)),
+      default: ['list', 'read'],
+      doc: 'What anonymous users may do: list, read, write, delete, rename, mkdir (the default is read-only).',
+    },
+    {
+      key: 'ftp.readOnly',
+      type: booleanType(),
+      default: false,
+      doc: "Refuse every change (upload, delete, rename, mkdir) whoever is logged in, as vsftpd's write_enable=NO; listing and downloads go on.",
     },
     {
       key: 'ftp.requireTls',
@@ -69,9 +91,10 @@ export const ftpService: ServiceModule<FtpServiceConfig> = {
         name: u.name,
         password: u.password,
         home: u.ftpHome,
-        permissions: u.ftpPermissions,
+        permissions: allowed(u.ftpPermissions, ftp.readOnly),
       })),
       anonymous: ftp.anonymous,
+      anonymousPermissions: allowed(ftp.anonymousPermissions, ftp.readOnly),
       tls: (await context.tls()).context,
       requireTls: ftp.requireTls,
       passivePorts:
@@ -86,6 +109,14 @@ export const ftpService: ServiceModule<FtpServiceConfig> = {
   cli: { command: ftpCommand, usesLocalServer: true },
   sampleTree: 'ftp',
 };
+
+/** A user's permissions, without those that change the tree when the server is read-only. */
+function allowed(
+  permissions: readonly FtpPermission[],
+  readOnly: boolean,
+): readonly FtpPermission[] {
+  return readOnly ? permissions.filter((p) => p === 'list' || p === 'read') : permissions;
+}
 
 /**
  * A data connection must connect, and then move bytes, within the shorter of readTimeout (an
