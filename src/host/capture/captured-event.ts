@@ -10,7 +10,8 @@
  * finger, `message` for SMTP, `login`/`quit` for POP3, `transfer` for FTP, `datagram` for the
  * small UDP services). The protocol's fields sit beside the common ones: for HTTP `method`,
  * `path`, `status`, `bytes`, `duration`; for DNS `name`, `type`, `rcode`, `transport`; for SMTP
- * `id`, `from`, `to`, `size`, `subject`; for FTP `command`, `path`, `bytes`, `status`.
+ * `queueId`, `from`, `to`, `subject`, `size`, `stored` (each copy's `{ user, path }`); for FTP
+ * `command`, `path`, `bytes`, `status`.
  *
  * @example
  * // { id: 7, time: 1765000000000, service: 'dns', kind: 'query', peer: '127.0.0.1:53124',

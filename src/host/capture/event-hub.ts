@@ -74,6 +74,11 @@ export class EventHub {
     return this.#lastId;
   }
 
+  /** How many live readers are subscribed (`subscribe()`, `events()`, `waitFor()`) now. */
+  get listeners(): number {
+    return this.#listeners.size;
+  }
+
   /** Whether anyone would see an event: a ring keeps it or a live reader waits. */
   get active(): boolean {
     return this.capacity > 0 || this.#listeners.size > 0;
@@ -85,7 +90,9 @@ export class EventHub {
    * @param kind what happened (`open`, `request`, `query`, …).
    * @param peer the client (`peerText()`), `''` if unknown.
    * @param fields the protocol's fields; `msg`, `line` and `peer` are not copied (the kind and
-   *   the common `peer` say them; `line` is the access log's text of the same fields).
+   *   the common `peer` say them; `line` is the access log's text of the same fields), nor is a
+   *   field named as a common one (`id`, `time`, `service`, `kind`), which would break the id
+   *   sequence that `sinceId` and the newest-first order stand on.
    * @returns the event, or undefined when nobody would see it.
    */
   record(
@@ -104,7 +111,7 @@ export class EventHub {
     };
     if (fields !== undefined) {
       for (const key in fields) {
-        if (key !== 'msg' && key !== 'line' && key !== 'peer') event[key] = fields[key];
+        if (!Object.hasOwn(event, key) && key !== 'msg' && key !== 'line') event[key] = fields[key];
       }
     }
     const captured = event as unknown as CapturedEvent;

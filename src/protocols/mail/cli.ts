@@ -22,7 +22,8 @@ import {
 import { Pop3Client } from './client/pop3-client.js';
 import { SmtpClient } from './client/smtp-client.js';
 import { composeMessage } from './codec/message/compose-message.js';
-import { decodeHeaderText, envelopeAddress } from './codec/message/encoded-words.js';
+import { envelopeAddress } from './codec/message/encoded-words.js';
+import { headerField } from './codec/message/header-field.js';
 import { formatRfc5322Date } from './codec/smtp/received-header.js';
 
 const HELP = `Usage: polyport mail send --from ADDR --to ADDR [--to ADDR ...] [--subject S] [--attach FILE ...] [options] [FILE|-]
@@ -247,7 +248,9 @@ async function fetch(v: Values, io: CliIO): Promise<number> {
       const uid = uids.get(number) ?? String(number);
       if (v.out === undefined) {
         const head = (await pop.top(number, 0)).toString('utf8');
-        const [from, date, subject] = ['From', 'Date', 'Subject'].map((name) => field(head, name));
+        const [from, date, subject] = ['From', 'Date', 'Subject'].map((name) =>
+          headerField(head, name),
+        );
         io.stdout.write(`${number}\t${size}\t${uid}\t${from}\t${date}\t${subject}\n`);
         continue;
       }
@@ -264,15 +267,4 @@ async function fetch(v: Values, io: CliIO): Promise<number> {
   } finally {
     pop.close();
   }
-}
-
-/**
- * A header field's value from a message head, unfolded, its encoded words decoded and any
- * control character (a tab would break the listing's columns) made a space; '' when absent.
- */
-function field(head: string, name: string): string {
-  const raw = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head)?.[1] ?? '';
-  return decodeHeaderText(raw.replace(/\r?\n(?=[ \t])/g, ''))
-    .replace(/[\x00-\x1f\x7f]+/g, ' ')
-    .trim();
 }

@@ -23,6 +23,8 @@ export class MaildirDelivery {
   readonly #name: string;
   #handle: FileHandle | null;
   #size = 0;
+  /** The base name in new/ once committed. */
+  #id: string | null = null;
   #state: 'open' | 'committing' | 'committed' | 'aborted' = 'open';
 
   /** @internal Made by `Maildir.beginDelivery()`. */
@@ -35,6 +37,14 @@ export class MaildirDelivery {
   /** Octets written so far. */
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * Where the message's file is: in tmp/ while written, in new/ once committed (a POP3 session
+   * may later move it on to cur/, or delete it).
+   */
+  get path(): string {
+    return this.#id === null ? this.#tmpPath() : join(this.#root, 'new', this.#id);
   }
 
   /**
@@ -73,6 +83,7 @@ export class MaildirDelivery {
       throw err;
     }
     this.#state = 'committed';
+    this.#id = id;
     await syncDirectory(join(this.#root, 'new'));
     return id;
   }

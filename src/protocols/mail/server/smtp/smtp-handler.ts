@@ -10,6 +10,7 @@ import { LoginThrottle } from '../../../../server/login-throttle.js';
 import type { RateLimiter } from '../../../../server/rate-limiter.js';
 import type { TimeoutPhase, Transport } from '../../../../server/transport.js';
 import type { SSLContext } from '../../../../socket/index.js';
+import { MessageHead } from '../../codec/message/message-head.js';
 import type { MailPath } from '../../codec/smtp/mail-path.js';
 import { buildReceivedHeader } from '../../codec/smtp/received-header.js';
 import { buildReturnPathHeader } from '../../codec/smtp/return-path-header.js';
@@ -53,6 +54,8 @@ interface Transaction {
   /** The user each delivery is for, in the same order. */
   readonly users: string[];
   readonly id: string;
+  /** The client's header block, for the Subject the message event reports. */
+  readonly head: MessageHead;
 }
 
 /**
@@ -212,7 +215,7 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
       if (decision.ok) users.set(decision.user.name, decision.user);
     }
     const id = this.#ctx.nextId();
-    const transaction: Transaction = { deliveries: [], users: [], id };
+    const transaction: Transaction = { deliveries: [], users: [], id, head: new MessageHead() };
     this.#transaction = transaction;
     // Final delivery: the trace headers go first, in the same file as the content, so they
     // are committed with it or discarded with it.
@@ -245,6 +248,7 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
   async #write(chunk: Buffer): Promise<void> {
     const transaction = this.#transaction;
     if (transaction === null) return;
+    transaction.head.push(chunk);
     await Promise.all(transaction.deliveries.map((d) => d.write(chunk)));
   }
 
@@ -279,13 +283,17 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
       enhanced: '2.0.0',
       text: `Ok: queued as ${transaction.id}`,
     });
+    // `queueId` is the id of the 250 reply and the Received field; `stored` says where each
+    // copy went, so the capture can show a message without a second copy of it in memory.
     this.connection.observer.request?.({
       msg: 'message',
       peer: this.connection.peer,
-      id: transaction.id,
+      queueId: transaction.id,
       from: from.address,
       to: recipients.map((r) => r.address),
+      subject: transaction.head.field('Subject'),
       size,
+      stored: transaction.deliveries.map((d, i) => ({ user: transaction.users[i]!, path: d.path })),
     });
   }
 
