@@ -2,10 +2,11 @@
  * The "defaults" benchmark (issue 18): polyport as users run it. `polyport serve` started as
  * `npm start` starts it (no options, from a fresh folder, logging to a file) beside its
  * references and beside `--quiet`, for HTTP and DNS; idle memory per connection; CLI start-up;
- * the client tools against curl. Each table has the issue's target and whether it is met. A part
+ * the client tools against curl; what capture costs (on vs off). Each table has the issue's target and whether it is met. A part
  * that fails prints why and the others still run; the run then exits non-zero.
  * `BENCH_DEFAULTS=http,cliStartup` runs only the parts named (see {@link PARTS}).
  */
+import { runCaptureCost } from './capture-cost.js';
 import { runCliStartup } from './cli-startup.js';
 import { runClientTools } from './client-tools.js';
 import { runDnsDefault } from './dns-default.js';
@@ -17,6 +18,7 @@ import { makeScratch, type Scratch } from './scratch.js';
 const PARTS: readonly { name: string; run: (scratch: Scratch) => unknown }[] = [
   { name: 'http', run: runHttpHello },
   { name: 'dns', run: runDnsDefault },
+  { name: 'capture', run: runCaptureCost },
   { name: 'idleMemory', run: runIdleMemoryPart },
   { name: 'cliStartup', run: runCliStartup },
   { name: 'clientTools', run: runClientTools },

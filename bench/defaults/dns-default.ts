@@ -6,8 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dnsperf, type PerfResult, QUERIES, startDnsmasq } from '../dns/dns-bench.js';
-import { formatRate, have, inTurn, median, printTable, ratio } from '../lib/harness.js';
+import { dnsperf, QUERIES, startDnsmasq } from '../dns/dns-bench.js';
+import {
+  type Contender,
+  formatRate,
+  have,
+  median,
+  printTable,
+  ratio,
+  sampleInTurn,
+} from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
 import { DEFAULT_PORTS, startServe } from './polyport-serve.js';
 import type { Scratch } from './scratch.js';
@@ -23,11 +31,8 @@ const DNSMASQ = 'dnsmasq';
 const VS_DNSMASQ: Target = { atLeast: 0.9, unit: 'x dnsmasq' };
 const VS_QUIET: Target = { atLeast: 0.9, unit: 'x quiet' };
 
-interface Side {
-  readonly name: string;
-  /** Starts the server and returns its UDP port, and how to stop it. */
-  readonly start: () => Promise<{ port: number; stop: () => Promise<void> }>;
-}
+/** A DNS server, by its UDP port. */
+type Side = Contender<{ port: number }>;
 
 /**
  * Runs the DNS part of the defaults section; skipped (null) without dnsperf.
@@ -50,18 +55,9 @@ export async function runDnsDefault(scratch: Scratch): Promise<unknown> {
   const sides: Side[] = [serveSide(DEFAULT, []), serveSide(QUIET, ['--quiet'])];
   if (have('dnsmasq')) sides.push({ name: DNSMASQ, start: startDnsmasq });
   else process.stdout.write('\ndefaults dns: dnsmasq is not installed; no dnsmasq row\n');
-  const samples = new Map<string, PerfResult[]>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const side of inTurn(sides, round)) {
-      const server = await side.start();
-      try {
-        const result = await dnsperf(server.port, queryFile, CLIENTS);
-        samples.set(side.name, [...(samples.get(side.name) ?? []), result]);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
+  const samples = await sampleInTurn(sides, ROUNDS, (server) =>
+    dnsperf(server.port, queryFile, CLIENTS),
+  );
   // No samples (no such side): the median of nothing is NaN, shown as '-'.
   const qps = (name: string): number => median((samples.get(name) ?? []).map((s) => s.qps));
   const lost = (name: string): number =>

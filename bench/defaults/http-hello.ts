@@ -7,7 +7,15 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNginx, wrk } from '../http/http-bench.js';
-import { formatRate, have, inTurn, median, printTable, ratio } from '../lib/harness.js';
+import {
+  type Contender,
+  formatRate,
+  have,
+  median,
+  printTable,
+  ratio,
+  sampleInTurn,
+} from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
 import { DEFAULT_PORTS, startServe } from './polyport-serve.js';
 import type { Scratch } from './scratch.js';
@@ -29,11 +37,8 @@ const NGINX = 'nginx (1 worker, access log)';
 const VS_NGINX: Target = { atLeast: 0.8, unit: 'x nginx' };
 const VS_QUIET: Target = { atLeast: 0.9, unit: 'x quiet' };
 
-interface Side {
-  readonly name: string;
-  /** Starts the server and returns the URL to load, and how to stop it. */
-  readonly start: () => Promise<{ url: string; stop: () => Promise<void> }>;
-}
+/** A server to load, by the URL of the file. */
+type Side = Contender<{ url: string }>;
 
 /**
  * Runs the HTTP part of the defaults section; skipped (null) without wrk.
@@ -64,19 +69,10 @@ export async function runHttpHello(scratch: Scratch): Promise<unknown> {
       },
     });
   } else process.stdout.write('\ndefaults http: nginx is not installed; no nginx row\n');
-  const samples = new Map<string, number[]>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const side of inTurn(sides, round)) {
-      const server = await side.start();
-      try {
-        await wrk(server.url, 1, 1); // warm-up: JIT, page cache
-        const rate = await wrk(server.url, SECONDS, 1);
-        samples.set(side.name, [...(samples.get(side.name) ?? []), rate]);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
+  const samples = await sampleInTurn(sides, ROUNDS, async (server) => {
+    await wrk(server.url, 1, 1); // warm-up: JIT, page cache
+    return wrk(server.url, SECONDS, 1);
+  });
   // No samples (no such side): the median of nothing is NaN, shown as '-'.
   const rate = (name: string): number => median(samples.get(name) ?? []);
   const vsNginx = rate(DEFAULT) / rate(NGINX);

@@ -113,6 +113,41 @@ export function inTurn<T>(servers: readonly T[], round: number): readonly T[] {
   return round % 2 === 0 ? servers : [...servers].reverse();
 }
 
+/** One contender of a side-by-side measurement: how to start it and stop it again. */
+export interface Contender<Server> {
+  readonly name: string;
+  readonly start: () => Promise<Server & { stop: () => Promise<void> }>;
+}
+
+/**
+ * Measures every contender once per round, in turn (the order flips each round), each on a
+ * fresh start, and gathers the samples by name.
+ * @param contenders what to compare.
+ * @param rounds how many rounds.
+ * @param measure one sample of a started contender.
+ * @returns the samples per contender's name, in round order.
+ * @example const rates = await sampleInTurn(sides, 3, (server) => wrk(server.url, 3, 1));
+ */
+export async function sampleInTurn<Server, Sample>(
+  contenders: readonly Contender<Server>[],
+  rounds: number,
+  measure: (server: Server) => Promise<Sample>,
+): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const contender of inTurn(contenders, round)) {
+      const server = await contender.start();
+      try {
+        const sample = await measure(server);
+        samples.set(contender.name, [...(samples.get(contender.name) ?? []), sample]);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return samples;
+}
+
 /** Whether a command exists on PATH. */
 export function have(command: string): boolean {
   try {
