@@ -4,6 +4,8 @@
  * Twisted's `StringTransport`, a manual clock for code that takes an injected one, and real
  * connected loopback pairs, and fault proxies (TCP and UDP) that break real connections on purpose.
  * For sans-I/O codecs and sessions: `chunkings()`, every way to cut an input a codec must take.
+ * For an application's own tests: `fixture()`, polyport's real servers on free loopback ports,
+ * with their events and the mail they caught.
  *
  * @example
  * import { memorySocketPair, ManualClock, StringTransport } from 'polyport/testing';
@@ -12,11 +14,14 @@
  *
  * @module
  */
+export type { CaughtMessage } from './caught-message.js';
 export * from './chunkings.js';
 export * from './connected-pair.js';
 export * from './fault-plan.js';
 export * from './fault-proxy.js';
 export * from './fault-proxy-datagram.js';
+// Loads the host only when fixture() is called, so the fakes stay light.
+export * from './fixture.js';
 export * from './manual-clock.js';
 export * from './memory-listener.js';
 export * from './memory-socket.js';
