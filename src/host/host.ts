@@ -16,13 +16,13 @@ import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './con
 import { prepareDataDir, type SampleTree } from './data-dir.js';
 import { FaultBook } from './faults/fault-book.js';
 import { createLogger, flushLogs, type Logger } from './logger.js';
+import { HostMetrics } from './metrics.js';
 import { installSafetyNet } from './safety-net.js';
 import type { ServiceModule } from './service-module.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
 import { SERVICE_MODULES } from './services/index.js';
 import type { ListenerInfo, RunningService, StartContext } from './starters/start-context.js';
 import {
-  renderMetrics,
   renderStatusHtml,
   renderStatusJson,
   type StatusDocument,
@@ -73,6 +73,7 @@ export class Host {
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
+  readonly #metrics = new HostMetrics(() => this.snapshot());
   #tls: Promise<TlsMaterial> | null = null;
   #loop: Promise<void> = Promise.resolve();
   #stopping: Promise<void> | null = null;
@@ -162,9 +163,13 @@ export class Host {
     return renderStatusHtml(this.snapshot());
   }
 
-  /** The Prometheus text. */
-  metrics(): string {
-    return renderMetrics(this.snapshot());
+  /**
+   * The Prometheus text `/metrics` serves: the services' counters, request durations, and the
+   * process's own metrics.
+   * @example console.log(await host.metrics());
+   */
+  metrics(): Promise<string> {
+    return this.#metrics.render();
   }
 
   /** The status page's data, as `/status.json` serves it. */
@@ -283,6 +288,7 @@ export class Host {
           logRequests,
           capture: this.capture,
           faults: this.faults,
+          durations: this.#metrics.durations(service),
         });
       },
       tls: () => {

@@ -6,6 +6,7 @@ import type { ConnectionSummary, ServerObserver } from '../server/server-observe
 import type { EventHub } from './capture/event-hub.js';
 import type { FaultBook } from './faults/fault-book.js';
 import type { Logger } from './logger.js';
+import type { DurationRecorder } from './metrics.js';
 
 /** The counters of one service. */
 export class ServiceStats {
@@ -14,8 +15,14 @@ export class ServiceStats {
   connectionsNow = 0;
   connectionsTotal = 0;
   connectionsRefused = 0;
+  /** Every byte received, over any transport. */
   bytesIn = 0;
+  /** Every byte sent, over any transport. */
   bytesOut = 0;
+  /** Of `bytesIn`, those that came as UDP datagrams; the rest came over TCP. */
+  udpBytesIn = 0;
+  /** Of `bytesOut`, those that left as UDP datagrams; the rest left over TCP. */
+  udpBytesOut = 0;
   requests = 0;
   errors = 0;
   /** Exceptions that escaped a connection's timer or continuation (each closed it). */
@@ -38,6 +45,11 @@ export interface ServiceObserverOptions {
   readonly capture?: EventHub;
   /** The fault rules the service's steps are checked against (none: no faults). */
   readonly faults?: FaultBook;
+  /**
+   * Where each request's `duration` (milliseconds, as HTTP requests and FTP transfers report
+   * it) goes, in seconds: the service's histogram child (none: not measured).
+   */
+  readonly durations?: DurationRecorder;
 }
 
 /** An error's text for a captured event: its message, not its stack. */
@@ -52,7 +64,7 @@ function errorText(error: unknown): string {
  * mostly these).
  * @param stats the service's counters.
  * @param logger the service's child logger.
- * @param options whether requests are logged, and the capture hub.
+ * @param options whether requests are logged; the capture hub, faults and duration histogram.
  * @example const observer = serviceObserver(stats, logger.child({ service: 'ftp' }), { capture });
  */
 export function serviceObserver(
@@ -64,6 +76,7 @@ export function serviceObserver(
   const capture = options.capture;
   const service = stats.name;
   const faults = options.faults;
+  const durations = options.durations;
   return {
     ...(faults !== undefined ? { fault: (facts) => faults.pick(service, facts) } : {}),
     connectionOpened(peer) {
@@ -91,12 +104,19 @@ export function serviceObserver(
         'connection closed',
       );
     },
-    transferred(bytesIn, bytesOut) {
+    transferred(bytesIn, bytesOut, transport) {
       stats.bytesIn += bytesIn;
       stats.bytesOut += bytesOut;
+      if (transport === 'udp') {
+        stats.udpBytesIn += bytesIn;
+        stats.udpBytesOut += bytesOut;
+      }
     },
     request(fields) {
       stats.requests++;
+      if (durations !== undefined && typeof fields.duration === 'number') {
+        durations.observe(fields.duration / 1000);
+      }
       if (capture !== undefined) {
         const kind = typeof fields.msg === 'string' ? fields.msg : 'request';
         const peer = typeof fields.peer === 'string' ? fields.peer : '';

@@ -1,6 +1,7 @@
 /**
- * The host's status in Medusa's tradition: an HTML page for people, and Prometheus text and a
- * JSON document for machines, all rendered from the service counters (pure functions).
+ * The host's status in Medusa's tradition: an HTML page for people and a JSON document for
+ * machines, both rendered from the service counters (pure functions). The Prometheus text is
+ * `metrics.ts`'s.
  */
 
 import { formatBytes } from '../protocols/common/index.js';
@@ -8,7 +9,7 @@ import { type AcceleratorStatus, formatAddress } from '../socket/index.js';
 import type { ServiceStats } from './service-stats.js';
 import type { ListenerInfo } from './starters/start-context.js';
 
-/** What the status renderers need. */
+/** What the status renderers and the metrics read. */
 export interface StatusSnapshot {
   readonly version: string;
   /** The running Node's version (`v24.22.3`). */
@@ -38,10 +39,6 @@ export function describeAccelerators(accelerators: readonly AcceleratorStatus[])
     .map((a) => (a.active ? `${a.name} on` : `${a.name} off (${a.reason})`))
     .join(', ');
 }
-
-/** A Prometheus label value: backslash, double quote and newline escaped. */
-const label = (text: string): string =>
-  text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -84,65 +81,6 @@ ${rows}
 </table>
 </body></html>
 `;
-}
-
-/**
- * Renders the counters in the Prometheus text exposition format.
- * @param snapshot the counters and the host's facts.
- * @returns the exposition text.
- * @example response.send(renderMetrics(host.snapshot()));
- */
-export function renderMetrics(snapshot: StatusSnapshot): string {
-  const lines: string[] = [
-    '# HELP polyport_uptime_seconds Seconds since the host started.',
-    '# TYPE polyport_uptime_seconds gauge',
-    `polyport_uptime_seconds ${((snapshot.now - snapshot.startedAt) / 1000).toFixed(3)}`,
-    '# HELP polyport_build_info The polyport version and the Node.js that runs it.',
-    '# TYPE polyport_build_info gauge',
-    `polyport_build_info{version="${label(snapshot.version)}",node="${label(snapshot.node)}"} 1`,
-    '# HELP polyport_accelerator_active Whether a fast path on Node internals runs (1) or not (0).',
-    '# TYPE polyport_accelerator_active gauge',
-    ...snapshot.accelerators.map(
-      (a) => `polyport_accelerator_active{name="${label(a.name)}"} ${a.active ? 1 : 0}`,
-    ),
-  ];
-  const metric = (
-    name: string,
-    type: string,
-    help: string,
-    value: (s: ServiceStats) => number,
-  ): void => {
-    lines.push(`# HELP polyport_${name} ${help}`, `# TYPE polyport_${name} ${type}`);
-    for (const s of snapshot.services)
-      lines.push(`polyport_${name}{service="${s.name}",protocol="${s.protocol}"} ${value(s)}`);
-  };
-  metric('connections', 'gauge', 'Connections open now.', (s) => s.connectionsNow);
-  metric('connections_total', 'counter', 'Connections accepted.', (s) => s.connectionsTotal);
-  metric(
-    'connections_refused_total',
-    'counter',
-    'Connections refused for a limit.',
-    (s) => s.connectionsRefused,
-  );
-  metric(
-    'requests_total',
-    'counter',
-    'Requests, commands, queries or datagrams answered.',
-    (s) => s.requests,
-  );
-  metric('bytes_received_total', 'counter', 'Bytes received.', (s) => s.bytesIn);
-  metric('bytes_sent_total', 'counter', 'Bytes sent.', (s) => s.bytesOut);
-  metric('errors_total', 'counter', 'Errors.', (s) => s.errors);
-  const uncaught = snapshot.services.reduce(
-    (sum, s) => sum + s.uncaughtErrors,
-    snapshot.uncaughtErrors ?? 0,
-  );
-  lines.push(
-    '# HELP polyport_uncaught_errors_total Exceptions that escaped their code (a bug): each closed its connection, or was caught by the process-wide safety net; serving went on.',
-    '# TYPE polyport_uncaught_errors_total counter',
-    `polyport_uncaught_errors_total ${uncaught}`,
-  );
-  return `${lines.join('\n')}\n`;
 }
 
 /** One listener of a service in {@link StatusDocument}. */

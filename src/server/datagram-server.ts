@@ -108,7 +108,7 @@ export class DatagramServer extends Dispatcher {
       const host = Array.isArray(from) ? String(from[0]) : '';
       if (this.#limiter !== null && !this.#limiter.allow(host, this.#clock.now())) {
         // Refused, but received: every byte a transport moves is counted.
-        this.#options.observer?.transferred?.(data.length, 0);
+        this.#options.observer?.transferred?.(data.length, 0, 'udp');
         continue;
       }
       try {
@@ -128,7 +128,7 @@ export class DatagramServer extends Dispatcher {
   /** The handler failed: logged, and the datagram still counted. */
   #failed(error: unknown, data: Buffer, from: SocketAddress): void {
     this.#options.observer?.error?.(error, peerText(from));
-    this.#options.observer?.transferred?.(data.length, 0);
+    this.#options.observer?.transferred?.(data.length, 0, 'udp');
   }
 
   #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress): void {
@@ -144,11 +144,11 @@ export class DatagramServer extends Dispatcher {
         this.answered++;
       } catch (err) {
         observer?.error?.(err, peerText(from));
-        observer?.transferred?.(data.length, 0);
+        observer?.transferred?.(data.length, 0, 'udp');
         return;
       }
     }
-    observer?.transferred?.(data.length, reply?.length ?? 0);
+    observer?.transferred?.(data.length, reply?.length ?? 0, 'udp');
     observer?.request?.({
       msg: 'datagram',
       datagram: true,

@@ -26,11 +26,11 @@ export interface ServerObserver {
   /** A connection ended. */
   connectionClosed?(summary: ConnectionSummary): void;
   /**
-   * Bytes moved outside a connection's summary: each datagram and its reply, and an FTP data
-   * connection's transfer. With `connectionClosed`'s counts this is every byte of every
-   * transport.
+   * Bytes moved outside a connection's summary: each datagram and its reply (`'udp'`), and an
+   * FTP data connection's transfer (`'tcp'`). With `connectionClosed`'s counts (all TCP) this
+   * is every byte of every transport.
    */
-  transferred?(bytesIn: number, bytesOut: number): void;
+  transferred?(bytesIn: number, bytesOut: number, transport: 'tcp' | 'udp'): void;
   /** A request (a command, an HTTP request, a query) was answered. */
   request?(fields: Readonly<Record<string, unknown>>): void;
   /** Something went wrong with one connection or datagram; the server goes on. */

@@ -283,7 +283,10 @@ test('http: a client that never reads its download is reset after writeTimeout, 
     );
     // The server's side is gone while the client still holds its socket open.
     await descriptorsBackTo(baseline + 1);
-    assert.match(host.metrics(), /polyport_connections\{service="http",protocol="http"\} 0/);
+    assert.match(
+      await host.metrics(),
+      /polyport_open_connections\{service="http",transport="tcp"\} 0/,
+    );
     reader.close();
     await descriptorsBackTo(baseline);
   } finally {

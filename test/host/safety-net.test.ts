@@ -31,7 +31,7 @@ test('a throw in a connection timer closes only that connection, is logged with 
   let bystander: Socket | null = null;
   try {
     const echo = portOf(host, 'echo');
-    assert.equal(uncaughtCount(host.metrics()), 0);
+    assert.equal(uncaughtCount(await host.metrics()), 0);
     victim = await createConnection(['127.0.0.1', echo], 5);
     bystander = await createConnection(['127.0.0.1', echo], 5);
     await victim.sendall('a');
@@ -57,7 +57,7 @@ test('a throw in a connection timer closes only that connection, is logged with 
     finger.settimeout(5);
     assert.ok((await finger.recv(1000)).length > 0, 'finger answers');
     finger.close();
-    assert.equal(uncaughtCount(host.metrics()), 1);
+    assert.equal(uncaughtCount(await host.metrics()), 1);
     const logged = records.find(
       (r) => r.msg === 'uncaught error: the connection was closed, the others go on',
     );

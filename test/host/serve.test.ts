@@ -116,9 +116,9 @@ test('Host status page and metrics count connections per service', async () => {
     await readAll(portOf(host, 'daytime'));
     // The connection-closed report runs in the server's loop after the client sees EOF.
     await new Promise((r) => setTimeout(r, 100));
-    const metrics = host.metrics();
-    assert.match(metrics, /polyport_connections_total\{service="daytime",protocol="daytime"\} 2/);
-    assert.match(metrics, /# TYPE polyport_bytes_sent_total counter/);
+    const metrics = await host.metrics();
+    assert.match(metrics, /polyport_connections_total\{service="daytime"\} 2/);
+    assert.match(metrics, /# TYPE polyport_sent_bytes_total counter/);
     const html = host.statusHtml();
     assert.match(html, /<td>daytime<\/td>/);
     assert.match(html, /Up \d/);
@@ -251,7 +251,7 @@ test('serve() serves the sample site over HTTP and HTTPS, and status and metrics
     const metrics = await request(`http://127.0.0.1:${admin}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await metrics.text();
-    assert.match(text, /polyport_requests_total\{service="http",protocol="http"\} [1-9]/);
+    assert.match(text, /polyport_requests_total\{service="http"\} [1-9]/);
     assert.ok(
       text.includes(`polyport_build_info{version="${VERSION}",node="${process.version}"} 1\n`),
       text,

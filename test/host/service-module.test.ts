@@ -192,7 +192,11 @@ test('serve() starts a service module given with the others, lists it, counts it
       'the built-in services still run',
     );
     assert.equal(await ask(row.port, 'hello'), '> HELLO');
-    assert.match(host.metrics(), /polyport_\w+\{service="upper",protocol="upper"\} [1-9]/);
+    const metrics = await host.metrics();
+    assert.match(metrics, /^polyport_requests_total\{service="upper"\} 1$/m);
+    // Its bytes are datagrams: a UDP series, and none for TCP.
+    assert.match(metrics, /^polyport_received_bytes_total\{service="upper",transport="udp"\} 5$/m);
+    assert.doesNotMatch(metrics, /\{service="upper",transport="tcp"\}/);
   } finally {
     await host.stop(1000);
   }

@@ -7,6 +7,9 @@ import { type HttpHandler, type HttpResponse, routeHandler } from '../../protoco
 import { isLoopbackAddress } from '../config/address-syntax.js';
 import type { StartContext } from '../starters/start-context.js';
 
+/** The media type of the Prometheus text exposition format, version 0.0.4. */
+const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
 /** Sends a body that is the state now: a cache or proxy must never answer with an old one. */
 function sendNow(response: HttpResponse, type: string, body: string): void {
   response.setHeader('Content-Type', type);
@@ -33,8 +36,12 @@ export function statusHandlers(context: StartContext, base: string): HttpHandler
     routeHandler('GET', `${base}.json`, (_request, response) =>
       sendNow(response, 'application/json', `${JSON.stringify(context.status.json(), null, 2)}\n`),
     ),
-    routeHandler('GET', base === '/status' ? '/metrics' : `${base}/metrics`, (_request, response) =>
-      sendNow(response, 'text/plain; version=0.0.4; charset=utf-8', context.status.metrics()),
+    // Rendered asynchronously (prom-client's collectors may wait); a rejection is a 500.
+    routeHandler(
+      'GET',
+      base === '/status' ? '/metrics' : `${base}/metrics`,
+      async (_request, response) =>
+        sendNow(response, PROMETHEUS_TEXT, await context.status.metrics()),
     ),
   ];
 }

@@ -51,7 +51,7 @@ export interface StartContext {
   /** The host's status, rendered now, for the admin listener. */
   readonly status: {
     html(): string;
-    metrics(): string;
+    metrics(): Promise<string>;
     json(): StatusDocument;
     /** Whether every configured service listens and the host is not reloading or stopping. */
     ready(): boolean;

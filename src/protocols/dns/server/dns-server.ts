@@ -173,7 +173,8 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
 function withoutRequests(observer: ServerObserver): ServerObserver {
   return {
     error: (error, peer) => observer.error?.(error, peer),
-    transferred: (bytesIn, bytesOut) => observer.transferred?.(bytesIn, bytesOut),
+    transferred: (bytesIn, bytesOut, transport) =>
+      observer.transferred?.(bytesIn, bytesOut, transport),
     log: (level, message, fields) => observer.log?.(level, message, fields),
   };
 }

@@ -140,8 +140,8 @@ export class SessionTransfer {
     const outcome = await this.#move(prepared, request.protected);
     // A data connection is not in the control connection's summary: its bytes are counted here,
     // so the status page and /metrics see every byte (a cut transfer's partial ones too).
-    if (prepared.direction === 'in') s.observer.transferred?.(outcome.bytes, 0);
-    else s.observer.transferred?.(0, outcome.bytes);
+    if (prepared.direction === 'in') s.observer.transferred?.(outcome.bytes, 0, 'tcp');
+    else s.observer.transferred?.(0, outcome.bytes, 'tcp');
     let final: Reply;
     if (outcome.status === 'complete') {
       final = reply(
