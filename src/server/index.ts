@@ -12,6 +12,7 @@
 export * from './address-group.js';
 export * from './channel-transport.js';
 export * from './clock.js';
+export * from './command-faults.js';
 export * from './connection.js';
 export * from './datagram-server.js';
 export * from './fault-hook.js';

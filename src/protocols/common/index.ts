@@ -8,6 +8,7 @@
 
 export * from './cli-command.js';
 export * from './client-tls.js';
+export * from './command-stop.js';
 export * from './line-splitter.js';
 export * from './password.js';
 export * from './progress-bar.js';

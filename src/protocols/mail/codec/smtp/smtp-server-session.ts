@@ -3,6 +3,7 @@
  * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN and LOGIN (4954), as a sans-I/O state
  * machine. Every state and transition lives in this file.
  */
+import type { StopCommand } from '../../../common/command-stop.js';
 import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthLoginField } from '../auth-login.js';
 import { decodeAuthPlain } from '../auth-plain.js';
@@ -17,7 +18,7 @@ import {
 } from './smtp-server-types.js';
 
 /** What the session waits for the glue to decide before it reads further commands. */
-export type SmtpDecision = 'recipient' | 'message' | 'auth';
+export type SmtpDecision = 'recipient' | 'message' | 'auth' | 'command';
 
 type Mode = 'command' | 'data' | 'auth-response' | 'tls' | 'closed';
 
@@ -50,7 +51,8 @@ type AuthStep =
  * smtp.takeOutput(); // 220 banner, EHLO lines, 250 2.1.0 Ok, 250 2.1.5 Ok
  */
 export class SmtpServerSession {
-  readonly #o: Required<SmtpServerOptions>;
+  readonly #o: Required<Omit<SmtpServerOptions, 'stopCommand'>>;
+  readonly #stop: StopCommand | null;
   readonly #commands: LineSplitter;
   #reader: SmtpDataReader | null = null;
   #mode: Mode = 'command';
@@ -66,6 +68,10 @@ export class SmtpServerSession {
   #from: MailPath | null = null;
   #recipients: MailPath[] = [];
   #pendingRecipient: MailPath | null = null;
+  /** The command line `stopCommand` stopped, until `resumeStopped()`. */
+  #stopped: string | null = null;
+  /** A stopped command let go on: carried out next, without asking again. */
+  #resumed: string | null = null;
 
   /**
    * @param options The server name, limits and the extensions to offer.
@@ -73,6 +79,7 @@ export class SmtpServerSession {
    */
   constructor(options: SmtpServerOptions) {
     this.#o = resolveSmtpOptions(options);
+    this.#stop = options.stopCommand ?? null;
     this.#tls = this.#o.tls;
     this.#commands = new LineSplitter({ maxLineLength: this.#o.maxCommandLineLength });
     this.#reply({ code: 220, text: `${this.#o.hostname} ${this.#o.banner}` });
@@ -143,6 +150,13 @@ export class SmtpServerSession {
       if (this.#mode === 'closed' || this.#mode === 'tls') return null;
       // Backpressure: the next command waits until the replies so far are taken.
       if (this.#outBytes > this.#o.maxPendingOutput) return null;
+      if (this.#resumed !== null) {
+        const resumed = this.#resumed;
+        this.#resumed = null;
+        const ev = this.#command(resumed, false);
+        if (ev !== null) return ev;
+        continue;
+      }
       const line = this.#commands.next();
       if (line === null) return null;
       let ev: SmtpServerEvent | null;
@@ -156,10 +170,29 @@ export class SmtpServerSession {
         this.#mode = 'command';
         ev = this.#authResponse(line.line.toString('latin1'));
       } else {
-        ev = this.#command(line.line.toString('latin1'));
+        ev = this.#command(line.line.toString('latin1'), true);
       }
       if (ev !== null) return ev;
     }
+  }
+
+  /**
+   * Ends the wait of a `stopped` event.
+   * @param reply One reply line (no line end) sent instead of the command's own answer: the
+   *   command has no effect. Without it the command is carried out.
+   * @throws {Error} If no command is stopped.
+   */
+  resumeStopped(reply?: string): void {
+    this.#decide('command');
+    const line = this.#stopped;
+    this.#stopped = null;
+    if (reply === undefined) {
+      this.#resumed = line;
+      return;
+    }
+    const bytes = Buffer.from(`${reply}\r\n`, 'latin1');
+    this.#out.push(bytes);
+    this.#outBytes += bytes.length;
   }
 
   /**
@@ -279,11 +312,17 @@ export class SmtpServerSession {
     this.#recipients = [];
   }
 
-  #command(line: string): SmtpServerEvent | null {
+  /** One command line; `ask`: the glue's `stopCommand` may stop it first. */
+  #command(line: string, ask: boolean): SmtpServerEvent | null {
     if (/[\x00-\x1f\x7f]/.test(line)) return this.#error(R.badSyntax);
     const space = line.indexOf(' ');
     const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : line.slice(space + 1).trim();
+    if (ask && verb !== '' && this.#stop?.(verb, arg) === true) {
+      this.#stopped = line;
+      this.#pending = 'command';
+      return { type: 'stopped', verb };
+    }
     switch (verb) {
       case 'EHLO':
       case 'HELO':

@@ -1,4 +1,5 @@
 /** Options and events of {@link SmtpServerSession}. */
+import type { StopCommand, StoppedEvent } from '../../../common/command-stop.js';
 import type { MailPath } from './mail-path.js';
 
 /** Options for `SmtpServerSession`. Only `hostname` is required. */
@@ -39,6 +40,11 @@ export interface SmtpServerOptions {
    * reading is not answered faster than it reads. Default: no limit.
    */
   readonly maxPendingOutput?: number;
+  /**
+   * Asked before each command is carried out (not for message content or AUTH responses):
+   * true stops it with a `stopped` event (fault rules on purpose). Default: none.
+   */
+  readonly stopCommand?: StopCommand;
 }
 
 /**
@@ -62,7 +68,7 @@ export const smtpDefaults = {
   requireAuth: false,
   bareNewlines: 'normalize',
   maxPendingOutput: Number.POSITIVE_INFINITY,
-} as const satisfies Omit<Required<SmtpServerOptions>, 'hostname'>;
+} as const satisfies Omit<Required<SmtpServerOptions>, 'hostname' | 'stopCommand'>;
 
 /** Why a message stopped streaming; the session answers the final dot with the matching error. */
 export type SmtpAbortReason = 'size' | 'line-too-long' | 'bare-newline';
@@ -111,7 +117,9 @@ export type SmtpServerEvent =
   /** The 221 went out: send `takeOutput()` and close. */
   | { readonly type: 'quit' }
   /** The session gave up (421 went out): send `takeOutput()` and close. */
-  | { readonly type: 'close'; readonly reason: 'too-many-errors' };
+  | { readonly type: 'close'; readonly reason: 'too-many-errors' }
+  /** Decide: `resumeStopped()` (carry the command out) or `resumeStopped(reply)` (answer instead). */
+  | StoppedEvent;
 
 /**
  * Fills in defaults and checks the limits.
@@ -122,7 +130,9 @@ export type SmtpServerEvent =
  * @example
  * resolveSmtpOptions({ hostname: 'mx' }).maxRecipients; // 100
  */
-export function resolveSmtpOptions(options: SmtpServerOptions): Required<SmtpServerOptions> {
+export function resolveSmtpOptions(
+  options: SmtpServerOptions,
+): Required<Omit<SmtpServerOptions, 'stopCommand'>> {
   const resolved = { ...smtpDefaults, ...options };
   for (const key of [
     'maxCommandLineLength',

@@ -1,5 +1,6 @@
 /** One SMTP connection of `startSmtpService`: the session's events turned into Maildir writes. */
 
+import { type CommandFacts, CommandFaults } from '../../../../server/command-faults.js';
 import {
   Connection,
   type ConnectionSettings,
@@ -78,6 +79,10 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
   #transaction: Transaction | null = null;
   /** The step in progress, so a close during a write waits for it before aborting. */
   #io: Promise<unknown> = Promise.resolve();
+  /** Fault rules at each command and at the end of a message's data. */
+  readonly #faults: CommandFaults;
+  /** Who AUTH logged in as, for fault rules that match a user. */
+  #user: string | null = null;
 
   /**
    * @param transport The connection's transport.
@@ -88,10 +93,14 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
     const smtp = new SmtpServerSession({
       ...ctx.session,
       maxPendingOutput: pendingOutputBound(settings.limits ?? {}),
+      ...(settings.observer?.fault === undefined
+        ? {}
+        : { stopCommand: (verb: string) => this.#faults.check(this.#facts(verb)) }),
     });
     this.#smtp = smtp;
     this.#ctx = ctx;
     this.connection = new Connection({ ...settings, transport, session: smtp, handler: this });
+    this.#faults = new CommandFaults(this.connection);
     this.#throttle = new LoginThrottle({
       clock: this.connection.clock,
       delay: ctx.failedLoginDelay,
@@ -119,7 +128,16 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
       case 'data-abort':
         return this.#track(this.#abort());
       case 'data-end':
+        // Rules match the end of the data as the command `.`, the line that ends it.
+        if (this.#faults.armed && this.#faults.check(this.#facts('.'))) {
+          return this.#track(this.#faultedEnd(ev));
+        }
         return this.#track(this.#commit(ev.from, ev.recipients, ev.size));
+      case 'stopped':
+        return this.#faults.act({
+          answer: (reply) => this.#smtp.resumeStopped(reply),
+          goOn: () => this.#smtp.resumeStopped(),
+        });
       case 'auth':
         return this.#auth(ev);
       case 'starttls':
@@ -156,12 +174,42 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
 
   /** The connection ended: a message not yet committed is discarded. */
   closed(): void {
+    this.#faults.cancel();
     const transaction = this.#transaction;
     this.#transaction = null;
     if (transaction !== null) {
       // After any write in flight: aborting closes the file the write uses.
       void this.#io.then(() => abortAll(transaction.deliveries));
     }
+  }
+
+  #facts(command: string): CommandFacts {
+    return this.#user === null ? { command } : { command, user: this.#user };
+  }
+
+  /**
+   * A fault at the end of the data: after its delay the message is stored as usual, or, for a
+   * reply or a disconnect, never (whatever the reply's code: a 250 there is mail lost).
+   */
+  async #faultedEnd(ev: Extract<SmtpServerEvent, { type: 'data-end' }>): Promise<void> {
+    let answer: string | undefined;
+    let goOn = false;
+    await this.#faults.act({
+      answer: (reply) => {
+        answer = reply;
+      },
+      goOn: () => {
+        goOn = true;
+      },
+    });
+    if (goOn) return this.#commit(ev.from, ev.recipients, ev.size);
+    await this.#abort();
+    if (answer === undefined) return;
+    const space = answer.indexOf(' ');
+    this.#smtp.refuseMessage({
+      code: Number(answer.slice(0, 3)),
+      text: space === -1 ? '' : answer.slice(space + 1),
+    });
   }
 
   #track(step: Promise<void>): Promise<void> {
@@ -319,6 +367,7 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
         password: 'given, not logged',
       });
       this.#smtp.acceptAuth();
+      this.#user = username;
       return;
     }
     const user = await authenticateMailUser(
@@ -330,6 +379,7 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
     // Acting as someone else would need a policy; this server has none, so it refuses.
     if (user !== null && (authorizationId === '' || authorizationId === username)) {
       this.#smtp.acceptAuth();
+      this.#user = username;
       return;
     }
     this.connection.observer.log?.('info', 'SMTP AUTH failed', {
@@ -351,6 +401,8 @@ export class SmtpHandler implements SessionHandler<SmtpServerEvent> {
   async #startTls(): Promise<void> {
     const tls = this.#ctx.tls;
     if (tls === undefined) return;
+    // TLS starts the session over: the client authenticates again.
+    this.#user = null;
     if (await this.connection.startTls(tls, this.#smtp.takeBuffered())) this.#smtp.tlsStarted();
   }
 }
