@@ -1,6 +1,6 @@
 /**
  * The mail a fixture's SMTP server accepted, as a test reads it: what the capture recorded of
- * each message (its queue id, envelope, size) and, on demand, the bytes stored in the Maildir.
+ * each message (its queue id, envelope, subject, size) and, on demand, the stored bytes.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ export interface CaughtMessage {
   raw(): Promise<Buffer>;
 }
 
-/** Where a copy of the message went, as the SMTP `message` event says (when it does). */
+/** Where a copy of the message went, as the SMTP `message` event says. */
 interface StoredCopy {
   readonly user: string;
   readonly path: string;
@@ -36,79 +36,37 @@ interface StoredCopy {
 /**
  * The messages of the held SMTP `message` events, oldest first.
  * @param events the capture's `message` events of the SMTP service (any order).
- * @param mailDir the mail store's folder (`<dataDir>/mail`), one Maildir per user.
  * @returns one {@link CaughtMessage} per event.
- * @example const mail = await caughtMessages(host.capture.list({ service: 'smtp', kind: 'message' }), dir);
+ * @example const mail = caughtMessages(host.capture.list({ service: 'smtp', kind: 'message' }));
  */
-export async function caughtMessages(
-  events: readonly CapturedEvent[],
-  mailDir: string,
-): Promise<CaughtMessage[]> {
-  // By time, not by event id: an older SMTP event's queue id took the place of its number.
-  const ordered = [...events].sort((a, b) => a.time - b.time);
-  return Promise.all(ordered.map((event) => caughtMessage(event, mailDir)));
+export function caughtMessages(events: readonly CapturedEvent[]): CaughtMessage[] {
+  return [...events].sort((a, b) => a.id - b.id).map(caughtMessage);
 }
 
-async function caughtMessage(event: CapturedEvent, mailDir: string): Promise<CaughtMessage> {
-  // The queue id is `queueId`; an older event named it `id`, over the event's own number.
-  const id = typeof event.queueId === 'string' ? event.queueId : String(event.id);
-  const stored = Array.isArray(event.stored) ? (event.stored as StoredCopy[]) : [];
-  let bytes: Promise<Buffer> | null = null;
-  const raw = (): Promise<Buffer> => {
-    bytes ??= readStored(id, stored, mailDir);
-    return bytes.then((b) => Buffer.from(b));
-  };
-  const subject = typeof event.subject === 'string' ? event.subject : await subjectOf(await raw());
+function caughtMessage(event: CapturedEvent): CaughtMessage {
+  const id = String(event.queueId);
+  const stored = (event.stored ?? []) as readonly StoredCopy[];
   return {
     id,
-    from: typeof event.from === 'string' ? event.from : '',
-    to: Array.isArray(event.to) ? event.to.map(String) : [],
-    subject,
-    size: typeof event.size === 'number' ? event.size : 0,
+    from: String(event.from),
+    to: (event.to ?? []) as readonly string[],
+    subject: typeof event.subject === 'string' ? event.subject : '',
+    size: Number(event.size),
     time: event.time,
-    raw,
+    raw: () => readStored(id, stored),
   };
-}
-
-/** The decoded `Subject:` of a stored message (encoded words and folding undone). */
-async function subjectOf(message: Buffer): Promise<string> {
-  // Loaded with the first message that needs it: a fixture without mail never pays for it.
-  const { default: PostalMime } = await import('postal-mime');
-  const email = await PostalMime.parse(message);
-  return email.subject ?? '';
 }
 
 /**
- * Reads a stored copy: the path the event names (or the same file moved on to `cur/`, as a POP3
- * session moves what it has seen); without one, the Maildir file whose `Received:` field names
- * the queue id.
+ * Reads the first stored copy still there: at the path the event names, or moved on to `cur/`
+ * (as a POP3 session moves what it has listed).
  */
-async function readStored(
-  id: string,
-  stored: readonly StoredCopy[],
-  mailDir: string,
-): Promise<Buffer> {
+async function readStored(id: string, stored: readonly StoredCopy[]): Promise<Buffer> {
   for (const { path } of stored) {
     const found = (await readIfThere(path)) ?? (await readMovedToCur(path));
     if (found !== null) return found;
   }
-  for (const user of await entries(mailDir)) {
-    for (const sub of ['new', 'cur']) {
-      const folder = join(mailDir, user, sub);
-      for (const name of await entries(folder)) {
-        const message = await readIfThere(join(folder, name));
-        if (message !== null && receivedId(message) === id) return message;
-      }
-    }
-  }
-  throw new Error(`message ${id}: its stored file is gone (deleted over POP3?)`);
-}
-
-/** The `id` of the message's first `Received:` field: the one this server added. */
-function receivedId(message: Buffer): string | null {
-  const head = message.subarray(0, 4096).toString('latin1');
-  const field = /^Received:[^\n]*(?:\n[ \t][^\n]*)*/im.exec(head)?.[0] ?? '';
-  return /\sid\s+([^\s;]+)/.exec(field)?.[1] ?? null;
+  throw new Error(`message ${id}: no stored copy is left (deleted over POP3?)`);
 }
 
 async function readMovedToCur(path: string): Promise<Buffer | null> {
@@ -129,7 +87,7 @@ async function readIfThere(path: string): Promise<Buffer | null> {
 
 async function entries(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+    return await readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -109,9 +109,8 @@ export class Fixture {
    * The mail SMTP accepted and still holds in the capture, oldest first.
    * @example const [mail] = await net.messages(); mail?.subject; // 'Welcome'
    */
-  messages(): Promise<CaughtMessage[]> {
-    const events = this.host.capture.list({ service: 'smtp', kind: 'message' });
-    return caughtMessages(events, join(this.dataDir, 'mail'));
+  async messages(): Promise<CaughtMessage[]> {
+    return caughtMessages(this.host.capture.list({ service: 'smtp', kind: 'message' }));
   }
 
   /** Stops the services at once (connections still open are closed) and removes `dataDir`. */

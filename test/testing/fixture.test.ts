@@ -5,15 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +13,6 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ConfigError, type Host, WaitTimeoutError } from '../../src/host/index.js';
-import { caughtMessages } from '../../src/testing/caught-message.js';
 import { fixture } from '../../src/testing/index.js';
 import { runClient } from '../interop/run-client.js';
 import { needs } from '../support/interop.js';
@@ -205,36 +196,6 @@ test('a message POP3 has moved to cur/ is still read by raw()', needs('python3')
   assert.match((await mail!.raw()).toString(), /\r\n\r\nThank you\.\r\n$/);
 });
 
-test('an event without subject or stored copies: the file is found by its Received id and the subject parsed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'polyport-caught-'));
-  try {
-    const box = join(dir, 'demo', 'new');
-    mkdirSync(box, { recursive: true });
-    const other =
-      'Received: from a (unknown [127.0.0.1])\r\n\tby b (polyport) with SMTP id AAA1\r\nSubject: no\r\n\r\nx\r\n';
-    const ours =
-      'Return-Path: <a@b.example>\r\nReceived: from a (unknown [127.0.0.1])\r\n\tby b (polyport) with ESMTP id BBB2\r\n\tfor <c@d.example>; Sun, 06 Dec 2026 16:00:00 +0000\r\nSubject: =?UTF-8?Q?Caf=C3=A9?=\r\n\r\nbody\r\n';
-    writeFileSync(join(box, '1.M1P1Q1.host'), other);
-    writeFileSync(join(box, '2.M2P2Q2.host'), ours);
-    const event = {
-      id: 9,
-      time: 1,
-      service: 'smtp',
-      kind: 'message',
-      peer: '',
-      queueId: 'BBB2',
-      from: 'a@b.example',
-      to: ['c@d.example'],
-      size: 42,
-    };
-    const [mail] = await caughtMessages([event], dir);
-    assert.equal(mail?.subject, 'Café');
-    assert.equal((await mail?.raw())?.toString(), ours);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 test('a fixture that cannot start leaves no data directory behind', async () => {
   const parent = mkdtempSync(join(tmpdir(), 'polyport-fixture-tmp-'));
   const saved = process.env.TMPDIR;
@@ -259,7 +220,7 @@ test('waitFor() rejects with WaitTimeoutError when nothing matching happens', as
   );
 });
 
-test("import 'polyport/testing' loads no host, logger, certificate or mail library until fixture() is called", async () => {
+test("import 'polyport/testing' loads no host, logger or certificate library until fixture() is called", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-imports-'));
   const file = join(dir, 'resolved.txt');
   const testing = new URL('../../src/testing/index.ts', import.meta.url).href;
@@ -283,12 +244,7 @@ test("import 'polyport/testing' loads no host, logger, certificate or mail libra
       loaded.some((url) => url.endsWith('/src/testing/fixture.ts')),
       'the recording holds the fixture',
     );
-    for (const heavy of [
-      '/src/host/',
-      '/node_modules/pino/',
-      '/node_modules/selfsigned/',
-      '/node_modules/postal-mime/',
-    ]) {
+    for (const heavy of ['/src/host/', '/node_modules/pino/', '/node_modules/selfsigned/']) {
       assert.deepEqual(
         loaded.filter((url) => url.includes(heavy)),
         [],
