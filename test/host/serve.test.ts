@@ -238,12 +238,11 @@ test('serve() serves the sample site over HTTP and HTTPS, and status and metrics
     const admin = portOf(host, 'admin');
     const status = await request(`http://127.0.0.1:${admin}/status`);
     assert.equal(status.status, 200);
-    // '/' alone goes to the status page; other paths are not sent round a redirect loop
-    // ('/robots.txt' went to '/statusrobots.txt', then '/statusstatusrobots.txt', …).
+    // '/' is the web UI; other paths are not sent round a redirect loop (when '/' redirected,
+    // '/robots.txt' went to '/statusrobots.txt', then '/statusstatusrobots.txt', …).
     const home = await request(`http://127.0.0.1:${admin}/`);
-    assert.equal(home.status, 302);
-    assert.equal(home.headers.get('location'), '/status');
-    await home.text();
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /<script type="module" src="\/ui\/app\.js">/);
     const robots = await request(`http://127.0.0.1:${admin}/robots.txt`);
     assert.equal(robots.status, 404);
     await robots.text();

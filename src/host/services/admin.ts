@@ -1,8 +1,11 @@
 /**
- * The admin listener, on loopback only: the host's status page at `/status` (its data at
- * `/status.json`), Prometheus metrics at `/metrics`, and the probes `/healthz` and `/readyz`.
+ * The admin listener, on loopback only: the web UI at `/` (its files under `/ui/`), the host's
+ * status page at `/status` (its data at `/status.json`), Prometheus metrics at `/metrics`, and
+ * the probes `/healthz` and `/readyz`.
  */
-import { redirectHandler, startHttpService } from '../../protocols/http/index.js';
+import { startHttpService } from '../../protocols/http/index.js';
+import { apiHandlers } from '../admin-api/api-handlers.js';
+import { uiHandlers } from '../admin-ui.js';
 import { isLoopbackAddress } from '../config/address-syntax.js';
 import type { ServiceModule } from '../service-module.js';
 import { running, serverOptions } from '../starters/start-context.js';
@@ -30,15 +33,13 @@ export const adminService: ServiceModule = {
         `the admin listener serves loopback only; admin.address = "${admin.address}" is not`,
       );
     }
-    // Only '/' itself goes to the status page: a prefix match would send '/robots.txt' to
-    // '/statusrobots.txt', then '/statusstatusrobots.txt', … (a redirect loop); the rest is 404.
-    const toStatus = redirectHandler('/', '/status', 302);
     const service = await startHttpService({
       ...serverOptions(context, 'admin', admin),
       handlers: [
         ...probeHandlers(context),
+        ...apiHandlers(context),
         ...statusHandlers(context, '/status'),
-        { ...toStatus, match: (request) => request.path === '/' },
+        ...uiHandlers(),
       ],
       serverName: `polyport/${VERSION}`,
     });
