@@ -12,6 +12,13 @@ const PEER_COLUMN = { label: 'Client', class: 'peer mono', cell: (e) => e.peer |
 const number = (label, cell) => ({ label, class: 'num', cell });
 const text = (label, field, extra = '') => ({ label, class: extra, cell: (e) => e[field] ?? '' });
 
+/** A timeline row's details; a mail's open it in the mailbox (its id is the event's). */
+function details(event) {
+  const text = describeEvent(event);
+  if (event.service !== 'smtp' || event.kind !== 'message') return text;
+  return h('a', { href: `#mail/${encodeURIComponent(event.id)}`, title: 'Read it', text });
+}
+
 /**
  * The views built on the store, by name.
  * @param {import('./event-store.js').EventStore} store the events.
@@ -36,7 +43,7 @@ export function eventViews(store) {
           cell: (e) => h('span', { class: 'kind-tag', text: e.kind }),
         },
         PEER_COLUMN,
-        { label: 'Details', class: 'details', cell: describeEvent },
+        { label: 'Details', class: 'details', cell: details },
       ],
     }),
     dns: new EventTable({
