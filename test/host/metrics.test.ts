@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type Host, serve, VERSION } from '../../src/host/index.js';
 import { REQUEST_DURATION_BUCKETS } from '../../src/host/metrics.js';
+import { Zone, ZoneSet } from '../../src/protocols/dns/index.js';
 import { runClient } from '../interop/run-client.js';
+import { startLive } from '../protocols/dns/live-server.js';
 import { memoryLogger, portOf, testConfig } from '../support/host.js';
 import { needs } from '../support/interop.js';
 
@@ -143,9 +145,13 @@ async function scrape(host: Host): Promise<{ type: string; families: Map<string,
 }
 
 /** dig's query and answer sizes for one query, over UDP or (`tcp`) TCP. */
-async function dig(port: number, tcp: boolean): Promise<{ query: number; answer: number }> {
+async function dig(
+  port: number,
+  tcp: boolean,
+  name = 'www.example.test',
+): Promise<{ query: number; answer: number }> {
   const args = ['@127.0.0.1', '-p', String(port), '+qr', '+tries=1', '+time=5'];
-  const run = await runClient('dig', [...args, ...(tcp ? ['+tcp'] : []), 'www.example.test', 'A']);
+  const run = await runClient('dig', [...args, ...(tcp ? ['+tcp'] : []), name, 'A']);
   assert.equal(run.code, 0, run.output);
   assert.match(run.stdout, /status: NOERROR/);
   return {
@@ -358,3 +364,47 @@ test('the public site serves the same metrics at /server-status/metrics while on
     await host.stop(500);
   }
 });
+
+test(
+  'a DNS query forwarded upstream is timed in the histogram, a zone answer is not',
+  needs('dig'),
+  async () => {
+    const upstream = await startLive({
+      zones: new ZoneSet([
+        Zone.fromText('@ 60 SOA ns h 1 2 3 4 60\n@ 60 NS ns\nns 60 A 127.0.0.1\n', {
+          origin: 'upstream.test',
+        }),
+      ]),
+    });
+    const [address, port] = upstream.address;
+    const host = await serve({
+      config: testConfig([`dns.forwarders=${address}:${port}`]),
+      logger: memoryLogger().logger,
+    });
+    try {
+      const dns = portOf(host, 'dns', 'udp');
+      await dig(dns, false, 'www.example.test');
+      await dig(dns, false, 'ns.upstream.test');
+      assert.equal(upstream.queries.length, 1, 'one query went upstream');
+      const forwarded = await host.waitFor(
+        (e) => e.kind === 'query' && e.name === 'ns.upstream.test',
+      );
+      assert.equal(typeof forwarded.duration, 'number');
+      const zone = await host.waitFor((e) => e.kind === 'query' && e.name === 'www.example.test');
+      assert.equal(zone.duration, undefined);
+      const families = parseExposition(await host.metrics());
+      const histogram = 'polyport_request_duration_seconds';
+      const dnsCount = sampleValue(families, histogram, `${histogram}_count`, { service: 'dns' });
+      assert.equal(dnsCount, 1);
+      assert.equal(
+        sampleValue(families, 'polyport_requests_total', 'polyport_requests_total', {
+          service: 'dns',
+        }),
+        2,
+      );
+    } finally {
+      await host.stop(500);
+      await upstream.stop();
+    }
+  },
+);

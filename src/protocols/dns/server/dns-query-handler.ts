@@ -3,6 +3,7 @@
  * authoritative answers from the zones, forwarding for the rest when a forwarder is set, the
  * UDP size limit, and one query log line per answered query.
  */
+import { type Clock, systemClock } from '../../../server/clock.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
 import { AddressList, DEFAULT_RECURSION_CLIENTS } from '../codec/address-list.js';
 import { type AnswerOptions, answerQuery } from '../codec/answer-query.js';
@@ -34,6 +35,8 @@ export interface DnsQueryHandlerOptions {
   readonly maxUdpSize?: number;
   /** Bounds of the cache of encoded zone answers, or `false` for none (default: cached). */
   readonly answerCache?: AnswerCacheOptions | false;
+  /** Times forwarded queries, for their log line's `duration` (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** The transport a query came over. */
@@ -55,6 +58,7 @@ export class DnsQueryHandler {
   readonly #answer: AnswerOptions;
   readonly #maxUdp: number;
   readonly #cache: AnswerCache | null;
+  readonly #clock: Clock;
 
   /**
    * @param options zones, forwarder, observer, size limits and cache bounds.
@@ -67,6 +71,7 @@ export class DnsQueryHandler {
     this.#observer = options.observer ?? {};
     this.#answer = { ...options.answer, recursionAvailable: this.#forwarder !== null };
     this.#maxUdp = options.maxUdpSize ?? 4096;
+    this.#clock = options.clock ?? systemClock;
     this.#cache =
       options.answerCache === false ? null : new AnswerCache(options.zones, options.answerCache);
   }
@@ -126,12 +131,17 @@ export class DnsQueryHandler {
       // let anyone snoop what our clients looked up.
       if (!query.rd)
         return this.#finish(result.response, query, transport, peer, 'refused', bytes, false);
+      // Only a forwarded query is timed: a zone answer is ready in the same turn (well under
+      // the clock's millisecond), and reading the clock would cost every query on the hot path.
+      const started = this.#clock.now();
       return this.#forwarder.forward(query).then(
-        ({ response, source }) =>
-          this.#finish(response, query, transport, peer, source, bytes, false),
+        ({ response, source }) => {
+          const duration = this.#clock.now() - started;
+          return this.#finish(response, query, transport, peer, source, bytes, false, duration);
+        },
         (err: unknown) => {
           this.#observer.error?.(err, peer);
-          return this.#servfail(query, transport, peer, bytes);
+          return this.#servfail(query, transport, peer, bytes, this.#clock.now() - started);
         },
       );
     }
@@ -157,6 +167,7 @@ export class DnsQueryHandler {
     source: QuerySource,
     bytes: Uint8Array,
     cacheable: boolean,
+    duration?: number,
   ): Buffer | null {
     const maxSize = transport === 'tcp' ? 65535 : udpResponseLimit(query, this.#maxUdp);
     let out: Buffer;
@@ -165,7 +176,7 @@ export class DnsQueryHandler {
     } catch (err) {
       // Forwarded data we cannot re-encode (or a zone bug): SERVFAIL beats silence.
       this.#observer.error?.(err, peer);
-      return query === null ? null : this.#servfail(query, transport, peer, bytes);
+      return query === null ? null : this.#servfail(query, transport, peer, bytes, duration);
     }
     const question = query?.questions[0];
     const name = question?.name ?? '';
@@ -176,19 +187,25 @@ export class DnsQueryHandler {
     if (cacheable && query !== null) {
       this.#cache?.set(bytes, transport, out, { name, type, rcode });
     }
-    this.#log(peer, { name, type, rcode }, transport, source, out);
+    this.#log(peer, { name, type, rcode }, transport, source, out, duration);
     return out;
   }
 
-  /** The query log line, the same for a cached answer and a fresh one. */
+  /**
+   * The query log line, the same for a cached answer and a fresh one; a forwarded query's has
+   * its `duration` in milliseconds too.
+   */
   #log(
     peer: string,
     question: CachedAnswerFields,
     transport: DnsTransport,
     source: QuerySource,
     out: Buffer,
+    duration?: number,
   ): void {
-    this.#observer.request?.({
+    const request = this.#observer.request;
+    if (request === undefined) return;
+    const fields = {
       msg: 'query',
       peer,
       name: question.name,
@@ -198,7 +215,8 @@ export class DnsQueryHandler {
       source,
       bytesOut: out.length,
       truncated: (out[2]! & 0x02) !== 0,
-    });
+    };
+    request(duration === undefined ? fields : { ...fields, duration });
   }
 
   #servfail(
@@ -206,9 +224,10 @@ export class DnsQueryHandler {
     transport: DnsTransport,
     peer: string,
     bytes: Uint8Array,
+    duration?: number,
   ): Buffer | null {
     const response = { ...responseTo(query, Rcode.SERVFAIL), ra: this.#forwarder !== null };
-    return this.#finish(response, query, transport, peer, 'failed', bytes, false);
+    return this.#finish(response, query, transport, peer, 'failed', bytes, false, duration);
   }
 }
 

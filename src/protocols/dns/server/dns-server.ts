@@ -103,6 +103,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
     forwarder,
     ...(options.allowRecursion ? { allowRecursion: new AddressList(options.allowRecursion) } : {}),
     observer,
+    clock,
     ...(options.answer ? { answer: options.answer } : {}),
     ...(options.maxUdpSize ? { maxUdpSize: options.maxUdpSize } : {}),
   });
