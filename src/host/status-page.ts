@@ -62,6 +62,11 @@ function listening(snapshot: StatusSnapshot, service: string): string {
  */
 export function renderStatusHtml(snapshot: StatusSnapshot): string {
   const uptime = formatDuration(snapshot.now - snapshot.startedAt);
+  // The web UI's address in full: this page is also the site's /server-status, on another port.
+  const admin = snapshot.listeners.find((l) => l.service === 'admin' && l.transport === 'tcp');
+  const ui = admin
+    ? ` <a href="http://${escapeHtml(formatAddress([admin.address, admin.port]))}/">Web UI</a>`
+    : '';
   const rows = snapshot.services
     .map(
       (s) =>
@@ -73,7 +78,7 @@ export function renderStatusHtml(snapshot: StatusSnapshot): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem;text-align:right}td:nth-child(-n+2),th:nth-child(-n+2){text-align:left}</style>
 </head><body>
 <h1>polyport ${escapeHtml(snapshot.version)}</h1>
-<p>Up ${uptime}, since ${new Date(snapshot.startedAt).toISOString()}, on Node.js ${escapeHtml(snapshot.node)}. <a href="/metrics">Prometheus metrics</a></p>
+<p>Up ${uptime}, since ${new Date(snapshot.startedAt).toISOString()}, on Node.js ${escapeHtml(snapshot.node)}. <a href="/metrics">Prometheus metrics</a>${ui}</p>
 <p>Accelerators: ${escapeHtml(describeAccelerators(snapshot.accelerators))}</p>
 <table>
 <tr><th>service</th><th>listening on</th><th>connections now</th><th>connections total</th><th>refused</th><th>requests</th><th>bytes in</th><th>bytes out</th><th>errors</th></tr>
