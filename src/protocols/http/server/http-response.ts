@@ -68,6 +68,7 @@ export class HttpResponse {
   #bodyBytes = 0;
   /** Prepared field lines sent after the fields set one by one. */
   #prepared = '';
+  #untilClientCloses = false;
 
   /**
    * @param request The request answered.
@@ -349,6 +350,26 @@ export class HttpResponse {
     // A body shorter than its Content-Length cannot be framed: only closing ends it.
     if (this.#declared !== null && this.#bodyBytes < this.#declared) this.#keepAlive = false;
     this.#done(this.#bodyBytes);
+  }
+
+  /**
+   * Marks a body that lasts until the client goes (Server-Sent Events, a log tail): the
+   * client ending its side of the connection then ends the body and the connection, where it
+   * is otherwise taken for a half-close that still reads the rest of the answer.
+   *
+   * @returns This response.
+   * @throws {Error} When the head was already sent.
+   * @example await response.untilClientCloses().stream(events);
+   */
+  untilClientCloses(): this {
+    this.#checkOpen();
+    this.#untilClientCloses = true;
+    return this;
+  }
+
+  /** Whether {@link untilClientCloses} was called. */
+  get endsWithClient(): boolean {
+    return this.#untilClientCloses;
   }
 
   /** Marks the connection to close after this response (before the head is sent). */

@@ -103,6 +103,8 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
   readonly #maxPending: number;
   /** Requests are held back because output is over the bound: resume once it drains. */
   #held = false;
+  /** A body that lasts until the client goes is being produced (`untilClientCloses()`). */
+  #endless: HttpResponse | null = null;
 
   /**
    * Attaches to the transport (when it is a `ChannelTransport`) and starts the read timeout:
@@ -202,6 +204,8 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
    * the connection ends.
    */
   inputEnded(): boolean {
+    // An endless body has no rest to wait for: the client is gone, and the body with it.
+    if (this.#endless !== null) return false;
     if (this.#lost || !this.#conn.peerClosed(this.transport.outputPending)) return false;
     this.#sync();
     return true;
@@ -259,6 +263,7 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
       return;
     }
     this.#conn.responseBegun();
+    if (response.endsWithClient) this.#endless = response;
     this.#batch.flush();
     // A long download is activity too: the idle timeout is for connections doing nothing.
     if (!this.#reading) this.transport.touch();
@@ -277,6 +282,7 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
 
   /** @internal */
   sent(response: HttpResponse, bytes: number): void {
+    if (this.#endless === response) this.#endless = null;
     const observe = this.observer.request;
     if (observe === undefined) return;
     const record = requestLogRecord(
