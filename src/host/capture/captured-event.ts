@@ -34,6 +34,8 @@ export interface CapturedEvent {
 
 /** Which events a list keeps; every field is optional and they all must hold. */
 export interface EventFilter {
+  /** Only the event with this id (one message of the API, say). */
+  readonly id?: number;
   /** Only this service's events. */
   readonly service?: string;
   /** Only this kind. */
@@ -74,6 +76,7 @@ function contains(value: unknown, needle: string): boolean {
  * @example matchesFilter(event, { service: 'dns', q: 'example.test' });
  */
 export function matchesFilter(event: CapturedEvent, filter: EventFilter): boolean {
+  if (filter.id !== undefined && event.id !== filter.id) return false;
   if (filter.service !== undefined && event.service !== filter.service) return false;
   if (filter.kind !== undefined && event.kind !== filter.kind) return false;
   if (filter.sinceId !== undefined && event.id <= filter.sinceId) return false;

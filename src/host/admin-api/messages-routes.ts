@@ -1,0 +1,97 @@
+/**
+ * `/api/v1/messages`: the mails the SMTP service accepted (its captured `message` events), and
+ * each one read back from its Maildir — parsed, or as the exact stored bytes.
+ */
+import type { EventFilter } from '../capture/captured-event.js';
+import type { StartContext } from '../starters/start-context.js';
+import { ApiError } from './api-error.js';
+import type { ApiRoute, PathParams } from './api-router.js';
+import { sendJson } from './json-reply.js';
+import { messageDetail, messageSummary } from './message-view.js';
+import { QueryParams, refuseQuery } from './query-params.js';
+import { readStoredMessage } from './stored-message.js';
+
+/** The capture events that are accepted mails. */
+const MESSAGES: EventFilter = { service: 'smtp', kind: 'message' };
+
+/**
+ * The message routes: the list (filters `to`, `from`, `subject`, `limit`), one message parsed,
+ * its raw bytes, and forgetting one or all. Forgetting removes the capture event only: the
+ * mail stays in its Maildir, for POP3.
+ *
+ * @param context the start context (its `capture`).
+ * @returns the routes.
+ * @example apiRouter([...eventRoutes(context), ...messageRoutes(context)]);
+ */
+export function messageRoutes(context: StartContext): ApiRoute[] {
+  const capture = context.capture;
+  /** The message event `{id}` names. */
+  const find = (params: PathParams) => {
+    const text = params.id ?? '';
+    const id = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+    const event = Number.isNaN(id) ? undefined : capture.list({ ...MESSAGES, id }, 1)[0];
+    if (event === undefined) throw new ApiError(404, `no message ${JSON.stringify(text)}`);
+    return event;
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/messages',
+      handle(request, response) {
+        const query = new QueryParams(request.query, ['to', 'from', 'subject', 'limit']);
+        const to = query.text('to')?.toLowerCase();
+        const from = query.text('from')?.toLowerCase();
+        const subject = query.text('subject')?.toLowerCase();
+        const limit = query.limit();
+        const has = (value: string, needle: string | undefined) =>
+          needle === undefined || value.toLowerCase().includes(needle);
+        const messages = [];
+        for (const event of capture.list(MESSAGES)) {
+          const message = messageSummary(event);
+          if (!(has(message.from, from) && has(message.subject, subject))) continue;
+          if (to !== undefined && !message.to.some((address) => has(address, to))) continue;
+          messages.push(message);
+          if (messages.length === limit) break;
+        }
+        sendJson(response, { messages });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/messages',
+      handle(request, response) {
+        refuseQuery(request.query);
+        sendJson(response, { deleted: capture.clear(MESSAGES) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/messages/{id}',
+      async handle(request, response, params) {
+        refuseQuery(request.query);
+        const event = find(params);
+        sendJson(response, await messageDetail(event, await readStoredMessage(event)));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/v1/messages/{id}',
+      handle(request, response, params) {
+        refuseQuery(request.query);
+        const event = find(params);
+        sendJson(response, { deleted: capture.clear({ ...MESSAGES, id: event.id }) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/messages/{id}/raw',
+      async handle(request, response, params) {
+        refuseQuery(request.query);
+        const bytes = await readStoredMessage(find(params));
+        response.setHeader('Content-Type', 'message/rfc822');
+        response.setHeader('Cache-Control', 'no-store');
+        response.send(bytes);
+      },
+    },
+  ];
+}
