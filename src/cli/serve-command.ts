@@ -1,6 +1,6 @@
 /**
  * `polyport serve`: every service of the config (by default, all of them on loopback with sample
- * content) in this one process.
+ * content) in this one process; `polyport serve http DIR` and the other one-liners run one.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -18,10 +18,20 @@ import {
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import { environmentSets } from './client-config.js';
 import { type ListedListener, listenerListing } from './listener-listing.js';
+import {
+  type OneLiner,
+  oneLiner,
+  oneLinerHelp,
+  oneLinerHint,
+  oneLinerSets,
+  oneLinersHelp,
+} from './serve-one-liners.js';
 import { useColor } from './use-color.js';
 
-const HELP = `Usage: polyport serve [options]
+const ONE_LINERS_HELP = oneLinersHelp();
 
+const HELP = `Usage: polyport serve [options]
+${ONE_LINERS_HELP.usage}
 Runs every enabled service in one process, on one event loop. With no config file, every
 service listens on 127.0.0.1 at its well-known port + 10000 (HTTP 10080, FTP 10021, SMTP 10025,
 DNS 10053, POP3 10110, echo 10007, ...) with sample content in ./polyport-data.
@@ -35,6 +45,7 @@ Options:
       --grace SECONDS      on SIGINT/SIGTERM, let connections finish this long (default 10)
   -h, --help               show this help
 
+${ONE_LINERS_HELP.section}
 Environment: POLYPORT_PORT_OFFSET=N is --set portOffset=N before the other --set options (the
 client commands read it too, so they find this server).
 
@@ -49,6 +60,10 @@ Examples:
   polyport serve
   polyport serve --set portOffset=20000 --set dns.enabled=false
   polyport serve --config polyport.toml --log-format json
+  polyport serve http . --port 8000
+  polyport serve ftp ./share --write
+  polyport serve smtp --accept-all
+  polyport serve dns example.test.zone
 `;
 
 /**
@@ -71,21 +86,47 @@ async function runServe(
   io: CliIO,
   services: readonly ServiceModule[],
 ): Promise<number> {
-  let values: ReturnType<typeof parse>;
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
   try {
-    values = parse(argv);
+    ({ values, positionals } = parse(argv));
   } catch (err) {
     return usageError(io, 'serve', err, HELP);
   }
+  const [name, ...args] = positionals;
+  let one: OneLiner | undefined;
+  if (name !== undefined) {
+    try {
+      one = oneLiner(
+        name,
+        services.map((s) => s.name),
+      );
+    } catch (err) {
+      return usageError(io, 'serve', err, HELP);
+    }
+  }
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(one === undefined ? HELP : oneLinerHelp(one));
     return EXIT.OK;
   }
   let sets: string[];
   try {
-    sets = [...environmentSets(process.env), ...(values.set ?? [])];
+    sets = [
+      ...environmentSets(process.env),
+      ...(one === undefined
+        ? plainServe(values)
+        : oneLinerSets(one, args, values, {
+            services: services.map((s) => s.name),
+            config: values.config !== undefined,
+            cwd: process.cwd(),
+            env: process.env,
+          })),
+      ...(values.set ?? []),
+    ];
   } catch (err) {
-    return usageError(io, 'serve', err, HELP);
+    return one === undefined
+      ? usageError(io, 'serve', err, HELP)
+      : usageError(io, `serve ${one.name}`, err, oneLinerHelp(one));
   }
   if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
   if (values.quiet) sets.push('log.level=warn');
@@ -161,8 +202,10 @@ async function runServe(
   });
   // The handlers are in place before the listing: a script that signals as soon as it reads
   // the listing must reach them, not Node's default exit.
-  if (!values.quiet)
-    io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators));
+  if (!values.quiet) {
+    const hint = one === undefined ? '' : oneLinerHint(one, config, host.listeners);
+    io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators, hint));
+  }
   return stopped;
 }
 
@@ -177,25 +220,43 @@ function parse(argv: readonly string[]) {
       quiet: { type: 'boolean', short: 'q' },
       grace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      // The one-liners' (serve-one-liners.ts checks them).
+      port: { type: 'string', short: 'p' },
+      bind: { type: 'string', short: 'b' },
+      write: { type: 'boolean', short: 'w' },
+      'accept-all': { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'`);
   if (values.grace !== undefined && !(Number(values.grace) >= 0)) {
     throw new Error(`--grace must be a number of seconds, got '${values.grace}'`);
   }
-  return values;
+  return { values, positionals };
+}
+
+/** The plain `serve` takes no one-liner option: each names the one-liners' service. */
+function plainServe(values: ReturnType<typeof parse>['values']): string[] {
+  for (const option of ['port', 'bind', 'write', 'accept-all'] as const) {
+    if (values[option] !== undefined) {
+      throw new Error(
+        `--${option} needs a one-liner: polyport serve http|ftp|smtp|dns --${option} …`,
+      );
+    }
+  }
+  return [];
 }
 
 function listing(
   listeners: readonly ListedListener[],
   dataDir: string,
   accelerators: Parameters<typeof describeAccelerators>[0],
+  hint: string,
 ): string {
   return [
     listenerListing(listeners, `polyport ${VERSION}`, dataDir),
     `Node.js ${process.version}; accelerators: ${describeAccelerators(accelerators)}\n`,
+    hint,
     'Press Ctrl-C to stop.\n',
   ].join('');
 }
