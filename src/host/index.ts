@@ -1,6 +1,6 @@
 /**
  * `polyport/host`: `serve()` runs any set of services in one process on one event loop, from a
- * validated config; plus the config API, password hashing, logging and status rendering. Each
+ * validated config; plus the config API, password hashing, logging, status and metrics. Each
  * service is a `ServiceModule` (config keys, starter, listing rows, client command), and one
  * list, `SERVICE_MODULES`, names them all.
  *
@@ -22,6 +22,7 @@ export * from './faults/fault-book.js';
 export * from './faults/fault-rule.js';
 export { Host, HostStartError, type ServeOptions, serve } from './host.js';
 export * from './logger.js';
+export * from './metrics.js';
 export * from './password.js';
 export type { ServiceCli, ServiceModule } from './service-module.js';
 export * from './service-stats.js';
