@@ -10,7 +10,8 @@ import { eventRoutes } from './events-routes.js';
 import { messageRoutes } from './messages-routes.js';
 
 /**
- * Every route of the API, in the order the router asks them.
+ * Every route of the API, in the order the router asks them. A new one (the faults API, say)
+ * joins this list and `docs/openapi.json`: a test holds the two equal.
  * @param context the start context.
  * @returns the routes.
  * @example apiRoutes(context).map((r) => `${r.method} ${r.path}`);
@@ -21,14 +22,13 @@ export function apiRoutes(context: StartContext): ApiRoute[] {
 
 /**
  * The API as admin handlers: one handler that takes every `/api/` path (an unknown one is a
- * JSON 404). More routes (the faults API, say) join through `more`, not as handlers after it.
+ * JSON 404), so another `/api/` route belongs in {@link apiRoutes}, not in a handler after it.
  *
  * @param context the start context (its `capture`).
- * @param more routes to serve beside these.
  * @returns the handlers.
  * @example
  * handlers: [...probeHandlers(context), ...apiHandlers(context), ...statusHandlers(context, '/status')]
  */
-export function apiHandlers(context: StartContext, more: readonly ApiRoute[] = []): HttpHandler[] {
-  return [apiRouter([...apiRoutes(context), ...more])];
+export function apiHandlers(context: StartContext): HttpHandler[] {
+  return [apiRouter(apiRoutes(context))];
 }
