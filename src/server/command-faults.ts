@@ -17,6 +17,12 @@ export interface StoppedCommand {
   answer(reply: string): void;
   /** Carry the command out as if nothing had happened. */
   goOn(): void;
+  /**
+   * Hang up without answering, the protocol's own way (POP3 unlocks the mailbox first, so a
+   * client that reconnects at once finds it free). Default: close once the replies already
+   * written are out.
+   */
+  disconnect?(): void | Promise<void>;
 }
 
 /**
@@ -92,12 +98,9 @@ export class CommandFaults {
       command.goOn();
       return;
     }
-    if (action.delay === undefined || action.delay === 0) {
-      this.#finish(action, command);
-      return;
-    }
+    if (action.delay === undefined || action.delay === 0) return this.#finish(action, command);
     return this.#sleep(action.delay).then(() => {
-      if (!this.#connection.isClosed) this.#finish(action, command);
+      if (!this.#connection.isClosed) return this.#finish(action, command);
     });
   }
 
@@ -108,11 +111,12 @@ export class CommandFaults {
     this.#wake?.();
   }
 
-  #finish(action: FaultAction, command: StoppedCommand): void {
+  #finish(action: FaultAction, command: StoppedCommand): void | Promise<void> {
     if (action.disconnect === true) {
       // The command and all after it go unanswered; what was answered before still goes out.
       const connection = this.#connection;
       connection.closing = true;
+      if (command.disconnect !== undefined) return command.disconnect();
       connection.flush();
       connection.closeWhenDone();
     } else if (action.reply !== undefined) command.answer(action.reply);

@@ -3,6 +3,7 @@
  * state machine AUTHORIZATION → TRANSACTION → UPDATE. Replies follow Dovecot's wording. Every
  * state and transition lives in this file.
  */
+import type { StopCommand } from '../../../common/command-stop.js';
 import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { Pop3Maildrop } from './pop3-maildrop.js';
@@ -32,8 +33,13 @@ const PLAINTEXT_DISALLOWED =
  * pop.takeOutput().toString(); // '+OK polyport ready.\r\n+OK\r\n+OK Logged in.\r\n+OK 1 120\r\n'
  */
 export class Pop3ServerSession {
-  readonly #o: Required<Omit<Pop3ServerOptions, 'apopTimestamp'>>;
+  readonly #o: Required<Omit<Pop3ServerOptions, 'apopTimestamp' | 'stopCommand'>>;
   readonly #timestamp: string | undefined;
+  readonly #stop: StopCommand | null;
+  /** The command line `stopCommand` stopped, until `resumeStopped()`. */
+  #stopped: string | null = null;
+  /** A stopped command let go on: carried out next, without asking again. */
+  #resumed: string | null = null;
   readonly #lines: LineSplitter;
   #mode: Mode = 'authorization';
   #pending: Pop3Decision | null = null;
@@ -62,6 +68,7 @@ export class Pop3ServerSession {
       maxPendingOutput: Number.POSITIVE_INFINITY,
       ...options,
     };
+    this.#stop = options.stopCommand ?? null;
     for (const key of ['maxLineLength', 'maxErrors'] as const) {
       if (!Number.isSafeInteger(this.#o[key]) || this.#o[key] < 1) {
         throw new RangeError(`${key} must be a positive integer, got ${this.#o[key]}`);
@@ -125,6 +132,13 @@ export class Pop3ServerSession {
     while (this.#pending === null && this.#mode !== 'closed' && this.#mode !== 'tls') {
       // Backpressure: the next command waits until the responses so far are taken.
       if (this.#outBytes > this.#o.maxPendingOutput) return null;
+      if (this.#resumed !== null) {
+        const resumed = this.#resumed;
+        this.#resumed = null;
+        const ev = this.#command(resumed, false);
+        if (ev !== null) return ev;
+        continue;
+      }
       const line = this.#lines.next();
       if (line === null) return null;
       let ev: Pop3ServerEvent | null;
@@ -135,7 +149,7 @@ export class Pop3ServerSession {
         this.#mode = 'authorization';
         ev = this.#authResponse(line.line.toString('latin1'));
       } else {
-        ev = this.#command(line.line.toString('utf8'));
+        ev = this.#command(line.line.toString('utf8'), true);
       }
       if (ev !== null) return ev;
     }
@@ -209,6 +223,20 @@ export class Pop3ServerSession {
     this.#user = null;
   }
 
+  /**
+   * Ends the wait of a `stopped` event.
+   * @param reply One response line (no line end, `-ERR …`) sent instead of the command's own:
+   *   the command has no effect. Without it the command is carried out.
+   * @throws {Error} If no command is stopped.
+   */
+  resumeStopped(reply?: string): void {
+    this.#decide('command');
+    const line = this.#stopped;
+    this.#stopped = null;
+    if (reply === undefined) this.#resumed = line;
+    else this.#write(Buffer.from(`${reply}\r\n`, 'utf8'));
+  }
+
   #decide(kind: Pop3Decision): void {
     if (this.#pending !== kind) throw new Error(`no ${kind} decision is pending`);
     this.#pending = null;
@@ -247,11 +275,17 @@ export class Pop3ServerSession {
     return this.#tls || this.#o.allowPlaintextAuth;
   }
 
-  #command(line: string): Pop3ServerEvent | null {
+  /** One command line; `ask`: the glue's `stopCommand` may stop it first. */
+  #command(line: string, ask: boolean): Pop3ServerEvent | null {
     if (/[\x00-\x1f\x7f]/.test(line)) return this.#bad('Invalid characters in command.');
     const space = line.indexOf(' ');
     const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : line.slice(space + 1);
+    if (ask && verb !== '' && this.#stop?.(verb, arg) === true) {
+      this.#stopped = line;
+      this.#pending = 'command';
+      return { type: 'stopped', verb };
+    }
     if (verb === 'CAPA') return this.#capa();
     if (verb === 'QUIT') return this.#quit();
     if (this.#mode === 'authorization') {

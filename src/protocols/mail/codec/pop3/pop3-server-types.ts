@@ -1,4 +1,5 @@
 /** Options, mailbox entries and events of `Pop3ServerSession`. */
+import type { StopCommand, StoppedEvent } from '../../../common/command-stop.js';
 
 /** One message of the mailbox snapshot a session works on after login. */
 export interface Pop3Message {
@@ -38,10 +39,15 @@ export interface Pop3ServerOptions {
    * without reading is not answered faster than it reads. Default: no limit.
    */
   readonly maxPendingOutput?: number;
+  /**
+   * Asked before each command is carried out (not for AUTH responses): true stops it with a
+   * `stopped` event (fault rules on purpose). Default: none.
+   */
+  readonly stopCommand?: StopCommand;
 }
 
 /** What the session waits for the glue to do before it reads further commands. */
-export type Pop3Decision = 'login' | 'retrieve' | 'commit';
+export type Pop3Decision = 'login' | 'retrieve' | 'commit' | 'command';
 
 /** Events from `Pop3ServerSession.nextEvent()`; those marked "decide" wait for the glue. */
 export type Pop3ServerEvent =
@@ -84,4 +90,6 @@ export type Pop3ServerEvent =
   /** The goodbye went out: send `takeOutput()`, release the lock and close. */
   | { readonly type: 'quit' }
   /** The session gave up after too many bad commands: send `takeOutput()` and close. */
-  | { readonly type: 'close'; readonly reason: 'too-many-errors' };
+  | { readonly type: 'close'; readonly reason: 'too-many-errors' }
+  /** Decide: `resumeStopped()` (carry the command out) or `resumeStopped(reply)` (answer instead). */
+  | StoppedEvent;

@@ -1,5 +1,6 @@
 /** One POP3 connection of `startPop3Service`: logins, the mailbox lock, messages streamed. */
 
+import { CommandFaults } from '../../../../server/command-faults.js';
 import {
   Connection,
   type ConnectionSettings,
@@ -17,6 +18,7 @@ import type { Maildir } from '../maildir/maildir.js';
 import type { MaildirLock } from '../maildir/maildir-lock.js';
 import type { MaildirStore } from '../maildir/maildir-store.js';
 import { MessageProducer } from '../message-producer.js';
+import { CutProducer } from './cut-producer.js';
 
 /** What every POP3 channel of one service shares. */
 export interface Pop3ChannelContext {
@@ -45,6 +47,8 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
   readonly #throttle: LoginThrottle;
   #box: Maildir | null = null;
   #lock: MaildirLock | null = null;
+  /** Fault rules at each command, and `cutAfter` for RETR and TOP. */
+  readonly #faults: CommandFaults;
 
   /**
    * @param transport The connection's transport.
@@ -55,10 +59,21 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
     const pop = new Pop3ServerSession({
       ...ctx.session,
       maxPendingOutput: pendingOutputBound(settings.limits ?? {}),
+      ...(settings.observer?.fault === undefined
+        ? {}
+        : {
+            stopCommand: (verb: string) => {
+              const user = this.#pop.username;
+              return this.#faults.check(
+                user === null ? { command: verb } : { command: verb, user },
+              );
+            },
+          }),
     });
     this.#pop = pop;
     this.#ctx = ctx;
     this.connection = new Connection({ ...settings, transport, session: pop, handler: this });
+    this.#faults = new CommandFaults(this.connection);
     this.#throttle = new LoginThrottle({
       clock: this.connection.clock,
       delay: ctx.failedLoginDelay,
@@ -87,6 +102,12 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
         this.connection.flush();
         this.connection.closeWhenDone();
         return;
+      case 'stopped':
+        return this.#faults.act({
+          answer: (reply) => this.#pop.resumeStopped(reply),
+          goOn: () => this.#pop.resumeStopped(),
+          disconnect: () => this.#quit(),
+        });
     }
   }
 
@@ -109,6 +130,7 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
 
   /** The connection ended: the mailbox lock goes, and nothing is deleted. */
   closed(): void {
+    this.#faults.cancel();
     const lock = this.#lock;
     this.#lock = null;
     void lock?.release();
@@ -160,6 +182,7 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
   }
 
   async #retrieve(id: string, bodyLines: number | undefined): Promise<void> {
+    const cut = this.#faults.takeCut();
     const box = this.#box;
     if (box === null) throw new Error('retrieve before login');
     const stream = await box.open(id);
@@ -170,12 +193,15 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
       return;
     }
     await new Promise<void>((resolve, reject) => {
+      const message = new MessageProducer(stream, {
+        bodyLines,
+        onProgress: () => this.connection.touch(),
+        onDone: (complete) => (complete ? resolve() : reject(new Error('transfer cut short'))),
+      });
       this.connection.writeProducer(
-        new MessageProducer(stream, {
-          bodyLines,
-          onProgress: () => this.connection.touch(),
-          onDone: (complete) => (complete ? resolve() : reject(new Error('transfer cut short'))),
-        }),
+        // A fault's cut: the connection closes once that many bytes of the message are out,
+        // as a dropped line would (the lock released first); nothing is deleted, as for any drop.
+        cut === undefined ? message : new CutProducer(message, cut, () => void this.#quit()),
       );
     }).then(
       () => this.#pop.retrieveDone(),
@@ -204,7 +230,7 @@ export class Pop3Handler implements SessionHandler<Pop3ServerEvent> {
 
   /**
    * The goodbye goes out only once the lock is released, so a client that reconnects as soon
-   * as it reads it never finds its own mailbox `[IN-USE]`.
+   * as it reads it never finds its own mailbox `[IN-USE]`; so does the close of a fault.
    */
   async #quit(): Promise<void> {
     const lock = this.#lock;
