@@ -7,11 +7,8 @@ import { getJson } from './api.js';
 /** Most events kept in the page: older ones drop off the end. */
 const KEEP = 5000;
 
-/**
- * An event's identity. The hub's `id` is the key, with its time, service and kind beside it:
- * a protocol's own fields sit beside the common ones, and one of them may be called `id` too.
- */
-const keyOf = (event) => `${event.id}|${event.time}|${event.service}|${event.kind}`;
+/** An event's identity: the hub numbers events across the whole host. */
+const keyOf = (event) => event.id;
 
 /**
  * Captured events, newest first, with listeners told of each batch added.

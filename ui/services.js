@@ -51,6 +51,19 @@ function reachOf(name, at) {
   }
 }
 
+/** Where a service listens: `127.0.0.1:10053 tcp+udp` (one end per address and port). */
+function whereText(listeners) {
+  const ends = new Map();
+  for (const l of listeners) {
+    const end = hostPort(l.address, l.port);
+    ends.set(end, [...(ends.get(end) ?? []), l.transport]);
+  }
+  return [...ends].map(([end, transports]) => `${end} ${transports.join('+')}`).join(' · ');
+}
+
+/** A count and its noun, plural unless one: `1 request`, `3 requests`. */
+const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /**
  * The services view.
  * @example
@@ -200,9 +213,7 @@ export class ServicesView {
         h(
           'span',
           { class: 'where mono' },
-          listeners.length === 0
-            ? 'stopped'
-            : listeners.map((l) => `${hostPort(l.address, l.port)} ${l.transport}`).join(' · '),
+          listeners.length === 0 ? 'stopped' : whereText(listeners),
         ),
       ),
       reach.length === 0
@@ -241,9 +252,9 @@ export class ServicesView {
       h(
         'p',
         { class: 'totals' },
-        `${s.requests} requests · ${s.connections.total} connections` +
+        `${count(s.requests, 'request')} · ${count(s.connections.total, 'connection')}` +
           (s.connections.refused ? ` (${s.connections.refused} refused)` : '') +
-          ` · ${formatBytes(s.bytesIn)} in · ${formatBytes(s.bytesOut)} out · ${s.errors} errors`,
+          ` · ${formatBytes(s.bytesIn)} in · ${formatBytes(s.bytesOut)} out · ${count(s.errors, 'error')}`,
       ),
       errors.length === 0
         ? null
