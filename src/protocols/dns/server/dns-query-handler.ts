@@ -1,12 +1,14 @@
 /**
  * `DnsQueryHandler`: query bytes in, response bytes out, for both transports of the server —
  * authoritative answers from the zones, forwarding for the rest when a forwarder is set, the
- * UDP size limit, and one query log line per answered query.
+ * UDP size limit, one query log line per answered query, and the faults the host's rules ask
+ * for.
  */
-import { type Clock, systemClock } from '../../../server/clock.js';
+import { type Clock, type ClockTimer, systemClock } from '../../../server/clock.js';
+import type { FaultAction, FaultHook } from '../../../server/fault-hook.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
 import { AddressList, DEFAULT_RECURSION_CLIENTS } from '../codec/address-list.js';
-import { type AnswerOptions, answerQuery } from '../codec/answer-query.js';
+import { type AnswerOptions, answerQuery, type QueryAnswer } from '../codec/answer-query.js';
 import { Rcode, rcodeToString, typeToString } from '../codec/constants.js';
 import { type DnsMessage, responseTo } from '../codec/message.js';
 import { encodeReply, udpResponseLimit } from '../codec/respond.js';
@@ -35,7 +37,10 @@ export interface DnsQueryHandlerOptions {
   readonly maxUdpSize?: number;
   /** Bounds of the cache of encoded zone answers, or `false` for none (default: cached). */
   readonly answerCache?: AnswerCacheOptions | false;
-  /** Times forwarded queries, for their log line's `duration` (default: the system clock). */
+  /**
+   * Times forwarded queries (their log line's `duration`) and faults' delays (default: the
+   * system clock).
+   */
   readonly clock?: Clock;
 }
 
@@ -59,6 +64,8 @@ export class DnsQueryHandler {
   readonly #maxUdp: number;
   readonly #cache: AnswerCache | null;
   readonly #clock: Clock;
+  /** Faults' delays still running: cancelled by {@link close}. */
+  readonly #delays = new Set<ClockTimer>();
 
   /**
    * @param options zones, forwarder, observer, size limits and cache bounds.
@@ -74,6 +81,12 @@ export class DnsQueryHandler {
     this.#clock = options.clock ?? systemClock;
     this.#cache =
       options.answerCache === false ? null : new AnswerCache(options.zones, options.answerCache);
+  }
+
+  /** Cancels the faults' delays still running: their queries get no answer (the server is closing). */
+  close(): void {
+    for (const timer of this.#delays) timer.cancel();
+    this.#delays.clear();
   }
 
   /** The cache of zone answers (its `hits`, `misses`, `size`), or `null` when disabled. */
@@ -99,10 +112,25 @@ export class DnsQueryHandler {
     peer: string,
     client = '',
   ): Buffer | null | Promise<Buffer | null> {
+    return this.#handle(bytes, transport, peer, client, this.#observer.fault);
+  }
+
+  /** {@link handle}, asking `fault` (the host's rules) at the step where the question is known. */
+  #handle(
+    bytes: Uint8Array,
+    transport: DnsTransport,
+    peer: string,
+    client: string,
+    fault: FaultHook | undefined,
+  ): Buffer | null | Promise<Buffer | null> {
     const cache = this.#cache;
     if (cache !== null) {
       const hit = cache.get(bytes, transport);
       if (hit !== undefined) {
+        if (fault !== undefined) {
+          const action = fault({ peer, name: hit.name, type: hit.type });
+          if (action !== undefined) return this.#faulted(action, bytes, transport, peer, client);
+        }
         // The fast path: the same bytes a fresh answer would give (see AnswerCache), and the
         // same log line, without decoding, walking the zone or encoding.
         const out = AnswerCache.reply(hit, bytes);
@@ -120,6 +148,17 @@ export class DnsQueryHandler {
     }
     if (result === null) return null;
     const query = result.query;
+    if (fault !== undefined) {
+      // Before forwarding: a faulted query costs the upstream nothing.
+      const question = query?.questions[0];
+      const action = fault(
+        question === undefined
+          ? { peer }
+          : { peer, name: question.name, type: typeToString(question.type) },
+      );
+      if (action !== undefined)
+        return this.#faulted(action, bytes, transport, peer, client, result);
+    }
     if (result.kind === 'out-of-zone' && this.#forwarder !== null && query !== null) {
       // Neither refusal goes into the answer cache: it depends on the client, not the bytes
       // alone (the allow list), or is rare enough not to be worth a slot (RD=0).
@@ -147,6 +186,59 @@ export class DnsQueryHandler {
     }
     const out = this.#finish(result.response, query, transport, peer, 'zone', bytes, true);
     return out === null ? null : this.#withoutRecursion(out, client);
+  }
+
+  /**
+   * Answers a query the way a fault rule says: `drop` is silence; `rcode` answers that code
+   * with no records; `truncate` over UDP answers TC=1 with no records (over TCP, where no size
+   * limit exists to signal, the normal answer goes out, so a client's fall-back to TCP gets
+   * what it asked for); `wrongId` sends the answer (normal or faulted) with another ID; `delay`
+   * waits first, on the clock, without holding up other queries.
+   * @param result the zone's answer when it was already made (not on the cached path).
+   */
+  #faulted(
+    action: FaultAction,
+    bytes: Uint8Array,
+    transport: DnsTransport,
+    peer: string,
+    client: string,
+    result?: QueryAnswer,
+  ): Buffer | null | Promise<Buffer | null> {
+    if (action.drop === true) return null;
+    const delay = action.delay ?? 0;
+    if (delay === 0) return this.#faultedAnswer(action, bytes, transport, peer, client, result);
+    return new Promise((resolve) => {
+      const timer = this.#clock.setTimer(delay, () => {
+        this.#delays.delete(timer);
+        resolve(this.#faultedAnswer(action, bytes, transport, peer, client, result));
+      });
+      this.#delays.add(timer);
+    });
+  }
+
+  #faultedAnswer(
+    action: FaultAction,
+    bytes: Uint8Array,
+    transport: DnsTransport,
+    peer: string,
+    client: string,
+    result?: QueryAnswer,
+  ): Buffer | null | Promise<Buffer | null> {
+    const truncate = action.truncate === true && transport === 'udp';
+    let out: Buffer | null | Promise<Buffer | null>;
+    if (action.rcode !== undefined || truncate) {
+      const answer = result ?? answerQuery(this.#zones, bytes, this.#answer);
+      if (answer === null) return null;
+      const query = answer.query;
+      const code = action.rcode === undefined ? Rcode.NOERROR : faultRcode(action.rcode);
+      const base = query === null ? answer.response : responseTo(query);
+      const response = { ...base, rcode: code, tc: truncate, ra: this.#forwarder !== null };
+      out = this.#finish(response, query, transport, peer, 'fault', bytes, false);
+    } else {
+      out = this.#handle(bytes, transport, peer, client, undefined);
+    }
+    if (action.wrongId !== true) return out;
+    return out instanceof Promise ? out.then(otherId) : otherId(out);
   }
 
   /**
@@ -233,7 +325,18 @@ export class DnsQueryHandler {
 
 /**
  * Where an answer came from, for the query log: the zones, the forwarder (`cache`, `upstream`,
- * `failed`), or `refused` — a name outside the zones that was not forwarded (a client outside
- * the allow list, or RD=0).
+ * `failed`), `refused` — a name outside the zones that was not forwarded (a client outside
+ * the allow list, or RD=0) — or `fault`, a host's fault rule (`rcode`, `truncate`).
  */
-export type QuerySource = ForwardSource | 'zone' | 'refused';
+export type QuerySource = ForwardSource | 'zone' | 'refused' | 'fault';
+
+/** A rule's rcode (checked as one of the names of `Rcode` when the rule was added). */
+function faultRcode(name: string): number {
+  return (Rcode as Readonly<Record<string, number>>)[name.toUpperCase()] ?? Rcode.SERVFAIL;
+}
+
+/** The answer with another message ID than its query's (the answer is a buffer of its own). */
+function otherId(out: Buffer | null): Buffer | null {
+  if (out !== null && out.length >= 2) out[0]! ^= 0xff;
+  return out;
+}

@@ -167,6 +167,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
     close() {
       tcp?.close();
       udp?.close();
+      handler.close();
     },
   };
 }
