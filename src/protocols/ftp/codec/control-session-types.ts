@@ -4,6 +4,7 @@
  * can name them; every transition is in `control-session.ts`.
  */
 
+import type { StopCommand, StoppedEvent } from '../../common/command-stop.js';
 import type { InvalidUtf8Policy } from './command-decoder.js';
 import type { DataAddress } from './data-address.js';
 
@@ -100,10 +101,12 @@ export type FtpControlEvent =
   /** Decide: `tlsStarted()` after the handshake (234 written; send it before starting TLS). */
   | { readonly type: 'auth-tls'; readonly mechanism: string }
   /** QUIT (221 written): send the output, then close. */
-  | { readonly type: 'quit' };
+  | { readonly type: 'quit' }
+  /** Decide: `resumeStopped()` (carry the command out) or `resumeStopped(reply)` (answer instead). */
+  | StoppedEvent;
 
 /** What `FtpControlSession` waits for the glue to do before it reads further commands. */
-export type FtpDecision = 'login' | 'passive' | 'file' | 'transfer' | 'status' | 'tls';
+export type FtpDecision = 'login' | 'passive' | 'file' | 'transfer' | 'status' | 'tls' | 'command';
 
 /** Options for `FtpControlSession`. Every field is optional. */
 export interface FtpControlSessionOptions {
@@ -131,4 +134,10 @@ export interface FtpControlSessionOptions {
   readonly requireTls?: boolean;
   /** `anonymous`/`ftp` may log in. Default false. */
   readonly anonymous?: boolean;
+  /**
+   * Asked before each command is carried out in its turn (not ABOR, STAT and NOOP jumping the
+   * queue of a running transfer): true stops it with a `stopped` event (fault rules on
+   * purpose). Default: none.
+   */
+  readonly stopCommand?: StopCommand;
 }

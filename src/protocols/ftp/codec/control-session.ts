@@ -7,6 +7,7 @@
  * a password check, a socket or TLS is an event the glue acts on and answers.
  */
 
+import type { StopCommand } from '../../common/command-stop.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
@@ -67,6 +68,11 @@ export class FtpControlSession {
   readonly #tlsOffered: boolean;
   readonly #requireTls: boolean;
   readonly #anonymous: boolean;
+  readonly #stop: StopCommand | null;
+  /** The command `stopCommand` stopped, until `resumeStopped()`. */
+  #stopped: CommandEvent | null = null;
+  /** A stopped command let go on: carried out in its turn, without asking again. */
+  #resumed: CommandEvent | null = null;
   #mode: Mode = 'command';
   #queue: CommandEvent[] = [];
   #out: Buffer[] = [];
@@ -116,6 +122,7 @@ export class FtpControlSession {
     this.#tlsOffered = options.tls ?? false;
     this.#requireTls = options.requireTls ?? false;
     this.#anonymous = options.anonymous ?? false;
+    this.#stop = options.stopCommand ?? null;
     this.#reply(reply(220, this.#banner));
   }
 
@@ -229,8 +236,36 @@ export class FtpControlSession {
         this.#reply(ev.reply);
         continue;
       }
+      if (ev === this.#resumed) this.#resumed = null;
+      else if (this.#stop?.(ev.verb, ev.arg) === true) {
+        this.#stopped = ev;
+        this.#pending = 'command';
+        return { type: 'stopped', verb: ev.verb };
+      }
       const out = this.#command(ev.verb, ev.arg);
       if (out !== null) return out;
+    }
+  }
+
+  /**
+   * Ends the wait of a `stopped` event.
+   *
+   * @param line One reply line (no line end) sent instead of the command's own: the command has
+   *   no effect. Without it the command is carried out.
+   * @throws {Error} If no command is stopped.
+   */
+  resumeStopped(line?: string): void {
+    this.#decide('command');
+    const ev = this.#stopped;
+    this.#stopped = null;
+    if (ev === null) return;
+    if (line === undefined) {
+      this.#resumed = ev;
+      this.#queue.unshift(ev);
+    } else if (this.#mode !== 'closed') {
+      const bytes = Buffer.from(`${line}\r\n`, 'utf8');
+      this.#out.push(bytes);
+      this.#outBytes += bytes.length;
     }
   }
 

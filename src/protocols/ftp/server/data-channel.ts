@@ -37,6 +37,11 @@ const RECEIVE_SOCKET_BUFFER = 1024 * 1024;
 /** Sends that hand a buffer over, uncopied. */
 const OWNED = { owned: true } as const;
 
+/** Why a transfer a fault rule cut (`cutAfter`) failed. */
+export const CUT_BY_FAULT = 'cut by a fault rule';
+
+const NOTHING = Buffer.alloc(0);
+
 /** `SO_LINGER` {1, 0}: close() resets and drops unsent output. */
 const LINGER_ZERO = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 
@@ -57,6 +62,11 @@ export interface DataChannelOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Called once when the transfer ends. */
   readonly onDone: (outcome: TransferOutcome) => void;
+  /**
+   * A fault on purpose: the transfer fails once this many bytes have moved. A download is sent
+   * that far and ended (FIN); an upload is cut (reset) when more than that arrives. Default: none.
+   */
+  readonly cutAfter?: number | undefined;
 }
 
 /** Where received bytes go: an open file descriptor. */
@@ -89,6 +99,8 @@ export class DataChannel extends AsyncChat {
   #timer: ClockTimer | null = null;
   #linger: ClockTimer | null = null;
   #lastProgress: number;
+  /** Bytes after which a fault cuts the transfer (`Infinity`: never). */
+  readonly #limit: number;
 
   /**
    * @param sock The connected data socket.
@@ -97,6 +109,7 @@ export class DataChannel extends AsyncChat {
   constructor(sock: ChannelSocket, options: DataChannelOptions) {
     super(sock, options.map);
     this.#options = options;
+    this.#limit = options.cutAfter ?? Number.POSITIVE_INFINITY;
     this.#lastProgress = options.clock.now();
     this.#armStall(options.stallTimeout * 1000);
   }
@@ -116,9 +129,15 @@ export class DataChannel extends AsyncChat {
     const converter = this.#options.ascii ? new AsciiConverter('to-network') : null;
     const counting: Producer = {
       more: () => {
+        if (this.#bytes >= this.#limit) {
+          this.#sent(true);
+          return NOTHING;
+        }
         const next = producer.more();
         const handle = (chunk: Uint8Array): Uint8Array => {
-          const out = converter === null ? chunk : converter.transform(chunk);
+          const whole = converter === null ? chunk : converter.transform(chunk);
+          const room = this.#limit - this.#bytes;
+          const out = whole.length > room ? whole.subarray(0, room) : whole;
           this.#progress(out.length);
           if (chunk.length === 0) this.#sent();
           return chunk.length === 0 ? chunk : out.length === 0 ? Buffer.from('') : out;
@@ -190,13 +209,21 @@ export class DataChannel extends AsyncChat {
     // memory the bytes arrived in is free for the next reads.
     while (this.#mode === 'receive' && !this.#finished) {
       const writer = this.#writer!;
+      const room = this.#limit - this.#bytes;
+      if (room <= 0) {
+        // A fault's cut: the upload may end exactly there (the client's FIN); a byte more cuts it.
+        if (this.recv(1).length === 0) return;
+        this.#finish({ status: 'failed', bytes: this.#bytes, reason: CUT_BY_FAULT });
+        return;
+      }
       if (this.#converter === null) {
-        const count = this.recvInto(writer.space());
+        const space = writer.space();
+        const count = this.recvInto(space.length > room ? space.subarray(0, room) : space);
         if (count === 0) return;
         this.#progress(count);
         writer.filled(count);
       } else {
-        const data = this.recv(RECV_PIECE);
+        const data = this.recv(Math.min(RECV_PIECE, room));
         if (data.length === 0) return;
         this.#progress(data.length);
         writer.push(this.#converter.transform(data));
@@ -262,14 +289,22 @@ export class DataChannel extends AsyncChat {
     this.#options.onProgress?.(this.#bytes);
   }
 
-  /** Everything was handed to the socket: FIN (TLS close_notify first), then linger for EOF. */
-  #sent(): void {
+  /**
+   * Everything was handed to the socket (or, `cut`, all a fault lets through): FIN (TLS
+   * close_notify first), then linger for EOF. A cut transfer is reported failed: the client has
+   * a short file and the control connection says 426.
+   */
+  #sent(cut = false): void {
     if (this.#finished) return;
     queueMicrotask(() => {
       if (this.#finished) return;
       this.#halfClose();
       this.#mode = 'draining';
-      this.#report({ status: 'complete', bytes: this.#bytes });
+      this.#report(
+        cut
+          ? { status: 'failed', bytes: this.#bytes, reason: CUT_BY_FAULT }
+          : { status: 'complete', bytes: this.#bytes },
+      );
       this.wake();
     });
   }
@@ -295,6 +330,12 @@ export class DataChannel extends AsyncChat {
     if (source === null || this.#mode !== 'send' || this.#finished) return;
     for (;;) {
       if (this.#pending.length === 0) {
+        if (this.#bytes >= this.#limit) {
+          source.close();
+          this.#source = null;
+          this.#sent(true);
+          return;
+        }
         const plain = this.#converter === null;
         const chunk = source.read(plain ? this.#recycler.take(this.#heldBySocket()) : undefined);
         if (plain) this.#recycler.reading(chunk);
@@ -311,11 +352,14 @@ export class DataChannel extends AsyncChat {
         } else this.#pending = this.#converter === null ? chunk : this.#converter.transform(chunk);
         if (this.#pending.length === 0) continue;
       }
-      const sent = this.send(this.#pending, OWNED);
+      const room = this.#limit - this.#bytes;
+      const piece = this.#pending.length > room ? this.#pending.subarray(0, room) : this.#pending;
+      const sent = this.send(piece, OWNED);
       if (sent === 0) return;
       this.#recycler.handed(sent);
       this.#progress(sent);
-      this.#pending = this.#pending.subarray(sent);
+      // At a fault's cut the rest of the chunk is never sent.
+      this.#pending = this.#bytes >= this.#limit ? NOTHING : this.#pending.subarray(sent);
       if (this.#pending.length > 0) return;
     }
   }

@@ -10,6 +10,7 @@
 
 import { type SocketMap, socketMap } from '../../../dispatch/index.js';
 import type { Clock } from '../../../server/clock.js';
+import { type CommandFacts, CommandFaults } from '../../../server/command-faults.js';
 import {
   Connection,
   type ConnectionSettings,
@@ -19,7 +20,9 @@ import { DEFAULT_LIMITS, pendingOutputBound } from '../../../server/limits.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
 import type { TimeoutPhase, Transport } from '../../../server/transport.js';
 import { FtpControlSession } from '../codec/control-session.js';
+import { FILE_VERBS, TRANSFER_VERBS } from '../codec/control-session-types.js';
 import type { Reply } from '../codec/reply.js';
+import { resolveVirtualPath } from '../codec/virtual-path.js';
 import { CommandRate } from './command-rate.js';
 import { DataConnector } from './data-connector.js';
 import { type FileCommandHost, runFileCommand } from './file-commands.js';
@@ -29,7 +32,7 @@ import type { FtpServiceContext } from './ftp-service-context.js';
 import { InputGatedTransport } from './input-gated-transport.js';
 import { activeCommand, localFamily, passiveCommand } from './session-data-setup.js';
 import { SessionLogin } from './session-login.js';
-import { SessionTransfer, type TransferHost } from './session-transfer.js';
+import { SessionTransfer, stripListOptions, type TransferHost } from './session-transfer.js';
 
 /** What login gave the session: the user's tree and where they are in it. */
 interface Files {
@@ -69,6 +72,8 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
   readonly #session: FtpServerSession;
   readonly #login: SessionLogin;
   #files: Files | null = null;
+  /** Fault rules at each command, and `cutAfter` for transfers. */
+  readonly #faults: CommandFaults;
 
   /**
    * @param transport The control connection's transport.
@@ -94,6 +99,11 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
       requireTls: service.options.requireTls ?? false,
       anonymous: service.options.anonymous ?? false,
       ...(service.options.banner === undefined ? {} : { banner: service.options.banner }),
+      ...(settings.observer?.fault === undefined
+        ? {}
+        : {
+            stopCommand: (verb: string, arg: string) => this.#faults.check(this.#facts(verb, arg)),
+          }),
     });
     const control = this.control;
     this.#session = new FtpServerSession({
@@ -113,6 +123,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
     });
     this.transfer = new SessionTransfer(this.#transferHost());
     this.#login = new SessionLogin(this);
+    this.#faults = new CommandFaults(this.connection);
   }
 
   /** The peer, formatted for logs. */
@@ -216,6 +227,11 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
         this.connection.flush();
         this.connection.closeWhenDone();
         return;
+      case 'stopped':
+        return this.#faults.act({
+          answer: (reply) => this.control.resumeStopped(reply),
+          goOn: () => this.control.resumeStopped(),
+        });
     }
   }
 
@@ -243,6 +259,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
 
   /** The connection ended: a transfer still running is cut, the data setup dropped. */
   closed(): void {
+    this.#faults.cancel();
     this.transfer.cancel();
     this.data.reset();
   }
@@ -298,12 +315,35 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
       this.control.transferDone({ code: 530, lines: ['Please log in first.'] });
       return;
     }
-    const work = this.#decided(this.transfer.run(ev, files));
+    const work = this.#decided(this.transfer.run(ev, files, this.#faults.takeCut()));
     if (this.#session.inputEnded) return work;
     work.then(
       () => this.connection.pump(),
       (err: unknown) => this.connection.handleUncaught(err),
     );
+  }
+
+  /**
+   * A command's facts for fault rules: the verb, the user, and a path argument resolved
+   * against the working directory as the file commands resolve it.
+   */
+  #facts(command: string, arg: string): CommandFacts {
+    const user = this.control.user;
+    const files = this.#files;
+    let path: string | undefined;
+    if (files !== null && pathArgument(command, arg)) {
+      const target = command === 'MFMT' ? arg.slice(arg.indexOf(' ') + 1) : arg;
+      const resolved = resolveVirtualPath(
+        files.cwd,
+        command === 'LIST' || command === 'NLST' ? stripListOptions(target) : target,
+      );
+      if (resolved.ok) path = resolved.value;
+    }
+    return {
+      command,
+      ...(user === null ? {} : { user }),
+      ...(path === undefined ? {} : { path }),
+    };
   }
 
   async #loginStep(user: string, password: string): Promise<void> {
@@ -368,4 +408,11 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
     if (await this.connection.startTls(tls, this.#session.takeLeftover()))
       this.control.tlsStarted();
   }
+}
+
+/** Whether a command's argument names a path (a file, a directory, a listing's target). */
+function pathArgument(verb: string, arg: string): boolean {
+  if (verb === 'PWD' || verb === 'CDUP') return false;
+  if (FILE_VERBS.has(verb) || TRANSFER_VERBS.has(verb)) return verb !== 'STOU' || arg !== '';
+  return verb === 'STAT' ? arg.trim() !== '' : /^X(CWD|MKD|RMD)$/.test(verb);
 }

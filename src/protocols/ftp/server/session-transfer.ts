@@ -67,8 +67,14 @@ type Prepared =
       readonly note: string;
     };
 
-/** Strips `ls` options (`-la`, `-a -l`) that clients put before a LIST or NLST path. */
-function stripListOptions(arg: string): string {
+/**
+ * Strips `ls` options (`-la`, `-a -l`) that clients put before a LIST or NLST path.
+ *
+ * @param arg The command's argument.
+ * @returns The path part (`''`: the working directory).
+ * @example stripListOptions('-la pub'); // 'pub'
+ */
+export function stripListOptions(arg: string): string {
   let rest = arg.trim();
   for (let m = /^-[A-Za-z1]+(?:\s+|$)/.exec(rest); m; m = /^-[A-Za-z1]+(?:\s+|$)/.exec(rest)) {
     rest = rest.slice(m[0].length);
@@ -110,15 +116,16 @@ export class SessionTransfer {
    *
    * @param request The transfer event.
    * @param files The user's files (jail, working directory, rights, MLSx facts).
+   * @param cutAfter A fault rule's cut: the data connection fails after this many bytes.
    */
-  async run(request: TransferRequest, files: FileCommandHost): Promise<void> {
+  async run(request: TransferRequest, files: FileCommandHost, cutAfter?: number): Promise<void> {
     let finish: () => void = () => {};
     this.#running = new Promise<void>((resolve) => {
       finish = resolve;
     });
     this.#aborted = false;
     try {
-      await this.#run(request, files);
+      await this.#run(request, files, cutAfter);
     } finally {
       this.#running = null;
       this.#channel = null;
@@ -126,7 +133,7 @@ export class SessionTransfer {
     }
   }
 
-  async #run(request: TransferRequest, files: FileCommandHost): Promise<void> {
+  async #run(request: TransferRequest, files: FileCommandHost, cutAfter?: number): Promise<void> {
     const s = this.#session;
     const { verb, rest } = request;
     const prepared = await this.#prepare(request, files);
@@ -137,7 +144,7 @@ export class SessionTransfer {
     }
     s.started(prepared.note);
     const started = s.clock.now();
-    const outcome = await this.#move(prepared, request.protected);
+    const outcome = await this.#move(prepared, request.protected, cutAfter);
     // A data connection is not in the control connection's summary: its bytes are counted here,
     // so the status page and /metrics see every byte (a cut transfer's partial ones too).
     if (prepared.direction === 'in') s.observer.transferred?.(outcome.bytes, 0, 'tcp');
@@ -269,7 +276,7 @@ export class SessionTransfer {
     return { direction: 'in', upload, ascii, path, note };
   }
 
-  async #move(prepared: Prepared, protect: boolean): Promise<TransferOutcome> {
+  async #move(prepared: Prepared, protect: boolean, cutAfter?: number): Promise<TransferOutcome> {
     const s = this.#session;
     const tls = protect ? s.service.options.tls : undefined;
     let sock: Awaited<ReturnType<typeof s.data.connect>>;
@@ -302,6 +309,7 @@ export class SessionTransfer {
         ascii: prepared.ascii,
         onProgress: () => s.touch(),
         onDone: resolve,
+        cutAfter,
       });
       this.#channel = channel;
       if (prepared.direction === 'in')
