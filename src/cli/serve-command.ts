@@ -25,6 +25,7 @@ import {
   oneLinerHint,
   oneLinerSets,
   oneLinersHelp,
+  plainServeSets,
 } from './serve-one-liners.js';
 import { useColor } from './use-color.js';
 
@@ -94,13 +95,11 @@ async function runServe(
     return usageError(io, 'serve', err, HELP);
   }
   const [name, ...args] = positionals;
+  const names = services.map((s) => s.name);
   let one: OneLiner | undefined;
   if (name !== undefined) {
     try {
-      one = oneLiner(
-        name,
-        services.map((s) => s.name),
-      );
+      one = oneLiner(name, names);
     } catch (err) {
       return usageError(io, 'serve', err, HELP);
     }
@@ -114,9 +113,9 @@ async function runServe(
     sets = [
       ...environmentSets(process.env),
       ...(one === undefined
-        ? plainServe(values)
+        ? plainServeSets(values)
         : oneLinerSets(one, args, values, {
-            services: services.map((s) => s.name),
+            services: names,
             config: values.config !== undefined,
             cwd: process.cwd(),
             env: process.env,
@@ -233,18 +232,6 @@ function parse(argv: readonly string[]) {
     throw new Error(`--grace must be a number of seconds, got '${values.grace}'`);
   }
   return { values, positionals };
-}
-
-/** The plain `serve` takes no one-liner option: each names the one-liners' service. */
-function plainServe(values: ReturnType<typeof parse>['values']): string[] {
-  for (const option of ['port', 'bind', 'write', 'accept-all'] as const) {
-    if (values[option] !== undefined) {
-      throw new Error(
-        `--${option} needs a one-liner: polyport serve http|ftp|smtp|dns --${option} …`,
-      );
-    }
-  }
-  return [];
 }
 
 function listing(

@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { PolyportConfig } from '../host/index.js';
+import { FTP_PERMISSIONS, type PolyportConfig } from '../host/index.js';
 import { suggest } from '../protocols/common/suggest.js';
 import { peerText } from '../server/server-observer.js';
 import type { ListedListener } from './listener-listing.js';
@@ -51,9 +51,6 @@ export interface OneLiner {
   hint(config: PolyportConfig, where: (service: string) => string | undefined): string;
 }
 
-/** The FTP permissions `--write` gives anonymous users: all of them. */
-const EVERY_PERMISSION = 'list,read,write,delete,rename,mkdir';
-
 /** Takes at most one DIR (default: the current directory), as an absolute path. */
 function directory(args: readonly string[], cwd: string): string {
   if (args.length > 1) throw new Error(`takes one DIR, got '${args.join("' '")}'`);
@@ -95,7 +92,7 @@ export const ONE_LINERS: readonly OneLiner[] = [
     sets: (args, write, cwd) => [
       `ftp.root=${directory(args, cwd)}`,
       'ftp.anonymous=true',
-      `ftp.anonymousPermissions=${write ? EVERY_PERMISSION : 'list,read'}`,
+      `ftp.anonymousPermissions=${write ? FTP_PERMISSIONS.join(',') : 'list,read'}`,
       `ftp.readOnly=${!write}`,
     ],
     hint(config, where) {
@@ -192,7 +189,7 @@ export function oneLiner(name: string, services: readonly string[]): OneLiner {
  * @example
  * oneLinerSets(ONE_LINERS[0]!, ['site'], { port: '8000' },
  *   { services: ['admin', 'http', 'ftp'], config: false, cwd: '/srv', env: {} });
- * // ['ftp.enabled=false', 'http.port=8000', 'http.root=/srv/site', 'dataDir=/root/.cache/polyport']
+ * // ['ftp.enabled=false', 'http.port=8000', 'http.root=/srv/site', 'dataDir=/home/me/.cache/polyport']
  */
 export function oneLinerSets(
   one: OneLiner,
@@ -226,6 +223,27 @@ export function oneLinerSets(
   // A config file keeps its own dataDir (or the default), since a --set would override it.
   if (!options.config) sets.push(`dataDir=${cacheDir(options.env)}`);
   return sets;
+}
+
+/**
+ * The plain `serve`'s own `--set` values: none. It takes no one-liner option, and says which
+ * one-liners do.
+ * @param flags the one-liner options given.
+ * @returns an empty list.
+ * @throws {Error} naming the first one-liner option given and the one-liners that take it.
+ * @example plainServeSets({ port: '8000' }); // throws: --port needs a one-liner: …
+ */
+export function plainServeSets(flags: OneLinerFlags): string[] {
+  for (const option of ['port', 'bind', 'write', 'accept-all'] as const) {
+    if (flags[option] === undefined) continue;
+    const takers =
+      option === 'port' || option === 'bind'
+        ? ONE_LINERS
+        : ONE_LINERS.filter((o) => o.flag?.name === option);
+    const names = takers.map((o) => o.name).join('|');
+    throw new Error(`--${option} needs a one-liner: polyport serve ${names} --${option} …`);
+  }
+  return [];
 }
 
 /** The user's cache directory for polyport: `$XDG_CACHE_HOME/polyport`, `~/.cache/polyport`. */
