@@ -100,8 +100,8 @@ export class EventTable {
       ),
       h('div', { class: 'table-wrap' }, this.table),
     );
-    store.subscribe((added) => {
-      if (added.some(match)) this.schedule();
+    store.subscribe((added, reset) => {
+      if (reset || added.some(match)) this.schedule();
     });
   }
 

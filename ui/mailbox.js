@@ -99,8 +99,8 @@ export class MailboxView {
         this.detail,
       ),
     );
-    store.subscribe((added) => {
-      if (added.some((e) => e.service === 'smtp' && e.kind === 'message')) this.refresh();
+    store.subscribe((added, reset) => {
+      if (reset || added.some((e) => e.service === 'smtp' && e.kind === 'message')) this.refresh();
     });
   }
 

@@ -102,8 +102,8 @@ export class ServicesView {
       ),
       this.grid,
     );
-    store.subscribe((added) => {
-      if (this.visible && added.some((e) => e.kind === 'error')) this.render();
+    store.subscribe((added, reset) => {
+      if (this.visible && (reset || added.some((e) => e.kind === 'error'))) this.render();
     });
   }
 

@@ -32,6 +32,32 @@ with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10) as s:
     s.send_message(m)
 `;
 
+/** Debian's Chromium, headless; CI runs as root, where Chromium's own sandbox cannot start. */
+function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: which('chromium') ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+}
+
+/** A host with the admin listener and HTTP only; `sets` after. */
+function adminAndHttp(sets: readonly string[] = []): Promise<Host> {
+  const on = ['admin', 'http'];
+  const config = testConfig([
+    ...SERVICE_TABLES.filter((s) => !on.includes(s)).map((s) => `${s}.enabled=false`),
+    ...sets,
+  ]);
+  return serve({ config, logger: memoryLogger().logger });
+}
+
+/** curl GETs a path of a host's site and says its status. */
+async function curlSite(host: Host, path: string): Promise<string> {
+  const url = `http://127.0.0.1:${portOf(host, 'http')}${path}`;
+  const curl = await runClient('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', url]);
+  assert.equal(curl.code, 0, curl.output);
+  return curl.stdout;
+}
+
 describe(
   'the admin web UI in headless Chromium',
   needs('chromium', 'python3', 'dig', 'curl'),
@@ -51,10 +77,7 @@ describe(
       ]);
       host = await serve({ config, logger: memoryLogger().logger });
       origin = `http://127.0.0.1:${portOf(host, 'admin')}`;
-      browser = await chromium.launch({
-        executablePath: which('chromium') ?? '/usr/bin/chromium',
-        args: ['--no-sandbox'],
-      });
+      browser = await launch();
       page = await browser.newPage();
       page.on('request', (request) => requested.push(request.url()));
       page.on('console', (message) => {
@@ -190,3 +213,35 @@ describe(
     });
   },
 );
+
+describe('the admin web UI across a restart of the host', needs('chromium', 'curl'), () => {
+  let browser: Browser;
+  const hosts: Host[] = [];
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    for (const host of hosts) await host.stop(1000);
+  });
+
+  test("the page drops the old host's events and streams the new one's, whose ids start again at 1", async () => {
+    const first = await adminAndHttp();
+    hosts.push(first);
+    const adminPort = portOf(first, 'admin');
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${adminPort}/#http`);
+    await page.locator('#live[data-state="live"]').waitFor(SHOWN);
+    for (let i = 0; i < 5; i++) assert.equal(await curlSite(first, `/before-${i}`), '404');
+    await page.locator('#http-table tbody tr', { hasText: '/before-4' }).waitFor(SHOWN);
+    await first.stop(1000);
+    // The same admin port: the open page's stream reconnects to the new host by itself.
+    const second = await adminAndHttp([`admin.port=${adminPort}`]);
+    hosts.push(second);
+    await page.locator('#live[data-state="live"]').waitFor(SHOWN);
+    assert.equal(await curlSite(second, '/after'), '404');
+    // Its ids are ones the page held for the first host's events: shown only once those went.
+    await page.locator('#http-table tbody tr', { hasText: '/after' }).waitFor(SHOWN);
+    assert.equal(await page.locator('#http-table tbody tr', { hasText: '/before-' }).count(), 0);
+  });
+});
