@@ -13,7 +13,7 @@ const EVENTS = [...EVENT_FILTER_PARAMS, 'limit'];
 function refused(
   query: string,
   allowed: readonly string[],
-  use = (q: QueryParams) => q.eventFilter(),
+  use: (q: QueryParams) => unknown = (q) => q.eventFilter(),
 ) {
   assert.throws(
     () => use(new QueryParams(query, allowed)),
