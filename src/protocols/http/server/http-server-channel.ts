@@ -19,6 +19,7 @@
 import type { Producer } from '../../../dispatch/index.js';
 import { type Clock, type ClockTimer, systemClock } from '../../../server/clock.js';
 import type { ConnectionSettings } from '../../../server/connection.js';
+import type { FaultAction } from '../../../server/fault-hook.js';
 import { guardedClock } from '../../../server/guarded-clock.js';
 import { DEFAULT_LIMITS, pendingOutputBound, type ServerLimits } from '../../../server/limits.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
@@ -30,8 +31,10 @@ import type {
 } from '../../../server/transport.js';
 import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
 import { ServerConnection } from '../codec/server-connection.js';
+import { reasonPhrase } from '../codec/status-reasons.js';
 import { BodyTimer } from './body-timer.js';
 import type { CommonHeaders } from './common-headers.js';
+import { FaultedSink, shapesOutput } from './faulted-output.js';
 import type { HeadCache } from './head-cache.js';
 import type { HttpHandler } from './http-handler.js';
 import { HttpRequest, type RequestOrigin } from './http-request.js';
@@ -99,6 +102,8 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
   #lost = false;
   readonly #bodyTimer: BodyTimer;
   #lingerTimer: ClockTimer | null = null;
+  /** A fault's delay before the response (see {@link FaultAction}). */
+  #faultTimer: ClockTimer | null = null;
   /** The queued-output bound (bytes). */
   readonly #maxPending: number;
   /** Requests are held back because output is over the bound: resume once it drains. */
@@ -234,6 +239,8 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     this.#bodyTimer.stop();
     this.#lingerTimer?.cancel();
     this.#lingerTimer = null;
+    this.#faultTimer?.cancel();
+    this.#faultTimer = null;
     if (this.#request !== null && this.#conn.receivingBody) {
       this.#request.body.fail(new RequestBodyError(0, 'connection closed'));
     }
@@ -247,6 +254,12 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     // for that request: the same second but for microseconds, and one clock read fewer.
     const common = this.#config.common;
     return this.#reading && this.#readAt >= 0 ? common.textAt(this.#readAt) : common.text();
+  }
+
+  /** @internal A faulted response's reset (`resetAfterHead`). */
+  abort(): void {
+    this.transport.abort();
+    this.connectionLost(null);
   }
 
   /** @internal */
@@ -377,10 +390,60 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     const hasBody = event.bodyKind !== 'none';
     const body = hasBody ? new RequestBody(this.#hooks) : RequestBody.empty();
     const request = new HttpRequest(event, body, this.#origin, now);
-    const response = new HttpResponse(request, this);
+    // The host's fault rules: with none for this service, the hook is not even called.
+    const fault = this.observer.fault;
+    const action =
+      fault === undefined
+        ? undefined
+        : fault({ peer: this.peer, method: request.method, path: request.path });
+    const response = new HttpResponse(
+      request,
+      action !== undefined && shapesOutput(action) ? new FaultedSink(this, action) : this,
+    );
     this.#request = request;
     this.#response = response;
     if (hasBody && !this.#conn.awaitingContinue) this.#bodyTimer.start(now);
+    if (action === undefined) this.#respond(request, response);
+    else this.#faulted(action, response);
+  }
+
+  /**
+   * A request the host's rules fault: after the `delay` (on this connection's clock; a close
+   * meanwhile cancels it), `disconnect` closes without a response, `status` answers that
+   * status with a short plain body without running the handler, and otherwise the handler
+   * answers through the faulted sink (`dribble`, `resetAfterHead`, `malformedChunk`).
+   */
+  #faulted(action: FaultAction, response: HttpResponse): void {
+    const delay = action.delay ?? 0;
+    if (delay > 0) {
+      this.#faultTimer = this.clock.setTimer(delay, () => {
+        this.#faultTimer = null;
+        if (response === this.#response && !this.#lost) this.#faultedNow(action, response);
+      });
+      return;
+    }
+    this.#faultedNow(action, response);
+  }
+
+  #faultedNow(action: FaultAction, response: HttpResponse): void {
+    if (action.disconnect === true) {
+      this.close();
+      return;
+    }
+    // A connection whose framing is broken cannot carry another response.
+    if (action.resetAfterHead === true || action.malformedChunk === true) {
+      response.closeConnection();
+    }
+    const status = action.status;
+    if (status === undefined) this.#respond(response.request, response);
+    else {
+      response.status = status;
+      response.send(`${`${status} ${reasonPhrase(status)}`.trimEnd()}\n`);
+    }
+  }
+
+  /** Runs the first handler that takes the request. */
+  #respond(request: HttpRequest, response: HttpResponse): void {
     const handlers = this.#config.handlers;
     let handler: HttpHandler | undefined;
     try {
