@@ -2,8 +2,6 @@
  * The mail a fixture's SMTP server accepted, as a test reads it: what the capture recorded of
  * each message (its queue id, envelope, subject, size) and, on demand, the stored bytes.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { CapturedEvent } from '../host/index.js';
 
 /** One message SMTP accepted, as `fixture().messages()` lists it. */
@@ -27,12 +25,6 @@ export interface CaughtMessage {
   raw(): Promise<Buffer>;
 }
 
-/** Where a copy of the message went, as the SMTP `message` event says. */
-interface StoredCopy {
-  readonly user: string;
-  readonly path: string;
-}
-
 /**
  * The messages of the held SMTP `message` events, oldest first.
  * @param events the capture's `message` events of the SMTP service (any order).
@@ -45,7 +37,6 @@ export function caughtMessages(events: readonly CapturedEvent[]): CaughtMessage[
 
 function caughtMessage(event: CapturedEvent): CaughtMessage {
   const id = String(event.queueId);
-  const stored = (event.stored ?? []) as readonly StoredCopy[];
   return {
     id,
     from: String(event.from),
@@ -53,43 +44,13 @@ function caughtMessage(event: CapturedEvent): CaughtMessage {
     subject: typeof event.subject === 'string' ? event.subject : '',
     size: Number(event.size),
     time: event.time,
-    raw: () => readStored(id, stored),
+    raw: async () => {
+      // Loaded on first use: `polyport/testing` loads no host code until a fixture needs it.
+      const { readStoredMessage } = await import('../host/capture/stored-message.js');
+      const bytes = await readStoredMessage(event);
+      if (bytes === null)
+        throw new Error(`message ${id}: no stored copy is left (deleted over POP3?)`);
+      return bytes;
+    },
   };
-}
-
-/**
- * Reads the first stored copy still there: at the path the event names, or moved on to `cur/`
- * (as a POP3 session moves what it has listed).
- */
-async function readStored(id: string, stored: readonly StoredCopy[]): Promise<Buffer> {
-  for (const { path } of stored) {
-    const found = (await readIfThere(path)) ?? (await readMovedToCur(path));
-    if (found !== null) return found;
-  }
-  throw new Error(`message ${id}: no stored copy is left (deleted over POP3?)`);
-}
-
-async function readMovedToCur(path: string): Promise<Buffer | null> {
-  const root = dirname(dirname(path));
-  const name = basename(path);
-  const moved = (await entries(join(root, 'cur'))).find((n) => n.split(':')[0] === name);
-  return moved === undefined ? null : readIfThere(join(root, 'cur', moved));
-}
-
-async function readIfThere(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-async function entries(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
 }

@@ -9,8 +9,8 @@ import type { CapturedEvent } from '../capture/captured-event.js';
 export interface MessageSummary {
   /** The capture event's id: the `{id}` of the message's own paths. */
   readonly id: number;
-  /** When it was accepted, as ISO-8601. */
-  readonly time: string;
+  /** When it was accepted, in milliseconds since the epoch (as every event's `time`). */
+  readonly time: number;
   /** The envelope sender (MAIL FROM), `''` for the null sender. */
   readonly from: string;
   /** The envelope recipients (RCPT TO), Bcc included. */
@@ -34,7 +34,8 @@ export interface AttachmentSummary {
 /** `GET /api/v1/messages/{id}`: the summary's envelope and the parsed message. */
 export interface MessageDetail {
   readonly id: number;
-  readonly time: string;
+  /** When it was accepted, in milliseconds since the epoch (as every event's `time`). */
+  readonly time: number;
   readonly from: string;
   readonly to: readonly string[];
   readonly subject: string;
@@ -56,7 +57,7 @@ export interface MessageDetail {
 export function messageSummary(event: CapturedEvent): MessageSummary {
   return {
     id: event.id,
-    time: new Date(event.time).toISOString(),
+    time: event.time,
     from: typeof event.from === 'string' ? event.from : '',
     to: Array.isArray(event.to) ? event.to.map(String) : [],
     subject: typeof event.subject === 'string' ? event.subject : '',

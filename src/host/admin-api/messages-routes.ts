@@ -2,14 +2,14 @@
  * `/api/v1/messages`: the mails the SMTP service accepted (its captured `message` events), and
  * each one read back from its Maildir — parsed, or as the exact stored bytes.
  */
-import type { EventFilter } from '../capture/captured-event.js';
+import type { CapturedEvent, EventFilter } from '../capture/captured-event.js';
+import { readStoredMessage } from '../capture/stored-message.js';
 import type { StartContext } from '../starters/start-context.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute, PathParams } from './api-router.js';
 import { sendJson } from './json-reply.js';
 import { messageDetail, messageSummary } from './message-view.js';
 import { QueryParams, refuseQuery } from './query-params.js';
-import { readStoredMessage } from './stored-message.js';
 
 /** The capture events that are accepted mails. */
 const MESSAGES: EventFilter = { service: 'smtp', kind: 'message' };
@@ -25,6 +25,14 @@ const MESSAGES: EventFilter = { service: 'smtp', kind: 'message' };
  */
 export function messageRoutes(context: StartContext): ApiRoute[] {
   const capture = context.capture;
+  /** The stored bytes of a message event; 410 once no copy is left. */
+  const stored = async (event: CapturedEvent): Promise<Buffer> => {
+    const bytes = await readStoredMessage(event);
+    if (bytes === null) {
+      throw new ApiError(410, `message ${event.id} is no longer stored (deleted from the mailbox)`);
+    }
+    return bytes;
+  };
   /** The message event `{id}` names. */
   const find = (params: PathParams) => {
     const text = params.id ?? '';
@@ -70,7 +78,7 @@ export function messageRoutes(context: StartContext): ApiRoute[] {
       async handle(request, response, params) {
         refuseQuery(request.query);
         const event = find(params);
-        sendJson(response, await messageDetail(event, await readStoredMessage(event)));
+        sendJson(response, await messageDetail(event, await stored(event)));
       },
     },
     {
@@ -87,7 +95,7 @@ export function messageRoutes(context: StartContext): ApiRoute[] {
       path: '/api/v1/messages/{id}/raw',
       async handle(request, response, params) {
         refuseQuery(request.query);
-        const bytes = await readStoredMessage(find(params));
+        const bytes = await stored(find(params));
         response.setHeader('Content-Type', 'message/rfc822');
         response.setHeader('Cache-Control', 'no-store');
         response.send(bytes);

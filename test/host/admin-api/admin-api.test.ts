@@ -146,7 +146,7 @@ describe('the admin API', () => {
       assert.deepEqual(message.to, ['anyone@anywhere.example']);
       assert.match(String(message.peer), /^127\.0\.0\.1:\d+$/);
       assert.equal(typeof message.size, 'number');
-      assert.ok(!Number.isNaN(Date.parse(String(message.time))));
+      assert.ok(Number(message.time) > 1_700_000_000_000, String(message.time));
 
       const bySubject = await curl(`/api/v1/messages?subject=${encodeURIComponent('GRÜSSE')}`);
       assert.deepEqual(bySubject.json(), { messages: [] }, 'ß is not SS: no match');

@@ -5,8 +5,7 @@
 import { basename, dirname } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { Maildir } from '../../protocols/mail/server/maildir/maildir.js';
-import type { CapturedEvent } from '../capture/captured-event.js';
-import { ApiError } from './api-error.js';
+import type { CapturedEvent } from './captured-event.js';
 
 /** One copy of a message, as the SMTP `message` event lists them in `stored`. */
 export interface StoredCopy {
@@ -39,12 +38,11 @@ export function storedCopies(event: CapturedEvent): StoredCopy[] {
  * copy still in its Maildir, in new/ or, once a POP3 session listed it, cur/.
  *
  * @param event an SMTP `message` event.
- * @returns the bytes.
- * @throws {ApiError} 410 when no copy is left (a POP3 client deleted it, or someone removed
- *   the file).
+ * @returns the bytes, or null when no copy is left (a POP3 client deleted it, or someone
+ *   removed the file).
  * @example const bytes = await readStoredMessage(event);
  */
-export async function readStoredMessage(event: CapturedEvent): Promise<Buffer> {
+export async function readStoredMessage(event: CapturedEvent): Promise<Buffer | null> {
   for (const copy of storedCopies(event)) {
     // The unique name stays the same when a POP3 session moves it on to cur/ with flags:
     // the Maildir finds it by that name in either folder.
@@ -56,5 +54,5 @@ export async function readStoredMessage(event: CapturedEvent): Promise<Buffer> {
       if (code !== 'ENOENT' && !(err instanceof RangeError)) throw err;
     }
   }
-  throw new ApiError(410, `message ${event.id} is no longer stored (deleted from the mailbox)`);
+  return null;
 }
