@@ -70,6 +70,8 @@ export class Host {
    * service's steps on purpose; each fault injected is a `fault` event in the capture.
    */
   readonly faults: FaultBook;
+  /** The ids of the rules that came from the config's `[[faults]]`: a reload replaces them. */
+  #configFaults: string[] = [];
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
@@ -189,6 +191,8 @@ export class Host {
     await prepareDataDir(this.#config.dataDir, this.#sampleTrees(), this.#samplePorts());
     // Self-tested before the first listener opens, so the first connection gets the fast paths.
     await prepareAccelerators();
+    // In force from the first connection on.
+    this.#addConfigFaults(this.#config);
     try {
       this.#services = await this.#startAll(this.#config);
     } catch (err) {
@@ -273,6 +277,7 @@ export class Host {
       },
       config,
       capture: this.capture,
+      faults: this.faults,
       map: this.map,
       clock: this.clock,
       logger: this.logger,
@@ -337,8 +342,18 @@ export class Host {
   }
 
   /**
+   * Puts the config's `[[faults]]` in force in place of the ones the previous config brought
+   * (with fresh counts); the rules added through the admin API or in code stay.
+   */
+  #addConfigFaults(config: PolyportConfig): void {
+    for (const id of this.#configFaults) this.faults.remove(id);
+    this.#configFaults = config.faults.map((rule) => this.faults.add(rule).id);
+  }
+
+  /**
    * Applies a new config (SIGHUP): services are restarted with it; on failure the old ones keep
-   * running and the error is thrown.
+   * running and the error is thrown. Its `[[faults]]` replace the old config's; rules added
+   * through the admin API or in code stay.
    */
   async reload(config: PolyportConfig): Promise<void> {
     const policy = checkCredentialsPolicy(config, this.modules);
@@ -350,6 +365,7 @@ export class Host {
     try {
       this.#services = await this.#startAll(config);
       this.#config = config;
+      this.#addConfigFaults(config);
     } catch (err) {
       this.#services = await this.#startAll(this.#config);
       this.#ready = this.#stopping === null;

@@ -140,6 +140,7 @@ export function tryEffectiveConfig(
   const config = deepFreeze({
     ...nest(values),
     users,
+    faults: read.faults,
     sampleUsers: ownUsers.length === 0,
   }) as unknown as PolyportConfig;
   issues.push(...crossCheck(config, values, schema.byPort));

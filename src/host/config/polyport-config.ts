@@ -3,6 +3,7 @@
  * final. Produced only by `effectiveConfig()` / `loadConfig()`, which validate against the schema,
  * so a value here is always in range.
  */
+import type { FaultRuleSpec } from '../faults/fault-rule.js';
 import type { PortRange } from './value-types.js';
 
 /**
@@ -179,6 +180,11 @@ export interface PolyportConfig {
   readonly pop3: Pop3ServiceConfig;
   readonly https: HttpServiceConfig;
   readonly users: readonly UserConfig[];
+  /**
+   * The `[[faults]]` rules, checked (`parseFaultRule`), in the order written: the host adds
+   * them at start and replaces them on reload.
+   */
+  readonly faults: readonly FaultRuleSpec[];
   /**
    * `true` when the config defined no users and the sample user `demo` was added; such a config
    * may only listen on loopback (see `checkCredentialsPolicy()`).

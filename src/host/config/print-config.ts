@@ -50,6 +50,8 @@ export function printConfig(config: PolyportConfig, services?: readonly ServiceS
       ftpPermissions: u.ftpPermissions,
     }));
   }
+  // As written and checked: loading them back gives the same rules.
+  if (config.faults.length > 0) root.faults = config.faults as unknown as TomlTree[];
   const header = [
     '# polyport effective configuration (polyport serve --print-config)',
     config.sampleUsers

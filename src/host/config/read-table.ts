@@ -4,6 +4,7 @@
  */
 
 import { suggest } from '../../protocols/common/suggest.js';
+import { FaultRuleError, type FaultRuleSpec, parseFaultRule } from '../faults/fault-rule.js';
 import type { ConfigIssue } from './config-error.js';
 import type { KeySpec } from './key-spec.js';
 import { type ConfigSchema, configSchema, USER_KEYS } from './schema.js';
@@ -19,12 +20,17 @@ export interface TableValues {
   readonly values: Map<string, ConfigValue>;
   /** The `[[users]]` entries, or `undefined` when the table has none. */
   readonly users: readonly UserValues[] | undefined;
+  /** The `[[faults]]` rules that are valid, in the order written. */
+  readonly faults: readonly FaultRuleSpec[];
   readonly issues: ConfigIssue[];
 }
 
-/** Every name a config may hold: keys, tables and `users`, the candidates for a suggestion. */
+/**
+ * Every name a config may hold: keys, tables, `users` and `faults`, the candidates for a
+ * suggestion.
+ */
 function allNames(schema: ConfigSchema): string[] {
-  return [...schema.keys.keys(), ...schema.tables, 'users'];
+  return [...schema.keys.keys(), ...schema.tables, 'users', 'faults'];
 }
 
 function isTable(value: unknown): value is Readonly<Record<string, unknown>> {
@@ -113,15 +119,45 @@ function readUser(entry: unknown, index: number, issues: ConfigIssue[]): UserVal
   return values;
 }
 
+/**
+ * Checks the `[[faults]]` rules as the host and the admin API do (`parseFaultRule`): a bad one
+ * is an issue naming its place (`faults[0]`) and the rule's own one-line reason.
+ */
+function readFaults(raw: unknown, schema: ConfigSchema, out: TableValues): FaultRuleSpec[] {
+  if (!Array.isArray(raw)) {
+    out.issues.push(
+      invalidValue('faults', raw, 'an array of tables (write each rule as [[faults]])'),
+    );
+    return [];
+  }
+  const services = schema.services.map((s) => s.name);
+  const rules: FaultRuleSpec[] = [];
+  raw.forEach((entry: unknown, i) => {
+    try {
+      rules.push(parseFaultRule(entry, services));
+    } catch (err) {
+      if (!(err instanceof FaultRuleError)) throw err;
+      const key = `faults[${i}]`;
+      out.issues.push({ kind: 'invalid-value', key, message: `config: ${key}: ${err.message}` });
+    }
+  });
+  return rules;
+}
+
 function walk(
   schema: ConfigSchema,
   table: Readonly<Record<string, unknown>>,
   prefix: string,
   out: TableValues,
   users: UserValues[],
+  faults: FaultRuleSpec[],
 ): void {
   for (const [name, raw] of Object.entries(table)) {
     const key = prefix === '' ? name : `${prefix}.${name}`;
+    if (key === 'faults') {
+      faults.push(...readFaults(raw, schema, out));
+      continue;
+    }
     if (key === 'users') {
       if (!Array.isArray(raw)) {
         out.issues.push(
@@ -141,7 +177,7 @@ function walk(
       if (value === undefined) out.issues.push(invalidValue(key, raw, spec.type.expected));
       else out.values.set(key, value);
     } else if (schema.tables.has(key)) {
-      if (isTable(raw)) walk(schema, raw, key, out, users);
+      if (isTable(raw)) walk(schema, raw, key, out, users, faults);
       else out.issues.push(invalidValue(key, raw, `a table [${key}]`));
     } else {
       out.issues.push(unknownKey(key, allNames(schema)));
@@ -154,7 +190,8 @@ function walk(
  *
  * @param table The parsed document (from smol-toml, or built in code).
  * @param services The services the config may hold (default: the built-in ones).
- * @returns The valid values by dotted key, the user entries, and every issue found.
+ * @returns The valid values by dotted key, the user entries, the fault rules, and every issue
+ *   found.
  * @example
  * readTable({ http: { port: 8080 } }).values.get('http.port'); // 8080
  */
@@ -163,8 +200,9 @@ export function readTable(
   services?: readonly ServiceSchema[],
 ): TableValues {
   const users: UserValues[] = [];
-  const out: TableValues = { values: new Map(), users, issues: [] };
-  walk(configSchema(services), table, '', out, users);
+  const faults: FaultRuleSpec[] = [];
+  const out: TableValues = { values: new Map(), users, faults, issues: [] };
+  walk(configSchema(services), table, '', out, users, faults);
   return { ...out, users: 'users' in table ? users : undefined };
 }
 

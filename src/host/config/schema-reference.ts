@@ -2,6 +2,7 @@
  * Renders the config schema as a Markdown reference, so the documentation is generated from the
  * same table that drives defaults and validation and cannot drift from it.
  */
+import { FAULT_ACTIONS } from '../faults/fault-rule.js';
 import { isDerived, type KeySpec } from './key-spec.js';
 import { configSchema, GLOBAL_KEY_SPECS, USER_KEYS } from './schema.js';
 import { type ServiceInfo, type ServiceSchema, serviceKeys } from './services.js';
@@ -28,13 +29,67 @@ function table(specs: readonly KeySpec[], rename: (key: string) => string = (k) 
   ];
 }
 
+/** The keys of a `[[faults]]` rule: checked by `parseFaultRule`, not by the schema's types. */
+const FAULT_KEYS = [
+  ['service', 'service name', '*required*', 'The service the rule breaks (a table name above).'],
+  [
+    'match',
+    'table of strings',
+    '`{}`: every step',
+    'Which steps: any of peer (an address, with or without its port), command, name (`*.` for a suffix), type, path (`*` at the end for a prefix), method, user; every key given must hold.',
+  ],
+  [
+    'action',
+    'table',
+    '*required*',
+    'What to do instead of (or, for delay, before) the step; the keys each service takes are below.',
+  ],
+  ['times', 'integer >= 1', 'every time', 'Fire at most this many times.'],
+  ['probability', 'number from 0 to 1', '`1`', 'Fire on this share of the matching steps.'],
+  [
+    'seed',
+    'integer from 0 to 4294967295',
+    'random, then shown',
+    "The seed of the rule's generator, so the same traffic faults the same steps.",
+  ],
+] as const;
+
+/** The fault section: the rule's keys and the actions each service takes. */
+function faultSection(services: readonly ServiceInfo[]): string[] {
+  const others = services.filter((s) => FAULT_ACTIONS[s.name] === undefined).map((s) => s.name);
+  return [
+    '## Faults',
+    '',
+    'Each fault rule is one `[[faults]]` table, checked when the config loads (a bad rule is an',
+    'error naming `faults[i]`); the host adds them at start and replaces them on reload (SIGHUP),',
+    'keeping the rules added through the admin API or in code. See `docs/faults.md`.',
+    '',
+    '| key | type | default | meaning |',
+    '|---|---|---|---|',
+    ...FAULT_KEYS.map(
+      ([key, type, fallback, doc]) =>
+        `| \`faults.${key}\` | ${type} | ${fallback} | ${cell(doc)} |`,
+    ),
+    '',
+    'The actions each service takes:',
+    '',
+    ...Object.entries(FAULT_ACTIONS)
+      .filter(([name]) => services.some((s) => s.name === name))
+      .map(([name, actions]) => `- \`${name}\`: ${actions.map((a) => `\`${a}\``).join(', ')}`),
+    ...(others.length > 0
+      ? [`- ${others.map((n) => `\`${n}\``).join(', ')}: \`delay\`, \`disconnect\``]
+      : []),
+  ];
+}
+
 function defaultPort(s: ServiceInfo): string {
   return `${s.wellKnownPort} + portOffset (${s.wellKnownPort + 10000})`;
 }
 
 /**
  * Renders the whole schema as Markdown: global keys, the services and their default ports, the
- * keys every service has, the service-specific keys and the `[[users]]` keys.
+ * keys every service has, the service-specific keys, the `[[users]]` keys and the `[[faults]]`
+ * rules.
  *
  * @param services The services to document, in start-up order (default: the built-in ones).
  * @returns A Markdown document, ending with a newline.
@@ -63,7 +118,7 @@ export function schemaReference(services?: readonly ServiceSchema[]): string {
     '',
     'Generated from the schema in `src/host/config/schema.ts`. Every key may also be set on the',
     'command line with `--set key=value` (lists comma-separated, e.g.',
-    '`--set smtp.domains=a.test,b.test`), except `[[users]]`.',
+    '`--set smtp.domains=a.test,b.test`), except `[[users]]` and `[[faults]]`.',
     '',
     '## Global keys',
     '',
@@ -94,6 +149,8 @@ export function schemaReference(services?: readonly ServiceSchema[]): string {
     'mail `demo@example.test`) is used, and every listener must then be on loopback.',
     '',
     ...table(USER_KEYS, (k) => `users.${k}`),
+    '',
+    ...faultSection(byPort),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -168,7 +168,7 @@ export function configSchema(services: readonly ServiceSchema[] = SERVICE_MODULE
   const known = schemas.get(services);
   if (known !== undefined) return known;
   const names = new Set<string>();
-  const reserved = new Set(['users', ...GLOBAL_KEYS.map((k) => k.key.split('.')[0])]);
+  const reserved = new Set(['users', 'faults', ...GLOBAL_KEYS.map((k) => k.key.split('.')[0])]);
   for (const s of services) {
     if (names.has(s.name)) throw new Error(`config schema: two services are named ${s.name}`);
     if (reserved.has(s.name)) throw new Error(`config schema: ${s.name} is not a service's name`);

@@ -169,7 +169,13 @@ export function parseFaultRule(input: unknown, services: readonly string[]): Fau
     }
     const problem = actionProblem(name, key as keyof FaultAction, value);
     if (problem !== null) fail(`action.${key}: ${problem}`);
-    action[key] = key === 'rcode' ? String(value).toUpperCase() : value;
+    // A copy of dribble's table: an object of the rule's own (TOML's have no prototype).
+    action[key] =
+      key === 'rcode'
+        ? String(value).toUpperCase()
+        : key === 'dribble'
+          ? { ...(value as object) }
+          : value;
   }
   const { times, probability, seed } = input;
   if (times !== undefined && !(isCount(times) && times >= 1)) fail('times is an integer >= 1');

@@ -14,6 +14,7 @@ import {
 import type { ServerObserver } from '../../server/server-observer.js';
 import type { EventHub } from '../capture/event-hub.js';
 import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
+import type { FaultBook } from '../faults/fault-book.js';
 import type { Logger } from '../logger.js';
 import type { StatusDocument } from '../status-page.js';
 import type { TlsMaterial } from '../tls-material.js';
@@ -44,6 +45,8 @@ export interface StartContext {
   observer(service: string, protocol: string): ServerObserver;
   /** The host's capture of every service's events (the admin API reads it). */
   readonly capture: EventHub;
+  /** The host's fault rules (the admin API adds, lists and removes them). */
+  readonly faults: FaultBook;
   /** The TLS material, made or loaded on first use. */
   tls(): Promise<TlsMaterial>;
   /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
