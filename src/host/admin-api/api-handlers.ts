@@ -1,12 +1,13 @@
 /**
  * The admin listener's JSON API under `/api/v1/`: the capture's events (listed, forgotten,
- * streamed) and the mails SMTP accepted. `docs/api.md` is its guide, `docs/openapi.json` its
+ * streamed), the mails SMTP accepted and the fault rules. `docs/api.md` is its guide, `docs/openapi.json` its
  * description.
  */
 import type { HttpHandler } from '../../protocols/http/index.js';
 import type { StartContext } from '../starters/start-context.js';
 import { type ApiRoute, apiRouter } from './api-router.js';
 import { eventRoutes } from './events-routes.js';
+import { faultRoutes } from './faults-routes.js';
 import { messageRoutes } from './messages-routes.js';
 
 /**
@@ -17,7 +18,7 @@ import { messageRoutes } from './messages-routes.js';
  * @example apiRoutes(context).map((r) => `${r.method} ${r.path}`);
  */
 export function apiRoutes(context: StartContext): ApiRoute[] {
-  return [...eventRoutes(context), ...messageRoutes(context)];
+  return [...eventRoutes(context), ...messageRoutes(context), ...faultRoutes(context)];
 }
 
 /**

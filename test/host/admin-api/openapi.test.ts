@@ -25,6 +25,14 @@ async function openApi(): Promise<OpenApi> {
   return JSON.parse(text) as OpenApi;
 }
 
+/** The example request body of a path's POST. */
+async function example(path: string): Promise<unknown> {
+  const post = (await openApi()).paths[path]?.post as
+    | { requestBody: { content: Record<string, { example: unknown }> } }
+    | undefined;
+  return post?.requestBody.content['application/json']?.example;
+}
+
 /** Every operation as `METHOD /path`. */
 async function documented(): Promise<string[]> {
   const ops: string[] = [];
@@ -62,14 +70,24 @@ test(
         const url = `${base}${path.replace('{id}', '999999')}`;
         // The stream never ends: HEAD asks it for its head only.
         const stream = path.endsWith('/stream');
-        const args = ['-s', '-w', '\n%{http_code}', ...(stream ? ['-I'] : ['-X', method]), url];
+        // A POST sends the example of its request body (a fault rule).
+        const body = method === 'POST' ? ['-d', JSON.stringify(await example(path))] : [];
+        const args = [
+          '-s',
+          '-w',
+          '\n%{http_code}',
+          ...(stream ? ['-I'] : ['-X', method]),
+          ...body,
+          url,
+        ];
         const result = await runClient('curl', args);
         assert.equal(result.code, 0, result.output);
         const lines = result.stdout.trimEnd().split('\n');
         const status = Number(lines.at(-1));
         assert.notEqual(status, 405, op);
         assert.doesNotMatch(result.stdout, /no such API path/, op);
-        assert.ok(status === 200 || (path.includes('{id}') && status === 404), `${op}: ${status}`);
+        const success = status >= 200 && status < 300;
+        assert.ok(success || (path.includes('{id}') && status === 404), `${op}: ${status}`);
       }
     } finally {
       await host.stop(1000);
