@@ -1,7 +1,7 @@
 /**
  * The admin listener's JSON API under `/api/v1/`: the capture's events (listed, forgotten,
- * streamed), the mails SMTP accepted and the fault rules. `docs/api.md` is its guide, `docs/openapi.json` its
- * description.
+ * streamed), the mails SMTP accepted and the fault rules. `docs/api.md` is its guide,
+ * `docs/openapi.json` its description.
  */
 import type { HttpHandler } from '../../protocols/http/index.js';
 import type { StartContext } from '../starters/start-context.js';
