@@ -93,6 +93,35 @@ describe('HTTP faults', { skip: needs('curl').skip }, () => {
     assert.equal(faults(since).length, 1);
   });
 
+  test(
+    'a client that resets during a delay is not answered after it; others are served',
+    needs('python3'),
+    async () => {
+      const since = host.capture.lastId;
+      host.faults.add({ service: 'http', match: { path: '/big.txt' }, action: { delay: 1500 } });
+      const port = portOf(host, 'http');
+      // Sends its request, then resets the connection (SO_LINGER 0) while the delay runs.
+      const reset = await runClient('python3', [
+        '-c',
+        `import socket, struct, time
+s = socket.create_connection(('127.0.0.1', ${port}))
+s.sendall(b'GET /big.txt HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+time.sleep(0.2)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+s.close()`,
+      ]);
+      assert.equal(reset.code, 0, reset.output);
+      assert.equal((await curl(`${base}/p1.txt`)).stdout, P1);
+      // Past the delay: the request whose client reset was never answered.
+      await new Promise((r) => setTimeout(r, 2000));
+      const answered = host.capture.list({ service: 'http', kind: 'request', sinceId: since });
+      assert.deepEqual(
+        answered.map((e) => e.path),
+        ['/p1.txt'],
+      );
+    },
+  );
+
   test('dribble: the whole response arrives intact, a few bytes every few milliseconds', async () => {
     const since = host.capture.lastId;
     host.faults.add({
@@ -162,6 +191,14 @@ describe('HTTP faults', { skip: needs('curl').skip }, () => {
     assert.equal(faults(since).length, 1);
   });
 
+  test("a 1xx status goes out as an interim response before the handler's", async () => {
+    host.faults.add({ service: 'http', match: { path: '/p1.txt' }, action: { status: 103 } });
+    const hinted = await curl('-i', `${base}/p1.txt`);
+    assert.equal(hinted.code, 0, hinted.output);
+    assert.match(hinted.stdout, /^HTTP\/1\.1 103 Early Hints\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    assert.ok(hinted.stdout.endsWith(`\r\n\r\n${P1}`));
+  });
+
   test('a probability with a seed fails the same requests as the same rule in a FaultBook', async () => {
     const rule = { service: 'http', action: { status: 502 }, probability: 0.4, seed: 7 };
     const book = new FaultBook(['http']);
@@ -176,5 +213,12 @@ describe('HTTP faults', { skip: needs('curl').skip }, () => {
       seen.push((await curl('-o', '/dev/null', '-w', '%{http_code}', `${base}/p1.txt`)).stdout);
     }
     assert.deepEqual(seen, expected);
+  });
+
+  test('after every fault, no connection of the service is left open', async () => {
+    const open = () => host.snapshot().services.find((s) => s.name === 'http')?.connectionsNow;
+    // The last client's close may still be on its way: wait for it, within a bound.
+    for (let i = 0; i < 100 && open() !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(open(), 0);
   });
 });

@@ -29,6 +29,7 @@ import type {
   TransportHandler,
   WriteOptions,
 } from '../../../server/transport.js';
+import { statusLine } from '../codec/encode-head.js';
 import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
 import { ServerConnection } from '../codec/server-connection.js';
 import { reasonPhrase } from '../codec/status-reasons.js';
@@ -410,8 +411,9 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
   /**
    * A request the host's rules fault: after the `delay` (on this connection's clock; a close
    * meanwhile cancels it), `disconnect` closes without a response, `status` answers that
-   * status with a short plain body without running the handler, and otherwise the handler
-   * answers through the faulted sink (`dribble`, `resetAfterHead`, `malformedChunk`).
+   * status with a short plain body without running the handler (a 1xx is sent before the
+   * handler's response instead), and otherwise the handler answers through the faulted sink
+   * (`dribble`, `resetAfterHead`, `malformedChunk`).
    */
   #faulted(action: FaultAction, response: HttpResponse): void {
     const delay = action.delay ?? 0;
@@ -436,7 +438,14 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     }
     const status = action.status;
     if (status === undefined) this.#respond(response.request, response);
-    else {
+    else if (status < 200) {
+      // A 1xx cannot end an exchange: it goes out as an interim response (an unasked 100
+      // Continue, a 103 Early Hints) before the handler's; an HTTP/1.0 client gets none.
+      if (response.request.version !== '1.0') {
+        this.#batch.add(Buffer.from(`${statusLine(status)}\r\n`, 'latin1'), true);
+      }
+      this.#respond(response.request, response);
+    } else {
       response.status = status;
       response.send(`${`${status} ${reasonPhrase(status)}`.trimEnd()}\n`);
     }
