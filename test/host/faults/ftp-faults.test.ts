@@ -56,10 +56,20 @@ describe('FTP faults', { skip: needs('python3').skip }, () => {
     writeFileSync(join(pub, 'big.bin'), BIG);
   });
   after(() => host.stop(1000));
-  beforeEach(() => host.faults.clear());
+  /** The capture's last event id before the test. */
+  let since = 0;
+  beforeEach(() => {
+    host.faults.clear();
+    since = host.capture.lastId;
+  });
+  /** The faults fired during the test, oldest first: [command, path, action]. */
+  const fired = () =>
+    host.capture
+      .list({ service: 'ftp', kind: 'fault', sinceId: since })
+      .reverse()
+      .map((e) => [e.command, e.path, e.action]);
 
   test('425 at PASV once: ftplib raises error_temp, the next transfer works', async () => {
-    const since = host.capture.lastId;
     const rule = host.faults.add({
       service: 'ftp',
       match: { command: 'PASV' },
@@ -87,7 +97,6 @@ f.quit()`,
   });
 
   test('452 at STOR of one path: ftplib raises error_temp, nothing is stored; another path is', async () => {
-    const since = host.capture.lastId;
     host.faults.add({
       service: 'ftp',
       match: { command: 'STOR', path: '/pub/full.bin' },
@@ -137,6 +146,11 @@ except EOFError:
       const whole = await runClient('curl', ['-sS', '-u', 'demo:demo', '-o', '-', url]);
       assert.equal(whole.code, 0, whole.output);
       assert.equal(whole.stdout.length, BIG.length);
+      const cutOff = { disconnect: true };
+      assert.deepEqual(fired(), [
+        ['RETR', '/pub/big.bin', cutOff],
+        ['RETR', '/pub/big.bin', cutOff],
+      ]);
     },
   );
 
@@ -153,18 +167,20 @@ except EOFError:
 t = time.monotonic()
 where = f.pwd()
 print(where, round((time.monotonic() - t) * 1000))
+print(f.pwd())
 f.quit()`,
     );
     const [where, waited] = out[0]!.split(' ');
     assert.equal(where, '/pub');
     assert.ok(Number(waited) >= 1000, `PWD answered ${waited} ms after it was sent`);
+    assert.equal(out[1], '/pub', 'the next PWD is answered');
+    assert.deepEqual(fired(), [['PWD', undefined, { delay: 1000 }]]);
   });
 
   test(
     'cutAfter at RETR: curl gets exactly the first bytes and fails (partial file); then the whole file',
     needs('curl'),
     async () => {
-      const since = host.capture.lastId;
       host.faults.add({
         service: 'ftp',
         match: { command: 'RETR' },
@@ -195,6 +211,7 @@ f.quit()`,
         ],
         'newest first',
       );
+      assert.deepEqual(fired(), [['RETR', '/pub/big.bin', { cutAfter: 1000 }]]);
     },
   );
 
@@ -221,6 +238,7 @@ f.quit()`,
     assert.equal(out[0], '426 Connection closed; transfer aborted.');
     assert.equal(out[1]!.length - "['']".length, 10, out[1]);
     assert.equal(out[2], 'True');
+    assert.deepEqual(fired(), [['LIST', '/pub', { cutAfter: 10 }]]);
   });
 
   test(
@@ -260,6 +278,7 @@ f.quit()`,
       ]);
       assert.equal(whole.code, 0, whole.output);
       assert.deepEqual(readFileSync(join(pub, 'up.bin')), BIG);
+      assert.deepEqual(fired(), [['STOR', '/pub/up.bin', { cutAfter: 1000 }]]);
     },
   );
 });

@@ -96,6 +96,7 @@ p.quit()`,
   });
 
   test('a delay before the answer to STAT: it comes after the delay', async () => {
+    const since = host.capture.lastId;
     host.faults.add({
       service: 'pop3',
       match: { command: 'STAT' },
@@ -109,11 +110,16 @@ p = login()
 t = time.monotonic()
 count, _ = p.stat()
 print(count, round((time.monotonic() - t) * 1000))
+print(p.stat()[0])
 p.quit()`,
     );
     const [count, waited] = out[0]!.split(' ');
     assert.equal(Number(count), total);
     assert.ok(Number(waited) >= 1000, `STAT answered ${waited} ms after it was sent`);
+    assert.equal(Number(out[1]), total, 'the next STAT is answered');
+    const [fault] = host.capture.list({ service: 'pop3', kind: 'fault', sinceId: since });
+    assert.deepEqual(fault?.action, { delay: 1000 });
+    assert.equal(fault?.user, 'demo');
   });
 
   test('disconnect at LIST: poplib sees EOF; the lock is released and nothing deleted', async () => {

@@ -133,6 +133,7 @@ except smtplib.SMTPDataError as e:
   });
 
   test('a 354 replaced at DATA: smtplib raises SMTPDataError before sending the message', async () => {
+    const since = host.capture.lastId;
     host.faults.add({
       service: 'smtp',
       match: { command: 'DATA' },
@@ -145,6 +146,30 @@ except smtplib.SMTPDataError as e:
       'ok',
     ]);
     assert.equal(storedFiles(dataDir).length, before + 1);
+    const faults = host.capture.list({ service: 'smtp', kind: 'fault', sinceId: since });
+    assert.deepEqual(
+      faults.map((f) => f.command),
+      ['DATA'],
+    );
+  });
+
+  test('a seeded probability refuses the same RCPTs run after run', async () => {
+    const attempts = async (): Promise<string[]> => {
+      host.faults.clear();
+      host.faults.add({
+        service: 'smtp',
+        match: { command: 'RCPT' },
+        action: { reply: '451 4.3.0 try again later' },
+        probability: 0.5,
+        seed: 7,
+      });
+      return python(port, `${SEND}\nfor i in range(8): print(send('p%d' % i))`);
+    };
+    const first = await attempts();
+    // mulberry32 seeded with 7 draws below 0.5 at the 1st, 2nd, 6th, 7th and 8th RCPT.
+    const R = 'SMTPRecipientsRefused';
+    assert.deepEqual(first, [R, R, 'ok', 'ok', 'ok', R, R, R]);
+    assert.deepEqual(await attempts(), first, 'the same seed faults the same attempts');
   });
 
   test('disconnect at MAIL: SMTPServerDisconnected, and the next connection is served', async () => {
