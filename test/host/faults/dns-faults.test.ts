@@ -146,4 +146,42 @@ describe('DNS faults', { skip: needs('dig').skip }, () => {
     assert.equal(held?.matched, 12);
     assert.equal(held?.fired, expected.filter((s) => s === 'REFUSED').length);
   });
+
+  test('after every fault, no TCP connection of the service is left open', async () => {
+    const open = () => host.snapshot().services.find((s) => s.name === 'dns')?.connectionsNow;
+    // The last client's close may still be on its way: wait for it, within a bound.
+    for (let i = 0; i < 100 && open() !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(open(), 0);
+  });
+});
+
+describe('DNS faults on a forwarding server', { skip: needs('dig').skip }, () => {
+  let host: Host;
+  before(async () => {
+    host = await serve({
+      config: testConfig([
+        ...SERVICE_TABLES.filter((s) => s !== 'dns').map((s) => `${s}.enabled=false`),
+        // Nothing answers there: only a fault can answer quickly.
+        'dns.forwarders=127.0.0.1:9',
+      ]),
+      logger: memoryLogger().logger,
+    });
+  });
+  after(() => host.stop(1000));
+
+  test('a name that would be forwarded is faulted before the upstream is asked', async () => {
+    const since = host.capture.lastId;
+    host.faults.add({
+      service: 'dns',
+      match: { name: '*.example.net' },
+      action: { rcode: 'NXDOMAIN' },
+    });
+    const port = String(portOf(host, 'dns', 'udp'));
+    const out = await runClient('dig', ['@127.0.0.1', '-p', port, '+tries=1', 'www.example.net']);
+    assert.match(out.stdout, /status: NXDOMAIN/);
+    assert.match(out.stdout, /flags: qr rd ra;/);
+    const [query] = host.capture.list({ service: 'dns', kind: 'query', sinceId: since });
+    assert.equal(query?.source, 'fault');
+    assert.equal(query?.rcode, 'NXDOMAIN');
+  });
 });
