@@ -207,10 +207,12 @@ export class DnsQueryHandler {
     if (action.drop === true) return null;
     const delay = action.delay ?? 0;
     if (delay === 0) return this.#faultedAnswer(action, bytes, transport, peer, client, result);
+    // The query outlives this call: a copy of its own, not a view of a read buffer reused.
+    const query = Buffer.from(bytes);
     return new Promise((resolve) => {
       const timer = this.#clock.setTimer(delay, () => {
         this.#delays.delete(timer);
-        resolve(this.#faultedAnswer(action, bytes, transport, peer, client, result));
+        resolve(this.#faultedAnswer(action, query, transport, peer, client, result));
       });
       this.#delays.add(timer);
     });
