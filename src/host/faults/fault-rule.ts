@@ -43,8 +43,9 @@ export class FaultRuleError extends Error {
 }
 
 /**
- * The action keys each service honours; `https` is HTTP's, every other service of the host
- * (finger, echo, …) takes `delay` and `disconnect`.
+ * The action keys each service honours: the services whose servers ask the rules (`https` is
+ * HTTP's). A rule for any other service (finger, the small services, the admin listener, whose
+ * faults would lock the API out) is refused rather than accepted and never fired.
  *
  * @example
  * FAULT_ACTIONS.smtp; // ['delay', 'reply', 'disconnect']
@@ -57,7 +58,6 @@ export const FAULT_ACTIONS: Readonly<Record<string, readonly (keyof FaultAction)
   http: ['delay', 'status', 'disconnect', 'dribble', 'resetAfterHead', 'malformedChunk'],
   https: ['delay', 'status', 'disconnect', 'dribble', 'resetAfterHead', 'malformedChunk'],
 };
-const OTHER_ACTIONS: readonly (keyof FaultAction)[] = ['delay', 'disconnect'];
 
 /** The DNS response codes a rule may answer with. */
 export const FAULT_RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -143,8 +143,9 @@ export function parseFaultRule(input: unknown, services: readonly string[]): Fau
     }
   }
   const service = input.service;
-  if (typeof service !== 'string' || !services.includes(service)) {
-    fail(`service must be one of ${services.join(', ')}; got ${JSON.stringify(service)}`);
+  const faultable = services.filter((name) => Object.hasOwn(FAULT_ACTIONS, name));
+  if (typeof service !== 'string' || !faultable.includes(service)) {
+    fail(`service must be one of ${faultable.join(', ')}; got ${JSON.stringify(service)}`);
   }
   const name = service as string;
   const match: Record<string, string> = {};
@@ -161,7 +162,7 @@ export function parseFaultRule(input: unknown, services: readonly string[]): Fau
   if (!isObject(input.action) || Object.keys(input.action).length === 0) {
     fail('action is an object with at least one key');
   }
-  const allowed = FAULT_ACTIONS[name] ?? OTHER_ACTIONS;
+  const allowed = FAULT_ACTIONS[name]!;
   const action: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input.action as Record<string, unknown>)) {
     if (!allowed.includes(key as keyof FaultAction)) {

@@ -48,6 +48,10 @@ test('the documented rules are taken as written', () => {
 test('bad rules fail at once with one line that says why', () => {
   const bad: [unknown, RegExp][] = [
     [{ service: 'gopher', action: { delay: 1 } }, /service must be one of/],
+    [
+      { service: 'finger', action: { disconnect: true } },
+      /service must be one of smtp, dns, http, https, ftp, pop3; got "finger"/,
+    ],
     [{ service: 'smtp', action: { rcode: 'SERVFAIL' } }, /smtp takes the actions/],
     [{ service: 'smtp', action: { reply: 'try later' } }, /starts with a code/],
     [{ service: 'pop3', action: { reply: '451 no' } }, /"\+OK" or "-ERR"/],
