@@ -112,7 +112,7 @@ export function serviceObserver(
         stats.udpBytesOut += bytesOut;
       }
     },
-    request(fields) {
+    request(fields, detail) {
       stats.requests++;
       if (durations !== undefined && typeof fields.duration === 'number') {
         durations.observe(fields.duration / 1000);
@@ -120,7 +120,7 @@ export function serviceObserver(
       if (capture !== undefined) {
         const kind = typeof fields.msg === 'string' ? fields.msg : 'request';
         const peer = typeof fields.peer === 'string' ? fields.peer : '';
-        capture.record(service, kind, peer, fields);
+        capture.record(service, kind, peer, fields, detail);
       }
       if (!logRequests) return;
       // The fields go as they are (no copy without `msg`): their `msg` is the line's message.

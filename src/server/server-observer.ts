@@ -31,8 +31,15 @@ export interface ServerObserver {
    * is every byte of every transport.
    */
   transferred?(bytesIn: number, bytesOut: number, transport: 'tcp' | 'udp'): void;
-  /** A request (a command, an HTTP request, a query) was answered. */
-  request?(fields: Readonly<Record<string, unknown>>): void;
+  /**
+   * A request (a command, an HTTP request, a query) was answered. `fields` are its log record;
+   * `detail`, when given, is what only the capture keeps (an HTTP request's headers and body
+   * sample: too much for a log line).
+   */
+  request?(
+    fields: Readonly<Record<string, unknown>>,
+    detail?: Readonly<Record<string, unknown>>,
+  ): void;
   /** Something went wrong with one connection or datagram; the server goes on. */
   error?(error: unknown, peer?: string): void;
   /**

@@ -62,6 +62,9 @@ function contains(value: unknown, needle: string): boolean {
   if (typeof value === 'string') return value.toLowerCase().includes(needle);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value) === needle;
   if (Array.isArray(value)) return value.some((item) => contains(item, needle));
+  // Objects kept as they are (an HTTP request's headers) are searched as their JSON shows them.
+  const toJSON = (value as { toJSON?: () => unknown } | null)?.toJSON;
+  if (typeof toJSON === 'function') return contains(toJSON.call(value), needle);
   if (typeof value === 'object' && value !== null) {
     return Object.values(value).some((item) => contains(item, needle));
   }

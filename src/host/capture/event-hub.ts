@@ -45,6 +45,19 @@ export interface EventStream extends AsyncIterableIterator<CapturedEvent> {
 type Listener = (event: CapturedEvent) => void;
 
 /**
+ * Copies a protocol's fields onto an event: not `msg` and `line` (the kind and the log line say
+ * them), and never over a common field (`id`, `time`, `service`, `kind`, `peer`).
+ */
+function copyFields(
+  event: Record<string, unknown>,
+  fields: Readonly<Record<string, unknown>>,
+): void {
+  for (const key in fields) {
+    if (!Object.hasOwn(event, key) && key !== 'msg' && key !== 'line') event[key] = fields[key];
+  }
+}
+
+/**
  * Captured events of every service: a ring of `capacity` per service, one id sequence for all.
  *
  * @example
@@ -93,6 +106,8 @@ export class EventHub {
    *   the common `peer` say them; `line` is the access log's text of the same fields), nor is a
    *   field named as a common one (`id`, `time`, `service`, `kind`), which would break the id
    *   sequence that `sinceId` and the newest-first order stand on.
+   * @param detail more fields only the capture keeps (an HTTP request's headers and body
+   *   sample), copied the same way.
    * @returns the event, or undefined when nobody would see it.
    */
   record(
@@ -100,6 +115,7 @@ export class EventHub {
     kind: string,
     peer: string,
     fields?: Readonly<Record<string, unknown>>,
+    detail?: Readonly<Record<string, unknown>>,
   ): CapturedEvent | undefined {
     if (!this.active) return undefined;
     const event: Record<string, unknown> = {
@@ -109,11 +125,8 @@ export class EventHub {
       kind,
       peer,
     };
-    if (fields !== undefined) {
-      for (const key in fields) {
-        if (!Object.hasOwn(event, key) && key !== 'msg' && key !== 'line') event[key] = fields[key];
-      }
-    }
+    if (fields !== undefined) copyFields(event, fields);
+    if (detail !== undefined) copyFields(event, detail);
     const captured = event as unknown as CapturedEvent;
     if (this.capacity > 0) {
       let ring = this.#rings.get(service);

@@ -158,8 +158,11 @@ export interface PolyportConfig {
   readonly dataDir: string;
   readonly portOffset: number;
   readonly log: { readonly level: (typeof LOG_LEVELS)[number]; readonly format: 'pretty' | 'json' };
-  /** What the host keeps of each service's traffic: `events` per service (0: none). */
-  readonly capture: { readonly events: number };
+  /**
+   * What the host keeps of each service's traffic: `events` per service (0: none), and the
+   * first `bodyBytes` of each HTTP request body.
+   */
+  readonly capture: { readonly events: number; readonly bodyBytes: number };
   /**
    * Empty `cert`/`key`: make a self-signed certificate in `dataDir`. Empty `ciphers`: the
    * server contexts' AEAD-only TLS 1.2 suites.

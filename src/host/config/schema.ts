@@ -46,6 +46,12 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
     doc: 'Events kept in memory per service for the admin API, the web UI and `host.waitFor()`: every session opened and closed, request answered (HTTP request, DNS query, mail accepted, FTP transfer, …) and error. The oldest fall out; 0 keeps none (live readers still see new ones).',
   },
   {
+    key: 'capture.bodyBytes',
+    type: integerType(0, 1_048_576),
+    default: 4096,
+    doc: 'The first bytes of each HTTP request body kept in its captured event (`body`, as text or base64; `bodyTruncated` when there was more). 0 keeps none.',
+  },
+  {
     key: 'tls.cert',
     type: OPTIONAL_PATH_TYPE,
     default: '',

@@ -22,6 +22,7 @@ async function startSite(name: 'http' | 'https', context: StartContext, table: H
       staticFiles({ root: table.root, listing: true }),
     ],
     serverName: `polyport/${VERSION}`,
+    bodySampleBytes: context.config.capture.bodyBytes,
     ...(name === 'https' ? { tls: (await context.tls()).context } : {}),
   });
   return running(name, table.address, { tcp: service.listener.boundAddress[1] }, () =>

@@ -36,6 +36,16 @@ export class HttpHeaders implements HeaderLookup, Iterable<readonly [string, str
   }
 
   /**
+   * The fields as `[name, value]` pairs in order, for `JSON.stringify` (a name may repeat).
+   * @example JSON.stringify(headers); // [["Host","a.test"],["Accept","*\/*"]]
+   */
+  toJSON(): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < this.#flat.length; i += 2) pairs.push([this.#flat[i]!, this.#flat[i + 1]!]);
+    return pairs;
+  }
+
+  /**
    * Builds headers from `[name, value]` pairs.
    *
    * @param entries The fields in order.

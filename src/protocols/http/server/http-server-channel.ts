@@ -42,7 +42,7 @@ import { HttpRequest, type RequestOrigin } from './http-request.js';
 import { HttpResponse, type ResponseSink } from './http-response.js';
 import { OutputBatch } from './output-batch.js';
 import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
-import { requestLogRecord } from './request-log-record.js';
+import { requestDetail, requestLogRecord } from './request-log-record.js';
 
 /** What every connection of one service shares. */
 export interface HttpChannelConfig {
@@ -56,6 +56,11 @@ export interface HttpChannelConfig {
   readonly lingerTime: number;
   /** Encoded heads of repeated responses, shared by the service's connections (optional). */
   readonly heads?: HeadCache;
+  /**
+   * The first bytes of each request body kept for the observer's record of the exchange
+   * (`requestDetail`'s `body`); 0 or absent: none.
+   */
+  readonly bodySampleBytes?: number;
 }
 
 /**
@@ -306,7 +311,7 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
       this.peer,
       this.clock.now(),
     );
-    observe.call(this.observer, record);
+    observe.call(this.observer, record, requestDetail(response.request));
   }
 
   // ------------------------------------------------------------------ the exchange
@@ -389,7 +394,9 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
     const now = this.clock.now();
     if (this.#reading) this.#readAt = now;
     const hasBody = event.bodyKind !== 'none';
-    const body = hasBody ? new RequestBody(this.#hooks) : RequestBody.empty();
+    const body = hasBody
+      ? new RequestBody(this.#hooks, this.#config.bodySampleBytes ?? 0)
+      : RequestBody.empty();
     const request = new HttpRequest(event, body, this.#origin, now);
     // The host's fault rules: with none for this service, the hook is not even called.
     const fault = this.observer.fault;

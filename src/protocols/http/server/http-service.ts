@@ -43,6 +43,11 @@ export interface HttpServiceOptions {
   readonly clock?: Clock;
   /** The `Server` field (default `'polyport'`; `''` leaves it out). */
   readonly serverName?: string;
+  /**
+   * The first bytes of each request body the observer's `request` hook gets (its `detail`'s
+   * `body`), copied as they arrive; default 0, none.
+   */
+  readonly bodySampleBytes?: number;
 }
 
 /** A running HTTP service. */
@@ -100,6 +105,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
     secure: options.tls !== undefined,
     bodyTimeout: options.bodyTimeout ?? limits.readTimeout,
     lingerTime: 2000,
+    bodySampleBytes: options.bodySampleBytes ?? 0,
   };
   const listener = await listenForConnections(
     {

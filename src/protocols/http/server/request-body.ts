@@ -60,12 +60,29 @@ export class RequestBody implements AsyncIterable<Buffer> {
   #wake: (() => void) | null = null;
   #started = false;
   readonly #hooks: BodyReaderHooks | null;
+  /** How many of the first bytes are kept aside for the capture (0: none). */
+  readonly #sampleBytes: number;
+  #sample: Buffer[] | null = null;
+  #sampled = 0;
 
   /**
    * @param hooks Callbacks into the connection; `null` for a body that is already complete.
+   * @param sampleBytes the first bytes kept, copied, for {@link RequestBody.sample} (0: none).
    */
-  constructor(hooks: BodyReaderHooks | null = null) {
+  constructor(hooks: BodyReaderHooks | null = null, sampleBytes = 0) {
     this.#hooks = hooks;
+    this.#sampleBytes = sampleBytes;
+  }
+
+  /**
+   * The first bytes received, up to the sample size the server was given (a copy: what a reader
+   * does with the chunks does not change it), for the capture of what a client sent.
+   * @example request.body.sample.toString('utf8');
+   */
+  get sample(): Buffer {
+    const sample = this.#sample;
+    if (sample === null) return EMPTY;
+    return sample.length === 1 ? sample[0]! : Buffer.concat(sample);
   }
 
   /**
@@ -108,6 +125,12 @@ export class RequestBody implements AsyncIterable<Buffer> {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     this.#received += chunk.length;
+    if (this.#sampled < this.#sampleBytes) {
+      // A copy: a chunk may sit in a read buffer the socket reuses.
+      const part = Buffer.from(chunk.subarray(0, this.#sampleBytes - this.#sampled));
+      this.#sampled += part.length;
+      (this.#sample ??= []).push(part);
+    }
     this.#notify();
   }
 
@@ -216,5 +239,6 @@ export class RequestBody implements AsyncIterable<Buffer> {
 }
 
 /** Shared by every request without a body: once ended, a body never changes again. */
+const EMPTY = Buffer.alloc(0);
 const EMPTY_BODY = new RequestBody();
 EMPTY_BODY.end();

@@ -2,6 +2,7 @@
  * The record a server hands `observer.request()` for each exchange: the Combined Log Format line
  * and the same facts as fields, for structured logs and the status page's counters.
  */
+import { isUtf8 } from 'node:buffer';
 import { formatAccessLogLine } from './access-log.js';
 import type { HttpRequest } from './http-request.js';
 
@@ -71,4 +72,32 @@ export function requestLogRecord(
     duration: now - request.receivedAt,
     ...(user !== undefined ? { user } : {}),
   };
+}
+
+/**
+ * What the capture keeps of a request beyond its log record: the target as sent, the header
+ * fields, the body's size and its first bytes (as many as the server samples), as UTF-8 text
+ * or, when they are not text, base64. Too much for a log line; the observer's `request` hook
+ * takes it as its second argument.
+ *
+ * @param request the request.
+ * @returns `{ target, headers, bodyBytes, body?, bodyEncoding?, bodyTruncated? }`.
+ * @example observer.request?.(requestLogRecord(…), requestDetail(request));
+ */
+export function requestDetail(request: HttpRequest): Record<string, unknown> {
+  const body = request.body;
+  const detail: Record<string, unknown> = {
+    target: request.target,
+    // The headers object is immutable once parsed: kept as is, turned to JSON when read.
+    headers: request.headers,
+    bodyBytes: body.received,
+  };
+  const sample = body.sample;
+  if (sample.length > 0) {
+    const text = isUtf8(sample) ? sample.toString('utf8') : null;
+    detail.body = text ?? sample.toString('base64');
+    if (text === null) detail.bodyEncoding = 'base64';
+    if (body.received > sample.length) detail.bodyTruncated = true;
+  }
+  return detail;
 }
