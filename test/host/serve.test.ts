@@ -85,8 +85,8 @@ test('serve() names the service and the port when a port is already in use', asy
 
 test('serve() refuses sample credentials on a listener that is not loopback', async () => {
   await assert.rejects(
-    serve({ config: testConfig(['echo.address=0.0.0.0']), logger: memoryLogger().logger }),
-    (err: unknown) => err instanceof HostStartError && /echo/.test(err.message),
+    serve({ config: testConfig(['pop3.address=0.0.0.0']), logger: memoryLogger().logger }),
+    (err: unknown) => err instanceof HostStartError && /pop3/.test(err.message),
   );
 });
 

@@ -22,6 +22,11 @@ export interface ServiceInfo {
   readonly datagram: boolean;
   /** Default for `limits.maxRequestSize`, in bytes. */
   readonly maxRequestSize: number;
+  /**
+   * Its clients log in with the `[[users]]` passwords (FTP, SMTP AUTH, POP3): with the sample
+   * user `demo`/`demo` it must stay on loopback (see `checkCredentialsPolicy()`).
+   */
+  readonly logsUsersIn?: boolean;
 }
 
 /**

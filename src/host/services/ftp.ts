@@ -31,6 +31,7 @@ export const ftpService: ServiceModule<FtpServiceConfig> = {
   name: 'ftp',
   title: 'FTP (RFC 959)',
   wellKnownPort: 21,
+  logsUsersIn: true,
   datagram: false,
   maxRequestSize: 4096,
   keys: [

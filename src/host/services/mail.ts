@@ -38,6 +38,7 @@ export const smtpService: ServiceModule<SmtpServiceConfig> = {
   name: 'smtp',
   title: 'SMTP (RFC 5321)',
   wellKnownPort: 25,
+  logsUsersIn: true,
   datagram: false,
   maxRequestSize: 4096,
   keys: [
@@ -155,6 +156,7 @@ export const pop3Service: ServiceModule<Pop3ServiceConfig> = {
   name: 'pop3',
   title: 'POP3 (RFC 1939)',
   wellKnownPort: 110,
+  logsUsersIn: true,
   datagram: false,
   maxRequestSize: 4096,
   keys: [

@@ -13,24 +13,29 @@ test('the sample user is allowed while every listener is on loopback', () => {
   }
 });
 
-test('the sample user is refused when any listener is on a non-loopback address', () => {
-  const config = effectiveConfig({}, { sets: ['http.address=0.0.0.0', 'admin.address=::'] });
+test('the sample user is refused when a service that logs users in is on a non-loopback address', () => {
+  const config = effectiveConfig({}, { sets: ['ftp.address=0.0.0.0', 'pop3.address=::'] });
   const verdict = checkCredentialsPolicy(config);
   assert.equal(verdict.ok, false);
   if (!verdict.ok) {
-    assert.deepEqual(verdict.listeners, ['admin [::]:10001', 'http 0.0.0.0:10080']);
+    assert.deepEqual(verdict.listeners, ['ftp 0.0.0.0:10021', 'pop3 [::]:10110']);
     assert.match(verdict.reason, /^config: refusing to listen on non-loopback addresses/);
     assert.match(verdict.reason, /sample user demo\/demo/);
     assert.match(verdict.reason, /\[\[users\]\]/);
   }
   for (const address of ['192.0.2.1', 'example.test', '::ffff:10.0.0.1', '128.0.0.1']) {
-    const single = effectiveConfig({}, { sets: [`dns.address=${address}`] });
+    const single = effectiveConfig({}, { sets: [`smtp.address=${address}`] });
     assert.equal(checkCredentialsPolicy(single).ok, false, address);
   }
 });
 
+test('services that log no one in (a site, a zone) may listen anywhere with the sample user', () => {
+  const config = effectiveConfig({}, { sets: ['http.address=0.0.0.0', 'dns.address=::'] });
+  assert.deepEqual(checkCredentialsPolicy(config), { ok: true });
+});
+
 test('a disabled service on a public address does not count', () => {
-  const config = effectiveConfig({ http: { address: '0.0.0.0', enabled: false } });
+  const config = effectiveConfig({ ftp: { address: '0.0.0.0', enabled: false } });
   assert.deepEqual(checkCredentialsPolicy(config), { ok: true });
 });
 
