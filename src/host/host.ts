@@ -288,7 +288,10 @@ export class Host {
           this.#stats.set(service, stats);
         }
         // As dnsmasq: queries are counted, and logged only when asked (`dns.logQueries`).
-        const logRequests = service !== 'dns' || config.dns?.logQueries === true;
+        // The admin listener's requests (the web UI polls it, probes ask it) are counted and
+        // captured, not logged: an open UI would otherwise fill the log.
+        const logRequests =
+          service === 'dns' ? config.dns?.logQueries === true : service !== 'admin';
         return serviceObserver(stats, this.logger.child({ service }), {
           logRequests,
           capture: this.capture,

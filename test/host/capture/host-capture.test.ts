@@ -15,14 +15,17 @@ const run = promisify(execFile);
 
 describe('capture in serve()', () => {
   let host: Host;
+  let records: Record<string, unknown>[];
   before(async () => {
-    const on = ['dns', 'http', 'smtp', 'pop3'];
+    const on = ['dns', 'http', 'smtp', 'pop3', 'admin'];
     const config = testConfig([
       ...SERVICE_TABLES.filter((s) => !on.includes(s)).map((s) => `${s}.enabled=false`),
       'smtp.acceptAll=true',
       'capture.events=50',
     ]);
-    host = await serve({ config, logger: memoryLogger().logger });
+    const memory = memoryLogger();
+    records = memory.records;
+    host = await serve({ config, logger: memory.logger });
   });
   after(() => host.stop(1000));
 
@@ -79,6 +82,32 @@ describe('capture in serve()', () => {
         }
       }
       assert.equal(kinds[0], 'open');
+    },
+  );
+
+  test(
+    "the admin listener's requests are captured but not logged (an open UI polls it)",
+    needs('curl'),
+    async () => {
+      const since = host.capture.lastId;
+      const site = await runClient('curl', [
+        '-s',
+        '-o',
+        '/dev/null',
+        `http://127.0.0.1:${portOf(host, 'http')}/`,
+      ]);
+      const admin = await runClient('curl', [
+        '-s',
+        `http://127.0.0.1:${portOf(host, 'admin')}/healthz`,
+      ]);
+      assert.equal(admin.stdout, 'ok\n', admin.output);
+      assert.equal(site.code, 0, site.output);
+      await host.waitFor((e) => e.service === 'admin' && e.path === '/healthz', { sinceId: since });
+      await host.waitFor((e) => e.service === 'http' && e.kind === 'request', { sinceId: since });
+      const logged = (service: string) =>
+        records.filter((r) => r.service === service && r.msg === 'request').length;
+      assert.ok(logged('http') >= 1, "the site's access log goes on");
+      assert.equal(logged('admin'), 0);
     },
   );
 
