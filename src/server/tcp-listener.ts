@@ -1,8 +1,8 @@
 /**
  * `TcpListener`: the accepting side of every TCP server — an optional PROXY header read first
- * (behind a load balancer), limits on connections in total and per address (over the limit: the
- * protocol's busy reply, then close), optional implicit TLS with a handshake deadline, and a factory that makes the protocol's channel for each accepted
- * connection.
+ * (behind a load balancer), limits on connections in total and per address (over the limit:
+ * the protocol's busy reply, then close), optional implicit TLS with a handshake deadline, and
+ * a factory that makes the protocol's channel for each accepted connection.
  */
 import { type ChannelSocket, Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
