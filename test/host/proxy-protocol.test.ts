@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { type Host, serve } from '../../src/host/index.js';
 import { encodeProxyHeaderV1, encodeProxyHeaderV2 } from '../../src/server/index.js';
-import { memoryLogger, portOf, testConfig } from '../support/host.js';
+import { memoryLogger, portOf, SERVICE_TABLES, testConfig } from '../support/host.js';
 import { needs } from '../support/interop.js';
 
 const CLIENT = { source: ['203.0.113.7', 5000], destination: ['127.0.0.1', 80] } as const;
@@ -284,5 +284,22 @@ test('FTP through PROXY: the passive data connection may come from the balancer,
     await ftp.say('QUIT', /^221 /);
     const transfer = await host.waitFor((e) => e.service === 'ftp' && e.kind === 'transfer');
     assert.equal(transfer.peer, '203.0.113.7:5000');
+  });
+});
+
+test('every TCP service takes its client from the PROXY header when proxyProtocol is on', async () => {
+  const sets = SERVICE_TABLES.map((s) => `${s}.proxyProtocol=true`);
+  await withHost(sets, async (host) => {
+    const listeners = host.listeners.filter((l) => l.transport === 'tcp' && l.service !== 'https');
+    assert.ok(listeners.length >= 10);
+    for (const [i, listener] of listeners.entries()) {
+      const source = ['203.0.113.7', 6000 + i] as const;
+      const socket = connect({ port: listener.port, host: '127.0.0.1' });
+      socket.on('error', () => {});
+      socket.write(encodeProxyHeaderV1({ ...CLIENT, source }));
+      const opened = await host.waitFor((e) => e.service === listener.service && e.kind === 'open');
+      assert.equal(opened.peer, `203.0.113.7:${source[1]}`, listener.service);
+      socket.destroy();
+    }
   });
 });

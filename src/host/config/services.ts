@@ -168,7 +168,7 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       key: `${n}.limits.handshakeTimeout`,
       type: seconds,
       default: 10,
-      doc: 'Seconds a TLS handshake may take (on a TLS port, or after STARTTLS, STLS or AUTH TLS); past it the connection is closed without a reply. 0 for never.',
+      doc: 'Seconds a TLS handshake may take (on a TLS port, or after STARTTLS, STLS or AUTH TLS), and a PROXY protocol header (with proxyProtocol); past it the connection is closed without a reply. 0 for never.',
     },
     {
       key: `${n}.limits.writeTimeout`,
