@@ -6,7 +6,7 @@
  */
 import { MSG_PEEK, MSG_WAITALL, type Socket, SocketTimeoutError } from '../socket/index.js';
 import type { Clock } from './clock.js';
-import { type ProxyHeader, parseProxyHeader } from './proxy-header.js';
+import { PROXY_HEADER_MAX_LENGTH, type ProxyHeader, parseProxyHeader } from './proxy-header.js';
 
 /** Options for {@link readProxyHeader}. */
 export interface ProxyHeaderPhaseOptions {
@@ -64,8 +64,11 @@ export function readProxyHeader(sock: Socket, options: ProxyHeaderPhaseOptions):
     sock.settimeout(null);
     let need = 1;
     for (;;) {
-      const seen = await sock.recv(need, MSG_PEEK | MSG_WAITALL);
+      // Wait until `need` bytes are here, then look at all that is (a header comes whole in
+      // one segment as a rule: one parse, not one per byte).
+      await sock.recv(need, MSG_PEEK | MSG_WAITALL);
       if (stopped !== null) throw stopped;
+      const seen = sock.recvNowait(PROXY_HEADER_MAX_LENGTH, MSG_PEEK) ?? Buffer.alloc(0);
       const parsed = parseProxyHeader(seen);
       if (parsed.type === 'error') throw new ProxyHeaderError(parsed.reason);
       if (parsed.type === 'header') {

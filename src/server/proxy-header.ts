@@ -33,6 +33,9 @@ export const PROXY_V1_MAX_LENGTH = 107;
 /** Bytes of TLVs (after the addresses) a v2 header may carry here; more is refused. */
 export const PROXY_V2_MAX_TLV_BYTES = 1024;
 
+/** The longest header {@link parseProxyHeader} accepts (v2: fixed part, UNIX addresses, TLVs). */
+export const PROXY_HEADER_MAX_LENGTH = 16 + 216 + PROXY_V2_MAX_TLV_BYTES;
+
 const V1_PREFIX = Buffer.from('PROXY ', 'latin1');
 /** v2's 12-byte signature: `\r\n\r\n\0\r\nQUIT\n`, which no text protocol begins with. */
 export const PROXY_V2_SIGNATURE = Buffer.from([
