@@ -10,12 +10,14 @@ import { type Clock, systemClock } from './clock.js';
 import type { ConnectionSettings } from './connection.js';
 import type { ServerLimits } from './limits.js';
 import type { ServerObserver } from './server-observer.js';
-import { TcpListener } from './tcp-listener.js';
+import { type ProxyProtocolOptions, TcpListener } from './tcp-listener.js';
 
 /** Where and how a service listens; absent (or undefined) fields take the listener's defaults. */
 export interface ConnectionListenerOptions {
   readonly address: readonly [string, number];
   readonly limits?: ServerLimits | undefined;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver | undefined;
   readonly map?: SocketMap | undefined;
   readonly clock?: Clock | undefined;
@@ -29,7 +31,7 @@ export interface ConnectionListenerOptions {
  * Listens, and for each connection within the limits calls `accept` with its transport and
  * settings, where the protocol builds its handler and the kit's `Connection`.
  *
- * @param options the address, limits, observer, map, clock, TLS and busy reply.
+ * @param options the address, limits, observer, map, clock, TLS, PROXY protocol and busy reply.
  * @param accept makes the connection's handler.
  * @returns the listener (`close()` stops accepting).
  * @throws {SocketError} when the port is in use or not permitted.
@@ -49,6 +51,7 @@ export function listenForConnections(
     ...(options.observer !== undefined ? { observer: options.observer } : {}),
     ...(options.map !== undefined ? { map: options.map } : {}),
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(options.proxyProtocol !== undefined ? { proxyProtocol: options.proxyProtocol } : {}),
     ...(options.busyReply !== undefined ? { busyReply: options.busyReply } : {}),
     createChannel: ({ socket, channelOptions }) =>
       accept(new ChannelTransport(socket, channelOptions), channelOptions),

@@ -9,6 +9,7 @@ import {
   SO_LINGER,
   SOL_SOCKET,
   Socket,
+  type SocketAddress,
   SocketTimeoutError,
   type SSLContext,
 } from '../socket/index.js';
@@ -34,6 +35,11 @@ export interface ServerChannelOptions {
   readonly map?: SocketMap;
   /** Releases the connection slot taken by the listener. */
   readonly release?: () => void;
+  /**
+   * The client when it is not the socket's peer: the one a load balancer's PROXY header named.
+   * It is then the channel's `addr` and `peer` for everything (logs, limits, protocol checks).
+   */
+  readonly peerAddress?: SocketAddress;
 }
 
 /**
@@ -85,6 +91,7 @@ export class ServerChannel extends AsyncChat {
     // closes this connection instead of reaching the event loop.
     this.clock = guardedClock(options.clock ?? systemClock, (err) => this.handleUncaught(err));
     this.#release = options.release;
+    if (options.peerAddress !== undefined) this.addr = options.peerAddress;
     this.peer = peerText(this.addr);
     this.#opened = this.clock.now();
     this.#lastActivity = this.#opened;

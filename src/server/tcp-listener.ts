@@ -1,8 +1,8 @@
 /**
- * `TcpListener`: the accepting side of every TCP server — limits on connections in total and
- * per address (over the limit: the protocol's busy reply, then close), optional implicit TLS
- * with a handshake deadline, and a factory that makes the protocol's channel for each accepted
- * connection.
+ * `TcpListener`: the accepting side of every TCP server — an optional PROXY header read first
+ * (behind a load balancer), limits on connections in total and per address (over the limit:
+ * the protocol's busy reply, then close), optional implicit TLS with a handshake deadline, and
+ * a factory that makes the protocol's channel for each accepted connection.
  */
 import { type ChannelSocket, Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
@@ -21,6 +21,7 @@ import {
   DEFAULT_LIMITS,
   type ServerLimits,
 } from './limits.js';
+import { ProxyHeaderError, type ProxyHeaderPhase, readProxyHeader } from './proxy-header-phase.js';
 import type { ServerChannelOptions } from './server-channel.js';
 import { type ServerHandshake, serverHandshake } from './server-handshake.js';
 import { peerText, type ServerObserver } from './server-observer.js';
@@ -28,7 +29,10 @@ import { peerText, type ServerObserver } from './server-observer.js';
 /** What the listener hands the protocol for each connection it accepts. */
 export interface AcceptedConnection {
   readonly socket: ChannelSocket;
+  /** The client: the one a PROXY header named, else the socket's peer. */
   readonly address: SocketAddress;
+  /** The load balancer that sent a PROXY header naming `address` (absent without one). */
+  readonly proxiedBy?: SocketAddress;
   /** Releases the connection's slot; the channel calls it when it closes. */
   readonly release: () => void;
   /**
@@ -60,6 +64,17 @@ export interface TcpListenerOptions {
    * within `limits.handshakeTimeout`.
    */
   readonly tls?: SSLContext;
+  /** Behind a load balancer: every connection starts with a PROXY header (see below). */
+  readonly proxyProtocol?: ProxyProtocolOptions;
+}
+
+/** How a listener behind a load balancer takes the PROXY protocol (v1 and v2). */
+export interface ProxyProtocolOptions {
+  /**
+   * Whether a connection from this address (a balancer's) may send the header. Every other
+   * connection is refused at once: a header from anyone else would be a forged client address.
+   */
+  readonly allowed: (host: string) => boolean;
 }
 
 /**
@@ -80,6 +95,13 @@ export const MAX_TLS_REFUSALS = 32;
  * inside TLS, then the connection closed; when {@link MAX_TLS_REFUSALS} such handshakes are
  * already under way, the connection is closed without a byte.
  *
+ * With `proxyProtocol`, the PROXY header is read before anything else (the TLS handshake, the
+ * banner), within `limits.handshakeTimeout`, from allowed balancers only. A connection without
+ * a valid header is refused (as HAProxy's `accept-proxy`), a `LOCAL` one (a health check) keeps
+ * the balancer's address. The limits count the client the header names, so they are checked
+ * once it is read; until then a connection holds no slot, and at most `maxConnections` headers
+ * are awaited at once.
+ *
  * @example
  * const listener = await TcpListener.open({
  *   address: ['127.0.0.1', 0],
@@ -90,6 +112,7 @@ export class TcpListener extends Dispatcher {
   readonly #options: TcpListenerOptions;
   readonly #counter: ConnectionCounter;
   readonly #handshakes = new Set<ServerHandshake>();
+  readonly #headers = new Set<ProxyHeaderPhase>();
   #refusing = 0;
   #closed = false;
 
@@ -128,7 +151,58 @@ export class TcpListener extends Dispatcher {
   }
 
   override handleAccepted(sock: ChannelSocket, address: SocketAddress): void {
-    const host = Array.isArray(address) ? String(address[0]) : 'unix';
+    const proxy = this.#options.proxyProtocol;
+    if (proxy === undefined) {
+      this.#admit(sock, address);
+      return;
+    }
+    const peer = peerText(address);
+    const refuse = (reason: string): void => {
+      sock.close();
+      this.#options.observer?.connectionRefused?.(peer, reason);
+    };
+    const maxPending = (this.#options.limits ?? DEFAULT_LIMITS).maxConnections;
+    if (!(sock instanceof Socket)) {
+      refuse('the PROXY protocol needs a network socket');
+      return;
+    }
+    if (!proxy.allowed(hostText(address))) {
+      refuse('PROXY protocol from an address not in proxyProtocolFrom');
+      return;
+    }
+    if (this.#headers.size >= maxPending) {
+      refuse('too many PROXY headers awaited');
+      return;
+    }
+    const phase = readProxyHeader(sock, {
+      clock: this.#options.clock ?? systemClock,
+      timeout: this.#options.limits?.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    });
+    this.#headers.add(phase);
+    phase.done.then(
+      (header) => {
+        this.#headers.delete(phase);
+        if (this.#closed) sock.close();
+        else if ('local' in header) this.#admit(sock, address);
+        else this.#admit(sock, [header.source[0], header.source[1]], address);
+      },
+      (err: unknown) => {
+        this.#headers.delete(phase);
+        if (this.#closed) return;
+        if (err instanceof SocketTimeoutError) refuse('no PROXY header in time');
+        else if (err instanceof ProxyHeaderError) refuse(`bad PROXY header: ${err.message}`);
+        else this.#options.observer?.error?.(err, peer);
+      },
+    );
+  }
+
+  /**
+   * Takes a connection's slot, counted for `address` (the client), and goes on to the TLS
+   * handshake if any and the channel.
+   * @param proxiedBy the balancer, when a PROXY header named `address`.
+   */
+  #admit(sock: ChannelSocket, address: SocketAddress, proxiedBy?: SocketAddress): void {
+    const host = hostText(address);
     const slot = this.#counter.tryAcquire(host);
     const tls = this.#options.tls;
     if (tls !== undefined && !(sock instanceof Socket)) {
@@ -145,12 +219,12 @@ export class TcpListener extends Dispatcher {
       return;
     }
     if (!(sock instanceof Socket) || tls === undefined) {
-      this.#create(sock, address, slot);
+      this.#create(sock, address, slot, proxiedBy);
       return;
     }
     this.#handshake(sock, address).then((secure) => {
       if (secure === null) slot();
-      else this.#create(secure, address, slot);
+      else this.#create(secure, address, slot, proxiedBy);
     });
   }
 
@@ -204,17 +278,29 @@ export class TcpListener extends Dispatcher {
     lingeringRefusal(sock, this.#options).finally(() => this.#refusing--);
   }
 
-  #create(sock: ChannelSocket, address: SocketAddress, release: () => void): void {
+  #create(
+    sock: ChannelSocket,
+    address: SocketAddress,
+    release: () => void,
+    proxiedBy: SocketAddress | undefined,
+  ): void {
     const { limits, observer, map, clock } = this.#options;
     const channelOptions: ServerChannelOptions = {
       release,
+      ...(proxiedBy !== undefined ? { peerAddress: address } : {}),
       ...(limits ? { limits } : {}),
       ...(observer ? { observer } : {}),
       ...(map ? { map } : {}),
       ...(clock ? { clock } : {}),
     };
     try {
-      this.#options.createChannel({ socket: sock, address, release, channelOptions });
+      this.#options.createChannel({
+        socket: sock,
+        address,
+        release,
+        channelOptions,
+        ...(proxiedBy !== undefined ? { proxiedBy } : {}),
+      });
     } catch (err) {
       release();
       sock.close();
@@ -233,7 +319,14 @@ export class TcpListener extends Dispatcher {
     // The plain sockets are detached: only aborting frees a handshake's connection.
     for (const handshake of this.#handshakes) handshake.abort();
     this.#handshakes.clear();
+    for (const phase of this.#headers) phase.abort();
+    this.#headers.clear();
   }
+}
+
+/** The host part of a peer address, as the limits and the balancer list take it. */
+function hostText(address: SocketAddress): string {
+  return Array.isArray(address) ? String(address[0]) : 'unix';
 }
 
 /** Seconds a refused connection may linger to be read its busy reply (see lingeringRefusal). */

@@ -57,6 +57,10 @@ export interface ServiceConfig {
   readonly address: string;
   /** Final port: the configured one, or the well-known port plus `portOffset`. */
   readonly port: number;
+  /** Connections start with a PROXY protocol header from a load balancer. */
+  readonly proxyProtocol: boolean;
+  /** The balancers (addresses, CIDR ranges) allowed to send it. */
+  readonly proxyProtocolFrom: readonly string[];
   readonly limits: ServiceLimits;
 }
 

@@ -1,14 +1,14 @@
 /**
  * What the config knows of a service — its table's name and default port, its own keys, its
  * checks across keys — and the keys every service table has (`enabled`, `address`, `port`,
- * `limits.*`), written once as a template expanded per service. The services themselves are
+ * `proxyProtocol*`, `limits.*`), written once as a template expanded per service. The services themselves are
  * modules in `src/host/services/`, listed once in `SERVICE_MODULES`.
  */
-import { isListenAddress } from './address-syntax.js';
+import { isAddressRange, isListenAddress } from './address-syntax.js';
 import type { ConfigIssue } from './config-error.js';
 import type { KeySpec } from './key-spec.js';
 import type { PolyportConfig, ServiceConfig } from './polyport-config.js';
-import { booleanType, integerType, secondsType, stringType } from './value-types.js';
+import { booleanType, integerType, listType, secondsType, stringType } from './value-types.js';
 
 /** One service polyport can run, and what its shared keys default to. */
 export interface ServiceInfo {
@@ -85,7 +85,8 @@ const address = stringType({
  * The keys every service has, for one service.
  *
  * @param s The service.
- * @returns Its `enabled`, `address`, `port`, protocol switches and `limits.*` keys.
+ * @returns Its `enabled`, `address`, `port`, protocol switches, `proxyProtocol*` and `limits.*`
+ *   keys.
  * @example
  * serviceKeys(SERVICES[0]!).map((k) => k.key); // ['admin.enabled', 'admin.address', …]
  */
@@ -122,6 +123,24 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
   }
   keys.push(
     {
+      key: `${n}.proxyProtocol`,
+      type: booleanType(),
+      default: false,
+      doc: 'Behind an L4 load balancer: every TCP connection starts with a PROXY protocol header (v1 or v2, as HAProxy send-proxy / send-proxy-v2), and the client it names is the peer for logs, capture, limits and the protocol. Only addresses in proxyProtocolFrom may connect; a connection without a valid header within limits.handshakeTimeout is refused.',
+    },
+    {
+      key: `${n}.proxyProtocolFrom`,
+      type: listType(
+        stringType({
+          name: 'address or CIDR',
+          expected: 'an IP address or CIDR range such as 10.0.0.0/8',
+          check: isAddressRange,
+        }),
+      ),
+      default: ['127.0.0.1', '::1'],
+      doc: 'The load balancers allowed to send a PROXY header (when proxyProtocol is on): addresses and CIDR ranges. A connection from any other address is refused, since its header would be a forged client address.',
+    },
+    {
       key: `${n}.limits.maxConnections`,
       type: count,
       default: 1024,
@@ -149,7 +168,7 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       key: `${n}.limits.handshakeTimeout`,
       type: seconds,
       default: 10,
-      doc: 'Seconds a TLS handshake may take (on a TLS port, or after STARTTLS, STLS or AUTH TLS); past it the connection is closed without a reply. 0 for never.',
+      doc: 'Seconds a TLS handshake may take (on a TLS port, or after STARTTLS, STLS or AUTH TLS), and a PROXY protocol header (with proxyProtocol); past it the connection is closed without a reply. 0 for never.',
     },
     {
       key: `${n}.limits.writeTimeout`,

@@ -4,6 +4,7 @@
  * table into server options.
  */
 import type { SocketMap } from '../../dispatch/index.js';
+import { AddressList } from '../../protocols/dns/index.js';
 import type { Clock } from '../../server/clock.js';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
@@ -12,6 +13,7 @@ import {
   type ServerLimits,
 } from '../../server/limits.js';
 import type { ServerObserver } from '../../server/server-observer.js';
+import type { ProxyProtocolOptions } from '../../server/tcp-listener.js';
 import type { EventHub } from '../capture/event-hub.js';
 import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
 import type { FaultBook } from '../faults/fault-book.js';
@@ -81,11 +83,23 @@ export function limitsOf(limits: ServerLimits): ServerLimits {
   };
 }
 
+/**
+ * The PROXY protocol a service's TCP listener takes, from its `proxyProtocol` keys.
+ * @returns the balancers allowed to send a header, or `undefined` when the service is not
+ *   behind one.
+ */
+export function proxyProtocolOf(table: ServiceConfig): ProxyProtocolOptions | undefined {
+  if (!table.proxyProtocol) return undefined;
+  const balancers = new AddressList(table.proxyProtocolFrom);
+  return { allowed: (host) => balancers.includes(host) };
+}
+
 /** The options every protocol server takes, from the service's config table. */
 export function serverOptions(context: StartContext, name: string, table: ServiceConfig) {
   return {
     address: [table.address, table.port] as const,
     limits: limitsOf(table.limits),
+    proxyProtocol: proxyProtocolOf(table),
     observer: context.observer(name, name),
     map: context.map,
     clock: context.clock,

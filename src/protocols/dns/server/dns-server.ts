@@ -9,7 +9,7 @@ import { DatagramServer } from '../../../server/datagram-server.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
 import type { RateLimiterOptions } from '../../../server/rate-limiter.js';
 import { peerText, type ServerObserver } from '../../../server/server-observer.js';
-import { TcpListener } from '../../../server/tcp-listener.js';
+import { type ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import { SocketError } from '../../../socket/index.js';
 import { AddressList, hostOf } from '../codec/address-list.js';
 import type { AnswerOptions } from '../codec/answer-query.js';
@@ -50,6 +50,8 @@ export interface DnsServiceOptions {
   readonly forwarding?: Omit<ForwarderOptions, 'upstreams' | 'clock'>;
   /** TCP limits (default {@link DNS_LIMITS}). */
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   /** Per-address UDP response rate (default {@link DNS_RATE}). */
   readonly rate?: RateLimiterOptions;
   readonly observer?: ServerObserver;
@@ -122,6 +124,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
         tcp = await TcpListener.open({
           address: [host, wanted],
           limits,
+          ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
           observer,
           ...map,
           clock,

@@ -12,7 +12,7 @@ import {
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
 import { listenForConnections } from '../../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import type { TcpListener } from '../../../server/tcp-listener.js';
+import type { ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
 import { finger, splitHostPort } from '../client/finger-client.js';
 import { answerQuery, formatForwardingDenied } from '../codec/answer-query.js';
@@ -32,6 +32,8 @@ export interface FingerServiceOptions {
   /** An empty query lists every user, not only those logged in (default true). */
   readonly listAllUsers?: boolean;
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;

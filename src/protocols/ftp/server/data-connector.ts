@@ -41,6 +41,7 @@ function hostOf(address: SocketAddress): string {
  */
 export class DataConnector {
   readonly #peerHost: string;
+  readonly #balancerHost: string | undefined;
   #listener: Socket | null = null;
   #active: DataAddress | null = null;
   #pending: Socket | null = null;
@@ -50,9 +51,13 @@ export class DataConnector {
 
   /**
    * @param peerHost The control connection's remote address: the only host allowed to connect.
+   * @param balancerHost The load balancer the control connection came through (its PROXY
+   *   header named `peerHost`): a passive data connection forwarded by it arrives from its
+   *   address, so that host is allowed too. It is trusted already (`proxyProtocolFrom`).
    */
-  constructor(peerHost: string) {
+  constructor(peerHost: string, balancerHost?: string) {
     this.#peerHost = peerHost;
+    this.#balancerHost = balancerHost;
   }
 
   /** Whether PASV/EPSV or PORT/EPRT has set up the next data connection. */
@@ -129,7 +134,12 @@ export class DataConnector {
         listener.settimeout(options.timeout);
         for (;;) {
           const [conn, address] = await listener.accept();
-          if (sameIpAddress(hostOf(address), this.#peerHost)) {
+          const from = hostOf(address);
+          const balancer = this.#balancerHost;
+          if (
+            sameIpAddress(from, this.#peerHost) ||
+            (balancer !== undefined && sameIpAddress(from, balancer))
+          ) {
             sock = conn;
             break;
           }

@@ -46,6 +46,11 @@ export interface FtpConnectionSettings extends ConnectionSettings {
   readonly map?: SocketMap;
   /** The control connection's own address (passive listeners bind to it), `''` if unknown. */
   readonly localHost?: string;
+  /**
+   * The load balancer whose PROXY header named the client: passive data connections it
+   * forwards come from its address and are accepted too.
+   */
+  readonly balancerHost?: string;
 }
 
 /**
@@ -89,7 +94,7 @@ export class FtpHandler implements SessionHandler<FtpServerEvent> {
     this.localHost = settings.localHost ?? '';
     const peer = transport.peerAddress;
     this.peerHost = Array.isArray(peer) ? String(peer[0]) : '';
-    this.data = new DataConnector(this.peerHost);
+    this.data = new DataConnector(this.peerHost, settings.balancerHost);
     this.control = new FtpControlSession({
       maxLineLength: Math.min(limits.maxRequestSize, 4096),
       maxPendingOutput: bound,

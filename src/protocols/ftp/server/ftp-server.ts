@@ -92,12 +92,17 @@ export async function startFtpService(options: FtpServiceOptions): Promise<FtpSe
     limits,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
+    ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
     clock: context.clock,
     busyReply: '421 Too many connections; try again later.\r\n',
-    createChannel: ({ socket, channelOptions }) =>
+    createChannel: ({ socket, channelOptions, proxiedBy }) =>
       new FtpHandler(
         new ChannelTransport(socket, channelOptions),
-        { ...channelOptions, localHost: localHostOf(socket) },
+        {
+          ...channelOptions,
+          localHost: localHostOf(socket),
+          ...(Array.isArray(proxiedBy) ? { balancerHost: String(proxiedBy[0]) } : {}),
+        },
         context,
       ),
   });

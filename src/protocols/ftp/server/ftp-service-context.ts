@@ -8,6 +8,7 @@ import type { SocketMap } from '../../../dispatch/index.js';
 import type { Clock } from '../../../server/clock.js';
 import type { ServerLimits } from '../../../server/limits.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
+import type { ProxyProtocolOptions } from '../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../socket/index.js';
 import type { Permission } from '../codec/command-table.js';
 
@@ -48,6 +49,8 @@ export interface FtpServiceOptions {
   /** Keep a cut upload under its final name so the client can resume it (default false). */
   readonly keepPartialUploads?: boolean;
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;

@@ -8,7 +8,7 @@ import { type Clock, systemClock } from '../../../server/clock.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
 import { listenForConnections } from '../../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import type { TcpListener } from '../../../server/tcp-listener.js';
+import type { ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../socket/index.js';
 import { encodeResponseHead } from '../codec/encode-head.js';
 import type { RequestParserOptions } from '../codec/request-parser.js';
@@ -31,6 +31,8 @@ export interface HttpServiceOptions {
    * `maxRequestSize` bounds the head.
    */
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   /** Seconds a request body may stall before 408 (default: `limits.readTimeout`). */
   readonly bodyTimeout?: number;
   /** The largest request body accepted, in bytes (default 1 GiB); larger gets 413. */
@@ -114,6 +116,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
       observer: options.observer,
       map: options.map,
       tls: options.tls,
+      proxyProtocol: options.proxyProtocol,
       clock,
       busyReply: BUSY,
     },

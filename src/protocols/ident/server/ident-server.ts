@@ -13,7 +13,7 @@ import {
 import type { ServerLimits } from '../../../server/limits.js';
 import { listenForConnections } from '../../../server/listen-for-connections.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import type { TcpListener } from '../../../server/tcp-listener.js';
+import type { ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
 import { unmapIpv4 } from '../../../socket/index.js';
 import type { IdentQuery } from '../codec/ident-query.js';
@@ -38,6 +38,8 @@ export interface IdentServiceOptions {
   /** Who owns a connection (default: the kernel's TCP tables and `/etc/passwd`). */
   readonly lookup?: OwnerLookup;
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;

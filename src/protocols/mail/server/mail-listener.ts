@@ -9,7 +9,7 @@ import type { Clock } from '../../../server/clock.js';
 import type { Connection, ConnectionSettings } from '../../../server/connection.js';
 import type { ServerLimits } from '../../../server/limits.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import { TcpListener } from '../../../server/tcp-listener.js';
+import { type ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
 import type { SSLContext } from '../../../socket/index.js';
 
@@ -17,6 +17,8 @@ import type { SSLContext } from '../../../socket/index.js';
 export interface MailListenerOptions {
   readonly address: readonly [string, number];
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock: Clock;
@@ -48,6 +50,7 @@ export async function openMailListener(
   const listener = await TcpListener.open({
     address: options.address,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
     ...(options.tls ? { tls: options.tls } : {}),

@@ -9,7 +9,7 @@ import { type DatagramHandler, DatagramServer } from '../../../server/datagram-s
 import type { ServerLimits } from '../../../server/limits.js';
 import type { RateLimiterOptions } from '../../../server/rate-limiter.js';
 import type { ServerObserver } from '../../../server/server-observer.js';
-import { TcpListener } from '../../../server/tcp-listener.js';
+import { type ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import { BUILT_IN_QUOTES } from '../codec/built-in-quotes.js';
 import { chargenDatagram } from '../codec/chargen-generator.js';
 import { formatDaytime } from '../codec/daytime.js';
@@ -27,6 +27,8 @@ export interface SmallServiceOptions {
   readonly tcp?: boolean;
   readonly udp?: boolean;
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   /** The per-address UDP rate limit (echo and chargen must not become amplifiers). */
   readonly rate?: RateLimiterOptions;
   readonly observer?: ServerObserver;
@@ -72,6 +74,7 @@ export async function startSmallService(
       tcp = await TcpListener.open({
         address: options.address,
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.map ? { map: options.map } : {}),
         clock,

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../../../server/clock.js';
 import type { ServerLimits } from '../../../../server/limits.js';
 import { loginThrottleSettings } from '../../../../server/login-throttle.js';
 import type { ServerObserver } from '../../../../server/server-observer.js';
+import type { ProxyProtocolOptions } from '../../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../../socket/index.js';
 import { type MailService, openMailListener } from '../mail-listener.js';
 import type { MailUser, PasswordCheck } from '../mail-users.js';
@@ -34,6 +35,8 @@ export interface Pop3ServiceOptions {
   readonly apop?: false;
   /** `limits.idleTimeout` is the autologout timer (RFC 1939 asks for at least 10 minutes). */
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;
@@ -93,6 +96,7 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
     {
       address: options.address,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
       ...(options.map ? { map: options.map } : {}),
       ...(implicit && options.tls ? { tls: options.tls } : {}),

@@ -5,6 +5,7 @@ import type { ServerLimits } from '../../../../server/limits.js';
 import { loginThrottleSettings } from '../../../../server/login-throttle.js';
 import { RateLimiter } from '../../../../server/rate-limiter.js';
 import type { ServerObserver } from '../../../../server/server-observer.js';
+import type { ProxyProtocolOptions } from '../../../../server/tcp-listener.js';
 import type { SSLContext } from '../../../../socket/index.js';
 import { formatSmtpReply } from '../../codec/smtp/smtp-reply.js';
 import { type MailService, openMailListener } from '../mail-listener.js';
@@ -49,6 +50,8 @@ export interface SmtpServiceOptions {
   /** Offer AUTH PLAIN and LOGIN once TLS is up. Default: true when `tls` is given. */
   readonly auth?: boolean;
   readonly limits?: ServerLimits;
+  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
+  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;
@@ -174,6 +177,7 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
     {
       address: options.address,
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
       ...(options.map ? { map: options.map } : {}),
       busyReply: formatSmtpReply({
