@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpAgent, request } from '../../src/protocols/http/index.js';
-import { createConnection, createServer } from '../../src/socket/index.js';
 import { needs } from '../support/interop.js';
+import { freePort, waitForPort } from '../support/ports.js';
 
 const nginx = needs('nginx');
 let dir: string;
@@ -19,27 +19,6 @@ let port = 0;
 let child: ChildProcess | null = null;
 let agent: HttpAgent;
 const big = Buffer.alloc(200_000, 'n');
-
-async function freePort(): Promise<number> {
-  const probe = await createServer(['127.0.0.1', 0]);
-  const found = (probe.getsockname() as [string, number])[1];
-  probe.close();
-  return found;
-}
-
-async function waitForPort(seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    try {
-      const sock = await createConnection(['127.0.0.1', port], 1);
-      sock.close();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
 
 before(async () => {
   agent = new HttpAgent();
@@ -77,7 +56,7 @@ http {
 `,
   );
   child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
-  await waitForPort(10);
+  await waitForPort(port, 10);
 });
 
 after(async () => {

@@ -8,32 +8,10 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '../../src/host/index.js';
-import { createConnection, createServer } from '../../src/socket/index.js';
 import { memoryLogger, portOf, tempDir, testConfig } from '../support/host.js';
 import { needs } from '../support/interop.js';
-
-async function freePort(): Promise<number> {
-  const probe = await createServer(['127.0.0.1', 0]);
-  const found = (probe.getsockname() as [string, number])[1];
-  probe.close();
-  return found;
-}
-
-async function waitForPort(port: number, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    try {
-      const sock = await createConnection(['127.0.0.1', port], 1);
-      sock.close();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
+import { freePort, waitForPort } from '../support/ports.js';
 
 function curl(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) =>
