@@ -243,7 +243,19 @@ function listing(
   return [
     listenerListing(listeners, `polyport ${VERSION}`, dataDir),
     `Node.js ${process.version}; accelerators: ${describeAccelerators(accelerators)}\n`,
+    adminLine(listeners),
     hint,
     'Press Ctrl-C to stop.\n',
   ].join('');
+}
+
+/**
+ * Where the admin listener's web UI is, when it runs: the page a user opens to see what every
+ * service did (as Mailpit prints its UI's address).
+ */
+function adminLine(listeners: readonly ListedListener[]): string {
+  const admin = listeners.find((l) => l.service === 'admin');
+  if (admin === undefined) return '';
+  const host = admin.address.includes(':') ? `[${admin.address}]` : admin.address;
+  return `Web UI, API and metrics: http://${host}:${admin.port}/\n`;
 }

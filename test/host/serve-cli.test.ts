@@ -26,6 +26,11 @@ test('polyport serve prints one line per listener and exits 0 on SIGTERM', async
   try {
     await proc.waitFor(/Press Ctrl-C to stop\./);
     assert.match(proc.stdout, /^polyport \d+\.\d+\.\d+: \d+ services, data in \.\/polyport-data$/m);
+    const admin = portFromListing(proc.stdout, 'admin');
+    assert.match(
+      proc.stdout,
+      new RegExp(`^Web UI, API and metrics: http://127\\.0\\.0\\.1:${admin}/$`, 'm'),
+    );
     const port = portFromListing(proc.stdout, 'daytime');
     const sock = await createConnection(['127.0.0.1', port], 5);
     assert.match((await sock.recv(100)).toString(), /UTC/);
