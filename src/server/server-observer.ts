@@ -65,3 +65,22 @@ export function peerText(address: unknown): string {
   }
   return 'unknown';
 }
+
+/** The address part of a peer text: `127.0.0.1` of `127.0.0.1:5000`, `::1` of `[::1]:5000`. */
+function peerHost(peer: string): string {
+  if (peer.startsWith('[')) return peer.slice(1, peer.indexOf(']'));
+  const colon = peer.lastIndexOf(':');
+  return colon > 0 && peer.indexOf(':') === colon ? peer.slice(0, colon) : peer;
+}
+
+/**
+ * Whether a peer text (as {@link peerText} writes it) is the client `wanted` names: the same
+ * text, or the same address when `wanted` is given with or without a port.
+ * @param peer the peer of an event or a step.
+ * @param wanted what a filter or a rule asks for (`127.0.0.1`, `[::1]:5000`).
+ * @returns true when they name the same client.
+ * @example samePeer('[::1]:5000', '::1'); // true
+ */
+export function samePeer(peer: string, wanted: string): boolean {
+  return peer === wanted || peerHost(peer) === peerHost(wanted);
+}

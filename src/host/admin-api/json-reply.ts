@@ -1,9 +1,23 @@
 /**
- * How every admin API answer goes out: JSON, never cached (the capture changes with every
- * event, and a cache or proxy must not answer with an old list).
+ * How every admin answer goes out: never cached (the capture and the counters change all the
+ * time, and a cache or proxy must not answer with an old list), the API's as JSON.
  */
 import type { HttpResponse } from '../../protocols/http/index.js';
 import type { ApiError } from './api-error.js';
+
+/**
+ * Sends a body that is the state now, marked `Cache-Control: no-store`: a cache or proxy must
+ * never answer with an old one (the status page, the metrics, every API answer).
+ * @param response the response to finish.
+ * @param type its `Content-Type`.
+ * @param body the bytes or text.
+ * @example sendNow(response, 'text/plain; charset=utf-8', 'ok\n');
+ */
+export function sendNow(response: HttpResponse, type: string, body: Uint8Array | string): void {
+  response.setHeader('Content-Type', type);
+  response.setHeader('Cache-Control', 'no-store');
+  response.send(body);
+}
 
 /**
  * Sends `body` as JSON with `Cache-Control: no-store`.
@@ -14,9 +28,7 @@ import type { ApiError } from './api-error.js';
  */
 export function sendJson(response: HttpResponse, body: unknown, status = 200): void {
   response.status = status;
-  response.setHeader('Content-Type', 'application/json');
-  response.setHeader('Cache-Control', 'no-store');
-  response.send(`${JSON.stringify(body, null, 2)}\n`);
+  sendNow(response, 'application/json', `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { readStoredMessage } from '../capture/stored-message.js';
 import type { StartContext } from '../starters/start-context.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute, PathParams } from './api-router.js';
-import { sendJson } from './json-reply.js';
+import { sendJson, sendNow } from './json-reply.js';
 import { messageDetail, messageSummary } from './message-view.js';
 import { QueryParams, refuseQuery } from './query-params.js';
 
@@ -96,9 +96,7 @@ export function messageRoutes(context: StartContext): ApiRoute[] {
       async handle(request, response, params) {
         refuseQuery(request.query);
         const bytes = await stored(find(params));
-        response.setHeader('Content-Type', 'message/rfc822');
-        response.setHeader('Cache-Control', 'no-store');
-        response.send(bytes);
+        sendNow(response, 'message/rfc822', bytes);
       },
     },
   ];

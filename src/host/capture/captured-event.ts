@@ -3,6 +3,7 @@
  * request answered (an HTTP exchange, a DNS query, a mail accepted, an FTP transfer, …) and per
  * error, with the protocol's own fields; and how a list of them is filtered.
  */
+import { samePeer } from '../../server/server-observer.js';
 
 /**
  * One captured event. `kind` says what happened: `open`, `close`, `refused` and `error` for
@@ -50,13 +51,6 @@ export interface EventFilter {
   readonly q?: string;
 }
 
-/** The address part of a peer text: `127.0.0.1` of `127.0.0.1:5000`, `::1` of `[::1]:5000`. */
-function peerHost(peer: string): string {
-  if (peer.startsWith('[')) return peer.slice(1, peer.indexOf(']'));
-  const colon = peer.lastIndexOf(':');
-  return colon > 0 && peer.indexOf(':') === colon ? peer.slice(0, colon) : peer;
-}
-
 /** Whether any field's text contains `needle` (already lower case), nested lists included. */
 function contains(value: unknown, needle: string): boolean {
   if (typeof value === 'string') return value.toLowerCase().includes(needle);
@@ -84,9 +78,7 @@ export function matchesFilter(event: CapturedEvent, filter: EventFilter): boolea
   if (filter.kind !== undefined && event.kind !== filter.kind) return false;
   if (filter.sinceId !== undefined && event.id <= filter.sinceId) return false;
   if (filter.sinceTime !== undefined && event.time < filter.sinceTime) return false;
-  if (filter.peer !== undefined && event.peer !== filter.peer) {
-    if (peerHost(event.peer) !== peerHost(filter.peer)) return false;
-  }
+  if (filter.peer !== undefined && !samePeer(event.peer, filter.peer)) return false;
   if (filter.q !== undefined && filter.q !== '') return contains(event, filter.q.toLowerCase());
   return true;
 }

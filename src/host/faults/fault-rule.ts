@@ -5,6 +5,7 @@
  * checked here the same way for all three: a typo fails at once rather than never firing.
  */
 import type { FaultAction, FaultFacts } from '../../server/fault-hook.js';
+import { samePeer } from '../../server/server-observer.js';
 
 /** What a rule's step must be; every key given must hold. */
 export type FaultMatch = { readonly [K in keyof FaultFacts]?: string };
@@ -205,13 +206,6 @@ function canonicalMatch(key: string, value: string): string {
   return value;
 }
 
-/** The address part of a peer text: `127.0.0.1` of `127.0.0.1:5000`, `::1` of `[::1]:5000`. */
-function peerHost(peer: string): string {
-  if (peer.startsWith('[')) return peer.slice(1, peer.indexOf(']'));
-  const colon = peer.lastIndexOf(':');
-  return colon > 0 && peer.indexOf(':') === colon ? peer.slice(0, colon) : peer;
-}
-
 /**
  * Whether a step's facts satisfy a rule's match. Names compare without case (`*.example.test`
  * matches any name under it), paths exactly or by a prefix ending in `*`, a peer with or without
@@ -228,7 +222,7 @@ export function matchesFault(match: FaultMatch, facts: FaultFacts): boolean {
     if (got === undefined) return false;
     switch (key) {
       case 'peer':
-        if (got !== want && peerHost(got) !== peerHost(want)) return false;
+        if (!samePeer(got, want)) return false;
         break;
       case 'name': {
         const name = got.replace(/\.$/, '').toLowerCase();

@@ -3,19 +3,13 @@
  * metrics, which the admin listener serves at `/status` and the public site at `/server-status`
  * while it is on loopback; and the admin listener's health probes, `/healthz` and `/readyz`.
  */
-import { type HttpHandler, type HttpResponse, routeHandler } from '../../protocols/http/index.js';
+import { type HttpHandler, routeHandler } from '../../protocols/http/index.js';
+import { sendNow } from '../admin-api/json-reply.js';
 import { isLoopbackAddress } from '../config/address-syntax.js';
 import type { StartContext } from '../starters/start-context.js';
 
 /** The media type of the Prometheus text exposition format, version 0.0.4. */
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-
-/** Sends a body that is the state now: a cache or proxy must never answer with an old one. */
-function sendNow(response: HttpResponse, type: string, body: string): void {
-  response.setHeader('Content-Type', type);
-  response.setHeader('Cache-Control', 'no-store');
-  response.send(body);
-}
 
 /**
  * The status page, its JSON and `/metrics` under `base`.
