@@ -7,7 +7,7 @@
  * a password check, a socket or TLS is an event the glue acts on and answers.
  */
 
-import type { StopCommand } from '../../common/command-stop.js';
+import { CommandGate } from '../../common/command-stop.js';
 import { parseAuthArg, parsePbszArg, parseProtArg, parseRestArg } from './command-args.js';
 import { type CommandEvent, FtpCommandDecoder } from './command-decoder.js';
 import { checkCommand, type Permission } from './command-table.js';
@@ -68,11 +68,11 @@ export class FtpControlSession {
   readonly #tlsOffered: boolean;
   readonly #requireTls: boolean;
   readonly #anonymous: boolean;
-  readonly #stop: StopCommand | null;
-  /** The command `stopCommand` stopped, until `resumeStopped()`. */
-  #stopped: CommandEvent | null = null;
-  /** A stopped command let go on: carried out in its turn, without asking again. */
-  #resumed: CommandEvent | null = null;
+  /**
+   * The `stopCommand` hook and the command it stopped, until `resumeStopped()`; a command let go
+   * on is carried out in its turn without asking again.
+   */
+  readonly #gate: CommandGate<CommandEvent>;
   #mode: Mode = 'command';
   #queue: CommandEvent[] = [];
   #out: Buffer[] = [];
@@ -122,7 +122,7 @@ export class FtpControlSession {
     this.#tlsOffered = options.tls ?? false;
     this.#requireTls = options.requireTls ?? false;
     this.#anonymous = options.anonymous ?? false;
-    this.#stop = options.stopCommand ?? null;
+    this.#gate = new CommandGate(options.stopCommand);
     this.#reply(reply(220, this.#banner));
   }
 
@@ -236,9 +236,7 @@ export class FtpControlSession {
         this.#reply(ev.reply);
         continue;
       }
-      if (ev === this.#resumed) this.#resumed = null;
-      else if (this.#stop?.(ev.verb, ev.arg) === true) {
-        this.#stopped = ev;
+      if (!this.#gate.isResumed(ev) && this.#gate.stops(ev.verb, ev.arg, ev)) {
         this.#pending = 'command';
         return { type: 'stopped', verb: ev.verb };
       }
@@ -256,11 +254,9 @@ export class FtpControlSession {
    */
   resumeStopped(line?: string): void {
     this.#decide('command');
-    const ev = this.#stopped;
-    this.#stopped = null;
+    const ev = this.#gate.resume(line === undefined);
     if (ev === null) return;
     if (line === undefined) {
-      this.#resumed = ev;
       this.#queue.unshift(ev);
     } else if (this.#mode !== 'closed') {
       const bytes = Buffer.from(`${line}\r\n`, 'utf8');

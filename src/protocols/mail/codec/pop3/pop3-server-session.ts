@@ -3,7 +3,7 @@
  * state machine AUTHORIZATION → TRANSACTION → UPDATE. Replies follow Dovecot's wording. Every
  * state and transition lives in this file.
  */
-import type { StopCommand } from '../../../common/command-stop.js';
+import { CommandGate } from '../../../common/command-stop.js';
 import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthPlain } from '../auth-plain.js';
 import { Pop3Maildrop } from './pop3-maildrop.js';
@@ -35,11 +35,8 @@ const PLAINTEXT_DISALLOWED =
 export class Pop3ServerSession {
   readonly #o: Required<Omit<Pop3ServerOptions, 'apopTimestamp' | 'stopCommand'>>;
   readonly #timestamp: string | undefined;
-  readonly #stop: StopCommand | null;
-  /** The command line `stopCommand` stopped, until `resumeStopped()`. */
-  #stopped: string | null = null;
-  /** A stopped command let go on: carried out next, without asking again. */
-  #resumed: string | null = null;
+  /** The `stopCommand` hook and the command line it stopped, until `resumeStopped()`. */
+  readonly #gate: CommandGate<string>;
   readonly #lines: LineSplitter;
   #mode: Mode = 'authorization';
   #pending: Pop3Decision | null = null;
@@ -68,7 +65,7 @@ export class Pop3ServerSession {
       maxPendingOutput: Number.POSITIVE_INFINITY,
       ...options,
     };
-    this.#stop = options.stopCommand ?? null;
+    this.#gate = new CommandGate(options.stopCommand);
     for (const key of ['maxLineLength', 'maxErrors'] as const) {
       if (!Number.isSafeInteger(this.#o[key]) || this.#o[key] < 1) {
         throw new RangeError(`${key} must be a positive integer, got ${this.#o[key]}`);
@@ -132,9 +129,8 @@ export class Pop3ServerSession {
     while (this.#pending === null && this.#mode !== 'closed' && this.#mode !== 'tls') {
       // Backpressure: the next command waits until the responses so far are taken.
       if (this.#outBytes > this.#o.maxPendingOutput) return null;
-      if (this.#resumed !== null) {
-        const resumed = this.#resumed;
-        this.#resumed = null;
+      const resumed = this.#gate.takeResumed();
+      if (resumed !== null) {
         const ev = this.#command(resumed, false);
         if (ev !== null) return ev;
         continue;
@@ -231,10 +227,8 @@ export class Pop3ServerSession {
    */
   resumeStopped(reply?: string): void {
     this.#decide('command');
-    const line = this.#stopped;
-    this.#stopped = null;
-    if (reply === undefined) this.#resumed = line;
-    else this.#write(Buffer.from(`${reply}\r\n`, 'utf8'));
+    this.#gate.resume(reply === undefined);
+    if (reply !== undefined) this.#write(Buffer.from(`${reply}\r\n`, 'utf8'));
   }
 
   #decide(kind: Pop3Decision): void {
@@ -281,8 +275,7 @@ export class Pop3ServerSession {
     const space = line.indexOf(' ');
     const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : line.slice(space + 1);
-    if (ask && verb !== '' && this.#stop?.(verb, arg) === true) {
-      this.#stopped = line;
+    if (ask && verb !== '' && this.#gate.stops(verb, arg, line)) {
       this.#pending = 'command';
       return { type: 'stopped', verb };
     }

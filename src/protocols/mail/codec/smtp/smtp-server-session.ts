@@ -3,7 +3,7 @@
  * ENHANCEDSTATUSCODES (2034/3463), STARTTLS (3207) and AUTH PLAIN and LOGIN (4954), as a sans-I/O state
  * machine. Every state and transition lives in this file.
  */
-import type { StopCommand } from '../../../common/command-stop.js';
+import { CommandGate } from '../../../common/command-stop.js';
 import { LineSplitter } from '../../../common/line-splitter.js';
 import { decodeAuthLoginField } from '../auth-login.js';
 import { decodeAuthPlain } from '../auth-plain.js';
@@ -52,7 +52,8 @@ type AuthStep =
  */
 export class SmtpServerSession {
   readonly #o: Required<Omit<SmtpServerOptions, 'stopCommand'>>;
-  readonly #stop: StopCommand | null;
+  /** The `stopCommand` hook and the command line it stopped, until `resumeStopped()`. */
+  readonly #gate: CommandGate<string>;
   readonly #commands: LineSplitter;
   #reader: SmtpDataReader | null = null;
   #mode: Mode = 'command';
@@ -68,10 +69,6 @@ export class SmtpServerSession {
   #from: MailPath | null = null;
   #recipients: MailPath[] = [];
   #pendingRecipient: MailPath | null = null;
-  /** The command line `stopCommand` stopped, until `resumeStopped()`. */
-  #stopped: string | null = null;
-  /** A stopped command let go on: carried out next, without asking again. */
-  #resumed: string | null = null;
 
   /**
    * @param options The server name, limits and the extensions to offer.
@@ -79,7 +76,7 @@ export class SmtpServerSession {
    */
   constructor(options: SmtpServerOptions) {
     this.#o = resolveSmtpOptions(options);
-    this.#stop = options.stopCommand ?? null;
+    this.#gate = new CommandGate(options.stopCommand);
     this.#tls = this.#o.tls;
     this.#commands = new LineSplitter({ maxLineLength: this.#o.maxCommandLineLength });
     this.#reply({ code: 220, text: `${this.#o.hostname} ${this.#o.banner}` });
@@ -150,9 +147,8 @@ export class SmtpServerSession {
       if (this.#mode === 'closed' || this.#mode === 'tls') return null;
       // Backpressure: the next command waits until the replies so far are taken.
       if (this.#outBytes > this.#o.maxPendingOutput) return null;
-      if (this.#resumed !== null) {
-        const resumed = this.#resumed;
-        this.#resumed = null;
+      const resumed = this.#gate.takeResumed();
+      if (resumed !== null) {
         const ev = this.#command(resumed, false);
         if (ev !== null) return ev;
         continue;
@@ -184,12 +180,8 @@ export class SmtpServerSession {
    */
   resumeStopped(reply?: string): void {
     this.#decide('command');
-    const line = this.#stopped;
-    this.#stopped = null;
-    if (reply === undefined) {
-      this.#resumed = line;
-      return;
-    }
+    this.#gate.resume(reply === undefined);
+    if (reply === undefined) return;
     const bytes = Buffer.from(`${reply}\r\n`, 'latin1');
     this.#out.push(bytes);
     this.#outBytes += bytes.length;
@@ -318,8 +310,7 @@ export class SmtpServerSession {
     const space = line.indexOf(' ');
     const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : line.slice(space + 1).trim();
-    if (ask && verb !== '' && this.#stop?.(verb, arg) === true) {
-      this.#stopped = line;
+    if (ask && verb !== '' && this.#gate.stops(verb, arg, line)) {
       this.#pending = 'command';
       return { type: 'stopped', verb };
     }
