@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = 'examples/testing';
@@ -25,7 +26,10 @@ interface Run {
 /** Runs Node with `args` from the repository's root; never rejects (the test checks the code). */
 function runNode(args: readonly string[]): Promise<Run> {
   // Without it, the child's `--test` would see itself as a file of this run and run nothing.
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  // A CI that forces colour (FORCE_COLOR) would colour the runners' summaries; the checks read
+  // plain text, so colour is turned off and any escape left is stripped.
+  const { NODE_TEST_CONTEXT: _, FORCE_COLOR: __, ...inherited } = process.env;
+  const env = { ...inherited, NO_COLOR: '1' };
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -33,7 +37,7 @@ function runNode(args: readonly string[]): Promise<Run> {
       { cwd: root, env, timeout: 240_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
-        resolve({ code, output: `${stdout}${stderr}` });
+        resolve({ code, output: stripVTControlCharacters(`${stdout}${stderr}`) });
       },
     );
   });
