@@ -4,6 +4,11 @@
       "target_name": "datagram_batch",
       "sources": ["native/datagram_batch.cc"],
       "cflags_cc": ["-O2", "-std=c++17"]
+    },
+    {
+      "target_name": "reuse_port",
+      "sources": ["native/reuse_port.cc"],
+      "cflags_cc": ["-O2", "-std=c++17"]
     }
   ]
 }

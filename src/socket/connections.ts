@@ -102,7 +102,10 @@ export interface CreateServerOptions {
   readonly family?: number;
   /** The listen backlog. */
   readonly backlog?: number;
-  /** Let several sockets listen on the same port (needs Node.js 22.12 or later). */
+  /**
+   * Let several sockets (in one process or many) listen on the same port, the kernel spreading
+   * connections between them (`SO_REUSEPORT`; Node.js 22.12 or later, or the native addon).
+   */
   readonly reusePort?: boolean;
   /** With `AF_INET6`, accept IPv4 connections too. */
   readonly dualstackIpv6?: boolean;
@@ -112,7 +115,8 @@ export interface CreateServerOptions {
  * Creates a listening TCP socket, as Python's `socket.create_server()`.
  * @param address `[host, port]`; `''` listens on every interface.
  * @returns the listening socket.
- * @throws {SocketError} `ENOPROTOOPT` for `reusePort` where Node cannot do it; `EADDRINUSE`.
+ * @throws {SocketError} `ENOPROTOOPT` for `reusePort` where it cannot be set (see
+ *   `Socket.setsockopt()`); `EADDRINUSE`.
  * @example const server = await createServer(['127.0.0.1', 0]);
  */
 export async function createServer(
@@ -120,12 +124,6 @@ export async function createServer(
   options: CreateServerOptions = {},
 ): Promise<Socket> {
   const family = options.family ?? AF_INET;
-  if (options.reusePort && !supportsReusePort()) {
-    throw new SocketError('ENOPROTOOPT', {
-      op: 'createServer',
-      detail: `SO_REUSEPORT needs Node.js 22.12 or later (this is ${process.version})`,
-    });
-  }
   if (options.dualstackIpv6 && family !== AF_INET6) {
     throw new RangeError('createServer(): dualstackIpv6 requires family AF_INET6');
   }
@@ -141,11 +139,6 @@ export async function createServer(
     sock.close();
     throw err;
   }
-}
-
-function supportsReusePort(): boolean {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 12);
 }
 
 /**

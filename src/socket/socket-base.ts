@@ -13,6 +13,7 @@ import {
   familyName,
   SO_ERROR,
   SO_RCVBUF,
+  SO_REUSEPORT,
   SO_SNDBUF,
   SO_TYPE,
   SOCK_DGRAM,
@@ -39,6 +40,7 @@ import {
   ReadinessListeners,
   type Watchable,
 } from './readiness.js';
+import { requireReusePort } from './reuse-port.js';
 import { settleWhen } from './settle-when.js';
 import { checkSocketKind } from './socket-kind.js';
 import {
@@ -302,7 +304,9 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * Sets an option: `SO_REUSEADDR`, `SO_REUSEPORT`, `SO_KEEPALIVE`, `SO_BROADCAST`,
    * `SO_RCVBUF`, `SO_SNDBUF`, `TCP_NODELAY`, `IPV6_V6ONLY`, `IP_TTL` and the multicast options
    * (`IP_ADD_MEMBERSHIP` takes Python's 8-byte `mreq`: group then interface, each `inetAton`).
-   * @throws {SocketError} `ENOPROTOOPT` for an option polyport does not know.
+   * `SO_REUSEPORT` takes effect at `bind()` (see reuse-port.ts for how each Node gets it).
+   * @throws {SocketError} `ENOPROTOOPT` for an option polyport does not know, and for
+   *   `SO_REUSEPORT` on a Node that cannot set it (before 22.12, without the native addon).
    * @example sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
@@ -333,6 +337,9 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     ) {
       throw new RangeError(`setsockopt(): buffer size must be positive, got ${stored}`);
     }
+    // Asked for where this Node cannot do it: fail here, not with EADDRINUSE at a later bind.
+    if (level === SOL_SOCKET && optname === SO_REUSEPORT && stored !== 0 && this.family !== AF_UNIX)
+      requireReusePort({ ...this.errorContext(), op: 'setsockopt' });
     this.storeOption(key, stored);
     const engine = this.engine;
     if (engine instanceof StreamEngine) this.applyStreamOptions(engine);

@@ -7,6 +7,8 @@
 import { describe, formatAddress, type ResolvedAddress, type SocketAddress } from './address.js';
 import { type BytesLike, checkInto, checkSize, toBytes } from './arguments.js';
 import {
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
   MSG_DONTWAIT,
   MSG_PEEK,
   MSG_WAITALL,
@@ -14,8 +16,10 @@ import {
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
+  SO_REUSEPORT,
   SOCK_DGRAM,
   SOCK_STREAM,
+  SOL_SOCKET,
 } from './constants.js';
 import { asBuffer, maxDatagram, sendTarget, truncate } from './datagram-bytes.js';
 import { DatagramEngine } from './datagram-engine.js';
@@ -28,7 +32,9 @@ import {
 } from './errors.js';
 import { READY_READ, READY_WRITE } from './readiness.js';
 import { RecvWaiter } from './recv-waiter.js';
+import { closeUnadopted, reusePortDescriptor, reusePortPath } from './reuse-port.js';
 import { SocketBase } from './socket-base.js';
+import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
 
 /**
@@ -42,17 +48,45 @@ export class SocketIO extends SocketBase {
   /** @internal Binds the datagram engine (also done by the first `sendto()`). */
   protected async bindDatagram(resolved: ResolvedAddress): Promise<void> {
     const engine = this.datagramEngine();
+    const context = { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) };
+    const options = this.optionValues;
+    // SO_REUSEPORT on a Node without the option: a descriptor the native addon bound.
+    const fd =
+      options.get(optKey(SOL_SOCKET, SO_REUSEPORT)) && reusePortPath() !== 'public'
+        ? await reusePortDescriptor(
+            this.family,
+            SOCK_DGRAM,
+            resolved,
+            Boolean(options.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY))),
+            0,
+            context,
+          )
+        : null;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
-        reject(
-          toSocketError(err, { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) }),
-        );
+        reject(toSocketError(err, context));
       };
       engine.socket.once('error', onError);
-      engine.socket.bind({ address: resolved.host, port: resolved.port, exclusive: true }, () => {
+      const onListening = (): void => {
         engine.socket.off('error', onError);
         resolve();
-      });
+      };
+      if (fd === null) {
+        engine.socket.bind(
+          { address: resolved.host, port: resolved.port, exclusive: true },
+          onListening,
+        );
+        return;
+      }
+      try {
+        // Node opens its handle on the descriptor and listens at once (no lookup, no cluster).
+        engine.socket.bind({ fd, exclusive: true }, onListening);
+      } catch (err) {
+        // Thrown before Node took the descriptor (not a UDP socket, a handle already open).
+        engine.socket.off('error', onError);
+        closeUnadopted(fd);
+        reject(toSocketError(err, context));
+      }
     });
     engine.bound = true;
     this.applyDatagramOptions(engine);

@@ -31,6 +31,7 @@ import {
 import { DatagramEngine } from './datagram-engine.js';
 import type { SocketErrorContext } from './errors.js';
 import { literalLookup } from './literal-lookup.js';
+import { reusePortPath } from './reuse-port.js';
 import type { StreamEngine } from './stream-engine.js';
 
 /** The map key of an option. */
@@ -138,7 +139,9 @@ export interface OptionValues extends Iterable<[string, number | Buffer]> {
 
 /**
  * Makes the datagram engine of an AF_INET/AF_INET6 `SOCK_DGRAM` socket with the options that
- * must be known at creation (`SO_REUSEADDR`, `IPV6_V6ONLY`, `SO_RCVBUF`).
+ * must be known at creation (`SO_REUSEADDR`, `SO_REUSEPORT`, `IPV6_V6ONLY`, `SO_RCVBUF`).
+ * `SO_REUSEPORT` goes to Node here only where Node has the option; elsewhere the bind adopts a
+ * descriptor the native addon made (see reuse-port.ts).
  */
 export function createDatagramEngine(
   family: number,
@@ -146,12 +149,16 @@ export function createDatagramEngine(
   notify: () => void,
   context: () => SocketErrorContext,
 ): DatagramEngine {
+  const reusePort =
+    Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEPORT))) && reusePortPath() === 'public';
   const udp = createDgramSocket({
     type: family === AF_INET6 ? 'udp6' : 'udp4',
     reuseAddr: Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEADDR))),
     ipv6Only: Boolean(options.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY))),
     // IP literals are answered at once, so a datagram goes out inside sendto() itself.
     lookup: literalLookup,
+    // Node 22.12+ (its types here are Node 20's, which lack the option).
+    ...(reusePort ? { reusePort: true } : {}),
   });
   const engine = new DatagramEngine(udp, family, notify, context);
   const rcv = options.get(optKey(SOL_SOCKET, SO_RCVBUF));

@@ -5,7 +5,11 @@
  * the calls that make connections (`bind`, `listen`, `accept`, `connect`); the byte-moving calls
  * are in `socket-io.ts` and the state and options in `socket-base.ts`.
  */
-import { type Socket as NetSocket, createServer as netCreateServer } from 'node:net';
+import {
+  type ListenOptions,
+  type Socket as NetSocket,
+  createServer as netCreateServer,
+} from 'node:net';
 import {
   describe,
   formatAddress,
@@ -44,6 +48,7 @@ import { ListenerEngine } from './listener-engine.js';
 import { fromResolverError } from './netdb-backend.js';
 import { slabReads } from './node/slab-reads.js';
 import { READY_READ } from './readiness.js';
+import { reusePortDescriptor, reusePortPath } from './reuse-port.js';
 import { adoptStream } from './socket-base.js';
 import { optKey } from './socket-options.js';
 import { StreamEngine } from './stream-engine.js';
@@ -94,27 +99,43 @@ export class Socket extends DatagramIO {
     const server = netCreateServer({ pauseOnConnect: true, allowHalfOpen: true });
     const reusePort = Boolean(this.optionValues.get(optKey(SOL_SOCKET, SO_REUSEPORT)));
     const v6only = Boolean(this.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
-    const listenOptions =
-      resolved.path !== undefined
-        ? { path: resolved.path, backlog }
-        : {
-            host: resolved.host,
-            port: resolved.port,
-            backlog,
-            ipv6Only: v6only,
-            ...(reusePort ? { reusePort: true } : {}),
-          };
+    const context = { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) };
+    // A descriptor to adopt, or where Node is to bind.
+    let listenOptions: ListenOptions | { readonly fd: number };
+    if (resolved.path !== undefined) listenOptions = { path: resolved.path, backlog };
+    else if (reusePort && reusePortPath() !== 'public') {
+      // A Node without the option: the addon binds and listens, and Node adopts the
+      // descriptor (its listen() again is harmless, and it owns and closes it from then on).
+      const fd = await reusePortDescriptor(
+        this.family,
+        SOCK_STREAM,
+        resolved,
+        v6only,
+        backlog,
+        context,
+      );
+      listenOptions = { fd };
+    } else {
+      listenOptions = {
+        host: resolved.host,
+        port: resolved.port,
+        backlog,
+        ipv6Only: v6only,
+        ...(reusePort ? { reusePort: true } : {}),
+      };
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
-        reject(
-          toSocketError(err, { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) }),
-        );
+        reject(toSocketError(err, context));
       };
       server.once('error', onError);
-      server.listen(listenOptions, () => {
+      const onListening = (): void => {
         server.off('error', onError);
         resolve();
-      });
+      };
+      // Node reads the backlog of a descriptor's listen() from the arguments, not the options.
+      if ('fd' in listenOptions) server.listen(listenOptions, backlog, onListening);
+      else server.listen(listenOptions, onListening);
     });
     if (this.isClosed) {
       server.close();

@@ -19,11 +19,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { AF_INET } from '../constants.js';
 import { Accelerator } from './accelerator.js';
 import { datagramHandle, descriptorOf, type HasFd } from './handles.js';
+import { loadNativeAddon } from './native-addon.js';
 
 /** The addon's calls (see native/datagram_batch.cc). */
 interface Addon {
@@ -50,16 +49,11 @@ let addon: Addon | null | undefined;
  */
 export function loadedAddon(): Addon | null {
   if (addon !== undefined) return addon;
-  try {
-    // The package's own name finds its root from src/ (tsx), dist/ and the bundled executable alike.
-    const require = createRequire(import.meta.url);
-    const native = require(
-      join(require.resolve('polyport/package.json'), '../build/Release/datagram_batch.node'),
-    );
-    const { SLOTS, FALLBACK, open, close, recv, sendto } = native as Addon;
+  const native = loadNativeAddon('datagram_batch') as Addon | null;
+  if (native === null) addon = null;
+  else {
+    const { SLOTS, FALLBACK, open, close, recv, sendto } = native;
     addon = { SLOTS, FALLBACK, open, close, recv, sendto };
-  } catch {
-    addon = null;
   }
   return addon;
 }
