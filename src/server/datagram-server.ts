@@ -6,7 +6,9 @@ import { Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
   AF_INET,
   AF_INET6,
+  SO_REUSEPORT,
   SOCK_DGRAM,
+  SOL_SOCKET,
   type Socket,
   type SocketAddress,
   socket,
@@ -41,6 +43,14 @@ export interface DatagramServerOptions {
   readonly clock?: Clock;
   /** The largest datagram read (default 65535). */
   readonly maxDatagram?: number;
+  /**
+   * Several processes serve one port: `SO_REUSEPORT` is set before the bind, so each process's
+   * socket binds the same address and the kernel spreads datagrams between them (by sender, so
+   * one client keeps reaching the same process). Every socket on the port must set it. Fails
+   * with `ENOPROTOOPT` on a Node that cannot set it (before 22.12, without polyport's native
+   * addon).
+   */
+  readonly reusePort?: boolean;
 }
 
 /**
@@ -62,6 +72,7 @@ export class DatagramServer extends Dispatcher {
     const [host, port] = options.address;
     const sock = socket(host.includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
     try {
+      if (options.reusePort) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
       await sock.bind([host, port]);
     } catch (err) {
       sock.close();

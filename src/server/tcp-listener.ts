@@ -9,6 +9,8 @@ import {
   AF_INET,
   AF_INET6,
   SHUT_WR,
+  SO_REUSEPORT,
+  SOL_SOCKET,
   Socket,
   type SocketAddress,
   SocketTimeoutError,
@@ -66,6 +68,13 @@ export interface TcpListenerOptions {
   readonly tls?: SSLContext;
   /** Behind a load balancer: every connection starts with a PROXY header (see below). */
   readonly proxyProtocol?: ProxyProtocolOptions;
+  /**
+   * Several processes serve one port: `SO_REUSEPORT` is set before the bind, so each process's
+   * listener binds the same address and the kernel spreads new connections between them. Every
+   * listener on the port must set it. Fails with `ENOPROTOOPT` on a Node that cannot set it
+   * (before 22.12, without polyport's native addon).
+   */
+  readonly reusePort?: boolean;
 }
 
 /** How a listener behind a load balancer takes the PROXY protocol (v1 and v2). */
@@ -123,6 +132,7 @@ export class TcpListener extends Dispatcher {
   static async open(options: TcpListenerOptions): Promise<TcpListener> {
     const listener = new TcpListener(options);
     try {
+      if (options.reusePort) listener.socket?.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
       await listener.bind([options.address[0], options.address[1]]);
       await listener.listen(options.backlog ?? 511);
     } catch (err) {
