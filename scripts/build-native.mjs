@@ -1,10 +1,13 @@
 /**
- * Builds polyport's native addon (native/datagram_batch.cc: batched UDP I/O) with node-gyp,
- * against the headers of the Node running this script. npm runs it on install.
+ * Builds polyport's native addons with node-gyp, against the headers of the Node running this
+ * script: native/datagram_batch.cc (batched UDP I/O, an accelerator) and native/reuse_port.cc
+ * (SO_REUSEPORT sockets on Nodes before 22.12, whose net and dgram lack the option). npm runs
+ * it on install.
  *
- * The addon is an accelerator, not a requirement: when it cannot be built (no compiler, no
- * headers), the install still succeeds, this prints why, and datagram sockets use node:dgram's
- * own path. `npm run build:native` runs it again by hand.
+ * Neither is a requirement: when they cannot be built (no compiler, no headers), the install
+ * still succeeds, this prints why, datagram sockets use node:dgram's own path, and on Node 20
+ * `SO_REUSEPORT` (`serve --workers`) fails with ENOPROTOOPT saying so. `npm run build:native`
+ * runs it again by hand.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +15,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
+
+/** What a build that did not happen costs, for the warning. */
+const WITHOUT =
+  'datagram sockets will use node:dgram alone, and SO_REUSEPORT needs Node.js 22.12 or later';
 
 /** npm's own node-gyp (npm names it for its scripts), or one installed beside this Node. */
 function nodeGyp() {
@@ -37,7 +44,7 @@ function nodeDir() {
 
 const gyp = nodeGyp();
 if (gyp === null) {
-  console.warn('polyport: node-gyp not found; datagram sockets will use node:dgram alone');
+  console.warn(`polyport: node-gyp not found; ${WITHOUT}`);
   process.exit(0);
 }
 const dir = nodeDir();
@@ -47,7 +54,5 @@ const result = spawnSync(process.execPath, args, {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 if (result.status !== 0) {
-  console.warn(
-    'polyport: the native datagram addon did not build (see above); datagram sockets will use node:dgram alone',
-  );
+  console.warn(`polyport: the native addons did not build (see above); ${WITHOUT}`);
 }
