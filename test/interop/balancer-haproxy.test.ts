@@ -8,7 +8,7 @@
  * balancer can hand an instance a client address.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { type Haproxy, startHaproxy } from '../support/haproxy.js';
 import { tempDir } from '../support/host.js';
 import { needs } from '../support/interop.js';
 import { freePort } from '../support/ports.js';
+import { fileBytes, mailBody, runPython, spawnPython } from '../support/python-clients.js';
 
 /** The balancer's address: HAProxy listens and connects out from here. */
 const BALANCER = '127.0.0.1';
@@ -43,6 +44,14 @@ const OFF = [
 ];
 
 type LogRecord = Record<string, unknown>;
+
+/** One try of the kill test's loops: a mail or an upload, acknowledged (250 / 226) or not. */
+interface Attempt {
+  readonly kind: 'smtp' | 'ftp';
+  readonly tag: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
 
 /** One `polyport serve` process behind the balancer. */
 interface Instance {
@@ -231,83 +240,6 @@ function haproxyConfig(
   return `${out.join('\n')}\n`;
 }
 
-/** Python's side: the clients, bound to a source address, printing one JSON object a line. */
-const PYTHON_PRELUDE = `
-import ftplib, io, json, poplib, smtplib, socket, sys, time
-ARGS = json.loads(sys.argv[1])
-HOST = '${BALANCER}'
-def out(**kw):
-    print(json.dumps(kw), flush=True)
-def mail_body(tag):
-    return ''.join('%s line %03d %s\\r\\n' % (tag, k, 'x' * 60) for k in range(120))
-def file_bytes(tag, size):
-    return ''.join('%s %08d\\n' % (tag, k) for k in range(size // 10 + 1)).encode()[:size]
-def smtp_send(src, port, tag):
-    s = smtplib.SMTP(HOST, port, source_address=(src, 0), timeout=10)
-    local = s.sock.getsockname()[1]
-    try:
-        s.sendmail('sender@example.test', ['demo@example.test'],
-                   'Subject: %s\\r\\nX-Tag: %s\\r\\n\\r\\n%s' % (tag, tag, mail_body(tag)))
-    finally:
-        try:
-            s.quit()
-        except Exception:
-            pass
-    return local
-class POP3From(poplib.POP3):
-    # poplib takes no source address: the socket is made here, bound first.
-    def __init__(self, src, *args, **kw):
-        self.src = src
-        super().__init__(*args, **kw)
-    def _create_socket(self, timeout):
-        return socket.create_connection((self.host, self.port), timeout, source_address=(self.src, 0))
-class FTPFrom(ftplib.FTP):
-    # Uses the address the 227 reply names (not the control connection's), and keeps the replies.
-    trust_server_pasv_ipv4_address = True
-    def __init__(self, src):
-        super().__init__(source_address=(src, 0), timeout=10)
-        self.pasv = []
-    def makepasv(self):
-        host, port = super().makepasv()
-        self.pasv.append([host, port])
-        return host, port
-def ftp_upload(src, port, tag, size):
-    f = FTPFrom(src)
-    f.connect(HOST, port)
-    local = f.sock.getsockname()[1]
-    try:
-        f.login('demo', 'demo')
-        reply = f.storbinary('STOR /upload/%s.bin' % tag, io.BytesIO(file_bytes(tag, size)))
-    finally:
-        try:
-            f.quit()
-        except Exception:
-            f.close()
-    return local, reply, f.pasv
-`;
-
-/** Runs `script` (after the prelude) with `args`, and returns what it printed, parsed. */
-function python(script: string, args: unknown): Promise<LogRecord[]> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'python3',
-      ['-c', PYTHON_PRELUDE + script, JSON.stringify(args)],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`python3: ${stderr || err.message}`));
-        else
-          resolve(
-            stdout
-              .trim()
-              .split('\n')
-              .filter(Boolean)
-              .map((l) => JSON.parse(l)),
-          );
-      },
-    ),
-  );
-}
-
 /** Runs curl with a 20 s bound and returns its stdout. */
 function curl(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -318,22 +250,6 @@ function curl(args: readonly string[]): Promise<string> {
       (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)),
     ),
   );
-}
-
-/** Bytes Python's `file_bytes(tag, size)` makes: numbered lines, so a reordered or cut file differs. */
-function fileBytes(tag: string, size: number): Buffer {
-  let text = '';
-  for (let k = 0; k < Math.floor(size / 10) + 1; k++)
-    text += `${tag} ${String(k).padStart(8, '0')}\n`;
-  return Buffer.from(text).subarray(0, size);
-}
-
-/** The body Python's `mail_body(tag)` sends. */
-function mailBody(tag: string): string {
-  let text = '';
-  for (let k = 0; k < 120; k++)
-    text += `${tag} line ${String(k).padStart(3, '0')} ${'x'.repeat(60)}\r\n`;
-  return text;
 }
 
 /** Every message in the demo Maildir (new and cur), as text. */
@@ -377,6 +293,17 @@ describe(
     const started: CliProcess[] = [];
     let haproxy: Haproxy | null = null;
     const front = { http: 0, smtp: 0, pop3: 0, ftp: 0 };
+
+    /** Sends a mail tagged `tag` with smtplib through the balancer; returns the client's port. */
+    const sendMail = async (tag: string): Promise<number> => {
+      const [sent] = await runPython('out(local=smtp_send(*ARGS))', [
+        CLIENT,
+        BALANCER,
+        front.smtp,
+        tag,
+      ]);
+      return Number(sent?.local);
+    };
 
     /** The instance that logged a `msg` record of `service` from `host:port`. */
     const servedBy = async (service: Proxied, msg: string, host: string, port: number) =>
@@ -435,12 +362,7 @@ describe(
         assert.match(String(http.record.line), /^127\.0\.0\.4 - - /, 'the access log line');
         seen.http?.add(http.instance.name);
 
-        const [sent] = await python('out(local=smtp_send(ARGS[0], ARGS[1], ARGS[2]))', [
-          CLIENT,
-          front.smtp,
-          `peer-${n}`,
-        ]);
-        const smtp = await servedBy('smtp', 'message', CLIENT, Number(sent?.local));
+        const smtp = await servedBy('smtp', 'message', CLIENT, await sendMail(`peer-${n}`));
         seen.smtp?.add(smtp.instance.name);
         const stored = (smtp.record.stored as Array<{ path: string }>)[0]?.path ?? '';
         // Python's smtplib says EHLO with the balancer's address: only the PROXY header knew .4.
@@ -449,12 +371,12 @@ describe(
           /^Received: from .* \(unknown \[127\.0\.0\.4\]\)/m,
         );
 
-        const [popped] = await python(
-          `p = POP3From(ARGS[0], HOST, ARGS[1], timeout=10)
+        const [popped] = await runPython(
+          `p = POP3From(ARGS[0], ARGS[1], ARGS[2], timeout=10)
 local = p.sock.getsockname()[1]
 p.user('demo'); p.pass_('demo'); p.stat(); p.quit()
 out(local=local)`,
-          [CLIENT, front.pop3],
+          [CLIENT, BALANCER, front.pop3],
         );
         const pop3 = await servedBy('pop3', 'login', CLIENT, Number(popped?.local));
         seen.pop3?.add(pop3.instance.name);
@@ -566,18 +488,18 @@ out(local=local)`,
       const served = new Set<string>();
       for (let n = 0; n < 2; n++) {
         const tag = `ftplib-${n}`;
-        const [result] = await python(
+        const [result] = await runPython(
           `f = FTPFrom(ARGS[0])
-f.connect(HOST, ARGS[1])
+f.connect(ARGS[1], ARGS[2])
 local = f.sock.getsockname()[1]
 f.login('demo', 'demo')
-stor = f.storbinary('STOR /upload/%s.bin' % ARGS[2], io.BytesIO(file_bytes(ARGS[2], 200000)))
+stor = f.storbinary('STOR /upload/%s.bin' % ARGS[3], io.BytesIO(file_bytes(ARGS[3], 200000)))
 names = f.nlst('/upload')
 got = io.BytesIO()
-retr = f.retrbinary('RETR /upload/%s.bin' % ARGS[2], got.write)
+retr = f.retrbinary('RETR /upload/%s.bin' % ARGS[3], got.write)
 f.quit()
-out(local=local, stor=stor, retr=retr, names=names, same=got.getvalue() == file_bytes(ARGS[2], 200000), pasv=f.pasv)`,
-          [CLIENT, front.ftp, tag],
+out(local=local, stor=stor, retr=retr, names=names, same=got.getvalue() == file_bytes(ARGS[3], 200000), pasv=f.pasv)`,
+          [CLIENT, BALANCER, front.ftp, tag],
         );
         assert.ok(result);
         assert.match(String(result.stor), /^226/);
@@ -602,26 +524,21 @@ out(local=local, stor=stor, retr=retr, names=names, same=got.getvalue() == file_
 
     test('a mail accepted by one instance is fetched through the other (one shared Maildir)', async (t) => {
       const tag = `shared-${Date.now()}`;
-      const [sent] = await python('out(local=smtp_send(ARGS[0], ARGS[1], ARGS[2]))', [
-        CLIENT,
-        front.smtp,
-        tag,
-      ]);
-      const accepted = await servedBy('smtp', 'message', CLIENT, Number(sent?.local));
+      const accepted = await servedBy('smtp', 'message', CLIENT, await sendMail(tag));
       // Round robin: within two sessions one lands on the other instance.
       for (let n = 0; n < 2; n++) {
-        const [fetched] = await python(
-          `p = POP3From(ARGS[0], HOST, ARGS[1], timeout=10)
+        const [fetched] = await runPython(
+          `p = POP3From(ARGS[0], ARGS[1], ARGS[2], timeout=10)
 local = p.sock.getsockname()[1]
 p.user('demo'); p.pass_('demo')
 text = None
 for entry in p.list()[1]:
     lines = p.retr(int(entry.split()[0]))[1]
-    if ('X-Tag: ' + ARGS[2]).encode() in lines:
+    if ('X-Tag: ' + ARGS[3]).encode() in lines:
         text = b'\\r\\n'.join(lines).decode('latin1')
 p.quit()
 out(local=local, text=text)`,
-          [CLIENT, front.pop3, tag],
+          [CLIENT, BALANCER, front.pop3, tag],
         );
         const login = await servedBy('pop3', 'login', CLIENT, Number(fetched?.local));
         if (login.instance.name === accepted.instance.name) continue;
@@ -664,9 +581,9 @@ def attempt_until_ok(kind, step):
         tag = 'kill-%s-%s-%d-%d' % (kind, ARGS[0], step, attempt)
         try:
             if kind == 'smtp':
-                local = smtp_send(ARGS[1], ARGS[2], tag)
+                local = smtp_send(ARGS[1], ARGS[2], ARGS[3], tag)
             else:
-                local, reply, pasv = ftp_upload(ARGS[1], ARGS[3], tag, ARGS[5])
+                local, reply, pasv = ftp_upload(ARGS[1], ARGS[2], ARGS[4], tag, ARGS[6])
                 if not reply.startswith('226'):
                     raise Exception(reply)
             out(kind=kind, tag=tag, ok=True, local=local)
@@ -675,31 +592,14 @@ def attempt_until_ok(kind, step):
             out(kind=kind, tag=tag, ok=False, error=repr(e))
             time.sleep(0.2)
     sys.exit(3)
-for step in range(ARGS[4]):
+for step in range(ARGS[5]):
     attempt_until_ok('smtp', step)
     attempt_until_ok('ftp', step)
 `;
-        const args = [name, CLIENT, front.smtp, front.ftp, steps, size];
-        const child = spawn('python3', ['-c', PYTHON_PRELUDE + script, JSON.stringify(args)], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: 120_000,
-        });
-        const results: Array<{ kind: string; tag: string; ok: boolean; error?: string }> = [];
-        let rest = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => {
-          const lines = (rest + d.toString()).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) if (line) results.push(JSON.parse(line));
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-        });
-        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-        return { child, results, exited, stderr: () => stderr };
+        return spawnPython(script, [name, CLIENT, BALANCER, front.smtp, front.ftp, steps, size]);
       };
       const loops = [loop('p0'), loop('p1')];
-      const all = () => loops.flatMap((l) => l.results);
+      const all = () => loops.flatMap((l) => l.records as unknown as Attempt[]);
       const okCount = (kind: string) => all().filter((r) => r.kind === kind && r.ok).length;
       let atKill = 0;
       try {
@@ -769,12 +669,12 @@ for step in range(ARGS[4]):
       }
       // From now on every new connection succeeds at once, served by B.
       for (let n = 0; n < 4; n++) {
-        const [sent] = await python('out(local=smtp_send(ARGS[0], ARGS[1], ARGS[2]))', [
+        const accepted = await servedBy(
+          'smtp',
+          'message',
           CLIENT,
-          front.smtp,
-          `after-kill-${n}`,
-        ]);
-        const accepted = await servedBy('smtp', 'message', CLIENT, Number(sent?.local));
+          await sendMail(`after-kill-${n}`),
+        );
         assert.equal(accepted.instance.name, 'B');
       }
     });
