@@ -17,7 +17,7 @@ import { closeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ResolvedAddress } from './address.js';
 import { AF_INET6 } from './constants.js';
-import { errnoError, SocketError, type SocketErrorContext } from './errors.js';
+import { errnoError, SocketError, type SocketErrorContext, toSocketError } from './errors.js';
 import { loadNativeAddon } from './node/native-addon.js';
 
 /** How this Node gives a socket `SO_REUSEPORT`. */
@@ -113,9 +113,15 @@ export async function reusePortDescriptor(
     requireReusePort(context);
     throw new SocketError('ENOPROTOOPT', { ...context, detail: 'Node binds this socket itself' });
   }
-  const host = isIP(resolved.host)
-    ? resolved.host
-    : (await lookup(resolved.host, { family: family === AF_INET6 ? 6 : 4 })).address;
+  let host = resolved.host;
+  if (isIP(host) === 0) {
+    try {
+      host = (await lookup(host, { family: family === AF_INET6 ? 6 : 4 })).address;
+    } catch (err) {
+      // As Node's own bind reports a name that does not resolve.
+      throw toSocketError(err, context);
+    }
+  }
   const result = native.bound(family, type, host, resolved.port, v6only, backlog);
   if (result < 0) throw errnoError(-result, context);
   return result;
