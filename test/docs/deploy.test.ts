@@ -79,11 +79,25 @@ function optionValue(args: readonly string[], option: string): string | undefine
   return at === -1 ? undefined : args[at + 1];
 }
 
+/** `http --help`'s long options: a probe's options must be there. */
+const httpOptionsPromise: Promise<Set<string>> = runCli(['http', '--help']).then((run) => {
+  assert.equal(run.code, 0, run.stderr);
+  return new Set(run.stdout.match(/--[a-z][a-z-]*/g) ?? []);
+});
+
 /** Asserts that `command` asks the admin listener's `path` with `polyport http`. */
-function assertAdminProbe(command: readonly string[], path: string, adminPort: number): void {
+async function assertAdminProbe(
+  command: readonly string[],
+  path: string,
+  adminPort: number,
+): Promise<void> {
   assert.equal(command[0], 'polyport');
   assert.equal(command[1], 'http');
   assert.equal(command.at(-1), `http://127.0.0.1:${adminPort}${path}`);
+  const documented = await httpOptionsPromise;
+  for (const arg of command.filter((a) => a.startsWith('--'))) {
+    assert.ok(documented.has(arg), `${arg} is in http --help`);
+  }
 }
 
 test('deploy/polyport.toml loads: public services on every address, admin on loopback, its own users', async () => {
@@ -197,7 +211,7 @@ test('the Containerfile copies what exists, exposes the config’s ports and run
 
   const health = runtime.find((s) => s.op === 'HEALTHCHECK')?.args ?? '';
   const probe = JSON.parse(health.slice(health.indexOf('CMD ') + 4)) as string[];
-  assertAdminProbe(probe, '/readyz', config.admin.port);
+  await assertAdminProbe(probe, '/readyz', config.admin.port);
 });
 
 test('the CLI the image runs needs no dev dependency: every package src/ imports is a dependency', () => {
@@ -355,8 +369,8 @@ test('the Deployment serves the config’s ports, probes the admin listener and 
   );
 
   // exec: the admin listener is on the pod's loopback, where an httpGet probe cannot reach.
-  assertAdminProbe(container.readinessProbe.exec.command, '/readyz', config.admin.port);
-  assertAdminProbe(container.livenessProbe.exec.command, '/healthz', config.admin.port);
+  await assertAdminProbe(container.readinessProbe.exec.command, '/readyz', config.admin.port);
+  await assertAdminProbe(container.livenessProbe.exec.command, '/healthz', config.admin.port);
 
   const grace = Number(optionValue(container.args, '--grace') ?? 10);
   const preStop = Number(container.lifecycle?.preStop?.exec?.command?.at(-1) ?? 0);
