@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CliProcess, portFromListing, startCli } from '../support/cli.js';
 import { type Haproxy, startHaproxy } from '../support/haproxy.js';
-import { tempDir } from '../support/host.js';
+import { SERVICE_TABLES, tempDir } from '../support/host.js';
 import { needs } from '../support/interop.js';
 import { freePort } from '../support/ports.js';
 import { fileBytes, mailBody, runPython, spawnPython } from '../support/python-clients.js';
@@ -29,19 +29,10 @@ const OTHER_CLIENT = '127.0.0.5';
 /** The TCP services behind the balancer. */
 const PROXIED = ['http', 'smtp', 'pop3', 'ftp'] as const;
 type Proxied = (typeof PROXIED)[number];
-/** Every other service is off: the test needs none of them. */
-const OFF = [
-  'echo',
-  'discard',
-  'daytime',
-  'qotd',
-  'chargen',
-  'time',
-  'dns',
-  'finger',
-  'ident',
-  'https',
-];
+/** Every other service is off (the host's own list, so a new service is off here too). */
+const OFF = SERVICE_TABLES.filter(
+  (s) => s !== 'admin' && !(PROXIED as readonly string[]).includes(s),
+);
 
 type LogRecord = Record<string, unknown>;
 
@@ -262,7 +253,7 @@ function maildir(dataDir: string): string[] {
   return texts;
 }
 
-/** Opens a connection from `from` to the balancer's `port`. */
+/** Opens a TCP connection from the local address `from` to `host:port`. */
 function openFrom(from: string, host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host, port, localAddress: from }, () => resolve(sock));
@@ -288,7 +279,6 @@ describe(
     let dir = '';
     let dataDir = '';
     let a: Instance;
-    let b: Instance;
     const instances: Instance[] = [];
     const started: CliProcess[] = [];
     let haproxy: Haproxy | null = null;
@@ -305,6 +295,22 @@ describe(
       return Number(sent?.local);
     };
 
+    /** GETs `/` through the balancer with curl from `from`: the status, and curl's port. */
+    const httpGet = async (from: string): Promise<{ status: string; local: number }> => {
+      const url = `http://${BALANCER}:${front.http}/`;
+      const out = await curl([
+        '--interface',
+        from,
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code} %{local_port}',
+        url,
+      ]);
+      const [status = '', local = ''] = out.split(' ');
+      return { status, local: Number(local) };
+    };
+
     /** The instance that logged a `msg` record of `service` from `host:port`. */
     const servedBy = async (service: Proxied, msg: string, host: string, port: number) =>
       logged(instances, byPeer(service, msg, host, port), `${service} ${msg} from ${host}:${port}`);
@@ -316,8 +322,9 @@ describe(
       // One after the other: the first makes the sample content, the second finds it there.
       a = await startInstance('A', '127.0.0.2', dir, dataDir, [base, base + 4], started);
       instances.push(a);
-      b = await startInstance('B', '127.0.0.3', dir, dataDir, [base + 5, base + 9], started);
-      instances.push(b);
+      instances.push(
+        await startInstance('B', '127.0.0.3', dir, dataDir, [base + 5, base + 9], started),
+      );
       for (const service of PROXIED) front[service] = await freePort();
       haproxy = await startHaproxy(dir, haproxyConfig(front, instances), Object.values(front));
       // The first checks may not have run yet: wait until every server is UP.
@@ -346,19 +353,9 @@ describe(
         pop3: new Set(),
       };
       for (let n = 0; n < 2; n++) {
-        const [status, local] = (
-          await curl([
-            '--interface',
-            CLIENT,
-            '-o',
-            '/dev/null',
-            '-w',
-            '%{http_code} %{local_port}',
-            `http://${BALANCER}:${front.http}/`,
-          ])
-        ).split(' ');
+        const { status, local } = await httpGet(CLIENT);
         assert.equal(status, '200');
-        const http = await servedBy('http', 'request', CLIENT, Number(local));
+        const http = await servedBy('http', 'request', CLIENT, local);
         assert.match(String(http.record.line), /^127\.0\.0\.4 - - /, 'the access log line');
         seen.http?.add(http.instance.name);
 
@@ -411,31 +408,13 @@ out(local=local)`,
         assert.equal(holders.size, 2, 'both instances hold a connection from 127.0.0.4');
 
         for (let n = 0; n < 2; n++) {
-          const [status, local] = (
-            await curl([
-              '--interface',
-              CLIENT,
-              '-o',
-              '/dev/null',
-              '-w',
-              '%{http_code} %{local_port}',
-              `http://${BALANCER}:${front.http}/`,
-            ])
-          ).split(' ');
+          const { status, local } = await httpGet(CLIENT);
           assert.equal(status, '503', 'a second connection from 127.0.0.4');
-          const refused = await servedBy('http', 'connection refused', CLIENT, Number(local));
+          const refused = await servedBy('http', 'connection refused', CLIENT, local);
           assert.match(String(refused.record.reason), /too many connections from 127\.0\.0\.4/);
         }
-        const status = await curl([
-          '--interface',
-          OTHER_CLIENT,
-          '-o',
-          '/dev/null',
-          '-w',
-          '%{http_code}',
-          `http://${BALANCER}:${front.http}/`,
-        ]);
-        assert.equal(status, '200', 'a first connection from 127.0.0.5');
+        const other = await httpGet(OTHER_CLIENT);
+        assert.equal(other.status, '200', 'a first connection from 127.0.0.5');
       } finally {
         for (const sock of held) sock.destroy();
       }
