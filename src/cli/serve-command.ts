@@ -2,14 +2,18 @@
  * `polyport serve`: every service of the config (by default, all of them on loopback with sample
  * content) in this one process; `polyport serve http DIR` and the other one-liners run one.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Fleet } from '../host/fleet/fleet.js';
 import {
   ConfigError,
   createLogger,
   describeAccelerators,
   flushLogs,
+  type Host,
   HostStartError,
   loadConfig,
+  type PolyportConfig,
   printConfig,
   type ServiceModule,
   serve,
@@ -44,6 +48,8 @@ Options:
       --log-format FORMAT  pretty (default) or json
   -q, --quiet              log warnings and errors only, and skip the listing
       --grace SECONDS      on SIGINT/SIGTERM, let connections finish this long (default 10)
+      --workers N|auto     serve from N processes on the same ports (auto: one per core);
+                           this one runs the admin listener and restarts a worker that dies
   -h, --help               show this help
 
 ${ONE_LINERS_HELP.section}
@@ -51,7 +57,8 @@ Environment: POLYPORT_PORT_OFFSET=N is --set portOffset=N before the other --set
 client commands read it too, so they find this server).
 
 Signals: SIGINT or SIGTERM stops accepting, lets transfers finish up to the grace period and
-exits 0; a second one exits at once. SIGHUP reloads the config file.
+exits 0; a second one exits at once. SIGHUP reloads the config file (with workers, one worker
+after the other, so the ports stay open).
 
 Exit status: 0 after a signal (1 when a second one cuts the grace short), 1 when a service
 cannot start (the line names the service and its port, or the config key of a missing root,
@@ -61,6 +68,7 @@ Examples:
   polyport serve
   polyport serve --set portOffset=20000 --set dns.enabled=false
   polyport serve --config polyport.toml --log-format json
+  polyport serve --config polyport.toml --workers auto
   polyport serve http . --port 8000
   polyport serve ftp ./share --write
   polyport serve smtp --accept-all
@@ -129,6 +137,7 @@ async function runServe(
   }
   if (values['log-format'] !== undefined) sets.push(`log.format=${values['log-format']}`);
   if (values.quiet) sets.push('log.level=warn');
+  if (values.workers !== undefined) sets.push(`workers=${values.workers}`);
   const load = () =>
     loadConfig({
       ...(values.config !== undefined ? { path: values.config } : {}),
@@ -149,15 +158,28 @@ async function runServe(
     io.stdout.write(printConfig(config, services));
     return EXIT.OK;
   }
+  const color = useColor(io.stderr, process.env);
   const logger = createLogger({
     format: config.log.format,
     level: config.log.level,
     destination: io.stderr,
-    color: useColor(io.stderr, process.env),
+    color,
   });
-  let host: Awaited<ReturnType<typeof serve>>;
+  const workers = workerCount(config);
+  const graceSeconds = Number(values.grace ?? 10);
+  let host: Served;
   try {
-    host = await serve({ config, logger, services });
+    host =
+      workers > 1
+        ? await Fleet.start({
+            config,
+            services,
+            workers,
+            logger,
+            log: { format: config.log.format, level: config.log.level, color },
+            grace: graceSeconds * 1000,
+          })
+        : await serve({ config, logger, services });
   } catch (err) {
     if (err instanceof HostStartError) {
       // The log lines held for the batch come first, as they were written first.
@@ -167,7 +189,6 @@ async function runServe(
     }
     throw err;
   }
-  const graceSeconds = Number(values.grace ?? 10);
   const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {
@@ -203,7 +224,9 @@ async function runServe(
   // the listing must reach them, not Node's default exit.
   if (!values.quiet) {
     const hint = one === undefined ? '' : oneLinerHint(one, config, host.listeners);
-    io.stdout.write(listing(host.listeners, config.dataDir, host.snapshot().accelerators, hint));
+    io.stdout.write(
+      listing(host.listeners, config.dataDir, host.snapshot().accelerators, hint, workers),
+    );
   }
   return stopped;
 }
@@ -218,6 +241,7 @@ function parse(argv: readonly string[]) {
       'log-format': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       grace: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       // The one-liners' (serve-one-liners.ts checks them).
       port: { type: 'string', short: 'p' },
@@ -234,15 +258,25 @@ function parse(argv: readonly string[]) {
   return { values, positionals };
 }
 
+/** What `serve` runs: one host, or a fleet of workers behind one admin listener. */
+type Served = Pick<Host, 'listeners' | 'snapshot' | 'stop' | 'reload'>;
+
+/** The config's `workers`, with `auto` as the machine's cores. */
+function workerCount(config: PolyportConfig): number {
+  return config.workers === 'auto' ? availableParallelism() : config.workers;
+}
+
 function listing(
   listeners: readonly ListedListener[],
   dataDir: string,
   accelerators: Parameters<typeof describeAccelerators>[0],
   hint: string,
+  workers: number,
 ): string {
   return [
     listenerListing(listeners, `polyport ${VERSION}`, dataDir),
     `Node.js ${process.version}; accelerators: ${describeAccelerators(accelerators)}\n`,
+    workers > 1 ? `${workers} worker processes share every port (SO_REUSEPORT).\n` : '',
     adminLine(listeners),
     hint,
     'Press Ctrl-C to stop.\n',

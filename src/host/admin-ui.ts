@@ -4,12 +4,9 @@
  * answer marked so a browser neither keeps a stale copy nor lets the page reach beyond the
  * admin origin.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type HttpHandler, staticFiles } from '../protocols/http/index.js';
-
-// The package's own name finds its root from src/ (tsx), dist/ and the bundled executable alike.
-const PACKAGE_ROOT = dirname(createRequire(import.meta.url).resolve('polyport/package.json'));
+import { PACKAGE_ROOT } from './package-root.js';
 
 /** The folder of the UI's files (`ui/` in the package). */
 export const UI_DIR = join(PACKAGE_ROOT, 'ui');

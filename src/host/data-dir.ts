@@ -4,11 +4,8 @@
  * overwritten.
  */
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-
-// The package's own name finds its root from src/ (tsx), dist/ and the bundled executable alike.
-const PACKAGE_ROOT = dirname(createRequire(import.meta.url).resolve('polyport/package.json'));
+import { extname, join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /** The folder of built-in sample content shipped with polyport (`samples/` in the package). */
 export const SAMPLES_DIR = `${join(PACKAGE_ROOT, 'samples')}/`;

@@ -14,14 +14,19 @@ import {
 } from './capture/event-hub.js';
 import { checkCredentialsPolicy, type PolyportConfig, serviceTable } from './config/index.js';
 import { prepareDataDir, type SampleTree } from './data-dir.js';
-import { FaultBook } from './faults/fault-book.js';
+import { FaultBook, type FaultRules } from './faults/fault-book.js';
 import { createLogger, flushLogs, type Logger } from './logger.js';
-import { HostMetrics } from './metrics.js';
+import { HostMetrics, type MetricsJson } from './metrics.js';
 import { installSafetyNet } from './safety-net.js';
 import type { ServiceModule } from './service-module.js';
 import { ServiceStats, serviceObserver } from './service-stats.js';
 import { SERVICE_MODULES } from './services/index.js';
-import type { ListenerInfo, RunningService, StartContext } from './starters/start-context.js';
+import type {
+  HostStatusView,
+  ListenerInfo,
+  RunningService,
+  StartContext,
+} from './starters/start-context.js';
 import {
   renderStatusHtml,
   renderStatusJson,
@@ -48,6 +53,24 @@ export interface ServeOptions {
    * the config must have been built with the same list.
    */
   readonly services?: readonly ServiceModule[];
+  /** This process's part when it is one of several (`serve --workers`); absent: it is alone. */
+  readonly role?: HostRole;
+}
+
+/**
+ * What a host shares when it is one process of a `serve --workers` fleet: a worker shares its
+ * ports; the main process, which runs the admin listener only, shows the fleet's capture, fault
+ * rules and status instead of its own.
+ */
+export interface HostRole {
+  /** Every listener shares its port with the other workers' (SO_REUSEPORT). */
+  readonly reusePort?: boolean;
+  /** The capture the host records into and the admin API reads. */
+  readonly capture?: EventHub;
+  /** The rules the admin API manages. */
+  readonly faults?: FaultRules;
+  /** What the admin listener shows. */
+  readonly status?: HostStatusView;
 }
 
 /**
@@ -72,6 +95,7 @@ export class Host {
   readonly faults: FaultBook;
   /** The ids of the rules that came from the config's `[[faults]]`: a reload replaces them. */
   #configFaults: string[] = [];
+  readonly #role: HostRole;
   #config: PolyportConfig;
   #services: RunningService[] = [];
   readonly #stats = new Map<string, ServiceStats>();
@@ -88,13 +112,15 @@ export class Host {
     logger: Logger,
     clock: Clock,
     modules: readonly ServiceModule[] = SERVICE_MODULES,
+    role: HostRole = {},
   ) {
     this.#config = config;
     this.modules = modules;
     this.logger = logger;
     this.clock = clock;
+    this.#role = role;
     this.startedAt = clock.now();
-    this.capture = new EventHub(config.capture.events, () => clock.now());
+    this.capture = role.capture ?? new EventHub(config.capture.events, () => clock.now());
     this.faults = new FaultBook(
       modules.map((m) => m.name),
       (rule, facts) => {
@@ -174,6 +200,15 @@ export class Host {
     return this.#metrics.render();
   }
 
+  /**
+   * The metrics as data, each series with `labels` added (a fleet's worker sends them to the
+   * main process, which merges them).
+   * @example await host.metricsJson({ worker: '1' });
+   */
+  metricsJson(labels?: Readonly<Record<string, string>>): Promise<MetricsJson> {
+    return this.#metrics.json(labels);
+  }
+
   /** The status page's data, as `/status.json` serves it. */
   statusJson(): StatusDocument {
     return renderStatusJson(this.snapshot());
@@ -188,7 +223,11 @@ export class Host {
   async start(): Promise<void> {
     const policy = checkCredentialsPolicy(this.#config, this.modules);
     if (!policy.ok) throw new HostStartError(policy.reason);
-    await prepareDataDir(this.#config.dataDir, this.#sampleTrees(), this.#samplePorts());
+    await prepareDataDir(
+      this.#config.dataDir,
+      sampleTrees(this.#config, this.modules),
+      samplePorts(this.#config),
+    );
     // Self-tested before the first listener opens, so the first connection gets the fast paths.
     await prepareAccelerators();
     // In force from the first connection on.
@@ -209,31 +248,6 @@ export class Host {
     });
     this.#loop = loop({ map: this.map, timeout: 30 });
     this.#loop.catch((err: unknown) => this.logger.error({ err }, 'loop failed'));
-  }
-
-  /** The ports the sample content names; a port 0 (picked at start) shows the default. */
-  #samplePorts(): Record<string, string> {
-    const { http, admin, portOffset } = this.#config;
-    return {
-      HTTP_PORT: String(http.port === 0 ? 80 + portOffset : http.port),
-      ADMIN_PORT: String(admin.port === 0 ? 1 + portOffset : admin.port),
-    };
-  }
-
-  /** The sample trees of the services that are on and serve them (HTTP and HTTPS share www). */
-  #sampleTrees(): SampleTree[] {
-    const trees = new Map<string, string>();
-    for (const module of this.modules) {
-      const table = serviceTable(this.#config, module);
-      if (module.sampleTree === undefined || table?.enabled !== true) continue;
-      // A root elsewhere is the user's own content: nothing is copied there.
-      const root = (table as { readonly root?: unknown }).root;
-      const target = resolve(join(this.#config.dataDir, module.sampleTree));
-      if (typeof root === 'string' && resolve(root) === target) {
-        trees.set(module.sampleTree, target);
-      }
-    }
-    return [...trees].map(([sample, target]) => ({ sample, target }));
   }
 
   async #startAll(config: PolyportConfig): Promise<RunningService[]> {
@@ -261,12 +275,13 @@ export class Host {
   #context(config: PolyportConfig): StartContext {
     const shared = new Map<string, Promise<unknown>>();
     return {
-      status: {
+      status: this.#role.status ?? {
         html: () => this.statusHtml(),
         metrics: () => this.metrics(),
         json: () => this.statusJson(),
         ready: () => this.#ready,
       },
+      reusePort: this.#role.reusePort ?? false,
       shared: <T>(key: string, make: () => Promise<T>): Promise<T> => {
         let value = shared.get(key) as Promise<T> | undefined;
         if (value === undefined) {
@@ -277,7 +292,7 @@ export class Host {
       },
       config,
       capture: this.capture,
-      faults: this.faults,
+      faults: this.#role.faults ?? this.faults,
       map: this.map,
       clock: this.clock,
       logger: this.logger,
@@ -300,21 +315,14 @@ export class Host {
         });
       },
       tls: () => {
-        this.#tls ??= loadTlsMaterial(config.dataDir, config.tls, this.#listenHosts(config));
+        this.#tls ??= loadTlsMaterial(
+          config.dataDir,
+          config.tls,
+          listenHosts(config, this.modules),
+        );
         return this.#tls;
       },
     };
-  }
-
-  /**
-   * The addresses a self-signed certificate names: every service's, so that a TLS port or a
-   * STARTTLS upgrade on any of them (HTTPS, FTPS, SMTP, POP3, a module's own) matches it.
-   */
-  #listenHosts(config: PolyportConfig): string[] {
-    return this.modules.flatMap((module) => {
-      const address = serviceTable(config, module)?.address;
-      return address === undefined || address === '0.0.0.0' || address === '::' ? [] : [address];
-    });
   }
 
   /**
@@ -382,6 +390,59 @@ export class Host {
   }
 }
 
+/** The ports the sample content names; a port 0 (picked at start) shows the default. */
+function samplePorts(config: PolyportConfig): Record<string, string> {
+  const { http, admin, portOffset } = config;
+  return {
+    HTTP_PORT: String(http.port === 0 ? 80 + portOffset : http.port),
+    ADMIN_PORT: String(admin.port === 0 ? 1 + portOffset : admin.port),
+  };
+}
+
+/** The sample trees of the services that are on and serve them (HTTP and HTTPS share www). */
+function sampleTrees(config: PolyportConfig, modules: readonly ServiceModule[]): SampleTree[] {
+  const trees = new Map<string, string>();
+  for (const module of modules) {
+    const table = serviceTable(config, module);
+    if (module.sampleTree === undefined || table?.enabled !== true) continue;
+    // A root elsewhere is the user's own content: nothing is copied there.
+    const root = (table as { readonly root?: unknown }).root;
+    const target = resolve(join(config.dataDir, module.sampleTree));
+    if (typeof root === 'string' && resolve(root) === target) {
+      trees.set(module.sampleTree, target);
+    }
+  }
+  return [...trees].map(([sample, target]) => ({ sample, target }));
+}
+
+/**
+ * The addresses a self-signed certificate names: every service's, so that a TLS port or a
+ * STARTTLS upgrade on any of them (HTTPS, FTPS, SMTP, POP3, a module's own) matches it.
+ */
+function listenHosts(config: PolyportConfig, modules: readonly ServiceModule[]): string[] {
+  return modules.flatMap((module) => {
+    const address = serviceTable(config, module)?.address;
+    return address === undefined || address === '0.0.0.0' || address === '::' ? [] : [address];
+  });
+}
+
+/**
+ * Makes what the services of a config share on disk before any of them starts: the data
+ * directory with its samples, and the self-signed certificate when none is configured. A fleet's
+ * main process does it once before forking, so its workers never race to write the same files
+ * (two certificates made at once could leave a key that does not match the certificate).
+ * @param config the effective config.
+ * @param modules the services the workers will run.
+ * @example await prepareToServe(config, SERVICE_MODULES);
+ */
+export async function prepareToServe(
+  config: PolyportConfig,
+  modules: readonly ServiceModule[],
+): Promise<void> {
+  await prepareDataDir(config.dataDir, sampleTrees(config, modules), samplePorts(config));
+  await loadTlsMaterial(config.dataDir, config.tls, listenHosts(config, modules));
+}
+
 function describeStartFailure(
   name: string,
   table: { readonly address: string; readonly port: number },
@@ -419,7 +480,13 @@ export async function serve(options: ServeOptions): Promise<Host> {
   const { config } = options;
   const logger =
     options.logger ?? createLogger({ format: config.log.format, level: config.log.level });
-  const host = new Host(config, logger, options.clock ?? systemClock, options.services);
+  const host = new Host(
+    config,
+    logger,
+    options.clock ?? systemClock,
+    options.services,
+    options.role,
+  );
   await host.start();
   return host;
 }

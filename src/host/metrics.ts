@@ -68,6 +68,9 @@ function defaultMetrics(): Metric[] {
   return processMetrics;
 }
 
+/** A registry's metrics as data (prom-client's `getMetricsAsJSON()`). */
+export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
 /**
  * One host's Prometheus metrics, in a registry of its own (never prom-client's global one), so
  * that hosts in one process do not collide. The counters stay plain numbers on the observer's
@@ -242,6 +245,24 @@ export class HostMetrics {
    */
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /**
+   * The metrics as data, read now, each series with `labels` added: what a worker of
+   * `serve --workers` sends its main process, which merges every worker's into one `/metrics`.
+   * @param labels labels every series gets (`{ worker: '2' }`).
+   * @returns prom-client's JSON form of the registry.
+   * @example await metrics.json({ worker: '1' });
+   */
+  async json(labels: Readonly<Record<string, string>> = {}): Promise<MetricsJson> {
+    const metrics = await this.registry.getMetricsAsJSON();
+    return metrics.map((metric) => ({
+      ...metric,
+      values: metric.values.map((value) => ({
+        ...value,
+        labels: { ...value.labels, ...labels },
+      })),
+    }));
   }
 
   /** The media type of {@link HostMetrics.render}'s text, for `Content-Type`. */

@@ -26,6 +26,25 @@ export interface StatusSnapshot {
    * for); the services' own `uncaughtErrors` are added to it for the metric.
    */
   readonly uncaughtErrors?: number;
+  /** The worker processes, when `serve --workers` runs several (their counters are added up). */
+  readonly workers?: readonly WorkerStatus[];
+}
+
+/** One worker process of `serve --workers`, as the main process sees it. */
+export interface WorkerStatus {
+  /** 1, 2, …: the `worker` label of its metrics and log lines. */
+  readonly id: number;
+  /** Its process id now (a restarted worker has a new one). */
+  readonly pid: number;
+  /** Whether it listens on every port. */
+  readonly ready: boolean;
+  /** When its current process started, in milliseconds since the epoch. */
+  readonly startedAt: number;
+  /** How often it died and was started again. */
+  readonly restarts: number;
+  /** Its connections open now and requests so far (this process's), all services together. */
+  readonly connectionsNow: number;
+  readonly requests: number;
 }
 
 /**
@@ -80,7 +99,7 @@ export function renderStatusHtml(snapshot: StatusSnapshot): string {
 <h1>polyport ${escapeHtml(snapshot.version)}</h1>
 <p>Up ${uptime}, since ${new Date(snapshot.startedAt).toISOString()}, on Node.js ${escapeHtml(snapshot.node)}. <a href="/metrics">Prometheus metrics</a>${ui}</p>
 <p>Accelerators: ${escapeHtml(describeAccelerators(snapshot.accelerators))}</p>
-<table>
+${workersTable(snapshot.workers)}<table>
 <tr><th>service</th><th>listening on</th><th>connections now</th><th>connections total</th><th>refused</th><th>requests</th><th>bytes in</th><th>bytes out</th><th>errors</th></tr>
 ${rows}
 </table>
@@ -89,6 +108,24 @@ ${rows}
 }
 
 /** One listener of a service in {@link StatusDocument}. */
+/** The workers' table of the status page, or nothing when one process serves. */
+function workersTable(workers: readonly WorkerStatus[] | undefined): string {
+  if (workers === undefined) return '';
+  const rows = workers
+    .map(
+      (w) =>
+        `<tr><td>${w.id}</td><td>${w.pid}</td><td>${w.ready ? 'ready' : 'starting'}</td><td>${new Date(w.startedAt).toISOString()}</td><td>${w.restarts}</td><td>${w.connectionsNow}</td><td>${w.requests}</td></tr>`,
+    )
+    .join('\n');
+  return `<p>${workers.length} worker processes; each row of the services below adds up all of them.</p>
+<table>
+<tr><th>worker</th><th>pid</th><th>state</th><th>started</th><th>restarts</th><th>connections now</th><th>requests</th></tr>
+${rows}
+</table>
+<p></p>
+`;
+}
+
 export interface ListenerStatus {
   readonly transport: 'tcp' | 'udp';
   readonly address: string;
@@ -135,6 +172,8 @@ export interface StatusDocument {
   readonly uncaughtErrors: number;
   /** Every service that ran since the start, in start-up order. */
   readonly services: readonly ServiceStatus[];
+  /** Present when `serve --workers` runs several processes. */
+  readonly workers?: readonly WorkerStatus[];
 }
 
 /**
@@ -172,6 +211,7 @@ export function renderStatusJson(snapshot: StatusSnapshot): StatusDocument {
       errors: s.errors,
       uncaughtErrors: s.uncaughtErrors,
     })),
+    ...(snapshot.workers !== undefined ? { workers: snapshot.workers } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export interface ConnectionListenerOptions {
   readonly limits?: ServerLimits | undefined;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   readonly observer?: ServerObserver | undefined;
   readonly map?: SocketMap | undefined;
   readonly clock?: Clock | undefined;
@@ -52,6 +54,7 @@ export function listenForConnections(
     ...(options.map !== undefined ? { map: options.map } : {}),
     ...(options.tls !== undefined ? { tls: options.tls } : {}),
     ...(options.proxyProtocol !== undefined ? { proxyProtocol: options.proxyProtocol } : {}),
+    ...(options.reusePort ? { reusePort: true } : {}),
     ...(options.busyReply !== undefined ? { busyReply: options.busyReply } : {}),
     createChannel: ({ socket, channelOptions }) =>
       accept(new ChannelTransport(socket, channelOptions), channelOptions),

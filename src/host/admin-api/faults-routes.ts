@@ -25,8 +25,9 @@ export function faultRoutes(context: StartContext): ApiRoute[] {
     {
       method: 'GET',
       path: '/api/v1/faults',
-      handle(_request, response) {
-        sendJson(response, { faults: context.faults.list() });
+      async handle(_request, response) {
+        // A fleet's listing asks every worker for its counts.
+        sendJson(response, { faults: await context.faults.list() });
       },
     },
     {

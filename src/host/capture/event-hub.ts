@@ -118,13 +118,35 @@ export class EventHub {
     detail?: Readonly<Record<string, unknown>>,
   ): CapturedEvent | undefined {
     if (!this.active) return undefined;
-    const event: Record<string, unknown> = {
-      id: ++this.#lastId,
-      time: this.#now(),
-      service,
-      kind,
-      peer,
-    };
+    return this.#add(service, kind, peer, this.#now(), fields, detail);
+  }
+
+  /**
+   * Records an event captured elsewhere (by a worker of `serve --workers`), keeping its time:
+   * it gets this hub's next id, so ids still grow by one across every worker's events.
+   * @param event the event as the other hub recorded it.
+   * @param extra fields to add (`{ worker: 2 }`).
+   * @returns the event as held here, or undefined when nobody would see it.
+   * @example hub.adopt(eventFromWorker, { worker: 2 });
+   */
+  adopt(
+    event: CapturedEvent,
+    extra?: Readonly<Record<string, unknown>>,
+  ): CapturedEvent | undefined {
+    if (!this.active) return undefined;
+    const { service, kind, peer, time } = event;
+    return this.#add(service, kind, peer, time, event, extra);
+  }
+
+  #add(
+    service: string,
+    kind: string,
+    peer: string,
+    time: number,
+    fields?: Readonly<Record<string, unknown>>,
+    detail?: Readonly<Record<string, unknown>>,
+  ): CapturedEvent {
+    const event: Record<string, unknown> = { id: ++this.#lastId, time, service, kind, peer };
     if (fields !== undefined) copyFields(event, fields);
     if (detail !== undefined) copyFields(event, detail);
     const captured = event as unknown as CapturedEvent;

@@ -161,6 +161,8 @@ export interface UserConfig {
 export interface PolyportConfig {
   readonly dataDir: string;
   readonly portOffset: number;
+  /** Processes serving (`serve --workers`): a count, or `'auto'` for one per core. */
+  readonly workers: number | 'auto';
   readonly log: { readonly level: (typeof LOG_LEVELS)[number]; readonly format: 'pretty' | 'json' };
   /**
    * What the host keeps of each service's traffic: `events` per service (0: none), and the

@@ -11,7 +11,7 @@ import type { KeySpec } from './key-spec.js';
 import { OPTIONAL_PATH_TYPE, PATH_TYPE } from './path-keys.js';
 import { FTP_PERMISSIONS, LOG_LEVELS } from './polyport-config.js';
 import { type ServiceInfo, type ServiceSchema, serviceKeys } from './services.js';
-import { enumType, integerType, listType, stringType } from './value-types.js';
+import { enumType, integerType, listType, stringType, workerCountType } from './value-types.js';
 
 /** Top-level keys and the tables that are not services (`log`, `tls`). */
 const GLOBAL_KEYS: readonly KeySpec[] = [
@@ -26,6 +26,12 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
     type: integerType(0, 65000),
     default: 10000,
     doc: 'Added to each well-known port to give the default ports; 0 gives the real ones (which need privileges below 1024).',
+  },
+  {
+    key: 'workers',
+    type: workerCountType(256),
+    default: 1,
+    doc: 'Processes serving every service on the same ports (SO_REUSEPORT: the kernel spreads connections and datagrams between them); "auto" is one per core. With more than one, the main process runs the admin listener, whose status page and /metrics add up every worker, and restarts a worker that dies. Every port must be fixed (not 0).',
   },
   {
     key: 'log.level',

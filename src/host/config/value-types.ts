@@ -108,6 +108,26 @@ export function integerType(min: number, max: number): ValueType {
 }
 
 /**
+ * How many processes serve: an integer within `[1, max]`, or `"auto"` (one per core, decided
+ * when `serve` starts, so a config moves between machines unchanged).
+ *
+ * @param max Largest count accepted.
+ * @returns The worker-count value type.
+ * @example
+ * workerCountType(256).fromText('auto'); // 'auto'
+ */
+export function workerCountType(max: number): ValueType {
+  const count = integerType(1, max);
+  return {
+    name: `integer 1–${max} | "auto"`,
+    expected: `an integer from 1 to ${max}, or "auto"`,
+    fromToml: (value) => (value === 'auto' ? 'auto' : count.fromToml(value)),
+    fromText: (text) => (text.trim() === 'auto' ? 'auto' : count.fromText(text)),
+    toToml: (value) => (value === 'auto' ? 'auto' : count.toToml(value)),
+  };
+}
+
+/**
  * A duration in seconds within `[0, max]`, to the millisecond (`0.25`): a timeout short enough
  * for a test or a lab (a third of a second) must be expressible, and timers count in ms anyway.
  *

@@ -31,6 +31,21 @@ interface HeldRule {
 export type FaultFiredListener = (rule: FaultRule, facts: FaultFacts) => void;
 
 /**
+ * The rule list the admin API manages: one host's {@link FaultBook}, or the rules of a
+ * `serve --workers` fleet, kept the same in every worker (whose counts `list()` adds up).
+ */
+export interface FaultRules {
+  /** Checks and adds a rule (see {@link FaultBook.add}). */
+  add(input: unknown): FaultRule;
+  /** Every rule, in the order added, with what each did so far. */
+  list(): FaultRule[] | Promise<FaultRule[]>;
+  /** Removes one rule; whether it existed. */
+  remove(id: string): boolean;
+  /** Removes every rule. */
+  clear(): void;
+}
+
+/**
  * The rules of one host, per service in the order they were added; the first that matches a
  * step and has fires left wins.
  *
@@ -39,7 +54,7 @@ export type FaultFiredListener = (rule: FaultRule, facts: FaultFacts) => void;
  * book.add({ service: 'dns', match: { name: 'flaky.example.test' }, action: { rcode: 'SERVFAIL' } });
  * book.pick('dns', { peer: '127.0.0.1:5000', name: 'flaky.example.test', type: 'A' }); // { rcode: 'SERVFAIL' }
  */
-export class FaultBook {
+export class FaultBook implements FaultRules {
   readonly #services: readonly string[];
   readonly #byService = new Map<string, HeldRule[]>();
   readonly #onFired: FaultFiredListener | undefined;
@@ -64,9 +79,28 @@ export class FaultBook {
     const spec = parseFaultRule(input, this.#services);
     const seed =
       spec.probability === undefined ? undefined : (spec.seed ?? (Math.random() * 2 ** 32) >>> 0);
+    return this.#hold(spec, `f${this.#nextId++}`, seed);
+  }
+
+  /**
+   * Adds a rule another book holds, with its id and seed: a fleet's main process adds each rule
+   * once and every worker adopts it, so the API's ids and the seeded draws are the same in all.
+   * The counts start at zero here (each worker counts its own steps).
+   * @param rule the rule as the other book's `add()` returned it.
+   * @returns the rule as held here.
+   * @throws {FaultRuleError} when the rule is not valid.
+   */
+  adopt(rule: FaultRule): FaultRule {
+    const { id, seed, matched: _matched, fired: _fired, ...input } = rule;
+    const spec = parseFaultRule(input, this.#services);
+    this.#nextId = Math.max(this.#nextId, Number(id.slice(1)) + 1);
+    return this.#hold(spec, id, seed);
+  }
+
+  #hold(spec: FaultRuleSpec, id: string, seed: number | undefined): FaultRule {
     const held: HeldRule = {
       spec,
-      id: `f${this.#nextId++}`,
+      id,
       seed,
       random: seed === undefined ? undefined : seededRandom(seed),
       matched: 0,

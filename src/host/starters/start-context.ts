@@ -16,7 +16,7 @@ import type { ServerObserver } from '../../server/server-observer.js';
 import type { ProxyProtocolOptions } from '../../server/tcp-listener.js';
 import type { EventHub } from '../capture/event-hub.js';
 import type { PolyportConfig, ServiceConfig } from '../config/polyport-config.js';
-import type { FaultBook } from '../faults/fault-book.js';
+import type { FaultRules } from '../faults/fault-book.js';
 import type { Logger } from '../logger.js';
 import type { StatusDocument } from '../status-page.js';
 import type { TlsMaterial } from '../tls-material.js';
@@ -48,19 +48,27 @@ export interface StartContext {
   /** The host's capture of every service's events (the admin API reads it). */
   readonly capture: EventHub;
   /** The host's fault rules (the admin API adds, lists and removes them). */
-  readonly faults: FaultBook;
+  readonly faults: FaultRules;
+  /**
+   * Whether every listener shares its port with other processes (SO_REUSEPORT): the workers of
+   * `serve --workers`, among which the kernel spreads connections and datagrams.
+   */
+  readonly reusePort: boolean;
   /** The TLS material, made or loaded on first use. */
   tls(): Promise<TlsMaterial>;
   /** A value shared by the services of one start (the mail store SMTP and POP3 share, say). */
   shared<T>(key: string, make: () => Promise<T>): Promise<T>;
   /** The host's status, rendered now, for the admin listener. */
-  readonly status: {
-    html(): string;
-    metrics(): Promise<string>;
-    json(): StatusDocument;
-    /** Whether every configured service listens and the host is not reloading or stopping. */
-    ready(): boolean;
-  };
+  readonly status: HostStatusView;
+}
+
+/** What the admin listener shows of a host: its own, or a fleet's with every worker added up. */
+export interface HostStatusView {
+  html(): string;
+  metrics(): Promise<string>;
+  json(): StatusDocument;
+  /** Whether every configured service listens and the host is not reloading or stopping. */
+  ready(): boolean;
 }
 
 /**
@@ -100,6 +108,7 @@ export function serverOptions(context: StartContext, name: string, table: Servic
     address: [table.address, table.port] as const,
     limits: limitsOf(table.limits),
     proxyProtocol: proxyProtocolOf(table),
+    reusePort: context.reusePort,
     observer: context.observer(name, name),
     map: context.map,
     clock: context.clock,

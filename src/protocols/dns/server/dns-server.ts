@@ -52,6 +52,8 @@ export interface DnsServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   /** Per-address UDP response rate (default {@link DNS_RATE}). */
   readonly rate?: RateLimiterOptions;
   readonly observer?: ServerObserver;
@@ -125,6 +127,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
           address: [host, wanted],
           limits,
           ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
+          ...(options.reusePort ? { reusePort: true } : {}),
           observer,
           ...map,
           clock,
@@ -144,6 +147,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
           handler: (data, from) =>
             handler.handle(data, 'udp', logsPeers ? peerText(from) : '', hostOf(from)),
           rate: options.rate ?? DNS_RATE,
+          ...(options.reusePort ? { reusePort: true } : {}),
           // The handler logs each query itself, with more to say than a datagram count.
           observer: withoutRequests(observer),
           ...map,

@@ -93,6 +93,7 @@ export async function startFtpService(options: FtpServiceOptions): Promise<FtpSe
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.map ? { map: options.map } : {}),
     ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
+    ...(options.reusePort ? { reusePort: true } : {}),
     clock: context.clock,
     busyReply: '421 Too many connections; try again later.\r\n',
     createChannel: ({ socket, channelOptions, proxiedBy }) =>

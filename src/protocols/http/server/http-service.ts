@@ -33,6 +33,8 @@ export interface HttpServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   /** Seconds a request body may stall before 408 (default: `limits.readTimeout`). */
   readonly bodyTimeout?: number;
   /** The largest request body accepted, in bytes (default 1 GiB); larger gets 413. */
@@ -117,6 +119,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
       map: options.map,
       tls: options.tls,
       proxyProtocol: options.proxyProtocol,
+      reusePort: options.reusePort,
       clock,
       busyReply: BUSY,
     },

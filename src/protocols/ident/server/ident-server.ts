@@ -40,6 +40,8 @@ export interface IdentServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;

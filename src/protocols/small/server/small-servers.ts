@@ -29,6 +29,8 @@ export interface SmallServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   /** The per-address UDP rate limit (echo and chargen must not become amplifiers). */
   readonly rate?: RateLimiterOptions;
   readonly observer?: ServerObserver;
@@ -75,6 +77,7 @@ export async function startSmallService(
         address: options.address,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
+        ...(options.reusePort ? { reusePort: true } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.map ? { map: options.map } : {}),
         clock,
@@ -94,6 +97,7 @@ export async function startSmallService(
         handler: datagramHandler(name, answer, options.random ?? Math.random),
         ...(options.limits ? { maxDatagram: Math.min(65535, options.limits.maxRequestSize) } : {}),
         ...(options.rate ? { rate: options.rate } : {}),
+        ...(options.reusePort ? { reusePort: true } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.map ? { map: options.map } : {}),
         clock,

@@ -37,6 +37,8 @@ export interface Pop3ServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;
@@ -97,6 +99,7 @@ export async function startPop3Service(options: Pop3ServiceOptions): Promise<Pop
       address: options.address,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
+      ...(options.reusePort ? { reusePort: true } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
       ...(options.map ? { map: options.map } : {}),
       ...(implicit && options.tls ? { tls: options.tls } : {}),

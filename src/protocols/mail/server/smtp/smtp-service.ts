@@ -52,6 +52,8 @@ export interface SmtpServiceOptions {
   readonly limits?: ServerLimits;
   /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
   readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
+  readonly reusePort?: boolean | undefined;
   readonly observer?: ServerObserver;
   readonly map?: SocketMap;
   readonly clock?: Clock;
@@ -178,6 +180,7 @@ export async function startSmtpService(options: SmtpServiceOptions): Promise<Smt
       address: options.address,
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
+      ...(options.reusePort ? { reusePort: true } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
       ...(options.map ? { map: options.map } : {}),
       busyReply: formatSmtpReply({
