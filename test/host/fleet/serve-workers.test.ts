@@ -11,12 +11,12 @@ import { get, request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createQuery, exchange, Rcode, RRType, randomId } from '../../src/protocols/dns/index.js';
-import { Pop3Client, SmtpClient } from '../../src/protocols/mail/index.js';
-import { type CliProcess, runCli, startCli } from '../support/cli.js';
-import { SERVICE_TABLES, tempDir } from '../support/host.js';
-import { needs } from '../support/interop.js';
-import { freePort } from '../support/ports.js';
+import { createQuery, exchange, Rcode, RRType, randomId } from '../../../src/protocols/dns/index.js';
+import { Pop3Client, SmtpClient } from '../../../src/protocols/mail/index.js';
+import { type CliProcess, runCli, startCli } from '../../support/cli.js';
+import { SERVICE_TABLES, tempDir } from '../../support/host.js';
+import { needs } from '../../support/interop.js';
+import { freePort } from '../../support/ports.js';
 
 /** The services these tests use; the others are off. */
 const USED = ['admin', 'http', 'dns', 'ftp', 'smtp', 'pop3'] as const;
