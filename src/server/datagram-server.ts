@@ -1,6 +1,7 @@
 /**
  * `DatagramServer`: the UDP side of a service — one handler call per datagram, replies rate
- * limited per client address so the service cannot amplify traffic.
+ * limited per client address so the service cannot amplify traffic; behind a load balancer,
+ * the client a PROXY header names.
  */
 import { Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
@@ -14,6 +15,7 @@ import {
   socket,
 } from '../socket/index.js';
 import { type Clock, systemClock } from './clock.js';
+import { type DatagramProxyProtocolOptions, ProxyDatagramReader } from './proxy-datagram-reader.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
@@ -26,7 +28,8 @@ const REPLY_CHECK_EVERY = 32;
 
 /**
  * Answers one datagram: the reply, or null for none — or a promise of it, for a handler that
- * must ask someone else first (a forwarding resolver).
+ * must ask someone else first (a forwarding resolver). `from` is the client: behind a load
+ * balancer, the one its PROXY header named (the reply still goes back through the balancer).
  */
 export type DatagramHandler = (
   data: Buffer,
@@ -51,10 +54,24 @@ export interface DatagramServerOptions {
    * addon).
    */
   readonly reusePort?: boolean;
+  /**
+   * Behind a load balancer that carries UDP (nginx `stream` with `proxy_protocol on`): the
+   * datagrams come from allowed balancers only and begin with a PROXY header, or follow one in
+   * the same balancer session (see {@link ProxyDatagramReader}).
+   */
+  readonly proxyProtocol?: DatagramProxyProtocolOptions;
 }
 
 /**
  * A UDP service in the host's loop.
+ *
+ * With `proxyProtocol`, a datagram from an address not allowed, or without a valid header
+ * outside a balancer's session, is dropped and reported as a refusal (`connectionRefused`, as
+ * the TCP listener reports a refused header). The others are served for the client the header
+ * named: the handler, the rate limit and the request log see that client, while the reply goes
+ * back to the balancer it came from. A `LOCAL` header (a health check) keeps the balancer's
+ * address.
+ *
  * @example
  * await DatagramServer.open({ address: ['127.0.0.1', 0], handler: (data) => data }); // echo
  */
@@ -63,6 +80,7 @@ export class DatagramServer extends Dispatcher {
   readonly #limiter: RateLimiter | null;
   readonly #clock: Clock;
   readonly #sock: Socket;
+  readonly #proxy: ProxyDatagramReader | null;
   /** Datagrams received and answered. */
   received = 0;
   answered = 0;
@@ -89,6 +107,7 @@ export class DatagramServer extends Dispatcher {
     this.#options = options;
     this.#limiter = options.rate ? new RateLimiter(options.rate) : null;
     this.#clock = options.clock ?? systemClock;
+    this.#proxy = options.proxyProtocol ? new ProxyDatagramReader(options.proxyProtocol) : null;
     this.connected = true;
   }
 
@@ -108,6 +127,11 @@ export class DatagramServer extends Dispatcher {
 
   override handleRead(): void {
     if (this.socket === null) return;
+    // Chosen once per read, not per datagram: without a balancer the loop below is unchanged.
+    if (this.#proxy !== null) {
+      this.#readProxied(this.#proxy);
+      return;
+    }
     const sock = this.#sock;
     const max = this.#options.maxDatagram ?? 65535;
     // Drain what is queued, but bounded, so one busy service cannot starve the others.
@@ -122,17 +146,55 @@ export class DatagramServer extends Dispatcher {
         this.#options.observer?.transferred?.(data.length, 0, 'udp');
         continue;
       }
-      try {
-        const reply = this.#options.handler(data, from);
-        if (reply instanceof Promise) {
-          reply.then(
-            (late) => this.#reply(late, data, from),
-            (err: unknown) => this.#failed(err, data, from),
-          );
-        } else this.#reply(reply, data, from);
-      } catch (err) {
-        this.#failed(err, data, from);
+      this.#handle(data, data, from, from);
+    }
+  }
+
+  /**
+   * The loop of a server behind a balancer: each datagram's header (or session) names the
+   * client; the limits and the handler see it, the reply goes to the balancer.
+   */
+  #readProxied(proxy: ProxyDatagramReader): void {
+    const sock = this.#sock;
+    const max = this.#options.maxDatagram ?? 65535;
+    const observer = this.#options.observer;
+    for (let i = 0; i < 64; i++) {
+      const got = sock.recvfromNowait(max);
+      if (got === null) return;
+      const [data, from] = got;
+      this.received++;
+      const now = this.#clock.now();
+      const read = proxy.read(data, from, now);
+      if (read.type === 'refused') {
+        observer?.connectionRefused?.(peerText(from), read.reason);
+        observer?.transferred?.(data.length, 0, 'udp');
+        continue;
       }
+      const client = read.client;
+      const host = Array.isArray(client) ? String(client[0]) : '';
+      if (this.#limiter !== null && !this.#limiter.allow(host, now)) {
+        observer?.transferred?.(data.length, 0, 'udp');
+        continue;
+      }
+      this.#handle(read.payload, data, client, from);
+    }
+  }
+
+  /**
+   * Calls the handler for `payload` from `client`, and sends its reply to `to`.
+   * @param data the whole datagram, as counted (the header included).
+   */
+  #handle(payload: Buffer, data: Buffer, client: SocketAddress, to: SocketAddress): void {
+    try {
+      const reply = this.#options.handler(payload, client);
+      if (reply instanceof Promise) {
+        reply.then(
+          (late) => this.#reply(late, data, client, to),
+          (err: unknown) => this.#failed(err, data, client),
+        );
+      } else this.#reply(reply, data, client, to);
+    } catch (err) {
+      this.#failed(err, data, client);
     }
   }
 
@@ -142,7 +204,11 @@ export class DatagramServer extends Dispatcher {
     this.#options.observer?.transferred?.(data.length, 0, 'udp');
   }
 
-  #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress): void {
+  /**
+   * Sends the reply if any to `to` (the client, or the balancer that forwarded its datagram),
+   * and reports the datagram for `from` (the client).
+   */
+  #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress, to: SocketAddress): void {
     if (this.socket === null) return;
     const sock = this.#sock;
     const observer = this.#options.observer;
@@ -151,7 +217,7 @@ export class DatagramServer extends Dispatcher {
         // Handlers return buffers made for this reply (or the datagram itself): no copy needed.
         // One reply in REPLY_CHECK_EVERY is checked for failure (see sendtoOwnedNowait()):
         // a lasting fault is still logged, without a tick and a callback for every reply.
-        sock.sendtoOwnedNowait(reply, from, REPLY_CHECK_EVERY);
+        sock.sendtoOwnedNowait(reply, to, REPLY_CHECK_EVERY);
         this.answered++;
       } catch (err) {
         observer?.error?.(err, peerText(from));
@@ -172,5 +238,10 @@ export class DatagramServer extends Dispatcher {
   override handleError(error: unknown): void {
     // An ICMP error for one client must not stop the service.
     this.#options.observer?.error?.(error);
+  }
+
+  override close(): void {
+    this.#proxy?.clear();
+    super.close();
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The PROXY protocol header (HAProxy's spec, versions 1 and 2): what an L4 load balancer sends
  * first on a connection it forwards, naming the client it accepted. Pure: bytes in, a header or
- * an error out; the listener's header phase does the reading.
+ * an error out; the listener's header phase does the reading. A datagram server behind a balancer
+ * that also carries UDP reads the header at the start of a datagram
+ * ({@link parseDatagramProxyHeader}).
  */
 import { formatIPv6, parseIPv4, parseIPv6 } from '../socket/index.js';
 
@@ -27,6 +29,20 @@ export type ProxyHeaderParse =
   | { readonly type: 'incomplete'; readonly need: number }
   /** Not a header: the connection must be refused. */
   | { readonly type: 'error'; readonly reason: string };
+
+/**
+ * What {@link parseDatagramProxyHeader} makes of a datagram: a datagram is whole, so a header is
+ * there in full or not at all.
+ */
+export type DatagramProxyHeaderParse = Exclude<ProxyHeaderParse, { readonly type: 'incomplete' }>;
+
+/**
+ * The transport the balancer accepted the client on, as v2's low nibble of byte 13 names it:
+ * `STREAM` (1, TCP) on a connection, `DGRAM` (2, UDP) on a datagram.
+ */
+type Transport = 1 | 2;
+const STREAM: Transport = 1;
+const DGRAM: Transport = 2;
 
 /** The longest v1 header, CRLF included (the spec's bound). */
 export const PROXY_V1_MAX_LENGTH = 107;
@@ -59,8 +75,41 @@ const V2_ADDRESS_LENGTH: Readonly<Record<number, number>> = { 0: 0, 1: 12, 2: 36
 export function parseProxyHeader(data: Uint8Array): ProxyHeaderParse {
   if (data.length === 0) return { type: 'incomplete', need: 1 };
   if (data[0] === V1_PREFIX[0]) return parseV1(data);
-  if (data[0] === PROXY_V2_SIGNATURE[0]) return parseV2(data);
+  if (data[0] === PROXY_V2_SIGNATURE[0]) return parseV2(data, STREAM);
   return error('not a PROXY protocol header');
+}
+
+/**
+ * Parses the PROXY header at the start of a datagram: the datagram must hold all of it (a
+ * balancer prepends the header to the datagram it forwards; nothing more will come for it).
+ *
+ * v1 has no word for UDP: nginx's `stream` module sends `PROXY TCP4 …`/`PROXY TCP6 …` for the
+ * datagrams it forwards, so v1's TCP families are taken here as on a connection. v2 names the
+ * transport, and on a datagram it must be `DGRAM` (`0x12` UDP over IPv4, `0x22` over IPv6);
+ * `LOCAL`, `UNSPEC` and `UNIX` headers are `local` as on a connection.
+ *
+ * @param data the whole datagram.
+ * @returns the header and its length (the payload starts there), or an error.
+ * @example
+ * const header = encodeProxyHeaderV2({
+ *   source: ['203.0.113.7', 5000],
+ *   destination: ['10.0.0.2', 53],
+ *   transport: 'datagram',
+ * });
+ * parseDatagramProxyHeader(Buffer.concat([header, Buffer.from('a DNS query')]));
+ * // { type: 'header', length: 28,
+ * //   header: { version: 2, source: ['203.0.113.7', 5000], destination: ['10.0.0.2', 53] } }
+ */
+export function parseDatagramProxyHeader(data: Uint8Array): DatagramProxyHeaderParse {
+  const first = data[0];
+  const parsed =
+    first === V1_PREFIX[0]
+      ? parseV1(data)
+      : first === PROXY_V2_SIGNATURE[0]
+        ? parseV2(data, DGRAM)
+        : error('not a PROXY protocol header');
+  if (parsed.type !== 'incomplete') return parsed;
+  return error('datagram shorter than its PROXY header');
 }
 
 function parseV1(data: Uint8Array): ProxyHeaderParse {
@@ -115,7 +164,7 @@ function parseV1(data: Uint8Array): ProxyHeaderParse {
   };
 }
 
-function parseV2(data: Uint8Array): ProxyHeaderParse {
+function parseV2(data: Uint8Array, transport: Transport): ProxyHeaderParse {
   const prefix = Math.min(data.length, PROXY_V2_SIGNATURE.length);
   for (let i = 0; i < prefix; i++) {
     if (data[i] !== PROXY_V2_SIGNATURE[i]) return error('not a PROXY protocol header');
@@ -137,11 +186,13 @@ function parseV2(data: Uint8Array): ProxyHeaderParse {
   if (data.length < length) return { type: 'incomplete', need: length };
   // LOCAL: the balancer speaks for itself (a health check); the addresses, if any, are ignored.
   if (command === 0) return { type: 'header', header: { version: 2, local: true }, length };
-  // UNSPEC and UNIX name no TCP client: the spec says to keep the connection's own addresses.
+  // UNSPEC and UNIX name no IP client: the spec says to keep the connection's own addresses.
   if (family !== 1 && family !== 2) {
     return { type: 'header', header: { version: 2, local: true }, length };
   }
-  if ((familyProtocol & 0x0f) !== 1) return error('v2 transport is not STREAM');
+  if ((familyProtocol & 0x0f) !== transport) {
+    return error(`v2 transport is not ${transport === STREAM ? 'STREAM' : 'DGRAM'}`);
+  }
   if (declared < addressLength) return error('v2 address block shorter than its family');
   if (declared - addressLength > PROXY_V2_MAX_TLV_BYTES) {
     return error(`v2 header carries more than ${PROXY_V2_MAX_TLV_BYTES} bytes of TLVs`);
@@ -183,7 +234,8 @@ export function encodeProxyHeaderV1(header: ProxyHeaderInput): string {
 }
 
 /**
- * Builds a v2 (binary) header: `PROXY` over TCP for a client, `LOCAL` for `{ local: true }`.
+ * Builds a v2 (binary) header: `PROXY` for a client (over TCP, or UDP with
+ * `transport: 'datagram'`), `LOCAL` for `{ local: true }`.
  *
  * @param header the client and destination (same family), or `local`.
  * @param tlvs bytes appended after the addresses as TLVs (not checked; for tests of skipping).
@@ -208,13 +260,22 @@ export function encodeProxyHeaderV2(
     Buffer.from([header.destination[1] >> 8, header.destination[1] & 0xff]),
   ]);
   const length = addresses.length + tlvs.length;
-  const fixed = Buffer.from([0x21, family === 4 ? 0x11 : 0x21, length >> 8, length & 0xff]);
+  const transport = header.transport === 'datagram' ? DGRAM : STREAM;
+  const familyTransport = ((family === 4 ? 1 : 2) << 4) | transport;
+  const fixed = Buffer.from([0x21, familyTransport, length >> 8, length & 0xff]);
   return Buffer.concat([PROXY_V2_SIGNATURE, fixed, addresses, tlvs]);
 }
 
-/** What the encoders take: a client and destination, or `local`. */
+/**
+ * What the encoders take: a client and destination, or `local`. `transport` is what v2 names
+ * (default `'stream'`, TCP; `'datagram'` for UDP); v1 has only TCP's words and ignores it.
+ */
 export type ProxyHeaderInput =
-  | { readonly source: readonly [string, number]; readonly destination: readonly [string, number] }
+  | {
+      readonly source: readonly [string, number];
+      readonly destination: readonly [string, number];
+      readonly transport?: 'stream' | 'datagram';
+    }
   | { readonly local: true };
 
 function familyOf(header: {
@@ -241,6 +302,6 @@ function portOf(text: string): number | null {
   return port <= 65535 ? port : null;
 }
 
-function error(reason: string): ProxyHeaderParse {
+function error(reason: string): { readonly type: 'error'; readonly reason: string } {
   return { type: 'error', reason };
 }

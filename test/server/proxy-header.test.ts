@@ -1,4 +1,7 @@
-/** parseProxyHeader(): the PROXY protocol header (v1 text, v2 binary), fed every way it can be cut. */
+/**
+ * parseProxyHeader(): the PROXY protocol header (v1 text, v2 binary), fed every way it can be cut;
+ * parseDatagramProxyHeader(): the same at the start of a datagram.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -6,6 +9,7 @@ import {
   encodeProxyHeaderV2,
   PROXY_V2_SIGNATURE,
   type ProxyHeaderParse,
+  parseDatagramProxyHeader,
   parseProxyHeader,
 } from '../../src/server/proxy-header.js';
 import { chunkings } from '../../src/testing/index.js';
@@ -117,4 +121,90 @@ test('encodeProxyHeaderV1() refuses mixed families', () => {
     () => encodeProxyHeaderV1({ source: ['192.0.2.1', 1], destination: ['::1', 2] }),
     TypeError,
   );
+});
+
+const V4_UDP = { ...V4, transport: 'datagram' } as const;
+const V6_UDP = { ...V6, transport: 'datagram' } as const;
+
+test('encodeProxyHeaderV2() names UDP over IPv4 0x12 and over IPv6 0x22', () => {
+  assert.equal(encodeProxyHeaderV2(V4_UDP)[13], 0x12);
+  assert.equal(encodeProxyHeaderV2(V6_UDP)[13], 0x22);
+  assert.equal(encodeProxyHeaderV2(V4)[13], 0x11);
+});
+
+for (const [name, bytes, header] of [
+  // What nginx's stream module sends for UDP (seen on the wire): v1 has no word for UDP.
+  [
+    'nginx v1 TCP4',
+    Buffer.from('PROXY TCP4 127.0.0.2 127.0.0.1 44740 19054\r\n'),
+    { version: 1, source: ['127.0.0.2', 44740], destination: ['127.0.0.1', 19054] },
+  ],
+  [
+    'nginx v1 TCP6',
+    Buffer.from('PROXY TCP6 ::1 ::1 59753 19056\r\n'),
+    { version: 1, source: ['::1', 59753], destination: ['::1', 19056] },
+  ],
+  ['v1 UNKNOWN', Buffer.from('PROXY UNKNOWN\r\n'), { version: 1, local: true }],
+  ['v2 DGRAM IPv4', encodeProxyHeaderV2(V4_UDP), { version: 2, ...V4 }],
+  ['v2 DGRAM IPv6', encodeProxyHeaderV2(V6_UDP), { version: 2, ...V6 }],
+  ['v2 LOCAL', encodeProxyHeaderV2({ local: true }), { version: 2, local: true }],
+  [
+    'v2 DGRAM with TLVs (skipped)',
+    encodeProxyHeaderV2(V4_UDP, Buffer.from([0x04, 0x00, 0x01, 0x00])),
+    { version: 2, ...V4 },
+  ],
+] as const) {
+  test(`parseDatagramProxyHeader() reads a ${name} header and leaves the payload after it`, () => {
+    const payload = Buffer.from([0x50, 0x52, 0x01, 0x00, 0x00, 0x01]); // a DNS query's start
+    for (const tail of [Buffer.alloc(0), payload]) {
+      assert.deepEqual(parseDatagramProxyHeader(Buffer.concat([bytes, tail])), {
+        type: 'header',
+        header,
+        length: bytes.length,
+      });
+    }
+  });
+}
+
+test('parseDatagramProxyHeader() refuses a header cut short: a datagram never gets more bytes', () => {
+  for (const bytes of [
+    Buffer.from(encodeProxyHeaderV1(V4)),
+    encodeProxyHeaderV2(V4_UDP),
+    encodeProxyHeaderV2(V6_UDP),
+  ]) {
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const parsed = parseDatagramProxyHeader(bytes.subarray(0, cut));
+      assert.equal(parsed.type, 'error', `cut at ${cut}`);
+    }
+  }
+  assert.deepEqual(parseDatagramProxyHeader(Buffer.alloc(0)), {
+    type: 'error',
+    reason: 'not a PROXY protocol header',
+  });
+  assert.match(
+    (parseDatagramProxyHeader(encodeProxyHeaderV2(V4_UDP).subarray(0, 20)) as { reason: string })
+      .reason,
+    /shorter than its PROXY header/,
+  );
+});
+
+for (const [name, bytes, reason] of [
+  ['a bare DNS query', Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01]), /not a PROXY/],
+  ['v2 over TCP (STREAM)', encodeProxyHeaderV2(V4), /not DGRAM/],
+  ['v2 over TCP6 (STREAM)', encodeProxyHeaderV2(V6), /not DGRAM/],
+  ['v2 INET with UNSPEC transport', v2([0x21, 0x10, 0, 12], Buffer.alloc(12)), /not DGRAM/],
+  ['v2 with command 2', v2([0x22, 0x12, 0, 12], Buffer.alloc(12)), /command 2/],
+  ['v1 UDP4 (no such word)', Buffer.from('PROXY UDP4 1.2.3.4 5.6.7.8 1 2\r\n'), /family/],
+] as const) {
+  test(`parseDatagramProxyHeader() refuses ${name}`, () => {
+    const parsed = parseDatagramProxyHeader(Buffer.from(bytes));
+    assert.equal(parsed.type, 'error');
+    assert.match(parsed.type === 'error' ? parsed.reason : '', reason);
+  });
+}
+
+test('parseProxyHeader() still refuses v2 DGRAM on a connection', () => {
+  const parsed = parseProxyHeader(encodeProxyHeaderV2(V4_UDP));
+  assert.equal(parsed.type, 'error');
+  assert.match(parsed.type === 'error' ? parsed.reason : '', /not STREAM/);
 });

@@ -126,7 +126,7 @@ export function serviceKeys(s: ServiceInfo): KeySpec[] {
       key: `${n}.proxyProtocol`,
       type: booleanType(),
       default: false,
-      doc: 'Behind an L4 load balancer: every TCP connection starts with a PROXY protocol header (v1 or v2, as HAProxy send-proxy / send-proxy-v2), and the client it names is the peer for logs, capture, limits and the protocol. Only addresses in proxyProtocolFrom may connect; a connection without a valid header within limits.handshakeTimeout is refused.',
+      doc: "Behind an L4 load balancer: every TCP connection starts with a PROXY protocol header (v1 or v2, as HAProxy send-proxy / send-proxy-v2), and the client it names is the peer for logs, capture, limits and the protocol. Only addresses in proxyProtocolFrom may connect; a connection without a valid header within limits.handshakeTimeout is refused. DNS's UDP side takes it too (nginx stream with proxy_protocol on): a datagram carries the header, or follows one from the same balancer address and port (nginx sends it on the first datagram of a session); others, and datagrams from other addresses, are dropped, and the reply goes back through the balancer. The small services' UDP side is not affected.",
     },
     {
       key: `${n}.proxyProtocolFrom`,

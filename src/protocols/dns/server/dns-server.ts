@@ -7,9 +7,10 @@ import { ChannelTransport } from '../../../server/channel-transport.js';
 import { type Clock, systemClock } from '../../../server/clock.js';
 import { DatagramServer } from '../../../server/datagram-server.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../../server/limits.js';
+import type { DatagramProxyProtocolOptions } from '../../../server/proxy-datagram-reader.js';
 import type { RateLimiterOptions } from '../../../server/rate-limiter.js';
 import { peerText, type ServerObserver } from '../../../server/server-observer.js';
-import { type ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
+import { TcpListener } from '../../../server/tcp-listener.js';
 import { SocketError } from '../../../socket/index.js';
 import { AddressList, hostOf } from '../codec/address-list.js';
 import type { AnswerOptions } from '../codec/answer-query.js';
@@ -50,8 +51,12 @@ export interface DnsServiceOptions {
   readonly forwarding?: Omit<ForwarderOptions, 'upstreams' | 'clock'>;
   /** TCP limits (default {@link DNS_LIMITS}). */
   readonly limits?: ServerLimits;
-  /** Behind a load balancer: connections start with a PROXY header (see `TcpListener`). */
-  readonly proxyProtocol?: ProxyProtocolOptions | undefined;
+  /**
+   * Behind a load balancer: TCP connections start with a PROXY header (see `TcpListener`), and
+   * UDP datagrams carry one too, or follow one in the balancer's session (see
+   * `DatagramServer`); the client it names is the query's peer.
+   */
+  readonly proxyProtocol?: DatagramProxyProtocolOptions | undefined;
   /** Share the port with other processes (SO_REUSEPORT): the workers of `serve --workers`. */
   readonly reusePort?: boolean | undefined;
   /** Per-address UDP response rate (default {@link DNS_RATE}). */
@@ -147,6 +152,7 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
           handler: (data, from) =>
             handler.handle(data, 'udp', logsPeers ? peerText(from) : '', hostOf(from)),
           rate: options.rate ?? DNS_RATE,
+          ...(options.proxyProtocol ? { proxyProtocol: options.proxyProtocol } : {}),
           ...(options.reusePort ? { reusePort: true } : {}),
           // The handler logs each query itself, with more to say than a datagram count.
           observer: withoutRequests(observer),
@@ -181,6 +187,8 @@ export async function startDnsService(options: DnsServiceOptions): Promise<DnsSe
 
 function withoutRequests(observer: ServerObserver): ServerObserver {
   return {
+    // A datagram refused for its PROXY header (or its sender) is reported as on TCP.
+    connectionRefused: (peer, reason) => observer.connectionRefused?.(peer, reason),
     error: (error, peer) => observer.error?.(error, peer),
     transferred: (bytesIn, bytesOut, transport) =>
       observer.transferred?.(bytesIn, bytesOut, transport),
