@@ -20,6 +20,7 @@ export * from './guarded-clock.js';
 export * from './limits.js';
 export * from './listen-for-connections.js';
 export * from './login-throttle.js';
+export * from './proxy-datagram-reader.js';
 export * from './proxy-header.js';
 export * from './proxy-header-phase.js';
 export * from './rate-limiter.js';
