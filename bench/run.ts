@@ -3,7 +3,7 @@
  * off) with reference implementations side by side in this one run, prints the tables and writes
  * them as JSON under bench/results/.
  * Usage: node --import tsx bench/run.ts [--node PATH|MAJOR] [--baseline REF] [name ...]
- *   (names: echo, dns, http, ftp, mail, defaults). `--node` runs the Node servers — polyport's, node:net's
+ *   (names: echo, dns, http, ftp, mail, defaults, workers). `--node` runs the Node servers — polyport's, node:net's
  *   and node:http's — on another Node binary, given by path or by major (found in
  *   `$POLYPORT_NODE_CACHE`, default `~/.cache/polyport/node`, where
  *   `node scripts/node-matrix.mjs install MAJOR` puts it); the load generators stay on this Node.
@@ -21,6 +21,7 @@ import { runHttpBenchmark } from './http/http-bench.js';
 import { baselineTree, useBaseline } from './lib/baseline.js';
 import { serverNode, useServerNode } from './lib/server-node.js';
 import { runMailBenchmark } from './mail/mail-bench.js';
+import { runWorkersBenchmark } from './workers/workers-bench.js';
 
 const benches: Record<string, () => Promise<unknown>> = {
   echo: runEchoBenchmark,
@@ -29,6 +30,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   ftp: runFtpBenchmark,
   mail: runMailBenchmark,
   defaults: runDefaultsBenchmark,
+  workers: runWorkersBenchmark,
 };
 const { values, positionals } = parseArgs({
   options: { node: { type: 'string' }, baseline: { type: 'string' } },

@@ -21,7 +21,7 @@ const MEGABYTES = Number(process.env.BENCH_CLIENT_MB ?? 200);
 const TARGET: Target = { atMost: 1.3, unit: 'x curl' };
 
 /** The sample user serve has with no config (loopback only); polyport's client uses it itself. */
-const CURL_USER = 'demo:demo';
+export const CURL_USER = 'demo:demo';
 
 /** One way to move the big file: the command each tool runs, and where the bytes land. */
 interface Transfer {
@@ -36,8 +36,9 @@ interface Transfer {
 /**
  * Writes `megabytes` MB of random bytes to `path`.
  * @returns their SHA-256, hex.
+ * @example const digest = writeRandomFile(join(dir, 'big.bin'), 200);
  */
-function writeRandomFile(path: string, megabytes: number): string {
+export function writeRandomFile(path: string, megabytes: number): string {
   const hash = createHash('sha256');
   const chunk = Buffer.alloc(1 << 20);
   const fd = openSync(path, 'w');

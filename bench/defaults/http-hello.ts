@@ -27,8 +27,8 @@ import type { Scratch } from './scratch.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
-/** The file fetched: 13 bytes, served as a static file by both servers. */
-const HELLO = { name: 'hello.txt', body: 'Hello, world\n' } as const;
+/** The file fetched: 13 bytes, served as a static file by both servers (and the workers section's). */
+export const HELLO = { name: 'hello.txt', body: 'Hello, world\n' } as const;
 
 const DEFAULT = 'polyport serve (default)';
 const QUIET = 'polyport serve --quiet';

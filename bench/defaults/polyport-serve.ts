@@ -14,8 +14,12 @@ import { serverNode } from '../lib/server-node.js';
 /** The CLI `npm start` runs. */
 export const POLYPORT_BIN = join(import.meta.dirname, '../../dist/bin/polyport.js');
 
-/** The default ports (well-known + 10000) of the services the section measures. */
-export const DEFAULT_PORTS = { http: 10080, ftp: 10021, dns: 10053 } as const;
+/**
+ * The default ports (well-known + 10000) of the services the section measures, and the admin
+ * listener's: with `--workers`, the main process opens it once every worker listens, so serve
+ * is ready when all of them are open.
+ */
+export const DEFAULT_PORTS = { http: 10080, ftp: 10021, dns: 10053, admin: 10001 } as const;
 
 /** The log file, in the folder serve runs from, that its stdout and stderr go to. */
 export const SERVE_LOG = 'polyport.log';
@@ -53,9 +57,9 @@ export async function assertDefaultPortsFree(): Promise<void> {
 }
 
 /**
- * Starts `polyport serve` in `dir` and resolves once it listens on HTTP's, FTP's and DNS's (TCP)
- * ports: it, not another server that took them meanwhile.
- * @param args extra options (`['--quiet']`); none is `npm start`.
+ * Starts `polyport serve` in `dir` and resolves once it listens on HTTP's, FTP's, DNS's (TCP) and
+ * the admin listener's ports: it (or its workers), not another server that took them meanwhile.
+ * @param args extra options (`['--quiet']`, `['--workers', '2']`); none is `npm start`.
  * @throws {Error} with the log's last lines when it exits or is not ready within 30 s.
  * @example const serve = await startServe(dir); … await serve.stop();
  */

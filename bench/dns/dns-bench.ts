@@ -132,11 +132,19 @@ export async function runDnsBenchmark(): Promise<unknown> {
 /**
  * Runs dnsperf once against 127.0.0.1 and reads its summary.
  * @param queryFile a file of {@link QUERIES}, one a line.
- * @param clients dnsperf's clients (`-c`) and threads (`-T`).
+ * @param clients dnsperf's clients (`-c`): each its own UDP socket, so its own source port.
+ * @param threads dnsperf's threads (`-T`, at most `clients`); as many as clients by default.
+ * @param seconds how long it runs (`-l`).
  */
-export function dnsperf(port: number, queryFile: string, clients = CLIENTS): Promise<PerfResult> {
-  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(SECONDS)];
-  args.push('-c', String(clients), '-T', String(clients), '-t', '2');
+export function dnsperf(
+  port: number,
+  queryFile: string,
+  clients = CLIENTS,
+  threads = clients,
+  seconds = SECONDS,
+): Promise<PerfResult> {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds)];
+  args.push('-c', String(clients), '-T', String(threads), '-t', '2');
   const child = spawn('dnsperf', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {

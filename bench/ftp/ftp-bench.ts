@@ -272,7 +272,16 @@ async function idleMemory(server: Server): Promise<number> {
   return after - before;
 }
 
-async function curlRate(args: string[], field: 'speed_download' | 'speed_upload'): Promise<number> {
+/**
+ * Runs one curl transfer and returns its average rate in bytes per second, as curl reports it.
+ * @param args curl's arguments after its own `-sS -o /dev/null -w …` (a URL, `-T FILE URL`).
+ * @throws {Error} when curl fails (it does on a short transfer, too).
+ * @example const rate = await curlRate([`ftp://127.0.0.1:${port}/big.bin`], 'speed_download');
+ */
+export async function curlRate(
+  args: string[],
+  field: 'speed_download' | 'speed_upload',
+): Promise<number> {
   const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', `%{${field}}`, ...args], {
     maxBuffer: 1 << 20,
   });

@@ -172,9 +172,18 @@ export async function runHttpBenchmark(): Promise<unknown> {
   };
 }
 
-/** Runs wrk for `seconds` (with `threads` threads) and returns requests per second. */
-export function wrk(url: string, seconds: number, threads = THREADS): Promise<number> {
-  const child = spawn('wrk', [`-t${threads}`, `-c${CONNECTIONS}`, `-d${seconds}s`, url], {
+/**
+ * Runs wrk for `seconds` (with `threads` threads and `connections` keep-alive connections) and
+ * returns requests per second.
+ * @example const rate = await wrk('http://127.0.0.1:8080/hello', 3, 1, 64);
+ */
+export function wrk(
+  url: string,
+  seconds: number,
+  threads = THREADS,
+  connections = CONNECTIONS,
+): Promise<number> {
+  const child = spawn('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, url], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -216,19 +225,22 @@ export function procCpu(pid: number): number {
 }
 
 /**
- * nginx with one worker serving `root`, and `/hello` from a `return` directive.
+ * nginx with one worker (or `workers`) serving `root`, and `/hello` from a `return` directive.
  * @param accessLog write nginx's default access log (format `combined`) to a file in its
  *   directory, as a stock nginx does; off by default (the HTTP section compares servers
  *   without logs).
+ * @param workers its `worker_processes`. With more than one, its listen has `reuseport`: a socket
+ *   per worker, spread by the kernel's 4-tuple hash as `polyport serve --workers` is, rather
+ *   than one socket the workers take turns to accept on.
  */
-export async function startNginx(root: string, accessLog = false): Promise<Running> {
+export async function startNginx(root: string, accessLog = false, workers = 1): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'polyport-nginx-bench-'));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
     conf,
     `daemon off;
-worker_processes 1;
+worker_processes ${workers};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
 events { worker_connections 1024; }
@@ -242,7 +254,7 @@ http {
   scgi_temp_path ${dir}/scgi;
   types { text/html html; }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${workers > 1 ? ' reuseport' : ''};
     root ${root};
     location = /hello { default_type text/plain; return 200 "Hello, World!\\n"; }
   }

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { descendants } from '../ftp/process-tree.js';
 
 /**
  * Whether a TCP connection to 127.0.0.1:`port` is accepted (it is closed at once).
@@ -54,7 +55,9 @@ export function listeningPorts(pid: number): Set<number> {
 }
 
 /**
- * Waits until process `pid` listens on every one of `ports`.
+ * Waits until process `pid`, or the processes it started, listen on every one of `ports`
+ * (`polyport serve --workers 2`'s workers hold the service ports, its main process the admin
+ * port).
  * @param gaveUp checked between probes: a reason to stop waiting (the process exited), or
  *   undefined to go on.
  * @throws {Error} after `timeoutMs`, or as soon as `gaveUp` gives a reason.
@@ -68,7 +71,7 @@ export async function waitForListening(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const listening = listeningPorts(pid);
+    const listening = new Set([pid, ...descendants(pid)].flatMap((p) => [...listeningPorts(p)]));
     const missing = ports.filter((port) => !listening.has(port));
     if (missing.length === 0) return;
     const reason = gaveUp();
