@@ -69,6 +69,7 @@ export function rateResults(
       ]),
     ),
     workers2VsWorkers1: ratios(one),
+    reference,
     workers2VsReference: ratios(reference),
   };
 }

@@ -72,8 +72,8 @@ export async function perCpu(
 
 /**
  * Seconds of load each server gets before it is measured. A serve process spends about a CPU
- * second compiling its hot paths before it is fast (here: 2,500 requests in its first second,
- * 14,000 in its second); two workers each pay that, sharing the cores with the load generator,
+ * second compiling its hot paths before it is fast (on a shared two-core machine: about 2,500
+ * requests in its first second, 14,000 in its second); two workers each pay that, sharing the cores with the load generator,
  * so one second of warm-up would leave the two-worker rows measured partly cold.
  */
 export const WARM_UP_SECONDS = 3;

@@ -22,7 +22,11 @@ import {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The file's size: large enough that each transfer runs for a good part of a second. */
 const MEGABYTES = Number(process.env.BENCH_WORKERS_FTP_MB ?? 256);
-/** Transfers at once: four, so that each worker has more than one even when the hash is uneven. */
+/**
+ * Transfers at once. Each control connection is hashed to a worker on its own, so with four the
+ * two workers both get some 7 times in 8 (all four land on one 1 time in 8, a round the median
+ * rides over); more would crowd the two cores with curl processes.
+ */
 const PARALLEL = 4;
 
 /** Where the file is, in serve's FTP tree (pub/ is readable by the sample user). */

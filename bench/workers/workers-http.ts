@@ -24,8 +24,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
  */
 const CONNECTIONS = 64;
 /**
- * Two wrk threads: with one, the load generator is the one process held to a single core while
- * the servers may use two, and it caps the two-worker rows first.
+ * Two wrk threads: one thread can use one core at most while two workers may use two, so it
+ * would be the first to cap the two-worker rows (and on a busy machine, one thread among many
+ * gets the smaller share of the cores).
  */
 const THREADS = 2;
 
