@@ -67,6 +67,8 @@ export interface HostRole {
   readonly reusePort?: boolean;
   /** The capture the host records into and the admin API reads. */
   readonly capture?: EventHub;
+  /** Brings that capture up to date before the API reads it (a fleet's: from its workers). */
+  readonly catchUp?: () => Promise<void>;
   /** The rules the admin API manages. */
   readonly faults?: FaultRules;
   /** What the admin listener shows. */
@@ -292,6 +294,7 @@ export class Host {
       },
       config,
       capture: this.capture,
+      ...(this.#role.catchUp !== undefined ? { catchUp: this.#role.catchUp } : {}),
       faults: this.#role.faults ?? this.faults,
       map: this.map,
       clock: this.clock,

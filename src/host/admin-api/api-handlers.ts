@@ -18,7 +18,22 @@ import { messageRoutes } from './messages-routes.js';
  * @example apiRoutes(context).map((r) => `${r.method} ${r.path}`);
  */
 export function apiRoutes(context: StartContext): ApiRoute[] {
-  return [...eventRoutes(context), ...messageRoutes(context), ...faultRoutes(context)];
+  const reading = [...eventRoutes(context), ...messageRoutes(context)];
+  const catchUp = context.catchUp;
+  // Events recorded in other processes (a fleet's workers) are read in before the capture is.
+  const caughtUp =
+    catchUp === undefined
+      ? reading
+      : reading.map(
+          (route): ApiRoute => ({
+            ...route,
+            async handle(request, response, params) {
+              await catchUp();
+              return route.handle(request, response, params);
+            },
+          }),
+        );
+  return [...caughtUp, ...faultRoutes(context)];
 }
 
 /**

@@ -2,7 +2,6 @@
  * What the main process of `serve --workers` and its workers say to each other over the IPC
  * channel `fork()` opens (structured-clone serialization: plain data only).
  */
-import type { CapturedEvent } from '../capture/captured-event.js';
 import type { PolyportConfig } from '../config/polyport-config.js';
 import type { FaultRule } from '../faults/fault-rule.js';
 import type { StatusSnapshot } from '../status-page.js';
@@ -15,7 +14,13 @@ export interface WorkerLogSettings {
 }
 
 /** What a worker can be asked, and answers once (`answer` with the same `id`). */
-export type WorkerQuestion = 'metrics' | 'faults';
+export type WorkerQuestion =
+  /** Its metrics as data, labelled with its `worker`. */
+  | { readonly kind: 'metrics' }
+  /** Its fault rules with its own counts. */
+  | { readonly kind: 'faults' }
+  /** The events it captured after its own id `since`, oldest first. */
+  | { readonly kind: 'events'; readonly since: number };
 
 /** From the main process to a worker. */
 export type ToWorker =
@@ -48,8 +53,6 @@ export type FromWorker =
   | { readonly type: 'failed'; readonly message: string }
   /** The counters now, sent every second and after a reload. */
   | { readonly type: 'status'; readonly snapshot: StatusSnapshot; readonly ready: boolean }
-  /** Events it captured since the last batch, oldest first. */
-  | { readonly type: 'events'; readonly events: readonly CapturedEvent[] }
   /** The outcome of a `reload`: `error` set when the worker kept its old config. */
   | { readonly type: 'reloaded'; readonly error?: string }
   | { readonly type: 'answer'; readonly id: number; readonly value: unknown };

@@ -1,30 +1,21 @@
 /**
  * One worker of `serve --workers`, in its own process: it serves every service but the admin
  * listener on ports it shares with the other workers (SO_REUSEPORT), and tells the main process
- * what the admin listener shows: its counters every second, its captured events in batches, its
- * metrics and fault counts when asked. It stops when told, on SIGINT/SIGTERM (Ctrl-C reaches the
+ * what the admin listener shows: its counters every second; its captured events, metrics and
+ * fault counts when asked (events cost nothing between processes until someone reads them). It stops when told, on SIGINT/SIGTERM (Ctrl-C reaches the
  * whole process group), and when the main process is gone (no worker outlives it).
  */
-import type { CapturedEvent } from '../capture/captured-event.js';
-import { EventHub } from '../capture/event-hub.js';
 import type { PolyportConfig } from '../config/polyport-config.js';
 import { type Host, serve } from '../host.js';
-import { createLogger, flushLogs, type Logger } from '../logger.js';
+import { createLogger, flushLogs } from '../logger.js';
 import { SERVICE_MODULES } from '../services/index.js';
 import type { FromWorker, ToWorker, WorkerQuestion } from './fleet-messages.js';
 
 /** How often a worker sends its counters. */
 const STATUS_INTERVAL_MS = 1000;
-/** How long captured events wait to go out together: one message per batch keeps IPC cheap. */
-const EVENT_BATCH_MS = 50;
-/** Batches written to the channel and not yet taken by the main process; past it, batches drop. */
-const MAX_BATCHES_IN_FLIGHT = 8;
-/** The most events one batch holds; past it, events drop (the capture is a bounded ring anyway). */
-const MAX_BATCH = 5000;
-
 /**
- * The config a worker serves with: the admin listener is the main process's, the fault rules
- * come from it (ids shared), and the capture keeps nothing here (events go to the main process).
+ * The config a worker serves with: the admin listener is the main process's, and the fault rules
+ * come from it (ids shared). The capture keeps its ring here, which the main process reads.
  * @param config the fleet's config.
  * @returns the worker's.
  * @example workerConfig(config).admin.enabled; // false
@@ -33,7 +24,6 @@ export function workerConfig(config: PolyportConfig): PolyportConfig {
   return {
     ...config,
     admin: { ...config.admin, enabled: false },
-    capture: { ...config.capture, events: 0 },
     faults: [],
   };
 }
@@ -51,7 +41,6 @@ export function runFleetWorker(): Promise<number> {
 class FleetWorker {
   readonly #done: (code: number) => void;
   #host: Host | null = null;
-  #logger: Logger | null = null;
   #label = '';
   #grace = 10_000;
   #starting = false;
@@ -125,15 +114,11 @@ class FleetWorker {
   async #start(message: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     this.#label = String(message.worker);
     this.#grace = message.grace;
-    const logger = createLogger(message.log).child({ worker: message.worker });
-    this.#logger = logger;
-    const capture = new EventHub(0, () => Date.now());
-    this.#forwardEvents(capture);
     const host = await serve({
       config: workerConfig(message.config),
-      logger,
+      logger: createLogger(message.log).child({ worker: message.worker }),
       services: SERVICE_MODULES.filter((m) => message.services.includes(m.name)),
-      role: { reusePort: true, capture },
+      role: { reusePort: true },
     });
     for (const rule of message.faults) host.faults.adopt(rule);
     this.#host = host;
@@ -171,40 +156,17 @@ class FleetWorker {
   async #answer(question: WorkerQuestion): Promise<unknown> {
     const host = this.#host;
     if (host === null) return null;
-    if (question === 'metrics') return host.metricsJson({ worker: this.#label });
-    return host.faults.list();
+    switch (question.kind) {
+      case 'metrics':
+        return host.metricsJson({ worker: this.#label });
+      case 'faults':
+        return host.faults.list();
+      case 'events':
+        return host.capture.list({ sinceId: question.since }).reverse();
+    }
   }
 
-  #send(message: FromWorker, sent?: () => void): void {
-    if (process.connected) process.send?.(message, undefined, undefined, sent);
-  }
-
-  /** Sends the capture's events to the main process in batches, dropping past the bounds. */
-  #forwardEvents(capture: EventHub): void {
-    let batch: CapturedEvent[] = [];
-    let scheduled = false;
-    let inFlight = 0;
-    let dropped = 0;
-    const flush = (): void => {
-      scheduled = false;
-      const events = batch;
-      batch = [];
-      if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
-        // The main process is not keeping up: losing capture beats growing without bound.
-        if (dropped === 0) this.#logger?.warn('capture events dropped: the main process is busy');
-        dropped += events.length;
-        return;
-      }
-      inFlight++;
-      this.#send({ type: 'events', events }, () => inFlight--);
-    };
-    capture.subscribe((event) => {
-      if (batch.length >= MAX_BATCH) return;
-      batch.push(event);
-      if (!scheduled) {
-        scheduled = true;
-        setTimeout(flush, EVENT_BATCH_MS);
-      }
-    });
+  #send(message: FromWorker): void {
+    if (process.connected) process.send?.(message);
   }
 }

@@ -10,6 +10,7 @@
  * same port in every worker; here each process's sockets are its own, as in nginx.
  */
 import { join } from 'node:path';
+import type { CapturedEvent } from '../capture/captured-event.js';
 import { EventHub } from '../capture/event-hub.js';
 import { type PolyportConfig, serviceTable } from '../config/index.js';
 import { type Host, HostStartError, prepareToServe, serve } from '../host.js';
@@ -37,6 +38,8 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   ? join(PACKAGE_ROOT, 'src/host/fleet/worker-main.ts')
   : join(PACKAGE_ROOT, 'dist/host/fleet/worker-main.js');
 
+/** How often the workers' new events are read while someone follows the event stream. */
+const LIVE_PULL_MS = 100;
 /** How long a worker may take to listen, or to reload, before it counts as failed. */
 const START_TIMEOUT_MS = 60_000;
 /** A worker that dies sooner than this after starting waits longer before each new start. */
@@ -68,7 +71,11 @@ export interface FleetOptions {
  * await fleet.stop(10_000);
  */
 export class Fleet {
-  /** Every worker's captured events (ids in the order they arrived here; `worker` says whose). */
+  /**
+   * Every worker's captured events, read from the workers when the API is asked (or, while
+   * someone follows the stream, every {@link LIVE_PULL_MS}): ids are given here in the order
+   * the events were read, so an id cursor never skips one; `worker` says whose each is.
+   */
   readonly capture: EventHub;
   /** The fault rules every worker applies. */
   readonly faults: FleetFaults;
@@ -87,6 +94,10 @@ export class Fleet {
   readonly #quickDeaths = new Map<number, number>();
   /** Per worker id: resolves when its process has exited while stopping. */
   readonly #exits = new Map<number, () => void>();
+  /** Per worker id: its process, and the newest of its own event ids read from it. */
+  readonly #read = new Map<number, { readonly pid: number; since: number }>();
+  #catchingUp: Promise<void> | null = null;
+  #livePull: NodeJS.Timeout | undefined;
 
   /**
    * Prepares the data directory and TLS material once, starts the workers, waits until every
@@ -113,7 +124,7 @@ export class Fleet {
         send: (message) => {
           for (const worker of this.#workers) worker.send(message);
         },
-        lists: () => Promise.all(this.#workers.map((w) => w.ask('faults'))),
+        lists: () => Promise.all(this.#workers.map((w) => w.ask({ kind: 'faults' }))),
       },
     );
     for (let id = 1; id <= options.workers; id++) {
@@ -141,6 +152,7 @@ export class Fleet {
       services: admin,
       role: {
         capture: this.capture,
+        catchUp: () => this.catchUp(),
         faults: this.faults,
         status: {
           html: () => renderStatusHtml(this.snapshot()),
@@ -154,6 +166,44 @@ export class Fleet {
       throw err;
     });
     this.#started = true;
+    this.#livePull = setInterval(() => {
+      if (this.capture.listeners > 0) void this.catchUp();
+    }, LIVE_PULL_MS);
+    this.#livePull.unref();
+  }
+
+  /**
+   * Reads every worker's events captured since the last read, oldest first across workers,
+   * into {@link Fleet.capture}. Calls while one runs share it.
+   */
+  catchUp(): Promise<void> {
+    this.#catchingUp ??= this.#pull().finally(() => {
+      this.#catchingUp = null;
+    });
+    return this.#catchingUp;
+  }
+
+  async #pull(): Promise<void> {
+    const batches = await Promise.all(
+      this.#workers.map(async (worker) => {
+        const pid = worker.pid;
+        let read = this.#read.get(worker.id);
+        // A worker started again counts its ids from 1.
+        if (read?.pid !== pid) {
+          read = { pid, since: 0 };
+          this.#read.set(worker.id, read);
+        }
+        const events = await worker.ask({ kind: 'events', since: read.since });
+        if (!Array.isArray(events) || worker.pid !== pid) return [];
+        const list = events as CapturedEvent[];
+        const newest = list.at(-1);
+        if (newest !== undefined) read.since = newest.id;
+        return list.map((event) => ({ event, worker: worker.id }));
+      }),
+    );
+    // Stable: events of one time keep their worker's order.
+    const all = batches.flat().sort((a, b) => a.event.time - b.event.time);
+    for (const { event, worker } of all) this.capture.adopt(event, { worker });
   }
 
   /** Forks a worker, sends it the config and waits until it listens. */
@@ -205,9 +255,6 @@ export class Fleet {
         this.#waiting.get(worker.id)?.(
           message.error === undefined ? null : new Error(message.error),
         );
-        return;
-      case 'events':
-        for (const event of message.events) this.capture.adopt(event, { worker: worker.id });
         return;
     }
   }
@@ -294,7 +341,7 @@ export class Fleet {
     const main = this.#main;
     const parts = await Promise.all([
       main?.metricsJson({ worker: 'main' }) ?? [],
-      ...this.#workers.map((w) => w.ask('metrics')),
+      ...this.#workers.map((w) => w.ask({ kind: 'metrics' })),
     ]);
     return fleetMetrics(parts.filter((p): p is MetricsJson => Array.isArray(p)));
   }
@@ -343,6 +390,7 @@ export class Fleet {
         .filter((w) => w.alive)
         .map((w) => new Promise<void>((resolve) => this.#exits.set(w.id, resolve)));
       for (const worker of this.#workers) worker.send({ type: 'stop', grace: graceMs });
+      clearInterval(this.#livePull);
       const killer = setTimeout(() => {
         for (const worker of this.#workers) worker.kill('SIGKILL');
       }, graceMs + 5000);

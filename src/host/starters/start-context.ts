@@ -47,6 +47,11 @@ export interface StartContext {
   observer(service: string, protocol: string): ServerObserver;
   /** The host's capture of every service's events (the admin API reads it). */
   readonly capture: EventHub;
+  /**
+   * Brings the capture up to date with events recorded in other processes (a `serve --workers`
+   * fleet's), before the API reads it; absent when every event is recorded here.
+   */
+  readonly catchUp?: () => Promise<void>;
   /** The host's fault rules (the admin API adds, lists and removes them). */
   readonly faults: FaultRules;
   /**

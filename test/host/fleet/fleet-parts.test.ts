@@ -167,14 +167,14 @@ test('metrics of several processes stay apart by their worker label', async () =
   assert.match(text, /^polyport_requests_total\{service="http",worker="2"\} 3$/m);
 });
 
-test('a worker serves without the admin listener, config faults or a capture ring of its own', () => {
+test('a worker serves without the admin listener or config faults, and keeps its own capture ring', () => {
   const config = testConfig(['capture.events=50']);
   const worker = workerConfig({
     ...config,
     faults: [{ service: 'dns', action: { rcode: 'SERVFAIL' } }],
   });
   assert.equal(worker.admin.enabled, false);
-  assert.equal(worker.capture.events, 0);
+  assert.equal(worker.capture.events, 50);
   assert.deepEqual(worker.faults, []);
   assert.equal(worker.http.port, config.http.port);
 });

@@ -11,7 +11,13 @@ import { get, request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createQuery, exchange, Rcode, RRType, randomId } from '../../../src/protocols/dns/index.js';
+import {
+  createQuery,
+  exchange,
+  Rcode,
+  RRType,
+  randomId,
+} from '../../../src/protocols/dns/index.js';
 import { Pop3Client, SmtpClient } from '../../../src/protocols/mail/index.js';
 import { type CliProcess, runCli, startCli } from '../../support/cli.js';
 import { SERVICE_TABLES, tempDir } from '../../support/host.js';
@@ -366,6 +372,40 @@ describe('serve --workers 2', { timeout: 240_000 }, () => {
     for (let i = 0; i < 6; i++) {
       const { response } = await exchange(query, ['127.0.0.1', ports.dns], { timeout: 5 });
       assert.equal(response.rcode, Rcode.NOERROR);
+    }
+  });
+
+  test("the event stream follows both workers' requests as they happen", async () => {
+    const seen = new Set<number>();
+    let text = '';
+    const stream = get({
+      host: '127.0.0.1',
+      port: ports.admin,
+      path: '/api/v1/events/stream?service=http&kind=request',
+      agent: false,
+    });
+    try {
+      const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        stream.on('response', resolve);
+        stream.on('error', reject);
+      });
+      assert.equal(response.statusCode, 200);
+      response.setEncoding('utf8');
+      const marker = `/stream-${Date.now()}.html`;
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        for (const line of text.split('\n')) {
+          if (!line.startsWith('data: ')) continue;
+          const event = JSON.parse(line.slice(6)) as Event;
+          if (event.path === marker && event.worker !== undefined) seen.add(event.worker);
+        }
+      });
+      await until('requests of both workers on the stream', async () => {
+        for (let i = 0; i < 10; i++) assert.equal((await httpGet(ports.http, marker)).status, 404);
+        return seen.size === 2 ? true : undefined;
+      });
+    } finally {
+      stream.destroy();
     }
   });
 
