@@ -21,6 +21,7 @@ export * from './constants.js';
 export { getdefaulttimeout, setdefaulttimeout } from './default-timeout.js';
 export { fromfd } from './descriptors.js';
 export * from './errors.js';
+export { recvFds, sendFds } from './fd-passing.js';
 export * from './inet.js';
 export type { ReceivedMessageTuple } from './message-io.js';
 export * from './native-constants.js';
