@@ -3,7 +3,7 @@
  * over an AF_UNIX socket, as `SCM_RIGHTS` ancillary data.
  */
 import type { SocketAddress } from './address.js';
-import { CMSG_SPACE, fdsOf, fdsToBytes } from './ancillary.js';
+import { CMSG_LEN, fdsOf, fdsToBytes } from './ancillary.js';
 import { SOL_SOCKET } from './constants.js';
 import { SCM_RIGHTS } from './native-constants.js';
 import type { Socket } from './socket.js';
@@ -47,7 +47,7 @@ export async function recvFds(
 ): Promise<[Buffer, number[], number, SocketAddress]> {
   const [data, ancdata, msgFlags, address] = await sock.recvmsg(
     bufsize,
-    CMSG_SPACE(maxfds * 4),
+    CMSG_LEN(maxfds * 4),
     flags,
   );
   return [data, fdsOf(ancdata), msgFlags, address];
