@@ -25,10 +25,12 @@ import { Socket } from './socket.js';
 /**
  * Creates a socket, as Python's `socket.socket()`.
  * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
- * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
- * @param proto the protocol, usually 0.
+ * @param type `SOCK_STREAM` (default), `SOCK_DGRAM`, `SOCK_SEQPACKET` or `SOCK_RAW`.
+ * @param proto the protocol, usually 0 (`IPPROTO_ICMP` for a raw or ICMP datagram socket).
  * @returns the new socket.
- * @throws {SocketError} for `SOCK_RAW` and AF_UNIX datagram sockets (Node cannot open them).
+ * @throws {PermissionError} for a raw or ICMP socket without the privilege.
+ * @throws {SocketError} for the kinds Node cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, AF_UNIX
+ *   datagrams, ICMP datagram sockets) when the native addon is not built.
  * @example const udp = socket(AF_INET, SOCK_DGRAM);
  */
 export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {

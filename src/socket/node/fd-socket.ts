@@ -48,13 +48,17 @@ export interface FdSocketAddon {
 let addon: FdSocketAddon | null | undefined;
 
 /**
- * The addon, or null when it is not built for this Node.
+ * The addon, or null when it is not built for this Node, or when `POLYPORT_NO_FD_SOCKETS=1`
+ * asks to behave as if it were not (to see, and test, what a machine without a compiler gets).
  * @returns the addon's calls, or null.
  * @example const fds = fdSocketAddon(); if (fds !== null) fds.pollNow(0);
  */
 export function fdSocketAddon(): FdSocketAddon | null {
   if (addon === undefined) {
-    addon = loadNativeAddon('fd_socket') as FdSocketAddon | null;
+    addon =
+      process.env.POLYPORT_NO_FD_SOCKETS === '1'
+        ? null
+        : (loadNativeAddon('fd_socket') as FdSocketAddon | null);
     if (addon !== null && typeof addon.socket !== 'function') addon = null;
   }
   return addon;
