@@ -14,15 +14,47 @@ import {
   type SocketAddress,
 } from './address.js';
 import { type BytesLike, checkSize, toBytes } from './arguments.js';
-import { AF_INET6, AF_UNIX, MSG_DONTWAIT, SO_ERROR, SOL_SOCKET } from './constants.js';
+import {
+  AF_INET6,
+  AF_UNIX,
+  IPPROTO_IP,
+  IPPROTO_IPV6,
+  MSG_DONTWAIT,
+  SO_ERROR,
+  SOCK_DGRAM,
+  SOL_SOCKET,
+} from './constants.js';
 import { DatagramIO } from './datagram-io.js';
-import { BlockingIOError, errnoError, type SocketErrorContext } from './errors.js';
+import { BlockingIOError, errnoError, SocketError, type SocketErrorContext } from './errors.js';
 import { adoptDescriptor, FdEngine } from './fd-engine.js';
+import {
+  IP_PKTINFO,
+  IP_RECVERR,
+  IP_RECVTTL,
+  IPV6_RECVERR,
+  IPV6_RECVHOPLIMIT,
+  IPV6_RECVPKTINFO,
+} from './native-constants.js';
 import { fromResolverError } from './netdb-backend.js';
+import { fdSocketAddon } from './node/fd-socket.js';
 import { READY_WRITE } from './readiness.js';
 import { encodeSockaddr } from './sockaddr.js';
 import type { SendOptions } from './socket-io.js';
 import { checkSocketKind } from './socket-kind.js';
+import { optKey } from './socket-options.js';
+
+/**
+ * Options only a descriptor of our own can carry on a UDP socket (node:dgram has no
+ * `recvmsg()`): setting one before the socket is bound moves it onto a descriptor.
+ */
+const DESCRIPTOR_UDP_OPTIONS = new Set([
+  `${IPPROTO_IP}:${IP_PKTINFO}`,
+  `${IPPROTO_IP}:${IP_RECVERR}`,
+  `${IPPROTO_IP}:${IP_RECVTTL}`,
+  `${IPPROTO_IPV6}:${IPV6_RECVPKTINFO}`,
+  `${IPPROTO_IPV6}:${IPV6_RECVHOPLIMIT}`,
+  `${IPPROTO_IPV6}:${IPV6_RECVERR}`,
+]);
 
 /** Go-style network names of the descriptor kinds, for messages. */
 function descriptorNetwork(family: number, type: number, proto: number): string {
@@ -265,7 +297,9 @@ export class DescriptorIO extends DatagramIO {
    * @example raw.setsockopt(IPPROTO_IP, IP_HDRINCL, 1);
    */
   override setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
-    const engine = this.fdEngine;
+    let engine = this.fdEngine;
+    if (engine === null && DESCRIPTOR_UDP_OPTIONS.has(optKey(level, optname)))
+      engine = this.#moveToDescriptor();
     if (engine === null) {
       super.setsockopt(level, optname, value);
       return;
@@ -289,6 +323,47 @@ export class DescriptorIO extends DatagramIO {
    * Reads an option: without `buflen` a C int, with it up to `buflen` bytes, as Python's
    * `getsockopt()`.
    */
+  /**
+   * A UDP socket asked for an option node:dgram cannot carry (`IP_PKTINFO`, …) goes onto a
+   * descriptor of its own before it is bound, with the options already set, as if it had been
+   * opened there; from then on it is a descriptor socket like the others.
+   * @throws {SocketError} `EINVAL` once bound or watched, `ENOPROTOOPT` without the addon.
+   */
+  #moveToDescriptor(): FdEngine {
+    this.checkOpen('setsockopt');
+    const context = { ...this.errorContext(), op: 'setsockopt' };
+    if (this.type !== SOCK_DGRAM || this.family === AF_UNIX) {
+      throw new SocketError('ENOPROTOOPT', context);
+    }
+    if (this.engine !== null || this.readinessListeners.size > 0) {
+      throw new SocketError('EINVAL', {
+        ...context,
+        detail: 'set this option before the socket is bound, sends or is watched',
+      });
+    }
+    if (fdSocketAddon() === null) {
+      throw new SocketError('ENOPROTOOPT', {
+        ...context,
+        detail:
+          "this option needs polyport's native addon (fd_socket), which is not built for this Node.js: run `npm run build:native`",
+      });
+    }
+    const engine = FdEngine.open(
+      this.family,
+      SOCK_DGRAM,
+      this.proto,
+      () => this.notify(),
+      () => this.errorContext(),
+    );
+    this.engine = engine;
+    this.readinessListeners = engine.listeners;
+    for (const [key, value] of this.optionValues) {
+      const [level, name] = key.split(':').map(Number) as [number, number];
+      this.setsockopt(level, name, value);
+    }
+    return engine;
+  }
+
   override getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
     const engine = this.fdEngine;
     if (engine === null) return super.getsockopt(level, optname, buflen);

@@ -24,6 +24,12 @@ export const IP_RECVERR = 11;
 export const IP_RECVTTL = 12;
 /** `IPPROTO_IPV6` option: receive `IPV6_PKTINFO`. */
 export const IPV6_RECVPKTINFO = 49;
+/** `IPPROTO_IPV6` option: receive each datagram's hop limit as `IPV6_HOPLIMIT` ancillary data. */
+export const IPV6_RECVHOPLIMIT = 51;
+/** `IPPROTO_IPV6` ancillary type: a datagram's hop limit. */
+export const IPV6_HOPLIMIT = 52;
+/** `IPPROTO_IPV6` option: queue ICMPv6 errors on the socket, read with `MSG_ERRQUEUE`. */
+export const IPV6_RECVERR = 25;
 /** `IPPROTO_IPV6` ancillary type: destination address and interface of a datagram. */
 export const IPV6_PKTINFO = 50;
 /** `IPPROTO_IPV6` option: which checksum offset the kernel fills in on a raw socket. */

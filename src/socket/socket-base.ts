@@ -115,8 +115,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * a server may hold thousands of idle ones.
    */
   #options: OptionList | null = null;
-  /** @internal */
-  protected readonly readinessListeners: ReadinessListeners;
+  /** @internal (replaced only when a UDP socket moves to a descriptor: descriptor-io.ts) */
+  protected readinessListeners: ReadinessListeners;
 
   /** @internal The options `setsockopt()` stored (empty until one is). */
   protected get optionValues(): OptionValues {

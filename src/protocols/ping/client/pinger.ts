@@ -7,9 +7,12 @@ import {
   AF_INET,
   AF_INET6,
   IP_RECVTTL,
+  IP_TTL,
   IPPROTO_ICMP,
   IPPROTO_ICMPV6,
   IPPROTO_IPV6,
+  IPV6_HOPLIMIT,
+  IPV6_RECVHOPLIMIT,
   PermissionError,
   SOCK_DGRAM,
   SOCK_RAW,
@@ -26,12 +29,6 @@ import {
   ICMPV6_ECHO_REPLY,
   ICMPV6_ECHO_REQUEST,
 } from '../codec/icmp-echo.js';
-
-/** `IPV6_RECVHOPLIMIT` and the `IPV6_HOPLIMIT` ancillary type (Linux). */
-const IPV6_RECVHOPLIMIT = 51;
-const IPV6_HOPLIMIT = 52;
-/** `IP_TTL`, the type of the ancillary item `IP_RECVTTL` asks for. */
-const IP_TTL = 2;
 
 /** One echo reply. */
 export interface EchoReply {
