@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,10 +8,13 @@ import { DefaultSelector, EVENT_READ, select } from '../../src/select/index.js';
 import {
   AF_UNIX,
   BlockingIOError,
+  fromfd,
   MSG_TRUNC,
+  SO_TYPE,
   SOCK_DGRAM,
   SOCK_SEQPACKET,
   SOCK_STREAM,
+  SOL_SOCKET,
   type SocketError,
   socket,
   socketpair,
@@ -213,6 +217,57 @@ describe('socketpair() of every type', needsFdSockets(), () => {
       }
     });
   }
+
+  test('dup() gives a second socket on the same endpoint, and detach() hands the descriptor over', async () => {
+    const [a, b] = await socketpair(AF_UNIX, SOCK_SEQPACKET);
+    const copy = b.dup();
+    try {
+      assert.notEqual(copy.fileno(), b.fileno());
+      assert.equal(copy.getsockopt(SOL_SOCKET, SO_TYPE), SOCK_SEQPACKET, "the kernel's SO_TYPE");
+      await a.sendall('to either');
+      assert.equal((await copy.recv(10)).toString(), 'to either');
+      const fd = b.detach();
+      assert.ok(fd >= 0);
+      assert.equal(b.fileno(), -1, 'the socket is closed');
+      const again = fromfd(fd, AF_UNIX, SOCK_SEQPACKET);
+      closeSync(fd);
+      await a.sendall('through fromfd');
+      assert.equal((await again.recv(20)).toString(), 'through fromfd');
+      again.close();
+    } finally {
+      copy.close();
+      a.close();
+      b.close();
+    }
+  });
+
+  test('fromfd() refuses the kinds Node opens itself, with EOPNOTSUPP', () => {
+    assert.throws(() => fromfd(0, AF_UNIX, SOCK_STREAM), { code: 'EOPNOTSUPP' });
+  });
+
+  test('an idle descriptor socket lets the process exit; a pending recv() keeps it alive until data comes', () => {
+    const run = (body: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', body], {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const idle = run(
+      "import { socketpair } from './src/socket/index.ts'; await socketpair(1, 2); console.log('left open');",
+    );
+    assert.equal(idle.status, 0, idle.stderr);
+    assert.equal(idle.stdout, 'left open\n');
+    const waiting = run(
+      [
+        "import { socketpair } from './src/socket/index.ts';",
+        'const [a, b] = await socketpair(1, 2);',
+        "setTimeout(() => a.send('late'), 100).unref();",
+        'console.log(String(await b.recv(10))); a.close(); b.close();',
+      ].join('\n'),
+    );
+    assert.equal(waiting.status, 0, waiting.stderr);
+    assert.equal(waiting.stdout, 'late\n');
+  });
 
   test('a closed socket reports EBADF and fileno() -1', async () => {
     const [a, b] = await socketpair(AF_UNIX, SOCK_DGRAM);
