@@ -284,7 +284,8 @@ export class FdEngine {
       data,
       control,
       flags: msgFlags,
-      address: decodeSockaddr(from, this.remoteAddress() ?? this.#unnamed()),
+      // No sender address (a connected or paired socket): the peer's, asked only then.
+      address: from.length >= 2 ? decodeSockaddr(from) : (this.remoteAddress() ?? this.#unnamed()),
     };
   }
 
