@@ -1,13 +1,14 @@
 /**
  * Builds polyport's native addons with node-gyp, against the headers of the Node running this
- * script: native/datagram_batch.cc (batched UDP I/O, an accelerator) and native/reuse_port.cc
- * (SO_REUSEPORT sockets on Nodes before 22.12, whose net and dgram lack the option). npm runs
- * it on install.
+ * script: native/datagram_batch.cc (batched UDP I/O, an accelerator), native/reuse_port.cc
+ * (SO_REUSEPORT sockets on Nodes before 22.12, whose net and dgram lack the option) and
+ * native/fd_socket.cc (the socket kinds Node cannot open: raw and ICMP sockets, AF_UNIX
+ * datagram and seqpacket sockets, sendmsg/recvmsg with ancillary data). npm runs it on install.
  *
  * Neither is a requirement: when they cannot be built (no compiler, no headers), the install
- * still succeeds, this prints why, datagram sockets use node:dgram's own path, and on Node 20
- * `SO_REUSEPORT` (`serve --workers`) fails with ENOPROTOOPT saying so. `npm run build:native`
- * runs it again by hand.
+ * still succeeds, this prints why, datagram sockets use node:dgram's own path, on Node 20
+ * `SO_REUSEPORT` (`serve --workers`) fails with ENOPROTOOPT saying so, and the kinds fd_socket
+ * opens fail at socket() saying so. `npm run build:native` runs it again by hand.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +19,7 @@ const root = join(import.meta.dirname, '..');
 
 /** What a build that did not happen costs, for the warning. */
 const WITHOUT =
-  'datagram sockets will use node:dgram alone, and SO_REUSEPORT needs Node.js 22.12 or later';
+  'datagram sockets will use node:dgram alone, SO_REUSEPORT needs Node.js 22.12 or later, and raw, ICMP, AF_UNIX datagram and seqpacket sockets (and polyport ping) are unavailable';
 
 /** npm's own node-gyp (npm names it for its scripts), or one installed beside this Node. */
 function nodeGyp() {

@@ -18,16 +18,19 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from './constants.js';
+import { descriptorPair } from './descriptors.js';
 import { AddressInfoError, SocketError } from './errors.js';
 import { Socket } from './socket.js';
 
 /**
  * Creates a socket, as Python's `socket.socket()`.
  * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
- * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
- * @param proto the protocol, usually 0.
+ * @param type `SOCK_STREAM` (default), `SOCK_DGRAM`, `SOCK_SEQPACKET` or `SOCK_RAW`.
+ * @param proto the protocol, usually 0 (`IPPROTO_ICMP` for a raw or ICMP datagram socket).
  * @returns the new socket.
- * @throws {SocketError} for `SOCK_RAW` and AF_UNIX datagram sockets (Node cannot open them).
+ * @throws {PermissionError} for a raw or ICMP socket without the privilege.
+ * @throws {SocketError} for the kinds Node cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, AF_UNIX
+ *   datagrams, ICMP datagram sockets) when the native addon is not built.
  * @example const udp = socket(AF_INET, SOCK_DGRAM);
  */
 export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
@@ -142,9 +145,10 @@ export async function createServer(
 }
 
 /**
- * A pair of connected sockets, as Python's `socket.socketpair()`. Node cannot call
- * `socketpair(2)`, so the pair is made by connecting through a private listener (an AF_UNIX path
- * in a fresh temporary directory, or loopback for AF_INET/AF_INET6) that is removed at once.
+ * A pair of connected sockets, as Python's `socket.socketpair()`. A stream pair is made by
+ * connecting through a private listener (an AF_UNIX path in a fresh temporary directory, or
+ * loopback for AF_INET/AF_INET6) that is removed at once; an AF_UNIX `SOCK_DGRAM` or
+ * `SOCK_SEQPACKET` pair is `socketpair(2)` itself, through the native addon.
  * @returns two sockets connected to each other.
  * @example const [a, b] = await socketpair(); await a.sendall('x'); await b.recv(1);
  */
@@ -153,12 +157,14 @@ export async function socketpair(
   type = SOCK_STREAM,
   proto = 0,
 ): Promise<[Socket, Socket]> {
-  if (type !== SOCK_STREAM) {
+  if (type !== SOCK_STREAM && family !== AF_UNIX) {
     throw new SocketError('EOPNOTSUPP', {
       op: 'socketpair',
-      detail: 'socketpair() supports SOCK_STREAM only in Node.js',
+      detail: 'socketpair() of datagram or seqpacket sockets needs AF_UNIX',
     });
   }
+  // Datagram and seqpacket pairs are the kernel's socketpair(2), through the native addon.
+  if (type !== SOCK_STREAM) return descriptorPair(family, type, proto);
   const listener = new Socket(family, type, proto);
   const dir = family === AF_UNIX ? mkdtempSync(join(tmpdir(), 'polyport-pair-')) : null;
   try {

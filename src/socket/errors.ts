@@ -30,6 +30,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   ENOTCONN: 'transport endpoint is not connected',
   ENOTSOCK: 'socket operation on non-socket',
   EOPNOTSUPP: 'operation not supported',
+  EPERM: 'operation not permitted',
   EPIPE: 'broken pipe',
   EPROTONOSUPPORT: 'protocol not supported',
   EPROTOTYPE: 'protocol wrong type for socket',
@@ -129,6 +130,11 @@ export class ConnectionRefusedError extends SocketError {}
 export class ConnectionResetError extends SocketError {}
 /** Writing to a connection the peer has closed (`EPIPE`), as Python's `BrokenPipeError`. */
 export class BrokenPipeError extends SocketError {}
+/**
+ * Not allowed (`EPERM`, `EACCES`), as Python's `PermissionError`: a raw socket without
+ * `CAP_NET_RAW`, an ICMP datagram socket outside `net.ipv4.ping_group_range`, a port below 1024.
+ */
+export class PermissionError extends SocketError {}
 
 /**
  * A call that could not complete at once on a non-blocking socket (`code: 'EAGAIN'`), as
@@ -170,6 +176,8 @@ const CLASS_BY_CODE: Readonly<
   ECONNREFUSED: ConnectionRefusedError,
   ECONNRESET: ConnectionResetError,
   EPIPE: BrokenPipeError,
+  EPERM: PermissionError,
+  EACCES: PermissionError,
 };
 
 /**

@@ -14,12 +14,17 @@
  * @module
  */
 export * from './address.js';
+export * from './ancillary.js';
 export * from './byte-order.js';
 export * from './connections.js';
 export * from './constants.js';
 export { getdefaulttimeout, setdefaulttimeout } from './default-timeout.js';
+export { fromfd } from './descriptors.js';
 export * from './errors.js';
+export { recvFds, sendFds } from './fd-passing.js';
 export * from './inet.js';
+export type { ReceivedMessageTuple } from './message-io.js';
+export * from './native-constants.js';
 export * from './netdb.js';
 export {
   type HostAddress,

@@ -28,6 +28,7 @@ import {
   SocketTimeoutError,
   toSocketError,
 } from './errors.js';
+import { type AdoptedDescriptor, FdEngine, isAdoptedDescriptor } from './fd-engine.js';
 import { ListenerEngine } from './listener-engine.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import { OptionList } from './option-list.js';
@@ -58,6 +59,14 @@ import { StreamEngine } from './stream-engine.js';
 
 const ADOPT: unique symbol = Symbol('polyport.adopt');
 
+/** Names of the socket types, for `toString()`. */
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  1: 'SOCK_STREAM',
+  2: 'SOCK_DGRAM',
+  3: 'SOCK_RAW',
+  5: 'SOCK_SEQPACKET',
+};
+
 /** The options of every socket that has set none. */
 const NO_OPTIONS: OptionValues = new Map();
 
@@ -75,7 +84,7 @@ export function adoptStream(stream: NetSocket, slabReads = false): AdoptedStream
 }
 
 /** @internal What carries a socket once it is bound or connected. */
-export type Engine = StreamEngine | ListenerEngine | DatagramEngine;
+export type Engine = StreamEngine | ListenerEngine | DatagramEngine | FdEngine;
 
 /**
  * The state and the bookkeeping calls of a {@link Socket} (see there); not used on its own.
@@ -106,8 +115,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * a server may hold thousands of idle ones.
    */
   #options: OptionList | null = null;
-  /** @internal */
-  protected readonly readinessListeners = new ReadinessListeners();
+  /** @internal (replaced only when a UDP socket moves to a descriptor: descriptor-io.ts) */
+  protected readinessListeners: ReadinessListeners;
 
   /** @internal The options `setsockopt()` stored (empty until one is). */
   protected get optionValues(): OptionValues {
@@ -130,16 +139,36 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
    * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally with `SOCK_NONBLOCK`.
    * @param proto the protocol; 0 picks the type's.
-   * @param fileno internal: a connected Node stream to adopt (from `accept()` or TLS).
-   * @throws {SocketError} for `SOCK_RAW` and AF_UNIX datagram sockets, which Node cannot open,
-   *   and for unknown families or types.
+   * @param fileno internal: a connected Node stream to adopt (from `accept()` or TLS), or a
+   *   descriptor of the native addon's (from `accept()`, `socketpair()`, `fromfd()`).
+   * @throws {SocketError} for unknown families or types; for the kinds Node cannot open
+   *   (`SOCK_RAW`, `SOCK_SEQPACKET`, AF_UNIX datagrams, ICMP datagram sockets) when the native
+   *   addon is not built, and the kernel's refusal (`PermissionError` without the privilege).
    */
-  constructor(family = AF_INET, type = SOCK_STREAM, proto = 0, fileno?: AdoptedStream) {
-    const { baseType, nonblocking } = checkSocketKind(family, type, proto);
+  constructor(
+    family = AF_INET,
+    type = SOCK_STREAM,
+    proto = 0,
+    fileno?: AdoptedStream | AdoptedDescriptor,
+  ) {
+    const { baseType, nonblocking, native } = checkSocketKind(family, type, proto);
     this.family = family;
     this.type = baseType;
     this.proto = proto;
     this.timeoutValue = nonblocking ? 0 : getdefaulttimeout();
+    if (native || isAdoptedDescriptor(fileno)) {
+      // The kinds Node cannot open live on a descriptor of their own, opened now, so that a
+      // refusal (no privilege, no addon) comes from socket() as in Python.
+      const notify = (): void => this.notify();
+      const context = (): SocketErrorContext => this.errorContext();
+      const engine = isAdoptedDescriptor(fileno)
+        ? FdEngine.adopt(fileno.fd, family, baseType, notify, context)
+        : FdEngine.open(family, baseType, proto, notify, context);
+      this.engine = engine;
+      this.readinessListeners = engine.listeners;
+      return;
+    }
+    this.readinessListeners = new ReadinessListeners();
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
@@ -401,7 +430,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     const parts = [
       `fd=${this.fileno()}`,
       `family=${familyName(this.family)}`,
-      `type=${this.type === SOCK_DGRAM ? 'SOCK_DGRAM' : 'SOCK_STREAM'}`,
+      `type=${TYPE_NAMES[this.type] ?? `type ${this.type}`}`,
     ];
     if (!this.isClosed) {
       parts.push(`laddr=${formatAddress(this.getsockname())}`);

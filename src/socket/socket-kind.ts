@@ -1,5 +1,6 @@
 /**
- * Which sockets polyport can open: the family and type checks of `socket()`.
+ * Which sockets polyport can open: the family and type checks of `socket()`, and which of
+ * them Node cannot open, so that the native addon carries them (fd-engine.ts).
  */
 import { describe } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from './constants.js';
@@ -9,19 +10,24 @@ import { SocketError } from './errors.js';
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 
+/** `SOCK_SEQPACKET`, `IPPROTO_ICMP` and `IPPROTO_ICMPV6` (see native-constants.ts). */
+const SOCK_SEQPACKET = 5;
+const ICMP_PROTOCOLS = new Set([1, 58]);
+
 /**
  * Checks a `socket(family, type, proto)` call.
- * @returns the type without its flags, and whether `SOCK_NONBLOCK` was given.
+ * @returns the type without its flags, whether `SOCK_NONBLOCK` was given, and whether the
+ *   socket is of a kind Node cannot open, carried by the native addon on a descriptor of its
+ *   own (`SOCK_RAW`, `SOCK_SEQPACKET`, AF_UNIX datagrams, ICMP datagram sockets).
  * @throws {TypeError} for non-integers.
- * @throws {SocketError} for unknown families or types, and for `SOCK_RAW` and AF_UNIX datagram
- *   sockets, which Node cannot open (the message says why).
- * @example checkSocketKind(AF_INET, SOCK_STREAM, 0); // { baseType: 1, nonblocking: false }
+ * @throws {SocketError} for unknown families or types.
+ * @example checkSocketKind(AF_INET, SOCK_STREAM, 0); // { baseType: 1, nonblocking: false, native: false }
  */
 export function checkSocketKind(
   family: number,
   type: number,
   proto: number,
-): { baseType: number; nonblocking: boolean } {
+): { baseType: number; nonblocking: boolean; native: boolean } {
   if (!Number.isInteger(family) || !Number.isInteger(type) || !Number.isInteger(proto)) {
     throw new TypeError(
       `socket(): family, type and proto must be integers, got ${describe(family)}, ${describe(type)}, ${describe(proto)}`,
@@ -34,17 +40,16 @@ export function checkSocketKind(
   if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
     refuse(`address family ${family} is not supported`, 'EAFNOSUPPORT');
   }
-  if (baseType === SOCK_RAW) {
-    refuse(
-      'SOCK_RAW sockets cannot be opened from Node.js: it has no raw socket API (use SOCK_STREAM or SOCK_DGRAM)',
-    );
-  }
-  if (baseType !== SOCK_STREAM && baseType !== SOCK_DGRAM)
+  if (
+    baseType !== SOCK_STREAM &&
+    baseType !== SOCK_DGRAM &&
+    baseType !== SOCK_RAW &&
+    baseType !== SOCK_SEQPACKET
+  )
     refuse(`socket type ${type} is not supported`);
-  if (family === AF_UNIX && baseType === SOCK_DGRAM) {
-    refuse(
-      'AF_UNIX datagram sockets cannot be opened from Node.js: node:dgram has only udp4 and udp6 (use AF_UNIX with SOCK_STREAM)',
-    );
-  }
-  return { baseType, nonblocking: (type & SOCK_NONBLOCK) !== 0 };
+  const native =
+    baseType === SOCK_RAW ||
+    baseType === SOCK_SEQPACKET ||
+    (baseType === SOCK_DGRAM && (family === AF_UNIX || ICMP_PROTOCOLS.has(proto)));
+  return { baseType, nonblocking: (type & SOCK_NONBLOCK) !== 0, native };
 }

@@ -35,7 +35,7 @@ import {
   SOMAXCONN,
   TCP_NODELAY,
 } from './constants.js';
-import { DatagramIO } from './datagram-io.js';
+
 import {
   AddressInfoError,
   BlockingIOError,
@@ -44,7 +44,9 @@ import {
   SocketTimeoutError,
   toSocketError,
 } from './errors.js';
+import { FdEngine } from './fd-engine.js';
 import { ListenerEngine } from './listener-engine.js';
+import { MessageIO } from './message-io.js';
 import { fromResolverError } from './netdb-backend.js';
 import { slabReads } from './node/slab-reads.js';
 import { READY_READ } from './readiness.js';
@@ -69,7 +71,7 @@ export { type AdoptedStream, adoptStream } from './socket-base.js';
  * const reply = await sock.recv(1024); // empty at end of stream
  * sock.close();
  */
-export class Socket extends DatagramIO {
+export class Socket extends MessageIO {
   // ---------------------------------------------------------------- bind, listen, accept
 
   /**
@@ -83,6 +85,7 @@ export class Socket extends DatagramIO {
    */
   async bind(address: SocketAddress): Promise<void> {
     this.checkOpen('bind');
+    if (this.engine instanceof FdEngine) return this.bindDescriptor(this.engine, address);
     const resolved = resolveAddress(this.family, address, 'bind');
     if (this.engine !== null || this.connecting !== null) {
       throw new SocketError('EINVAL', {
@@ -160,6 +163,10 @@ export class Socket extends DatagramIO {
     this.checkOpen('listen');
     if (!Number.isInteger(backlog))
       throw new TypeError(`listen(): backlog must be an integer, got ${describe(backlog)}`);
+    if (this.engine instanceof FdEngine) {
+      this.listenDescriptor(this.engine, Math.max(0, Math.min(backlog, SOMAXCONN)));
+      return;
+    }
     if (this.type !== SOCK_STREAM) {
       throw new SocketError('EOPNOTSUPP', { ...this.errorContext(), op: 'listen' });
     }
@@ -210,6 +217,7 @@ export class Socket extends DatagramIO {
   acceptNowait(): [Socket, SocketAddress] | null {
     this.checkOpen('accept');
     const engine = this.engine;
+    if (engine instanceof FdEngine) return this.acceptDescriptor(engine);
     if (!(engine instanceof ListenerEngine) || !engine.listening) {
       throw new SocketError('EINVAL', {
         ...this.errorContext(),
@@ -262,6 +270,7 @@ export class Socket extends DatagramIO {
    */
   async connect(address: SocketAddress): Promise<void> {
     this.checkOpen('connect');
+    if (this.engine instanceof FdEngine) return this.connectDescriptor(this.engine, address);
     const resolved = resolveAddress(this.family, address, 'connect');
     if (this.type === SOCK_DGRAM) {
       await this.#connectDatagram(resolved);

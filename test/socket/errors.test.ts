@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   AF_INET,
   AF_INET6,
-  AF_UNIX,
   BrokenPipeError,
   ConnectionRefusedError,
   ConnectionResetError,
   SO_LINGER,
-  SOCK_DGRAM,
-  SOCK_RAW,
   SOCK_STREAM,
   SOL_SOCKET,
   Socket,
@@ -148,24 +147,35 @@ describe('socket errors', () => {
     first.close();
   });
 
-  test('SOCK_RAW fails at creation with a SocketError that says Node cannot open it', () => {
-    assert.throws(
-      () => socket(AF_INET, SOCK_RAW),
-      (err: unknown) =>
-        err instanceof SocketError &&
-        err.code === 'ESOCKTNOSUPPORT' &&
-        /SOCK_RAW.*no raw socket API/.test(err.message),
+  test('without the native addon, SOCK_RAW, SOCK_SEQPACKET and AF_UNIX SOCK_DGRAM fail at creation saying how to build it', () => {
+    // A process of its own: the addon is loaded once per process.
+    const script = [
+      "import { socket } from './src/socket/index.ts';",
+      'for (const [family, type, proto] of [[2, 3, 1], [1, 5, 0], [1, 2, 0], [2, 2, 1]]) {',
+      '  try { socket(family, type, proto); console.log("opened"); }',
+      '  catch (err) { console.log(err.constructor.name, err.code, err.message); }',
+      '}',
+    ].join('\n');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        env: { ...process.env, POLYPORT_NO_FD_SOCKETS: '1' },
+        encoding: 'utf8',
+      },
     );
-  });
-
-  test('AF_UNIX with SOCK_DGRAM fails at creation with a SocketError that says why', () => {
-    assert.throws(
-      () => socket(AF_UNIX, SOCK_DGRAM),
-      (err: unknown) =>
-        err instanceof SocketError &&
-        err.code === 'ESOCKTNOSUPPORT' &&
-        /AF_UNIX datagram.*node:dgram/.test(err.message),
-    );
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 4);
+    for (const [line, what] of lines.map(
+      (line, i) =>
+        [line, ['SOCK_RAW', 'SOCK_SEQPACKET', 'AF_UNIX datagram', 'ICMP datagram'][i]] as const,
+    )) {
+      assert.match(line, /^SocketError ESOCKTNOSUPPORT socket/);
+      assert.ok(line.includes(`${what} sockets need polyport's native addon`), line);
+      assert.ok(line.includes('npm run build:native'), line);
+    }
   });
 
   test('an unknown family or type fails at creation with EAFNOSUPPORT or ESOCKTNOSUPPORT', () => {
