@@ -18,13 +18,16 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "ip_literal.h"
+#include "napi_support.h"
+#include "poll_watcher.h"
 
 namespace {
 
@@ -46,17 +49,10 @@ struct Scratch {
   sockaddr_storage from[kSlots];
 };
 
-struct Handle {
-  napi_env env = nullptr;
-  uv_poll_t poll;
+// A watcher on a duplicate of the socket's descriptor, its callback JS's onReadable.
+struct Handle : PollWatcher {
   int fd = -1;
   int family = AF_INET;
-  bool closed = false;       // close() was called: no more I/O
-  bool poll_closed = false;  // libuv is done with `poll`
-  bool finalized = false;    // JS dropped the handle
-
-  napi_ref on_readable = nullptr;
-  napi_async_context async_context = nullptr;
   // The sender seen last and its text, so a busy client's address is formatted once.
   sockaddr_storage last_from;
   socklen_t last_from_len = 0;
@@ -66,28 +62,17 @@ struct Handle {
   sockaddr_storage dest;
   socklen_t dest_len = 0;
   int last_port = -1;
+
+  // Closes the duplicate at once: while it is open the socket stays open, and its port taken,
+  // however Node closes its own descriptor. Polling has stopped (the descriptor is out of
+  // epoll), so closing it before uv_close() completes is safe.
+  void Release() override {
+    if (last_host != nullptr) napi_delete_reference(env, last_host);
+    last_host = nullptr;
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
 };
-
-// A failed Node-API call (a wrong argument type, mostly) becomes a JS exception, never a
-// silent undefined.
-void ThrowFailure(napi_env env) {
-  const napi_extended_error_info* info = nullptr;
-  napi_get_last_error_info(env, &info);
-  const char* message = info != nullptr && info->error_message != nullptr
-                            ? info->error_message
-                            : "datagram batch call failed";
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (!pending) napi_throw_type_error(env, nullptr, message);
-}
-
-#define CHECK(call)         \
-  do {                      \
-    if ((call) != napi_ok) { \
-      ThrowFailure(env);    \
-      return nullptr;       \
-    }                       \
-  } while (0)
 
 Scratch* ScratchOf(napi_env env) {
   void* data = nullptr;
@@ -101,81 +86,20 @@ void FreeScratch(napi_env, void* data, void*) {
   delete s;
 }
 
-napi_value Number(napi_env env, int value) {
-  napi_value out;
-  napi_create_int32(env, value, &out);
-  return out;
-}
-
 Handle* HandleOf(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "not a datagram batch handle");
-    return nullptr;
-  }
-  return static_cast<Handle*>(data);
-}
-
-void DropRefs(Handle* h) {
-  if (h->on_readable != nullptr) napi_delete_reference(h->env, h->on_readable);
-  if (h->last_host != nullptr) napi_delete_reference(h->env, h->last_host);
-  if (h->async_context != nullptr) napi_async_destroy(h->env, h->async_context);
-  h->on_readable = h->last_host = nullptr;
-  h->async_context = nullptr;
-}
-
-// The Handle is freed once both libuv (the poll) and JS (the external) are done with it, so a
-// call on a closed handle finds `closed` set rather than freed memory.
-void OnPollClosed(uv_handle_t* poll) {
-  Handle* h = static_cast<Handle*>(poll->data);
-  h->poll_closed = true;
-  if (h->finalized) delete h;
-}
-
-// Stops polling and closes the duplicate at once: while it is open the socket stays open, and
-// its port taken, however Node closes its own descriptor. uv_poll_stop() has taken the
-// descriptor out of epoll, so closing it before uv_close() completes is safe.
-void CloseHandle(Handle* h) {
-  if (h->closed) return;
-  h->closed = true;
-  DropRefs(h);
-  uv_poll_stop(&h->poll);
-  close(h->fd);
-  h->fd = -1;
-  uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), OnPollClosed);
-}
-
-void FinalizeHandle(napi_env, void* data, void*) {
-  Handle* h = static_cast<Handle*>(data);
-  h->finalized = true;
-  // Normally closed already: until close() the callback reference keeps JS's side alive.
-  CloseHandle(h);
-  if (h->poll_closed) delete h;
+  PollWatcher* w = PollWatcherOf(env, value);
+  if (w == nullptr) napi_throw_type_error(env, nullptr, "not a datagram batch handle");
+  return static_cast<Handle*>(w);
 }
 
 void OnReadable(uv_poll_t* poll, int status, int) {
   Handle* h = static_cast<Handle*>(poll->data);
-  if (h->closed || h->on_readable == nullptr) return;
+  if (h->closed) return;
   // A pending socket error (an ICMP port unreachable on a connected socket) comes as POLLERR,
   // on which libuv stops the poll and reports UV_EBADF: poll again, and let recv() read the
   // error itself, as it reads anything else.
   if (status < 0) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
-  napi_env env = h->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value callback, receiver, result;
-  if (napi_get_reference_value(env, h->on_readable, &callback) == napi_ok &&
-      napi_get_global(env, &receiver) == napi_ok) {
-    // make_callback, not call_function: the microtasks and ticks this queues run afterwards,
-    // as after any callback Node makes from the loop.
-    if (napi_make_callback(env, h->async_context, receiver, callback, 0, nullptr, &result) ==
-        napi_pending_exception) {
-      napi_value error;
-      napi_get_and_clear_last_exception(env, &error);
-      napi_fatal_exception(env, error);
-    }
-  }
-  napi_close_handle_scope(env, scope);
+  CallBack(h, {});
 }
 
 // open(fd, family, onReadable): a handle polling a duplicate of fd for reading, from now on
@@ -211,26 +135,11 @@ napi_value Open(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "EBADF", "cannot duplicate the datagram socket");
     return nullptr;
   }
-  uv_loop_t* loop;
-  CHECK(napi_get_uv_event_loop(env, &loop));
   Handle* h = new Handle();
-  h->env = env;
   h->fd = dup_fd;
   h->family = family;
-  if (uv_poll_init_socket(loop, &h->poll, dup_fd) != 0) {
-    close(dup_fd);
-    delete h;
-    napi_throw_error(env, "EINVAL", "cannot poll the datagram socket");
-    return nullptr;
-  }
-  h->poll.data = h;
-  napi_value name;
-  napi_create_string_utf8(env, "polyport:datagrams", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, nullptr, name, &h->async_context);
-  napi_create_reference(env, args[2], 1, &h->on_readable);
-  uv_poll_start(&h->poll, UV_READABLE, OnReadable);
-  napi_value external;
-  CHECK(napi_create_external(env, h, FinalizeHandle, nullptr, &external));
+  napi_value external = WatchDescriptor(env, h, dup_fd, args[2], "polyport:datagrams");
+  if (external != nullptr) uv_poll_start(&h->poll, UV_READABLE, OnReadable);
   return external;
 }
 
@@ -239,7 +148,7 @@ napi_value Close(napi_env env, napi_callback_info info) {
   napi_value args[1];
   CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
   Handle* h = HandleOf(env, args[0]);
-  if (h != nullptr) CloseHandle(h);
+  if (h != nullptr) ClosePollWatcher(h);
   return nullptr;
 }
 
@@ -327,35 +236,10 @@ napi_value Recv(napi_env env, napi_callback_info info) {
 // an interface name) into h->dest, reusing the last parse for the same host and port.
 bool Destination(Handle* h, const char* host, int port) {
   if (port == h->last_port && strcmp(host, h->last_dest) == 0) return true;
+  // Parsed aside, so a host that is not a literal leaves the cached destination as it was.
   sockaddr_storage dest;
-  memset(&dest, 0, sizeof dest);
   socklen_t len;
-  if (h->family == AF_INET6) {
-    sockaddr_in6* a6 = reinterpret_cast<sockaddr_in6*>(&dest);
-    char plain[INET6_ADDRSTRLEN + 16];
-    snprintf(plain, sizeof plain, "%s", host);
-    char* percent = strchr(plain, '%');
-    if (percent != nullptr) *percent = '\0';
-    if (inet_pton(AF_INET6, plain, &a6->sin6_addr) != 1) return false;
-    unsigned scope = 0;
-    if (percent != nullptr) {
-      char* end;
-      unsigned long zone = strtoul(percent + 1, &end, 10);
-      if (*end != '\0') zone = if_nametoindex(percent + 1);
-      if (zone == 0) return false;
-      scope = static_cast<unsigned>(zone);
-    }
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(static_cast<uint16_t>(port));
-    a6->sin6_scope_id = scope;
-    len = sizeof(sockaddr_in6);
-  } else {
-    sockaddr_in* a4 = reinterpret_cast<sockaddr_in*>(&dest);
-    if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) return false;
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons(static_cast<uint16_t>(port));
-    len = sizeof(sockaddr_in);
-  }
+  if (!ParseIpLiteral(h->family, host, port, &dest, &len)) return false;
   memcpy(&h->dest, &dest, len);
   h->dest_len = len;
   snprintf(h->last_dest, sizeof h->last_dest, "%s", host);
@@ -371,7 +255,7 @@ napi_value SendTo(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
   Handle* h = HandleOf(env, args[0]);
   if (h == nullptr) return nullptr;
-  if (h->closed) return Number(env, -EBADF);
+  if (h->closed) return Int(env, -EBADF);
   napi_typedarray_type type;
   size_t length;
   void* data;
@@ -384,12 +268,12 @@ napi_value SendTo(napi_env env, napi_callback_info info) {
   size_t host_len;
   if (napi_get_value_string_latin1(env, args[3], host, sizeof host, &host_len) != napi_ok ||
       host_len >= sizeof host - 1 || !Destination(h, host, port))
-    return Number(env, kFallback);
+    return Int(env, kFallback);
   ssize_t sent = sendto(h->fd, data, length, MSG_DONTWAIT,
                         reinterpret_cast<const sockaddr*>(&h->dest), h->dest_len);
-  if (sent >= 0) return Number(env, static_cast<int>(sent));
-  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return Number(env, kFallback);
-  return Number(env, -errno);
+  if (sent >= 0) return Int(env, static_cast<int>(sent));
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return Int(env, kFallback);
+  return Failed(env);
 }
 
 napi_value Init(napi_env env, napi_value exports) {
@@ -402,9 +286,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sendto", nullptr, SendTo, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  napi_value fallback = Number(env, kFallback);
+  napi_value fallback = Int(env, kFallback);
   napi_set_named_property(env, exports, "FALLBACK", fallback);
-  napi_value slots = Number(env, kSlots);
+  napi_value slots = Int(env, kSlots);
   napi_set_named_property(env, exports, "SLOTS", slots);
   return exports;
 }

@@ -21,37 +21,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "napi_support.h"
+#include "poll_watcher.h"
+
 namespace {
-
-// A failed Node-API call (a wrong argument type, mostly) becomes a JS exception.
-void ThrowFailure(napi_env env) {
-  const napi_extended_error_info* info = nullptr;
-  napi_get_last_error_info(env, &info);
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (!pending) {
-    napi_throw_error(env, nullptr,
-                     info != nullptr && info->error_message != nullptr ? info->error_message
-                                                                       : "fd socket call failed");
-  }
-}
-
-#define CHECK(call)          \
-  do {                       \
-    if ((call) != napi_ok) { \
-      ThrowFailure(env);     \
-      return nullptr;        \
-    }                        \
-  } while (0)
-
-napi_value Int(napi_env env, int64_t value) {
-  napi_value result;
-  napi_create_int64(env, static_cast<int64_t>(value), &result);
-  return result;
-}
-
-// -errno of the last call, for JS.
-napi_value Failed(napi_env env) { return Int(env, -errno); }
 
 napi_value Copy(napi_env env, const void* data, size_t length) {
   napi_value buffer;
@@ -294,90 +267,19 @@ napi_value PollNow(napi_env env, napi_callback_info info) {
   return Int(env, n == 0 ? 0 : p.revents);
 }
 
-// A uv_poll on one descriptor, calling back into JS when what it is armed for happens.
-struct Watcher {
-  napi_env env = nullptr;
-  uv_poll_t poll;
-  napi_ref callback = nullptr;
-  napi_async_context async_context = nullptr;
-  bool closed = false;
-  bool poll_closed = false;
-  bool finalized = false;
-};
-
-void OnWatcherClosed(uv_handle_t* handle) {
-  Watcher* w = static_cast<Watcher*>(handle->data);
-  w->poll_closed = true;
-  if (w->finalized) delete w;
-}
-
-void CloseWatcher(Watcher* w) {
-  if (w->closed) return;
-  w->closed = true;
-  if (w->callback != nullptr) napi_delete_reference(w->env, w->callback);
-  if (w->async_context != nullptr) napi_async_destroy(w->env, w->async_context);
-  w->callback = nullptr;
-  w->async_context = nullptr;
-  uv_poll_stop(&w->poll);
-  uv_close(reinterpret_cast<uv_handle_t*>(&w->poll), OnWatcherClosed);
-}
-
-void FinalizeWatcher(napi_env, void* data, void*) {
-  Watcher* w = static_cast<Watcher*>(data);
-  w->finalized = true;
-  CloseWatcher(w);
-  if (w->poll_closed) delete w;
-}
-
 void OnEvents(uv_poll_t* poll, int status, int events) {
-  Watcher* w = static_cast<Watcher*>(poll->data);
-  if (w->closed || w->callback == nullptr) return;
+  PollWatcher* w = static_cast<PollWatcher*>(poll->data);
+  if (w->closed) return;
   // libuv stops a poll on POLLERR (reported as a negative status): JS re-arms after it has
   // looked at the descriptor, as after any event.
   uv_poll_stop(&w->poll);
-  napi_env env = w->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value callback, receiver, result;
-  napi_value argv[2] = {Int(env, status), Int(env, events)};
-  if (napi_get_reference_value(env, w->callback, &callback) == napi_ok &&
-      napi_get_global(env, &receiver) == napi_ok) {
-    if (napi_make_callback(env, w->async_context, receiver, callback, 2, argv, &result) ==
-        napi_pending_exception) {
-      napi_value error;
-      napi_get_and_clear_last_exception(env, &error);
-      napi_fatal_exception(env, error);
-    }
-  }
-  napi_close_handle_scope(env, scope);
-}
-
-Watcher* WatcherOf(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok) return nullptr;
-  return static_cast<Watcher*>(data);
+  CallBack(w, {status, events});
 }
 
 // watch(fd, callback(status, events)) -> watcher, idle until arm().
 napi_value Watch(napi_env env, napi_callback_info info) {
   ARGS(2);
-  uv_loop_t* loop;
-  CHECK(napi_get_uv_event_loop(env, &loop));
-  Watcher* w = new Watcher();
-  w->env = env;
-  if (uv_poll_init_socket(loop, &w->poll, ints[0]) != 0) {
-    delete w;
-    napi_throw_error(env, "EBADF", "cannot poll the descriptor");
-    return nullptr;
-  }
-  w->poll.data = w;
-  napi_value name;
-  napi_create_string_utf8(env, "polyport:fd-socket", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, nullptr, name, &w->async_context);
-  CHECK(napi_create_reference(env, args[1], 1, &w->callback));
-  napi_value external;
-  CHECK(napi_create_external(env, w, FinalizeWatcher, nullptr, &external));
-  return external;
+  return WatchDescriptor(env, new PollWatcher(), ints[0], args[1], "polyport:fd-socket");
 }
 
 // arm(watcher, events): polls for UV_READABLE (1) and/or UV_WRITABLE (2); 0 stops. An armed
@@ -386,7 +288,7 @@ napi_value Arm(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value args[2];
   CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  Watcher* w = WatcherOf(env, args[0]);
+  PollWatcher* w = PollWatcherOf(env, args[0]);
   int events = 0;
   CHECK(napi_get_value_int32(env, args[1], &events));
   if (w == nullptr || w->closed) return Int(env, -EBADF);
@@ -399,8 +301,8 @@ napi_value Unwatch(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value args[1];
   CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  Watcher* w = WatcherOf(env, args[0]);
-  if (w != nullptr) CloseWatcher(w);
+  PollWatcher* w = PollWatcherOf(env, args[0]);
+  if (w != nullptr) ClosePollWatcher(w);
   return Int(env, 0);
 }
 

@@ -8,55 +8,14 @@
 
 #include <node_api.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ip_literal.h"
+#include "napi_support.h"
+
 namespace {
-
-napi_value Number(napi_env env, int value) {
-  napi_value out;
-  napi_create_int32(env, value, &out);
-  return out;
-}
-
-// Parses an IP literal of `family` (IPv6 with an optional "%zone": a number or an interface
-// name) and `port` into `out`; false when it is not one.
-bool ParseAddress(int family, const char* host, int port, sockaddr_storage* out,
-                  socklen_t* len) {
-  memset(out, 0, sizeof *out);
-  if (family == AF_INET6) {
-    sockaddr_in6* a6 = reinterpret_cast<sockaddr_in6*>(out);
-    char plain[INET6_ADDRSTRLEN + 16];
-    snprintf(plain, sizeof plain, "%s", host);
-    char* percent = strchr(plain, '%');
-    if (percent != nullptr) *percent = '\0';
-    if (inet_pton(AF_INET6, plain, &a6->sin6_addr) != 1) return false;
-    if (percent != nullptr) {
-      char* end;
-      unsigned long zone = strtoul(percent + 1, &end, 10);
-      if (*end != '\0') zone = if_nametoindex(percent + 1);
-      if (zone == 0) return false;
-      a6->sin6_scope_id = static_cast<unsigned>(zone);
-    }
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(static_cast<uint16_t>(port));
-    *len = sizeof(sockaddr_in6);
-    return true;
-  }
-  sockaddr_in* a4 = reinterpret_cast<sockaddr_in*>(out);
-  if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) return false;
-  a4->sin_family = AF_INET;
-  a4->sin_port = htons(static_cast<uint16_t>(port));
-  *len = sizeof(sockaddr_in);
-  return true;
-}
 
 // bound(family, type, host, port, v6only, backlog): a new socket of `family` and `type`
 // (SOCK_STREAM or SOCK_DGRAM), non-blocking and close-on-exec (as libuv makes its own, so a
@@ -87,13 +46,13 @@ napi_value Bound(napi_env env, napi_callback_info info) {
   }
   if ((family != AF_INET && family != AF_INET6) || (type != SOCK_STREAM && type != SOCK_DGRAM) ||
       port < 0 || port > 65535 || host_len >= sizeof host - 1)
-    return Number(env, -EINVAL);
+    return Int(env, -EINVAL);
   sockaddr_storage addr;
   socklen_t addr_len;
-  if (!ParseAddress(family, host, port, &addr, &addr_len)) return Number(env, -EINVAL);
+  if (!ParseIpLiteral(family, host, port, &addr, &addr_len)) return Int(env, -EINVAL);
 
   int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Number(env, -errno);
+  if (fd < 0) return Failed(env);
   int on = 1;
   int v6 = v6only ? 1 : 0;
   bool ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
@@ -104,9 +63,9 @@ napi_value Bound(napi_env env, napi_callback_info info) {
   if (!ok) {
     int failure = errno;
     close(fd);
-    return Number(env, -failure);
+    return Int(env, -failure);
   }
-  return Number(env, fd);
+  return Int(env, fd);
 }
 
 napi_value Init(napi_env env, napi_value exports) {
