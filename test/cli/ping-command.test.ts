@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { needsFdSockets } from '../socket/fd-socket-support.js';
 import { runCli, startCli } from '../support/cli.js';
-import { ipv6LoopbackMissing, needs, requires } from '../support/interop.js';
+import { needsIpv6Loopback, requires } from '../support/interop.js';
+import { needsPingNamespace, runInPingNamespace } from '../support/ping-namespace.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const isRoot = process.getuid?.() === 0;
+const ipv6 = await needsIpv6Loopback();
 const REPLY = /^64 bytes from 127\.0\.0\.1: icmp_seq=(\d+) ttl=\d+ time=\d+(\.\d+)? ms$/;
 
 test('polyport ping --help describes the options and the exit status', async () => {
@@ -50,23 +51,16 @@ describe('polyport ping on loopback', needsFdSockets(), () => {
     },
   );
 
-  test(
-    'polyport ping -6 -c 1 ::1 gets its reply',
-    requires(isRoot ? null : 'a raw socket needs root here'),
-    async (t) => {
-      const missing = await ipv6LoopbackMissing();
-      if (missing !== null) {
-        requires(missing);
-        t.skip(missing);
-        return;
-      }
-      const { code, stdout, stderr } = await runCli(['ping', '-6', '-c', '1', '::1']);
-      assert.equal(code, 0, stderr);
-      assert.match(stdout, /^PING ::1 \(::1\) 56 data bytes$/m);
-      assert.match(stdout, /^64 bytes from ::1: icmp_seq=1 (ttl=\d+ )?time=[\d.]+ ms$/m);
-      assert.match(stdout, /^1 packets transmitted, 1 received, 0% packet loss/m);
-    },
-  );
+  test('polyport ping -6 -c 1 ::1 gets its reply', {
+    ...requires(isRoot ? null : 'a raw socket needs root here'),
+    ...ipv6,
+  }, async () => {
+    const { code, stdout, stderr } = await runCli(['ping', '-6', '-c', '1', '::1']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^PING ::1 \(::1\) 56 data bytes$/m);
+    assert.match(stdout, /^64 bytes from ::1: icmp_seq=1 (ttl=\d+ )?time=[\d.]+ ms$/m);
+    assert.match(stdout, /^1 packets transmitted, 1 received, 0% packet loss/m);
+  });
 
   test(
     'polyport ping without -c runs until interrupted, then prints the statistics and exits 0',
@@ -84,31 +78,15 @@ describe('polyport ping on loopback', needsFdSockets(), () => {
     },
   );
 
-  test('polyport ping uses the unprivileged ICMP socket where ping_group_range allows it (own network namespace)', {
-    ...needs('unshare', 'ip'),
-    ...requires(isRoot ? null : 'creating a network namespace needs root'),
-  }, async () => {
-    const shell = [
-      'ip link set lo up',
-      'echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range',
-      `exec "${process.execPath}" --import tsx "${BIN}" ping -c 2 -i 0.2 127.0.0.1`,
-    ].join(' && ');
-    const child = spawn('unshare', ['--net', 'sh', '-c', shell], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
-    assert.equal(code, 0, err);
-    assert.equal(out.split('\n').filter((line) => REPLY.test(line)).length, 2, out);
-    assert.match(out, /^2 packets transmitted, 2 received, 0% packet loss/m);
-  });
+  test(
+    'polyport ping uses the unprivileged ICMP socket where ping_group_range allows it (own network namespace)',
+    needsPingNamespace(),
+    async () => {
+      const argv = [process.execPath, '--import', 'tsx', BIN, 'ping', '-c', '2', '-i', '0.2'];
+      const { code, stdout, stderr } = await runInPingNamespace([...argv, '127.0.0.1']);
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout.split('\n').filter((line) => REPLY.test(line)).length, 2, stdout);
+      assert.match(stdout, /^2 packets transmitted, 2 received, 0% packet loss/m);
+    },
+  );
 });

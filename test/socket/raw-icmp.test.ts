@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,11 +22,13 @@ import {
   type Socket,
   socket,
 } from '../../src/socket/index.js';
-import { ipv6LoopbackMissing, needs, requires } from '../support/interop.js';
+import { needsIpv6Loopback, requires } from '../support/interop.js';
+import { needsPingNamespace, runInPingNamespace } from '../support/ping-namespace.js';
 import { needsFdSockets } from './fd-socket-support.js';
 
 const CHILD = join(import.meta.dirname, 'fixtures/icmp-child.ts');
 const isRoot = process.getuid?.() === 0;
+const ipv6 = await needsIpv6Loopback();
 
 /** Reads until an echo reply with `id` and `sequence` comes (a raw socket sees every ICMP message). */
 async function replyTo(sock: Socket, id: number, sequence: number, withIpHeader: boolean) {
@@ -72,35 +73,28 @@ describe('raw ICMP sockets', needsFdSockets(), () => {
     },
   );
 
-  test(
-    'a raw ICMPv6 socket pings ::1: the reply carries our id, sequence and payload',
-    requires(isRoot ? null : 'raw sockets need root (CAP_NET_RAW)'),
-    async (t) => {
-      const missing = await ipv6LoopbackMissing();
-      if (missing !== null) {
-        requires(missing);
-        t.skip(missing);
-        return;
-      }
-      const sock = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
-      sock.settimeout(10);
-      try {
-        const id = (process.pid + 1) & 0xffff;
-        const payload = Buffer.from('polyport raw ping over IPv6');
-        await sock.sendto(encodeEcho({ type: ICMPV6_ECHO_REQUEST, id, sequence: 2, payload }), [
-          '::1',
-          0,
-          0,
-          0,
-        ]);
-        const { message, from } = await replyTo(sock, id, 2, false);
-        assert.equal((from as [string, number])[0], '::1');
-        assert.equal(message.payload.toString(), payload.toString());
-      } finally {
-        sock.close();
-      }
-    },
-  );
+  test('a raw ICMPv6 socket pings ::1: the reply carries our id, sequence and payload', {
+    ...requires(isRoot ? null : 'raw sockets need root (CAP_NET_RAW)'),
+    ...ipv6,
+  }, async () => {
+    const sock = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    sock.settimeout(10);
+    try {
+      const id = (process.pid + 1) & 0xffff;
+      const payload = Buffer.from('polyport raw ping over IPv6');
+      await sock.sendto(encodeEcho({ type: ICMPV6_ECHO_REQUEST, id, sequence: 2, payload }), [
+        '::1',
+        0,
+        0,
+        0,
+      ]);
+      const { message, from } = await replyTo(sock, id, 2, false);
+      assert.equal((from as [string, number])[0], '::1');
+      assert.equal(message.payload.toString(), payload.toString());
+    } finally {
+      sock.close();
+    }
+  });
 
   test(
     'select() reports a raw socket readable when the reply arrives',
@@ -140,35 +134,27 @@ describe('raw ICMP sockets', needsFdSockets(), () => {
     );
   });
 
-  test('the unprivileged ICMP datagram socket pings 127.0.0.1 and ::1 with checked replies (own network namespace)', {
-    ...needs('unshare', 'ip'),
-    ...requires(isRoot ? null : 'creating a network namespace needs root'),
-  }, async () => {
-    // A namespace of its own: loopback up, and ping_group_range opened there only.
-    const shell = [
-      'ip link set lo up',
-      'echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range',
-      `exec "${process.execPath}" --import tsx "${CHILD}"`,
-    ].join(' && ');
-    const child = spawn('unshare', ['--net', 'sh', '-c', shell], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.equal(code, 0, out);
-    const results = JSON.parse(out) as Array<Record<string, unknown>>;
-    assert.equal(results.length, 2);
-    for (const [index, host] of ['127.0.0.1', '::1'].entries()) {
-      const result = results[index] as Record<string, unknown>;
-      assert.equal(result.host, host);
-      assert.equal(result.from, host);
-      assert.equal(result.type, host === '::1' ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY);
-      assert.equal(result.id, result.port, "the kernel's identifier is the socket's port");
-      assert.equal(result.sequence, 7);
-      assert.equal(result.payload, `polyport ${host}`);
-    }
-  });
+  test(
+    'the unprivileged ICMP datagram socket pings 127.0.0.1 and ::1 with checked replies (own network namespace)',
+    needsPingNamespace(),
+    async () => {
+      const {
+        code,
+        stdout: out,
+        stderr,
+      } = await runInPingNamespace([process.execPath, '--import', 'tsx', CHILD]);
+      assert.equal(code, 0, `${stderr}${out}`);
+      const results = JSON.parse(out) as Array<Record<string, unknown>>;
+      assert.equal(results.length, 2);
+      for (const [index, host] of ['127.0.0.1', '::1'].entries()) {
+        const result = results[index] as Record<string, unknown>;
+        assert.equal(result.host, host);
+        assert.equal(result.from, host);
+        assert.equal(result.type, host === '::1' ? ICMPV6_ECHO_REPLY : ICMP_ECHO_REPLY);
+        assert.equal(result.id, result.port, "the kernel's identifier is the socket's port");
+        assert.equal(result.sequence, 7);
+        assert.equal(result.payload, `polyport ${host}`);
+      }
+    },
+  );
 });

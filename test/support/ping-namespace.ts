@@ -1,0 +1,72 @@
+/**
+ * A network namespace of its own in which unprivileged ICMP datagram sockets are allowed: the
+ * tests of `SOCK_DGRAM`/`IPPROTO_ICMP` (and of `polyport ping` over it) open
+ * `net.ipv4.ping_group_range` there only, never on the machine they run on.
+ */
+import { spawn } from 'node:child_process';
+import { needs, requires } from './interop.js';
+
+/** How long a program in the namespace may run before it is killed (it then fails its test). */
+const LIMIT_MS = 30_000;
+
+/** What a program run by {@link runInPingNamespace} did. */
+export interface NamespaceRun {
+  /** Its exit code; `null` when it was killed (at the time limit, say). */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Test options for a test that runs in such a namespace: it needs `unshare` and `ip`, and root
+ * to create the namespace.
+ * @returns options for `test()`: `{}`, or `{ skip }` (a failure under `POLYPORT_REQUIRE_INTEROP=1`).
+ * @example test('pings in a namespace', needsPingNamespace(), async () => { … });
+ */
+export function needsPingNamespace(): { skip?: string } {
+  return {
+    ...needs('unshare', 'ip'),
+    ...requires(process.getuid?.() === 0 ? null : 'creating a network namespace needs root'),
+  };
+}
+
+/**
+ * Runs `argv` in a new network namespace with loopback up and ping_group_range opened to every
+ * group, and waits for it to end (it is killed after 30 s).
+ * @param argv the program and its arguments (each quoted for the shell here).
+ * @returns its exit code and what it printed.
+ * @example const { code, stdout } = await runInPingNamespace([process.execPath, 'child.js']);
+ */
+export async function runInPingNamespace(argv: readonly string[]): Promise<NamespaceRun> {
+  const shell = [
+    'ip link set lo up',
+    'echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range',
+    `exec ${argv.map(quote).join(' ')}`,
+  ].join(' && ');
+  const child = spawn('unshare', ['--net', 'sh', '-c', shell], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `word` as one shell word, whatever it holds. */
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
