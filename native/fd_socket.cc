@@ -94,34 +94,24 @@ napi_value SocketPair(napi_env env, napi_callback_info info) {
   return pair;
 }
 
-// bind(fd, sockaddr) / connect(fd, sockaddr) -> 0 | -errno.
-napi_value Bind(napi_env env, napi_callback_info info) {
+// bind(fd, sockaddr) / connect(fd, sockaddr) -> 0 | -errno: one binding a call.
+template <int (*Call)(int, const sockaddr*, socklen_t)>
+napi_value WithAddress(napi_env env, napi_callback_info info) {
   ARGS(2);
   void* addr;
   size_t len;
   if (!Bytes(env, args[1], &addr, &len)) return nullptr;
-  return bind(ints[0], static_cast<sockaddr*>(addr), len) < 0 ? Failed(env) : Int(env, 0);
+  return Call(ints[0], static_cast<sockaddr*>(addr), len) < 0 ? Failed(env) : Int(env, 0);
 }
 
-napi_value Connect(napi_env env, napi_callback_info info) {
+// listen(fd, backlog) / shutdown(fd, how) -> 0 | -errno.
+template <int (*Call)(int, int)>
+napi_value WithInt(napi_env env, napi_callback_info info) {
   ARGS(2);
-  void* addr;
-  size_t len;
-  if (!Bytes(env, args[1], &addr, &len)) return nullptr;
-  return connect(ints[0], static_cast<sockaddr*>(addr), len) < 0 ? Failed(env) : Int(env, 0);
+  return Call(ints[0], ints[1]) < 0 ? Failed(env) : Int(env, 0);
 }
 
-// listen(fd, backlog) / shutdown(fd, how) / close(fd) -> 0 | -errno.
-napi_value Listen(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  return listen(ints[0], ints[1]) < 0 ? Failed(env) : Int(env, 0);
-}
-
-napi_value Shutdown(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  return shutdown(ints[0], ints[1]) < 0 ? Failed(env) : Int(env, 0);
-}
-
+// close(fd) -> 0 | -errno.
 napi_value Close(napi_env env, napi_callback_info info) {
   ARGS(1);
   return close(ints[0]) < 0 ? Failed(env) : Int(env, 0);
@@ -155,19 +145,12 @@ napi_value Accept(napi_env env, napi_callback_info info) {
 }
 
 // getsockname(fd) / getpeername(fd) -> sockaddr | -errno.
-napi_value SockName(napi_env env, napi_callback_info info) {
+template <int (*Call)(int, sockaddr*, socklen_t*)>
+napi_value Name(napi_env env, napi_callback_info info) {
   ARGS(1);
   sockaddr_storage name;
   socklen_t len = sizeof name;
-  if (getsockname(ints[0], reinterpret_cast<sockaddr*>(&name), &len) < 0) return Failed(env);
-  return Copy(env, &name, len);
-}
-
-napi_value PeerName(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  sockaddr_storage name;
-  socklen_t len = sizeof name;
-  if (getpeername(ints[0], reinterpret_cast<sockaddr*>(&name), &len) < 0) return Failed(env);
+  if (Call(ints[0], reinterpret_cast<sockaddr*>(&name), &len) < 0) return Failed(env);
   return Copy(env, &name, len);
 }
 
@@ -310,15 +293,15 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"socket", nullptr, Socket, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"socketpair", nullptr, SocketPair, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"bind", nullptr, Bind, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"connect", nullptr, Connect, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"listen", nullptr, Listen, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bind", nullptr, WithAddress<bind>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"connect", nullptr, WithAddress<connect>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"listen", nullptr, WithInt<listen>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"accept", nullptr, Accept, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"shutdown", nullptr, Shutdown, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shutdown", nullptr, WithInt<shutdown>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"dup", nullptr, Dup, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"getsockname", nullptr, SockName, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"getpeername", nullptr, PeerName, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getsockname", nullptr, Name<getsockname>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getpeername", nullptr, Name<getpeername>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getsockopt", nullptr, GetSockOpt, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setsockopt", nullptr, SetSockOpt, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sendmsg", nullptr, SendMsg, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -20,8 +20,9 @@ namespace {
 inline void ThrowFailure(napi_env env) {
   const napi_extended_error_info* info = nullptr;
   napi_get_last_error_info(env, &info);
-  const char* message = info != nullptr && info->error_message != nullptr ? info->error_message
-                                                                          : "a Node-API call failed";
+  const char* message = info != nullptr && info->error_message != nullptr
+                            ? info->error_message
+                            : "a Node-API call failed";
   bool pending = false;
   napi_is_exception_pending(env, &pending);
   if (!pending) napi_throw_type_error(env, nullptr, message);
