@@ -6,6 +6,7 @@
  * that fails prints why and the others still run; the run then exits non-zero.
  * `BENCH_DEFAULTS=http,cliStartup` runs only the parts named (see {@link PARTS}).
  */
+import { chooseParts, runParts } from '../lib/bench-parts.js';
 import { runCaptureCost } from './capture-cost.js';
 import { runCliStartup } from './cli-startup.js';
 import { runClientTools } from './client-tools.js';
@@ -30,13 +31,7 @@ const PARTS: readonly { name: string; run: (scratch: Scratch) => unknown }[] = [
  *   default port is busy or serve does not start at all (then nothing is measured).
  */
 export async function runDefaultsBenchmark(): Promise<unknown> {
-  const chosen = process.env.BENCH_DEFAULTS?.split(',').filter(Boolean);
-  const parts = chosen === undefined ? PARTS : PARTS.filter(({ name }) => chosen.includes(name));
-  if (chosen !== undefined && parts.length !== chosen.length) {
-    throw new Error(
-      `BENCH_DEFAULTS=${chosen.join(',')}: known parts are ${PARTS.map(({ name }) => name).join(', ')}`,
-    );
-  }
+  const parts = chooseParts(PARTS, 'BENCH_DEFAULTS');
   let scratch: Scratch;
   try {
     scratch = await makeScratch(); // fails first when a default port is busy
@@ -46,19 +41,9 @@ export async function runDefaultsBenchmark(): Promise<unknown> {
     process.stdout.write(`\n${(err as Error).message}\n`);
     return { error: (err as Error).message };
   }
-  const results: Record<string, unknown> = {};
   try {
-    for (const part of parts) {
-      try {
-        results[part.name] = await part.run(scratch);
-      } catch (err) {
-        process.exitCode = 1;
-        process.stdout.write(`\ndefaults ${part.name}: FAILED: ${(err as Error).message}\n`);
-        results[part.name] = { error: (err as Error).message };
-      }
-    }
+    return await runParts('defaults', parts, (part) => part.run(scratch));
   } finally {
     scratch.remove();
   }
-  return results;
 }

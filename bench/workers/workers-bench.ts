@@ -11,6 +11,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeScratch, type Scratch } from '../defaults/scratch.js';
+import { chooseParts, runParts } from '../lib/bench-parts.js';
 import { type Scratches, sharedCoresNote, WORKER_COUNTS, type WorkerCount } from './serve-sides.js';
 import { runWorkersDns } from './workers-dns.js';
 import { runWorkersFtp } from './workers-ftp.js';
@@ -29,13 +30,7 @@ const PARTS: readonly { name: string; run: (scratches: Scratches, dir: string) =
  *   the error alone when a default port is busy or serve does not start at all.
  */
 export async function runWorkersBenchmark(): Promise<unknown> {
-  const chosen = process.env.BENCH_WORKERS?.split(',').filter(Boolean);
-  const parts = chosen === undefined ? PARTS : PARTS.filter(({ name }) => chosen.includes(name));
-  if (chosen !== undefined && parts.length !== chosen.length) {
-    throw new Error(
-      `BENCH_WORKERS=${chosen.join(',')}: known parts are ${PARTS.map(({ name }) => name).join(', ')}`,
-    );
-  }
+  const parts = chooseParts(PARTS, 'BENCH_WORKERS');
   const scratches = new Map<WorkerCount, Scratch>();
   // The references' files (nginx's root, dnsperf's questions, the FTP file linked into each
   // scratch): a folder of their own, readable by nginx's worker once it drops root.
@@ -54,22 +49,10 @@ export async function runWorkersBenchmark(): Promise<unknown> {
     process.stdout.write(`\nworkers: ${(err as Error).message}\n`);
     return { error: (err as Error).message };
   }
-  const results: Record<string, unknown> = {
-    cores: availableParallelism(),
-    note: sharedCoresNote(),
-  };
+  const results = { cores: availableParallelism(), note: sharedCoresNote() };
   try {
-    for (const part of parts) {
-      try {
-        results[part.name] = await part.run(scratches, dir);
-      } catch (err) {
-        process.exitCode = 1;
-        process.stdout.write(`\nworkers ${part.name}: FAILED: ${(err as Error).message}\n`);
-        results[part.name] = { error: (err as Error).message };
-      }
-    }
+    return await runParts('workers', parts, (part) => part.run(scratches, dir), results);
   } finally {
     remove();
   }
-  return results;
 }
