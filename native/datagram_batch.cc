@@ -105,9 +105,7 @@ void OnReadable(uv_poll_t* poll, int status, int) {
 // open(fd, family, onReadable): a handle polling a duplicate of fd for reading, from now on
 // until close().
 napi_value Open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value args[3];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(3);
   int fd, family;
   CHECK(napi_get_value_int32(env, args[0], &fd));
   CHECK(napi_get_value_int32(env, args[1], &family));
@@ -144,9 +142,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
 }
 
 napi_value Close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(1);
   Handle* h = HandleOf(env, args[0]);
   if (h != nullptr) ClosePollWatcher(h);
   return nullptr;
@@ -187,9 +183,7 @@ int PortOf(const sockaddr_storage& from) {
 // undefined. meta[0] is the count (0 when none waits, -errno on an error); then, per datagram,
 // its length and its sender's port; hosts[i] is its sender's address text.
 napi_value Recv(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value args[3];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(3);
   Handle* h = HandleOf(env, args[0]);
   if (h == nullptr) return nullptr;
   napi_typedarray_type type;
@@ -250,9 +244,7 @@ bool Destination(Handle* h, const char* host, int port) {
 // sendto(handle, data: Uint8Array, port, host): bytes sent, -errno, or kFallback for a
 // send node:dgram must make (a name to resolve, another family, a full send buffer).
 napi_value SendTo(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value args[4];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(4);
   Handle* h = HandleOf(env, args[0]);
   if (h == nullptr) return nullptr;
   if (h->closed) return Int(env, -EBADF);

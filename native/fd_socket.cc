@@ -64,14 +64,13 @@ bool Bytes(napi_env env, napi_value value, void** data, size_t* length) {
          napi_ok;
 }
 
-#define ARGS(n)                                                    \
-  size_t argc = n;                                                 \
-  napi_value args[n];                                              \
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr)); \
-  int ints[n] = {0};                                               \
-  if (!Ints(env, args, argc, ints)) {                              \
-    ThrowFailure(env);                                             \
-    return nullptr;                                                \
+// GET_ARGS(n), and `ints`, the number arguments among them as int32 (0 for the others).
+#define ARGS(n)                       \
+  GET_ARGS(n);                        \
+  int ints[n] = {0};                  \
+  if (!Ints(env, args, argc, ints)) { \
+    ThrowFailure(env);                \
+    return nullptr;                   \
   }
 
 // socket(domain, type, protocol) -> fd | -errno. Non-blocking and close-on-exec, always.
@@ -268,9 +267,7 @@ napi_value Watch(napi_env env, napi_callback_info info) {
 // arm(watcher, events): polls for UV_READABLE (1) and/or UV_WRITABLE (2); 0 stops. An armed
 // watcher keeps the event loop alive, as a pending read does.
 napi_value Arm(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value args[2];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(2);
   PollWatcher* w = PollWatcherOf(env, args[0]);
   int events = 0;
   CHECK(napi_get_value_int32(env, args[1], &events));
@@ -281,9 +278,7 @@ napi_value Arm(napi_env env, napi_callback_info info) {
 
 // unwatch(watcher): stops and closes the watcher (before the descriptor is closed).
 napi_value Unwatch(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  GET_ARGS(1);
   PollWatcher* w = PollWatcherOf(env, args[0]);
   if (w != nullptr) ClosePollWatcher(w);
   return Int(env, 0);

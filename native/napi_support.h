@@ -38,6 +38,13 @@ inline void ThrowFailure(napi_env env) {
     }                        \
   } while (0)
 
+// Declares `args`, the binding's first `n` arguments (undefined where fewer were given), and
+// `argc`, how many were; `env` and `info` must be in scope.
+#define GET_ARGS(n)   \
+  size_t argc = n;    \
+  napi_value args[n]; \
+  CHECK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr))
+
 // A JS number (every count, length and descriptor these addons return fits exactly).
 inline napi_value Int(napi_env env, int64_t value) {
   napi_value result;
