@@ -303,11 +303,15 @@ struct Watcher {
   bool closed = false;
   bool poll_closed = false;
   bool finalized = false;
+  // The duplicate a watchDescriptor() watcher polls, closed once libuv has let go of it.
+  int owned_fd = -1;
 };
 
 void OnWatcherClosed(uv_handle_t* handle) {
   Watcher* w = static_cast<Watcher*>(handle->data);
   w->poll_closed = true;
+  if (w->owned_fd >= 0) close(w->owned_fd);
+  w->owned_fd = -1;
   if (w->finalized) delete w;
 }
 
@@ -358,6 +362,18 @@ Watcher* WatcherOf(napi_env env, napi_value value) {
   return static_cast<Watcher*>(data);
 }
 
+// The JS side of a watcher whose uv_poll is initialised: the callback and the external.
+napi_value WrapWatcher(napi_env env, Watcher* w, napi_value callback) {
+  w->poll.data = w;
+  napi_value name;
+  napi_create_string_utf8(env, "polyport:fd-socket", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, nullptr, name, &w->async_context);
+  CHECK(napi_create_reference(env, callback, 1, &w->callback));
+  napi_value external;
+  CHECK(napi_create_external(env, w, FinalizeWatcher, nullptr, &external));
+  return external;
+}
+
 // watch(fd, callback(status, events)) -> watcher, idle until arm().
 napi_value Watch(napi_env env, napi_callback_info info) {
   ARGS(2);
@@ -370,14 +386,35 @@ napi_value Watch(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "EBADF", "cannot poll the descriptor");
     return nullptr;
   }
-  w->poll.data = w;
-  napi_value name;
-  napi_create_string_utf8(env, "polyport:fd-socket", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, nullptr, name, &w->async_context);
-  CHECK(napi_create_reference(env, args[1], 1, &w->callback));
-  napi_value external;
-  CHECK(napi_create_external(env, w, FinalizeWatcher, nullptr, &external));
-  return external;
+  return WrapWatcher(env, w, args[1]);
+}
+
+// watchDescriptor(fd, callback(status, events)) -> watcher, or -errno: a watcher of any
+// descriptor the caller does not own (a pipe, a tty, stdin). It polls a private duplicate, so
+// the descriptor may be one Node's own handles already watch (libuv allows one watcher per
+// number), and closing the original while a wait is armed never leaves libuv polling a number
+// that something else may reuse. The file's mode is left as it was: libuv makes what it polls
+// non-blocking, and the flag belongs to the file description, shared with every process that
+// holds it (a terminal, a parent's pipe), which select() must not change.
+napi_value WatchDescriptor(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uv_loop_t* loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  int flags = fcntl(ints[0], F_GETFL);
+  if (flags < 0) return Failed(env);
+  int fd = fcntl(ints[0], F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return Failed(env);
+  Watcher* w = new Watcher();
+  w->env = env;
+  int rc = uv_poll_init(loop, &w->poll, fd);
+  if ((flags & O_NONBLOCK) == 0) fcntl(fd, F_SETFL, flags);
+  if (rc != 0) {
+    close(fd);
+    delete w;
+    return Int(env, rc);
+  }
+  w->owned_fd = fd;
+  return WrapWatcher(env, w, args[1]);
 }
 
 // arm(watcher, events): polls for UV_READABLE (1) and/or UV_WRITABLE (2); 0 stops. An armed
@@ -423,6 +460,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"recvmsg", nullptr, RecvMsg, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pollNow", nullptr, PollNow, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watch", nullptr, Watch, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"watchDescriptor", nullptr, WatchDescriptor, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"arm", nullptr, Arm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unwatch", nullptr, Unwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
