@@ -218,6 +218,20 @@ for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
       }
     });
 
+    test('a descriptor closed while registered is left out and the wait still times out', async () => {
+      const p = pipe();
+      const other = pipe();
+      const sel = new Selector<string>();
+      try {
+        sel.register(p.r, EVENT_READ, 'closed');
+        sel.register(other.r, EVENT_READ, 'idle');
+        p.closeEnd('r');
+        assert.deepEqual(await sel.select(0.05), []);
+      } finally {
+        sel.close();
+      }
+    });
+
     test('leaves out a descriptor closed while registered, as epoll drops it', async () => {
       const p = pipe();
       const other = pipe();

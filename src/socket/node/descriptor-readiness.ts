@@ -23,6 +23,8 @@ const UV_WRITABLE = 2;
 
 /** Linux's EPERM, which epoll_ctl() gives for a descriptor it cannot watch. */
 const EPERM = 1;
+/** Linux's EBADF: the descriptor is closed. */
+const EBADF = 9;
 
 /** The bits of poll(2)'s revents a plain descriptor reports (Linux's values, as `READY_*`). */
 const REPORTED = READY_READ | READY_WRITE | READY_ERROR | READY_HUP | READY_CLOSED;
@@ -117,7 +119,10 @@ export class DescriptorReadiness implements Watchable {
 
   #arm(want: number): void {
     if (want === this.#armed || this.#unpollable) return;
-    if (want !== 0 && this.#watcher === null) this.#watcher = this.#open();
+    if (want !== 0 && this.#watcher === null) {
+      this.#watcher = this.#open();
+      if (this.#watcher === null) return;
+    }
     if (this.#watcher !== null) this.#addon.arm(this.#watcher, want);
     this.#armed = want;
   }
@@ -131,7 +136,10 @@ export class DescriptorReadiness implements Watchable {
       this.#unpollable = true;
       return null;
     }
-    // libuv's codes are -errno on Linux: a descriptor closed meanwhile, or none left to duplicate.
+    // Closed: nothing will happen to wait for, and readiness says READY_CLOSED, which each
+    // caller reports its own way (select() raises EBADF, a selector leaves it out).
+    if (made === -EBADF) return null;
+    // libuv's codes are -errno on Linux: here, no descriptor left to duplicate (EMFILE).
     throw errnoError(-made, { op: 'select' });
   }
 
