@@ -264,6 +264,51 @@ napi_value Watch(napi_env env, napi_callback_info info) {
   return WatchDescriptor(env, new PollWatcher(), ints[0], args[1], "polyport:fd-socket");
 }
 
+// A watcher of a private duplicate of a descriptor the caller does not own, closed once polling
+// has stopped.
+struct DuplicateWatcher : PollWatcher {
+  int fd = -1;
+  void Release() override {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+};
+
+// watchDescriptor(fd, callback(status, events)) -> watcher, or -errno: a watcher of any
+// descriptor the caller does not own (a pipe, a tty, stdin). It polls a private duplicate, so
+// the descriptor may be one Node's own handles already watch (libuv allows one watcher per
+// number), and closing the original while a wait is armed never leaves libuv polling a number
+// that something else may reuse. The file's mode is left as it was: libuv makes what it polls
+// non-blocking, and the flag belongs to the file description, shared with every process that
+// holds it (a terminal, a parent's pipe), which select() must not change.
+napi_value WatchAnyDescriptor(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int flags = fcntl(ints[0], F_GETFL);
+  if (flags < 0) return Failed(env);
+  int fd = fcntl(ints[0], F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return Failed(env);
+  DuplicateWatcher* w = new DuplicateWatcher();
+  w->fd = fd;
+  // Set back before anything else: the duplicate shares the file description's flags.
+  napi_value external = WatchDescriptor(env, w, fd, args[1], "polyport:descriptor");
+  if ((flags & O_NONBLOCK) == 0) fcntl(ints[0], F_SETFL, flags);
+  if (external != nullptr) return external;
+  // epoll refuses (EPERM) what poll(2) calls always ready (a regular file): the caller learns
+  // it as -EPERM, as every other call here reports an errno; anything else stays thrown.
+  napi_value error, code;
+  bool is_eperm = false;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok &&
+      napi_get_named_property(env, error, "code", &code) == napi_ok) {
+    char text[16] = {0};
+    size_t length = 0;
+    napi_get_value_string_utf8(env, code, text, sizeof text, &length);
+    is_eperm = strcmp(text, "EPERM") == 0;
+  }
+  if (is_eperm) return Int(env, -EPERM);
+  napi_throw(env, error);
+  return nullptr;
+}
+
 // arm(watcher, events): polls for UV_READABLE (1) and/or UV_WRITABLE (2); 0 stops. An armed
 // watcher keeps the event loop alive, as a pending read does.
 napi_value Arm(napi_env env, napi_callback_info info) {
@@ -303,6 +348,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"recvmsg", nullptr, RecvMsg, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pollNow", nullptr, PollNow, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watch", nullptr, Watch, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"watchDescriptor", nullptr, WatchAnyDescriptor, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"arm", nullptr, Arm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unwatch", nullptr, Unwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

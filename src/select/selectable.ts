@@ -1,23 +1,63 @@
 /**
  * What `select()`, `poll()` and the selectors accept: a polyport socket (plain, TLS, listening,
- * UDP), or any object exposing one as `socket` (a dispatcher, a protocol client).
+ * UDP), an object exposing one as `socket` (a dispatcher, a protocol client), and — as CPython
+ * on Unix — any file descriptor: an integer, or an object whose `fileno()` returns one (pipes,
+ * ttys, stdin, regular files).
  */
-import { SocketError, type Watchable } from '../socket/index.js';
+import { DescriptorReadiness, SocketError, type Watchable } from '../socket/index.js';
 
-/** A socket, or an object that exposes one as its `socket` property. */
-export type Selectable = Watchable | { readonly socket: Watchable };
+/** An object with a file descriptor, as Python's "file-like object with a fileno() method". */
+export interface HasFileno {
+  /** The descriptor. */
+  fileno(): number;
+}
 
 /**
- * Finds the socket behind `fileobj`.
- * @throws {TypeError} when `fileobj` is neither a socket nor exposes one.
+ * A socket, an object that exposes one as its `socket` property, a file descriptor, or an
+ * object whose `fileno()` returns one.
  */
-export function watchableOf(fileobj: Selectable, op: string): Watchable {
+export type Selectable = Watchable | { readonly socket: Watchable } | number | HasFileno;
+
+/**
+ * Finds the readiness behind `fileobj`: the socket itself, the one it exposes, or the
+ * descriptor it is or names.
+ * @param fileobj what was passed.
+ * @param op the call, for messages.
+ * @param descriptors readiness already made for descriptors in this call, so the same number
+ *   listed twice (read and write) is watched once.
+ * @returns what to watch.
+ * @throws {TypeError} when `fileobj` is none of these, or `fileno()` returns no integer;
+ *   {RangeError} for a negative descriptor; {SocketError} `ESOCKTNOSUPPORT` for a descriptor
+ *   when the native addon is not built.
+ * @example watchableOf(0, 'select').fileno(); // 0
+ */
+export function watchableOf(
+  fileobj: Selectable,
+  op: string,
+  descriptors?: Map<number, Watchable>,
+): Watchable {
   if (isWatchable(fileobj)) return fileobj;
   const inner = (fileobj as { socket?: unknown } | null)?.socket;
   if (isWatchable(inner)) return inner;
+  if (typeof fileobj === 'number') return descriptor(fileobj, op, descriptors);
+  if (typeof (fileobj as Partial<HasFileno> | null)?.fileno === 'function') {
+    const fd = (fileobj as HasFileno).fileno();
+    if (typeof fd !== 'number') {
+      throw new TypeError(`${op}(): fileno() returned a non-integer: ${String(fd)}`);
+    }
+    return descriptor(fd, op, descriptors);
+  }
   throw new TypeError(
-    `${op}(): expected a polyport socket or an object with a 'socket' property, got ${describeObject(fileobj)}`,
+    `${op}(): expected a polyport socket, a file descriptor or an object with a fileno() method, got ${describeObject(fileobj)}`,
   );
+}
+
+function descriptor(fd: number, op: string, made: Map<number, Watchable> | undefined): Watchable {
+  const known = made?.get(fd);
+  if (known !== undefined) return known;
+  const readiness = new DescriptorReadiness(fd, op);
+  made?.set(fd, readiness);
+  return readiness;
 }
 
 function isWatchable(value: unknown): value is Watchable {
@@ -44,7 +84,7 @@ export function filenoOf(watchable: Watchable): number {
   }
 }
 
-/** Throws `EBADF`, as Python's `select()` does for a closed file. */
+/** Throws `EBADF`, as Python's `select()` does for a closed socket or descriptor. */
 export function badFile(op: string): SocketError {
-  return new SocketError('EBADF', { op, detail: 'bad file descriptor (socket is closed)' });
+  return new SocketError('EBADF', { op, detail: 'bad file descriptor' });
 }

@@ -43,7 +43,15 @@ export function waitForReady<T>(
         reject(err);
       }
     };
-    for (const source of sources) stops.push(source.watch(recheck));
+    try {
+      for (const source of sources) stops.push(source.watch(recheck));
+    } catch (err) {
+      // A descriptor that cannot be watched (closed meanwhile): release those already watched.
+      done = true;
+      for (const stop of stops) stop();
+      reject(err);
+      return;
+    }
     if (timeout !== null) {
       // setTimeout() fires at once for delays past 2^31-1 ms; longer waits are chained.
       const deadline = performance.now() + timeout * 1000;

@@ -39,6 +39,7 @@ export {
   setAcceleratorWarningSink,
   TESTED_NODE_MAJORS,
 } from './node/accelerators.js';
+export { DescriptorReadiness } from './node/descriptor-readiness.js';
 export { releaseReceived } from './node/read-slab.js';
 export * from './readiness.js';
 export * from './self-signed.js';

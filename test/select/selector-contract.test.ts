@@ -69,9 +69,9 @@ for (const [name, make] of IMPLEMENTATIONS) {
       sel.close();
     });
 
-    test('register() refuses objects that are not sockets and do not expose one', () => {
+    test('register() refuses objects that are not sockets, do not expose one and are no descriptor', () => {
       const sel = make();
-      for (const bad of [{}, null, 42, 'sock', { socket: {} }, { socket: null }]) {
+      for (const bad of [{}, null, 4.2, 'sock', { socket: {} }, { socket: null }]) {
         assert.throws(() => sel.register(bad as never, EVENT_READ), TypeError);
       }
       sel.close();

@@ -40,6 +40,14 @@ export interface FdSocketAddon {
   /** poll(2) for POLLIN|POLLOUT with no wait: the revents (Linux's values). */
   pollNow(fd: number): number;
   watch(fd: number, callback: (status: number, events: number) => void): FdWatcher;
+  /**
+   * A watcher of a descriptor polyport does not own (a pipe, a tty, stdin): it polls a private
+   * duplicate, closed with the watcher, and leaves the file's blocking mode as it was.
+   */
+  watchDescriptor(
+    fd: number,
+    callback: (status: number, events: number) => void,
+  ): FdWatcher | number;
   /** Arms the watcher for `UV_READABLE` (1) and/or `UV_WRITABLE` (2); 0 stops it. */
   arm(watcher: FdWatcher, events: number): number;
   unwatch(watcher: FdWatcher): number;
