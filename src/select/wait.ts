@@ -52,6 +52,10 @@ export function waitForReady<T>(
       reject(err);
       return;
     }
+    // Once more now that every source is watched: what became ready between the first check and
+    // the watch (a descriptor's watcher is armed only for what is not ready yet) is seen here.
+    recheck();
+    if (done) return;
     if (timeout !== null) {
       // setTimeout() fires at once for delays past 2^31-1 ms; longer waits are chained.
       const deadline = performance.now() + timeout * 1000;
