@@ -3,7 +3,7 @@
  * A command's code is imported only when it runs, so `polyport --version` and `polyport dig`
  * start without the servers, the logger and the certificate library. A service's client command
  * comes from the host's service list; the commands without a service (`connect`, `scan`,
- * `resolve`, `ping`, `services`, `hash-password`) live here.
+ * `resolve`, `ping`, `traceroute`, `services`, `hash-password`) live here.
  */
 // Not '../host/index.js': that barrel loads every server. These two files load nothing heavy.
 import type { ServiceModule } from '../host/service-module.js';
@@ -53,6 +53,12 @@ const OTHER_COMMANDS: readonly CommandEntry[] = [
     summary: 'send ICMP echo requests to a host (ping)',
     usesLocalServer: false,
     load: async () => (await import('./ping-command.js')).pingCommand,
+  },
+  {
+    name: 'traceroute',
+    summary: 'print the routers on the way to a host (traceroute)',
+    usesLocalServer: false,
+    load: async () => (await import('./traceroute-command.js')).tracerouteCommand,
   },
   {
     name: 'services',

@@ -25,9 +25,10 @@ import { decodeSockaddr, encodeSockaddr } from './sockaddr.js';
 
 const EAGAIN = 11;
 const EINPROGRESS = 115;
-/** libuv's `UV_READABLE` and `UV_WRITABLE`. */
+/** libuv's `UV_READABLE`, `UV_WRITABLE` and `UV_PRIORITIZED`. */
 const UV_READABLE = 1;
 const UV_WRITABLE = 2;
+const UV_PRIORITIZED = 4;
 
 const ADOPT_FD: unique symbol = Symbol('polyport.adoptFd');
 
@@ -192,13 +193,24 @@ export class FdEngine {
     return bits;
   }
 
-  /** Arms the watcher for what `bits` says is not ready yet (nothing once something is wrong). */
+  /**
+   * Arms the watcher for what `bits` says is not ready yet (nothing once something is wrong).
+   *
+   * A socket that is readable and writable is still watched while someone waits: a reader of
+   * the error queue (`MSG_ERRQUEUE`) waits for `POLLERR`, which comes whatever else is ready.
+   * epoll reports `POLLERR` to every watcher, so one armed for `UV_PRIORITIZED` alone (which
+   * these kinds never signal: it is TCP's urgent data) wakes on the error and nothing else.
+   * Once the error is there the watcher stays off: `POLLERR` is level-triggered and would call
+   * back on every loop turn until the queue is read (so a plain `recv()` waiting while the
+   * error queue is not empty wakes only when the queue is read or the wait times out).
+   */
   #rearm(bits: number): void {
     if (this.#fd < 0) return;
     let want = 0;
     if (this.#active && (bits & (READY_ERROR | READY_HUP)) === 0) {
       if ((bits & READY_READ) === 0) want |= UV_READABLE;
       if ((bits & READY_WRITE) === 0) want |= UV_WRITABLE;
+      if (want === 0) want = UV_PRIORITIZED;
     }
     if (want === this.#armed) return;
     if (want !== 0 && this.#watcher === null) {
