@@ -4,7 +4,7 @@
  * calls that make connections in `socket.ts`.
  */
 
-import type { Socket as NetSocket } from 'node:net';
+import type { Server as NetServer, Socket as NetSocket } from 'node:net';
 import { describe, formatAddress, networkName, type SocketAddress } from './address.js';
 import { checkSize } from './arguments.js';
 import {
@@ -89,6 +89,17 @@ export interface AdoptedStream {
   readonly slabReads: boolean;
 }
 
+/** @internal How `socket(…, fileno)` hands an adopted listening descriptor's `net.Server` over. */
+export interface AdoptedListener {
+  readonly [ADOPT]: true;
+  readonly server: NetServer;
+}
+
+/** @internal Wraps a listening `net.Server` (made with `pauseOnConnect`) for the `Socket` constructor. */
+export function adoptListener(server: NetServer): AdoptedListener {
+  return { [ADOPT]: true, server };
+}
+
 /** @internal Wraps a connected Node stream for the `Socket` constructor. */
 export function adoptStream(stream: NetSocket, slabReads = false): AdoptedStream {
   return { [ADOPT]: true, stream, slabReads };
@@ -160,7 +171,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     family = AF_INET,
     type = SOCK_STREAM,
     proto = 0,
-    fileno?: AdoptedStream | AdoptedDescriptor,
+    fileno?: AdoptedStream | AdoptedListener | AdoptedDescriptor,
   ) {
     const { baseType, nonblocking, native } = checkSocketKind(family, type, proto);
     this.family = family;
@@ -183,7 +194,17 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
-      this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
+      if ('server' in fileno) {
+        // A descriptor that was listening already: Python's listen() was called on it.
+        const engine = new ListenerEngine(
+          fileno.server,
+          family,
+          () => this.notify(),
+          () => this.errorContext(),
+        );
+        engine.listening = true;
+        this.engine = engine;
+      } else this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
     }
   }
 
