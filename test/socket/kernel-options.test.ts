@@ -5,7 +5,9 @@ import {
   IP_TTL,
   IPPROTO_IP,
   IPPROTO_TCP,
+  SO_BINDTODEVICE,
   SO_KEEPALIVE,
+  SO_PRIORITY,
   SO_RCVBUF,
   SO_SNDBUF,
   SO_TYPE,
@@ -13,16 +15,12 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   socket,
+  TCP_CONGESTION,
+  TCP_MAXSEG,
   TCP_NODELAY,
 } from '../../src/socket/index.js';
 import { needsFdSockets } from './fd-socket-support.js';
 import { listener, tcpPair } from './support.js';
-
-/** Linux's numbers, as Python's socket module has them. */
-const SO_PRIORITY = 12;
-const SO_BINDTODEVICE = 25;
-const TCP_MAXSEG = 2;
-const TCP_CONGESTION = 13;
 
 describe(
   'setsockopt()/getsockopt() reach the kernel on the sockets Node owns',
