@@ -6,7 +6,7 @@
 import { endianness } from 'node:os';
 import { describe } from './address.js';
 import { SOL_SOCKET } from './constants.js';
-import { SCM_RIGHTS } from './native-constants.js';
+import { SCM_CREDENTIALS, SCM_RIGHTS } from './native-constants.js';
 
 /** One ancillary item: `[cmsg_level, cmsg_type, cmsg_data]`, as Python's tuples. */
 export type AncillaryItem = readonly [level: number, type: number, data: Uint8Array];
@@ -168,4 +168,44 @@ export function fdsOf(items: Iterable<readonly [number, number, Uint8Array]>): n
       fds.push(LITTLE ? view.readInt32LE(offset) : view.readInt32BE(offset));
   }
   return fds;
+}
+
+/**
+ * `struct ucred` as `SCM_CREDENTIALS` data: pid, uid and gid, native-endian C ints, as Python's
+ * `struct.pack('3i', pid, uid, gid)`. The kernel checks them: a process may send its own
+ * (root may send any).
+ * @returns the 12 bytes.
+ * @throws {TypeError} for a value that is not a non-negative integer.
+ * @example sock.sendmsg([data], [[SOL_SOCKET, SCM_CREDENTIALS, credentialsToBytes(process.pid, process.getuid(), process.getgid())]]);
+ */
+export function credentialsToBytes(pid: number, uid: number, gid: number): Buffer {
+  const bytes = Buffer.alloc(12);
+  [pid, uid, gid].forEach((value, index) => {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      throw new TypeError(`credentials must be non-negative integers, got ${describe(value)}`);
+    if (LITTLE) bytes.writeUInt32LE(value, index * 4);
+    else bytes.writeUInt32BE(value, index * 4);
+  });
+  return bytes;
+}
+
+/**
+ * The sender's `[pid, uid, gid]` from received ancillary data (the first `SOL_SOCKET`/
+ * `SCM_CREDENTIALS` item, which a socket with `SO_PASSCRED` set gets with every message), as
+ * Python's `struct.unpack('3i', cmsg_data)` reads it.
+ * @param items what `recvmsg()` returned as ancillary data.
+ * @returns the credentials, or null when none came.
+ * @example const [pid, uid, gid] = credentialsOf((await sock.recvmsg(64, CMSG_SPACE(12)))[1]) ?? [];
+ */
+export function credentialsOf(
+  items: Iterable<readonly [number, number, Uint8Array]>,
+): [pid: number, uid: number, gid: number] | null {
+  for (const [level, type, data] of items) {
+    if (level !== SOL_SOCKET || type !== SCM_CREDENTIALS || data.byteLength < 12) continue;
+    const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const read = (offset: number): number =>
+      LITTLE ? view.readUInt32LE(offset) : view.readUInt32BE(offset);
+    return [read(0), read(4), read(8)];
+  }
+  return null;
 }

@@ -18,7 +18,7 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from './constants.js';
-import { descriptorPair } from './descriptors.js';
+import { adoptFileno, descriptorPair } from './descriptors.js';
 import { AddressInfoError, SocketError } from './errors.js';
 import { Socket } from './socket.js';
 
@@ -31,10 +31,13 @@ import { Socket } from './socket.js';
  * @throws {PermissionError} for a raw or ICMP socket without the privilege.
  * @throws {SocketError} for the kinds Node cannot open (`SOCK_RAW`, `SOCK_SEQPACKET`, AF_UNIX
  *   datagrams, ICMP datagram sockets) when the native addon is not built.
+ * @param fileno a socket descriptor to take over (and close when closed), as Python's `fileno=`;
+ *   the family, type and protocol left out are then read from it (see `adoptFileno()`).
  * @example const udp = socket(AF_INET, SOCK_DGRAM);
  */
-export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
-  return new Socket(family, type, proto);
+export function socket(family?: number, type?: number, proto?: number, fileno?: number): Socket {
+  if (fileno !== undefined && fileno !== null) return adoptFileno(fileno, family, type, proto);
+  return new Socket(family ?? AF_INET, type ?? SOCK_STREAM, proto ?? 0);
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   MSG_DONTWAIT,
   SO_ERROR,
   SOCK_DGRAM,
+  SOCK_STREAM,
   SOL_SOCKET,
 } from './constants.js';
 import { DatagramIO } from './datagram-io.js';
@@ -216,15 +217,20 @@ export class DescriptorIO extends DatagramIO {
   override async sendall(data: BytesLike, flags = 0, options: SendOptions = {}): Promise<void> {
     const engine = this.fdEngine;
     if (engine === null) return super.sendall(data, flags, options);
-    // Every kind on a descriptor keeps message boundaries: one message, sent whole or not at all.
-    await this.sendDescriptorWaiting(
-      engine,
-      toBytes(data, 'sendall'),
-      null,
-      flags,
-      null,
-      'sendall',
-    );
+    const bytes = toBytes(data, 'sendall');
+    // The message kinds keep boundaries: one message, sent whole or not at all. A stream (an
+    // adopted TCP descriptor) may take part of it: send the rest, as Python's sendall() does.
+    let sent = 0;
+    do {
+      sent += await this.sendDescriptorWaiting(
+        engine,
+        sent === 0 ? bytes : bytes.subarray(sent),
+        null,
+        flags,
+        null,
+        'sendall',
+      );
+    } while (this.type === SOCK_STREAM && sent < bytes.length);
   }
 
   override sendNowait(data: BytesLike, flags = 0, options: SendOptions = {}): number {

@@ -1,12 +1,15 @@
 /**
- * Sockets made from descriptors, for the kinds that live on a descriptor of their own:
- * Python's `socketpair()` of datagram and seqpacket types, and `fromfd()`.
+ * Sockets made from descriptors: Python's `socketpair()` of datagram and seqpacket types,
+ * `fromfd()` and `socket(fileno=…)`.
  */
-import { AF_UNIX, SOCK_STREAM } from './constants.js';
-import { errnoError, SocketError } from './errors.js';
+import { createServer, Socket as NetSocket } from 'node:net';
+import { AF_UNIX, SO_TYPE, SOCK_STREAM, SOL_SOCKET } from './constants.js';
+import { errnoError } from './errors.js';
 import { adoptDescriptor } from './fd-engine.js';
+import { SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL } from './native-constants.js';
 import { requireFdSocketAddon } from './node/fd-socket.js';
-import { Socket } from './socket.js';
+import { adoptStream, Socket } from './socket.js';
+import { adoptListener } from './socket-base.js';
 import { checkSocketKind } from './socket-kind.js';
 
 /**
@@ -29,28 +32,72 @@ export function descriptorPair(family: number, type: number, proto: number): [So
 
 /**
  * A socket on a duplicate of `fd`, as Python's `socket.fromfd()`: the caller keeps `fd` and
- * closes it when done. For the kinds on their own descriptor (AF_UNIX datagram and seqpacket,
- * raw and ICMP sockets): a descriptor received over `SCM_RIGHTS`, or inherited.
+ * closes it when done. Any socket descriptor: received over `SCM_RIGHTS`, or inherited. See
+ * {@link adoptFileno} for what carries each kind.
  * @param fd an open socket descriptor.
  * @param family its family; `type` its type; `proto` its protocol.
  * @returns the socket.
- * @throws {SocketError} `EOPNOTSUPP` for a kind Node carries (stream and UDP sockets), `EBADF`
- *   for a descriptor that is not open, `ESOCKTNOSUPPORT` without the native addon.
+ * @throws {SocketError} `EBADF` for a descriptor that is not open, `ENOTSOCK` for one that is
+ *   not a socket, `ESOCKTNOSUPPORT` without the native addon.
  * @example const sock = fromfd(3, AF_UNIX, SOCK_DGRAM);
  */
 export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
-  if (!Number.isInteger(fd) || fd < 0)
-    throw new TypeError(`fromfd(): fd must be a non-negative integer, got ${String(fd)}`);
-  const { native } = checkSocketKind(family, type, proto);
-  if (!native || (family === AF_UNIX && (type & 0xf) === SOCK_STREAM)) {
-    throw new SocketError('EOPNOTSUPP', {
-      op: 'fromfd',
-      detail:
-        'fromfd() takes the kinds on their own descriptor (AF_UNIX SOCK_DGRAM or SOCK_SEQPACKET, SOCK_RAW, ICMP); Node opens stream and UDP sockets itself',
-    });
-  }
+  checkFd(fd, 'fromfd');
   const addon = requireFdSocketAddon('fromfd', 'fromfd()');
   const copy = addon.dup(fd);
   if (copy < 0) throw errnoError(-copy, { op: 'fromfd' });
-  return new Socket(family, type, proto, adoptDescriptor(copy));
+  try {
+    return adoptFileno(copy, family, type, proto);
+  } catch (err) {
+    addon.close(copy);
+    throw err;
+  }
+}
+
+/**
+ * A socket that takes over `fd` (and closes it when closed), as Python's
+ * `socket.socket(family, type, proto, fileno)`; `socket(…, fileno)` calls this. The family, type
+ * and protocol left out are read from the descriptor, as Python does. What carries it:
+ * - a listening TCP or AF_UNIX stream descriptor: a Node `net.Server`, as `bind()` makes;
+ * - a connected one: a Node `net.Socket`, as `accept()` gives;
+ * - a TCP or AF_UNIX stream descriptor neither listening nor connected, and every UDP
+ *   descriptor: polyport's own descriptor socket (Node cannot take those over as what it opens
+ *   itself: `dgram` does not know a descriptor's peer), which behaves the same through this API;
+ * - the kinds Node never opens (AF_UNIX datagram and seqpacket, raw, ICMP): as they always are.
+ * @param fd an open socket descriptor, owned from now on.
+ * @returns the socket.
+ * @throws {SocketError} `EBADF`, `ENOTSOCK`, `ESOCKTNOSUPPORT` without the native addon.
+ * @example const sock = socket(undefined, undefined, undefined, inheritedFd);
+ */
+export function adoptFileno(fd: number, family?: number, type?: number, proto?: number): Socket {
+  checkFd(fd, 'socket');
+  const addon = requireFdSocketAddon('socket', 'socket() with a fileno');
+  const read = (name: number): number => {
+    const got = addon.getsockopt(fd, SOL_SOCKET, name, 4);
+    if (typeof got === 'number') throw errnoError(-got, { op: 'socket' });
+    return got.readInt32LE(0);
+  };
+  // Asked first: it fails with ENOTSOCK or EBADF for what is not an open socket.
+  const kernelType = read(SO_TYPE);
+  const fam = family ?? read(SO_DOMAIN);
+  const typ = type ?? kernelType;
+  const pro = proto ?? read(SO_PROTOCOL);
+  const { baseType, native } = checkSocketKind(fam, typ, pro);
+  if (native || baseType !== SOCK_STREAM) return new Socket(fam, typ, pro, adoptDescriptor(fd));
+  if (read(SO_ACCEPTCONN) === 1) {
+    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    // Node adopts a listening descriptor as cluster workers do; its listen() again is harmless.
+    server.listen({ fd });
+    return new Socket(fam, typ, pro, adoptListener(server));
+  }
+  if (typeof addon.getpeername(fd) !== 'number') {
+    const stream = new NetSocket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    return new Socket(fam, typ, pro, adoptStream(stream));
+  }
+  return new Socket(fam, typ, pro, adoptDescriptor(fd));
+}
+
+function checkFd(fd: number, op: string): void {
+  if (!Number.isInteger(fd) || fd < 0)
+    throw new TypeError(`${op}(): fd must be a non-negative integer, got ${String(fd)}`);
 }

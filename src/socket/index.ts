@@ -23,6 +23,7 @@ export { fromfd } from './descriptors.js';
 export * from './errors.js';
 export { recvFds, sendFds } from './fd-passing.js';
 export * from './inet.js';
+export { ifIndextoname, ifNameindex, ifNametoindex } from './interfaces.js';
 export type { ReceivedMessageTuple } from './message-io.js';
 export * from './native-constants.js';
 export * from './netdb.js';

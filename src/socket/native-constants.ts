@@ -52,3 +52,18 @@ export const MSG_CTRUNC = 0x8;
 export const MSG_ERRQUEUE = 0x2000;
 /** Flag: end of record (SOCK_SEQPACKET). */
 export const MSG_EOR = 0x80;
+
+/** `SOL_SOCKET` option, read-only: 1 on a listening socket. */
+export const SO_ACCEPTCONN = 30;
+/** `SOL_SOCKET` option, read-only: the socket's protocol. */
+export const SO_PROTOCOL = 38;
+/** `SOL_SOCKET` option, read-only: the socket's family. */
+export const SO_DOMAIN = 39;
+/** `SOL_SOCKET` option: the socket's priority (0 to 6 without `CAP_NET_ADMIN`). */
+export const SO_PRIORITY = 12;
+/** `SOL_SOCKET` option: bind the socket to one interface, by name (bytes). */
+export const SO_BINDTODEVICE = 25;
+/** `IPPROTO_TCP` option: the maximum segment size. */
+export const TCP_MAXSEG = 2;
+/** `IPPROTO_TCP` option: the congestion control algorithm, by name (bytes). */
+export const TCP_CONGESTION = 13;

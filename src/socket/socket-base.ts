@@ -4,14 +4,14 @@
  * calls that make connections in `socket.ts`.
  */
 
-import type { Socket as NetSocket } from 'node:net';
+import type { Server as NetServer, Socket as NetSocket } from 'node:net';
 import { describe, formatAddress, networkName, type SocketAddress } from './address.js';
+import { checkSize } from './arguments.js';
 import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
   familyName,
-  SO_ERROR,
   SO_RCVBUF,
   SO_REUSEPORT,
   SO_SNDBUF,
@@ -29,7 +29,18 @@ import {
   toSocketError,
 } from './errors.js';
 import { type AdoptedDescriptor, FdEngine, isAdoptedDescriptor } from './fd-engine.js';
+import {
+  applyKernelOptions,
+  carriedByNode,
+  getKernelOption,
+  isAtBind,
+  isPolyportError,
+  isPolyportStreamOption,
+  setKernelOption,
+  withProbe,
+} from './kernel-options.js';
 import { ListenerEngine } from './listener-engine.js';
+import { fdSocketAddon } from './node/fd-socket.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import { OptionList } from './option-list.js';
 import {
@@ -76,6 +87,17 @@ export interface AdoptedStream {
   readonly stream: NetSocket;
   /** Read through slab reads (an accepted plain TCP stream, not reading yet). */
   readonly slabReads: boolean;
+}
+
+/** @internal How `socket(…, fileno)` hands an adopted listening descriptor's `net.Server` over. */
+export interface AdoptedListener {
+  readonly [ADOPT]: true;
+  readonly server: NetServer;
+}
+
+/** @internal Wraps a listening `net.Server` (made with `pauseOnConnect`) for the `Socket` constructor. */
+export function adoptListener(server: NetServer): AdoptedListener {
+  return { [ADOPT]: true, server };
 }
 
 /** @internal Wraps a connected Node stream for the `Socket` constructor. */
@@ -149,7 +171,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     family = AF_INET,
     type = SOCK_STREAM,
     proto = 0,
-    fileno?: AdoptedStream | AdoptedDescriptor,
+    fileno?: AdoptedStream | AdoptedListener | AdoptedDescriptor,
   ) {
     const { baseType, nonblocking, native } = checkSocketKind(family, type, proto);
     this.family = family;
@@ -172,7 +194,17 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
-      this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
+      if ('server' in fileno) {
+        // A descriptor that was listening already: Python's listen() was called on it.
+        const engine = new ListenerEngine(
+          fileno.server,
+          family,
+          () => this.notify(),
+          () => this.errorContext(),
+        );
+        engine.listening = true;
+        this.engine = engine;
+      } else this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
     }
   }
 
@@ -330,18 +362,26 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /**
-   * Sets an option: `SO_REUSEADDR`, `SO_REUSEPORT`, `SO_KEEPALIVE`, `SO_BROADCAST`,
-   * `SO_RCVBUF`, `SO_SNDBUF`, `TCP_NODELAY`, `IPV6_V6ONLY`, `IP_TTL` and the multicast options
-   * (`IP_ADD_MEMBERSHIP` takes Python's 8-byte `mreq`: group then interface, each `inetAton`).
+   * Sets an option, by level and number, with an integer (a C int), a boolean or bytes.
+   * With polyport's native addon every option reaches the kernel: once the socket has a
+   * descriptor (after bind, connect, listen or accept) at once; before that it is checked on a
+   * throwaway socket of the same kind and applied when the descriptor appears (so an option such
+   * as `SO_BINDTODEVICE` takes effect on a TCP client only once it is connected). Options Node
+   * tracks go through Node's own calls (`TCP_NODELAY`, `SO_KEEPALIVE`, the UDP buffer sizes,
+   * `SO_BROADCAST`, `IP_TTL` and the multicast options of UDP); on a stream `SO_RCVBUF` and
+   * `SO_SNDBUF` bound what polyport holds, and `SO_LINGER` is carried out by `close()` itself. Without the addon, the options listed in socket-options.ts only.
+   * `IP_ADD_MEMBERSHIP` takes Python's 8-byte `mreq`: group then interface, each `inetAton`.
    * `SO_REUSEPORT` takes effect at `bind()` (see reuse-port.ts for how each Node gets it).
-   * @throws {SocketError} `ENOPROTOOPT` for an option polyport does not know, and for
-   *   `SO_REUSEPORT` on a Node that cannot set it (before 22.12, without the native addon).
+   * @throws {SocketError} the kernel's refusal (`ENOPROTOOPT` naming an unknown option,
+   *   `EINVAL`, `PermissionError`); without the addon `ENOPROTOOPT` for an option polyport does
+   *   not know, and for `SO_REUSEPORT` on a Node that cannot set it (before 22.12).
    * @example sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     this.checkOpen('setsockopt');
     const key = optKey(level, optname);
-    if (!KNOWN_OPTIONS.has(key)) {
+    const addon = fdSocketAddon();
+    if (addon === null && !KNOWN_OPTIONS.has(key)) {
       throw new SocketError('ENOPROTOOPT', {
         ...this.errorContext(),
         op: 'setsockopt',
@@ -369,7 +409,18 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     // Asked for where this Node cannot do it: fail here, not with EADDRINUSE at a later bind.
     if (level === SOL_SOCKET && optname === SO_REUSEPORT && stored !== 0 && this.family !== AF_UNIX)
       requireReusePort({ ...this.errorContext(), op: 'setsockopt' });
-    this.storeOption(key, stored);
+    const fd = this.fileno();
+    if (addon !== null) {
+      const context = { ...this.errorContext(), op: 'setsockopt' };
+      const byNode = carriedByNode(key, this.type, fd >= 0);
+      if (fd >= 0 && !byNode) setKernelOption(addon, fd, level, optname, stored, context);
+      else if (fd < 0 && !byNode)
+        withProbe(addon, this.family, this.type, this.proto, NO_OPTIONS, context, (probe) =>
+          setKernelOption(addon, probe, level, optname, stored, context),
+        );
+      this.storeOption(key, stored);
+      if (!byNode) return;
+    } else this.storeOption(key, stored);
     const engine = this.engine;
     if (engine instanceof StreamEngine) this.applyStreamOptions(engine);
     else if (engine instanceof DatagramEngine && engine.bound)
@@ -377,20 +428,45 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /**
-   * Reads an option. `SO_ERROR` returns and clears the pending error's errno (a failed connect's,
-   * or a connection's, such as `ECONNRESET` after the peer's reset); `SO_TYPE` the type.
-   * @returns the value (a number, or bytes for the multicast membership options).
+   * Reads an option: without `buflen` a C int, with it up to `buflen` bytes, as Python's
+   * `getsockopt()`. With the native addon the value is the kernel's (Linux reports `SO_RCVBUF`
+   * and `SO_SNDBUF` doubled); before the socket has a descriptor, what a socket of its kind with
+   * the stored options reads. `SO_ERROR` returns and clears the pending error's errno (a failed
+   * connect's, or a connection's, such as `ECONNRESET` after the peer's reset); on a stream
+   * `SO_LINGER`, `SO_RCVBUF` and `SO_SNDBUF` are polyport's (see {@link setsockopt}).
+   * @returns the value (a number, or bytes with `buflen`, and for `SO_LINGER` and the
+   *   multicast membership options as stored).
+   * @example sock.getsockopt(IPPROTO_IP, IP_TTL); // 64
    */
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
-    void buflen;
     this.checkOpen('getsockopt');
-    if (level === SOL_SOCKET && optname === SO_ERROR) {
+    if (isPolyportError(level, optname)) {
       // As Linux's sk_err: a connection's pending error (the peer's reset) is taken here too,
       // and the socket then reads as at end of stream.
       const engine = this.engine;
       const err = this.soError ?? (engine instanceof StreamEngine ? engine.takeError() : null);
       this.soError = null;
       return err?.errno ?? 0;
+    }
+    const key = optKey(level, optname);
+    const addon = fdSocketAddon();
+    const polyportOwn = isPolyportStreamOption(key, this.type);
+    if (addon !== null && !polyportOwn) {
+      if (buflen !== undefined) checkSize(buflen, 'getsockopt');
+      const context = { ...this.errorContext(), op: 'getsockopt' };
+      const fd = this.fileno();
+      if (fd >= 0) return getKernelOption(addon, fd, level, optname, buflen, context);
+      if (isAtBind(key) && buflen === undefined)
+        return (this.optionValues.get(key) as number | undefined) ?? defaultOption(key, this.type);
+      return withProbe(
+        addon,
+        this.family,
+        this.type,
+        this.proto,
+        this.optionValues,
+        context,
+        (probe) => getKernelOption(addon, probe, level, optname, buflen, context),
+      );
     }
     if (level === SOL_SOCKET && optname === SO_TYPE) return this.type;
     const engine = this.engine;
@@ -400,7 +476,6 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     }
     if (level === SOL_SOCKET && optname === SO_SNDBUF && engine instanceof StreamEngine)
       return engine.sendLimit;
-    const key = optKey(level, optname);
     if (!KNOWN_OPTIONS.has(key)) {
       throw new SocketError('ENOPROTOOPT', {
         ...this.errorContext(),
@@ -409,6 +484,21 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
       });
     }
     return this.optionValues.get(key) ?? defaultOption(key, this.type);
+  }
+
+  /**
+   * @internal Applies the stored options the kernel carries to the descriptor that has just
+   * appeared (after bind, connect or listen).
+   * @returns the first refusal (checked at `setsockopt()` already, so rare), or null.
+   */
+  protected applyKernelOptions(): SocketError | null {
+    const addon = fdSocketAddon();
+    const fd = this.fileno();
+    if (addon === null || fd < 0 || this.#options === null) return null;
+    return applyKernelOptions(addon, fd, this.type, this.optionValues, {
+      ...this.errorContext(),
+      op: 'setsockopt',
+    });
   }
 
   /** The file descriptor, or -1 when the socket is closed or has none yet. */

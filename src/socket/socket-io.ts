@@ -90,6 +90,8 @@ export class SocketIO extends SocketBase {
     });
     engine.bound = true;
     this.applyDatagramOptions(engine);
+    const refused = this.applyKernelOptions();
+    if (refused !== null) throw refused;
   }
 
   // ---------------------------------------------------------------- receive

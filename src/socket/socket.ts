@@ -150,6 +150,8 @@ export class Socket extends MessageIO {
       () => this.notify(),
       () => this.errorContext(),
     );
+    const refused = this.applyKernelOptions();
+    if (refused !== null) throw refused;
     // Run the slab reads self-test now, so connections accepted later can use them.
     if (this.family !== AF_UNIX) slabReads.usable();
   }
@@ -367,6 +369,9 @@ export class Socket extends MessageIO {
       const engine = new StreamEngine(conn, this.family, this);
       this.engine = engine;
       this.applyStreamOptions(engine);
+      // Options Node cannot carry reach the kernel now that there is a descriptor; one refused
+      // now (it passed setsockopt()'s check) is what connect() reports.
+      this.soError = this.applyKernelOptions();
       this.notify();
     };
     conn.once('error', onError);
@@ -402,6 +407,8 @@ export class Socket extends MessageIO {
     const remote = engine.socket.remoteAddress();
     engine.connected = toAddressTuple(this.family, remote.address, remote.port);
     this.applyDatagramOptions(engine);
+    const refused = this.applyKernelOptions();
+    if (refused !== null) throw refused;
   }
 }
 
