@@ -3,19 +3,14 @@
  * tests of `SOCK_DGRAM`/`IPPROTO_ICMP` (and of `polyport ping` over it) open
  * `net.ipv4.ping_group_range` there only, never on the machine they run on.
  */
-import { spawn } from 'node:child_process';
 import { needs, requires } from './interop.js';
+import { type ProgramRun, runToEnd } from './run-to-end.js';
 
 /** How long a program in the namespace may run before it is killed (it then fails its test). */
 const LIMIT_MS = 30_000;
 
 /** What a program run by {@link runInPingNamespace} did. */
-export interface NamespaceRun {
-  /** Its exit code; `null` when it was killed (at the time limit, say). */
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type NamespaceRun = ProgramRun;
 
 /**
  * Test options for a test that runs in such a namespace: it needs `unshare` and `ip`, and root
@@ -43,27 +38,7 @@ export async function runInPingNamespace(argv: readonly string[]): Promise<Names
     'echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range',
     `exec ${argv.map(quote).join(' ')}`,
   ].join(' && ');
-  const child = spawn('unshare', ['--net', 'sh', '-c', shell], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  return runToEnd('unshare', ['--net', 'sh', '-c', shell], LIMIT_MS);
 }
 
 /** `word` as one shell word, whatever it holds. */

@@ -5,9 +5,10 @@
  *
  *   host 10.201.1.2 ── 10.201.1.1 router1 10.201.2.1 ── 10.201.2.2 router2 10.201.3.1 ── 10.201.3.2 dest
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { needs, requires } from './interop.js';
+import { type ProgramRun, runToEnd } from './run-to-end.js';
 
 const run = promisify(execFile);
 
@@ -27,12 +28,7 @@ export interface RoutedNetwork {
 }
 
 /** What a program run in a namespace did. */
-export interface NamespaceRun {
-  /** Its exit code; `null` when it was killed (at the time limit, say). */
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type NamespaceRun = ProgramRun;
 
 /**
  * Test options for a test that builds such a network: it needs `ip`, and root.
@@ -112,23 +108,5 @@ export async function buildRoutedNetwork(): Promise<RoutedNetwork> {
  * @example const { code, stdout } = await runInNamespace(net.host, [process.execPath, 'x.js']);
  */
 export async function runInNamespace(ns: string, argv: readonly string[]): Promise<NamespaceRun> {
-  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  return runToEnd('ip', ['netns', 'exec', ns, ...argv], LIMIT_MS);
 }
