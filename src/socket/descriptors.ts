@@ -3,7 +3,7 @@
  * `fromfd()` and `socket(fileno=…)`.
  */
 import { createServer, Socket as NetSocket } from 'node:net';
-import { AF_UNIX, SO_TYPE, SOCK_STREAM, SOL_SOCKET } from './constants.js';
+import { SO_TYPE, SOCK_STREAM, SOL_SOCKET } from './constants.js';
 import { errnoError } from './errors.js';
 import { adoptDescriptor } from './fd-engine.js';
 import { SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL } from './native-constants.js';
