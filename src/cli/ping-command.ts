@@ -11,11 +11,11 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
-  getaddrinfo,
   SOCK_DGRAM,
   SocketError,
 } from '../socket/index.js';
 import { integerOption, secondsOption } from './number-option.js';
+import { targetAddresses } from './target-addresses.js';
 
 const HELP = `Usage: polyport ping [options] HOST
 
@@ -69,7 +69,9 @@ export const pingCommand: CliCommand = {
     let family: number;
     let address: string;
     try {
-      [family, address] = await resolve(options.host, options.family);
+      const [first] = await targetAddresses(options.host, 0, SOCK_DGRAM, 0, options.family);
+      if (first === undefined) throw new AddressInfoError('EAI_NONAME', { op: 'getaddrinfo' });
+      ({ family, host: address } = first);
     } catch (err) {
       if (!(err instanceof AddressInfoError)) throw err;
       io.stderr.write(`polyport ping: ${err.message}\n`);
@@ -90,12 +92,6 @@ export const pingCommand: CliCommand = {
     }
   },
 };
-
-async function resolve(host: string, family: number): Promise<[number, string]> {
-  const [first] = await getaddrinfo(host, null, family, SOCK_DGRAM);
-  if (first === undefined) throw new AddressInfoError('EAI_NONAME', { op: 'getaddrinfo' });
-  return [first[0], String((first[4] as readonly [string, number])[0])];
-}
 
 async function pingLoop(
   pinger: Pinger,
