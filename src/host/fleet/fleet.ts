@@ -94,8 +94,6 @@ export class Fleet {
   readonly #quickDeaths = new Map<number, number>();
   /** Per worker id: resolves when its process has exited while stopping. */
   readonly #exits = new Map<number, () => void>();
-  /** Per worker id: its process, and the newest of its own event ids read from it. */
-  readonly #read = new Map<number, { readonly pid: number; since: number }>();
   #catchingUp: Promise<void> | null = null;
   #livePull: NodeJS.Timeout | undefined;
 
@@ -187,17 +185,12 @@ export class Fleet {
     const batches = await Promise.all(
       this.#workers.map(async (worker) => {
         const pid = worker.pid;
-        let read = this.#read.get(worker.id);
-        // A worker started again counts its ids from 1.
-        if (read?.pid !== pid) {
-          read = { pid, since: 0 };
-          this.#read.set(worker.id, read);
-        }
-        const events = await worker.ask({ kind: 'events', since: read.since });
+        const events = await worker.ask({ kind: 'events', since: worker.eventsRead });
+        // Started again meanwhile: these were the old process's, and the new one counts from 1.
         if (!Array.isArray(events) || worker.pid !== pid) return [];
         const list = events as CapturedEvent[];
         const newest = list.at(-1);
-        if (newest !== undefined) read.since = newest.id;
+        if (newest !== undefined) worker.eventsRead = newest.id;
         return list.map((event) => ({ event, worker: worker.id }));
       }),
     );

@@ -40,6 +40,8 @@ export class WorkerHandle {
   startedAt = 0;
   /** How often it was started again after dying. */
   restarts = 0;
+  /** The newest of its current process's own event ids the main process has read. */
+  eventsRead = 0;
 
   /**
    * @param id its number.
@@ -66,6 +68,8 @@ export class WorkerHandle {
   fork(): void {
     this.ready = false;
     this.snapshot = null;
+    // A process started again counts its event ids from 1.
+    this.eventsRead = 0;
     this.startedAt = Date.now();
     // The module runs as the main process does (`--import tsx` from source, plain from dist),
     // its log lines go to the same standard error, and nothing reads its standard input.
