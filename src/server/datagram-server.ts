@@ -7,6 +7,8 @@ import { Dispatcher, type SocketMap } from '../dispatch/index.js';
 import {
   AF_INET,
   AF_INET6,
+  type AncillaryItem,
+  BlockingIOError,
   SO_REUSEPORT,
   SOCK_DGRAM,
   SOL_SOCKET,
@@ -17,6 +19,12 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { type DatagramProxyProtocolOptions, ProxyDatagramReader } from './proxy-datagram-reader.js';
 import { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+import {
+  askForLocalAddress,
+  isWildcardHost,
+  REPLY_SOURCE_ANCILLARY_SIZE,
+  replySource,
+} from './reply-source.js';
 import { peerText, type ServerObserver } from './server-observer.js';
 
 /**
@@ -89,19 +97,40 @@ export class DatagramServer extends Dispatcher {
   static async open(options: DatagramServerOptions): Promise<DatagramServer> {
     const [host, port] = options.address;
     const sock = socket(host.includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
+    let repliesFromAskedAddress = false;
     try {
       if (options.reusePort) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+      // Only a wildcard bind has several addresses to answer from (see reply-source.ts).
+      if (isWildcardHost(host)) repliesFromAskedAddress = askForLocalAddress(sock);
       await sock.bind([host, port]);
     } catch (err) {
       sock.close();
       throw err;
     }
     sock.setblocking(false);
-    return new DatagramServer(sock, options);
+    if (isWildcardHost(host) && !repliesFromAskedAddress) {
+      options.observer?.log?.(
+        'warn',
+        `UDP on ${host}: replies leave from the address the routing table picks, not always the one a client asked (reading it needs the native addon: npm run build:native)`,
+      );
+    }
+    return new DatagramServer(sock, options, repliesFromAskedAddress);
   }
 
-  private constructor(sock: Socket, options: DatagramServerOptions) {
+  /**
+   * Whether replies leave from the address each datagram was sent to. Always so for a socket
+   * bound to one address; on a wildcard bind (`0.0.0.0`, `::`), only where polyport's native
+   * addon is built (it reads `IP_PKTINFO`); without it the routing table picks the source, which
+   * a client of a host with several addresses may refuse.
+   */
+  readonly repliesFromAskedAddress: boolean;
+  /** Whether each datagram's local address must be read to choose its reply's source. */
+  readonly #readsLocalAddress: boolean;
+
+  private constructor(sock: Socket, options: DatagramServerOptions, readsLocalAddress: boolean) {
     super(sock, options.map);
+    this.#readsLocalAddress = readsLocalAddress;
+    this.repliesFromAskedAddress = readsLocalAddress || !isWildcardHost(String(options.address[0]));
     // Kept typed: datagrams need recvfrom/sendto, which a dispatcher's generic socket lacks.
     this.#sock = sock;
     this.#options = options;
@@ -127,9 +156,10 @@ export class DatagramServer extends Dispatcher {
 
   override handleRead(): void {
     if (this.socket === null) return;
-    // Chosen once per read, not per datagram: without a balancer the loop below is unchanged.
-    if (this.#proxy !== null) {
-      this.#readProxied(this.#proxy);
+    // Chosen once per read, not per datagram: a server on one address and without a balancer
+    // (the usual case) runs the plain loop below.
+    if (this.#proxy !== null || this.#readsLocalAddress) {
+      this.#readEach(this.#proxy);
       return;
     }
     const sock = this.#sock;
@@ -146,53 +176,77 @@ export class DatagramServer extends Dispatcher {
         this.#options.observer?.transferred?.(data.length, 0, 'udp');
         continue;
       }
-      this.#handle(data, data, from, from);
+      this.#handle(data, data, from, from, null);
     }
   }
 
   /**
-   * The loop of a server behind a balancer: each datagram's header (or session) names the
-   * client; the limits and the handler see it, the reply goes to the balancer.
+   * The loop of a server that must know more of each datagram than its sender: behind a
+   * balancer, the client its header (or session) names, which the limits and the handler see
+   * while the reply goes to the balancer; on a wildcard bind, the local address it came to,
+   * which the reply leaves from.
    */
-  #readProxied(proxy: ProxyDatagramReader): void {
+  #readEach(proxy: ProxyDatagramReader | null): void {
     const sock = this.#sock;
     const max = this.#options.maxDatagram ?? 65535;
     const observer = this.#options.observer;
     for (let i = 0; i < 64; i++) {
-      const got = sock.recvfromNowait(max);
-      if (got === null) return;
-      const [data, from] = got;
+      let data: Buffer;
+      let from: SocketAddress;
+      let source: AncillaryItem | null = null;
+      if (this.#readsLocalAddress) {
+        const got = sock.recvmsgNowait(max, REPLY_SOURCE_ANCILLARY_SIZE);
+        if (got === null) return;
+        [data, , , from] = got;
+        source = replySource(got[1]);
+      } else {
+        const got = sock.recvfromNowait(max);
+        if (got === null) return;
+        [data, from] = got;
+      }
       this.received++;
       const now = this.#clock.now();
-      const read = proxy.read(data, from, now);
-      if (read.type === 'refused') {
-        observer?.connectionRefused?.(peerText(from), read.reason);
-        observer?.transferred?.(data.length, 0, 'udp');
-        continue;
+      let client = from;
+      let payload = data;
+      if (proxy !== null) {
+        const read = proxy.read(data, from, now);
+        if (read.type === 'refused') {
+          observer?.connectionRefused?.(peerText(from), read.reason);
+          observer?.transferred?.(data.length, 0, 'udp');
+          continue;
+        }
+        client = read.client;
+        payload = read.payload;
       }
-      const client = read.client;
       const host = Array.isArray(client) ? String(client[0]) : '';
       if (this.#limiter !== null && !this.#limiter.allow(host, now)) {
         observer?.transferred?.(data.length, 0, 'udp');
         continue;
       }
-      this.#handle(read.payload, data, client, from);
+      this.#handle(payload, data, client, from, source);
     }
   }
 
   /**
-   * Calls the handler for `payload` from `client`, and sends its reply to `to`.
+   * Calls the handler for `payload` from `client`, and sends its reply to `to` (from `source`
+   * when given).
    * @param data the whole datagram, as counted (the header included).
    */
-  #handle(payload: Buffer, data: Buffer, client: SocketAddress, to: SocketAddress): void {
+  #handle(
+    payload: Buffer,
+    data: Buffer,
+    client: SocketAddress,
+    to: SocketAddress,
+    source: AncillaryItem | null,
+  ): void {
     try {
       const reply = this.#options.handler(payload, client);
       if (reply instanceof Promise) {
         reply.then(
-          (late) => this.#reply(late, data, client, to),
+          (late) => this.#reply(late, data, client, to, source),
           (err: unknown) => this.#failed(err, data, client),
         );
-      } else this.#reply(reply, data, client, to);
+      } else this.#reply(reply, data, client, to, source);
     } catch (err) {
       this.#failed(err, data, client);
     }
@@ -208,30 +262,42 @@ export class DatagramServer extends Dispatcher {
    * Sends the reply if any to `to` (the client, or the balancer that forwarded its datagram),
    * and reports the datagram for `from` (the client).
    */
-  #reply(reply: Uint8Array | null, data: Buffer, from: SocketAddress, to: SocketAddress): void {
+  #reply(
+    reply: Uint8Array | null,
+    data: Buffer,
+    from: SocketAddress,
+    to: SocketAddress,
+    source: AncillaryItem | null,
+  ): void {
     if (this.socket === null) return;
     const sock = this.#sock;
     const observer = this.#options.observer;
+    let sent = reply?.length ?? 0;
     if (reply !== null) {
       try {
+        if (source !== null) sock.sendmsgNowait([reply], [source], 0, to);
         // Handlers return buffers made for this reply (or the datagram itself): no copy needed.
         // One reply in REPLY_CHECK_EVERY is checked for failure (see sendtoOwnedNowait()):
         // a lasting fault is still logged, without a tick and a callback for every reply.
-        sock.sendtoOwnedNowait(reply, to, REPLY_CHECK_EVERY);
+        else sock.sendtoOwnedNowait(reply, to, REPLY_CHECK_EVERY);
         this.answered++;
       } catch (err) {
-        observer?.error?.(err, peerText(from));
-        observer?.transferred?.(data.length, 0, 'udp');
-        return;
+        // A full send buffer loses the reply, as the network may: the client asks again.
+        if (!(err instanceof BlockingIOError)) {
+          observer?.error?.(err, peerText(from));
+          observer?.transferred?.(data.length, 0, 'udp');
+          return;
+        }
+        sent = 0;
       }
     }
-    observer?.transferred?.(data.length, reply?.length ?? 0, 'udp');
+    observer?.transferred?.(data.length, sent, 'udp');
     observer?.request?.({
       msg: 'datagram',
       datagram: true,
       peer: peerText(from),
       bytesIn: data.length,
-      bytesOut: reply?.length ?? 0,
+      bytesOut: sent,
     });
   }
 

@@ -48,9 +48,7 @@ export class MessageIO extends DescriptorIO {
     flags = 0,
     address?: SocketAddress,
   ): Promise<number> {
-    const parts = [...buffers].map((part) => toBytes(part, 'sendmsg'));
-    const data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    const control = encodeAncillary(ancdata);
+    const [data, control] = this.#message(buffers, ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
       this.#refuseAncillary(control.length, 'sendmsg');
@@ -65,6 +63,53 @@ export class MessageIO extends DescriptorIO {
       to,
       'sendmsg',
     );
+  }
+
+  /**
+   * `sendmsg()` without waiting, to an IP address (a host name would need a lookup): for a
+   * server answering datagrams in its loop (a reply that names its source address with
+   * `IP_PKTINFO`).
+   * @returns the number of bytes sent.
+   * @throws {BlockingIOError} when the send buffer is full (a datagram is then not sent).
+   * @throws {TypeError} when `address` names a host rather than an IP address.
+   * @throws {SocketError} as {@link sendmsg}.
+   * @example sock.sendmsgNowait([reply], [[IPPROTO_IP, IP_PKTINFO, source]], 0, from);
+   */
+  sendmsgNowait(
+    buffers: Iterable<Uint8Array | string>,
+    ancdata: Iterable<AncillaryItem> = [],
+    flags = 0,
+    address?: SocketAddress,
+  ): number {
+    const [data, control] = this.#message(buffers, ancdata);
+    const engine = this.fdEngine;
+    if (engine === null) {
+      this.#refuseAncillary(control.length, 'sendmsg');
+      return address === undefined
+        ? this.sendNowait(data, flags)
+        : this.sendtoNowait(data, address);
+    }
+    const to = address === undefined ? null : this.sockaddrNow(address, 'sendmsg');
+    const sent = this.sendDescriptor(
+      engine,
+      data,
+      control.length > 0 ? control : null,
+      flags,
+      to,
+      'sendmsg',
+    );
+    if (sent < 0) throw new BlockingIOError({ ...this.errorContext(), op: 'sendmsg' });
+    return sent;
+  }
+
+  /** A message's data gathered into one buffer, and its ancillary items encoded. */
+  #message(
+    buffers: Iterable<Uint8Array | string>,
+    ancdata: Iterable<AncillaryItem>,
+  ): [Uint8Array, Buffer] {
+    const parts = [...buffers].map((part) => toBytes(part, 'sendmsg'));
+    const data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+    return [data, encodeAncillary(ancdata)];
   }
 
   /**

@@ -53,6 +53,29 @@ describe('IP_PKTINFO and IPV6_PKTINFO on UDP sockets', needsFdSockets(), () => {
     }
   });
 
+  test('sendmsgNowait() sends a reply naming its source at once, and wants an IP address', async () => {
+    const server = socket(AF_INET, SOCK_DGRAM);
+    const client = socket(AF_INET, SOCK_DGRAM);
+    client.settimeout(10);
+    try {
+      server.setsockopt(IPPROTO_IP, IP_PKTINFO, 1);
+      await server.bind(['127.0.0.1', 0]);
+      const [, port] = server.getsockname() as [string, number];
+      await client.bind(['127.0.0.1', 0]);
+      const source = Buffer.alloc(12);
+      inetAton('127.0.0.3').copy(source, 4);
+      const to = client.getsockname();
+      assert.equal(server.sendmsgNowait(['now'], [[IPPROTO_IP, IP_PKTINFO, source]], 0, to), 3);
+      const [answer, from] = await client.recvfrom(100);
+      assert.equal(answer.toString(), 'now');
+      assert.deepEqual(from, ['127.0.0.3', port], 'the source the item named');
+      assert.throws(() => server.sendmsgNowait(['x'], [], 0, ['localhost', 9]), TypeError);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
   test('IPV6_RECVPKTINFO reports ::1 for a datagram sent to ::1', async (t) => {
     const missing = await ipv6LoopbackMissing();
     if (missing !== null) {

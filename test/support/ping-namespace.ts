@@ -1,7 +1,8 @@
 /**
- * A network namespace of its own in which unprivileged ICMP datagram sockets are allowed: the
- * tests of `SOCK_DGRAM`/`IPPROTO_ICMP` (and of `polyport ping` over it) open
- * `net.ipv4.ping_group_range` there only, never on the machine they run on.
+ * Network namespaces of a test's own: one in which unprivileged ICMP datagram sockets are
+ * allowed (the tests of `SOCK_DGRAM`/`IPPROTO_ICMP`, and of `polyport ping` over it, open
+ * `net.ipv4.ping_group_range` there only, never on the machine they run on), or one with the
+ * interfaces and addresses a test adds.
  */
 import { needs, requires } from './interop.js';
 import { type ProgramRun, runToEnd } from './run-to-end.js';
@@ -33,11 +34,23 @@ export function needsPingNamespace(): { skip?: string } {
  * @example const { code, stdout } = await runInPingNamespace([process.execPath, 'child.js']);
  */
 export async function runInPingNamespace(argv: readonly string[]): Promise<NamespaceRun> {
-  const shell = [
-    'ip link set lo up',
-    'echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range',
-    `exec ${argv.map(quote).join(' ')}`,
-  ].join(' && ');
+  return runInNetworkNamespace(['echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range'], argv);
+}
+
+/**
+ * Runs `argv` in a new network namespace with loopback up, after the shell commands of `setup`
+ * (adding interfaces and addresses, say), and waits for it to end (it is killed after 30 s).
+ * Nothing it does reaches the machine's own network.
+ * @param setup shell commands run first, in the namespace; any failure stops the run.
+ * @param argv the program and its arguments (each quoted for the shell here).
+ * @returns its exit code and what it printed.
+ * @example await runInNetworkNamespace(['ip link add d0 type dummy'], ['ip', 'link']);
+ */
+export async function runInNetworkNamespace(
+  setup: readonly string[],
+  argv: readonly string[],
+): Promise<NamespaceRun> {
+  const shell = ['ip link set lo up', ...setup, `exec ${argv.map(quote).join(' ')}`].join(' && ');
   return runToEnd('unshare', ['--net', 'sh', '-c', shell], LIMIT_MS);
 }
 
