@@ -51,18 +51,11 @@ export class MessageIO extends DescriptorIO {
     const [data, control] = this.#message(buffers, ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
-      this.#refuseAncillary(control.length, 'sendmsg');
+      this.#refuseAncillary(control, 'sendmsg');
       return address === undefined ? this.send(data, flags) : this.sendto(data, flags, address);
     }
     const to = address === undefined ? null : await this.sockaddrOf(address, 'sendmsg');
-    return this.sendDescriptorWaiting(
-      engine,
-      data,
-      control.length > 0 ? control : null,
-      flags,
-      to,
-      'sendmsg',
-    );
+    return this.sendDescriptorWaiting(engine, data, control, flags, to, 'sendmsg');
   }
 
   /**
@@ -84,32 +77,26 @@ export class MessageIO extends DescriptorIO {
     const [data, control] = this.#message(buffers, ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
-      this.#refuseAncillary(control.length, 'sendmsg');
+      this.#refuseAncillary(control, 'sendmsg');
       return address === undefined
         ? this.sendNowait(data, flags)
         : this.sendtoNowait(data, address);
     }
     const to = address === undefined ? null : this.sockaddrNow(address, 'sendmsg');
-    const sent = this.sendDescriptor(
-      engine,
-      data,
-      control.length > 0 ? control : null,
-      flags,
-      to,
-      'sendmsg',
-    );
+    const sent = this.sendDescriptor(engine, data, control, flags, to, 'sendmsg');
     if (sent < 0) throw new BlockingIOError({ ...this.errorContext(), op: 'sendmsg' });
     return sent;
   }
 
-  /** A message's data gathered into one buffer, and its ancillary items encoded. */
+  /** A message's data gathered into one buffer, and its ancillary items encoded (null: none). */
   #message(
     buffers: Iterable<Uint8Array | string>,
     ancdata: Iterable<AncillaryItem>,
-  ): [Uint8Array, Buffer] {
+  ): [Uint8Array, Buffer | null] {
     const parts = [...buffers].map((part) => toBytes(part, 'sendmsg'));
     const data = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    return [data, encodeAncillary(ancdata)];
+    const control = encodeAncillary(ancdata);
+    return [data, control.length > 0 ? control : null];
   }
 
   /**
@@ -194,8 +181,8 @@ export class MessageIO extends DescriptorIO {
     return [data.length, ancdata, msgFlags, address];
   }
 
-  #refuseAncillary(length: number, op: string): void {
-    if (length === 0) return;
+  #refuseAncillary(control: Buffer | null, op: string): void {
+    if (control === null) return;
     throw new SocketError('EOPNOTSUPP', {
       ...this.errorContext(),
       op,
