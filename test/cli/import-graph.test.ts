@@ -78,6 +78,28 @@ test('polyport --version loads no command, no server, no socket layer and no npm
   assert.ok(!loaded.some((url) => /^cli\/.*-command\.ts$/.test(url)), 'no command is loaded');
 });
 
+for (const command of ['dig', 'http']) {
+  test(`polyport ${command} --help prints its usage without loading the socket layer or the client`, async () => {
+    const loaded = await resolvedBy([BIN, command, '--help']);
+    assert.ok(
+      loaded.includes(`protocols/${command === 'dig' ? 'dns' : 'http'}/cli.ts`),
+      'the recording holds the command',
+    );
+    for (const folder of [
+      'socket/index',
+      'socket/socket',
+      'protocols/dns/client/',
+      'protocols/http/client/',
+    ]) {
+      assert.deepEqual(
+        loaded.filter((url) => url.startsWith(folder)),
+        [],
+        `${command} --help loads nothing from ${folder}`,
+      );
+    }
+  });
+}
+
 test('every client command, run with --help, loads no server, logger or certificate library', async () => {
   // One process runs them all (a spawn each would make this file slow): what none of them
   // loads, the union lacks.
