@@ -61,6 +61,22 @@ test("import 'polyport/socket' loads neither the certificate library nor the log
   assert.ok(!npm.has('pino'));
 });
 
+test("import 'polyport/socket' loads Node's TLS module only once a TLS context is used", async () => {
+  // The module list of the child itself: node:tls costs tens of ms to load on Node 24, and a UDP
+  // client (dig) never needs it.
+  const script = `
+    const { SSLContext } = await import(${JSON.stringify(SOCKET)});
+    const before = process.moduleLoadList.includes('NativeModule tls');
+    new SSLContext().secureContext();
+    console.log(JSON.stringify([before, process.moduleLoadList.includes('NativeModule tls')]));`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', TSX, '--input-type=module', '-e', script],
+    { timeout: 60_000 },
+  );
+  assert.deepEqual(JSON.parse(stdout), [false, true]);
+});
+
 test('polyport --version loads no command, no server, no socket layer and no npm package', async () => {
   const loaded = await resolvedBy([BIN, '--version']);
   assert.ok(loaded.includes('cli/main.ts'));
