@@ -5,11 +5,14 @@
  * it), and an exit code from {@link EXIT}.
  */
 import type { CliIO } from '../protocols/common/cli-command.js';
+import { enableCompileCache } from './compile-cache.js';
 
 // The built executable is bundled with linked source maps (scripts/bundle-cli.mjs): with them on,
 // a POLYPORT_DEBUG stack trace names src/ lines. Node maps only the files it loads after this,
 // hence the dynamic imports below; and only then, as reading the maps costs start-up time.
 if (process.env.POLYPORT_DEBUG === '1') process.setSourceMapsEnabled(true);
+// Before the command's modules load, so they are compiled from (and kept in) the cache.
+await enableCompileCache();
 const [{ main }, { crash, exitOnClosedOutput }] = await Promise.all([
   import('./main.js'),
   import('./output-closed.js'),
