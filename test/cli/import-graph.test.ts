@@ -101,7 +101,12 @@ for (const command of ['dig', 'http']) {
       loaded.includes(`protocols/${command === 'dig' ? 'dns' : 'http'}/cli.ts`),
       'the recording holds the command',
     );
-    for (const folder of ['socket/', 'protocols/dns/client/', 'protocols/http/client/']) {
+    for (const folder of [
+      'socket/index',
+      'socket/socket',
+      'protocols/dns/client/',
+      'protocols/http/client/',
+    ]) {
       assert.deepEqual(
         loaded.filter((url) => url.startsWith(folder)),
         [],

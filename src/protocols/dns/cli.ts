@@ -15,6 +15,7 @@ import {
 import { suggest } from '../common/suggest.js';
 import { RRType, typeFromString } from './codec/constants.js';
 import { normalizeName } from './codec/name.js';
+import { reverseName } from './codec/reverse-name.js';
 
 const HELP = `Usage: polyport dig [@SERVER] NAME [TYPE] [-p PORT] [+tcp] [+norecurse] [+short]
        polyport dig [@SERVER] -x ADDRESS
@@ -97,7 +98,7 @@ export const digCommand: CliCommand = {
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     let request: DigRequest | 'help';
     try {
-      request = await parse(argv, localServer(io, 'dns', 10053));
+      request = parse(argv, localServer(io, 'dns', 10053));
     } catch (err) {
       return usageError(io, 'dig', err, HELP);
     }
@@ -116,7 +117,7 @@ export const digCommand: CliCommand = {
  * Reads dig's mixed syntax: `@server`, `+option`, `-p`, `-x` and up to two positionals (name,
  * type), in any order.
  */
-async function parse(argv: readonly string[], local: LocalServer): Promise<DigRequest | 'help'> {
+function parse(argv: readonly string[], local: LocalServer): DigRequest | 'help' {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -164,8 +165,6 @@ async function parse(argv: readonly string[], local: LocalServer): Promise<DigRe
   let name: string | undefined;
   let type: number | undefined;
   if (values.reverse !== undefined) {
-    // Only for -x: the IP parser it uses is the socket layer's, which --help does not need.
-    const { reverseName } = await import('./codec/reverse-name.js');
     try {
       name = reverseName(values.reverse);
     } catch {
