@@ -2,7 +2,9 @@
  * CLI start-up as users feel it: wall time from spawn to exit of `polyport --version` and of
  * client commands' `--help` (each loads its command), beside bare `node -e 0` on the same Node
  * (the servers' Node, so `--node 24` measures Node 24). Spawns take turns, after a warm-up of
- * each (page cache, compile cache); the median of the spawns. Target (issue 18): <= 100 ms.
+ * each (page cache, compile cache); the median of the spawns. Target: <= 100 ms. On a Node with
+ * a module compile cache (>= 22.1), each polyport command is also timed with
+ * `NODE_DISABLE_COMPILE_CACHE=1`, so the table shows what the cache gains.
  */
 import { spawnSync } from 'node:child_process';
 import { median, printTable } from '../lib/harness.js';
@@ -14,13 +16,37 @@ const SPAWNS = Number(process.env.BENCH_CLI_SPAWNS ?? 11);
 
 const BASELINE = 'node -e 0';
 
-/** The commands timed: the baseline, and polyport's as a user types them. */
-const COMMANDS: readonly { name: string; args: readonly string[] }[] = [
-  { name: BASELINE, args: ['-e', '0'] },
+/** A command timed: its name in the table, its arguments to node, extra environment. */
+interface TimedCommand {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** polyport's commands as a user types them. */
+const POLYPORT_COMMANDS: readonly TimedCommand[] = [
   { name: 'polyport --version', args: [POLYPORT_BIN, '--version'] },
   { name: 'polyport dig --help', args: [POLYPORT_BIN, 'dig', '--help'] },
   { name: 'polyport http --help', args: [POLYPORT_BIN, 'http', '--help'] },
 ];
+
+/** Whether the servers' Node has a module compile cache (`module.enableCompileCache`, 22.1+). */
+function hasCompileCache(): boolean {
+  const [major = 0, minor = 0] = serverNode().version.slice(1).split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 1);
+}
+
+/** The commands timed: the baseline, polyport's, and polyport's without the compile cache. */
+function commands(): readonly TimedCommand[] {
+  const uncached = hasCompileCache()
+    ? POLYPORT_COMMANDS.map((c) => ({
+        name: `${c.name} (no compile cache)`,
+        args: c.args,
+        env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+      }))
+    : [];
+  return [{ name: BASELINE, args: ['-e', '0'] }, ...POLYPORT_COMMANDS, ...uncached];
+}
 
 const TARGET: Target = { atMost: 100, unit: ' ms' };
 
@@ -28,10 +54,10 @@ const TARGET: Target = { atMost: 100, unit: ' ms' };
  * Spawns one command, waits for it to exit and returns the wall time in milliseconds.
  * @throws {Error} when it fails or takes over 30 s.
  */
-function timeSpawn(args: readonly string[]): number {
+function timeSpawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): number {
   const start = process.hrtime.bigint();
   const run = spawnSync(serverNode().path, args, {
-    env: serveEnv(),
+    env: { ...serveEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 30_000,
   });
@@ -50,10 +76,11 @@ function timeSpawn(args: readonly string[]): number {
  *   the target.
  */
 export function runCliStartup(): unknown {
-  for (const { args } of COMMANDS) timeSpawn(args); // warm-up
+  const COMMANDS = commands();
+  for (const { args, env } of COMMANDS) timeSpawn(args, env); // warm-up
   const samples = new Map<string, number[]>(COMMANDS.map(({ name }) => [name, []]));
   for (let i = 0; i < SPAWNS; i++) {
-    for (const { name, args } of COMMANDS) samples.get(name)!.push(timeSpawn(args));
+    for (const { name, args, env } of COMMANDS) samples.get(name)!.push(timeSpawn(args, env));
   }
   const ms = (name: string): number => median(samples.get(name)!);
   const polyport = COMMANDS.filter(({ name }) => name !== BASELINE);

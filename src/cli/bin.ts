@@ -5,20 +5,25 @@
  * it), and an exit code from {@link EXIT}.
  */
 import type { CliIO } from '../protocols/common/cli-command.js';
+import { enableCompileCache } from './compile-cache.js';
 
 // The built executable is bundled with linked source maps (scripts/bundle-cli.mjs): with them on,
 // a POLYPORT_DEBUG stack trace names src/ lines. Node maps only the files it loads after this,
 // hence the dynamic imports below; and only then, as reading the maps costs start-up time.
 if (process.env.POLYPORT_DEBUG === '1') process.setSourceMapsEnabled(true);
-const [{ EXIT }, { main }, { exitOnClosedOutput, oneLine }] = await Promise.all([
-  import('../protocols/common/cli-command.js'),
+// Before the command's modules load, so they are compiled from (and kept in) the cache.
+await enableCompileCache();
+const [{ main }, { crash, exitOnClosedOutput }] = await Promise.all([
   import('./main.js'),
   import('./output-closed.js'),
 ]);
 
 let interrupted: Promise<void> | null = null;
 const io: CliIO = {
-  stdin: process.stdin,
+  // Read on first use: making stdin's stream costs start-up time, and most commands never read it.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   isTTY: process.stdout.isTTY === true,
@@ -33,10 +38,6 @@ const io: CliIO = {
 exitOnClosedOutput(process.stdout, process.stderr);
 exitOnClosedOutput(process.stderr, null);
 
-const crash = (err: unknown): void => {
-  process.stderr.write(`polyport: ${oneLine(err)}\n`);
-  process.exit(EXIT.FAILURE);
-};
 // Only while nothing else listens: `serve` installs its own safety net, which logs and serves on.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err: unknown) => {

@@ -4,12 +4,11 @@
  */
 // Single files, not the folders' index.ts: the host's loads every server, protocols/common's the
 // socket layer, and `polyport --version` needs neither.
-import { ConfigError } from '../host/config/config-error.js';
 import type { ServiceModule } from '../host/service-module.js';
 import { VERSION } from '../host/version.js';
 import { type CliIO, EXIT, usageError } from '../protocols/common/cli-command.js';
 import { suggest } from '../protocols/common/suggest.js';
-import { clientConfig } from './client-config.js';
+import type { ClientConfig } from './client-config.js';
 import { type CommandEntry, commandTable } from './commands.js';
 
 function usage(commands: readonly CommandEntry[]): string {
@@ -61,14 +60,20 @@ export async function main(
     io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage(commands)}`);
     return EXIT.USAGE;
   }
+  // Only for the commands that find the local server (the others start without this module),
+  // and loaded beside the command rather than after it.
+  const configModule = entry.usesLocalServer ? import('./client-config.js') : undefined;
   const command = await entry.load();
-  if (!entry.usesLocalServer) return command.run(rest, io);
-  let client: Awaited<ReturnType<typeof clientConfig>>;
+  if (configModule === undefined) return command.run(rest, io);
+  const { clientConfig } = await configModule;
+  let client: ClientConfig;
   try {
     client = await clientConfig(rest, process.env, services);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.stderr.write(`${err.message}\n`);
+    // A ConfigError, known by its stable code: importing its class would cost every command a
+    // module to load.
+    if ((err as { code?: unknown } | null)?.code === 'ECONFIG') {
+      io.stderr.write(`${(err as Error).message}\n`);
       return EXIT.USAGE;
     }
     return usageError(io, name, err, command.help);

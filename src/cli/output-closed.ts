@@ -44,3 +44,15 @@ export function oneLine(err: unknown, env: NodeJS.ProcessEnv = process.env): str
   const first = err.message.split('\n')[0] ?? '';
   return `${first} (POLYPORT_DEBUG=1 shows where)`;
 }
+
+/**
+ * Ends the process for an error that no command caught: `polyport: ` and {@link oneLine} on
+ * stderr, and {@link EXIT.FAILURE}. Here rather than in bin.ts, so that the executable loads one
+ * module less before it runs a command.
+ * @param err what was thrown.
+ * @example process.on('uncaughtException', crash);
+ */
+export function crash(err: unknown): void {
+  process.stderr.write(`polyport: ${oneLine(err)}\n`);
+  process.exit(EXIT.FAILURE);
+}

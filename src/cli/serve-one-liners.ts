@@ -4,13 +4,13 @@
  * `--set` values put before the user's own, so `--config`, `--set`, `--print-config` and SIGHUP
  * work as with the plain `serve`, and a `--set` still has the last word.
  */
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { FTP_PERMISSIONS, type PolyportConfig } from '../host/index.js';
 import { suggest } from '../protocols/common/suggest.js';
 import { peerText } from '../server/server-observer.js';
 import type { ListedListener } from './listener-listing.js';
 import { integerOption } from './number-option.js';
+import { userCacheDir } from './user-cache-dir.js';
 
 /** The options of `serve` that only a one-liner takes, as `parseArgs` gives them. */
 export interface OneLinerFlags {
@@ -221,7 +221,7 @@ export function oneLinerSets(
   // `serve ftp` in a folder would otherwise make ./polyport-data/tls/key.pem inside the very
   // tree it serves to anonymous users, and `serve http .` would list an empty polyport-data/.
   // A config file keeps its own dataDir (or the default), since a --set would override it.
-  if (!options.config) sets.push(`dataDir=${cacheDir(options.env)}`);
+  if (!options.config) sets.push(`dataDir=${userCacheDir(options.env)}`);
   return sets;
 }
 
@@ -244,15 +244,6 @@ export function plainServeSets(flags: OneLinerFlags): string[] {
     throw new Error(`--${option} needs a one-liner: polyport serve ${names} --${option} …`);
   }
   return [];
-}
-
-/** The user's cache directory for polyport: `$XDG_CACHE_HOME/polyport`, `~/.cache/polyport`. */
-function cacheDir(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg?.startsWith('/')) return join(xdg, 'polyport');
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'polyport');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'polyport');
-  return join(homedir(), '.cache', 'polyport');
 }
 
 /**

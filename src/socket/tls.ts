@@ -5,17 +5,23 @@
  */
 import { constants as cryptoConstants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  createSecureContext,
-  type PeerCertificate,
-  rootCertificates,
-  type SecureContext,
-  type SecureContextOptions,
-  TLSSocket,
-  connect as tlsConnect,
-} from 'node:tls';
+import { createRequire } from 'node:module';
+import type * as NodeTls from 'node:tls';
+import type { PeerCertificate, SecureContext, SecureContextOptions, TLSSocket } from 'node:tls';
 import { SocketError, type SocketErrorContext } from './errors.js';
 import { adoptStream, Socket } from './socket.js';
+
+let nodeTlsModule: typeof NodeTls | undefined;
+
+/**
+ * `node:tls`, loaded on first use rather than with the socket layer: loading it (and the TLS
+ * half of OpenSSL's setup) costs a process tens of milliseconds on Node 24, which a program that
+ * never speaks TLS (`polyport dig`, a UDP server) should not pay.
+ */
+function nodeTls(): typeof NodeTls {
+  nodeTlsModule ??= createRequire(import.meta.url)('node:tls') as typeof NodeTls;
+  return nodeTlsModule;
+}
 
 /** A client context: verifies the server's certificate and host name by default. */
 export const PROTOCOL_TLS_CLIENT = 16;
@@ -196,7 +202,7 @@ export class SSLContext {
 
   /** Trusts Node's bundled root certificates (as `load_default_certs()`). */
   loadDefaultCerts(): void {
-    this.#ca = [...(this.#ca ?? []), ...rootCertificates.map((pem) => Buffer.from(pem))];
+    this.#ca = [...(this.#ca ?? []), ...nodeTls().rootCertificates.map((pem) => Buffer.from(pem))];
     this.#secure = null;
   }
 
@@ -238,7 +244,7 @@ export class SSLContext {
       ...(server ? { honorCipherOrder: true, secureOptions: NO_RENEGOTIATION } : {}),
     };
     try {
-      this.#secure = createSecureContext(options);
+      this.#secure = nodeTls().createSecureContext(options);
     } catch (err) {
       throw toSSLError(err, { op: 'SSLContext' });
     }
@@ -273,7 +279,7 @@ export class SSLContext {
     const verify = this.verifyMode !== CERT_NONE;
     let tlsStream: TLSSocket;
     if (serverSide) {
-      tlsStream = new TLSSocket(stream, {
+      tlsStream = new (nodeTls().TLSSocket)(stream, {
         isServer: true,
         secureContext,
         requestCert: verify,
@@ -284,7 +290,7 @@ export class SSLContext {
     } else {
       const checkHostname = this.checkHostname;
       const name = options.serverHostname;
-      tlsStream = tlsConnect({
+      tlsStream = nodeTls().connect({
         socket: stream,
         secureContext,
         rejectUnauthorized: verify,

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +96,57 @@ test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trac
     (err: { stderr: string }) => err,
   );
   assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
+});
+
+/** Whether this Node has `module.enableCompileCache()` (22.1 and later). */
+const HAS_COMPILE_CACHE = ((major, minor) => major > 22 || (major === 22 && minor >= 1))(
+  ...(process.versions.node.split('.').map(Number) as [number, number]),
+);
+
+/** Runs `fn` with a fresh folder for $XDG_CACHE_HOME, removed afterwards. */
+async function withCacheHome(fn: (cacheHome: string) => Promise<void>): Promise<void> {
+  const cacheHome = mkdtempSync(join(tmpdir(), 'polyport-cache-'));
+  try {
+    await fn(cacheHome);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
+}
+
+test('the bundled polyport keeps compiled code in the user cache folder only on Nodes that have a compile cache', async () => {
+  await withCacheHome(async (cacheHome) => {
+    const { NODE_COMPILE_CACHE: _, NODE_DISABLE_COMPILE_CACHE: __, ...env } = process.env;
+    const { stdout } = await polyport(['dig', '--help'], {
+      env: { ...env, XDG_CACHE_HOME: cacheHome },
+    });
+    assert.match(stdout, /^Usage: polyport dig /);
+    const cache = join(cacheHome, 'polyport/compile-cache');
+    assert.equal(existsSync(cache), HAS_COMPILE_CACHE, `${cache} exists only on Node >= 22.1`);
+    if (HAS_COMPILE_CACHE) {
+      // Node keeps one folder per version and V8 flags, holding an entry per module compiled.
+      const entries = readdirSync(cache).flatMap((dir) => readdirSync(join(cache, dir)));
+      assert.ok(entries.length > 0, 'the cache holds the modules the command loaded');
+    }
+  });
+});
+
+test('NODE_DISABLE_COMPILE_CACHE=1 keeps the bundled polyport from writing a compile cache', async () => {
+  await withCacheHome(async (cacheHome) => {
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: '1' };
+    const { stdout } = await polyport(['--version'], { env });
+    assert.equal(stdout.trim(), PACKAGE.version);
+    assert.equal(existsSync(join(cacheHome, 'polyport')), false);
+  });
+});
+
+test('a cache folder that cannot be made does not change what the bundled polyport prints', async () => {
+  await withCacheHome(async (cacheHome) => {
+    // A file where the folder would go: mkdir fails even for root, as a read-only place does.
+    const blocked = join(cacheHome, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const env = { ...process.env, XDG_CACHE_HOME: blocked };
+    const { stdout, stderr } = await polyport(['dig', '--help'], { env });
+    assert.match(stdout, /^Usage: polyport dig /);
+    assert.equal(stderr, '');
+  });
 });

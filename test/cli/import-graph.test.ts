@@ -61,6 +61,22 @@ test("import 'polyport/socket' loads neither the certificate library nor the log
   assert.ok(!npm.has('pino'));
 });
 
+test("import 'polyport/socket' loads Node's TLS module only once a TLS context is used", async () => {
+  // The module list of the child itself: node:tls costs tens of ms to load on Node 24, and a UDP
+  // client (dig) never needs it.
+  const script = `
+    const { SSLContext } = await import(${JSON.stringify(SOCKET)});
+    const before = process.moduleLoadList.includes('NativeModule tls');
+    new SSLContext().secureContext();
+    console.log(JSON.stringify([before, process.moduleLoadList.includes('NativeModule tls')]));`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', TSX, '--input-type=module', '-e', script],
+    { timeout: 60_000 },
+  );
+  assert.deepEqual(JSON.parse(stdout), [false, true]);
+});
+
 test('polyport --version loads no command, no server, no socket layer and no npm package', async () => {
   const loaded = await resolvedBy([BIN, '--version']);
   assert.ok(loaded.includes('cli/main.ts'));
@@ -77,6 +93,28 @@ test('polyport --version loads no command, no server, no socket layer and no npm
   }
   assert.ok(!loaded.some((url) => /^cli\/.*-command\.ts$/.test(url)), 'no command is loaded');
 });
+
+for (const command of ['dig', 'http']) {
+  test(`polyport ${command} --help prints its usage without loading the socket layer or the client`, async () => {
+    const loaded = await resolvedBy([BIN, command, '--help']);
+    assert.ok(
+      loaded.includes(`protocols/${command === 'dig' ? 'dns' : 'http'}/cli.ts`),
+      'the recording holds the command',
+    );
+    for (const folder of [
+      'socket/index',
+      'socket/socket',
+      'protocols/dns/client/',
+      'protocols/http/client/',
+    ]) {
+      assert.deepEqual(
+        loaded.filter((url) => url.startsWith(folder)),
+        [],
+        `${command} --help loads nothing from ${folder}`,
+      );
+    }
+  });
+}
 
 test('every client command, run with --help, loads no server, logger or certificate library', async () => {
   // One process runs them all (a spawn each would make this file slow): what none of them

@@ -3,23 +3,18 @@
  * does, with the `Resolver` underneath.
  */
 import { parseArgs } from 'node:util';
-import { AddressInfoError, SocketError } from '../../socket/index.js';
+// Single files, not the barrels: those load the socket layer, which --help does not need.
 import {
   type CliCommand,
   type CliIO,
   EXIT,
   type LocalServer,
   localServer,
-  suggest,
   usageError,
-} from '../common/index.js';
-import { serverText } from './client/dns-exchange.js';
-import { Resolver } from './client/resolver.js';
-import { DnsError } from './client/resolver-errors.js';
+} from '../common/cli-command.js';
+import { suggest } from '../common/suggest.js';
 import { RRType, typeFromString } from './codec/constants.js';
-import { formatMessage } from './codec/format-message.js';
 import { normalizeName } from './codec/name.js';
-import { formatRdata } from './codec/presentation.js';
 import { reverseName } from './codec/reverse-name.js';
 
 const HELP = `Usage: polyport dig [@SERVER] NAME [TYPE] [-p PORT] [+tcp] [+norecurse] [+short]
@@ -73,16 +68,25 @@ const PLUS_OPTIONS = [
   '+noshort',
 ];
 
-/** What the command line asked for. */
-interface DigRequest {
+/** What a `polyport dig` command line asks for: the question, where to send it and how. */
+export interface DigRequest {
+  /** The name asked about, normalized (`www.example.test.`). */
   readonly name: string;
+  /** The record type (`RRType`). */
   readonly type: number;
+  /** The server's host and port. */
   readonly server: readonly [string, number];
+  /** Ask over TCP (`+tcp`) rather than UDP. */
   readonly tcp: boolean;
+  /** Set RD, recursion desired (`+norecurse` clears it). */
   readonly recurse: boolean;
+  /** The EDNS UDP payload size to advertise, or `false` for no OPT record (`+noedns`). */
   readonly edns: number | false;
+  /** Set the DO bit (`+dnssec`). */
   readonly dnssec: boolean;
+  /** Print only the answer's record data (`+short`). */
   readonly short: boolean;
+  /** Seconds to wait for each try. */
   readonly timeout: number;
 }
 
@@ -102,56 +106,12 @@ export const digCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    const resolver = new Resolver({ server: request.server, timeout: request.timeout });
-    const started = performance.now();
-    try {
-      const result = await Promise.race([
-        resolver.queryWithSize(request.name, request.type, {
-          tcp: request.tcp,
-          recursion: request.recurse,
-          edns: request.edns,
-          dnssecOk: request.dnssec,
-        }),
-        io.interrupted.then(() => null),
-      ]);
-      if (result === null) return EXIT.FAILURE;
-      const ms = Math.round(performance.now() - started);
-      if (request.short) {
-        for (const record of result.response.answers) {
-          io.stdout.write(`${formatRdata(record.data)}\n`);
-        }
-        return EXIT.OK;
-      }
-      const [host, port] = request.server;
-      io.stdout.write(
-        `\n; <<>> polyport dig <<>> ${echo(argv)}\n;; global options: +cmd\n;; Got answer:\n` +
-          `${formatMessage(result.response)}\n` +
-          `;; Query time: ${ms} msec\n` +
-          `;; SERVER: ${host}#${port}(${host}) (${result.tcp ? 'TCP' : 'UDP'})\n` +
-          `;; MSG SIZE  rcvd: ${result.size}\n\n`,
-      );
-      return EXIT.OK;
-    } catch (err) {
-      if (err instanceof AddressInfoError) {
-        // As ISC dig: the server's name did not resolve, so no question was asked.
-        const [host] = request.server;
-        io.stderr.write(`polyport dig: couldn't get address for '${host}': ${err.message}\n`);
-        return EXIT.FAILURE;
-      }
-      if (err instanceof DnsError || err instanceof SocketError) {
-        const where = serverText(request.server);
-        io.stderr.write(`;; communications error to ${where}: ${err.message}\n`);
-        io.stderr.write(';; no servers could be reached\n');
-        return EXIT.FAILURE;
-      }
-      throw err;
-    }
+    // The resolver and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { askDig } = await import('./ask-dig.js');
+    return askDig(request, argv, io);
   },
 };
-
-function echo(argv: readonly string[]): string {
-  return argv.join(' ');
-}
 
 /**
  * Reads dig's mixed syntax: `@server`, `+option`, `-p`, `-x` and up to two positionals (name,

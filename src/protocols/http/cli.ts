@@ -3,22 +3,9 @@
  * curl's `--data`, `-X` and `-o -`, and a progress bar for large downloads when stderr is a
  * terminal.
  */
-import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { releaseReceived } from '../../socket/index.js';
-import { FileSink } from '../common/file-sink.js';
-import {
-  type CliCommand,
-  type CliIO,
-  clientTlsContext,
-  EXIT,
-  progressBar,
-  tlsHint,
-  usageError,
-} from '../common/index.js';
-import { FileBody } from './client/file-body.js';
-import type { ClientBody } from './client/http-client.js';
-import { request } from './client/http-client.js';
+// A single file, not the barrel: that loads the socket layer, which --help does not need.
+import { type CliCommand, type CliIO, EXIT, usageError } from '../common/cli-command.js';
 
 const HELP = `Usage: polyport http [METHOD] URL [options]
 
@@ -56,7 +43,6 @@ Exit status: 0 for a 2xx or 3xx response, 1 for any other status or a failure, 2
 `;
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const PROGRESS_FROM = 1024 * 1024;
 
 /**
  * `polyport http`: registered by `src/cli/`.
@@ -68,7 +54,7 @@ export const httpCommand: CliCommand = {
   summary: 'send an HTTP request (GET, POST, PUT, DELETE, ...) and print the response',
   help: HELP,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
-    let parsed: Parsed;
+    let parsed: HttpCommandLine;
     try {
       parsed = parse(argv);
     } catch (err) {
@@ -78,38 +64,42 @@ export const httpCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    let interrupted = false;
-    const stop = io.interrupted.then(() => {
-      interrupted = true;
-    });
-    try {
-      const work = transfer(parsed, io);
-      const code = await Promise.race([work, stop.then(() => EXIT.FAILURE)]);
-      if (interrupted) io.stderr.write('polyport http: interrupted\n');
-      return code;
-    } catch (err) {
-      io.stderr.write(`polyport http: ${(err as Error).message}${tlsHint(err)}\n`);
-      return EXIT.FAILURE;
-    }
+    // The client, TLS and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { httpTransfer } = await import('./http-transfer.js');
+    return httpTransfer(parsed, io);
   },
 };
 
-interface Parsed {
+/** What a `polyport http` command line asks for. */
+export interface HttpCommandLine {
+  /** `--help`: print the usage and nothing else. */
   readonly help: boolean;
+  /** The method, upper case. */
   readonly method: string;
+  /** The URL, `http://` or `https://`. */
   readonly url: string;
+  /** The file the body goes to (`undefined`: stdout). */
   readonly output: string | undefined;
+  /** `--data`: the body as curl reads it (TEXT, `@FILE`, `@-` or `-`). */
   readonly data: string | undefined;
+  /** `--header` fields, name and value. */
   readonly headers: Array<[string, string]>;
+  /** `--insecure`: do not verify the server's certificate. */
   readonly insecure: boolean;
+  /** `--cafile`: a PEM file of CA certificates to trust. */
   readonly cafile: string | undefined;
+  /** `--include`: print the status line and fields before the body. */
   readonly include: boolean;
+  /** `--location`: follow redirects. */
   readonly location: boolean;
+  /** `--no-progress`: draw no progress bar. */
   readonly noProgress: boolean;
+  /** Seconds to wait for a connection or a read. */
   readonly timeout: number;
 }
 
-function parse(argv: readonly string[]): Parsed {
+function parse(argv: readonly string[]): HttpCommandLine {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -166,83 +156,4 @@ function parse(argv: readonly string[]): Parsed {
   if (!(timeout > 0))
     throw new Error(`--timeout must be a positive number, got '${values.timeout}'`);
   return { ...base, help: false, method, url, headers, timeout };
-}
-
-async function transfer(parsed: Parsed, io: CliIO): Promise<number> {
-  const headers = [...parsed.headers];
-  let body: ClientBody | undefined;
-  const data = parsed.data;
-  if (data === '-' || data === '@-') body = io.stdin;
-  else if (data?.startsWith('@')) {
-    const file = data.slice(1);
-    try {
-      body = new FileBody(file);
-    } catch (err) {
-      throw new Error(`--data @${file}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
-    }
-  } else if (data !== undefined) body = data;
-  else if (parsed.method === 'POST' || parsed.method === 'PUT' || parsed.method === 'PATCH') {
-    body = ''; // as curl -X POST: an empty body, Content-Length: 0
-  }
-  const typed = headers.some(([name]) => name.toLowerCase() === 'content-type');
-  if (data !== undefined && parsed.method === 'POST' && !typed) {
-    headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
-  }
-  const response = await request({
-    url: parsed.url,
-    method: parsed.method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-    insecure: parsed.insecure,
-    ...(parsed.cafile !== undefined ? { tls: clientTlsContext({ cafile: parsed.cafile }) } : {}),
-    timeout: parsed.timeout,
-    maxRedirects: parsed.location ? 10 : 0,
-  });
-  if (parsed.include) {
-    let head = `HTTP/${response.version} ${response.status} ${response.reason}\n`;
-    for (const [name, value] of response.headers) head += `${name}: ${value}\n`;
-    io.stdout.write(`${head}\n`);
-  }
-  const total = Number(response.headers.get('content-length') ?? Number.NaN);
-  const progress =
-    total < PROGRESS_FROM
-      ? null
-      : progressBar(io, total, {
-          bytes: true,
-          label: downloadName(parsed.url),
-          noProgress: parsed.noProgress,
-        });
-  // The body's chunks are views of recv()'s, held by nothing but the sink once it has them.
-  const sink =
-    parsed.output === undefined ? null : FileSink.open(parsed.output, { release: releaseReceived });
-  let received = 0;
-  try {
-    for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
-      received += chunk.length;
-      progress?.update(received);
-      const wait = sink === null ? writeOut(io.stdout, chunk) : sink.write(chunk);
-      if (wait !== undefined) await wait;
-    }
-    await sink?.close();
-  } finally {
-    progress?.finish();
-    await sink?.abandon();
-  }
-  return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
-}
-
-/** Writes to a stream that stays open (stdout); returns a promise when it asks to wait. */
-function writeOut(out: Writable, chunk: Buffer): Promise<void> | undefined {
-  if (out.write(chunk)) return undefined;
-  return new Promise((resolve) => out.once('drain', resolve));
-}
-
-/** The name a progress bar shows for `url`: its last path segment, or its host. */
-function downloadName(url: string): string {
-  try {
-    const { pathname, host } = new URL(url);
-    return decodeURIComponent(pathname.split('/').filter(Boolean).pop() ?? '') || host;
-  } catch {
-    return '';
-  }
 }
