@@ -350,9 +350,9 @@ export class FtpClient {
           return (chunk) => sink.write(chunk);
         },
       );
-      for (const sink of sinks) await sink.close();
+      for (const sink of sinks) sink.close();
     } catch (err) {
-      for (const sink of sinks) await sink.abandon();
+      for (const sink of sinks) sink.abandon();
       // A refused or cut download must not leave an empty or partial file behind as if it
       // were the server's; a resumed one keeps what it had before.
       if (offset === 0 && sinks.length > 0) await rm(local, { force: true });
