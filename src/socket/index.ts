@@ -41,7 +41,7 @@ export {
   TESTED_NODE_MAJORS,
 } from './node/accelerators.js';
 export { DescriptorReadiness } from './node/descriptor-readiness.js';
-export { releaseReceived } from './node/read-slab.js';
+export { CLIENT_READ_SIZE, releaseReceived } from './node/read-slab.js';
 export * from './readiness.js';
 export * from './self-signed.js';
 export {

@@ -15,7 +15,7 @@ import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
 import { descriptorOf, handleAddress, handleOf } from './node/handles.js';
-import { copyToSlab, readScratch, releaseSlabBytes } from './node/read-slab.js';
+import { CLIENT_READ_SIZE, copyToSlab, readScratch, releaseSlabBytes } from './node/read-slab.js';
 import { endedByReset } from './node/reset-by-peer.js';
 import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
@@ -112,7 +112,8 @@ export class StreamEngine {
    * Starts connecting a client stream (TCP or AF_UNIX) that reads the way accepted connections
    * do under the `slab_reads` accelerator, but through `net.connect()`'s public `onread` option:
    * each read lands in one shared scratch buffer and is copied into the read slab
-   * (node/read-slab.ts), instead of Node allocating a fresh 64 KiB buffer per read. A slab is
+   * (node/read-slab.ts), instead of Node allocating a fresh 64 KiB buffer per read; a read
+   * takes up to {@link CLIENT_READ_SIZE}, as a client's transfers are few and large. A slab is
    * reused once every byte of it was released: copied out by `recvInto()`, or given back with
    * `releaseReceived()` (a download written to a file: 200 MB then take half the page faults).
    * The engine made for the stream once connected gets the chunks; 'end', 'error', 'close' and
@@ -126,7 +127,7 @@ export class StreamEngine {
     const constructorOptions: SocketConstructorOpts & { onread: OnReadOpts } = {
       ...options,
       onread: {
-        buffer: readScratch(),
+        buffer: readScratch(CLIENT_READ_SIZE),
         // A closure per stream (clients are few), since Node does not document `this` here.
         callback: (nread: number, buf: Uint8Array): boolean => {
           StreamEngine.#onData.call(stream, copyToSlab(buf as Buffer, nread));

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import {
   AF_INET,
   AF_UNIX,
+  CLIENT_READ_SIZE,
   MSG_WAITALL,
   SO_RCVBUF,
   SO_SNDBUF,
@@ -52,6 +53,37 @@ describe('large transfers and backpressure', () => {
     assert.equal(received, payload.length);
     assert.equal(hash.digest('hex'), sha256(payload));
     b.close();
+  });
+
+  test("a connected client reads more than Node's 64 KiB at a time and hands each read out uncopied, up to CLIENT_READ_SIZE", {
+    timeout: 60_000,
+  }, async () => {
+    const payload = bigPayload(16 * MiB);
+    const [client, conn] = await tcpPair();
+    const hash = createHash('sha256');
+    let received = 0;
+    let largestUncopied = 0;
+    const reader = (async () => {
+      for (;;) {
+        const data = await client.recv(CLIENT_READ_SIZE);
+        if (data.length === 0) return;
+        assert.ok(data.length <= CLIENT_READ_SIZE);
+        // A read handed out as it came is a view into a larger read slab; bytes joined from
+        // several reads would sit in memory of their own.
+        if (data.buffer.byteLength > data.length) {
+          largestUncopied = Math.max(largestUncopied, data.length);
+        }
+        hash.update(data);
+        received += data.length;
+      }
+    })();
+    await conn.sendall(payload);
+    conn.close();
+    await reader;
+    client.close();
+    assert.equal(received, payload.length);
+    assert.equal(hash.digest('hex'), sha256(payload));
+    assert.ok(largestUncopied > 64 * 1024, `largest uncopied read: ${largestUncopied} bytes`);
   });
 
   test('512 MiB sent from an accepted socket in 1 MiB handed-over chunks reach another process (regression: a reused write request crashed Node)', {

@@ -209,6 +209,18 @@ export class ProgressBar {
 }
 
 /**
+ * Whether a command would draw a progress bar: not with `--no-progress`, and only when stderr
+ * is a terminal. A command asks first when finding the total costs something (an FTP `SIZE`).
+ * @param io the command's streams (the bar goes to stderr).
+ * @param noProgress `--no-progress` from the command line.
+ * @returns true when {@link progressBar} would give a bar.
+ * @example const size = progressWanted(io, values['no-progress']) ? await ftp.size(path) : null;
+ */
+export function progressWanted(io: CliIO, noProgress?: boolean): boolean {
+  return noProgress !== true && (io.stderr as { isTTY?: boolean }).isTTY === true;
+}
+
+/**
  * The progress bar a command draws for one transfer or job, or `null` when none is wanted:
  * with `--no-progress`, or when stderr is not a terminal (a log file or a pipe gets no
  * carriage-return noise), whatever stdout is.
@@ -226,8 +238,7 @@ export function progressBar(
   total: number | null,
   options: ProgressBarOptions & { readonly noProgress?: boolean | undefined } = {},
 ): ProgressBar | null {
-  if (options.noProgress === true) return null;
-  if ((io.stderr as { isTTY?: boolean }).isTTY !== true) return null;
+  if (!progressWanted(io, options.noProgress)) return null;
   const known = total !== null && Number.isFinite(total) && total >= 0 ? total : null;
   return new ProgressBar(io.stderr, known, options);
 }

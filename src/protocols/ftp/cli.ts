@@ -13,6 +13,7 @@ import {
   EXIT,
   localServer,
   progressBar,
+  progressWanted,
   tlsHint,
   usageError,
 } from '../common/index.js';
@@ -184,7 +185,10 @@ async function runAction(
       const local = args[1] ?? (nodePath.posix.basename(u.path) || 'index');
       const ftp = await open(u, values);
       try {
-        const size = await ftp.size(u.path).catch(() => null);
+        // The size is for the progress bar only: without one, no SIZE round trip.
+        const size = progressWanted(io, values['no-progress'])
+          ? await ftp.size(u.path).catch(() => null)
+          : null;
         if (local === '-') {
           // As curl -o -: the file's bytes to stdout, which stays open for what follows.
           if (values.continue) throw new UsageError('--continue needs a local file, not -');

@@ -92,13 +92,16 @@ async function transfer(parsed: HttpCommandLine, io: CliIO): Promise<number> {
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       received += chunk.length;
       progress?.update(received);
-      const wait = sink === null ? writeOut(io.stdout, chunk) : sink.write(chunk);
-      if (wait !== undefined) await wait;
+      if (sink !== null) sink.write(chunk);
+      else {
+        const wait = writeOut(io.stdout, chunk);
+        if (wait !== undefined) await wait;
+      }
     }
-    await sink?.close();
+    sink?.close();
   } finally {
     progress?.finish();
-    await sink?.abandon();
+    sink?.abandon();
   }
   return response.status >= 200 && response.status < 400 ? EXIT.OK : EXIT.FAILURE;
 }

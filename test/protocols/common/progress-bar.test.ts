@@ -7,6 +7,7 @@ import {
   formatDuration,
   ProgressBar,
   progressBar,
+  progressWanted,
 } from '../../../src/protocols/common/progress-bar.js';
 import { ManualClock } from '../../../src/testing/index.js';
 
@@ -130,4 +131,7 @@ test('progressBar() draws nothing when stderr is not a terminal, or with --no-pr
   assert.equal(progressBar(io(true), 100, { bytes: true, noProgress: true }), null);
   assert.ok(progressBar(io(true), 100, { bytes: true }) instanceof ProgressBar);
   assert.ok(progressBar(io(true), Number.NaN, { bytes: true }) instanceof ProgressBar);
+  assert.equal(progressWanted(io(false)), false, 'progressWanted() says so before any bar');
+  assert.equal(progressWanted(io(true), true), false);
+  assert.equal(progressWanted(io(true)), true);
 });

@@ -15,6 +15,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type { CliIO } from '../../../src/protocols/common/index.js';
 import { ftpCommand } from '../../../src/protocols/ftp/index.js';
+import { FaultProxy } from '../../../src/testing/index.js';
 import { startFixture } from './ftp-fixture.js';
 
 function io(): CliIO & { out(): string; err(): string } {
@@ -121,6 +122,35 @@ test('polyport ftp get URL - writes the file to stdout', async () => {
     assert.equal(await ftpCommand.run(['get', `ftp://127.0.0.1:${f.port}/hello.txt`, '-'], cli), 0);
     assert.equal(cli.out(), 'hello, world\n');
   } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp get asks for the size (SIZE) only when it draws a progress bar', async () => {
+  const f = await startFixture();
+  // The proxy carries the control connection only (the data connection goes to the port the
+  // server names), so its byte count is what the client said.
+  const proxy = await FaultProxy.listen({ target: ['127.0.0.1', f.port] });
+  const local = mkdtempSync(join(tmpdir(), 'polyport-ftp-cli-'));
+  try {
+    const url = `ftp://127.0.0.1:${proxy.port}/hello.txt`;
+    const plain = io();
+    assert.equal(await ftpCommand.run(['get', url, join(local, 'a')], plain), 0, plain.err());
+    const tty = io();
+    Object.assign(tty.stderr, { isTTY: true });
+    assert.equal(await ftpCommand.run(['get', url, join(local, 'b')], tty), 0, tty.err());
+    assert.match(tty.err(), /\r/, 'a bar was drawn on the terminal');
+    const [first, second] = proxy.connections;
+    await Promise.all([first?.closed, second?.closed]);
+    assert.equal(
+      (second?.toServer.bytes ?? 0) - (first?.toServer.bytes ?? 0),
+      'TYPE I\r\nSIZE hello.txt\r\n'.length,
+      'the bar run said TYPE I and SIZE more, the plain run nothing else',
+    );
+    assert.equal(readFileSync(join(local, 'a'), 'utf8'), 'hello, world\n');
+    assert.equal(readFileSync(join(local, 'b'), 'utf8'), 'hello, world\n');
+  } finally {
+    await proxy.close();
     await f.stop();
   }
 });

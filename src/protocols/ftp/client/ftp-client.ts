@@ -7,7 +7,13 @@
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { releaseReceived, SHUT_WR, type Socket, type SSLContext } from '../../../socket/index.js';
+import {
+  CLIENT_READ_SIZE,
+  releaseReceived,
+  SHUT_WR,
+  type Socket,
+  type SSLContext,
+} from '../../../socket/index.js';
 import { FileSink } from '../../common/file-sink.js';
 import { FileSource } from '../../common/file-source.js';
 import { sendFile } from '../../common/send-file.js';
@@ -20,10 +26,11 @@ import { ChunkQueue } from './chunk-queue.js';
 import { FtpControlConnection, FtpError, replyText } from './ftp-control-connection.js';
 
 /**
- * The most bytes one receive on a data connection asks for: what Node reads from the kernel at
- * a time, so a receive hands out the chunk Node read rather than copying several together.
+ * The most bytes one receive on a data connection asks for: what the socket reads from the
+ * kernel at a time, so a receive hands out the chunk it read rather than copying several
+ * together.
  */
-const DOWNLOAD_RECV = 64 * 1024;
+const DOWNLOAD_RECV = CLIENT_READ_SIZE;
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpClientOptions {
@@ -343,9 +350,9 @@ export class FtpClient {
           return (chunk) => sink.write(chunk);
         },
       );
-      for (const sink of sinks) await sink.close();
+      for (const sink of sinks) sink.close();
     } catch (err) {
-      for (const sink of sinks) await sink.abandon();
+      for (const sink of sinks) sink.abandon();
       // A refused or cut download must not leave an empty or partial file behind as if it
       // were the server's; a resumed one keeps what it had before.
       if (offset === 0 && sinks.length > 0) await rm(local, { force: true });

@@ -2,7 +2,7 @@
  * `ClientConnection`: one HTTP/1.1 client connection — a polyport socket (plain or TLS) and the
  * response parser reading from it.
  */
-import type { Socket } from '../../../socket/index.js';
+import { CLIENT_READ_SIZE, type Socket } from '../../../socket/index.js';
 import {
   ResponseParser,
   type ResponseParserEvent,
@@ -69,7 +69,8 @@ export class ClientConnection {
       if (event !== null) return event;
       if (this.parser.finished)
         return { type: 'error', reason: 'connection cannot be read further' };
-      const data = await this.socket.recv(65536);
+      // As much as the socket reads at a time: the chunk it read, handed out uncopied.
+      const data = await this.socket.recv(CLIENT_READ_SIZE);
       if (data.length === 0) this.parser.connectionClosed();
       else {
         this.received = true;
