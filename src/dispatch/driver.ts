@@ -14,7 +14,7 @@ import {
   READY_HUP,
   READY_READ,
   READY_WRITE,
-  type ReadinessListener,
+  type ReadinessObserver,
   SocketError,
   type Watchable,
 } from '../socket/index.js';
@@ -49,28 +49,35 @@ export interface DrivenChannel extends Channel {
 
 /**
  * A channel's watch on its socket; `live` turns false when the driver stops watching. Kept
- * small, since an idle server holds one per connection: a socket that
- * offers `addReadinessListener()` needs no stop function besides the listener.
+ * small, since an idle server holds one per connection: it is itself the socket's listener (a
+ * {@link ReadinessObserver}), so no closure over it is made, and a socket that offers
+ * `addReadinessListener()` needs no stop function either.
  */
-class Watch {
+class Watch implements ReadinessObserver {
   live = true;
+  readonly #driver: Driver;
+  readonly #channel: DrivenChannel;
   readonly #socket: Watchable;
-  readonly #listener: ReadinessListener;
   readonly #stop: (() => void) | null;
 
-  constructor(socket: Watchable, listener: ReadinessListener) {
+  constructor(driver: Driver, channel: DrivenChannel, socket: Watchable) {
+    this.#driver = driver;
+    this.#channel = channel;
     this.#socket = socket;
-    this.#listener = listener;
     if (socket.addReadinessListener !== undefined) {
-      socket.addReadinessListener(listener);
+      socket.addReadinessListener(this);
       this.#stop = null;
-    } else this.#stop = socket.watch(listener);
+    } else this.#stop = socket.watch(() => this.readinessChanged());
+  }
+
+  readinessChanged(): void {
+    this.#driver.channelReady(this.#channel, this);
   }
 
   stop(): void {
     this.live = false;
     if (this.#stop !== null) this.#stop();
-    else this.#socket.removeReadinessListener?.(this.#listener);
+    else this.#socket.removeReadinessListener?.(this);
   }
 }
 
@@ -209,8 +216,7 @@ export class Driver {
     this.#unwatch(channel);
     const socket = channel.socket;
     if (socket === null) return;
-    const watch: Watch = new Watch(socket, () => this.#onReady(channel, watch));
-    this.#watches.set(channel, watch);
+    this.#watches.set(channel, new Watch(this, channel, socket));
     this.#dirty.add(channel);
     if (this.running) this.#schedule();
   }
@@ -269,7 +275,8 @@ export class Driver {
     });
   }
 
-  #onReady(channel: DrivenChannel, watch: Watch): void {
+  /** @internal A watched channel's socket may have changed readiness (called by its watch). */
+  channelReady(channel: DrivenChannel, watch: Watch): void {
     if (!this.running) {
       this.#dirty.add(channel);
       return;

@@ -50,6 +50,7 @@ import {
   READY_WRITE,
   type ReadinessListener,
   ReadinessListeners,
+  type ReadinessObserver,
   type Watchable,
 } from './readiness.js';
 import { requireReusePort } from './reuse-port.js';
@@ -242,12 +243,12 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /** Calls `listener` as {@link watch} does, until {@link removeReadinessListener}. */
-  addReadinessListener(listener: ReadinessListener): void {
+  addReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     this.readinessListeners.push(listener);
   }
 
   /** Stops calling a listener given to {@link addReadinessListener}. */
-  removeReadinessListener(listener: ReadinessListener): void {
+  removeReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     this.readinessListeners.remove(listener);
   }
 

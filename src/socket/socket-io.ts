@@ -181,7 +181,7 @@ export class SocketIO extends SocketBase {
     } catch (err) {
       const engine = this.engine;
       if (got > 0 && engine instanceof StreamEngine) {
-        engine.received.unshift(Buffer.concat(parts));
+        engine.unreceive(Buffer.concat(parts));
       }
       throw err;
     }

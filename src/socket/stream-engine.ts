@@ -40,6 +40,22 @@ const ENGINE: unique symbol = Symbol('polyport.streamEngine');
 /** A Node stream as the engine's listeners see it (`this` in an EventEmitter listener). */
 type EngineStream = NetSocket & { [ENGINE]?: StreamEngine | undefined };
 
+/**
+ * The receive buffer of every engine with nothing waiting: an engine makes its own when bytes
+ * arrive and drops it once they are read, since an idle server holds thousands of engines. Only
+ * read from: every call that adds bytes goes through the engine, which swaps in a buffer of
+ * its own first.
+ */
+const NOTHING_RECEIVED = new ReceiveBuffer();
+
+/**
+ * The host strings of the last local and peer addresses read: a server's connections share
+ * its own address, and often their peers' (a proxy, a NAT, a load balancer), so the next one
+ * that reads the same text keeps this copy rather than one of its own.
+ */
+let lastLocalHost = '';
+let lastPeerHost = '';
+
 /** Streams made by {@link StreamEngine.connect}: they read through `onread`, not 'data'. */
 const slabReadStreams = new WeakSet<NetSocket>();
 
@@ -54,7 +70,11 @@ const slabReadStreams = new WeakSet<NetSocket>();
  */
 export class StreamEngine {
   readonly stream: NetSocket;
-  readonly received = new ReceiveBuffer(releaseSlabBytes);
+  /**
+   * Bytes received and not read yet. Take from it, then call {@link consumed}; put bytes back
+   * with {@link unreceive}, never with its own `push()`/`unshift()` (see NOTHING_RECEIVED).
+   */
+  received: ReceiveBuffer = NOTHING_RECEIVED;
   /** Bytes `send()` may leave queued in Node before it reports "would block". */
   sendLimit = DEFAULT_STREAM_BUFFER;
   /** Received bytes held before the stream is paused. */
@@ -176,6 +196,7 @@ export class StreamEngine {
 
   #arrived(chunk: Buffer): void {
     if (this.readShut) return;
+    if (this.received === NOTHING_RECEIVED) this.received = new ReceiveBuffer(releaseSlabBytes);
     this.received.push(chunk);
     if (!this.#paused && this.received.length >= this.receiveLimit) {
       this.#paused = true;
@@ -211,12 +232,23 @@ export class StreamEngine {
     this.#owner.notify();
   }
 
-  /** Called after bytes were taken from `received`: resumes a paused stream below the limit. */
+  /**
+   * Called after bytes were taken from `received`: drops an emptied buffer, and resumes a
+   * paused stream below the limit.
+   */
   consumed(): void {
+    if (this.received.length === 0) this.received = NOTHING_RECEIVED;
     if (this.#paused && this.received.length < this.receiveLimit / 2) {
       this.#paused = false;
       this.stream.resume();
     }
+  }
+
+  /** Puts bytes taken from `received` back at its front (a call that took them failed). */
+  unreceive(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.received === NOTHING_RECEIVED) this.received = new ReceiveBuffer(releaseSlabBytes);
+    this.received.unshift(chunk);
   }
 
   /** Detaches from the stream (a TLS layer takes it over), giving back unread bytes. */
@@ -283,8 +315,10 @@ export class StreamEngine {
     if (this.#family === AF_UNIX) return '';
     // From the handle first: net.Socket would keep a second copy for the socket's life.
     const name = handleAddress(this.stream, false);
-    const host = name?.address ?? this.stream.localAddress;
+    let host = name?.address ?? this.stream.localAddress;
     if (host === undefined) return toAddressTuple(this.#family, '', 0);
+    if (host === lastLocalHost) host = lastLocalHost;
+    else lastLocalHost = host;
     this.#local = toAddressTuple(this.#family, host, name?.port ?? this.stream.localPort ?? 0);
     return this.#local;
   }
@@ -294,8 +328,10 @@ export class StreamEngine {
     if (this.#remote !== null) return this.#remote;
     if (this.#family === AF_UNIX) return '';
     const name = handleAddress(this.stream, true);
-    const host = name?.address ?? this.stream.remoteAddress;
+    let host = name?.address ?? this.stream.remoteAddress;
     if (host === undefined) return null;
+    if (host === lastPeerHost) host = lastPeerHost;
+    else lastPeerHost = host;
     this.#remote = toAddressTuple(this.#family, host, name?.port ?? this.stream.remotePort ?? 0);
     return this.#remote;
   }

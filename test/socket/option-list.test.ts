@@ -25,4 +25,18 @@ describe('OptionList', () => {
       ],
     );
   });
+
+  test('a third and later options are kept beside the first two, each replaceable', () => {
+    const options = new OptionList('6:1', 1);
+    options.set('1:9', 1);
+    options.set('1:7', 4096);
+    options.set('1:8', 8192);
+    options.set('1:7', 1024);
+    assert.equal(options.get('1:7'), 1024);
+    assert.equal(options.get('1:8'), 8192);
+    assert.deepEqual(
+      [...options].map(([key]) => key),
+      ['6:1', '1:9', '1:7', '1:8'],
+    );
+  });
 });
