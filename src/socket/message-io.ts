@@ -53,7 +53,7 @@ export class MessageIO extends DescriptorIO {
     const control = encodeAncillary(ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
-      this.#refuseAncillary(control.length, 'sendmsg');
+      MessageIO.#refuseAncillary(this, control.length, 'sendmsg');
       return address === undefined ? this.send(data, flags) : this.sendto(data, flags, address);
     }
     const to = address === undefined ? null : await this.sockaddrOf(address, 'sendmsg');
@@ -82,7 +82,7 @@ export class MessageIO extends DescriptorIO {
       checkSize(bufsize, 'recvmsg');
       checkSize(ancbufsize, 'recvmsg');
       const engine = this.fdEngine;
-      if (engine === null) return this.#recvmsgNode(bufsize, flags);
+      if (engine === null) return MessageIO.#recvmsgNode(this, bufsize, flags);
       const message = this.recvmsgNowait(bufsize, ancbufsize, flags);
       if (message !== null) return Promise.resolve(message);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
@@ -106,10 +106,12 @@ export class MessageIO extends DescriptorIO {
       return got === null ? null : [got[0], [], 0, got[1]];
     }
     this.checkOpen('recvmsg');
-    return this.#take(engine, bufsize, ancbufsize, flags);
+    return MessageIO.#take(engine, bufsize, ancbufsize, flags);
   }
 
-  #take(
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
+  static #take(
     engine: FdEngine,
     bufsize: number,
     ancbufsize: number,
@@ -120,8 +122,12 @@ export class MessageIO extends DescriptorIO {
     return [message.data, decodeAncillary(message.control), message.flags, message.address];
   }
 
-  async #recvmsgNode(bufsize: number, flags: number): Promise<ReceivedMessageTuple> {
-    const [data, address] = await this.recvfrom(bufsize, flags);
+  static async #recvmsgNode(
+    self: MessageIO,
+    bufsize: number,
+    flags: number,
+  ): Promise<ReceivedMessageTuple> {
+    const [data, address] = await self.recvfrom(bufsize, flags);
     return [data, [], 0, address];
   }
 
@@ -149,10 +155,10 @@ export class MessageIO extends DescriptorIO {
     return [data.length, ancdata, msgFlags, address];
   }
 
-  #refuseAncillary(length: number, op: string): void {
+  static #refuseAncillary(self: MessageIO, length: number, op: string): void {
     if (length === 0) return;
     throw new SocketError('EOPNOTSUPP', {
-      ...this.errorContext(),
+      ...self.errorContext(),
       op,
       detail:
         'ancillary data needs a socket on its own descriptor (AF_UNIX SOCK_DGRAM or SOCK_SEQPACKET, socketpair(), SOCK_RAW)',
@@ -167,7 +173,7 @@ export class MessageIO extends DescriptorIO {
    */
   dup(): this {
     this.checkOpen('dup');
-    const engine = this.#requireDescriptor('dup');
+    const engine = MessageIO.#requireDescriptor(this, 'dup');
     const Class = this.constructor as new (
       family: number,
       type: number,
@@ -185,18 +191,18 @@ export class MessageIO extends DescriptorIO {
    */
   detach(): number {
     this.checkOpen('detach');
-    const fd = this.#requireDescriptor('detach').detach();
+    const fd = MessageIO.#requireDescriptor(this, 'detach').detach();
     this.close();
     return fd;
   }
 
-  #requireDescriptor(op: string): FdEngine {
-    const engine = this.fdEngine;
+  static #requireDescriptor(self: MessageIO, op: string): FdEngine {
+    const engine = self.fdEngine;
     if (engine !== null) return engine;
     throw new SocketError('EOPNOTSUPP', {
-      ...this.errorContext(),
+      ...self.errorContext(),
       op,
-      detail: `${op}() works on sockets on their own descriptor; Node keeps this one's`,
+      detail: `${op}() works on sockets on their own descriptor; Node keeps self one's`,
     });
   }
 }
