@@ -82,7 +82,11 @@ class Watch implements ReadinessObserver {
 }
 
 interface LoopRun {
-  remaining: number;
+  /**
+   * Rounds left, or null for a loop without a count: not Infinity, which as a number that is
+   * not a small integer would cost an allocation on every round it is counted down.
+   */
+  remaining: number | null;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -264,7 +268,7 @@ export class Driver {
     }
     if (this.map.size === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.#runs.push({ remaining: count ?? Number.POSITIVE_INFINITY, resolve, reject });
+      this.#runs.push({ remaining: count ?? null, resolve, reject });
       // The first round serves every channel, as the first select() would.
       for (const channel of this.map.values()) this.#dirty.add(channel);
       this.#schedule();
@@ -310,14 +314,17 @@ export class Driver {
 
   #schedule(): void {
     if (this.#scheduled !== null) return;
-    this.#scheduled = setImmediate(() => {
-      this.#scheduled = null;
-      if (!this.running || this.#dirty.size === 0) return;
-      const batch = [...this.#dirty];
-      this.#dirty.clear();
-      this.#round(batch);
-    });
+    this.#scheduled = setImmediate(this.#onImmediate);
   }
+
+  /** The scheduled round: one function for the driver's life, not a closure per round. */
+  readonly #onImmediate = (): void => {
+    this.#scheduled = null;
+    if (!this.running || this.#dirty.size === 0) return;
+    const batch = [...this.#dirty];
+    this.#dirty.clear();
+    this.#round(batch);
+  };
 
   #idleRound(): void {
     if (!this.running) return;
@@ -358,6 +365,7 @@ export class Driver {
     // and a resolved run's callbacks run later, so nothing adds to it while this loops.
     const runs = this.#runs;
     for (const run of runs) {
+      if (run.remaining === null) continue;
       run.remaining -= 1;
       if (run.remaining <= 0) this.#finish(run);
     }

@@ -412,13 +412,17 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
       requireReusePort({ ...this.errorContext(), op: 'setsockopt' });
     const fd = this.fileno();
     if (addon !== null) {
-      const context = { ...this.errorContext(), op: 'setsockopt' };
       const byNode = carriedByNode(key, this.type, fd >= 0);
-      if (fd >= 0 && !byNode) setKernelOption(addon, fd, level, optname, stored, context);
-      else if (fd < 0 && !byNode)
-        withProbe(addon, this.family, this.type, this.proto, NO_OPTIONS, context, (probe) =>
-          setKernelOption(addon, probe, level, optname, stored, context),
-        );
+      if (!byNode) {
+        // Made only when the kernel is asked: a server sets TCP_NODELAY (Node's to carry) on
+        // every connection it accepts, and the context formats both addresses.
+        const context = { ...this.errorContext(), op: 'setsockopt' };
+        if (fd >= 0) setKernelOption(addon, fd, level, optname, stored, context);
+        else
+          withProbe(addon, this.family, this.type, this.proto, NO_OPTIONS, context, (probe) =>
+            setKernelOption(addon, probe, level, optname, stored, context),
+          );
+      }
       this.storeOption(key, stored);
       if (!byNode) return;
     } else this.storeOption(key, stored);
