@@ -148,8 +148,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
 
   /** @internal Stores an option's value (what `getsockopt()` then reads). */
   protected storeOption(key: string, value: number | Buffer): void {
-    if (this.#options === null) this.#options = new OptionList(key, value);
-    else this.#options.set(key, value);
+    this.#options =
+      this.#options === null ? OptionList.of(key, value) : this.#options.with(key, value);
   }
 
   /** @internal Tells the watchers that readiness may have changed. */

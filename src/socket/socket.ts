@@ -58,6 +58,15 @@ import { StreamEngine } from './stream-engine.js';
 export type { BytesLike } from './arguments.js';
 export { type AdoptedStream, adoptStream } from './socket-base.js';
 
+/** The options an accepted connection takes over from its listener. */
+const INHERITED_OPTIONS: readonly string[] = [
+  optKey(SOL_SOCKET, SO_RCVBUF),
+  optKey(SOL_SOCKET, SO_SNDBUF),
+  optKey(IPPROTO_TCP, TCP_NODELAY),
+  optKey(SOL_SOCKET, SO_KEEPALIVE),
+  optKey(SOL_SOCKET, SO_LINGER),
+];
+
 /**
  * A socket, as Python's `socket.socket`: TCP (`AF_INET`/`AF_INET6` + `SOCK_STREAM`), UDP
  * (`SOCK_DGRAM`) or AF_UNIX stream. Timeouts follow Python: `settimeout(null)` waits forever,
@@ -252,13 +261,7 @@ export class Socket extends MessageIO {
 
   static #inheritOptions(self: Socket, parent: Socket): void {
     const engine = self.engine as StreamEngine;
-    for (const key of [
-      optKey(SOL_SOCKET, SO_RCVBUF),
-      optKey(SOL_SOCKET, SO_SNDBUF),
-      optKey(IPPROTO_TCP, TCP_NODELAY),
-      optKey(SOL_SOCKET, SO_KEEPALIVE),
-      optKey(SOL_SOCKET, SO_LINGER),
-    ]) {
+    for (const key of INHERITED_OPTIONS) {
       const value = parent.optionValues.get(key);
       if (value !== undefined) self.storeOption(key, value);
     }

@@ -170,7 +170,7 @@ export class StreamEngine {
     stream.on('error', StreamEngine.#onError);
     stream.on('close', StreamEngine.#onClose);
     stream.on('drain', StreamEngine.#onDrain);
-    this.localAddress();
+    StreamEngine.#readLocal(this);
     this.remoteAddress();
     this.fd = descriptorOf(handleOf(stream));
     if (stream.isPaused()) stream.resume();
@@ -363,17 +363,24 @@ export class StreamEngine {
    */
   localAddress(): SocketAddress {
     if (this.#family === AF_UNIX) return '';
-    if (this.#localHost === null) {
-      // From the handle first: net.Socket would keep a second copy for the socket's life.
-      const name = handleAddress(this.stream, false);
-      let host = name?.address ?? this.stream.localAddress;
-      if (host === undefined) return toAddressTuple(this.#family, '', 0);
-      if (host === lastLocalHost) host = lastLocalHost;
-      else lastLocalHost = host;
-      this.#localHost = host;
-      this.#localPort = name?.port ?? this.stream.localPort ?? 0;
+    if (this.#localHost === null && !StreamEngine.#readLocal(this)) {
+      return toAddressTuple(this.#family, '', 0);
     }
-    return toAddressTuple(this.#family, this.#localHost, this.#localPort);
+    return toAddressTuple(this.#family, this.#localHost ?? '', this.#localPort);
+  }
+
+  /** Reads and keeps our address (not for AF_UNIX); false when Node cannot tell it (yet). */
+  static #readLocal(engine: StreamEngine): boolean {
+    if (engine.#family === AF_UNIX) return false;
+    // From the handle first: net.Socket would keep a second copy for the socket's life.
+    const name = handleAddress(engine.stream, false);
+    let host = name?.address ?? engine.stream.localAddress;
+    if (host === undefined) return false;
+    if (host === lastLocalHost) host = lastLocalHost;
+    else lastLocalHost = host;
+    engine.#localHost = host;
+    engine.#localPort = name?.port ?? engine.stream.localPort ?? 0;
+    return true;
   }
 
   /** The peer's address (kept, as {@link localAddress} is), or null when Node never knew it. */
