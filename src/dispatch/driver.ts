@@ -54,10 +54,10 @@ export interface DrivenChannel extends Channel {
  * `addReadinessListener()` needs no stop function either.
  */
 class Watch implements ReadinessObserver {
-  live = true;
   readonly #driver: Driver;
   readonly #channel: DrivenChannel;
-  readonly #socket: Watchable;
+  /** The socket watched; null once the driver stopped watching. */
+  #socket: Watchable | null;
   readonly #stop: (() => void) | null;
 
   constructor(driver: Driver, channel: DrivenChannel, socket: Watchable) {
@@ -70,14 +70,20 @@ class Watch implements ReadinessObserver {
     } else this.#stop = socket.watch(() => this.readinessChanged());
   }
 
+  /** Whether the driver still watches the channel through this watch. */
+  get live(): boolean {
+    return this.#socket !== null;
+  }
+
   readinessChanged(): void {
     this.#driver.channelReady(this.#channel, this);
   }
 
   stop(): void {
-    this.live = false;
+    const socket = this.#socket;
+    this.#socket = null;
     if (this.#stop !== null) this.#stop();
-    else this.#socket.removeReadinessListener?.(this);
+    else socket?.removeReadinessListener?.(this);
   }
 }
 

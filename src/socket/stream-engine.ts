@@ -21,6 +21,17 @@ import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 
+/**
+ * A stream's own buffer limits, kept apart from its engine since almost every connection keeps
+ * the defaults: with the write callback that a send limit under Node's high-water mark needs.
+ */
+interface Limits {
+  send: number;
+  receive: number;
+  /** The write callback asking for 'drain'-like news (see `StreamEngine.write`), made when needed. */
+  written: (() => void) | null;
+}
+
 /** The bits of a {@link StreamEngine}'s flags. */
 const EOF = 1;
 const READ_SHUT = 2;
@@ -87,10 +98,6 @@ export class StreamEngine {
    * with {@link unreceive}, never with its own `push()`/`unshift()` (see NOTHING_RECEIVED).
    */
   received: ReceiveBuffer = NOTHING_RECEIVED;
-  /** Bytes `send()` may leave queued in Node before it reports "would block". */
-  sendLimit = DEFAULT_STREAM_BUFFER;
-  /** Received bytes held before the stream is paused. */
-  receiveLimit = DEFAULT_STREAM_BUFFER;
   /** The error to report from the next call (reported once, then the socket reads as at EOF). */
   error: SocketError | null = null;
   /**
@@ -112,8 +119,26 @@ export class StreamEngine {
   #remote: SocketAddress | null = null;
   readonly #family: number;
   readonly #owner: StreamOwner;
-  /** The write callback asking for 'drain'-like news (see {@link write}), made when needed. */
-  #written: (() => void) | null = null;
+  /** Buffer limits set with `SO_SNDBUF`/`SO_RCVBUF`: null while both are the defaults. */
+  #limits: Limits | null = null;
+
+  /** Bytes `send()` may leave queued in Node before it reports "would block". */
+  get sendLimit(): number {
+    return this.#limits?.send ?? DEFAULT_STREAM_BUFFER;
+  }
+  set sendLimit(value: number) {
+    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
+    this.#limits.send = value;
+  }
+
+  /** Received bytes held before the stream is paused. */
+  get receiveLimit(): number {
+    return this.#limits?.receive ?? DEFAULT_STREAM_BUFFER;
+  }
+  set receiveLimit(value: number) {
+    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
+    this.#limits.receive = value;
+  }
 
   /** The peer sent FIN (or the stream ended). */
   get eof(): boolean {
@@ -348,11 +373,12 @@ export class StreamEngine {
   write(data: Buffer): void {
     // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
     // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
-    if (this.sendLimit < this.stream.writableHighWaterMark) {
-      this.#written ??= () => {
+    const limits = this.#limits;
+    if (limits !== null && limits.send < this.stream.writableHighWaterMark) {
+      limits.written ??= () => {
         if (this.queued < this.sendLimit) this.#owner.notify();
       };
-      this.stream.write(data, this.#written);
+      this.stream.write(data, limits.written);
     } else this.stream.write(data);
   }
 
