@@ -80,18 +80,21 @@ export class DispatcherWithSend extends Dispatcher {
       const sent = super.send(bytes, handedOver ? OWNED : COPIED);
       if (sent === bytes.length) return sent;
       const rest = bytes.subarray(sent);
-      this.#queue(handedOver ? rest : Buffer.from(rest));
+      DispatcherWithSend.#queue(this, handedOver ? rest : Buffer.from(rest));
     } else {
-      this.#queue(handedOver ? bytes : Buffer.from(bytes));
+      DispatcherWithSend.#queue(this, handedOver ? bytes : Buffer.from(bytes));
       this.initiateSend();
     }
     return bytes.length;
   }
 
-  /** Queues bytes the channel owns, behind what waits already. */
-  #queue(bytes: Uint8Array): void {
-    if (this.#out === NOTHING_QUEUED) this.#out = [bytes];
-    else this.#out.push(bytes);
-    this.#outLength += bytes.length;
+  /**
+   * Queues bytes the channel owns, behind what waits already. Static, given the channel: an
+   * instance private method would cost every channel a field (V8's brand of the class).
+   */
+  static #queue(self: DispatcherWithSend, bytes: Uint8Array): void {
+    if (self.#out === NOTHING_QUEUED) self.#out = [bytes];
+    else self.#out.push(bytes);
+    self.#outLength += bytes.length;
   }
 }

@@ -25,6 +25,25 @@ let nextChannelId = 1;
  */
 const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
 
+/** The bits of a {@link Dispatcher}'s flags. */
+const DEBUG = 1;
+const CONNECTED = 2;
+const ACCEPTING = 4;
+const CONNECTING = 8;
+const CLOSING = 16;
+
+/** `flags` with `bit` set or cleared. */
+function withBit(flags: number, bit: number, value: boolean): number {
+  return value ? flags | bit : flags & ~bit;
+}
+
+/** A channel's setup steps: the last one chained, and the error that ended them, if one did. */
+interface SetupChain {
+  last: Promise<void>;
+  failed: boolean;
+  error: unknown;
+}
+
 /**
  * A channel: a non-blocking socket whose readiness `loop()` turns into calls of the `handle…`
  * hooks, as in asyncore. Inside a hook, `recv()` and `send()` are immediate: `recv` returns what
@@ -49,16 +68,52 @@ const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
  * await loop();
  */
 export class Dispatcher implements DrivenChannel, Channel {
+  /**
+   * `debug`, `connected`, `accepting`, `connecting` and `closing`, as bits of one number rather
+   * than a field each, since an idle server holds thousands of channels.
+   */
+  #flags = 0;
+
   /** Log every event (as asyncore's `debug`). */
-  debug = false;
+  get debug(): boolean {
+    return (this.#flags & DEBUG) !== 0;
+  }
+  set debug(value: boolean) {
+    this.#flags = withBit(this.#flags, DEBUG, value);
+  }
+
   /** The socket is connected (or was handed over connected). */
-  connected = false;
+  get connected(): boolean {
+    return (this.#flags & CONNECTED) !== 0;
+  }
+  set connected(value: boolean) {
+    this.#flags = withBit(this.#flags, CONNECTED, value);
+  }
+
   /** The socket listens; read events mean `handleAccept`. */
-  accepting = false;
+  get accepting(): boolean {
+    return (this.#flags & ACCEPTING) !== 0;
+  }
+  set accepting(value: boolean) {
+    this.#flags = withBit(this.#flags, ACCEPTING, value);
+  }
+
   /** A connect is under way; a write event will tell how it went. */
-  connecting = false;
+  get connecting(): boolean {
+    return (this.#flags & CONNECTING) !== 0;
+  }
+  set connecting(value: boolean) {
+    this.#flags = withBit(this.#flags, CONNECTING, value);
+  }
+
   /** Set by protocols that are shutting the channel down. */
-  closing = false;
+  get closing(): boolean {
+    return (this.#flags & CLOSING) !== 0;
+  }
+  set closing(value: boolean) {
+    this.#flags = withBit(this.#flags, CLOSING, value);
+  }
+
   /**
    * Why the connection ended, when a socket error ended it: the peer's reset
    * (`ConnectionResetError`), a broken pipe, a failed connect. `null` while it is open and after
@@ -78,9 +133,8 @@ export class Dispatcher implements DrivenChannel, Channel {
   readonly channelId = nextChannelId++;
   /** The map this channel belongs to. */
   readonly map: SocketMap;
-  /** The last setup step (bind, listen, connect) under way: made by the first. */
-  #setup: Promise<void> | null = null;
-  #setupError: unknown;
+  /** The setup steps (bind, listen, connect): made by the first, as an accepted channel has none. */
+  #setup: SetupChain | null = null;
 
   /**
    * @param sock a connected socket (as `handleAccepted` receives it), or none and then
@@ -171,13 +225,13 @@ export class Dispatcher implements DrivenChannel, Channel {
    */
   listen(backlog = 5): Promise<void> {
     this.accepting = true;
-    return this.#chain('listen', (sock) => sock.listen(backlog));
+    return Dispatcher.#chain(this, 'listen', (sock) => sock.listen(backlog));
   }
 
   /** Binds the socket; see {@link Dispatcher.listen} for how the promise behaves. */
   bind(address: SocketAddress): Promise<void> {
     this.addr = address;
-    return this.#chain('bind', (sock) => sock.bind(address));
+    return Dispatcher.#chain(this, 'bind', (sock) => sock.bind(address));
   }
 
   /**
@@ -189,7 +243,7 @@ export class Dispatcher implements DrivenChannel, Channel {
     this.connected = false;
     this.connecting = true;
     this.addr = address;
-    return this.#chain('connect', async (sock) => {
+    return Dispatcher.#chain(this, 'connect', async (sock) => {
       try {
         await sock.connect(address);
       } catch (err) {
@@ -206,12 +260,19 @@ export class Dispatcher implements DrivenChannel, Channel {
     });
   }
 
-  #chain(op: string, step: (sock: ChannelSocket) => Promise<void>): Promise<void> {
-    const next = (this.#setup ?? Promise.resolve()).then(() => {
+  // Private helpers are static, given the channel: an instance private method would cost
+  // every channel a field (V8's brand of the class).
+  static #chain(
+    self: Dispatcher,
+    op: string,
+    step: (sock: ChannelSocket) => Promise<void>,
+  ): Promise<void> {
+    const setup = (self.#setup ??= { last: Promise.resolve(), failed: false, error: undefined });
+    const next = setup.last.then(() => {
       // After a failed step the rest cannot succeed: they fail with the same error, reported
       // to the loop once (not as a later EBADF that would hide the real cause).
-      if (this.#setupError !== undefined) throw this.#setupError;
-      const sock = this.socket;
+      if (setup.failed) throw setup.error;
+      const sock = self.socket;
       if (sock === null)
         throw new SocketError('EBADF', {
           op,
@@ -219,13 +280,14 @@ export class Dispatcher implements DrivenChannel, Channel {
         });
       return step(sock);
     });
-    this.#setup = next.catch(() => {});
+    setup.last = next.catch(() => {});
     next.catch((err: unknown) => {
-      if (this.#setupError !== undefined) return;
-      this.#setupError = err;
+      if (setup.failed) return;
+      setup.failed = true;
+      setup.error = err;
       // Fail the loop before closing: closing empties the map, which would end it in success.
-      driverOf(this.map).fail(err);
-      this.close();
+      driverOf(self.map).fail(err);
+      self.close();
     });
     return next;
   }
@@ -258,7 +320,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       const sent = sock.sendNowait(data, 0, options);
       return Math.max(sent, 0);
     } catch (err) {
-      this.#peerGone(err);
+      Dispatcher.#peerGone(this, err);
       return 0;
     }
   }
@@ -268,10 +330,10 @@ export class Dispatcher implements DrivenChannel, Channel {
    * channel's end — {@link closeError} holds why and `handleClose` runs, as in asyncore;
    * anything else is rethrown.
    */
-  #peerGone(err: unknown): void {
+  static #peerGone(self: Dispatcher, err: unknown): void {
     if (!(err instanceof SocketError && DISCONNECTED.has(err.code))) throw err;
-    this.closeError ??= err;
-    this.handleClose();
+    self.closeError ??= err;
+    self.handleClose();
   }
 
   /**
@@ -288,7 +350,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       if (data.length === 0 && bufferSize > 0) this.handleClose();
       return data;
     } catch (err) {
-      this.#peerGone(err);
+      Dispatcher.#peerGone(this, err);
       return EMPTY;
     }
   }
@@ -308,7 +370,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       if (count === 0) this.handleClose();
       return count ?? 0;
     } catch (err) {
-      this.#peerGone(err);
+      Dispatcher.#peerGone(this, err);
       return 0;
     }
   }

@@ -14,7 +14,7 @@ import {
   READY_HUP,
   READY_READ,
   READY_WRITE,
-  type ReadinessListener,
+  type ReadinessObserver,
   SocketError,
   type Watchable,
 } from '../socket/index.js';
@@ -49,33 +49,50 @@ export interface DrivenChannel extends Channel {
 
 /**
  * A channel's watch on its socket; `live` turns false when the driver stops watching. Kept
- * small, since an idle server holds one per connection: a socket that
- * offers `addReadinessListener()` needs no stop function besides the listener.
+ * small, since an idle server holds one per connection: it is itself the socket's listener (a
+ * {@link ReadinessObserver}), so no closure over it is made, and a socket that offers
+ * `addReadinessListener()` needs no stop function either.
  */
-class Watch {
-  live = true;
-  readonly #socket: Watchable;
-  readonly #listener: ReadinessListener;
+class Watch implements ReadinessObserver {
+  readonly #driver: Driver;
+  readonly #channel: DrivenChannel;
+  /** The socket watched; null once the driver stopped watching. */
+  #socket: Watchable | null;
   readonly #stop: (() => void) | null;
 
-  constructor(socket: Watchable, listener: ReadinessListener) {
+  constructor(driver: Driver, channel: DrivenChannel, socket: Watchable) {
+    this.#driver = driver;
+    this.#channel = channel;
     this.#socket = socket;
-    this.#listener = listener;
     if (socket.addReadinessListener !== undefined) {
-      socket.addReadinessListener(listener);
+      socket.addReadinessListener(this);
       this.#stop = null;
-    } else this.#stop = socket.watch(listener);
+    } else this.#stop = socket.watch(() => this.readinessChanged());
+  }
+
+  /** Whether the driver still watches the channel through this watch. */
+  get live(): boolean {
+    return this.#socket !== null;
+  }
+
+  readinessChanged(): void {
+    this.#driver.channelReady(this.#channel, this);
   }
 
   stop(): void {
-    this.live = false;
+    const socket = this.#socket;
+    this.#socket = null;
     if (this.#stop !== null) this.#stop();
-    else this.#socket.removeReadinessListener?.(this.#listener);
+    else socket?.removeReadinessListener?.(this);
   }
 }
 
 interface LoopRun {
-  remaining: number;
+  /**
+   * Rounds left, or null for a loop without a count: not Infinity, which as a number that is
+   * not a small integer would cost an allocation on every round it is counted down.
+   */
+  remaining: number | null;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -209,8 +226,7 @@ export class Driver {
     this.#unwatch(channel);
     const socket = channel.socket;
     if (socket === null) return;
-    const watch: Watch = new Watch(socket, () => this.#onReady(channel, watch));
-    this.#watches.set(channel, watch);
+    this.#watches.set(channel, new Watch(this, channel, socket));
     this.#dirty.add(channel);
     if (this.running) this.#schedule();
   }
@@ -258,7 +274,7 @@ export class Driver {
     }
     if (this.map.size === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.#runs.push({ remaining: count ?? Number.POSITIVE_INFINITY, resolve, reject });
+      this.#runs.push({ remaining: count ?? null, resolve, reject });
       // The first round serves every channel, as the first select() would.
       for (const channel of this.map.values()) this.#dirty.add(channel);
       this.#schedule();
@@ -269,7 +285,8 @@ export class Driver {
     });
   }
 
-  #onReady(channel: DrivenChannel, watch: Watch): void {
+  /** @internal A watched channel's socket may have changed readiness (called by its watch). */
+  channelReady(channel: DrivenChannel, watch: Watch): void {
     if (!this.running) {
       this.#dirty.add(channel);
       return;
@@ -303,14 +320,17 @@ export class Driver {
 
   #schedule(): void {
     if (this.#scheduled !== null) return;
-    this.#scheduled = setImmediate(() => {
-      this.#scheduled = null;
-      if (!this.running || this.#dirty.size === 0) return;
-      const batch = [...this.#dirty];
-      this.#dirty.clear();
-      this.#round(batch);
-    });
+    this.#scheduled = setImmediate(this.#onImmediate);
   }
+
+  /** The scheduled round: one function for the driver's life, not a closure per round. */
+  readonly #onImmediate = (): void => {
+    this.#scheduled = null;
+    if (!this.running || this.#dirty.size === 0) return;
+    const batch = [...this.#dirty];
+    this.#dirty.clear();
+    this.#round(batch);
+  };
 
   #idleRound(): void {
     if (!this.running) return;
@@ -351,6 +371,7 @@ export class Driver {
     // and a resolved run's callbacks run later, so nothing adds to it while this loops.
     const runs = this.#runs;
     for (const run of runs) {
+      if (run.remaining === null) continue;
       run.remaining -= 1;
       if (run.remaining <= 0) this.#finish(run);
     }

@@ -29,7 +29,7 @@ export class DatagramIO extends SocketIO {
     // a wait one promise settled from the socket's readiness listener.
     try {
       checkSize(bufsize, 'recvfrom');
-      if (this.type === SOCK_STREAM) return this.#recvfromStream(bufsize, flags);
+      if (this.type === SOCK_STREAM) return DatagramIO.#recvfromStream(this, bufsize, flags);
       const datagram = this.recvfromNowait(bufsize, flags);
       if (datagram !== null) return Promise.resolve(datagram);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
@@ -42,9 +42,15 @@ export class DatagramIO extends SocketIO {
     }
   }
 
-  async #recvfromStream(bufsize: number, flags: number): Promise<[Buffer, SocketAddress]> {
-    const data = await this.recv(bufsize, flags);
-    return [data, this.peerOrEmpty()];
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
+  static async #recvfromStream(
+    self: DatagramIO,
+    bufsize: number,
+    flags: number,
+  ): Promise<[Buffer, SocketAddress]> {
+    const data = await self.recv(bufsize, flags);
+    return [data, self.peerOrEmpty()];
   }
 
   /** `recvfrom()` without waiting: `null` when no datagram is waiting. */
@@ -94,25 +100,34 @@ export class DatagramIO extends SocketIO {
       if (this.type === SOCK_STREAM) return this.send(data);
       this.checkOpen('sendto');
       const engine = this.datagramEngine();
-      if (!engine.bound) return this.#bindThenSendto(data, address);
+      if (!engine.bound) return DatagramIO.#bindThenSendto(this, data, address);
       return Promise.resolve(this.sendtoNowait(data, address));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  async #bindThenSendto(data: BytesLike, address: SocketAddress): Promise<number> {
-    await this.bindDatagram(
-      resolveAddress(this.family, this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
+  static async #bindThenSendto(
+    self: DatagramIO,
+    data: BytesLike,
+    address: SocketAddress,
+  ): Promise<number> {
+    await self.bindDatagram(
+      resolveAddress(self.family, self.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
     );
-    return this.sendtoNowait(data, address);
+    return self.sendtoNowait(data, address);
   }
 
   /** `sendto()` without waiting (Node binds an unbound socket in the background). */
   sendtoNowait(data: BytesLike, address: SocketAddress): number {
     this.checkOpen('sendto');
     // A string becomes a fresh buffer nobody else holds, so it need not be copied again.
-    return this.#sendtoBytes(toBytes(data, 'sendto'), address, typeof data === 'string');
+    return DatagramIO.#sendtoBytes(
+      this,
+      toBytes(data, 'sendto'),
+      address,
+      typeof data === 'string',
+    );
   }
 
   /**
@@ -146,7 +161,7 @@ export class DatagramIO extends SocketIO {
     }
     const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
     const check = checkEvery === 1 || this.#unchecked <= 0;
-    const sent = this.#sendtoBytes(bytes, address, true, check);
+    const sent = DatagramIO.#sendtoBytes(this, bytes, address, true, check);
     // Counted after the send, so a call that throws does not use up the checked turn.
     if (checkEvery > 1) this.#unchecked = check ? checkEvery - 1 : this.#unchecked - 1;
     return sent;
@@ -155,15 +170,21 @@ export class DatagramIO extends SocketIO {
   /** Sends left before the next checked one (see `sendtoOwnedNowait()`). */
   #unchecked = 0;
 
-  #sendtoBytes(bytes: Uint8Array, address: SocketAddress, owned: boolean, check = true): number {
-    const resolved = resolveAddress(this.family, address, 'sendto');
-    if (this.type === SOCK_STREAM) return this.sendNowait(bytes);
-    const engine = this.datagramEngine();
+  static #sendtoBytes(
+    self: DatagramIO,
+    bytes: Uint8Array,
+    address: SocketAddress,
+    owned: boolean,
+    check = true,
+  ): number {
+    const resolved = resolveAddress(self.family, address, 'sendto');
+    if (self.type === SOCK_STREAM) return self.sendNowait(bytes);
+    const engine = self.datagramEngine();
     const err = engine.takeError();
     if (err !== null) throw err;
     if (engine.connected !== null)
-      throw new SocketError('EISCONN', { ...this.errorContext(), op: 'sendto' });
-    this.checkDatagramSize(bytes, 'sendto');
+      throw new SocketError('EISCONN', { ...self.errorContext(), op: 'sendto' });
+    self.checkDatagramSize(bytes, 'sendto');
     // Node keeps the buffer until the datagram is out (it may queue it), hence the copy of
     // bytes the caller still owns. One callback per socket, not a closure per datagram.
     if (engine.batched !== null) {
@@ -171,29 +192,30 @@ export class DatagramIO extends SocketIO {
       // caller's own buffer goes uncopied. null: node:dgram sends it (below) and may queue it.
       const sent = engine.batched.sendto(bytes, resolved.port, resolved.host);
       if (sent !== null) {
-        if (sent < 0) this.#batchedSendFailed(-sent, resolved.host, resolved.port);
+        if (sent < 0) DatagramIO.#batchedSendFailed(self, -sent, resolved.host, resolved.port);
         return bytes.length;
       }
     }
     const buffer = owned ? asBuffer(bytes) : Buffer.from(bytes);
-    if (check) engine.socket.send(buffer, resolved.port, resolved.host, this.#sendtoDone());
+    if (check)
+      engine.socket.send(buffer, resolved.port, resolved.host, DatagramIO.#sendtoDone(self));
     else engine.socket.send(buffer, resolved.port, resolved.host);
     engine.bound = true;
     return bytes.length;
   }
 
   /** A batched send failed: the error waits for the next call, as node:dgram's would. */
-  #batchedSendFailed(errno: number, host: string, port: number): void {
+  static #batchedSendFailed(self: DatagramIO, errno: number, host: string, port: number): void {
     const addr = formatAddress([host, port]);
-    this.sendFailed(errnoError(errno, { ...this.errorContext(), op: 'sendto', addr }), 'sendto');
+    self.sendFailed(errnoError(errno, { ...self.errorContext(), op: 'sendto', addr }), 'sendto');
   }
 
   /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
   #onSendtoDone: ((err: Error | null) => void) | null = null;
 
-  #sendtoDone(): (err: Error | null) => void {
-    return (this.#onSendtoDone ??= (err) => {
-      if (err !== null) this.sendFailed(err, 'sendto');
+  static #sendtoDone(self: DatagramIO): (err: Error | null) => void {
+    return (self.#onSendtoDone ??= (err) => {
+      if (err !== null) self.sendFailed(err, 'sendto');
     });
   }
 }

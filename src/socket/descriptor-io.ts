@@ -87,7 +87,7 @@ export class DescriptorIO extends DatagramIO {
 
   /** @internal The `struct sockaddr` of `address`, with a host name looked up first. */
   protected async sockaddrOf(address: SocketAddress, op: string): Promise<Buffer> {
-    const resolved = await this.#literal(resolveAddress(this.family, address, op));
+    const resolved = await DescriptorIO.#literal(this, resolveAddress(this.family, address, op));
     return encodeSockaddr(this.family, resolved, ...flowAndScope(address));
   }
 
@@ -102,10 +102,12 @@ export class DescriptorIO extends DatagramIO {
     return encodeSockaddr(this.family, resolved, ...flowAndScope(address));
   }
 
-  async #literal(resolved: ResolvedAddress): Promise<ResolvedAddress> {
-    if (this.family === AF_UNIX || isIP(resolved.host) !== 0) return resolved;
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
+  static async #literal(self: DescriptorIO, resolved: ResolvedAddress): Promise<ResolvedAddress> {
+    if (self.family === AF_UNIX || isIP(resolved.host) !== 0) return resolved;
     try {
-      const found = await lookup(resolved.host, { family: this.family === AF_INET6 ? 6 : 4 });
+      const found = await lookup(resolved.host, { family: self.family === AF_INET6 ? 6 : 4 });
       return { host: found.address, port: resolved.port };
     } catch (err) {
       throw fromResolverError(err, 'getaddrinfo', resolved.host);
@@ -116,13 +118,19 @@ export class DescriptorIO extends DatagramIO {
 
   /** @internal `bind()` of a descriptor socket. */
   protected async bindDescriptor(engine: FdEngine, address: SocketAddress): Promise<void> {
-    const resolved = await this.#literal(resolveAddress(this.family, address, 'bind'));
+    const resolved = await DescriptorIO.#literal(
+      this,
+      resolveAddress(this.family, address, 'bind'),
+    );
     engine.bind(resolved, ...flowAndScope(address));
   }
 
   /** @internal `connect()` of a descriptor socket: waits for a stream-like connect under way. */
   protected async connectDescriptor(engine: FdEngine, address: SocketAddress): Promise<void> {
-    const resolved = await this.#literal(resolveAddress(this.family, address, 'connect'));
+    const resolved = await DescriptorIO.#literal(
+      this,
+      resolveAddress(this.family, address, 'connect'),
+    );
     if (engine.connect(resolved, ...flowAndScope(address))) return;
     const context = { ...this.errorContext(), op: 'connect', addr: formatAddress(resolved) };
     if (this.timeoutValue === 0) throw new BlockingIOError(context, 'EINPROGRESS');
@@ -305,7 +313,7 @@ export class DescriptorIO extends DatagramIO {
   override setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     let engine = this.fdEngine;
     if (engine === null && DESCRIPTOR_UDP_OPTIONS.has(optKey(level, optname)))
-      engine = this.#moveToDescriptor();
+      engine = DescriptorIO.#moveToDescriptor(this);
     if (engine === null) {
       super.setsockopt(level, optname, value);
       return;
@@ -335,37 +343,37 @@ export class DescriptorIO extends DatagramIO {
    * opened there; from then on it is a descriptor socket like the others.
    * @throws {SocketError} `EINVAL` once bound or watched, `ENOPROTOOPT` without the addon.
    */
-  #moveToDescriptor(): FdEngine {
-    this.checkOpen('setsockopt');
-    const context = { ...this.errorContext(), op: 'setsockopt' };
-    if (this.type !== SOCK_DGRAM || this.family === AF_UNIX) {
+  static #moveToDescriptor(self: DescriptorIO): FdEngine {
+    self.checkOpen('setsockopt');
+    const context = { ...self.errorContext(), op: 'setsockopt' };
+    if (self.type !== SOCK_DGRAM || self.family === AF_UNIX) {
       throw new SocketError('ENOPROTOOPT', context);
     }
-    if (this.engine !== null || this.readinessListeners.size > 0) {
+    if (self.engine !== null || self.readinessListeners.size > 0) {
       throw new SocketError('EINVAL', {
         ...context,
-        detail: 'set this option before the socket is bound, sends or is watched',
+        detail: 'set self option before the socket is bound, sends or is watched',
       });
     }
     if (fdSocketAddon() === null) {
       throw new SocketError('ENOPROTOOPT', {
         ...context,
         detail:
-          "this option needs polyport's native addon (fd_socket), which is not built for this Node.js: run `npm run build:native`",
+          "self option needs polyport's native addon (fd_socket), which is not built for self Node.js: run `npm run build:native`",
       });
     }
     const engine = FdEngine.open(
-      this.family,
+      self.family,
       SOCK_DGRAM,
-      this.proto,
-      () => this.notify(),
-      () => this.errorContext(),
+      self.proto,
+      () => self.notify(),
+      () => self.errorContext(),
     );
-    this.engine = engine;
-    this.readinessListeners = engine.listeners;
-    for (const [key, value] of this.optionValues) {
+    self.engine = engine;
+    self.readinessListeners = engine.listeners;
+    for (const [key, value] of self.optionValues) {
       const [level, name] = key.split(':').map(Number) as [number, number];
-      this.setsockopt(level, name, value);
+      self.setsockopt(level, name, value);
     }
     return engine;
   }

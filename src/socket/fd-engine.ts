@@ -19,7 +19,9 @@ import {
   READY_HUP,
   READY_READ,
   READY_WRITE,
+  type ReadinessListener,
   ReadinessListeners,
+  type ReadinessObserver,
 } from './readiness.js';
 import { decodeSockaddr, encodeSockaddr } from './sockaddr.js';
 
@@ -71,13 +73,13 @@ class ArmingListeners extends ReadinessListeners {
     this.#onActive = onActive;
   }
 
-  override push(listener: () => void): void {
+  override push(listener: ReadinessListener | ReadinessObserver): void {
     const first = this.size === 0;
     super.push(listener);
     if (first) this.#onActive(true);
   }
 
-  override remove(listener: () => void): void {
+  override remove(listener: ReadinessListener | ReadinessObserver): void {
     const had = this.size;
     super.remove(listener);
     if (had > 0 && this.size === 0) this.#onActive(false);

@@ -48,10 +48,10 @@ export class MessageIO extends DescriptorIO {
     flags = 0,
     address?: SocketAddress,
   ): Promise<number> {
-    const [data, control] = this.#message(buffers, ancdata);
+    const [data, control] = MessageIO.#message(buffers, ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
-      this.#refuseAncillary(control, 'sendmsg');
+      MessageIO.#refuseAncillary(this, control, 'sendmsg');
       return address === undefined ? this.send(data, flags) : this.sendto(data, flags, address);
     }
     const to = address === undefined ? null : await this.sockaddrOf(address, 'sendmsg');
@@ -74,10 +74,10 @@ export class MessageIO extends DescriptorIO {
     flags = 0,
     address?: SocketAddress,
   ): number {
-    const [data, control] = this.#message(buffers, ancdata);
+    const [data, control] = MessageIO.#message(buffers, ancdata);
     const engine = this.fdEngine;
     if (engine === null) {
-      this.#refuseAncillary(control, 'sendmsg');
+      MessageIO.#refuseAncillary(this, control, 'sendmsg');
       return address === undefined
         ? this.sendNowait(data, flags)
         : this.sendtoNowait(data, address);
@@ -89,7 +89,7 @@ export class MessageIO extends DescriptorIO {
   }
 
   /** A message's data gathered into one buffer, and its ancillary items encoded (null: none). */
-  #message(
+  static #message(
     buffers: Iterable<Uint8Array | string>,
     ancdata: Iterable<AncillaryItem>,
   ): [Uint8Array, Buffer | null] {
@@ -114,7 +114,7 @@ export class MessageIO extends DescriptorIO {
       checkSize(bufsize, 'recvmsg');
       checkSize(ancbufsize, 'recvmsg');
       const engine = this.fdEngine;
-      if (engine === null) return this.#recvmsgNode(bufsize, flags);
+      if (engine === null) return MessageIO.#recvmsgNode(this, bufsize, flags);
       const message = this.recvmsgNowait(bufsize, ancbufsize, flags);
       if (message !== null) return Promise.resolve(message);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
@@ -138,10 +138,12 @@ export class MessageIO extends DescriptorIO {
       return got === null ? null : [got[0], [], 0, got[1]];
     }
     this.checkOpen('recvmsg');
-    return this.#take(engine, bufsize, ancbufsize, flags);
+    return MessageIO.#take(engine, bufsize, ancbufsize, flags);
   }
 
-  #take(
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
+  static #take(
     engine: FdEngine,
     bufsize: number,
     ancbufsize: number,
@@ -152,8 +154,12 @@ export class MessageIO extends DescriptorIO {
     return [message.data, decodeAncillary(message.control), message.flags, message.address];
   }
 
-  async #recvmsgNode(bufsize: number, flags: number): Promise<ReceivedMessageTuple> {
-    const [data, address] = await this.recvfrom(bufsize, flags);
+  static async #recvmsgNode(
+    self: MessageIO,
+    bufsize: number,
+    flags: number,
+  ): Promise<ReceivedMessageTuple> {
+    const [data, address] = await self.recvfrom(bufsize, flags);
     return [data, [], 0, address];
   }
 
@@ -181,10 +187,10 @@ export class MessageIO extends DescriptorIO {
     return [data.length, ancdata, msgFlags, address];
   }
 
-  #refuseAncillary(control: Buffer | null, op: string): void {
+  static #refuseAncillary(self: MessageIO, control: Buffer | null, op: string): void {
     if (control === null) return;
     throw new SocketError('EOPNOTSUPP', {
-      ...this.errorContext(),
+      ...self.errorContext(),
       op,
       detail:
         'ancillary data needs a socket on its own descriptor (AF_UNIX SOCK_DGRAM or SOCK_SEQPACKET, socketpair(), SOCK_RAW)',
@@ -199,7 +205,7 @@ export class MessageIO extends DescriptorIO {
    */
   dup(): this {
     this.checkOpen('dup');
-    const engine = this.#requireDescriptor('dup');
+    const engine = MessageIO.#requireDescriptor(this, 'dup');
     const Class = this.constructor as new (
       family: number,
       type: number,
@@ -217,18 +223,18 @@ export class MessageIO extends DescriptorIO {
    */
   detach(): number {
     this.checkOpen('detach');
-    const fd = this.#requireDescriptor('detach').detach();
+    const fd = MessageIO.#requireDescriptor(this, 'detach').detach();
     this.close();
     return fd;
   }
 
-  #requireDescriptor(op: string): FdEngine {
-    const engine = this.fdEngine;
+  static #requireDescriptor(self: MessageIO, op: string): FdEngine {
+    const engine = self.fdEngine;
     if (engine !== null) return engine;
     throw new SocketError('EOPNOTSUPP', {
-      ...this.errorContext(),
+      ...self.errorContext(),
       op,
-      detail: `${op}() works on sockets on their own descriptor; Node keeps this one's`,
+      detail: `${op}() works on sockets on their own descriptor; Node keeps self one's`,
     });
   }
 }

@@ -18,6 +18,24 @@ export const READY_CLOSED = 0x20;
 export type ReadinessListener = () => void;
 
 /**
+ * A listener as an object: told through its method, so that a watcher of many sockets keeps
+ * one object per socket (its own record of the socket) instead of that object and a closure
+ * over it. Accepted by {@link Watchable.addReadinessListener}.
+ * @example
+ * class Watch implements ReadinessObserver {
+ *   constructor(readonly sock: Watchable) { sock.addReadinessListener?.(this); }
+ *   readinessChanged() { console.log(this.sock.readiness); }
+ * }
+ */
+export interface ReadinessObserver {
+  /** Readiness may have changed; called as a {@link ReadinessListener} would be. */
+  readinessChanged(): void;
+}
+
+/** What {@link ReadinessListeners} keeps: a function, or an object told through its method. */
+type Listener = ReadinessListener | ReadinessObserver;
+
+/**
  * Something whose readiness can be watched without polling: polyport sockets, and any object
  * that exposes one through `fileno()`-like delegation (see `polyport/select`).
  */
@@ -32,11 +50,12 @@ export interface Watchable {
   /**
    * Optional: calls `listener` as {@link watch} does, without making the function that stops it;
    * {@link removeReadinessListener} stops it. For a watcher of many sockets (the dispatcher's
-   * driver), which then keeps one object fewer per socket.
+   * driver), which then keeps one object fewer per socket, or two with a
+   * {@link ReadinessObserver} (no closure either).
    */
-  addReadinessListener?(listener: ReadinessListener): void;
+  addReadinessListener?(listener: ReadinessListener | ReadinessObserver): void;
   /** Stops calling a listener given to {@link addReadinessListener}. */
-  removeReadinessListener?(listener: ReadinessListener): void;
+  removeReadinessListener?(listener: ReadinessListener | ReadinessObserver): void;
   /** The file descriptor, or -1 when there is none (closed, or not opened yet). */
   fileno(): number;
 }
@@ -47,7 +66,7 @@ export interface Watchable {
  * next to nothing, and an idle server holds thousands of these.
  */
 export class ReadinessListeners {
-  #listeners: ReadinessListener | ReadinessListener[] | null = null;
+  #listeners: Listener | Listener[] | null = null;
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: ReadinessListener): () => void {
@@ -56,21 +75,21 @@ export class ReadinessListeners {
   }
 
   /** Adds a listener to be taken off with {@link remove} (no remover closure is made). */
-  push(listener: ReadinessListener): void {
+  push(listener: Listener): void {
     const listeners = this.#listeners;
     if (listeners === null) this.#listeners = listener;
-    else if (typeof listeners === 'function') this.#listeners = [listeners, listener];
-    else listeners.push(listener);
+    else if (Array.isArray(listeners)) listeners.push(listener);
+    else this.#listeners = [listeners, listener];
   }
 
   /** Removes a listener (the last one added first, as waits end in reverse order). */
-  remove(listener: ReadinessListener): void {
+  remove(listener: Listener): void {
     const listeners = this.#listeners;
     if (listeners === listener) {
       this.#listeners = null;
       return;
     }
-    if (listeners === null || typeof listeners === 'function') return;
+    if (!Array.isArray(listeners)) return;
     const last = listeners.length - 1;
     if (listeners[last] === listener) listeners.pop();
     else {
@@ -84,21 +103,26 @@ export class ReadinessListeners {
   notify(): void {
     const listeners = this.#listeners;
     if (listeners === null) return;
-    if (typeof listeners === 'function') {
-      listeners();
+    if (!Array.isArray(listeners)) {
+      call(listeners);
       return;
     }
     if (listeners.length === 1) {
-      listeners[0]!();
+      call(listeners[0]!);
       return;
     }
-    for (const listener of listeners.slice()) listener();
+    for (const listener of listeners.slice()) call(listener);
   }
 
   /** How many listeners there are. */
   get size(): number {
     const listeners = this.#listeners;
     if (listeners === null) return 0;
-    return typeof listeners === 'function' ? 1 : listeners.length;
+    return Array.isArray(listeners) ? listeners.length : 1;
   }
+}
+
+function call(listener: Listener): void {
+  if (typeof listener === 'function') listener();
+  else listener.readinessChanged();
 }

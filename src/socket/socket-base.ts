@@ -50,6 +50,7 @@ import {
   READY_WRITE,
   type ReadinessListener,
   ReadinessListeners,
+  type ReadinessObserver,
   type Watchable,
 } from './readiness.js';
 import { requireReusePort } from './reuse-port.js';
@@ -147,8 +148,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
 
   /** @internal Stores an option's value (what `getsockopt()` then reads). */
   protected storeOption(key: string, value: number | Buffer): void {
-    if (this.#options === null) this.#options = new OptionList(key, value);
-    else this.#options.set(key, value);
+    this.#options =
+      this.#options === null ? OptionList.of(key, value) : this.#options.with(key, value);
   }
 
   /** @internal Tells the watchers that readiness may have changed. */
@@ -242,12 +243,12 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   }
 
   /** Calls `listener` as {@link watch} does, until {@link removeReadinessListener}. */
-  addReadinessListener(listener: ReadinessListener): void {
+  addReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     this.readinessListeners.push(listener);
   }
 
   /** Stops calling a listener given to {@link addReadinessListener}. */
-  removeReadinessListener(listener: ReadinessListener): void {
+  removeReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     this.readinessListeners.remove(listener);
   }
 
@@ -411,13 +412,17 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
       requireReusePort({ ...this.errorContext(), op: 'setsockopt' });
     const fd = this.fileno();
     if (addon !== null) {
-      const context = { ...this.errorContext(), op: 'setsockopt' };
       const byNode = carriedByNode(key, this.type, fd >= 0);
-      if (fd >= 0 && !byNode) setKernelOption(addon, fd, level, optname, stored, context);
-      else if (fd < 0 && !byNode)
-        withProbe(addon, this.family, this.type, this.proto, NO_OPTIONS, context, (probe) =>
-          setKernelOption(addon, probe, level, optname, stored, context),
-        );
+      if (!byNode) {
+        // Made only when the kernel is asked: a server sets TCP_NODELAY (Node's to carry) on
+        // every connection it accepts, and the context formats both addresses.
+        const context = { ...this.errorContext(), op: 'setsockopt' };
+        if (fd >= 0) setKernelOption(addon, fd, level, optname, stored, context);
+        else
+          withProbe(addon, this.family, this.type, this.proto, NO_OPTIONS, context, (probe) =>
+            setKernelOption(addon, probe, level, optname, stored, context),
+          );
+      }
       this.storeOption(key, stored);
       if (!byNode) return;
     } else this.storeOption(key, stored);

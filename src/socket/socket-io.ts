@@ -111,13 +111,13 @@ export class SocketIO extends SocketBase {
     try {
       checkSize(bufsize, 'recv');
       if (flags & MSG_WAITALL && this.type === SOCK_STREAM && bufsize > 0) {
-        return this.#recvAll(bufsize, flags & ~MSG_WAITALL, this.deadline());
+        return SocketIO.#recvAll(this, bufsize, flags & ~MSG_WAITALL, this.deadline());
       }
       const data = this.recvNowait(bufsize, flags);
       if (data !== null) return Promise.resolve(data);
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
-      const waiter = this.#recvWaiter();
+      const waiter = SocketIO.#recvWaiter(this);
       if (!waiter.busy) return waiter.wait(bufsize, flags, this.deadline());
       return this.waitThen(READY_READ, 'recv', this.deadline(), () =>
         this.recvNowait(bufsize, flags),
@@ -129,17 +129,24 @@ export class SocketIO extends SocketBase {
 
   #waiter: RecvWaiter | null = null;
 
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
   /** The socket's receive waiter, made on the first wait (one closure per socket, not per call). */
-  #recvWaiter(): RecvWaiter {
-    this.#waiter ??= new RecvWaiter(
-      this.readinessListeners,
-      (size, flags) => this.recvNowait(size, flags),
-      () => new SocketTimeoutError({ ...this.errorContext(), op: 'recv' }),
+  static #recvWaiter(self: SocketIO): RecvWaiter {
+    self.#waiter ??= new RecvWaiter(
+      self.readinessListeners,
+      (size, flags) => self.recvNowait(size, flags),
+      () => new SocketTimeoutError({ ...self.errorContext(), op: 'recv' }),
     );
-    return this.#waiter;
+    return self.#waiter;
   }
 
-  async #recvAll(bufsize: number, flags: number, deadline: number | null): Promise<Buffer> {
+  static async #recvAll(
+    self: SocketIO,
+    bufsize: number,
+    flags: number,
+    deadline: number | null,
+  ): Promise<Buffer> {
     const peek = (flags & MSG_PEEK) !== 0;
     // Bytes are taken as they come, so a count larger than the receive limit (which pauses the
     // stream) still completes; they go back to the front if the call fails, so none is lost.
@@ -147,9 +154,9 @@ export class SocketIO extends SocketBase {
     let got = 0;
     try {
       for (;;) {
-        this.checkOpen('recv');
-        const engine = this.engine;
-        if (!(engine instanceof StreamEngine)) return await this.recv(bufsize, flags);
+        self.checkOpen('recv');
+        const engine = self.engine;
+        if (!(engine instanceof StreamEngine)) return await self.recv(bufsize, flags);
         const waiting = engine.received.length;
         if (!peek && waiting > 0) {
           const part = engine.received.take(bufsize - got);
@@ -160,16 +167,16 @@ export class SocketIO extends SocketBase {
         const done = peek ? waiting >= bufsize : got >= bufsize;
         if (done || engine.eof || engine.error !== null || engine.readShut) {
           if (got > 0) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-          return this.recvNowait(bufsize, flags) ?? Buffer.alloc(0);
+          return self.recvNowait(bufsize, flags) ?? Buffer.alloc(0);
         }
-        if (this.timeoutValue === 0)
-          throw new BlockingIOError({ ...this.errorContext(), op: 'recv' });
+        if (self.timeoutValue === 0)
+          throw new BlockingIOError({ ...self.errorContext(), op: 'recv' });
         // Wait for more than is here now: READY_READ alone is already true with a partial
         // count, and waiting on it would spin without ever yielding to I/O.
         const have = engine.received.length;
-        await this.waitUntil(
+        await self.waitUntil(
           () =>
-            this.isClosed ||
+            self.isClosed ||
             engine.received.length > have ||
             engine.eof ||
             engine.error !== null ||
@@ -179,9 +186,9 @@ export class SocketIO extends SocketBase {
         );
       }
     } catch (err) {
-      const engine = this.engine;
+      const engine = self.engine;
       if (got > 0 && engine instanceof StreamEngine) {
-        engine.received.unshift(Buffer.concat(parts));
+        engine.unreceive(Buffer.concat(parts));
       }
       throw err;
     }
@@ -288,7 +295,7 @@ export class SocketIO extends SocketBase {
     const owned = isOwned(data, flags, options);
     const deadline = this.deadline();
     for (;;) {
-      const sent = this.#sendBytes(bytes, owned);
+      const sent = SocketIO.#sendBytes(this, bytes, owned);
       if (sent >= 0) return sent;
       if (this.timeoutValue === 0 || flags & MSG_DONTWAIT)
         throw new BlockingIOError({ ...this.errorContext(), op: 'send' });
@@ -307,20 +314,25 @@ export class SocketIO extends SocketBase {
       const bytes = toBytes(data, 'sendall');
       const deadline = this.deadline();
       const owned = isOwned(data, flags, options);
-      const sent = this.#sendBytes(bytes, owned);
+      const sent = SocketIO.#sendBytes(this, bytes, owned);
       if (sent === bytes.length) return Promise.resolve();
-      return this.#sendRest(sent > 0 ? bytes.subarray(sent) : bytes, owned, deadline);
+      return SocketIO.#sendRest(this, sent > 0 ? bytes.subarray(sent) : bytes, owned, deadline);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  async #sendRest(bytes: Uint8Array, owned: boolean, deadline: number | null): Promise<void> {
+  static async #sendRest(
+    self: SocketIO,
+    bytes: Uint8Array,
+    owned: boolean,
+    deadline: number | null,
+  ): Promise<void> {
     while (bytes.length > 0) {
-      if (this.timeoutValue === 0)
-        throw new BlockingIOError({ ...this.errorContext(), op: 'sendall' });
-      await this.waitFor(READY_WRITE, 'sendall', deadline);
-      const sent = this.#sendBytes(bytes, owned);
+      if (self.timeoutValue === 0)
+        throw new BlockingIOError({ ...self.errorContext(), op: 'sendall' });
+      await self.waitFor(READY_WRITE, 'sendall', deadline);
+      const sent = SocketIO.#sendBytes(self, bytes, owned);
       if (sent >= 0) bytes = bytes.subarray(sent);
     }
   }
@@ -335,32 +347,32 @@ export class SocketIO extends SocketBase {
    * @example const sent = sock.sendNowait(sock.recvNowait(65536) ?? '', 0, { owned: true });
    */
   sendNowait(data: BytesLike, flags = 0, options: SendOptions = {}): number {
-    return this.#sendBytes(toBytes(data, 'send'), isOwned(data, flags, options));
+    return SocketIO.#sendBytes(this, toBytes(data, 'send'), isOwned(data, flags, options));
   }
 
   /** `sendNowait()` for bytes already checked: the path every send takes. */
-  #sendBytes(bytes: Uint8Array, owned = false): number {
-    this.checkOpen('send');
-    this.throwSoError();
-    const engine = this.engine;
+  static #sendBytes(self: SocketIO, bytes: Uint8Array, owned = false): number {
+    self.checkOpen('send');
+    self.throwSoError();
+    const engine = self.engine;
     if (engine instanceof DatagramEngine) {
       if (engine.connected === null)
-        throw new SocketError('EDESTADDRREQ', { ...this.errorContext(), op: 'send' });
-      this.checkDatagramSize(bytes, 'send');
-      engine.socket.send(Buffer.from(bytes), this.#sendDone());
+        throw new SocketError('EDESTADDRREQ', { ...self.errorContext(), op: 'send' });
+      self.checkDatagramSize(bytes, 'send');
+      engine.socket.send(Buffer.from(bytes), SocketIO.#sendDone(self));
       return bytes.length;
     }
     if (!(engine instanceof StreamEngine)) {
-      if (this.connecting !== null) return -1;
-      throw new SocketError(this.type === SOCK_DGRAM ? 'EDESTADDRREQ' : 'ENOTCONN', {
-        ...this.errorContext(),
+      if (self.connecting !== null) return -1;
+      throw new SocketError(self.type === SOCK_DGRAM ? 'EDESTADDRREQ' : 'ENOTCONN', {
+        ...self.errorContext(),
         op: 'send',
       });
     }
     const err = engine.takeError();
     if (err !== null) throw err;
     if (engine.writeShut || engine.destroyed)
-      throw new BrokenPipeError('EPIPE', { ...this.errorContext(), op: 'send' });
+      throw new BrokenPipeError('EPIPE', { ...self.errorContext(), op: 'send' });
     const room = engine.sendLimit - engine.queued;
     if (room <= 0) return bytes.length === 0 ? 0 : -1;
     // Take at least a useful chunk, so a nearly full buffer does not degrade to tiny sends.
@@ -377,9 +389,9 @@ export class SocketIO extends SocketBase {
   /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
   #onSendDone: ((err: Error | null) => void) | null = null;
 
-  #sendDone(): (err: Error | null) => void {
-    return (this.#onSendDone ??= (err) => {
-      if (err !== null) this.sendFailed(err, 'send');
+  static #sendDone(self: SocketIO): (err: Error | null) => void {
+    return (self.#onSendDone ??= (err) => {
+      if (err !== null) self.sendFailed(err, 'send');
     });
   }
 

@@ -34,9 +34,6 @@ export function checkSocketKind(
     );
   }
   const baseType = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  const refuse = (detail: string, code = 'ESOCKTNOSUPPORT'): never => {
-    throw new SocketError(code, { op: 'socket', detail });
-  };
   if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
     refuse(`address family ${family} is not supported`, 'EAFNOSUPPORT');
   }
@@ -52,4 +49,12 @@ export function checkSocketKind(
     baseType === SOCK_SEQPACKET ||
     (baseType === SOCK_DGRAM && (family === AF_UNIX || ICMP_PROTOCOLS.has(proto)));
   return { baseType, nonblocking: (type & SOCK_NONBLOCK) !== 0, native };
+}
+
+/**
+ * Throws the refusal of `socket()`: a function of its own rather than a closure in
+ * {@link checkSocketKind}, which runs for every connection a server accepts.
+ */
+function refuse(detail: string, code = 'ESOCKTNOSUPPORT'): never {
+  throw new SocketError(code, { op: 'socket', detail });
 }

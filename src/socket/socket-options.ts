@@ -34,9 +34,26 @@ import { literalLookup } from './literal-lookup.js';
 import { reusePortPath } from './reuse-port.js';
 import type { StreamEngine } from './stream-engine.js';
 
-/** The map key of an option. */
+/**
+ * The keys made so far, by level and option number: one string per option for every socket
+ * that stores it (a server sets `TCP_NODELAY` on each of thousands of connections), not a copy
+ * each. Bounded, since a program may try any numbers.
+ */
+const keys = new Map<number, string>();
+const MAX_KEYS = 1024;
+
+/**
+ * The map key of an option.
+ * @example optKey(IPPROTO_TCP, TCP_NODELAY); // '6:1'
+ */
 export function optKey(level: number, optname: number): string {
-  return `${level}:${optname}`;
+  const small = level >= 0 && level < 0x10000 && optname >= 0 && optname < 0x10000;
+  const id = level * 0x10000 + optname;
+  const known = small ? keys.get(id) : undefined;
+  if (known !== undefined) return known;
+  const key = `${level}:${optname}`;
+  if (small && Number.isInteger(id) && keys.size < MAX_KEYS) keys.set(id, key);
+  return key;
 }
 
 /** The options `setsockopt()`/`getsockopt()` accept. */

@@ -58,6 +58,15 @@ import { StreamEngine } from './stream-engine.js';
 export type { BytesLike } from './arguments.js';
 export { type AdoptedStream, adoptStream } from './socket-base.js';
 
+/** The options an accepted connection takes over from its listener. */
+const INHERITED_OPTIONS: readonly string[] = [
+  optKey(SOL_SOCKET, SO_RCVBUF),
+  optKey(SOL_SOCKET, SO_SNDBUF),
+  optKey(IPPROTO_TCP, TCP_NODELAY),
+  optKey(SOL_SOCKET, SO_KEEPALIVE),
+  optKey(SOL_SOCKET, SO_LINGER),
+];
+
 /**
  * A socket, as Python's `socket.socket`: TCP (`AF_INET`/`AF_INET6` + `SOCK_STREAM`), UDP
  * (`SOCK_DGRAM`) or AF_UNIX stream. Timeouts follow Python: `settimeout(null)` waits forever,
@@ -95,14 +104,20 @@ export class Socket extends MessageIO {
       });
     }
     if (this.type === SOCK_DGRAM) await this.bindDatagram(resolved);
-    else await this.#bindStream(resolved, SOMAXCONN);
+    else await Socket.#bindStream(this, resolved, SOMAXCONN);
   }
 
-  async #bindStream(resolved: ResolvedAddress, backlog: number): Promise<void> {
+  // Private helpers are static, given the socket: an instance private method would cost every
+  // socket a field (V8's brand of the class), and a server holds thousands of sockets.
+  static async #bindStream(
+    self: Socket,
+    resolved: ResolvedAddress,
+    backlog: number,
+  ): Promise<void> {
     const server = netCreateServer({ pauseOnConnect: true, allowHalfOpen: true });
-    const reusePort = Boolean(this.optionValues.get(optKey(SOL_SOCKET, SO_REUSEPORT)));
-    const v6only = Boolean(this.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
-    const context = { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) };
+    const reusePort = Boolean(self.optionValues.get(optKey(SOL_SOCKET, SO_REUSEPORT)));
+    const v6only = Boolean(self.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
+    const context = { ...self.errorContext(), op: 'bind', addr: formatAddress(resolved) };
     // A descriptor to adopt, or where Node is to bind.
     let listenOptions: ListenOptions | { readonly fd: number };
     if (resolved.path !== undefined) listenOptions = { path: resolved.path, backlog };
@@ -110,7 +125,7 @@ export class Socket extends MessageIO {
       // A Node without the option: the addon binds and listens, and Node adopts the
       // descriptor (its listen() again is harmless, and it owns and closes it from then on).
       const fd = await reusePortDescriptor(
-        this.family,
+        self.family,
         SOCK_STREAM,
         resolved,
         v6only,
@@ -140,20 +155,20 @@ export class Socket extends MessageIO {
       if ('fd' in listenOptions) server.listen(listenOptions, backlog, onListening);
       else server.listen(listenOptions, onListening);
     });
-    if (this.isClosed) {
+    if (self.isClosed) {
       server.close();
       throw new SocketError('EBADF', { op: 'bind' });
     }
-    this.engine = new ListenerEngine(
+    self.engine = new ListenerEngine(
       server,
-      this.family,
-      () => this.notify(),
-      () => this.errorContext(),
+      self.family,
+      () => self.notify(),
+      () => self.errorContext(),
     );
-    const refused = this.applyKernelOptions();
+    const refused = self.applyKernelOptions();
     if (refused !== null) throw refused;
     // Run the slab reads self-test now, so connections accepted later can use them.
-    if (this.family !== AF_UNIX) slabReads.usable();
+    if (self.family !== AF_UNIX) slabReads.usable();
   }
 
   /**
@@ -179,7 +194,7 @@ export class Socket extends MessageIO {
           op: 'listen',
           detail: 'AF_UNIX socket must be bound first',
         });
-      await this.#bindStream(resolveAddress(this.family, wildcard, 'listen'), SOMAXCONN);
+      await Socket.#bindStream(this, resolveAddress(this.family, wildcard, 'listen'), SOMAXCONN);
     }
     const engine = this.engine;
     if (!(engine instanceof ListenerEngine)) {
@@ -239,24 +254,18 @@ export class Socket extends MessageIO {
     // whichever path the plain socket took.
     const slab = this.family !== AF_UNIX;
     const sock = new Socket(this.family, SOCK_STREAM, this.proto, adoptStream(conn, slab));
-    sock.#inheritOptions(this);
+    Socket.#inheritOptions(sock, this);
     const peer = sock.engine instanceof StreamEngine ? sock.engine.remoteAddress() : null;
     return [sock, peer ?? (this.family === AF_UNIX ? '' : toAddressTuple(this.family, '', 0))];
   }
 
-  #inheritOptions(parent: Socket): void {
-    const engine = this.engine as StreamEngine;
-    for (const key of [
-      optKey(SOL_SOCKET, SO_RCVBUF),
-      optKey(SOL_SOCKET, SO_SNDBUF),
-      optKey(IPPROTO_TCP, TCP_NODELAY),
-      optKey(SOL_SOCKET, SO_KEEPALIVE),
-      optKey(SOL_SOCKET, SO_LINGER),
-    ]) {
+  static #inheritOptions(self: Socket, parent: Socket): void {
+    const engine = self.engine as StreamEngine;
+    for (const key of INHERITED_OPTIONS) {
       const value = parent.optionValues.get(key);
-      if (value !== undefined) this.storeOption(key, value);
+      if (value !== undefined) self.storeOption(key, value);
     }
-    this.applyStreamOptions(engine);
+    self.applyStreamOptions(engine);
   }
 
   // ---------------------------------------------------------------- connect
@@ -275,7 +284,7 @@ export class Socket extends MessageIO {
     if (this.engine instanceof FdEngine) return this.connectDescriptor(this.engine, address);
     const resolved = resolveAddress(this.family, address, 'connect');
     if (this.type === SOCK_DGRAM) {
-      await this.#connectDatagram(resolved);
+      await Socket.#connectDatagram(this, resolved);
       return;
     }
     if (this.engine instanceof StreamEngine) {
@@ -285,7 +294,7 @@ export class Socket extends MessageIO {
       throw new SocketError('EALREADY', { ...this.errorContext(), op: 'connect' });
     }
     const deadline = this.deadline();
-    this.#startConnect(resolved);
+    Socket.#startConnect(this, resolved);
     if (this.timeoutValue === 0) {
       throw new BlockingIOError(
         { ...this.errorContext(), op: 'connect', addr: formatAddress(resolved) },
@@ -328,13 +337,13 @@ export class Socket extends MessageIO {
     }
   }
 
-  #startConnect(resolved: ResolvedAddress): void {
-    const bound = this.engine instanceof ListenerEngine ? this.engine : null;
+  static #startConnect(self: Socket, resolved: ResolvedAddress): void {
+    const bound = self.engine instanceof ListenerEngine ? self.engine : null;
     const local = bound?.localAddress();
     if (bound !== null) {
       // Bound before connecting: give the port back to the connection (see bind()).
       bound.close();
-      this.engine = null;
+      self.engine = null;
     }
     const options =
       resolved.path !== undefined
@@ -342,44 +351,44 @@ export class Socket extends MessageIO {
         : {
             host: resolved.host,
             port: resolved.port,
-            family: this.family === AF_INET6 ? 6 : 4,
+            family: self.family === AF_INET6 ? 6 : 4,
             allowHalfOpen: true,
             ...(Array.isArray(local)
               ? { localAddress: local[0] as string, localPort: local[1] as number }
               : {}),
           };
     const conn = StreamEngine.connect(options);
-    this.connecting = conn;
+    self.connecting = conn;
     const onError = (err: Error): void => {
       conn.off('connect', onConnect);
-      if (this.connecting !== conn) return;
-      this.connecting = null;
-      this.soError = connectError(err, resolved, {
-        ...this.errorContext(),
+      if (self.connecting !== conn) return;
+      self.connecting = null;
+      self.soError = connectError(err, resolved, {
+        ...self.errorContext(),
         op: 'connect',
         addr: formatAddress(resolved),
       });
       conn.destroy();
-      this.notify();
+      self.notify();
     };
     const onConnect = (): void => {
       conn.off('error', onError);
-      if (this.connecting !== conn) return;
-      this.connecting = null;
-      const engine = new StreamEngine(conn, this.family, this);
-      this.engine = engine;
-      this.applyStreamOptions(engine);
+      if (self.connecting !== conn) return;
+      self.connecting = null;
+      const engine = new StreamEngine(conn, self.family, self);
+      self.engine = engine;
+      self.applyStreamOptions(engine);
       // Options Node cannot carry reach the kernel now that there is a descriptor; one refused
       // now (it passed setsockopt()'s check) is what connect() reports.
-      this.soError = this.applyKernelOptions();
-      this.notify();
+      self.soError = self.applyKernelOptions();
+      self.notify();
     };
     conn.once('error', onError);
     conn.once('connect', onConnect);
   }
 
-  async #connectDatagram(resolved: ResolvedAddress): Promise<void> {
-    const engine = this.datagramEngine();
+  static async #connectDatagram(self: Socket, resolved: ResolvedAddress): Promise<void> {
+    const engine = self.datagramEngine();
     if (engine.connected !== null) {
       engine.socket.disconnect();
       engine.connected = null;
@@ -388,14 +397,14 @@ export class Socket extends MessageIO {
       const onError = (err: Error): void => {
         reject(
           connectError(err, resolved, {
-            ...this.errorContext(),
+            ...self.errorContext(),
             op: 'connect',
             addr: formatAddress(resolved),
           }),
         );
       };
       engine.socket.once('error', onError);
-      // A failed name lookup comes to this callback, not to 'error': without the check the
+      // A failed name lookup comes to self callback, not to 'error': without the check the
       // socket went on as connected and the next call threw Node's "Not connected".
       engine.socket.connect(resolved.port, resolved.host, (err?: Error) => {
         engine.socket.off('error', onError);
@@ -405,9 +414,9 @@ export class Socket extends MessageIO {
     });
     engine.bound = true;
     const remote = engine.socket.remoteAddress();
-    engine.connected = toAddressTuple(this.family, remote.address, remote.port);
-    this.applyDatagramOptions(engine);
-    const refused = this.applyKernelOptions();
+    engine.connected = toAddressTuple(self.family, remote.address, remote.port);
+    self.applyDatagramOptions(engine);
+    const refused = self.applyKernelOptions();
     if (refused !== null) throw refused;
   }
 }

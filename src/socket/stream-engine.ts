@@ -21,6 +21,29 @@ import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 
+/**
+ * A stream's own buffer limits, kept apart from its engine since almost every connection keeps
+ * the defaults: with the write callback that a send limit under Node's high-water mark needs.
+ */
+interface Limits {
+  send: number;
+  receive: number;
+  /** The write callback asking for 'drain'-like news (see `StreamEngine.write`), made when needed. */
+  written: (() => void) | null;
+}
+
+/** The bits of a {@link StreamEngine}'s flags. */
+const EOF = 1;
+const READ_SHUT = 2;
+const WRITE_SHUT = 4;
+const DESTROYED = 8;
+const PAUSED = 16;
+
+/** `flags` with `bit` set or cleared. */
+function withBit(flags: number, bit: number, value: boolean): number {
+  return value ? flags | bit : flags & ~bit;
+}
+
 /** The default receive and send buffer limits, as `SO_RCVBUF`/`SO_SNDBUF` report them. */
 export const DEFAULT_STREAM_BUFFER = 256 * 1024;
 
@@ -40,6 +63,22 @@ const ENGINE: unique symbol = Symbol('polyport.streamEngine');
 /** A Node stream as the engine's listeners see it (`this` in an EventEmitter listener). */
 type EngineStream = NetSocket & { [ENGINE]?: StreamEngine | undefined };
 
+/**
+ * The receive buffer of every engine with nothing waiting: an engine makes its own when bytes
+ * arrive and drops it once they are read, since an idle server holds thousands of engines. Only
+ * read from: every call that adds bytes goes through the engine, which swaps in a buffer of
+ * its own first.
+ */
+const NOTHING_RECEIVED = new ReceiveBuffer();
+
+/**
+ * The host strings of the last local and peer addresses read: a server's connections share
+ * its own address, and often their peers' (a proxy, a NAT, a load balancer), so the next one
+ * that reads the same text keeps this copy rather than one of its own.
+ */
+let lastLocalHost = '';
+let lastPeerHost = '';
+
 /** Streams made by {@link StreamEngine.connect}: they read through `onread`, not 'data'. */
 const slabReadStreams = new WeakSet<NetSocket>();
 
@@ -54,30 +93,84 @@ const slabReadStreams = new WeakSet<NetSocket>();
  */
 export class StreamEngine {
   readonly stream: NetSocket;
-  readonly received = new ReceiveBuffer(releaseSlabBytes);
-  /** Bytes `send()` may leave queued in Node before it reports "would block". */
-  sendLimit = DEFAULT_STREAM_BUFFER;
-  /** Received bytes held before the stream is paused. */
-  receiveLimit = DEFAULT_STREAM_BUFFER;
-  /** The peer sent FIN (or the stream ended). */
-  eof = false;
+  /**
+   * Bytes received and not read yet. Take from it, then call {@link consumed}; put bytes back
+   * with {@link unreceive}, never with its own `push()`/`unshift()` (see NOTHING_RECEIVED).
+   */
+  received: ReceiveBuffer = NOTHING_RECEIVED;
   /** The error to report from the next call (reported once, then the socket reads as at EOF). */
   error: SocketError | null = null;
-  readShut = false;
-  writeShut = false;
-  destroyed = false;
+  /**
+   * `eof`, `readShut`, `writeShut`, `destroyed` and whether the stream is paused, as bits of
+   * one number rather than a field each, since an idle server holds thousands of engines.
+   */
+  #flags = 0;
   /**
    * The descriptor, read once: Node drops its handle when both directions have ended, but the
    * descriptor is the socket's until `close()`, as in Python.
    */
   readonly fd: number;
-  #paused = false;
-  #local: SocketAddress | null = null;
+  /**
+   * Our address, read once (see {@link localAddress}): its host (null until read) and port,
+   * rather than the tuple, which is made for each call as Python makes a fresh tuple.
+   */
+  #localHost: string | null = null;
+  #localPort = 0;
   #remote: SocketAddress | null = null;
   readonly #family: number;
   readonly #owner: StreamOwner;
-  /** The write callback asking for 'drain'-like news (see {@link write}), made when needed. */
-  #written: (() => void) | null = null;
+  /** Buffer limits set with `SO_SNDBUF`/`SO_RCVBUF`: null while both are the defaults. */
+  #limits: Limits | null = null;
+
+  /** Bytes `send()` may leave queued in Node before it reports "would block". */
+  get sendLimit(): number {
+    return this.#limits?.send ?? DEFAULT_STREAM_BUFFER;
+  }
+  set sendLimit(value: number) {
+    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
+    this.#limits.send = value;
+  }
+
+  /** Received bytes held before the stream is paused. */
+  get receiveLimit(): number {
+    return this.#limits?.receive ?? DEFAULT_STREAM_BUFFER;
+  }
+  set receiveLimit(value: number) {
+    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
+    this.#limits.receive = value;
+  }
+
+  /** The peer sent FIN (or the stream ended). */
+  get eof(): boolean {
+    return (this.#flags & EOF) !== 0;
+  }
+  set eof(value: boolean) {
+    this.#flags = withBit(this.#flags, EOF, value);
+  }
+
+  /** `shutdown(SHUT_RD)` was called: received bytes are dropped. */
+  get readShut(): boolean {
+    return (this.#flags & READ_SHUT) !== 0;
+  }
+  set readShut(value: boolean) {
+    this.#flags = withBit(this.#flags, READ_SHUT, value);
+  }
+
+  /** `shutdown(SHUT_WR)` was called: our FIN is sent or queued. */
+  get writeShut(): boolean {
+    return (this.#flags & WRITE_SHUT) !== 0;
+  }
+  set writeShut(value: boolean) {
+    this.#flags = withBit(this.#flags, WRITE_SHUT, value);
+  }
+
+  /** The stream is closed, by us or by Node. */
+  get destroyed(): boolean {
+    return (this.#flags & DESTROYED) !== 0;
+  }
+  set destroyed(value: boolean) {
+    this.#flags = withBit(this.#flags, DESTROYED, value);
+  }
 
   /**
    * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
@@ -102,7 +195,7 @@ export class StreamEngine {
     stream.on('error', StreamEngine.#onError);
     stream.on('close', StreamEngine.#onClose);
     stream.on('drain', StreamEngine.#onDrain);
-    this.localAddress();
+    StreamEngine.#readLocal(this);
     this.remoteAddress();
     this.fd = descriptorOf(handleOf(stream));
     if (stream.isPaused()) stream.resume();
@@ -150,24 +243,26 @@ export class StreamEngine {
   }
 
   // The stream's listeners, one set for every engine: `this` is the stream, which holds its engine.
+  // What they call is static too, given the engine: an instance private method would cost
+  // every engine a field (V8's brand of the class).
   static readonly #onData = function (this: EngineStream, chunk: Buffer): void {
     const engine = this[ENGINE];
-    if (engine !== undefined) engine.#arrived(chunk);
+    if (engine !== undefined) StreamEngine.#arrived(engine, chunk);
   };
 
   static readonly #onEnd = function (this: EngineStream): void {
     const engine = this[ENGINE];
-    if (engine !== undefined) engine.#ended();
+    if (engine !== undefined) StreamEngine.#ended(engine);
   };
 
   static readonly #onError = function (this: EngineStream, err: Error): void {
     const engine = this[ENGINE];
-    if (engine !== undefined) engine.#failed(err);
+    if (engine !== undefined) StreamEngine.#failed(engine, err);
   };
 
   static readonly #onClose = function (this: EngineStream): void {
     const engine = this[ENGINE];
-    if (engine !== undefined) engine.#closed();
+    if (engine !== undefined) StreamEngine.#closed(engine);
   };
 
   static readonly #onDrain = function (this: EngineStream): void {
@@ -175,49 +270,61 @@ export class StreamEngine {
     if (engine !== undefined) engine.#owner.notify();
   };
 
-  #arrived(chunk: Buffer): void {
-    if (this.readShut) return;
-    this.received.push(chunk);
-    if (!this.#paused && this.received.length >= this.receiveLimit) {
-      this.#paused = true;
-      this.stream.pause();
+  static #arrived(self: StreamEngine, chunk: Buffer): void {
+    if (self.readShut) return;
+    if (self.received === NOTHING_RECEIVED) self.received = new ReceiveBuffer(releaseSlabBytes);
+    self.received.push(chunk);
+    if ((self.#flags & PAUSED) === 0 && self.received.length >= self.receiveLimit) {
+      self.#flags |= PAUSED;
+      self.stream.pause();
     }
-    this.#owner.notify();
+    self.#owner.notify();
   }
 
-  #ended(): void {
+  static #ended(self: StreamEngine): void {
     // libuv reports a RST that came with the last bytes as EOF (see endedByReset): a reset must
     // not read as a clean end, or a cut upload looks complete. Probed only while we have not
     // sent our FIN, since a connection closed from both sides looks the same.
-    if (this.error === null && !this.writeShut && !this.stream.writableEnded) {
-      if (endedByReset(this.stream)) {
+    if (self.error === null && !self.writeShut && !self.stream.writableEnded) {
+      if (endedByReset(self.stream)) {
         const reset = Object.assign(new Error('connection reset by peer'), { code: 'ECONNRESET' });
-        this.error = toSocketError(reset, { ...this.#owner.errorContext(), op: 'read' });
+        self.error = toSocketError(reset, { ...self.#owner.errorContext(), op: 'read' });
       }
     }
-    this.eof = true;
-    this.#owner.notify();
+    self.eof = true;
+    self.#owner.notify();
   }
 
-  #failed(err: Error): void {
-    if (this.error === null && !this.destroyed) {
-      this.error = toSocketError(err, { ...this.#owner.errorContext(), op: 'read' });
+  static #failed(self: StreamEngine, err: Error): void {
+    if (self.error === null && !self.destroyed) {
+      self.error = toSocketError(err, { ...self.#owner.errorContext(), op: 'read' });
     }
-    this.#owner.notify();
+    self.#owner.notify();
   }
 
-  #closed(): void {
-    this.eof = true;
-    this.destroyed = true;
-    this.#owner.notify();
+  static #closed(self: StreamEngine): void {
+    self.eof = true;
+    self.destroyed = true;
+    self.#owner.notify();
   }
 
-  /** Called after bytes were taken from `received`: resumes a paused stream below the limit. */
+  /**
+   * Called after bytes were taken from `received`: drops an emptied buffer, and resumes a
+   * paused stream below the limit.
+   */
   consumed(): void {
-    if (this.#paused && this.received.length < this.receiveLimit / 2) {
-      this.#paused = false;
+    if (this.received.length === 0) this.received = NOTHING_RECEIVED;
+    if (this.#flags & PAUSED && this.received.length < this.receiveLimit / 2) {
+      this.#flags &= ~PAUSED;
       this.stream.resume();
     }
+  }
+
+  /** Puts bytes taken from `received` back at its front (a call that took them failed). */
+  unreceive(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.received === NOTHING_RECEIVED) this.received = new ReceiveBuffer(releaseSlabBytes);
+    this.received.unshift(chunk);
   }
 
   /** Detaches from the stream (a TLS layer takes it over), giving back unread bytes. */
@@ -267,27 +374,40 @@ export class StreamEngine {
   write(data: Buffer): void {
     // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
     // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
-    if (this.sendLimit < this.stream.writableHighWaterMark) {
-      this.#written ??= () => {
+    const limits = this.#limits;
+    if (limits !== null && limits.send < this.stream.writableHighWaterMark) {
+      limits.written ??= () => {
         if (this.queued < this.sendLimit) this.#owner.notify();
       };
-      this.stream.write(data, this.#written);
+      this.stream.write(data, limits.written);
     } else this.stream.write(data);
   }
 
   /**
    * Our address as a tuple (or path). Read once and kept, as Go keeps a conn's addresses: Node
-   * forgets them when the handle closes, and error messages after a reset still need them.
+   * forgets them when the handle closes, and error messages after a reset still need them. Each
+   * call makes a fresh tuple, as Python's `getsockname()` does.
    */
   localAddress(): SocketAddress {
-    if (this.#local !== null) return this.#local;
     if (this.#family === AF_UNIX) return '';
+    if (this.#localHost === null && !StreamEngine.#readLocal(this)) {
+      return toAddressTuple(this.#family, '', 0);
+    }
+    return toAddressTuple(this.#family, this.#localHost ?? '', this.#localPort);
+  }
+
+  /** Reads and keeps our address (not for AF_UNIX); false when Node cannot tell it (yet). */
+  static #readLocal(engine: StreamEngine): boolean {
+    if (engine.#family === AF_UNIX) return false;
     // From the handle first: net.Socket would keep a second copy for the socket's life.
-    const name = handleAddress(this.stream, false);
-    const host = name?.address ?? this.stream.localAddress;
-    if (host === undefined) return toAddressTuple(this.#family, '', 0);
-    this.#local = toAddressTuple(this.#family, host, name?.port ?? this.stream.localPort ?? 0);
-    return this.#local;
+    const name = handleAddress(engine.stream, false);
+    let host = name?.address ?? engine.stream.localAddress;
+    if (host === undefined) return false;
+    if (host === lastLocalHost) host = lastLocalHost;
+    else lastLocalHost = host;
+    engine.#localHost = host;
+    engine.#localPort = name?.port ?? engine.stream.localPort ?? 0;
+    return true;
   }
 
   /** The peer's address (kept, as {@link localAddress} is), or null when Node never knew it. */
@@ -295,8 +415,10 @@ export class StreamEngine {
     if (this.#remote !== null) return this.#remote;
     if (this.#family === AF_UNIX) return '';
     const name = handleAddress(this.stream, true);
-    const host = name?.address ?? this.stream.remoteAddress;
+    let host = name?.address ?? this.stream.remoteAddress;
     if (host === undefined) return null;
+    if (host === lastPeerHost) host = lastPeerHost;
+    else lastPeerHost = host;
     this.#remote = toAddressTuple(this.#family, host, name?.port ?? this.stream.remotePort ?? 0);
     return this.#remote;
   }

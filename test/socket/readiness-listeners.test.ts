@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ReadinessListeners } from '../../src/socket/readiness.js';
+import { ReadinessListeners, type ReadinessObserver } from '../../src/socket/readiness.js';
 
 describe('ReadinessListeners', () => {
   test('notify() calls every listener in the order added, one or many', () => {
@@ -48,5 +48,19 @@ describe('ReadinessListeners', () => {
     listeners.notify();
     listeners.notify();
     assert.deepEqual(calls, ['once', 'always', 'always']);
+  });
+
+  test('an observer is told through readinessChanged(), alone or beside functions, until removed', () => {
+    const listeners = new ReadinessListeners();
+    const calls: string[] = [];
+    const observer: ReadinessObserver = { readinessChanged: () => calls.push('observer') };
+    listeners.push(observer);
+    listeners.notify();
+    listeners.push(() => calls.push('function'));
+    listeners.notify();
+    listeners.remove(observer);
+    listeners.notify();
+    assert.deepEqual(calls, ['observer', 'observer', 'function', 'function']);
+    assert.equal(listeners.size, 1);
   });
 });

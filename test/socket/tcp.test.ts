@@ -129,6 +129,17 @@ describe('TCP', () => {
     b.close();
   });
 
+  test('MSG_WAITALL that times out puts the bytes it took back, for the next recv()', async () => {
+    const [a, b] = await tcpPair();
+    await a.sendall('0123');
+    while ((b.readiness & READY_READ) === 0) await new Promise((r) => setTimeout(r, 5));
+    b.settimeout(0.05);
+    await assert.rejects(b.recv(10, MSG_WAITALL), { code: 'ETIMEDOUT' });
+    assert.equal((await b.recv(10)).toString(), '0123');
+    a.close();
+    b.close();
+  });
+
   test('recvInto() fills the given buffer and returns the count, 0 at end of stream', async () => {
     const [a, b] = await tcpPair();
     await a.sendall('0123456789');

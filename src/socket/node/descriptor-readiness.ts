@@ -13,6 +13,7 @@ import {
   READY_WRITE,
   type ReadinessListener,
   ReadinessListeners,
+  type ReadinessObserver,
   type Watchable,
 } from '../readiness.js';
 import { type FdSocketAddon, type FdWatcher, requireFdSocketAddon } from './fd-socket.js';
@@ -83,7 +84,7 @@ export class DescriptorReadiness implements Watchable {
   }
 
   /** As {@link watch}; the first listener arms the watcher. */
-  addReadinessListener(listener: ReadinessListener): void {
+  addReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     this.#listeners.push(listener);
     // Armed for both at first: the caller looked at readiness before it listened, and what
     // became ready in between must still wake it (epoll reports it at once, level-triggered).
@@ -91,7 +92,7 @@ export class DescriptorReadiness implements Watchable {
   }
 
   /** Stops calling `listener`; the last one to go closes the watcher. */
-  removeReadinessListener(listener: ReadinessListener): void {
+  removeReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
     const had = this.#listeners.size;
     this.#listeners.remove(listener);
     if (had > 0 && this.#listeners.size === 0) this.#stop();

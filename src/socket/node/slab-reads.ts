@@ -66,13 +66,28 @@ function symbolNamed(stream: NetSocket, name: string): symbol | null {
   return null;
 }
 
+/**
+ * The fields last found: symbols of Node's net module, the same on every stream, so each
+ * accepted connection only checks that its stream has them instead of listing its symbols.
+ */
+let knownFields: readonly [symbol, symbol, symbol] | null = null;
+
 /** The `net.Socket` fields behind its `onread` option, or null when this Node lacks them. */
-function onreadFields(stream: NetSocket): [symbol, symbol, symbol] | null {
+function onreadFields(stream: NetSocket): readonly [symbol, symbol, symbol] | null {
+  const known = knownFields;
+  if (
+    known !== null &&
+    Object.hasOwn(stream, known[0]) &&
+    Object.hasOwn(stream, known[1]) &&
+    Object.hasOwn(stream, known[2])
+  )
+    return known;
   const kBuffer = symbolNamed(stream, 'kBuffer');
   const kBufferCb = symbolNamed(stream, 'kBufferCb');
   const kBufferGen = symbolNamed(stream, 'kBufferGen');
   if (kBuffer === null || kBufferCb === null || kBufferGen === null) return null;
-  return [kBuffer, kBufferCb, kBufferGen];
+  knownFields = [kBuffer, kBufferCb, kBufferGen];
+  return knownFields;
 }
 
 /** Why this Node cannot do slab reads at all, or null. */
