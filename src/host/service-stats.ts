@@ -5,6 +5,7 @@
 import type { ConnectionSummary, ServerObserver } from '../server/server-observer.js';
 import type { EventHub } from './capture/event-hub.js';
 import type { FaultBook } from './faults/fault-book.js';
+import { LogThrottle } from './log-throttle.js';
 import type { Logger } from './logger.js';
 import type { DurationRecorder } from './metrics.js';
 
@@ -61,7 +62,8 @@ function errorText(error: unknown): string {
  * Makes the observer a service's servers report through: it counts into `stats`, captures each
  * event into the host's hub, and logs through `logger` one line per request (at `info`, as an
  * access log) and per connection opened and closed (at `debug`: a busy server's log would be
- * mostly these).
+ * mostly these). Refusals and errors are logged one by one up to 20 a second each; past that,
+ * a flood (a peer past the limits, over and over) is counted and told in one line a second.
  * @param stats the service's counters.
  * @param logger the service's child logger.
  * @param options whether requests are logged; the capture hub, faults and duration histogram.
@@ -77,6 +79,18 @@ export function serviceObserver(
   const service = stats.name;
   const faults = options.faults;
   const durations = options.durations;
+  const refusals = new LogThrottle((count) =>
+    logger.warn(
+      { suppressed: count },
+      `connection refused: ${count} more in the last second, not logged one by one`,
+    ),
+  );
+  const errors = new LogThrottle((count) =>
+    logger.warn(
+      { suppressed: count },
+      `error: ${count} more in the last second, not logged one by one`,
+    ),
+  );
   return {
     ...(faults !== undefined ? { fault: (facts) => faults.pick(service, facts) } : {}),
     connectionOpened(peer) {
@@ -88,7 +102,7 @@ export function serviceObserver(
     connectionRefused(peer, reason) {
       stats.connectionsRefused++;
       capture?.record(service, 'refused', peer, { reason });
-      logger.warn({ peer, reason }, 'connection refused');
+      if (refusals.admit()) logger.warn({ peer, reason }, 'connection refused');
     },
     connectionClosed(summary: ConnectionSummary) {
       stats.connectionsNow = Math.max(0, stats.connectionsNow - 1);
@@ -130,7 +144,7 @@ export function serviceObserver(
     error(error, peer) {
       stats.errors++;
       capture?.record(service, 'error', peer ?? '', { error: errorText(error) });
-      logger.warn({ err: error, ...(peer ? { peer } : {}) }, 'error');
+      if (errors.admit()) logger.warn({ err: error, ...(peer ? { peer } : {}) }, 'error');
     },
     uncaught(error, peer) {
       stats.uncaughtErrors++;

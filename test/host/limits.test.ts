@@ -145,3 +145,49 @@ test('SMTP refuses a command line longer than the service maxRequestSize', async
     await host.stop(500);
   }
 });
+
+test('a flood of refused connections writes 20 refusal lines a second and one line counting the rest; every refusal is still counted', async () => {
+  const { logger, records } = memoryLogger();
+  const host = await serve({
+    config: testConfig(['echo.limits.maxConnectionsPerAddress=1']),
+    logger,
+  });
+  try {
+    const port = portOf(host, 'echo');
+    const kept = await createConnection(['127.0.0.1', port], 5);
+    await new Promise((r) => setTimeout(r, 50));
+    const FLOOD = 120;
+    for (let i = 0; i < FLOOD; i++) {
+      const extra = await createConnection(['127.0.0.1', port], 5);
+      assert.equal(await untilClosed(extra), '', 'refused: closed without a byte');
+      extra.close();
+    }
+    const refusalLines = () =>
+      records.filter((r) => r.service === 'echo' && r.msg === 'connection refused');
+    const summaries = () =>
+      records.filter((r) => r.service === 'echo' && typeof r.suppressed === 'number');
+    // The count of the last window comes when that window ends.
+    for (let i = 0; i < 100; i++) {
+      const told =
+        refusalLines().length + summaries().reduce((n, r) => n + Number(r.suppressed), 0);
+      if (told === FLOOD) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const told = refusalLines().length + summaries().reduce((n, r) => n + Number(r.suppressed), 0);
+    assert.equal(told, FLOOD, 'each refusal is a line of its own or in a count');
+    assert.ok(summaries().length >= 1, 'at least one count line');
+    assert.ok(
+      refusalLines().length <= 20 * (summaries().length + 1),
+      `${refusalLines().length} refusal lines, at most 20 a window`,
+    );
+    assert.match(
+      await host.metrics(),
+      new RegExp(`polyport_connections_refused_total\\{service="echo"\\} ${FLOOD}\\b`),
+    );
+    await kept.sendall('still served');
+    assert.equal((await kept.recv(100)).toString(), 'still served');
+    kept.close();
+  } finally {
+    await host.stop(500);
+  }
+});
