@@ -6,16 +6,9 @@
 import { parseArgs } from 'node:util';
 import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
 import { type EchoReply, Pinger } from '../protocols/ping/client/pinger.js';
-import {
-  AddressInfoError,
-  AF_INET,
-  AF_INET6,
-  AF_UNSPEC,
-  SOCK_DGRAM,
-  SocketError,
-} from '../socket/index.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, SocketError } from '../socket/index.js';
 import { integerOption, secondsOption } from './number-option.js';
-import { targetAddresses } from './target-addresses.js';
+import { firstTarget } from './target-addresses.js';
 
 const HELP = `Usage: polyport ping [options] HOST
 
@@ -66,17 +59,9 @@ export const pingCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    let family: number;
-    let address: string;
-    try {
-      const [first] = await targetAddresses(options.host, 0, SOCK_DGRAM, 0, options.family);
-      if (first === undefined) throw new AddressInfoError('EAI_NONAME', { op: 'getaddrinfo' });
-      ({ family, host: address } = first);
-    } catch (err) {
-      if (!(err instanceof AddressInfoError)) throw err;
-      io.stderr.write(`polyport ping: ${err.message}\n`);
-      return EXIT.USAGE;
-    }
+    const target = await firstTarget('ping', options.host, options.family, io.stderr);
+    if (target === null) return EXIT.USAGE;
+    const { family, host: address } = target;
     let pinger: Pinger;
     try {
       pinger = Pinger.open(family, address, options.size);

@@ -1,7 +1,13 @@
 /**
  * Host names to socket addresses for the client tools, through polyport's `getaddrinfo()`.
  */
-import { AF_UNSPEC, getaddrinfo, type SocketAddress } from '../socket/index.js';
+import {
+  AddressInfoError,
+  AF_UNSPEC,
+  getaddrinfo,
+  SOCK_DGRAM,
+  type SocketAddress,
+} from '../socket/index.js';
 
 /** One address to try: the family to open a socket with and the address to give it. */
 export interface TargetAddress {
@@ -43,4 +49,32 @@ export async function targetAddresses(
     out.push({ family: fam, host: numeric, sockaddr });
   }
   return out;
+}
+
+/**
+ * The first address of `host` for a datagram tool (ping, traceroute), or null once the failure
+ * is told on stderr as `polyport COMMAND: <why>` (the caller then exits with EXIT.USAGE).
+ * @param command the command's name, for the message.
+ * @param host a name or numeric address.
+ * @param family `AF_UNSPEC`, `AF_INET` (`-4`) or `AF_INET6` (`-6`).
+ * @param stderr where the failure is told.
+ * @returns the family and numeric host to open a socket with, or null.
+ * @throws what getaddrinfo throws that is not an `AddressInfoError` (a bug).
+ * @example const target = await firstTarget('ping', 'localhost', AF_UNSPEC, io.stderr);
+ */
+export async function firstTarget(
+  command: string,
+  host: string,
+  family: number,
+  stderr: { write(text: string): unknown },
+): Promise<{ readonly family: number; readonly host: string } | null> {
+  try {
+    const [first] = await targetAddresses(host, 0, SOCK_DGRAM, 0, family);
+    if (first === undefined) throw new AddressInfoError('EAI_NONAME', { op: 'getaddrinfo' });
+    return first;
+  } catch (err) {
+    if (!(err instanceof AddressInfoError)) throw err;
+    stderr.write(`polyport ${command}: ${err.message}\n`);
+    return null;
+  }
 }

@@ -10,17 +10,9 @@ import {
   TRACEROUTE_BASE_PORT,
   Tracer,
 } from '../protocols/traceroute/client/tracer.js';
-import {
-  AddressInfoError,
-  AF_INET,
-  AF_INET6,
-  AF_UNSPEC,
-  gethostbyaddr,
-  SOCK_DGRAM,
-  SocketError,
-} from '../socket/index.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, gethostbyaddr, SocketError } from '../socket/index.js';
 import { integerOption, secondsOption } from './number-option.js';
-import { targetAddresses } from './target-addresses.js';
+import { firstTarget } from './target-addresses.js';
 
 const HELP = `Usage: polyport traceroute [options] HOST
 
@@ -81,17 +73,9 @@ export const tracerouteCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    let family: number;
-    let address: string;
-    try {
-      const [first] = await targetAddresses(options.host, 0, SOCK_DGRAM, 0, options.family);
-      if (first === undefined) throw new AddressInfoError('EAI_NONAME', { op: 'getaddrinfo' });
-      ({ family, host: address } = first);
-    } catch (err) {
-      if (!(err instanceof AddressInfoError)) throw err;
-      io.stderr.write(`polyport traceroute: ${err.message}\n`);
-      return EXIT.USAGE;
-    }
+    const target = await firstTarget('traceroute', options.host, options.family, io.stderr);
+    if (target === null) return EXIT.USAGE;
+    const { family, host: address } = target;
     const tracer = new Tracer(family, address);
     try {
       return await trace(tracer, address, options, io);
