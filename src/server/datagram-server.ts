@@ -97,24 +97,24 @@ export class DatagramServer extends Dispatcher {
   static async open(options: DatagramServerOptions): Promise<DatagramServer> {
     const [host, port] = options.address;
     const sock = socket(host.includes(':') ? AF_INET6 : AF_INET, SOCK_DGRAM);
-    let repliesFromAskedAddress = false;
+    let readsLocalAddress = false;
     try {
       if (options.reusePort) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
       // Only a wildcard bind has several addresses to answer from (see reply-source.ts).
-      if (isWildcardHost(host)) repliesFromAskedAddress = askForLocalAddress(sock);
+      if (isWildcardHost(host)) readsLocalAddress = askForLocalAddress(sock);
       await sock.bind([host, port]);
     } catch (err) {
       sock.close();
       throw err;
     }
     sock.setblocking(false);
-    if (isWildcardHost(host) && !repliesFromAskedAddress) {
+    if (isWildcardHost(host) && !readsLocalAddress) {
       options.observer?.log?.(
         'warn',
         `UDP on ${host}: replies leave from the address the routing table picks, not always the one a client asked (reading it needs the native addon: npm run build:native)`,
       );
     }
-    return new DatagramServer(sock, options, repliesFromAskedAddress);
+    return new DatagramServer(sock, options, readsLocalAddress);
   }
 
   /**
