@@ -326,21 +326,28 @@ const COUNT_LINE = /^(?:ℹ|#) (tests|pass|fail|cancelled|skipped|todo) (\d+)\s*
  */
 class RunnerOutput {
   counts = {};
-  listedFailures = 0;
+  /** The listed failures, each `name (where)`, so the summary names them after a long log. */
+  failures = [];
   #inList = false;
-  #afterWhere = false;
+  #where = '';
+
+  get listedFailures() {
+    return this.failures.length;
+  }
 
   read(line) {
     const match = COUNT_LINE.exec(line);
     if (match) this.counts[match[1]] = Number(match[2]);
     if (line === '✖ failing tests:') {
       this.#inList = true;
-      this.listedFailures = 0;
-    } else if (this.#inList && this.#afterWhere) {
+      this.failures = [];
+    } else if (this.#inList && this.#where) {
       const entry = line.trim();
-      if (entry.startsWith('✖ ') && !entry.endsWith('# TODO')) this.listedFailures++;
+      if (entry.startsWith('✖ ') && !entry.endsWith('# TODO')) {
+        this.failures.push(`${entry.slice(2)} (${this.#where})`);
+      }
     }
-    this.#afterWhere = this.#inList && line.startsWith('test at ');
+    this.#where = this.#inList && line.startsWith('test at ') ? line.slice(8).trim() : '';
   }
 }
 
@@ -414,6 +421,7 @@ async function pass(node, isPublic, filters, number = '') {
     failed: Math.max(counted, listed),
     skipped: c.skipped ?? 0,
     note: result.why,
+    failures: result.output.failures,
   };
   if (listed > counted) {
     row.note ||= `${listed - counted} failing suite(s) or hook(s) listed besides the counted tests`;
@@ -475,6 +483,9 @@ function summary(rows) {
     console.log(`  ${padded.join('  ')}`.trimEnd());
   }
   for (const r of rows) if (r.note) console.log(`  note: ${r.name}: ${r.note}`);
+  for (const r of rows) {
+    for (const failure of r.failures ?? []) console.log(`  failed: ${r.name}: ${failure}`);
+  }
   const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
   console.log(
     `matrix: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`,

@@ -18,6 +18,7 @@ import {
   sampleInTurn,
 } from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
+import { WARMUP_SECONDS } from './http-hello.js';
 import { DEFAULT_PORTS, startServe } from './polyport-serve.js';
 import type { Scratch } from './scratch.js';
 
@@ -55,7 +56,7 @@ export async function runCaptureCost(scratch: Scratch): Promise<unknown> {
       name: `HTTP hello, wrk -t1 -c50, ${SECONDS} s`,
       unit: 'req/s',
       measure: async () => {
-        await wrk(url, 1, 1); // warm-up
+        await wrk(url, WARMUP_SECONDS, 1); // warm-up: JIT tiers (see http-hello.ts)
         return wrk(url, SECONDS, 1);
       },
     });
