@@ -439,6 +439,7 @@ async function pass(node, isPublic, filters, number = '') {
       `${row.passed} passed, ${row.failed} failed, ${row.skipped} skipped` +
       `${extra ? ` (${extra})` : ''}${row.note ? ` [${row.note}]` : ''}`,
   );
+  for (const failure of row.failures) console.log(`===   failed: ${failure}`);
   return row;
 }
 
