@@ -16,7 +16,7 @@ import {
   connect as netConnect,
   createServer as netServer,
 } from 'node:net';
-import { AF_INET, SOCK_STREAM, type Socket, socket } from '../src/socket/index.js';
+import { AF_INET, SOCK_STREAM, type Socket, socket } from '../dist/socket/index.js';
 
 const ROUND_TRIPS = Number(process.argv[2] ?? 20_000);
 const RUNS = 5;

@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { createInterface } from 'node:readline';
-import { AF_INET, SOCK_DGRAM, type Socket, socket } from '../src/socket/index.js';
+import { AF_INET, SOCK_DGRAM, type Socket, socket } from '../dist/socket/index.js';
 
 const KINDS = ['dgram', 'nowait', 'owned', 'await'] as const;
 type Kind = (typeof KINDS)[number];

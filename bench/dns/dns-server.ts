@@ -2,8 +2,8 @@
  * The polyport DNS server for the benchmark, in its own process: the sample zone on 127.0.0.1,
  * a free port printed on the first stdout line, exit when stdin closes.
  */
-import { loop, type SocketMap } from '../../src/dispatch/index.js';
-import { sampleZone, startDnsService, ZoneSet } from '../../src/protocols/dns/index.js';
+import { loop, type SocketMap } from '../../dist/dispatch/index.js';
+import { sampleZone, startDnsService, ZoneSet } from '../../dist/protocols/dns/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 await readyAccelerators();

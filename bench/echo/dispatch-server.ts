@@ -7,8 +7,8 @@ import {
   Dispatcher,
   DispatcherWithSend,
   loop,
-} from '../../src/dispatch/index.js';
-import { IPPROTO_TCP, TCP_NODELAY } from '../../src/socket/index.js';
+} from '../../dist/dispatch/index.js';
+import { IPPROTO_TCP, TCP_NODELAY } from '../../dist/socket/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 class EchoChannel extends DispatcherWithSend {

@@ -3,9 +3,9 @@
  * compared with), plus demo/demo. Usage: ftp-server.ts ROOT. Prints its port, then serves until
  * stdin closes.
  */
-import { loop } from '../../src/dispatch/index.js';
-import { hashPassword } from '../../src/host/password.js';
-import { startFtpService } from '../../src/protocols/ftp/index.js';
+import { loop } from '../../dist/dispatch/index.js';
+import { hashPassword } from '../../dist/host/password.js';
+import { startFtpService } from '../../dist/protocols/ftp/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 const root = process.argv[2];

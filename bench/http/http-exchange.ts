@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelSocket, SocketMap } from '../../src/dispatch/index.js';
+import type { ChannelSocket, SocketMap } from '../../dist/dispatch/index.js';
 import {
   CommonHeaders,
   HeadCache,
@@ -19,10 +19,10 @@ import {
   HttpServerChannel,
   routeHandler,
   staticFiles,
-} from '../../src/protocols/http/index.js';
-import { ChannelTransport } from '../../src/server/channel-transport.js';
-import { systemClock } from '../../src/server/clock.js';
-import { AF_INET, SOCK_STREAM } from '../../src/socket/index.js';
+} from '../../dist/protocols/http/index.js';
+import { ChannelTransport } from '../../dist/server/channel-transport.js';
+import { systemClock } from '../../dist/server/clock.js';
+import { AF_INET, SOCK_STREAM } from '../../dist/socket/index.js';
 
 const REQUESTS = Number(process.env.EXCHANGE_REQUESTS ?? 200_000);
 const RUNS = 5;

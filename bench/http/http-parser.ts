@@ -5,7 +5,7 @@
  *
  * Run: node --import tsx bench/http/http-parser.ts
  */
-import { RequestParser } from '../../src/protocols/http/index.js';
+import { RequestParser } from '../../dist/protocols/http/index.js';
 
 const REQUESTS = 100_000;
 const CHUNK = 64 * 1024;

@@ -3,8 +3,8 @@
  * the static handler over the directory given as the first argument. Prints its port, exits
  * when stdin closes.
  */
-import { loop, type SocketMap } from '../../src/dispatch/index.js';
-import { routeHandler, startHttpService, staticFiles } from '../../src/protocols/http/index.js';
+import { loop, type SocketMap } from '../../dist/dispatch/index.js';
+import { routeHandler, startHttpService, staticFiles } from '../../dist/protocols/http/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 const root = process.argv[2] ?? '.';

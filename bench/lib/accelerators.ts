@@ -4,7 +4,7 @@
  * say so on stderr when an accelerator is not where this run's switches put it (on in the
  * accelerators-on row, off in the off row), since that row would then measure something else.
  */
-import { prepareAccelerators } from '../../src/socket/index.js';
+import { prepareAccelerators } from '../../dist/socket/index.js';
 import { ACCELERATORS_OFF } from './harness.js';
 
 /**

@@ -5,7 +5,9 @@
  *
  * The revision is checked out once into a detached git worktree under the system's temp folder;
  * it shares this tree's `node_modules` and native addon build (`build/`), so nothing is
- * installed or compiled for it. The worktree is removed when the run ends.
+ * installed for it; its TypeScript is compiled to its own `dist/`, which its benchmark servers
+ * import as today's do (users run the compiled package). The worktree is removed when the run
+ * ends.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -41,6 +43,12 @@ export function useBaseline(ref: string): void {
   }
   baseline = { ref, commit, tree };
   process.once('exit', removeBaseline);
+  // The compiled package only: the CLI bundle is for the defaults section, which has no baseline.
+  execFileSync(
+    process.execPath,
+    [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: tree, stdio: 'inherit' },
+  );
 }
 
 /** Removes the baseline's worktree (also at exit). */

@@ -5,7 +5,7 @@
  * Usage: mail-load.ts SMTP_PORT POP3_PORT SIZE CLIENTS SECONDS
  * Prints one JSON line: { sent, sendSeconds, retrieved, retrieveSeconds, bytes }.
  */
-import { Pop3Client, SmtpClient } from '../../src/protocols/mail/index.js';
+import { Pop3Client, SmtpClient } from '../../dist/protocols/mail/index.js';
 
 const [smtpPort, pop3Port, size, clients, seconds] = process.argv.slice(2).map(Number);
 if (!smtpPort || !pop3Port || !size || !clients || !seconds) {

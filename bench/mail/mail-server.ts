@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loop } from '../../src/dispatch/index.js';
-import { hashPassword } from '../../src/host/password.js';
+import { loop } from '../../dist/dispatch/index.js';
+import { hashPassword } from '../../dist/host/password.js';
 import {
   MaildirStore,
   startPop3Service,
   startSmtpService,
-} from '../../src/protocols/mail/index.js';
+} from '../../dist/protocols/mail/index.js';
 import { readyAccelerators } from '../lib/accelerators.js';
 
 const count = Number(process.argv[2] ?? 20);
