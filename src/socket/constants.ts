@@ -156,10 +156,21 @@ export const EAI_MEMORY = -10;
 /** gaierror: system error. */
 export const EAI_SYSTEM = -11;
 
-/** Whether this machine has an IPv6 address configured (at least `::1`). */
-export const has_ipv6: boolean = Object.values(networkInterfaces()).some((list) =>
-  (list ?? []).some((iface) => iface.family === 'IPv6'),
-);
+/**
+ * Whether this machine has an IPv6 address configured (at least `::1`), read when this module
+ * loads: an ES module's export is a value, never a getter, so it cannot wait for its first
+ * reader without becoming a function.
+ */
+// Marked pure so that a bundle which never reads it (the `polyport` executable) drops the call:
+// listing the interfaces is a netlink round trip (more on a host with many interfaces) that a
+// one-query `polyport dig` has no use for.
+export const has_ipv6: boolean = /* @__PURE__ */ anyIpv6Interface();
+
+function anyIpv6Interface(): boolean {
+  return Object.values(networkInterfaces()).some((list) =>
+    (list ?? []).some((iface) => iface.family === 'IPv6'),
+  );
+}
 
 /** Names of the address families, for messages. */
 export function familyName(family: number): string {

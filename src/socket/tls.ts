@@ -3,7 +3,7 @@
  * an `SSLSocket` with the same methods, on either side, with SNI and ALPN. Wrapping works on a
  * socket that has already talked in the clear, so STARTTLS-style upgrades lose no byte.
  */
-import { constants as cryptoConstants } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodeTls from 'node:tls';
@@ -56,9 +56,14 @@ const SERVER_CIPHERS = [
  * OpenSSL's switch that refuses renegotiation (TLS 1.2 and older; TLS 1.3 has none): a
  * client-initiated renegotiation costs the server a handshake each time (a denial-of-service
  * lever) and buys nothing here. An OpenSSL without it (before 1.1.0h) leaves Node's own limit,
- * `tls.CLIENT_RENEG_LIMIT` renegotiations per `CLIENT_RENEG_WINDOW`.
+ * `tls.CLIENT_RENEG_LIMIT` renegotiations per `CLIENT_RENEG_WINDOW`. Read from `node:crypto`
+ * when a server context is built, as `node:tls` is: a process that never serves TLS (`polyport
+ * dig`) does not load node:crypto for it.
  */
-const NO_RENEGOTIATION = cryptoConstants.SSL_OP_NO_RENEGOTIATION ?? 0;
+function noRenegotiation(): number {
+  const { constants } = createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
+  return constants.SSL_OP_NO_RENEGOTIATION ?? 0;
+}
 
 /** A TLS failure: a handshake that failed, a bad certificate file, … (`ssl.SSLError`). */
 export class SSLError extends SocketError {}
@@ -241,7 +246,7 @@ export class SSLContext {
       ...(this.#passphrase !== undefined ? { passphrase: this.#passphrase } : {}),
       ...(this.#ca !== null ? { ca: this.#ca } : {}),
       ...(ciphers !== undefined ? { ciphers } : {}),
-      ...(server ? { honorCipherOrder: true, secureOptions: NO_RENEGOTIATION } : {}),
+      ...(server ? { honorCipherOrder: true, secureOptions: noRenegotiation() } : {}),
     };
     try {
       this.#secure = nodeTls().createSecureContext(options);

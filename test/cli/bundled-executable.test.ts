@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BIN_DIR, bundleCli } from '../../scripts/bundle-cli.mjs';
+import { startLive } from '../protocols/dns/live-server.js';
 
 /**
  * The `polyport` users run is the bundle scripts/bundle-cli.mjs makes (dist/bin/polyport.js), not
@@ -96,6 +97,38 @@ test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trac
     (err: { stderr: string }) => err,
   );
   assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
+});
+
+/**
+ * Loaded with `--require` before the bundle: counts calls of `os.networkInterfaces()` (the ES
+ * module view of node:os is made after this runs, so it sees the wrapper) and, at exit, writes
+ * that count and whether node:crypto was loaded to stderr's last line.
+ */
+const WATCH = `const os = require('node:os');
+const list = os.networkInterfaces;
+let listed = 0;
+os.networkInterfaces = function (...args) { listed++; return list.apply(this, args); };
+process.on('exit', () => {
+  const crypto = process.moduleLoadList.includes('NativeModule crypto');
+  require('node:fs').writeSync(2, '\\n' + JSON.stringify({ listed, crypto }) + '\\n');
+});
+`;
+
+test('the bundled polyport dig asks its question without listing the network interfaces or loading node:crypto', async (t) => {
+  const server = await startLive();
+  t.after(() => server.stop());
+  const watch = join(dir, 'watch.cjs');
+  writeFileSync(watch, WATCH);
+  const { stdout, stderr } = await polyport(
+    ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test', '+short'],
+    { node: ['--require', watch] },
+  );
+  assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/, 'dig printed the address');
+  // has_ipv6 is computed only where it is read; a DNS id comes from Web Crypto's global generator.
+  assert.deepEqual(JSON.parse(stderr.trim().split('\n').at(-1) ?? ''), {
+    listed: 0,
+    crypto: false,
+  });
 });
 
 /** Whether this Node has `module.enableCompileCache()` (22.1 and later). */

@@ -94,25 +94,41 @@ test('polyport --version loads no command, no server, no socket layer and no npm
   assert.ok(!loaded.some((url) => /^cli\/.*-command\.ts$/.test(url)), 'no command is loaded');
 });
 
-for (const command of ['dig', 'http']) {
+/** The client commands that read their command line before loading their client: their folder. */
+const LAZY_CLIENTS: Readonly<Record<string, string>> = {
+  dig: 'dns',
+  http: 'http',
+  ftp: 'ftp',
+  mail: 'mail',
+  finger: 'finger',
+  ident: 'ident',
+};
+
+/** Client files that are text only, which a command line may read (`ftp://` URLs). */
+const TEXT_ONLY = new Set(['protocols/ftp/client/ftp-url.ts']);
+
+for (const [command, folder] of Object.entries(LAZY_CLIENTS)) {
   test(`polyport ${command} --help prints its usage without loading the socket layer or the client`, async () => {
     const loaded = await resolvedBy([BIN, command, '--help']);
-    assert.ok(
-      loaded.includes(`protocols/${command === 'dig' ? 'dns' : 'http'}/cli.ts`),
-      'the recording holds the command',
-    );
-    for (const folder of [
+    assert.ok(loaded.includes(`protocols/${folder}/cli.ts`), 'the recording holds the command');
+    for (const unwanted of [
       'socket/index',
       'socket/socket',
-      'protocols/dns/client/',
-      'protocols/http/client/',
+      'protocols/common/index',
+      'protocols/common/client-tls',
+      ...Object.values(LAZY_CLIENTS).map((name) => `protocols/${name}/client/`),
     ]) {
       assert.deepEqual(
-        loaded.filter((url) => url.startsWith(folder)),
+        loaded.filter((url) => url.startsWith(unwanted) && !TEXT_ONLY.has(url)),
         [],
-        `${command} --help loads nothing from ${folder}`,
+        `${command} --help loads nothing from ${unwanted}`,
       );
     }
+    assert.deepEqual(
+      [...packages(loaded)].filter((name) => name !== 'tsx'),
+      [],
+      `${command} --help loads no npm package`,
+    );
   });
 }
 

@@ -1,10 +1,18 @@
 /**
- * `polyport finger`: the finger client on the command line.
+ * `polyport finger`: the finger client on the command line. This file reads the command line;
+ * the query is sent by ask-finger.ts, loaded only once the command line is good, so `--help` and
+ * bad usage are answered without the client and the socket layer.
  */
 import { parseArgs } from 'node:util';
-import { SocketError } from '../../socket/index.js';
-import { type CliCommand, type CliIO, EXIT, localServer, usageError } from '../common/index.js';
-import { finger, splitHostPort } from './client/finger-client.js';
+// A single file, not the barrel: that loads the socket layer, which --help does not need.
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  localServer,
+  usageError,
+} from '../common/cli-command.js';
+import { splitHostPort } from './codec/split-host-port.js';
 
 const HELP = `Usage: polyport finger [-l] [user][@host[:port]]
 
@@ -29,6 +37,18 @@ Options:
 
 Exit status: 0 when the server answered, 1 when it could not be reached, 2 for bad usage.
 `;
+
+/** What a `polyport finger` command line asks for: the query line and where to send it. */
+export interface FingerRequest {
+  /** The query line, without its CRLF (`''`, `demo`, `/W demo`, `demo@elsewhere`). */
+  readonly query: string;
+  /** The server's host. */
+  readonly host: string;
+  /** The server's port. */
+  readonly port: number;
+  /** Seconds to wait for the connection and for each read. */
+  readonly timeout: number;
+}
 
 /** `polyport finger`. */
 export const fingerCommand: CliCommand = {
@@ -56,18 +76,10 @@ export const fingerCommand: CliCommand = {
       return EXIT.USAGE;
     }
     const query = parsed.values.long ? `/W ${user}`.trimEnd() : user;
-    try {
-      const reply = await finger(query, host, {
-        port,
-        timeout: Number(parsed.values.timeout ?? 10),
-      });
-      io.stdout.write(reply.replace(/\r\n/g, '\n'));
-      return EXIT.OK;
-    } catch (err) {
-      const message = err instanceof SocketError ? err.message : String(err);
-      io.stderr.write(`polyport finger: ${message}\n`);
-      return EXIT.FAILURE;
-    }
+    // The client and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { askFinger } = await import('./ask-finger.js');
+    return askFinger({ query, host, port, timeout: Number(parsed.values.timeout ?? 10) }, io);
   },
 };
 

@@ -16,7 +16,7 @@
  */
 
 export { fingerCommand } from './cli.js';
-export { type FingerClientOptions, finger, splitHostPort } from './client/finger-client.js';
+export { type FingerClientOptions, finger } from './client/finger-client.js';
 export {
   answerQuery,
   type FingerAnswerOptions,
@@ -44,6 +44,7 @@ export {
 } from './codec/parse-query.js';
 export { DEFAULT_MAX_REPLY_BYTES, type FingerTextOptions } from './codec/reply-text.js';
 export { stripControlCharacters } from './codec/sanitize-text.js';
+export { splitHostPort } from './codec/split-host-port.js';
 export {
   type FingerService,
   type FingerServiceOptions,

@@ -1,29 +1,21 @@
 /**
- * `polyport ftp`: the FTP client on the command line — `ls`, `get`, `put` and `mirror`.
+ * `polyport ftp`: the FTP client on the command line — `ls`, `get`, `put` and `mirror`. This file
+ * reads the command line; what the action does is in ftp-action.ts, loaded only once the
+ * command line is good, so `--help` and bad usage are answered without the client and the
+ * socket layer.
  */
 
-import { statSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+// Single files, not the barrels: those load the socket layer, which --help does not need.
 import {
   type CliCommand,
   type CliIO,
-  clientTlsContext,
   EXIT,
   localServer,
-  progressBar,
-  progressWanted,
-  tlsHint,
   usageError,
-} from '../common/index.js';
-import { FtpClient } from './client/ftp-client.js';
-import { FtpError } from './client/ftp-control-connection.js';
-import { mirrorDown, mirrorUp } from './client/ftp-mirror.js';
-import { type FtpUrl, isLoopbackHost, parseFtpUrl } from './client/ftp-url.js';
-import type { FileEntry } from './codec/file-entry.js';
-import { formatListLine } from './codec/list-formatter.js';
-import { parseMlsxLine } from './codec/mlsx.js';
+} from '../common/cli-command.js';
+import { type FtpUrl, parseFtpUrl } from './client/ftp-url.js';
 
 const HELP = `Usage: polyport ftp ls URL
        polyport ftp get URL [LOCAL|-]        (- : to stdout)
@@ -82,177 +74,59 @@ function parse(argv: readonly string[]) {
   });
 }
 
-type Parsed = ReturnType<typeof parse>;
+/** The options of a `polyport ftp` command line, as `parseArgs` reads them. */
+export type FtpOptions = ReturnType<typeof parse>['values'];
 
-class UsageError extends Error {}
-
-/**
- * The progress callback of one transfer: the command line's progress bar on stderr when it is
- * a terminal and --no-progress was not given; the bar is removed when the transfer is done.
- */
-function progress(
-  io: CliIO,
-  values: Parsed['values'],
-  label: string,
-  total: number | null,
-): (bytes: number) => void {
-  const bar = progressBar(io, total, {
-    bytes: true,
-    label,
-    noProgress: values['no-progress'],
-  });
-  if (bar === null) return () => {};
-  return (bytes) => {
-    bar.update(bytes);
-    if (total !== null && bytes >= total) bar.finish();
-  };
-}
-
-async function open(url: FtpUrl, values: Parsed['values']): Promise<FtpClient> {
-  const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
-  const ftp = await FtpClient.connect(url.host, url.port, {
-    timeout,
-    active: values.active ?? false,
-  });
-  try {
-    if (values.tls) {
-      const ctx = clientTlsContext({ insecure: values.insecure, cafile: values.cafile });
-      await ftp.authTls(ctx, url.host);
-    }
-    const loop = isLoopbackHost(url.host);
-    const user = url.user ?? (loop ? 'demo' : 'anonymous');
-    const password = url.password ?? (url.user === null && loop ? 'demo' : 'polyport@');
-    await ftp.login(user, password);
-  } catch (err) {
-    ftp.close();
-    throw err;
-  }
-  return ftp;
+/** What a `polyport ftp` command line asks for, once read and checked. */
+export interface FtpRequest {
+  /** The action. */
+  readonly action: 'ls' | 'get' | 'put' | 'mirror';
+  /** The server, login and remote path. */
+  readonly url: FtpUrl;
+  /**
+   * The local side: get's file (`-` for stdout), put's file, mirror's folder; `''` for ls.
+   */
+  readonly local: string;
+  /** The options (`--tls`, `--continue`, `--reverse`, ...). */
+  readonly options: FtpOptions;
 }
 
 /**
- * The entries `ls` prints for `path`: the directory's listing, or for a file that one file (MLST;
- * a server without it gets LIST of the path, which lists a file as itself).
+ * Reads the action and its operands.
+ * @throws {Error} for a missing or unknown action, a wrong number of operands or a bad URL.
  */
-async function listTarget(ftp: FtpClient, path: string): Promise<FileEntry[]> {
-  try {
-    return await ftp.list(path);
-  } catch (err) {
-    // MLSD of a file is refused (RFC 3659 7.1: 501); MLST describes the file itself.
-    if (!(err instanceof FtpError) || path === '') throw err;
-    const reply = await ftp.command(`MLST ${path}`);
-    const line = reply.code === 250 ? reply.lines.find((l) => l.startsWith(' ')) : undefined;
-    if (line === undefined) throw err;
-    const { entry } = parseMlsxLine(line);
-    return [{ ...entry, name: nodePath.posix.basename(entry.name) }];
-  }
-}
-
-async function runAction(
-  action: string,
-  args: string[],
-  values: Parsed['values'],
-  io: CliIO,
-): Promise<void> {
+function request(positionals: readonly string[], options: FtpOptions, io: CliIO): FtpRequest {
+  const [action, ...args] = positionals;
+  if (action === undefined) throw new Error('give an action');
   const need = (n: number): void => {
-    if (args.length !== n) throw new UsageError(`${action} takes ${n} argument${n > 1 ? 's' : ''}`);
+    if (args.length !== n) throw new Error(`${action} takes ${n} argument${n > 1 ? 's' : ''}`);
   };
-  const url = (text: string): FtpUrl => {
-    try {
-      return parseFtpUrl(text, localServer(io, 'ftp', 10021).port);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  };
+  const url = (text: string): FtpUrl => parseFtpUrl(text, localServer(io, 'ftp', 10021).port);
   switch (action) {
-    case 'ls': {
+    case 'ls':
       need(1);
-      const u = url(args[0] as string);
-      const ftp = await open(u, values);
-      try {
-        const now = new Date();
-        for (const e of await listTarget(ftp, u.path)) {
-          io.stdout.write(`${formatListLine(e, { now })}\n`);
-        }
-      } finally {
-        await ftp.quit().catch(() => {});
-      }
-      return;
-    }
+      return { action, url: url(args[0] as string), local: '', options };
     case 'get': {
-      if (args.length < 1 || args.length > 2) throw new UsageError('get takes URL [LOCAL]');
+      if (args.length < 1 || args.length > 2) throw new Error('get takes URL [LOCAL]');
       const u = url(args[0] as string);
       const local = args[1] ?? (nodePath.posix.basename(u.path) || 'index');
-      const ftp = await open(u, values);
-      try {
-        // The size is for the progress bar only: without one, no SIZE round trip.
-        const size = progressWanted(io, values['no-progress'])
-          ? await ftp.size(u.path).catch(() => null)
-          : null;
-        if (local === '-') {
-          // As curl -o -: the file's bytes to stdout, which stays open for what follows.
-          if (values.continue) throw new UsageError('--continue needs a local file, not -');
-          await pipeline(
-            ftp.getStream(u.path, { onProgress: progress(io, values, u.path, size) }),
-            io.stdout,
-            {
-              end: false,
-            },
-          );
-          return;
-        }
-        await ftp.get(u.path, local, {
-          resume: values.continue ?? false,
-          onProgress: progress(io, values, u.path, size),
-        });
-      } finally {
-        await ftp.quit().catch(() => {});
+      if (local === '-' && options.continue) {
+        throw new Error('--continue needs a local file, not -');
       }
-      return;
+      return { action, url: u, local, options };
     }
-    case 'put': {
+    case 'put':
       need(2);
-      const local = args[0] as string;
-      const u = url(args[1] as string);
-      const remote =
-        u.path === '' || u.path.endsWith('/') ? `${u.path}${nodePath.basename(local)}` : u.path;
-      const size = statSync(local).size;
-      const ftp = await open(u, values);
-      try {
-        await ftp.put(local, remote, {
-          resume: values.continue ?? false,
-          onProgress: progress(io, values, remote, size),
-        });
-      } finally {
-        await ftp.quit().catch(() => {});
-      }
-      return;
-    }
+      return { action, url: url(args[1] as string), local: args[0] as string, options };
     case 'mirror': {
       need(2);
       const [a, b] = args as [string, string];
-      const u = url(values.reverse ? b : a);
-      const ftp = await open(u, values);
-      try {
-        const options = {
-          delete: values.delete ?? false,
-          progress: (label: string, size: number | null) => progress(io, values, label, size),
-        };
-        const n = values.reverse
-          ? await mirrorUp(ftp, a, u.path, options)
-          : await mirrorDown(ftp, u.path, b, options);
-        const files = (k: number): string => `${k} file${k === 1 ? '' : 's'}`;
-        io.stderr.write(
-          `${files(n.copied)} ${values.reverse ? 'uploaded' : 'downloaded'}, ${n.unchanged} unchanged` +
-            `${values.delete ? `, ${n.deleted} deleted` : ''}\n`,
-        );
-      } finally {
-        await ftp.quit().catch(() => {});
-      }
-      return;
+      return options.reverse
+        ? { action, url: url(b), local: a, options }
+        : { action, url: url(a), local: b, options };
     }
     default:
-      throw new UsageError(`unknown action '${action}' (use ls, get, put or mirror)`);
+      throw new Error(`unknown action '${action}' (use ls, get, put or mirror)`);
   }
 }
 
@@ -267,40 +141,25 @@ export const ftpCommand: CliCommand = {
   summary: 'list, download, upload or mirror files on an FTP server',
   help: HELP,
   async run(argv: readonly string[], io: CliIO): Promise<number> {
-    let parsed: Parsed;
+    let asked: FtpRequest | 'help';
     try {
-      parsed = parse(argv);
+      const parsed = parse(argv);
       if (parsed.values.timeout !== undefined && !(Number(parsed.values.timeout) > 0)) {
         throw new Error(
           `--timeout must be a positive number of seconds, got '${parsed.values.timeout}'`,
         );
       }
+      asked = parsed.values.help ? 'help' : request(parsed.positionals, parsed.values, io);
     } catch (err) {
       return usageError(io, 'ftp', err, HELP);
     }
-    if (parsed.values.help) {
+    if (asked === 'help') {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    const [action, ...args] = parsed.positionals;
-    if (action === undefined) {
-      return usageError(io, 'ftp', 'give an action');
-    }
-    try {
-      const stop = io.interrupted.then(() => {
-        throw new Error('interrupted');
-      });
-      // The race may be won by the action; a later Ctrl-C must not become an unhandled rejection.
-      stop.catch(() => {});
-      await Promise.race([runAction(action, args, parsed.values, io), stop]);
-      return EXIT.OK;
-    } catch (err) {
-      if (err instanceof UsageError) {
-        return usageError(io, 'ftp', err, HELP);
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`polyport ftp: ${message}${tlsHint(err)}\n`);
-      return EXIT.FAILURE;
-    }
+    // The client, TLS and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { ftpAction } = await import('./ftp-action.js');
+    return ftpAction(asked, io);
   },
 };

@@ -1,9 +1,17 @@
 /**
- * `polyport ident`: the ident client (RFC 1413) on the command line.
+ * `polyport ident`: the ident client (RFC 1413) on the command line. This file reads the command
+ * line; the question is asked by ask-ident.ts, loaded only once the command line is good, so
+ * `--help` and bad usage are answered without the client and the socket layer.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT, localServer, usageError } from '../common/index.js';
-import { ident } from './client/ident-client.js';
+// A single file, not the barrel: that loads the socket layer, which --help does not need.
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  localServer,
+  usageError,
+} from '../common/cli-command.js';
 import { parseIdentQuery } from './codec/ident-query.js';
 
 const HELP = `Usage: polyport ident [--host HOST] [--port PORT] SERVER-PORT,CLIENT-PORT
@@ -27,6 +35,20 @@ Options:
 
 Exit status: 0 when the server answered, 1 when it could not be reached, 2 for bad usage.
 `;
+
+/** What a `polyport ident` command line asks for: the connection asked about and the server. */
+export interface IdentRequest {
+  /** The connection's port on the server's side. */
+  readonly serverPort: number;
+  /** The connection's port on this host's side. */
+  readonly clientPort: number;
+  /** The ident server's host. */
+  readonly host: string;
+  /** The ident server's port. */
+  readonly port: number;
+  /** Seconds to wait for the reply. */
+  readonly timeout: number;
+}
 
 /** `polyport ident`. */
 export const identCommand: CliCommand = {
@@ -53,18 +75,19 @@ export const identCommand: CliCommand = {
       given === undefined
         ? localServer(io, 'ident', 10113)
         : { host: given, port: Number(parsed.values.port ?? 113) };
-    try {
-      const reply = await ident(host, query.serverPort, query.clientPort, {
+    // The client and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { askIdent } = await import('./ask-ident.js');
+    return askIdent(
+      {
+        serverPort: query.serverPort,
+        clientPort: query.clientPort,
+        host,
         port,
         timeout: Number(parsed.values.timeout ?? 10),
-      });
-      io.stdout.write(`${reply}\n`);
-      return EXIT.OK;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`polyport ident: ${message}\n`);
-      return EXIT.FAILURE;
-    }
+      },
+      io,
+    );
   },
 };
 

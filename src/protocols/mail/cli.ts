@@ -1,30 +1,19 @@
 /**
- * `polyport mail send|fetch`: the SMTP and POP3 clients on the command line.
+ * `polyport mail send|fetch`: the SMTP and POP3 clients on the command line. This file reads the
+ * command line; sending and fetching are in mail-action.ts, loaded only once the command line is
+ * good, so `--help` and bad usage are answered without the clients, TLS and the socket layer.
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { lookup } from 'mime-types';
-import type { SSLContext } from '../../socket/index.js';
+// A single file, not the barrel: that loads the socket layer, which --help does not need.
 import {
   type CliCommand,
   type CliIO,
-  clientTlsContext,
   EXIT,
   type LocalServer,
   localServer,
-  tlsHint,
   usageError,
-} from '../common/index.js';
-import { Pop3Client } from './client/pop3-client.js';
-import { SmtpClient } from './client/smtp-client.js';
-import { composeMessage } from './codec/message/compose-message.js';
-import { envelopeAddress } from './codec/message/encoded-words.js';
-import { headerField } from './codec/message/header-field.js';
-import { formatRfc5322Date } from './codec/smtp/received-header.js';
+} from '../common/cli-command.js';
 
 const HELP = `Usage: polyport mail send --from ADDR --to ADDR [--to ADDR ...] [--subject S] [--attach FILE ...] [options] [FILE|-]
        polyport mail fetch [--user U --pass P] [--out DIR] [--delete] [options]
@@ -64,7 +53,20 @@ Exit status: 0 on success, 1 when the server could not be reached or refused (a 
 recipient included), 2 for bad usage.
 `;
 
-type Values = ReturnType<typeof parse>['values'];
+/** The options of a `polyport mail` command line, as `parseArgs` reads them. */
+export type MailOptions = ReturnType<typeof parse>['values'];
+
+/** What a `polyport mail` command line asks for, once read and checked. */
+export interface MailRequest {
+  /** Send over SMTP or fetch over POP3. */
+  readonly action: 'send' | 'fetch';
+  /** The options (`--from`, `--to`, `--tls`, `--out`, ...). */
+  readonly options: MailOptions;
+  /** send: the message's file (`-` or none: stdin). */
+  readonly file: string | undefined;
+  /** The server: --server, else the local polyport serve's SMTP or POP3 service. */
+  readonly server: { readonly host: string; readonly port: number };
+}
 
 /** `polyport mail`. */
 export const mailCommand: CliCommand = {
@@ -82,14 +84,29 @@ export const mailCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
+    const { action, values, file } = parsed;
+    let server: MailRequest['server'];
     try {
-      return parsed.action === 'send'
-        ? await send(parsed.values, parsed.file, io)
-        : await fetch(parsed.values, io);
+      server =
+        action === 'send'
+          ? splitServer(values.server ?? hostPort(localServer(io, 'smtp', 10025)), 25)
+          : splitServer(values.server ?? hostPort(localServer(io, 'pop3', 10110)), 110);
     } catch (err) {
-      io.stderr.write(`polyport mail ${parsed.action}: ${(err as Error).message}${tlsHint(err)}\n`);
+      // --server was checked by parse(): this is the config's address, which is no usage error.
+      io.stderr.write(`polyport mail ${action}: ${(err as Error).message}\n`);
       return EXIT.FAILURE;
     }
+    const loopback = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(server.host);
+    if (action === 'fetch' && values.user === undefined && !loopback) {
+      io.stderr.write(
+        'polyport mail fetch: give --user and --pass (demo/demo is for loopback only)\n',
+      );
+      return EXIT.USAGE;
+    }
+    // The clients, TLS and the socket layer load only now: --help and a bad command line are
+    // answered without them, as fast as Node starts.
+    const { mailAction } = await import('./mail-action.js');
+    return mailAction({ action, options: values, file, server }, io);
   },
 };
 
@@ -134,7 +151,7 @@ function parse(argv: readonly string[]) {
     for (const flag of ['out', 'delete'] as const) {
       if (v[flag] !== undefined) throw new Error(`--${flag} is for fetch`);
     }
-    return { values: v, action, file: rest[0] };
+    return { values: v, action: 'send' as const, file: rest[0] };
   }
   if (rest.length > 0) throw new Error('fetch takes no FILE');
   if (v.delete && v.out === undefined)
@@ -142,7 +159,7 @@ function parse(argv: readonly string[]) {
   for (const flag of ['from', 'to', 'subject', 'attach'] as const) {
     if (v[flag] !== undefined) throw new Error(`--${flag} is for send`);
   }
-  return { values: v, action, file: undefined };
+  return { values: v, action: 'fetch' as const, file: undefined };
 }
 
 /** `host:port`, with an IPv6 host in brackets, as --server takes it. */
@@ -156,115 +173,4 @@ function splitServer(text: string, defaultPort: number): { host: string; port: n
   if (match === null || port > 65535)
     throw new Error(`--server must be HOST[:PORT], got '${text}'`);
   return { host: match[1] ?? match[2]!, port };
-}
-
-function tlsContext(v: Values): SSLContext {
-  return clientTlsContext({ insecure: v.insecure, cafile: v.cafile });
-}
-
-async function readInput(file: string | undefined, io: CliIO): Promise<Buffer> {
-  if (file !== undefined && file !== '-') return readFile(file);
-  const parts: Buffer[] = [];
-  for await (const chunk of io.stdin) parts.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(parts);
-}
-
-const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
-
-/**
- * Puts headers before a bare body (with attachments, a MIME multipart message); a message that
- * already has headers is sent as it is.
- */
-async function compose(input: Buffer, v: Values): Promise<Buffer> {
-  const firstLine = input.subarray(0, 1000).toString('latin1').split(/\r?\n/, 1)[0] ?? '';
-  const attach = v.attach ?? [];
-  if (v.subject === undefined && attach.length === 0 && HEADER_LINE.test(firstLine)) return input;
-  const now = new Date();
-  const from = envelopeAddress(v.from ?? '');
-  const id = `${now.getTime().toString(36)}.${process.pid}@${from.split('@')[1] || 'localhost'}`;
-  const attachments = await Promise.all(
-    attach.map(async (path) => ({
-      name: basename(path),
-      type: lookup(path) || 'application/octet-stream',
-      data: await readFile(path),
-    })),
-  );
-  return composeMessage({
-    from: v.from ?? '',
-    to: v.to ?? [],
-    subject: v.subject ?? '',
-    date: formatRfc5322Date(now),
-    messageId: id,
-    body: input,
-    attachments,
-    boundary: `polyport-${randomBytes(12).toString('hex')}`,
-  });
-}
-
-async function send(v: Values, file: string | undefined, io: CliIO): Promise<number> {
-  const message = await compose(await readInput(file, io), v);
-  const { host, port } = splitServer(v.server ?? hostPort(localServer(io, 'smtp', 10025)), 25);
-  const smtp = await SmtpClient.connect(host, port, { timeout: Number(v.timeout ?? 30) });
-  try {
-    await smtp.ehlo();
-    if (v.tls) await smtp.starttls(tlsContext(v));
-    if (v.user !== undefined) await smtp.authPlain(v.user, v.pass ?? '');
-    const result = await smtp.sendMail(
-      envelopeAddress(v.from ?? ''),
-      (v.to ?? []).map(envelopeAddress),
-      message,
-    );
-    const queued = [result.reply.enhanced ?? '', ...result.reply.lines].join(' ').trim();
-    io.stdout.write(`sent to ${result.accepted.join(', ')}: ${result.reply.code} ${queued}\n`);
-    for (const [address, reply] of result.refused) {
-      io.stderr.write(
-        `refused ${address}: ${reply.code} ${reply.enhanced ?? ''} ${reply.lines.join(' ')}\n`,
-      );
-    }
-    await smtp.quit();
-    return result.refused.size === 0 ? EXIT.OK : EXIT.FAILURE;
-  } finally {
-    smtp.close();
-  }
-}
-
-async function fetch(v: Values, io: CliIO): Promise<number> {
-  const { host, port } = splitServer(v.server ?? hostPort(localServer(io, 'pop3', 10110)), 110);
-  const loopback = /^(?:127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host);
-  if (v.user === undefined && !loopback) {
-    io.stderr.write(
-      'polyport mail fetch: give --user and --pass (demo/demo is for loopback only)\n',
-    );
-    return EXIT.USAGE;
-  }
-  const pop = await Pop3Client.connect(host, port, { timeout: Number(v.timeout ?? 30) });
-  try {
-    if (v.tls) await pop.stls(tlsContext(v));
-    await pop.login(v.user ?? 'demo', v.pass ?? 'demo');
-    const sizes = await pop.list();
-    const uids = new Map((await pop.uidl()).map((u) => [u.number, u.value]));
-    if (v.out !== undefined) await mkdir(v.out, { recursive: true });
-    for (const { number, value: size } of sizes) {
-      const uid = uids.get(number) ?? String(number);
-      if (v.out === undefined) {
-        const head = (await pop.top(number, 0)).toString('utf8');
-        const [from, date, subject] = ['From', 'Date', 'Subject'].map((name) =>
-          headerField(head, name),
-        );
-        io.stdout.write(`${number}\t${size}\t${uid}\t${from}\t${date}\t${subject}\n`);
-        continue;
-      }
-      // The uid may hold characters a file name should not (`/` from a digest never, but be sure).
-      const path = join(v.out, `${uid.replace(/[^\w.,=-]/g, '_')}.eml`);
-      const handle = await open(path, 'w');
-      await pipeline(await pop.retr(number), handle.createWriteStream());
-      if (v.delete) await pop.dele(number);
-      io.stdout.write(`saved ${number} (${size} octets) to ${path}\n`);
-    }
-    if (sizes.length === 0) io.stdout.write('no messages\n');
-    await pop.quit();
-    return EXIT.OK;
-  } finally {
-    pop.close();
-  }
 }

@@ -17,12 +17,12 @@
  * `POLYPORT_PUBLIC_DATAGRAMS=1` keeps node:dgram's own path; the tests run both.
  */
 
-import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { AF_INET } from '../constants.js';
 import { Accelerator } from './accelerator.js';
 import { datagramHandle, descriptorOf, type HasFd } from './handles.js';
 import { loadNativeAddon } from './native-addon.js';
+import { randomPayload } from './random-payload.js';
 
 /** The addon's calls (see native/datagram_batch.cc). */
 interface Addon {
@@ -229,8 +229,8 @@ function selfTest(): Promise<void> {
     b.unref();
     a.on('error', done);
     b.on('error', done);
-    const query = randomBytes(1200);
-    const reply = randomBytes(700);
+    const query = randomPayload(1200);
+    const reply = randomPayload(700);
     b.on('message', (data) =>
       done(data.equals(reply) ? undefined : new Error('the reply sent differs')),
     );

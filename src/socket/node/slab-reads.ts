@@ -18,10 +18,10 @@
  * self-test, and an exception while switching a socket over turns it off and leaves that socket
  * on the 'data' path. `POLYPORT_PUBLIC_READS=1` keeps the public path.
  */
-import { randomBytes } from 'node:crypto';
 import { connect, createServer, Socket as NetSocket } from 'node:net';
 import { Accelerator } from './accelerator.js';
 import { handleOf } from './handles.js';
+import { randomPayload } from './random-payload.js';
 import { copyToSlab, readScratch } from './read-slab.js';
 
 interface ReadHandle {
@@ -130,7 +130,7 @@ function switchOver(stream: NetSocket, onChunk: OnChunk): boolean {
  */
 function selfTest(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const payload = randomBytes(300 * 1024);
+    const payload = randomPayload(300 * 1024);
     const chunks: Buffer[] = [];
     let client: NetSocket | null = null;
     const server = createServer({ pauseOnConnect: true });

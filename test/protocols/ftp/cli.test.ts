@@ -52,6 +52,16 @@ test('polyport ftp exits 2 for an unknown action or a bad URL', async () => {
   assert.equal(await ftpCommand.run(['--bogus'], io()), 2);
 });
 
+test('polyport ftp answers a wrong number of operands and get - --continue with exit 2, before connecting', async () => {
+  // Nothing listens on port 1: a command that tried to connect would exit 1, not 2.
+  const url = 'ftp://127.0.0.1:1/hello.txt';
+  for (const argv of [[], ['ls'], ['put', url], ['get', url, '-', '--continue']]) {
+    const cli = io();
+    assert.equal(await ftpCommand.run(argv, cli), 2, `${argv.join(' ')}: ${cli.err()}`);
+    assert.match(cli.err(), /^polyport ftp: /);
+  }
+});
+
 test('polyport ftp ls, get, put and mirror work against the server with demo/demo on loopback', async () => {
   const f = await startFixture();
   const local = mkdtempSync(join(tmpdir(), 'polyport-ftp-cli-'));

@@ -5,7 +5,6 @@
  * kernel drops datagrams from anyone else, and an answer accepted only when its id and question
  * match the query's; anything else is ignored while the deadline lasts.
  */
-import { randomInt } from 'node:crypto';
 import {
   AF_INET,
   AF_INET6,
@@ -76,6 +75,9 @@ export async function exchange(
   }
 }
 
+/** The one-id buffer {@link randomId} fills, reused: no allocation per query. */
+const ID = new Uint16Array(1);
+
 /**
  * A random 16-bit message id from the system's cryptographic generator (RFC 5452 §9.2: ids
  * must not be guessable).
@@ -85,7 +87,10 @@ export async function exchange(
  * createQuery('example.test', RRType.A, { id: randomId() });
  */
 export function randomId(): number {
-  return randomInt(0, 0x10000);
+  // Web Crypto's generator, the global one: it is the same CSPRNG as node:crypto's randomInt, but
+  // needs no import of node:crypto, whose loading (a dozen modules) a one-query `polyport dig`
+  // would otherwise pay for this one number.
+  return globalThis.crypto.getRandomValues(ID)[0] as number;
 }
 
 /**

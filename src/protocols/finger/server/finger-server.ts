@@ -14,12 +14,13 @@ import { listenForConnections } from '../../../server/listen-for-connections.js'
 import type { ServerObserver } from '../../../server/server-observer.js';
 import type { ProxyProtocolOptions, TcpListener } from '../../../server/tcp-listener.js';
 import type { Transport } from '../../../server/transport.js';
-import { finger, splitHostPort } from '../client/finger-client.js';
+import { finger } from '../client/finger-client.js';
 import { answerQuery, formatForwardingDenied } from '../codec/answer-query.js';
 import { FingerSession } from '../codec/finger-session.js';
 import type { FingerUser } from '../codec/finger-user.js';
 import type { FingerParseResult } from '../codec/parse-query.js';
 import { DEFAULT_MAX_REPLY_BYTES, ReplyText } from '../codec/reply-text.js';
+import { splitHostPort } from '../codec/split-host-port.js';
 
 /** Options for {@link startFingerService}. */
 export interface FingerServiceOptions {
