@@ -3,6 +3,7 @@
  */
 import {
   AF_INET,
+  type ReadinessObserver,
   type SendOptions,
   SO_ERROR,
   SO_REUSEADDR,
@@ -13,7 +14,16 @@ import {
   SocketError,
 } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
-import { DISCONNECTED, type DrivenChannel, driverOf, failChannel } from './driver.js';
+import {
+  DISCONNECTED,
+  type Driver,
+  driverOf,
+  failChannel,
+  type SelfWatchingChannel,
+  START_WATCH,
+  STOP_WATCH,
+  WATCHED_BY,
+} from './driver.js';
 import { socketErrorFromErrno } from './socket-error-from-errno.js';
 import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
@@ -67,7 +77,7 @@ interface SetupChain {
  * new EchoServer('127.0.0.1', 8080);
  * await loop();
  */
-export class Dispatcher implements DrivenChannel, Channel {
+export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Channel {
   /**
    * `debug`, `connected`, `accepting`, `connecting` and `closing`, as bits of one number rather
    * than a field each, since an idle server holds thousands of channels.
@@ -131,8 +141,16 @@ export class Dispatcher implements DrivenChannel, Channel {
   ignoreLogTypes: ReadonlySet<string> = IGNORED_BY_DEFAULT;
   /** The key of this channel in its map. */
   readonly channelId = nextChannelId++;
-  /** The map this channel belongs to. */
-  readonly map: SocketMap;
+  /**
+   * The driver of the map this channel belongs to: kept rather than the map (which it holds),
+   * one field for both, since an idle server holds thousands of channels.
+   */
+  readonly #driver: Driver;
+  /**
+   * The socket this channel is registered with as its readiness observer, for its map's driver
+   * (see `SelfWatchingChannel` in driver.ts); null while the driver does not watch it that way.
+   */
+  #watched: ChannelSocket | null = null;
   /** The setup steps (bind, listen, connect): made by the first, as an accepted channel has none. */
   #setup: SetupChain | null = null;
 
@@ -142,7 +160,7 @@ export class Dispatcher implements DrivenChannel, Channel {
    * @param map the socket map to join (default: the module's).
    */
   constructor(sock?: ChannelSocket | null, map?: SocketMap) {
-    this.map = map ?? socketMap;
+    this.#driver = driverOf(map ?? socketMap);
     if (sock) {
       sock.setblocking(false);
       this.setSocket(sock);
@@ -159,6 +177,11 @@ export class Dispatcher implements DrivenChannel, Channel {
         }
       }
     }
+  }
+
+  /** The map this channel belongs to. */
+  get map(): SocketMap {
+    return this.#driver.map;
   }
 
   /** Joins the map (and the loop that serves it). */
@@ -286,7 +309,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       setup.failed = true;
       setup.error = err;
       // Fail the loop before closing: closing empties the map, which would end it in success.
-      driverOf(self.map).fail(err);
+      self.#driver.fail(err);
       self.close();
     });
     return next;
@@ -373,6 +396,38 @@ export class Dispatcher implements DrivenChannel, Channel {
       Dispatcher.#peerGone(this, err);
       return 0;
     }
+  }
+
+  /**
+   * The socket's readiness may have changed: tells the loop. The socket calls this, as the
+   * dispatcher is its own readiness observer (no watch object per channel); a subclass must not
+   * take the name for anything else.
+   */
+  readinessChanged(): void {
+    if (this.#watched !== null) this.#driver.channelReady(this, null);
+  }
+
+  /** @internal Registers with the socket for `driver` (see `SelfWatchingChannel`). */
+  [START_WATCH](driver: Driver): boolean {
+    const sock = this.socket;
+    if (driver !== this.#driver || sock?.addReadinessListener === undefined) return false;
+    sock.addReadinessListener(this);
+    this.#watched = sock;
+    return true;
+  }
+
+  /** @internal Unregisters from the socket it registered with for `driver`. */
+  [STOP_WATCH](driver: Driver): boolean {
+    const sock = this.#watched;
+    if (sock === null || driver !== this.#driver) return false;
+    this.#watched = null;
+    sock.removeReadinessListener?.(this);
+    return true;
+  }
+
+  /** @internal Whether it is registered with its socket for `driver`. */
+  [WATCHED_BY](driver: Driver): boolean {
+    return this.#watched !== null && driver === this.#driver;
   }
 
   /** Leaves the map and closes the socket. Closing twice is harmless. */
