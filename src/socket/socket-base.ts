@@ -40,6 +40,12 @@ import {
   withProbe,
 } from './kernel-options.js';
 import { ListenerEngine } from './listener-engine.js';
+import {
+  type ListenerSlot,
+  notifyListeners,
+  withListener,
+  withoutListener,
+} from './listener-slot.js';
 import { fdSocketAddon } from './node/fd-socket.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import { OptionList } from './option-list.js';
@@ -49,7 +55,6 @@ import {
   READY_READ,
   READY_WRITE,
   type ReadinessListener,
-  ReadinessListeners,
   type ReadinessObserver,
   type Watchable,
 } from './readiness.js';
@@ -138,8 +143,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * a server may hold thousands of idle ones.
    */
   #options: OptionList | null = null;
-  /** @internal (replaced only when a UDP socket moves to a descriptor: descriptor-io.ts) */
-  protected readinessListeners: ReadinessListeners;
+  /**
+   * Who listens to readiness: kept in this one field rather than in an object of their own, as
+   * almost every socket has none or one (its dispatcher, or one waiting call).
+   */
+  #listeners: ListenerSlot = null;
 
   /** @internal The options `setsockopt()` stored (empty until one is). */
   protected get optionValues(): OptionValues {
@@ -154,7 +162,12 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
 
   /** @internal Tells the watchers that readiness may have changed. */
   notify(): void {
-    this.readinessListeners.notify();
+    notifyListeners(this.#listeners);
+  }
+
+  /** @internal Whether anyone listens to readiness (a waiting call, a watcher). */
+  protected get watched(): boolean {
+    return this.#listeners !== null;
   }
 
   /**
@@ -188,10 +201,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
         ? FdEngine.adopt(fileno.fd, family, baseType, notify, context)
         : FdEngine.open(family, baseType, proto, notify, context);
       this.engine = engine;
-      this.readinessListeners = engine.listeners;
       return;
     }
-    this.readinessListeners = new ReadinessListeners();
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
@@ -239,17 +250,26 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * @returns the function that stops watching.
    */
   watch(listener: ReadinessListener): () => void {
-    return this.readinessListeners.add(listener);
+    this.addReadinessListener(listener);
+    return () => this.removeReadinessListener(listener);
   }
 
   /** Calls `listener` as {@link watch} does, until {@link removeReadinessListener}. */
   addReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
-    this.readinessListeners.push(listener);
+    const first = this.#listeners === null;
+    this.#listeners = withListener(this.#listeners, listener);
+    // A descriptor socket's watcher is armed only while someone listens.
+    const engine = this.engine;
+    if (first && engine instanceof FdEngine) engine.setWatched(true);
   }
 
   /** Stops calling a listener given to {@link addReadinessListener}. */
   removeReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
-    this.readinessListeners.remove(listener);
+    const listeners = this.#listeners;
+    if (listeners === null) return;
+    this.#listeners = withoutListener(listeners, listener);
+    const engine = this.engine;
+    if (this.#listeners === null && engine instanceof FdEngine) engine.setWatched(false);
   }
 
   // ---------------------------------------------------------------- timeouts
@@ -605,7 +625,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   ): Promise<T> {
     const wake = mask | READY_ERROR | READY_CLOSED;
     return settleWhen(
-      this.readinessListeners,
+      this,
       () => ((this.readiness & wake) === 0 ? null : attempt()),
       deadline,
       () => new SocketTimeoutError({ ...this.errorContext(), op }),
@@ -620,7 +640,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   ): Promise<void> {
     if (ready()) return;
     await settleWhen(
-      this.readinessListeners,
+      this,
       () => (ready() ? true : null),
       deadline,
       () => new SocketTimeoutError({ ...this.errorContext(), op }),

@@ -134,7 +134,7 @@ export class SocketIO extends SocketBase {
   /** The socket's receive waiter, made on the first wait (one closure per socket, not per call). */
   static #recvWaiter(self: SocketIO): RecvWaiter {
     self.#waiter ??= new RecvWaiter(
-      self.readinessListeners,
+      self,
       (size, flags) => self.recvNowait(size, flags),
       () => new SocketTimeoutError({ ...self.errorContext(), op: 'recv' }),
     );
