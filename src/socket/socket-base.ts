@@ -60,6 +60,7 @@ import {
 } from './readiness.js';
 import { requireReusePort } from './reuse-port.js';
 import { settleWhen } from './settle-when.js';
+import { SocketExtras } from './socket-extras.js';
 import { checkSocketKind } from './socket-kind.js';
 import {
   applyDatagramOptions,
@@ -132,10 +133,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected timeoutValue: number | null;
   /** @internal */
   protected engine: Engine | null = null;
-  /** A stream connection under way. */
-  protected connecting: NetSocket | null = null;
-  /** The error of a failed non-blocking connect, reported through `SO_ERROR` or the next call. */
-  protected soError: SocketError | null = null;
+  /**
+   * @internal What few sockets need, made on first use (see socket-extras.ts): read it through
+   * {@link more} to make it.
+   */
+  protected extras: SocketExtras | null = null;
   /** @internal */
   protected isClosed = false;
   /**
@@ -158,6 +160,28 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected storeOption(key: string, value: number | Buffer): void {
     this.#options =
       this.#options === null ? OptionList.of(key, value) : this.#options.with(key, value);
+  }
+
+  /** @internal {@link extras}, made now if it was not yet. */
+  protected get more(): SocketExtras {
+    this.extras ??= new SocketExtras();
+    return this.extras;
+  }
+
+  /** A stream connection under way. */
+  protected get connecting(): NetSocket | null {
+    return this.extras?.connecting ?? null;
+  }
+  protected set connecting(value: NetSocket | null) {
+    if (value !== null || this.extras !== null) this.more.connecting = value;
+  }
+
+  /** The error of a failed non-blocking connect, reported through `SO_ERROR` or the next call. */
+  protected get soError(): SocketError | null {
+    return this.extras?.soError ?? null;
+  }
+  protected set soError(value: SocketError | null) {
+    if (value !== null || this.extras !== null) this.more.soError = value;
   }
 
   /** @internal Tells the watchers that readiness may have changed. */
