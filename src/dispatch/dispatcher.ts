@@ -14,6 +14,7 @@ import {
   SocketError,
 } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
+import { DispatcherExtras } from './dispatcher-extras.js';
 import {
   DISCONNECTED,
   type Driver,
@@ -29,10 +30,7 @@ import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 const EMPTY = Buffer.alloc(0);
 let nextChannelId = 1;
-/**
- * The log types every dispatcher leaves out unless given its own set: one set for all, as a
- * server may hold thousands of channels.
- */
+/** The log types every dispatcher leaves out unless given its own set: one set for all. */
 const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
 
 /** The bits of a {@link Dispatcher}'s flags. */
@@ -45,13 +43,6 @@ const CLOSING = 16;
 /** `flags` with `bit` set or cleared. */
 function withBit(flags: number, bit: number, value: boolean): number {
   return value ? flags | bit : flags & ~bit;
-}
-
-/** A channel's setup steps: the last one chained, and the error that ended them, if one did. */
-interface SetupChain {
-  last: Promise<void>;
-  failed: boolean;
-  error: unknown;
 }
 
 /**
@@ -132,13 +123,27 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
    * not take a cut transfer for a finished one (an upload, a mail's DATA) can tell them apart.
    * @example override handleClose() { if (this.closeError !== null) discard(); else commit(); }
    */
-  closeError: SocketError | null = null;
+  get closeError(): SocketError | null {
+    return this.#extras?.closeError ?? null;
+  }
+  set closeError(value: SocketError | null) {
+    if (value !== null || this.#extras !== null) Dispatcher.#more(this).closeError = value;
+  }
+
+  /**
+   * Log types that `logInfo` leaves out (asyncore hides warnings). As asyncore's
+   * `ignore_log_types`, the default lives on the class (its prototype), not in every channel;
+   * assigning it, or declaring it in a subclass, gives a channel its own.
+   */
+  declare ignoreLogTypes: ReadonlySet<string>;
+  static {
+    Dispatcher.prototype.ignoreLogTypes = IGNORED_BY_DEFAULT;
+  }
+
   /** The peer's address (or the bound address of a listener). */
   addr: SocketAddress | null = null;
   /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
   socket: ChannelSocket | null = null;
-  /** Log types that `logInfo` leaves out (asyncore hides warnings). */
-  ignoreLogTypes: ReadonlySet<string> = IGNORED_BY_DEFAULT;
   /** The key of this channel in its map. */
   readonly channelId = nextChannelId++;
   /**
@@ -151,8 +156,11 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
    * (see `SelfWatchingChannel` in driver.ts); null while the driver does not watch it that way.
    */
   #watched: ChannelSocket | null = null;
-  /** The setup steps (bind, listen, connect): made by the first, as an accepted channel has none. */
-  #setup: SetupChain | null = null;
+  /**
+   * What few channels need (see dispatcher-extras.ts), made on first use: {@link closeError}
+   * once set, and the setup steps (an accepted channel has none).
+   */
+  #extras: DispatcherExtras | null = null;
 
   /**
    * @param sock a connected socket (as `handleAccepted` receives it), or none and then
@@ -285,12 +293,18 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
 
   // Private helpers are static, given the channel: an instance private method would cost
   // every channel a field (V8's brand of the class).
+  static #more(self: Dispatcher): DispatcherExtras {
+    self.#extras ??= new DispatcherExtras();
+    return self.#extras;
+  }
+
   static #chain(
     self: Dispatcher,
     op: string,
     step: (sock: ChannelSocket) => Promise<void>,
   ): Promise<void> {
-    const setup = (self.#setup ??= { last: Promise.resolve(), failed: false, error: undefined });
+    const extras = Dispatcher.#more(self);
+    const setup = (extras.setup ??= { last: Promise.resolve(), failed: false, error: undefined });
     const next = setup.last.then(() => {
       // After a failed step the rest cannot succeed: they fail with the same error, reported
       // to the loop once (not as a later EBADF that would hide the real cause).

@@ -199,6 +199,34 @@ describe('Dispatcher as a client', () => {
 });
 
 describe('errors in hooks', () => {
+  test('logInfo() leaves out warnings by default; a set given to one channel, or declared by a subclass, is that channel’s alone', () => {
+    const map = freshMap();
+    class Quiet extends Dispatcher {
+      override ignoreLogTypes: ReadonlySet<string> = new Set(['info', 'warning']);
+    }
+    const plain = new Dispatcher(null, map);
+    const own = new Dispatcher(null, map);
+    own.ignoreLogTypes = new Set();
+    const quiet = new Quiet(null, map);
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((text: string) => written.push(text) > 0) as typeof write;
+    try {
+      for (const [name, channel] of [
+        ['plain', plain],
+        ['own', own],
+        ['quiet', quiet],
+      ] as const) {
+        channel.logInfo(`${name} warning`, 'warning');
+        channel.logInfo(`${name} info`);
+      }
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(written, ['info: plain info\n', 'warning: own warning\n', 'info: own info\n']);
+    assert.deepEqual([...new Dispatcher(null, map).ignoreLogTypes], ['warning']);
+  });
+
   test('an exception in one channel closes that channel only; the others keep working', async () => {
     const map = freshMap();
     const failures: unknown[] = [];
