@@ -240,7 +240,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
         );
         engine.listening = true;
         this.engine = engine;
-      } else this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
+      } else this.engine = new StreamEngine(fileno.stream, this, fileno.slabReads);
     }
   }
 
