@@ -10,6 +10,10 @@ import type { AnyReadinessListener } from './readiness.js';
  * dispatcher, or one pending call), so the usual case costs no object at all: a socket keeps
  * this value in a field of its own, and `ReadinessListeners` wraps it for the others.
  * Notifying must cost next to nothing, and an idle server holds thousands of these.
+ * @example
+ * let slot: ListenerSlot = null;
+ * slot = withListener(slot, () => console.log('readiness may have changed'));
+ * notifyListeners(slot);
  */
 export type ListenerSlot = AnyReadinessListener | AnyReadinessListener[] | null;
 

@@ -39,7 +39,10 @@ export interface ReadinessObserver {
   readinessChanged(): void;
 }
 
-/** A listener either way: a function, or an object told through its method. */
+/**
+ * A listener either way: a function, or an object told through its method.
+ * @example const listener: AnyReadinessListener = { readinessChanged: () => check() };
+ */
 export type AnyReadinessListener = ReadinessListener | ReadinessObserver;
 
 /**
@@ -68,7 +71,11 @@ export interface Watchable {
 }
 
 /**
- * Where listeners are added and taken off: a socket, or a {@link ReadinessListeners}. What a waiting call (`settleWhen()`, `RecvWaiter`) needs.
+ * Where listeners are added and taken off: a socket, or a {@link ReadinessListeners}. What a
+ * waiting call (`settleWhen()`, `RecvWaiter`) needs.
+ * @example
+ * const registry: ListenerRegistry = sock; // or new ReadinessListeners()
+ * registry.addReadinessListener(onReady);
  */
 export type ListenerRegistry = Required<
   Pick<Watchable, 'addReadinessListener' | 'removeReadinessListener'>
