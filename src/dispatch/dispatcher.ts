@@ -3,6 +3,7 @@
  */
 import {
   AF_INET,
+  type ReadinessObserver,
   type SendOptions,
   SO_ERROR,
   SO_REUSEADDR,
@@ -13,16 +14,23 @@ import {
   SocketError,
 } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
-import { DISCONNECTED, type DrivenChannel, driverOf, failChannel } from './driver.js';
+import { DispatcherExtras } from './dispatcher-extras.js';
+import {
+  DISCONNECTED,
+  type Driver,
+  driverOf,
+  failChannel,
+  type SelfWatchingChannel,
+  START_WATCH,
+  STOP_WATCH,
+  WATCHED_BY,
+} from './driver.js';
 import { socketErrorFromErrno } from './socket-error-from-errno.js';
 import { type Channel, type SocketMap, socketMap } from './socket-map.js';
 
 const EMPTY = Buffer.alloc(0);
 let nextChannelId = 1;
-/**
- * The log types every dispatcher leaves out unless given its own set: one set for all, as a
- * server may hold thousands of channels.
- */
+/** The log types every dispatcher leaves out unless given its own set: one set for all. */
 const IGNORED_BY_DEFAULT: ReadonlySet<string> = new Set(['warning']);
 
 /** The bits of a {@link Dispatcher}'s flags. */
@@ -35,13 +43,6 @@ const CLOSING = 16;
 /** `flags` with `bit` set or cleared. */
 function withBit(flags: number, bit: number, value: boolean): number {
   return value ? flags | bit : flags & ~bit;
-}
-
-/** A channel's setup steps: the last one chained, and the error that ended them, if one did. */
-interface SetupChain {
-  last: Promise<void>;
-  failed: boolean;
-  error: unknown;
 }
 
 /**
@@ -67,7 +68,7 @@ interface SetupChain {
  * new EchoServer('127.0.0.1', 8080);
  * await loop();
  */
-export class Dispatcher implements DrivenChannel, Channel {
+export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Channel {
   /**
    * `debug`, `connected`, `accepting`, `connecting` and `closing`, as bits of one number rather
    * than a field each, since an idle server holds thousands of channels.
@@ -122,19 +123,44 @@ export class Dispatcher implements DrivenChannel, Channel {
    * not take a cut transfer for a finished one (an upload, a mail's DATA) can tell them apart.
    * @example override handleClose() { if (this.closeError !== null) discard(); else commit(); }
    */
-  closeError: SocketError | null = null;
+  get closeError(): SocketError | null {
+    return this.#extras?.closeError ?? null;
+  }
+  set closeError(value: SocketError | null) {
+    if (value !== null || this.#extras !== null) Dispatcher.#more(this).closeError = value;
+  }
+
+  /**
+   * Log types that `logInfo` leaves out (asyncore hides warnings). As asyncore's
+   * `ignore_log_types`, the default lives on the class (its prototype), not in every channel;
+   * assigning it, or declaring it in a subclass, gives a channel its own.
+   */
+  declare ignoreLogTypes: ReadonlySet<string>;
+  static {
+    Dispatcher.prototype.ignoreLogTypes = IGNORED_BY_DEFAULT;
+  }
+
   /** The peer's address (or the bound address of a listener). */
   addr: SocketAddress | null = null;
   /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
   socket: ChannelSocket | null = null;
-  /** Log types that `logInfo` leaves out (asyncore hides warnings). */
-  ignoreLogTypes: ReadonlySet<string> = IGNORED_BY_DEFAULT;
   /** The key of this channel in its map. */
   readonly channelId = nextChannelId++;
-  /** The map this channel belongs to. */
-  readonly map: SocketMap;
-  /** The setup steps (bind, listen, connect): made by the first, as an accepted channel has none. */
-  #setup: SetupChain | null = null;
+  /**
+   * The driver of the map this channel belongs to: kept rather than the map (which it holds),
+   * one field for both, since an idle server holds thousands of channels.
+   */
+  readonly #driver: Driver;
+  /**
+   * The socket this channel is registered with as its readiness observer, for its map's driver
+   * (see `SelfWatchingChannel` in driver.ts); null while the driver does not watch it that way.
+   */
+  #watched: ChannelSocket | null = null;
+  /**
+   * What few channels need (see dispatcher-extras.ts), made on first use: {@link closeError}
+   * once set, and the setup steps (an accepted channel has none).
+   */
+  #extras: DispatcherExtras | null = null;
 
   /**
    * @param sock a connected socket (as `handleAccepted` receives it), or none and then
@@ -142,7 +168,7 @@ export class Dispatcher implements DrivenChannel, Channel {
    * @param map the socket map to join (default: the module's).
    */
   constructor(sock?: ChannelSocket | null, map?: SocketMap) {
-    this.map = map ?? socketMap;
+    this.#driver = driverOf(map ?? socketMap);
     if (sock) {
       sock.setblocking(false);
       this.setSocket(sock);
@@ -159,6 +185,11 @@ export class Dispatcher implements DrivenChannel, Channel {
         }
       }
     }
+  }
+
+  /** The map this channel belongs to. */
+  get map(): SocketMap {
+    return this.#driver.map;
   }
 
   /** Joins the map (and the loop that serves it). */
@@ -262,12 +293,18 @@ export class Dispatcher implements DrivenChannel, Channel {
 
   // Private helpers are static, given the channel: an instance private method would cost
   // every channel a field (V8's brand of the class).
+  static #more(self: Dispatcher): DispatcherExtras {
+    self.#extras ??= new DispatcherExtras();
+    return self.#extras;
+  }
+
   static #chain(
     self: Dispatcher,
     op: string,
     step: (sock: ChannelSocket) => Promise<void>,
   ): Promise<void> {
-    const setup = (self.#setup ??= { last: Promise.resolve(), failed: false, error: undefined });
+    const extras = Dispatcher.#more(self);
+    const setup = (extras.setup ??= { last: Promise.resolve(), failed: false, error: undefined });
     const next = setup.last.then(() => {
       // After a failed step the rest cannot succeed: they fail with the same error, reported
       // to the loop once (not as a later EBADF that would hide the real cause).
@@ -286,7 +323,7 @@ export class Dispatcher implements DrivenChannel, Channel {
       setup.failed = true;
       setup.error = err;
       // Fail the loop before closing: closing empties the map, which would end it in success.
-      driverOf(self.map).fail(err);
+      self.#driver.fail(err);
       self.close();
     });
     return next;
@@ -373,6 +410,38 @@ export class Dispatcher implements DrivenChannel, Channel {
       Dispatcher.#peerGone(this, err);
       return 0;
     }
+  }
+
+  /**
+   * The socket's readiness may have changed: tells the loop. The socket calls this, as the
+   * dispatcher is its own readiness observer (no watch object per channel); a subclass must not
+   * take the name for anything else.
+   */
+  readinessChanged(): void {
+    if (this.#watched !== null) this.#driver.channelReady(this, null);
+  }
+
+  /** @internal Registers with the socket for `driver` (see `SelfWatchingChannel`). */
+  [START_WATCH](driver: Driver): boolean {
+    const sock = this.socket;
+    if (driver !== this.#driver || sock?.addReadinessListener === undefined) return false;
+    sock.addReadinessListener(this);
+    this.#watched = sock;
+    return true;
+  }
+
+  /** @internal Unregisters from the socket it registered with for `driver`. */
+  [STOP_WATCH](driver: Driver): boolean {
+    const sock = this.#watched;
+    if (sock === null || driver !== this.#driver) return false;
+    this.#watched = null;
+    sock.removeReadinessListener?.(this);
+    return true;
+  }
+
+  /** @internal Whether it is registered with its socket for `driver`. */
+  [WATCHED_BY](driver: Driver): boolean {
+    return this.#watched !== null && driver === this.#driver;
   }
 
   /** Leaves the map and closes the socket. Closing twice is harmless. */

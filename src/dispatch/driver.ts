@@ -47,11 +47,45 @@ export interface DrivenChannel extends Channel {
   closeError: SocketError | null;
 }
 
+/** The key of {@link SelfWatchingChannel}'s registering call. */
+export const START_WATCH: unique symbol = Symbol('polyport.startWatch');
+/** The key of {@link SelfWatchingChannel}'s unregistering call. */
+export const STOP_WATCH: unique symbol = Symbol('polyport.stopWatch');
+/** The key of {@link SelfWatchingChannel}'s "registered for this driver?" call. */
+export const WATCHED_BY: unique symbol = Symbol('polyport.watchedBy');
+
 /**
- * A channel's watch on its socket; `live` turns false when the driver stops watching. Kept
- * small, since an idle server holds one per connection: it is itself the socket's listener (a
- * {@link ReadinessObserver}), so no closure over it is made, and a socket that offers
- * `addReadinessListener()` needs no stop function either.
+ * A channel that is itself its socket's readiness observer (the {@link Dispatcher}): the driver
+ * of its own map then keeps nothing per channel, neither a {@link Watch} nor a map entry, since
+ * an idle server holds one channel per connection. The channel remembers the socket it
+ * registered with and tells its driver, through `channelReady()`, when readiness changes. The
+ * calls are keyed by symbols the package does not export, so they stay out of a subclass's way.
+ */
+export interface SelfWatchingChannel extends DrivenChannel {
+  /**
+   * Registers the channel with its socket on behalf of `driver`.
+   * @returns false when it cannot (`driver` is not its own map's, or the socket has no
+   *   `addReadinessListener()`): the driver then keeps a {@link Watch} for it.
+   */
+  [START_WATCH](driver: Driver): boolean;
+  /**
+   * Unregisters the channel from the socket it registered with for `driver`.
+   * @returns false when it was not registered for `driver`.
+   */
+  [STOP_WATCH](driver: Driver): boolean;
+  /** Whether the channel is registered with its socket for `driver`. */
+  [WATCHED_BY](driver: Driver): boolean;
+}
+
+function isSelfWatching(channel: DrivenChannel): channel is SelfWatchingChannel {
+  return typeof (channel as Partial<SelfWatchingChannel>)[START_WATCH] === 'function';
+}
+
+/**
+ * The watch the driver keeps for any other channel (one of another map's, or on a socket that
+ * offers only `watch()`); `live` turns false when the driver stops watching. It is itself the
+ * socket's listener (a {@link ReadinessObserver}), so no closure over it is made, and a socket
+ * that offers `addReadinessListener()` needs no stop function either.
  */
 class Watch implements ReadinessObserver {
   readonly #driver: Driver;
@@ -204,6 +238,7 @@ function stillReady(channel: DrivenChannel): boolean {
  */
 export class Driver {
   readonly map: SocketMap<DrivenChannel & Channel>;
+  /** The watches of the channels that do not watch their sockets themselves. */
   readonly #watches = new Map<DrivenChannel, Watch>();
   readonly #dirty = new Set<DrivenChannel>();
   #runs: LoopRun[] = [];
@@ -226,7 +261,8 @@ export class Driver {
     this.#unwatch(channel);
     const socket = channel.socket;
     if (socket === null) return;
-    this.#watches.set(channel, new Watch(this, channel, socket));
+    if (!(isSelfWatching(channel) && channel[START_WATCH](this)))
+      this.#watches.set(channel, new Watch(this, channel, socket));
     this.#dirty.add(channel);
     if (this.running) this.#schedule();
   }
@@ -239,6 +275,7 @@ export class Driver {
   }
 
   #unwatch(channel: DrivenChannel): void {
+    if (isSelfWatching(channel) && channel[STOP_WATCH](this)) return;
     const watch = this.#watches.get(channel);
     if (watch === undefined) return;
     watch.stop();
@@ -285,8 +322,11 @@ export class Driver {
     });
   }
 
-  /** @internal A watched channel's socket may have changed readiness (called by its watch). */
-  channelReady(channel: DrivenChannel, watch: Watch): void {
+  /**
+   * @internal A watched channel's socket may have changed readiness: called by the channel's
+   * {@link Watch}, or with `null` by a {@link SelfWatchingChannel} itself.
+   */
+  channelReady(channel: DrivenChannel, watch: Watch | null): void {
     if (!this.running) {
       this.#dirty.add(channel);
       return;
@@ -304,7 +344,7 @@ export class Driver {
    * One round for the one channel whose socket just became ready, through `watch`: the round
    * of every I/O event on a busy server, so it skips the batch array `#round()` would need.
    */
-  #serveOne(channel: DrivenChannel, watch: Watch): void {
+  #serveOne(channel: DrivenChannel, watch: Watch | null): void {
     this.#serving = true;
     try {
       this.#serveChannel(channel, watch);
@@ -343,7 +383,7 @@ export class Driver {
   #round(batch: readonly DrivenChannel[]): void {
     this.#serving = true;
     try {
-      for (const channel of batch) this.#serveChannel(channel, this.#watches.get(channel));
+      for (const channel of batch) this.#serveChannel(channel, this.#watches.get(channel) ?? null);
     } catch (err) {
       // Only ExitNow gets here: every other error went to its channel's handleError.
       this.#serving = false;
@@ -356,14 +396,23 @@ export class Driver {
 
   /**
    * Serves a channel's readiness, and keeps it for the next round when it is still ready.
-   * `watch.live` says whether the channel is still watched through this very watch (a handler
-   * may close it or replace its socket), without a map lookup per I/O event.
+   * `watch` is the channel's {@link Watch}, or null for a channel that watches its socket itself
+   * (see {@link Driver.#watched}).
    */
-  #serveChannel(channel: DrivenChannel, watch: Watch | undefined): void {
+  #serveChannel(channel: DrivenChannel, watch: Watch | null): void {
     const socket = channel.socket;
-    if (socket === null || watch === undefined || !watch.live) return;
+    if (socket === null || !this.#watched(channel, watch)) return;
     readwrite(channel, socket.readiness);
-    if (watch.live && stillReady(channel)) this.#dirty.add(channel);
+    if (this.#watched(channel, watch) && stillReady(channel)) this.#dirty.add(channel);
+  }
+
+  /**
+   * Whether the driver still watches `channel` (a handler may close it or replace its socket):
+   * through this very `watch` when it has one, which needs no map lookup per I/O event.
+   */
+  #watched(channel: DrivenChannel, watch: Watch | null): boolean {
+    if (watch !== null) return watch.live;
+    return isSelfWatching(channel) && channel[WATCHED_BY](this);
   }
 
   #endRound(): void {

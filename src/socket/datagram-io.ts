@@ -160,15 +160,13 @@ export class DatagramIO extends SocketIO {
       throw new RangeError(`sendtoOwnedNowait(): checkEvery must be a positive integer`);
     }
     const bytes = data instanceof Uint8Array ? data : toBytes(data, 'sendto');
-    const check = checkEvery === 1 || this.#unchecked <= 0;
+    const unchecked = this.extras?.unchecked ?? 0;
+    const check = checkEvery === 1 || unchecked <= 0;
     const sent = DatagramIO.#sendtoBytes(this, bytes, address, true, check);
     // Counted after the send, so a call that throws does not use up the checked turn.
-    if (checkEvery > 1) this.#unchecked = check ? checkEvery - 1 : this.#unchecked - 1;
+    if (checkEvery > 1) this.more.unchecked = check ? checkEvery - 1 : unchecked - 1;
     return sent;
   }
-
-  /** Sends left before the next checked one (see `sendtoOwnedNowait()`). */
-  #unchecked = 0;
 
   static #sendtoBytes(
     self: DatagramIO,
@@ -211,10 +209,8 @@ export class DatagramIO extends SocketIO {
   }
 
   /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
-  #onSendtoDone: ((err: Error | null) => void) | null = null;
-
   static #sendtoDone(self: DatagramIO): (err: Error | null) => void {
-    return (self.#onSendtoDone ??= (err) => {
+    return (self.more.onSendtoDone ??= (err) => {
       if (err !== null) self.sendFailed(err, 'sendto');
     });
   }

@@ -349,7 +349,7 @@ export class DescriptorIO extends DatagramIO {
     if (self.type !== SOCK_DGRAM || self.family === AF_UNIX) {
       throw new SocketError('ENOPROTOOPT', context);
     }
-    if (self.engine !== null || self.readinessListeners.size > 0) {
+    if (self.engine !== null || self.watched) {
       throw new SocketError('EINVAL', {
         ...context,
         detail: 'set self option before the socket is bound, sends or is watched',
@@ -370,7 +370,6 @@ export class DescriptorIO extends DatagramIO {
       () => self.errorContext(),
     );
     self.engine = engine;
-    self.readinessListeners = engine.listeners;
     for (const [key, value] of self.optionValues) {
       const [level, name] = key.split(':').map(Number) as [number, number];
       self.setsockopt(level, name, value);

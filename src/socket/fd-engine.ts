@@ -14,15 +14,7 @@ import type { ResolvedAddress, SocketAddress } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.js';
 import { errnoError, type SocketError, type SocketErrorContext } from './errors.js';
 import { type FdSocketAddon, type FdWatcher, requireFdSocketAddon } from './node/fd-socket.js';
-import {
-  READY_ERROR,
-  READY_HUP,
-  READY_READ,
-  READY_WRITE,
-  type ReadinessListener,
-  ReadinessListeners,
-  type ReadinessObserver,
-} from './readiness.js';
+import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
 import { decodeSockaddr, encodeSockaddr } from './sockaddr.js';
 
 const EAGAIN = 11;
@@ -62,31 +54,6 @@ export interface ReceivedMessage {
 }
 
 /**
- * The readiness listeners of a descriptor socket: the first one arms the engine's watcher, the
- * last one to go disarms it.
- */
-class ArmingListeners extends ReadinessListeners {
-  readonly #onActive: (active: boolean) => void;
-
-  constructor(onActive: (active: boolean) => void) {
-    super();
-    this.#onActive = onActive;
-  }
-
-  override push(listener: ReadinessListener | ReadinessObserver): void {
-    const first = this.size === 0;
-    super.push(listener);
-    if (first) this.#onActive(true);
-  }
-
-  override remove(listener: ReadinessListener | ReadinessObserver): void {
-    const had = this.size;
-    super.remove(listener);
-    if (had > 0 && this.size === 0) this.#onActive(false);
-  }
-}
-
-/**
  * A socket on a descriptor of its own. Calls that would block return null (or -1); every other
  * failure throws the {@link SocketError} of its errno.
  *
@@ -106,8 +73,6 @@ export class FdEngine {
   #active = false;
   /** Whether `listen()` was called (a stream-like socket that accepts). */
   listening = false;
-  /** The readiness listeners the socket is to use (see {@link ArmingListeners}). */
-  readonly listeners: ReadinessListeners;
 
   /**
    * @param addon the addon's calls.
@@ -130,10 +95,15 @@ export class FdEngine {
     this.type = type;
     this.#notify = notify;
     this.#context = context;
-    this.listeners = new ArmingListeners((active) => {
-      this.#active = active;
-      this.#rearm(active ? this.#poll() : 0);
-    });
+  }
+
+  /**
+   * Whether anyone listens to the socket's readiness: the socket says so when its first
+   * listener comes and when its last one goes. The watcher is armed only while someone does.
+   */
+  setWatched(active: boolean): void {
+    this.#active = active;
+    this.#rearm(active ? this.#poll() : 0);
   }
 
   /**

@@ -2,6 +2,13 @@
  * Readiness: what layer 2 (`select`, `poll`, selectors) and layer 3 (the dispatcher) watch.
  * The bits have Linux's `poll()` values so `poll()` can pass them through unchanged.
  */
+import {
+  type ListenerSlot,
+  listenerCount,
+  notifyListeners,
+  withListener,
+  withoutListener,
+} from './listener-slot.js';
 
 /** `recv`/`accept`/`recvfrom` would not wait: data, a pending connection, end of stream, an error. */
 export const READY_READ = 0x1;
@@ -32,8 +39,11 @@ export interface ReadinessObserver {
   readinessChanged(): void;
 }
 
-/** What {@link ReadinessListeners} keeps: a function, or an object told through its method. */
-type Listener = ReadinessListener | ReadinessObserver;
+/**
+ * A listener either way: a function, or an object told through its method.
+ * @example const listener: AnyReadinessListener = { readinessChanged: () => check() };
+ */
+export type AnyReadinessListener = ReadinessListener | ReadinessObserver;
 
 /**
  * Something whose readiness can be watched without polling: polyport sockets, and any object
@@ -61,12 +71,28 @@ export interface Watchable {
 }
 
 /**
- * The listeners one socket keeps. Almost every socket has one listener (its dispatcher or one
- * pending call), so one is kept as it is and only a second makes an array: notifying must cost
- * next to nothing, and an idle server holds thousands of these.
+ * Where listeners are added and taken off: a socket, or a {@link ReadinessListeners}. What a
+ * waiting call (`settleWhen()`, `RecvWaiter`) needs.
+ * @example
+ * const registry: ListenerRegistry = sock; // or new ReadinessListeners()
+ * registry.addReadinessListener(onReady);
  */
-export class ReadinessListeners {
-  #listeners: Listener | Listener[] | null = null;
+export type ListenerRegistry = Required<
+  Pick<Watchable, 'addReadinessListener' | 'removeReadinessListener'>
+>;
+
+/**
+ * The listeners of something watched that does not keep them in a field of its own, as a socket
+ * does (the in-memory sockets of `polyport/testing`, plain descriptors). One listener is kept
+ * as it is and only a second makes an array: notifying must cost next to nothing.
+ * @example
+ * const listeners = new ReadinessListeners();
+ * const stop = listeners.add(() => console.log('readiness may have changed'));
+ * listeners.notify();
+ * stop();
+ */
+export class ReadinessListeners implements ListenerRegistry {
+  #listeners: ListenerSlot = null;
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: ReadinessListener): () => void {
@@ -75,54 +101,32 @@ export class ReadinessListeners {
   }
 
   /** Adds a listener to be taken off with {@link remove} (no remover closure is made). */
-  push(listener: Listener): void {
-    const listeners = this.#listeners;
-    if (listeners === null) this.#listeners = listener;
-    else if (Array.isArray(listeners)) listeners.push(listener);
-    else this.#listeners = [listeners, listener];
+  push(listener: AnyReadinessListener): void {
+    this.#listeners = withListener(this.#listeners, listener);
   }
 
   /** Removes a listener (the last one added first, as waits end in reverse order). */
-  remove(listener: Listener): void {
-    const listeners = this.#listeners;
-    if (listeners === listener) {
-      this.#listeners = null;
-      return;
-    }
-    if (!Array.isArray(listeners)) return;
-    const last = listeners.length - 1;
-    if (listeners[last] === listener) listeners.pop();
-    else {
-      const index = listeners.lastIndexOf(listener);
-      if (index !== -1) listeners.splice(index, 1);
-    }
-    if (listeners.length === 0) this.#listeners = null;
+  remove(listener: AnyReadinessListener): void {
+    this.#listeners = withoutListener(this.#listeners, listener);
+  }
+
+  /** {@link push} under a socket's name for it, so that this can stand where a socket does. */
+  addReadinessListener(listener: AnyReadinessListener): void {
+    this.push(listener);
+  }
+
+  /** {@link remove} under a socket's name for it. */
+  removeReadinessListener(listener: AnyReadinessListener): void {
+    this.remove(listener);
   }
 
   /** Calls every listener. Listeners must not throw: they run inside Node's I/O callbacks. */
   notify(): void {
-    const listeners = this.#listeners;
-    if (listeners === null) return;
-    if (!Array.isArray(listeners)) {
-      call(listeners);
-      return;
-    }
-    if (listeners.length === 1) {
-      call(listeners[0]!);
-      return;
-    }
-    for (const listener of listeners.slice()) call(listener);
+    notifyListeners(this.#listeners);
   }
 
   /** How many listeners there are. */
   get size(): number {
-    const listeners = this.#listeners;
-    if (listeners === null) return 0;
-    return Array.isArray(listeners) ? listeners.length : 1;
+    return listenerCount(this.#listeners);
   }
-}
-
-function call(listener: Listener): void {
-  if (typeof listener === 'function') listener();
-  else listener.readinessChanged();
 }

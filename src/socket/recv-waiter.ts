@@ -4,7 +4,7 @@
  * there is: it costs one promise (and its executor) and nothing else per call, where the
  * general `settleWhen()` makes five closures.
  */
-import type { ReadinessListeners } from './readiness.js';
+import type { ListenerRegistry } from './readiness.js';
 
 /** Takes up to `size` bytes now: the bytes, or `null` to keep waiting; throws to fail. */
 export type TakeBytes = (size: number, flags: number) => Buffer | null;
@@ -18,7 +18,7 @@ export type TakeBytes = (size: number, flags: number) => Buffer | null;
  * const data = await waiter.wait(4096, 0, null);
  */
 export class RecvWaiter {
-  readonly #listeners: ReadinessListeners;
+  readonly #listeners: ListenerRegistry;
   readonly #take: TakeBytes;
   readonly #timeoutError: () => Error;
   #resolve: ((data: Buffer) => void) | null = null;
@@ -28,11 +28,12 @@ export class RecvWaiter {
   #timer: NodeJS.Timeout | undefined;
 
   /**
-   * @param listeners the socket's readiness listeners (notified whenever readiness may change).
+   * @param listeners where the socket's readiness listeners go (the socket itself): they are
+   *   told whenever readiness may change.
    * @param take the socket's non-waiting receive.
    * @param timeoutError makes the error a wait rejects with at its deadline.
    */
-  constructor(listeners: ReadinessListeners, take: TakeBytes, timeoutError: () => Error) {
+  constructor(listeners: ListenerRegistry, take: TakeBytes, timeoutError: () => Error) {
     this.#listeners = listeners;
     this.#take = take;
     this.#timeoutError = timeoutError;
@@ -60,7 +61,7 @@ export class RecvWaiter {
       this.#reject = reject;
       this.#size = size;
       this.#flags = flags;
-      this.#listeners.push(this.#onReady);
+      this.#listeners.addReadinessListener(this.#onReady);
       if (deadline !== null)
         this.#timer = setTimeout(this.#onTimeout, Math.max(0, deadline - performance.now()));
     });
@@ -92,7 +93,7 @@ export class RecvWaiter {
   };
 
   #end(): void {
-    this.#listeners.remove(this.#onReady);
+    this.#listeners.removeReadinessListener(this.#onReady);
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;

@@ -2,7 +2,7 @@
  * `settleWhen()`: how every waiting socket call waits: one promise, settled from the socket's
  * readiness listener itself, with an optional deadline.
  */
-import type { ReadinessListeners } from './readiness.js';
+import type { ListenerRegistry } from './readiness.js';
 
 /**
  * Waits until `attempt()` returns something other than `null`, trying it each time the
@@ -10,7 +10,7 @@ import type { ReadinessListeners } from './readiness.js';
  * and the result is taken inside the I/O callback that made it ready, so nothing can slip in
  * between. An error thrown by `attempt()` rejects the promise.
  *
- * @param listeners the socket's readiness listeners.
+ * @param listeners where the socket's readiness listeners go (the socket itself).
  * @param attempt tries to complete the call: the result, or `null` to keep waiting.
  * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
  * @param timeoutError makes the error to reject with at the deadline.
@@ -20,7 +20,7 @@ import type { ReadinessListeners } from './readiness.js';
  * const data = await settleWhen(listeners, () => engine.tryRead(), null, () => new Error('t'));
  */
 export function settleWhen<T>(
-  listeners: ReadinessListeners,
+  listeners: ListenerRegistry,
   attempt: () => T | null,
   deadline: number | null,
   timeoutError: () => Error,
@@ -28,7 +28,7 @@ export function settleWhen<T>(
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
-      listeners.remove(listener);
+      listeners.removeReadinessListener(listener);
       if (timer !== undefined) clearTimeout(timer);
     };
     const listener = (): void => {
@@ -44,11 +44,11 @@ export function settleWhen<T>(
       finish();
       resolve(result);
     };
-    listeners.push(listener);
+    listeners.addReadinessListener(listener);
     if (deadline !== null) {
       timer = setTimeout(
         () => {
-          listeners.remove(listener);
+          listeners.removeReadinessListener(listener);
           reject(timeoutError());
         },
         Math.max(0, deadline - performance.now()),

@@ -40,6 +40,12 @@ import {
   withProbe,
 } from './kernel-options.js';
 import { ListenerEngine } from './listener-engine.js';
+import {
+  type ListenerSlot,
+  notifyListeners,
+  withListener,
+  withoutListener,
+} from './listener-slot.js';
 import { fdSocketAddon } from './node/fd-socket.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import { OptionList } from './option-list.js';
@@ -49,12 +55,12 @@ import {
   READY_READ,
   READY_WRITE,
   type ReadinessListener,
-  ReadinessListeners,
   type ReadinessObserver,
   type Watchable,
 } from './readiness.js';
 import { requireReusePort } from './reuse-port.js';
 import { settleWhen } from './settle-when.js';
+import { SocketExtras } from './socket-extras.js';
 import { checkSocketKind } from './socket-kind.js';
 import {
   applyDatagramOptions,
@@ -127,10 +133,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected timeoutValue: number | null;
   /** @internal */
   protected engine: Engine | null = null;
-  /** A stream connection under way. */
-  protected connecting: NetSocket | null = null;
-  /** The error of a failed non-blocking connect, reported through `SO_ERROR` or the next call. */
-  protected soError: SocketError | null = null;
+  /**
+   * @internal What few sockets need, made on first use (see socket-extras.ts): read it through
+   * {@link more} to make it.
+   */
+  protected extras: SocketExtras | null = null;
   /** @internal */
   protected isClosed = false;
   /**
@@ -138,8 +145,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * a server may hold thousands of idle ones.
    */
   #options: OptionList | null = null;
-  /** @internal (replaced only when a UDP socket moves to a descriptor: descriptor-io.ts) */
-  protected readinessListeners: ReadinessListeners;
+  /**
+   * Who listens to readiness: kept in this one field rather than in an object of their own, as
+   * almost every socket has none or one (its dispatcher, or one waiting call).
+   */
+  #listeners: ListenerSlot = null;
 
   /** @internal The options `setsockopt()` stored (empty until one is). */
   protected get optionValues(): OptionValues {
@@ -152,9 +162,36 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
       this.#options === null ? OptionList.of(key, value) : this.#options.with(key, value);
   }
 
+  /** @internal {@link extras}, made now if it was not yet. */
+  protected get more(): SocketExtras {
+    this.extras ??= new SocketExtras();
+    return this.extras;
+  }
+
+  /** A stream connection under way. */
+  protected get connecting(): NetSocket | null {
+    return this.extras?.connecting ?? null;
+  }
+  protected set connecting(value: NetSocket | null) {
+    if (value !== null || this.extras !== null) this.more.connecting = value;
+  }
+
+  /** The error of a failed non-blocking connect, reported through `SO_ERROR` or the next call. */
+  protected get soError(): SocketError | null {
+    return this.extras?.soError ?? null;
+  }
+  protected set soError(value: SocketError | null) {
+    if (value !== null || this.extras !== null) this.more.soError = value;
+  }
+
   /** @internal Tells the watchers that readiness may have changed. */
   notify(): void {
-    this.readinessListeners.notify();
+    notifyListeners(this.#listeners);
+  }
+
+  /** @internal Whether anyone listens to readiness (a waiting call, a watcher). */
+  protected get watched(): boolean {
+    return this.#listeners !== null;
   }
 
   /**
@@ -188,10 +225,8 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
         ? FdEngine.adopt(fileno.fd, family, baseType, notify, context)
         : FdEngine.open(family, baseType, proto, notify, context);
       this.engine = engine;
-      this.readinessListeners = engine.listeners;
       return;
     }
-    this.readinessListeners = new ReadinessListeners();
     if (fileno !== undefined) {
       if (fileno[ADOPT] !== true)
         throw new TypeError('socket(): fileno must come from polyport itself');
@@ -205,7 +240,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
         );
         engine.listening = true;
         this.engine = engine;
-      } else this.engine = new StreamEngine(fileno.stream, family, this, fileno.slabReads);
+      } else this.engine = new StreamEngine(fileno.stream, this, fileno.slabReads);
     }
   }
 
@@ -239,17 +274,26 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * @returns the function that stops watching.
    */
   watch(listener: ReadinessListener): () => void {
-    return this.readinessListeners.add(listener);
+    this.addReadinessListener(listener);
+    return () => this.removeReadinessListener(listener);
   }
 
   /** Calls `listener` as {@link watch} does, until {@link removeReadinessListener}. */
   addReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
-    this.readinessListeners.push(listener);
+    const first = this.#listeners === null;
+    this.#listeners = withListener(this.#listeners, listener);
+    // A descriptor socket's watcher is armed only while someone listens.
+    const engine = this.engine;
+    if (first && engine instanceof FdEngine) engine.setWatched(true);
   }
 
   /** Stops calling a listener given to {@link addReadinessListener}. */
   removeReadinessListener(listener: ReadinessListener | ReadinessObserver): void {
-    this.readinessListeners.remove(listener);
+    const listeners = this.#listeners;
+    if (listeners === null) return;
+    this.#listeners = withoutListener(listeners, listener);
+    const engine = this.engine;
+    if (this.#listeners === null && engine instanceof FdEngine) engine.setWatched(false);
   }
 
   // ---------------------------------------------------------------- timeouts
@@ -605,7 +649,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   ): Promise<T> {
     const wake = mask | READY_ERROR | READY_CLOSED;
     return settleWhen(
-      this.readinessListeners,
+      this,
       () => ((this.readiness & wake) === 0 ? null : attempt()),
       deadline,
       () => new SocketTimeoutError({ ...this.errorContext(), op }),
@@ -620,7 +664,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   ): Promise<void> {
     if (ready()) return;
     await settleWhen(
-      this.readinessListeners,
+      this,
       () => (ready() ? true : null),
       deadline,
       () => new SocketTimeoutError({ ...this.errorContext(), op }),

@@ -127,18 +127,17 @@ export class SocketIO extends SocketBase {
     }
   }
 
-  #waiter: RecvWaiter | null = null;
-
   // Private helpers are static, given the socket: an instance private method would cost every
   // socket a field (V8's brand of the class), and a server holds thousands of sockets.
   /** The socket's receive waiter, made on the first wait (one closure per socket, not per call). */
   static #recvWaiter(self: SocketIO): RecvWaiter {
-    self.#waiter ??= new RecvWaiter(
-      self.readinessListeners,
+    const extras = self.more;
+    extras.waiter ??= new RecvWaiter(
+      self,
       (size, flags) => self.recvNowait(size, flags),
       () => new SocketTimeoutError({ ...self.errorContext(), op: 'recv' }),
     );
-    return self.#waiter;
+    return extras.waiter;
   }
 
   static async #recvAll(
@@ -387,10 +386,8 @@ export class SocketIO extends SocketBase {
   }
 
   /** The callback of node:dgram's sends, made on the first (a stream socket never needs it). */
-  #onSendDone: ((err: Error | null) => void) | null = null;
-
   static #sendDone(self: SocketIO): (err: Error | null) => void {
-    return (self.#onSendDone ??= (err) => {
+    return (self.more.onSendDone ??= (err) => {
       if (err !== null) self.sendFailed(err, 'send');
     });
   }

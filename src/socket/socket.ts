@@ -375,7 +375,7 @@ export class Socket extends MessageIO {
       conn.off('error', onError);
       if (self.connecting !== conn) return;
       self.connecting = null;
-      const engine = new StreamEngine(conn, self.family, self);
+      const engine = new StreamEngine(conn, self);
       self.engine = engine;
       self.applyStreamOptions(engine);
       // Options Node cannot carry reach the kernel now that there is a descriptor; one refused

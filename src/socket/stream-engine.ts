@@ -22,14 +22,27 @@ import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js'
 import { ReceiveBuffer } from './receive-buffer.js';
 
 /**
- * A stream's own buffer limits, kept apart from its engine since almost every connection keeps
- * the defaults: with the write callback that a send limit under Node's high-water mark needs.
+ * What few streams need, kept apart from the engine and made on first use, since almost every
+ * connection keeps the default buffer limits and never fails: its own limits, with the write
+ * callback that a send limit under Node's high-water mark needs, and an error to report.
  */
-interface Limits {
+interface StreamExtras {
   send: number;
   receive: number;
   /** The write callback asking for 'drain'-like news (see `StreamEngine.write`), made when needed. */
   written: (() => void) | null;
+  /** See {@link StreamEngine.error}. */
+  error: SocketError | null;
+}
+
+/** A stream's extras, as made on first use: the defaults. */
+function newExtras(): StreamExtras {
+  return {
+    send: DEFAULT_STREAM_BUFFER,
+    receive: DEFAULT_STREAM_BUFFER,
+    written: null,
+    error: null,
+  };
 }
 
 /** The bits of a {@link StreamEngine}'s flags. */
@@ -52,6 +65,8 @@ export const DEFAULT_STREAM_BUFFER = 256 * 1024;
  * for the context of the engine's errors.
  */
 export interface StreamOwner {
+  /** The address family, for address tuples. */
+  readonly family: number;
   notify(): void;
   /** The error context (`op` is filled in by the engine). */
   errorContext(): SocketErrorContext;
@@ -98,8 +113,6 @@ export class StreamEngine {
    * with {@link unreceive}, never with its own `push()`/`unshift()` (see NOTHING_RECEIVED).
    */
   received: ReceiveBuffer = NOTHING_RECEIVED;
-  /** The error to report from the next call (reported once, then the socket reads as at EOF). */
-  error: SocketError | null = null;
   /**
    * `eof`, `readShut`, `writeShut`, `destroyed` and whether the stream is paused, as bits of
    * one number rather than a field each, since an idle server holds thousands of engines.
@@ -117,27 +130,36 @@ export class StreamEngine {
   #localHost: string | null = null;
   #localPort = 0;
   #remote: SocketAddress | null = null;
-  readonly #family: number;
   readonly #owner: StreamOwner;
-  /** Buffer limits set with `SO_SNDBUF`/`SO_RCVBUF`: null while both are the defaults. */
-  #limits: Limits | null = null;
+  /** Buffer limits set with `SO_SNDBUF`/`SO_RCVBUF`, an error: null while there is neither. */
+  #extras: StreamExtras | null = null;
+
+  /** The error to report from the next call (reported once, then the socket reads as at EOF). */
+  get error(): SocketError | null {
+    return this.#extras?.error ?? null;
+  }
+  set error(value: SocketError | null) {
+    if (value === null && this.#extras === null) return;
+    this.#extras ??= newExtras();
+    this.#extras.error = value;
+  }
 
   /** Bytes `send()` may leave queued in Node before it reports "would block". */
   get sendLimit(): number {
-    return this.#limits?.send ?? DEFAULT_STREAM_BUFFER;
+    return this.#extras?.send ?? DEFAULT_STREAM_BUFFER;
   }
   set sendLimit(value: number) {
-    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
-    this.#limits.send = value;
+    this.#extras ??= newExtras();
+    this.#extras.send = value;
   }
 
   /** Received bytes held before the stream is paused. */
   get receiveLimit(): number {
-    return this.#limits?.receive ?? DEFAULT_STREAM_BUFFER;
+    return this.#extras?.receive ?? DEFAULT_STREAM_BUFFER;
   }
   set receiveLimit(value: number) {
-    this.#limits ??= { send: DEFAULT_STREAM_BUFFER, receive: DEFAULT_STREAM_BUFFER, written: null };
-    this.#limits.receive = value;
+    this.#extras ??= newExtras();
+    this.#extras.receive = value;
   }
 
   /** The peer sent FIN (or the stream ended). */
@@ -174,15 +196,13 @@ export class StreamEngine {
 
   /**
    * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
-   * @param family the polyport socket's family (for address tuples).
-   * @param owner the socket: notified whenever readiness may have changed, asked for the
+   * @param owner the socket: its family makes the address tuples; it is notified whenever readiness may have changed, asked for the
    *   context of errors.
    * @param slabReads read through {@link attachSlabReads} when that accelerator is usable
    *   (accepted plain TCP streams only: the stream must not be reading yet).
    */
-  constructor(stream: NetSocket, family: number, owner: StreamOwner, slabReads = false) {
+  constructor(stream: NetSocket, owner: StreamOwner, slabReads = false) {
     this.stream = stream;
-    this.#family = family;
     this.#owner = owner;
     (stream as EngineStream)[ENGINE] = this;
     if (
@@ -374,7 +394,7 @@ export class StreamEngine {
   write(data: Buffer): void {
     // Node emits 'drain' only once its own high-water mark was crossed; with a smaller
     // SO_SNDBUF a writer waiting for room would never hear of it, so ask for each write's end.
-    const limits = this.#limits;
+    const limits = this.#extras;
     if (limits !== null && limits.send < this.stream.writableHighWaterMark) {
       limits.written ??= () => {
         if (this.queued < this.sendLimit) this.#owner.notify();
@@ -389,16 +409,16 @@ export class StreamEngine {
    * call makes a fresh tuple, as Python's `getsockname()` does.
    */
   localAddress(): SocketAddress {
-    if (this.#family === AF_UNIX) return '';
+    if (this.#owner.family === AF_UNIX) return '';
     if (this.#localHost === null && !StreamEngine.#readLocal(this)) {
-      return toAddressTuple(this.#family, '', 0);
+      return toAddressTuple(this.#owner.family, '', 0);
     }
-    return toAddressTuple(this.#family, this.#localHost ?? '', this.#localPort);
+    return toAddressTuple(this.#owner.family, this.#localHost ?? '', this.#localPort);
   }
 
   /** Reads and keeps our address (not for AF_UNIX); false when Node cannot tell it (yet). */
   static #readLocal(engine: StreamEngine): boolean {
-    if (engine.#family === AF_UNIX) return false;
+    if (engine.#owner.family === AF_UNIX) return false;
     // From the handle first: net.Socket would keep a second copy for the socket's life.
     const name = handleAddress(engine.stream, false);
     let host = name?.address ?? engine.stream.localAddress;
@@ -413,13 +433,17 @@ export class StreamEngine {
   /** The peer's address (kept, as {@link localAddress} is), or null when Node never knew it. */
   remoteAddress(): SocketAddress | null {
     if (this.#remote !== null) return this.#remote;
-    if (this.#family === AF_UNIX) return '';
+    if (this.#owner.family === AF_UNIX) return '';
     const name = handleAddress(this.stream, true);
     let host = name?.address ?? this.stream.remoteAddress;
     if (host === undefined) return null;
     if (host === lastPeerHost) host = lastPeerHost;
     else lastPeerHost = host;
-    this.#remote = toAddressTuple(this.#family, host, name?.port ?? this.stream.remotePort ?? 0);
+    this.#remote = toAddressTuple(
+      this.#owner.family,
+      host,
+      name?.port ?? this.stream.remotePort ?? 0,
+    );
     return this.#remote;
   }
 

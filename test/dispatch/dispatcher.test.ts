@@ -97,6 +97,37 @@ describe('Dispatcher echo server on loopback', () => {
     assert.deepEqual(seen, [[c.getsockname(), c.getsockname()]]);
     c.close();
   });
+
+  test('a channel moved to another map with addChannel() is served by that map’s loop, and its own loop ends without it', async () => {
+    const home = freshMap();
+    const other = freshMap();
+    const moved: EchoHandler[] = [];
+    class Server extends Dispatcher {
+      override handleAccepted(sock: ChannelSocket): void {
+        const handler = new EchoHandler(sock, home);
+        handler.delChannel();
+        handler.addChannel(other);
+        moved.push(handler);
+        this.close();
+      }
+    }
+    const server = new Server(null, home);
+    const port = await listenOnLoopback(server);
+    const homeLoop = loop({ map: home });
+    const c = await client(port);
+    await within(homeLoop, 5000, 'home loop');
+    assert.equal(home.size, 0, 'the listener closed and the handler left its own map');
+    assert.equal(moved[0]?.map, home, 'the channel’s own map stays what it was made with');
+    const otherLoop = loop({ map: other });
+    await c.sendall('served by the other map\n');
+    assert.equal((await readExactly(c, 24)).toString(), 'served by the other map\n');
+    // close() leaves the channel's own map (as delChannel() does by default): the other map is
+    // emptied by hand, which stops its watch and ends its loop.
+    closeAll(other);
+    await within(otherLoop, 5000, 'other loop');
+    assert.equal((await c.recv(10)).length, 0, 'the client sees the channel closed');
+    c.close();
+  });
 });
 
 describe('Dispatcher as a client', () => {
@@ -168,6 +199,34 @@ describe('Dispatcher as a client', () => {
 });
 
 describe('errors in hooks', () => {
+  test('logInfo() leaves out warnings by default; a set given to one channel, or declared by a subclass, is that channel’s alone', () => {
+    const map = freshMap();
+    class Quiet extends Dispatcher {
+      override ignoreLogTypes: ReadonlySet<string> = new Set(['info', 'warning']);
+    }
+    const plain = new Dispatcher(null, map);
+    const own = new Dispatcher(null, map);
+    own.ignoreLogTypes = new Set();
+    const quiet = new Quiet(null, map);
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((text: string) => written.push(text) > 0) as typeof write;
+    try {
+      for (const [name, channel] of [
+        ['plain', plain],
+        ['own', own],
+        ['quiet', quiet],
+      ] as const) {
+        channel.logInfo(`${name} warning`, 'warning');
+        channel.logInfo(`${name} info`);
+      }
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(written, ['info: plain info\n', 'warning: own warning\n', 'info: own info\n']);
+    assert.deepEqual([...new Dispatcher(null, map).ignoreLogTypes], ['warning']);
+  });
+
   test('an exception in one channel closes that channel only; the others keep working', async () => {
     const map = freshMap();
     const failures: unknown[] = [];
