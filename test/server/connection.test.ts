@@ -13,12 +13,19 @@ import { StringTransport } from '../../src/testing/string-transport.js';
 
 type LineEvent = { readonly text: string };
 
-/** The smallest sans-I/O session: one event per line, replies written by the handler. */
+/**
+ * The smallest sans-I/O session: one event per line, replies written by the handler; except
+ * `auto N`, which the session answers itself with N bytes and a newline, gathering replies to
+ * pipelined lines until its output is over `gatherBound`, as the SMTP and POP3 sessions do.
+ */
 class LineSession implements ServerSession<LineEvent> {
   #input = Buffer.alloc(0);
   #output: Buffer[] = [Buffer.from('hello\n')];
+  #outputBytes = 6;
   readonly #events: LineEvent[] = [];
   #tls = false;
+
+  constructor(readonly gatherBound = Number.POSITIVE_INFINITY) {}
 
   receiveData(chunk: Uint8Array): void {
     this.#input = Buffer.concat([this.#input, chunk]);
@@ -32,12 +39,18 @@ class LineSession implements ServerSession<LineEvent> {
   }
 
   nextEvent(): LineEvent | null {
+    for (let next = this.#events[0]; next?.text.startsWith('auto '); next = this.#events[0]) {
+      if (this.#outputBytes > this.gatherBound) return null;
+      this.#events.shift();
+      this.reply('y'.repeat(Number(next.text.slice(5))));
+    }
     return this.#events.shift() ?? null;
   }
 
   takeOutput(): Buffer {
     const out = Buffer.concat(this.#output);
     this.#output = [];
+    this.#outputBytes = 0;
     return out;
   }
 
@@ -46,7 +59,9 @@ class LineSession implements ServerSession<LineEvent> {
   }
 
   reply(text: string): void {
-    this.#output.push(Buffer.from(`${text}\n`));
+    const line = Buffer.from(`${text}\n`);
+    this.#output.push(line);
+    this.#outputBytes += line.length;
   }
 
   /** What was read past the current line (as a STARTTLS session's takeBuffered()). */
@@ -60,7 +75,7 @@ class LineSession implements ServerSession<LineEvent> {
 /** A protocol on the kit: `slow N` waits to be released, `big N` answers N bytes, `quit`. */
 class LineHandler implements SessionHandler<LineEvent> {
   readonly connection: Connection<LineEvent>;
-  readonly session = new LineSession();
+  readonly session: LineSession;
   readonly handled: string[] = [];
   readonly release: Array<() => void> = [];
   readonly timeouts: TimeoutPhase[] = [];
@@ -68,6 +83,7 @@ class LineHandler implements SessionHandler<LineEvent> {
   tlsResult: boolean | undefined;
 
   constructor(transport: Transport, clock: ManualClock, limits: ServerLimits) {
+    this.session = new LineSession(limits.maxPendingOutput);
     this.connection = new Connection({
       transport,
       session: this.session,
@@ -185,6 +201,24 @@ describe('Connection: a sans-I/O session driven over a transport', () => {
     }
     assert.equal(sock.text(), `hello\n${'x'.repeat(500)}\nNEXT\n`);
     handler.connection.close();
+  });
+
+  test('a session answering pipelined lines itself gathers on an empty queue only: the queue stays within the bound and one batch', async () => {
+    const { sock, transport, turn } = open({ sendBufferSize: 50 });
+    // 40 replies of 20 bytes; the session stops gathering once it holds over 100 (the bound).
+    sock.feed('auto 19\n'.repeat(40));
+    const all = `hello\n${`${'y'.repeat(19)}\n`.repeat(40)}`;
+    let most = 0;
+    for (let i = 0; i < 100 && sock.text() !== all; i++) {
+      await turn();
+      most = Math.max(most, transport.queuedBytes);
+      sock.drain();
+    }
+    assert.equal(sock.text(), all);
+    // A batch is over the bound by less than one reply: 120 bytes at most. Gathering again on
+    // top of what the socket had not taken of the last batch would queue up to twice that.
+    assert.ok(most > 0, 'the socket took part of a batch, so something was queued');
+    assert.ok(most <= 120, `queued ${most} bytes, bound 100`);
   });
 
   test("an idle timeout is the handler's to answer; a half-sent line past the read timeout closes", async () => {

@@ -120,8 +120,11 @@ test('a POP3 client pipelining LIST of a large mailbox without reading holds the
     const sending = client.send('LIST\r\n'.repeat(2000));
     sending.catch(() => {});
     const most = await mostQueued(channel);
-    assert.ok(most >= LIMIT, `the server answered up to the bound (${most} queued)`);
-    // The bound, plus the one answer that took the queue over it.
+    // The session gathers answers up to the bound and gathers again only once the socket has
+    // taken all of them, so the queue holds what the socket left of one batch: it must have
+    // filled the kernel buffers and queued some, though, or nothing was tested.
+    assert.ok(most > 0, 'the server queued output once the kernel buffers were full');
+    // The bound, plus the one answer that took the batch over it.
     assert.ok(most <= LIMIT + 64 * 1024, `queued ${most} bytes, bound ${LIMIT}`);
 
     // Another client is served meanwhile.
