@@ -196,8 +196,8 @@ export class StreamEngine {
 
   /**
    * @param stream Node's connected stream (net.Socket or tls.TLSSocket).
-   * @param owner the socket: its family makes the address tuples; it is notified whenever readiness may have changed, asked for the
-   *   context of errors.
+   * @param owner the socket: its family makes the address tuples; it is notified whenever
+   *   readiness may have changed, and asked for the context of errors.
    * @param slabReads read through {@link attachSlabReads} when that accelerator is usable
    *   (accepted plain TCP streams only: the stream must not be reading yet).
    */
