@@ -45,6 +45,9 @@ function withBit(flags: number, bit: number, value: boolean): number {
   return value ? flags | bit : flags & ~bit;
 }
 
+/** {@link Dispatcher.addr} before a connected channel's peer address was read. */
+const PEER_NOT_READ: unique symbol = Symbol('polyport.peerNotRead');
+
 /**
  * A channel: a non-blocking socket whose readiness `loop()` turns into calls of the `handle…`
  * hooks, as in asyncore. Inside a hook, `recv()` and `send()` are immediate: `recv` returns what
@@ -140,8 +143,19 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
     Dispatcher.prototype.ignoreLogTypes = IGNORED_BY_DEFAULT;
   }
 
-  /** The peer's address (or the bound address of a listener). */
-  addr: SocketAddress | null = null;
+  /**
+   * The peer's address (or the bound address of a listener). A channel made on a connected
+   * socket reads its peer's when first asked (or when closed), not when made: an idle server
+   * holds thousands of channels, and each tuple kept costs one 64 bytes.
+   */
+  get addr(): SocketAddress | null {
+    if (this.#addr === PEER_NOT_READ) this.#addr = Dispatcher.#peerOf(this.socket);
+    return this.#addr;
+  }
+  set addr(value: SocketAddress | null) {
+    this.#addr = value;
+  }
+  #addr: SocketAddress | null | typeof PEER_NOT_READ = null;
   /** The socket, or null before `createSocket`/`setSocket` and after `close`. */
   socket: ChannelSocket | null = null;
   /** The key of this channel in its map. */
@@ -174,7 +188,8 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
       this.setSocket(sock);
       this.connected = true;
       try {
-        this.addr = sock.getpeername();
+        sock.getpeername();
+        this.#addr = PEER_NOT_READ;
       } catch (err) {
         if (err instanceof SocketError && (err.code === 'ENOTCONN' || err.code === 'EINVAL')) {
           // A socket that is not connected yet (a listener, say): not an error.
@@ -451,7 +466,17 @@ export class Dispatcher implements SelfWatchingChannel, ReadinessObserver, Chann
     this.connecting = false;
     this.delChannel();
     const sock = this.socket;
+    if (this.#addr === PEER_NOT_READ) this.#addr = Dispatcher.#peerOf(sock);
     if (sock !== null) sock.close();
+  }
+
+  /** The peer's address of a connected socket, or null when it has none (any more). */
+  static #peerOf(sock: ChannelSocket | null): SocketAddress | null {
+    try {
+      return sock?.getpeername() ?? null;
+    } catch {
+      return null;
+    }
   }
 
   // -------------------------------------------------------------- events (asyncore's order)

@@ -78,6 +78,9 @@ const ENGINE: unique symbol = Symbol('polyport.streamEngine');
 /** A Node stream as the engine's listeners see it (`this` in an EventEmitter listener). */
 type EngineStream = NetSocket & { [ENGINE]?: StreamEngine | undefined };
 
+/** An 'end' listener of a stream. */
+type EndListener = (this: EngineStream) => void;
+
 /**
  * The receive buffer of every engine with nothing waiting: an engine makes its own when bytes
  * arrive and drops it once they are read, since an idle server holds thousands of engines. Only
@@ -129,7 +132,12 @@ export class StreamEngine {
    */
   #localHost: string | null = null;
   #localPort = 0;
-  #remote: SocketAddress | null = null;
+  /**
+   * The peer's address, read once (see {@link remoteAddress}): its host (null until read) and
+   * port, not the tuple, for the reason above; the host text is often shared (lastPeerHost).
+   */
+  #remoteHost: string | null = null;
+  #remotePort = 0;
   readonly #owner: StreamOwner;
   /** Buffer limits set with `SO_SNDBUF`/`SO_RCVBUF`, an error: null while there is neither. */
   #extras: StreamExtras | null = null;
@@ -211,12 +219,12 @@ export class StreamEngine {
     ) {
       stream.on('data', StreamEngine.#onData);
     }
-    stream.on('end', StreamEngine.#onEnd);
+    StreamEngine.#listenForEnd(stream);
     stream.on('error', StreamEngine.#onError);
     stream.on('close', StreamEngine.#onClose);
     stream.on('drain', StreamEngine.#onDrain);
     StreamEngine.#readLocal(this);
-    this.remoteAddress();
+    StreamEngine.#readRemote(this);
     this.fd = descriptorOf(handleOf(stream));
     if (stream.isPaused()) stream.resume();
   }
@@ -274,6 +282,47 @@ export class StreamEngine {
     const engine = this[ENGINE];
     if (engine !== undefined) StreamEngine.#ended(engine);
   };
+
+  /**
+   * Adds our 'end' listener. A net.Socket has one of its own already, and a second listener
+   * costs every stream an array (64 bytes a connection, for thousands of idle ones): where Node's
+   * is a plain listener, both go in as one function that calls Node's first, as before.
+   */
+  static #listenForEnd(stream: EngineStream): void {
+    const own = stream.rawListeners('end');
+    const first = own[0];
+    if (own.length === 1 && typeof first === 'function' && stream.listeners('end')[0] === first) {
+      stream.removeListener('end', first as () => void);
+      stream.on('end', StreamEngine.#endAlongside(first as EndListener));
+    } else stream.on('end', StreamEngine.#onEnd);
+  }
+
+  /** Takes back what `#listenForEnd` added, giving Node's listener back alone. */
+  static #stopListeningForEnd(stream: EngineStream): void {
+    const merged = StreamEngine.#mergedEnd;
+    if (merged !== null && stream.rawListeners('end').includes(merged.both)) {
+      stream.off('end', merged.both);
+      stream.on('end', merged.own);
+    } else stream.off('end', StreamEngine.#onEnd);
+  }
+
+  /**
+   * Node's own 'end' listener and ours as one function: made once, since every net.Socket has
+   * the same one.
+   */
+  static #mergedEnd: { readonly own: EndListener; readonly both: EndListener } | null = null;
+
+  /** The one function calling `own` (Node's 'end' listener), then ours. */
+  static #endAlongside(own: EndListener): EndListener {
+    const merged = StreamEngine.#mergedEnd;
+    if (merged?.own === own) return merged.both;
+    const both = function (this: EngineStream): void {
+      own.call(this);
+      StreamEngine.#onEnd.call(this);
+    };
+    StreamEngine.#mergedEnd = { own, both };
+    return both;
+  }
 
   static readonly #onError = function (this: EngineStream, err: Error): void {
     const engine = this[ENGINE];
@@ -352,7 +401,7 @@ export class StreamEngine {
     const stream = this.stream as EngineStream;
     stream.pause();
     stream.off('data', StreamEngine.#onData);
-    stream.off('end', StreamEngine.#onEnd);
+    StreamEngine.#stopListeningForEnd(stream);
     stream.off('error', StreamEngine.#onError);
     stream.off('close', StreamEngine.#onClose);
     stream.off('drain', StreamEngine.#onDrain);
@@ -430,21 +479,27 @@ export class StreamEngine {
     return true;
   }
 
-  /** The peer's address (kept, as {@link localAddress} is), or null when Node never knew it. */
+  /**
+   * The peer's address (kept, as {@link localAddress} is: each call makes a fresh tuple), or
+   * null when Node never knew it.
+   */
   remoteAddress(): SocketAddress | null {
-    if (this.#remote !== null) return this.#remote;
     if (this.#owner.family === AF_UNIX) return '';
-    const name = handleAddress(this.stream, true);
-    let host = name?.address ?? this.stream.remoteAddress;
-    if (host === undefined) return null;
+    if (this.#remoteHost === null && !StreamEngine.#readRemote(this)) return null;
+    return toAddressTuple(this.#owner.family, this.#remoteHost ?? '', this.#remotePort);
+  }
+
+  /** Reads and keeps the peer's address (not for AF_UNIX); false when Node cannot tell it. */
+  static #readRemote(engine: StreamEngine): boolean {
+    if (engine.#owner.family === AF_UNIX) return false;
+    const name = handleAddress(engine.stream, true);
+    let host = name?.address ?? engine.stream.remoteAddress;
+    if (host === undefined) return false;
     if (host === lastPeerHost) host = lastPeerHost;
     else lastPeerHost = host;
-    this.#remote = toAddressTuple(
-      this.#owner.family,
-      host,
-      name?.port ?? this.stream.remotePort ?? 0,
-    );
-    return this.#remote;
+    engine.#remoteHost = host;
+    engine.#remotePort = name?.port ?? engine.stream.remotePort ?? 0;
+    return true;
   }
 
   /**

@@ -98,6 +98,44 @@ describe('Dispatcher echo server on loopback', () => {
     c.close();
   });
 
+  test('an accepted channel’s addr is its peer’s address, whether first read while open or only after close()', async () => {
+    const map = freshMap();
+    const channels: Dispatcher[] = [];
+    class Server extends Dispatcher {
+      override handleAccepted(sock: ChannelSocket): void {
+        channels.push(new Dispatcher(sock, map));
+        if (channels.length === 2) this.close();
+      }
+    }
+    const server = new Server(null, map);
+    const port = await listenOnLoopback(server);
+    const running = loop({ map });
+    const first = await client(port);
+    const second = await client(port);
+    await within(
+      (async () => {
+        while (channels.length < 2) await sleep(5);
+      })(),
+      5000,
+      'accept',
+    );
+    const [read, unread] = channels as [Dispatcher, Dispatcher];
+    const peers = [first.getsockname(), second.getsockname()];
+    // One read while open: the same tuple again after close().
+    const before = read.addr;
+    assert.ok(peers.some((p) => JSON.stringify(p) === JSON.stringify(before)), String(before));
+    read.close();
+    assert.equal(read.addr, before);
+    // The other read only after close(): close() kept it, though its socket no longer answers.
+    unread.close();
+    assert.ok(peers.some((p) => JSON.stringify(p) === JSON.stringify(unread.addr)), String(unread.addr));
+    assert.notDeepEqual(unread.addr, before);
+    assert.throws(() => unread.socket?.getpeername(), SocketError);
+    await within(running, 5000, 'loop');
+    first.close();
+    second.close();
+  });
+
   test('a channel moved to another map with addChannel() is served by that map’s loop, and its own loop ends without it', async () => {
     const home = freshMap();
     const other = freshMap();
