@@ -123,12 +123,18 @@ describe('Dispatcher echo server on loopback', () => {
     const peers = [first.getsockname(), second.getsockname()];
     // One read while open: the same tuple again after close().
     const before = read.addr;
-    assert.ok(peers.some((p) => JSON.stringify(p) === JSON.stringify(before)), String(before));
+    assert.ok(
+      peers.some((p) => JSON.stringify(p) === JSON.stringify(before)),
+      String(before),
+    );
     read.close();
     assert.equal(read.addr, before);
     // The other read only after close(): close() kept it, though its socket no longer answers.
     unread.close();
-    assert.ok(peers.some((p) => JSON.stringify(p) === JSON.stringify(unread.addr)), String(unread.addr));
+    assert.ok(
+      peers.some((p) => JSON.stringify(p) === JSON.stringify(unread.addr)),
+      String(unread.addr),
+    );
     assert.notDeepEqual(unread.addr, before);
     assert.throws(() => unread.socket?.getpeername(), SocketError);
     await within(running, 5000, 'loop');
