@@ -2,7 +2,8 @@
  * `RecvWaiter`: the one `recv()` of a socket that waits for data, kept in fields instead of
  * closures. A ping-pong program waits in `recv()` once per message, so this is the hottest wait
  * there is: it costs one promise (and its executor) and nothing else per call, where the
- * general `settleWhen()` makes five closures.
+ * general `settleWhen()` makes five closures. With a timeout, one timer serves every wait (see
+ * {@link RecvWaiter.wait}).
  */
 import type { ListenerRegistry } from './readiness.js';
 
@@ -25,7 +26,15 @@ export class RecvWaiter {
   #reject: ((err: unknown) => void) | null = null;
   #size = 0;
   #flags = 0;
+  /**
+   * The timer, kept from wait to wait (unreferenced in between), and when it fires
+   * (`performance.now()` time): it fires at the deadline of the wait it was set for, which
+   * may be earlier than the current wait's (see {@link wait}).
+   */
   #timer: NodeJS.Timeout | undefined;
+  #timerAt = 0;
+  /** The current wait's deadline (`null`: none, or no wait). */
+  #deadline: number | null = null;
 
   /**
    * @param listeners where the socket's readiness listeners go (the socket itself): they are
@@ -46,6 +55,12 @@ export class RecvWaiter {
 
   /**
    * Waits until `take(size, flags)` gives bytes (or throws), or until `deadline`.
+   *
+   * A socket with a timeout waits once per read, and a download reads a thousand times in a
+   * second: a timer made and cleared per wait costs an async id, a timer list and the loop's
+   * timer heap each time. So the timer outlives the wait: a wait whose deadline is no earlier
+   * than when the timer fires keeps it (only referencing it again), and a timer that fires
+   * before the current deadline is set again for the rest.
    * @param size the most bytes to take.
    * @param flags the receive flags, passed on to `take`.
    * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
@@ -61,10 +76,20 @@ export class RecvWaiter {
       this.#reject = reject;
       this.#size = size;
       this.#flags = flags;
+      this.#deadline = deadline;
       this.#listeners.addReadinessListener(this.#onReady);
-      if (deadline !== null)
-        this.#timer = setTimeout(this.#onTimeout, Math.max(0, deadline - performance.now()));
+      if (deadline === null) return;
+      const timer = this.#timer;
+      if (timer !== undefined && this.#timerAt <= deadline) timer.ref();
+      else this.#arm(deadline);
     });
+  }
+
+  /** Sets the timer to fire at `at`, replacing one that would fire later. */
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimeout, Math.max(0, at - performance.now()));
   }
 
   // Trying the receive itself is cheaper than computing readiness first: it returns null when
@@ -86,18 +111,25 @@ export class RecvWaiter {
   };
 
   #onTimeout = (): void => {
-    const reject = this.#reject;
     this.#timer = undefined;
+    const deadline = this.#deadline;
+    // No wait, or one without a deadline: the timer was left from an earlier wait.
+    if (deadline === null) return;
+    // Set for an earlier wait's deadline: wait on for the rest of this one's.
+    if (this.#timerAt < deadline) {
+      this.#arm(deadline);
+      return;
+    }
+    const reject = this.#reject;
     this.#end();
     reject?.(this.#timeoutError());
   };
 
   #end(): void {
     this.#listeners.removeReadinessListener(this.#onReady);
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    // Kept for the next wait, but it must not keep the process alive while nothing waits.
+    this.#timer?.unref();
+    this.#deadline = null;
     this.#resolve = null;
     this.#reject = null;
   }

@@ -59,6 +59,40 @@ describe('RecvWaiter', () => {
     assert.equal((await again).toString(), 'x');
   });
 
+  test('a later wait is not cut short by the timer an earlier, shorter wait left', async () => {
+    const answers: Array<Buffer | null | Error> = [Buffer.from('a')];
+    const { listeners, waiter } = scripted(answers);
+    const first = waiter.wait(1, 0, performance.now() + 20);
+    listeners.notify();
+    assert.equal((await first).toString(), 'a');
+    // The kept timer fires (at the first deadline) while this wait has a minute to go.
+    const second = waiter.wait(1, 0, performance.now() + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    answers.push(Buffer.from('b'));
+    listeners.notify();
+    assert.equal((await second).toString(), 'b');
+  });
+
+  test('a wait with an earlier deadline than the kept timer times out at its own', async () => {
+    const { listeners, waiter } = scripted([Buffer.from('a')]);
+    const first = waiter.wait(1, 0, performance.now() + 60_000);
+    listeners.notify();
+    assert.equal((await first).toString(), 'a');
+    await assert.rejects(waiter.wait(1, 0, performance.now() + 10), { message: 'timed out' });
+  });
+
+  test('the timer kept between waits does not keep the process alive', async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const { listeners, waiter } = scripted([Buffer.from('a')]);
+    const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+    assert.equal(timers(), before + 1, 'a waiting receive holds its timer');
+    listeners.notify();
+    await waiting;
+    assert.equal(timers(), before, 'an idle waiter holds none');
+  });
+
   test('refuses a second wait while one is pending', async () => {
     const { waiter, listeners } = scripted([Buffer.from('a')]);
     const first = waiter.wait(1, 0, null);
