@@ -10,6 +10,12 @@ import type { ListenerRegistry } from './readiness.js';
 /** Takes up to `size` bytes now: the bytes, or `null` to keep waiting; throws to fail. */
 export type TakeBytes = (size: number, flags: number) => Buffer | null;
 
+/** The waiter a timer calls back: held strongly only while a receive waits. */
+interface TimerTarget {
+  waiting: RecvWaiter | null;
+  readonly idle: WeakRef<RecvWaiter>;
+}
+
 /**
  * Waits for one receive at a time on one socket. A second concurrent receive must use the
  * general path ({@link RecvWaiter.busy} tells when).
@@ -33,6 +39,13 @@ export class RecvWaiter {
    */
   #timer: NodeJS.Timeout | undefined;
   #timerAt = 0;
+  /**
+   * What the timer calls back through: this waiter while a receive waits, and otherwise only a
+   * weak reference to it, so that a timer left from the last wait of a socket that is then
+   * dropped does not hold the socket until it fires (a client opening many short connections
+   * with a timeout would keep each for that long). Made on the first timed wait.
+   */
+  #timerTarget: TimerTarget | null = null;
   /** The current wait's deadline (`null`: none, or no wait). */
   #deadline: number | null = null;
 
@@ -82,6 +95,7 @@ export class RecvWaiter {
       const timer = this.#timer;
       if (timer !== undefined && this.#timerAt <= deadline) timer.ref();
       else this.#arm(deadline);
+      this.#timerTarget!.waiting = this;
     });
   }
 
@@ -89,7 +103,13 @@ export class RecvWaiter {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimeout, Math.max(0, at - performance.now()));
+    const target = (this.#timerTarget ??= { waiting: this, idle: new WeakRef(this) });
+    this.#timer = setTimeout(RecvWaiter.#fired, Math.max(0, at - performance.now()), target);
+  }
+
+  static #fired(target: TimerTarget): void {
+    const waiter = target.waiting ?? target.idle.deref();
+    if (waiter !== undefined) waiter.#onTimeout();
   }
 
   // Trying the receive itself is cheaper than computing readiness first: it returns null when
@@ -110,7 +130,7 @@ export class RecvWaiter {
     resolve?.(data);
   };
 
-  #onTimeout = (): void => {
+  #onTimeout(): void {
     this.#timer = undefined;
     const deadline = this.#deadline;
     // No wait, or one without a deadline: the timer was left from an earlier wait.
@@ -123,12 +143,14 @@ export class RecvWaiter {
     const reject = this.#reject;
     this.#end();
     reject?.(this.#timeoutError());
-  };
+  }
 
   #end(): void {
     this.#listeners.removeReadinessListener(this.#onReady);
-    // Kept for the next wait, but it must not keep the process alive while nothing waits.
+    // Kept for the next wait, but it must not keep the process (or this waiter) alive while
+    // nothing waits.
     this.#timer?.unref();
+    if (this.#timerTarget !== null) this.#timerTarget.waiting = null;
     this.#deadline = null;
     this.#resolve = null;
     this.#reject = null;

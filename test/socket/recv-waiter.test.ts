@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SO_LINGER, SOL_SOCKET } from '../../src/socket/index.js';
 import { ReadinessListeners } from '../../src/socket/readiness.js';
 import { RecvWaiter } from '../../src/socket/recv-waiter.js';
@@ -91,6 +93,27 @@ describe('RecvWaiter', () => {
     listeners.notify();
     await waiting;
     assert.equal(timers(), before, 'an idle waiter holds none');
+  });
+
+  test('a waiter left with its timer after its last wait can still be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let collected = false;
+    const registry = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    await (async () => {
+      const { listeners, waiter } = scripted([Buffer.from('a')]);
+      registry.register(waiter, 'waiter');
+      const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+      listeners.notify();
+      await waiting;
+    })();
+    for (let round = 0; round < 20 && !collected; round++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(collected, true, 'the pending timer holds the waiter');
   });
 
   test('refuses a second wait while one is pending', async () => {
