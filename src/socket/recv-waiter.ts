@@ -2,12 +2,19 @@
  * `RecvWaiter`: the one `recv()` of a socket that waits for data, kept in fields instead of
  * closures. A ping-pong program waits in `recv()` once per message, so this is the hottest wait
  * there is: it costs one promise (and its executor) and nothing else per call, where the
- * general `settleWhen()` makes five closures.
+ * general `settleWhen()` makes five closures. With a timeout, one timer serves every wait (see
+ * {@link RecvWaiter.wait}).
  */
 import type { ListenerRegistry } from './readiness.js';
 
 /** Takes up to `size` bytes now: the bytes, or `null` to keep waiting; throws to fail. */
 export type TakeBytes = (size: number, flags: number) => Buffer | null;
+
+/** The waiter a timer calls back: held strongly only while a receive waits. */
+interface TimerTarget {
+  waiting: RecvWaiter | null;
+  readonly idle: WeakRef<RecvWaiter>;
+}
 
 /**
  * Waits for one receive at a time on one socket. A second concurrent receive must use the
@@ -25,7 +32,22 @@ export class RecvWaiter {
   #reject: ((err: unknown) => void) | null = null;
   #size = 0;
   #flags = 0;
+  /**
+   * The timer, kept from wait to wait (unreferenced in between), and when it fires
+   * (`performance.now()` time): it fires at the deadline of the wait it was set for, which
+   * may be earlier than the current wait's (see {@link wait}).
+   */
   #timer: NodeJS.Timeout | undefined;
+  #timerAt = 0;
+  /**
+   * What the timer calls back through: this waiter while a receive waits, and otherwise only a
+   * weak reference to it, so that a timer left from the last wait of a socket that is then
+   * dropped does not hold the socket until it fires (a client opening many short connections
+   * with a timeout would keep each for that long). Made on the first timed wait.
+   */
+  #timerTarget: TimerTarget | null = null;
+  /** The current wait's deadline (`null`: none, or no wait). */
+  #deadline: number | null = null;
 
   /**
    * @param listeners where the socket's readiness listeners go (the socket itself): they are
@@ -46,6 +68,12 @@ export class RecvWaiter {
 
   /**
    * Waits until `take(size, flags)` gives bytes (or throws), or until `deadline`.
+   *
+   * A socket with a timeout waits once per read, and a download reads a thousand times in a
+   * second: a timer made and cleared per wait costs an async id, a timer list and the loop's
+   * timer heap each time. So the timer outlives the wait: a wait whose deadline is no earlier
+   * than when the timer fires keeps it (only referencing it again), and a timer that fires
+   * before the current deadline is set again for the rest.
    * @param size the most bytes to take.
    * @param flags the receive flags, passed on to `take`.
    * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
@@ -61,10 +89,27 @@ export class RecvWaiter {
       this.#reject = reject;
       this.#size = size;
       this.#flags = flags;
+      this.#deadline = deadline;
       this.#listeners.addReadinessListener(this.#onReady);
-      if (deadline !== null)
-        this.#timer = setTimeout(this.#onTimeout, Math.max(0, deadline - performance.now()));
+      if (deadline === null) return;
+      const timer = this.#timer;
+      if (timer !== undefined && this.#timerAt <= deadline) timer.ref();
+      else this.#arm(deadline);
+      this.#timerTarget!.waiting = this;
     });
+  }
+
+  /** Sets the timer to fire at `at`, replacing one that would fire later. */
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    const target = (this.#timerTarget ??= { waiting: this, idle: new WeakRef(this) });
+    this.#timer = setTimeout(RecvWaiter.#fired, Math.max(0, at - performance.now()), target);
+  }
+
+  static #fired(target: TimerTarget): void {
+    const waiter = target.waiting ?? target.idle.deref();
+    if (waiter !== undefined) waiter.#onTimeout();
   }
 
   // Trying the receive itself is cheaper than computing readiness first: it returns null when
@@ -85,19 +130,28 @@ export class RecvWaiter {
     resolve?.(data);
   };
 
-  #onTimeout = (): void => {
-    const reject = this.#reject;
+  #onTimeout(): void {
     this.#timer = undefined;
+    const deadline = this.#deadline;
+    // No wait, or one without a deadline: the timer was left from an earlier wait.
+    if (deadline === null) return;
+    // Set for an earlier wait's deadline: wait on for the rest of this one's.
+    if (this.#timerAt < deadline) {
+      this.#arm(deadline);
+      return;
+    }
+    const reject = this.#reject;
     this.#end();
     reject?.(this.#timeoutError());
-  };
+  }
 
   #end(): void {
     this.#listeners.removeReadinessListener(this.#onReady);
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    // Kept for the next wait, but it must not keep the process (or this waiter) alive while
+    // nothing waits.
+    this.#timer?.unref();
+    if (this.#timerTarget !== null) this.#timerTarget.waiting = null;
+    this.#deadline = null;
     this.#resolve = null;
     this.#reject = null;
   }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SO_LINGER, SOL_SOCKET } from '../../src/socket/index.js';
 import { ReadinessListeners } from '../../src/socket/readiness.js';
 import { RecvWaiter } from '../../src/socket/recv-waiter.js';
@@ -57,6 +59,61 @@ describe('RecvWaiter', () => {
     answers.push(Buffer.from('x'));
     listeners.notify();
     assert.equal((await again).toString(), 'x');
+  });
+
+  test('a later wait is not cut short by the timer an earlier, shorter wait left', async () => {
+    const answers: Array<Buffer | null | Error> = [Buffer.from('a')];
+    const { listeners, waiter } = scripted(answers);
+    const first = waiter.wait(1, 0, performance.now() + 20);
+    listeners.notify();
+    assert.equal((await first).toString(), 'a');
+    // The kept timer fires (at the first deadline) while this wait has a minute to go.
+    const second = waiter.wait(1, 0, performance.now() + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    answers.push(Buffer.from('b'));
+    listeners.notify();
+    assert.equal((await second).toString(), 'b');
+  });
+
+  test('a wait with an earlier deadline than the kept timer times out at its own', async () => {
+    const { listeners, waiter } = scripted([Buffer.from('a')]);
+    const first = waiter.wait(1, 0, performance.now() + 60_000);
+    listeners.notify();
+    assert.equal((await first).toString(), 'a');
+    await assert.rejects(waiter.wait(1, 0, performance.now() + 10), { message: 'timed out' });
+  });
+
+  test('the timer kept between waits does not keep the process alive', async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const { listeners, waiter } = scripted([Buffer.from('a')]);
+    const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+    assert.equal(timers(), before + 1, 'a waiting receive holds its timer');
+    listeners.notify();
+    await waiting;
+    assert.equal(timers(), before, 'an idle waiter holds none');
+  });
+
+  test('a waiter left with its timer after its last wait can still be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let collected = false;
+    const registry = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    await (async () => {
+      const { listeners, waiter } = scripted([Buffer.from('a')]);
+      registry.register(waiter, 'waiter');
+      const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+      listeners.notify();
+      await waiting;
+    })();
+    for (let round = 0; round < 20 && !collected; round++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(collected, true, 'the pending timer holds the waiter');
   });
 
   test('refuses a second wait while one is pending', async () => {

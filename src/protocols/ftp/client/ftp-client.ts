@@ -14,6 +14,7 @@ import {
   type Socket,
   type SSLContext,
 } from '../../../socket/index.js';
+import { receiveForDownload } from '../../common/download-receive.js';
 import { FileSink } from '../../common/file-sink.js';
 import { FileSource } from '../../common/file-source.js';
 import { sendFile } from '../../common/send-file.js';
@@ -294,6 +295,7 @@ export class FtpClient {
         sock.settimeout(this.#timeout);
         data = sock;
       }
+      receiveForDownload(sock);
       await move(sock);
       sock.close();
       data = null;

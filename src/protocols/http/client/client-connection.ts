@@ -3,6 +3,7 @@
  * response parser reading from it.
  */
 import { CLIENT_READ_SIZE, type Socket } from '../../../socket/index.js';
+import { receiveForDownload } from '../../common/download-receive.js';
 import {
   ResponseParser,
   type ResponseParserEvent,
@@ -39,6 +40,7 @@ export class ClientConnection {
     this.key = key;
     this.socket = socket;
     this.parser = new ResponseParser(options);
+    receiveForDownload(socket);
   }
 
   /** Whether the connection was closed. */
