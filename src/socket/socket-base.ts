@@ -425,7 +425,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     this.checkOpen('setsockopt');
     const key = optKey(level, optname);
-    const addon = fdSocketAddon();
+    const fd = this.fileno();
+    const byNode = carriedByNode(key, this.type, fd >= 0);
+    // An option Node or polyport carries needs no addon: loading it costs a client command
+    // some 6 ms of start-up, for the TCP_NODELAY or SO_RCVBUF of its one connection.
+    const addon = byNode && KNOWN_OPTIONS.has(key) ? null : fdSocketAddon();
     if (addon === null && !KNOWN_OPTIONS.has(key)) {
       throw new SocketError('ENOPROTOOPT', {
         ...this.errorContext(),
@@ -454,9 +458,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
     // Asked for where this Node cannot do it: fail here, not with EADDRINUSE at a later bind.
     if (level === SOL_SOCKET && optname === SO_REUSEPORT && stored !== 0 && this.family !== AF_UNIX)
       requireReusePort({ ...this.errorContext(), op: 'setsockopt' });
-    const fd = this.fileno();
     if (addon !== null) {
-      const byNode = carriedByNode(key, this.type, fd >= 0);
       if (!byNode) {
         // Made only when the kernel is asked: a server sets TCP_NODELAY (Node's to carry) on
         // every connection it accepts, and the context formats both addresses.
@@ -498,9 +500,10 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
       return err?.errno ?? 0;
     }
     const key = optKey(level, optname);
-    const addon = fdSocketAddon();
     const polyportOwn = isPolyportStreamOption(key, this.type);
-    if (addon !== null && !polyportOwn) {
+    // polyport's own options need no addon (see setsockopt()).
+    const addon = polyportOwn ? null : fdSocketAddon();
+    if (addon !== null) {
       if (buflen !== undefined) checkSize(buflen, 'getsockopt');
       const context = { ...this.errorContext(), op: 'getsockopt' };
       const fd = this.fileno();
@@ -541,9 +544,11 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
    * @returns the first refusal (checked at `setsockopt()` already, so rare), or null.
    */
   protected applyKernelOptions(): SocketError | null {
-    const addon = fdSocketAddon();
+    // Options first: a socket with none (most) does not load the addon for nothing.
+    if (this.#options === null) return null;
     const fd = this.fileno();
-    if (addon === null || fd < 0 || this.#options === null) return null;
+    const addon = fd >= 0 ? fdSocketAddon() : null;
+    if (addon === null) return null;
     return applyKernelOptions(addon, fd, this.type, this.optionValues, {
       ...this.errorContext(),
       op: 'setsockopt',
