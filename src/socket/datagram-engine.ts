@@ -57,22 +57,27 @@ export class DatagramEngine {
       this.error = toSocketError(err, { ...this.#context(), op: 'recvfrom' });
       this.#notify();
     });
-    // Bound (by bind() or by a first send): receiving moves to batched I/O if it can.
-    socket.once('listening', () => {
-      if (this.closed) return;
-      const listener = {
-        datagram: this.#enqueue,
-        batchDone: notify,
-        error: (errno: number) => {
-          this.error = errnoError(errno, { ...this.#context(), op: 'recvfrom' });
-          notify();
-        },
-      };
-      attachBatchedDatagrams(socket, family, listener, (io) => {
-        // Attached once the self-test passed, maybe after this socket was closed.
-        if (this.closed) io.close();
-        else this.batched = io;
-      });
+  }
+
+  /**
+   * Moves receiving to batched I/O where this Node and machine can (node/batched-datagrams.ts).
+   * For sockets bound by `bind()` (a server's), not those bound by `connect()` or a first send
+   * (a client's): a client reads a few answers, and batching them would load the addon and run
+   * its self-test first (some milliseconds of a one-shot command's start-up).
+   */
+  batchReceives(): void {
+    const listener = {
+      datagram: this.#enqueue,
+      batchDone: this.#notify,
+      error: (errno: number) => {
+        this.error = errnoError(errno, { ...this.#context(), op: 'recvfrom' });
+        this.#notify();
+      },
+    };
+    attachBatchedDatagrams(this.socket, this.#family, listener, (io) => {
+      // Attached once the self-test passed, maybe after this socket was closed.
+      if (this.closed) io.close();
+      else this.batched = io;
     });
   }
 

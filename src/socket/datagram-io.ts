@@ -114,6 +114,7 @@ export class DatagramIO extends SocketIO {
   ): Promise<number> {
     await self.bindDatagram(
       resolveAddress(self.family, self.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0], 'sendto'),
+      false,
     );
     return self.sendtoNowait(data, address);
   }

@@ -45,8 +45,12 @@ import { StreamEngine } from './stream-engine.js';
  * await io.sendall('ping');
  */
 export class SocketIO extends SocketBase {
-  /** @internal Binds the datagram engine (also done by the first `sendto()`). */
-  protected async bindDatagram(resolved: ResolvedAddress): Promise<void> {
+  /**
+   * @internal Binds the datagram engine (also done by the first `sendto()`).
+   * @param batch move receiving to batched I/O (see `DatagramEngine.batchReceives`): for
+   *   `bind()`, not for the implicit bind of a first `sendto()`.
+   */
+  protected async bindDatagram(resolved: ResolvedAddress, batch = true): Promise<void> {
     const engine = this.datagramEngine();
     const context = { ...this.errorContext(), op: 'bind', addr: formatAddress(resolved) };
     const options = this.optionValues;
@@ -89,6 +93,7 @@ export class SocketIO extends SocketBase {
       }
     });
     engine.bound = true;
+    if (batch) engine.batchReceives();
     this.applyDatagramOptions(engine);
     const refused = this.applyKernelOptions();
     if (refused !== null) throw refused;

@@ -1,21 +1,42 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import {
   AF_INET,
   IPPROTO_TCP,
   SO_RCVBUF,
+  SOCK_DGRAM,
   SOCK_STREAM,
   SOL_SOCKET,
   socket,
   TCP_NODELAY,
 } from '../../src/socket/index.js';
 
-/** Whether this process has loaded polyport's fd_socket addon (each test file runs alone). */
-function addonLoaded(): boolean {
+/** Whether this process has loaded one of polyport's addons (each test file runs alone). */
+function addonLoaded(name = 'fd_socket'): boolean {
   const require = createRequire(import.meta.url);
-  return Object.keys(require.cache).some((path) => path.endsWith('/fd_socket.node'));
+  return Object.keys(require.cache).some((path) => path.endsWith(`/${name}.node`));
 }
+
+test('a UDP client, bound by connect() or by its first sendto(), receives without batched I/O and never loads the batching addon', async () => {
+  const server = createSocket('udp4');
+  server.on('message', (data, from) => server.send(data, from.port, from.address));
+  server.bind(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address: [string, number] = ['127.0.0.1', server.address().port];
+  const connected = socket(AF_INET, SOCK_DGRAM);
+  await connected.connect(address);
+  await connected.send(Buffer.from('one'));
+  assert.deepEqual(await connected.recv(100), Buffer.from('one'));
+  const unbound = socket(AF_INET, SOCK_DGRAM);
+  await unbound.sendto(Buffer.from('two'), address);
+  assert.deepEqual((await unbound.recvfrom(100))[0], Buffer.from('two'));
+  assert.equal(addonLoaded('datagram_batch'), false);
+  for (const s of [connected, unbound]) s.close();
+  server.close();
+});
 
 test('a TCP client that connects and sets only options Node or polyport carries (TCP_NODELAY, SO_RCVBUF) never loads the native addon', async () => {
   assert.equal(addonLoaded(), false, 'nothing loaded it before the test');
