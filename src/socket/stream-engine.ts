@@ -15,7 +15,12 @@ import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
 import { descriptorOf, handleAddress, handleOf } from './node/handles.js';
-import { CLIENT_READ_SIZE, copyToSlab, readScratch, releaseSlabBytes } from './node/read-slab.js';
+import {
+  CLIENT_READ_SIZE,
+  releaseSlabBytes,
+  reserveReadRegion,
+  takeReadRegion,
+} from './node/read-slab.js';
 import { endedByReset } from './node/reset-by-peer.js';
 import { attachSlabReads } from './node/slab-reads.js';
 import { READY_ERROR, READY_HUP, READY_READ, READY_WRITE } from './readiness.js';
@@ -96,6 +101,11 @@ const NOTHING_RECEIVED = new ReceiveBuffer();
  */
 let lastLocalHost = '';
 let lastPeerHost = '';
+
+/** The region of the read slab a client stream's next read lands in (its `onread.buffer`). */
+function nextReadRegion(): Buffer {
+  return reserveReadRegion(CLIENT_READ_SIZE);
+}
 
 /** Streams made by {@link StreamEngine.connect}: they read through `onread`, not 'data'. */
 const slabReadStreams = new WeakSet<NetSocket>();
@@ -230,9 +240,9 @@ export class StreamEngine {
   }
 
   /**
-   * Starts connecting a client stream (TCP or AF_UNIX) that reads the way accepted connections
-   * do under the `slab_reads` accelerator, but through `net.connect()`'s public `onread` option:
-   * each read lands in one shared scratch buffer and is copied into the read slab
+   * Starts connecting a client stream (TCP or AF_UNIX) that reads into the read slab, as
+   * accepted connections do under the `slab_reads` accelerator, but through `net.connect()`'s
+   * public `onread` option: each read lands in place in a region of the slab
    * (node/read-slab.ts), instead of Node allocating a fresh 64 KiB buffer per read; a read
    * takes up to {@link CLIENT_READ_SIZE}, as a client's transfers are few and large. A slab is
    * reused once every byte of it was released: copied out by `recvInto()`, or given back with
@@ -248,10 +258,12 @@ export class StreamEngine {
     const constructorOptions: SocketConstructorOpts & { onread: OnReadOpts } = {
       ...options,
       onread: {
-        buffer: readScratch(CLIENT_READ_SIZE),
+        // A function: Node asks it for the buffer of each next read, so reads land in the slab
+        // in place, with no copy (a 200 MB download copied 200 MB).
+        buffer: nextReadRegion,
         // A closure per stream (clients are few), since Node does not document `this` here.
         callback: (nread: number, buf: Uint8Array): boolean => {
-          StreamEngine.#onData.call(stream, copyToSlab(buf as Buffer, nread));
+          StreamEngine.#onData.call(stream, takeReadRegion(buf as Buffer, nread));
           return true;
         },
       },

@@ -1,7 +1,8 @@
 /**
- * The read slab: where stream reads that go through Node's `onread` machinery land. libuv reads
- * into one shared scratch buffer and each read is copied out, back to back, into a shared 1 MiB
- * slab: one allocation per slab instead of Node's 64 KiB one (zero-filled, then shrunk) per read.
+ * The read slab: where stream reads that go through Node's `onread` machinery land. For accepted
+ * connections libuv reads into one shared scratch buffer and each read is copied out, back to
+ * back, into a shared 1 MiB slab; a client stream reads into a region of the slab itself. One
+ * allocation per slab instead of Node's 64 KiB one (zero-filled, then shrunk) per read.
  * The bytes handed out stay the receiver's: a slab region is rewritten only after its receiver
  * released it ({@link releaseSlabBytes}). Used by the `slab_reads` accelerator (accepted
  * connections, see slab-reads.ts) and by connected client streams (their public `onread`
@@ -65,18 +66,57 @@ export function readScratch(size: number = READ_SIZE): Buffer {
  * @example callback(nread, buf) { onChunk(copyToSlab(buf, nread)); return true; }
  */
 export function copyToSlab(from: Buffer, n: number): Buffer {
-  if (slab.length - slabUsed < n) {
-    retire(slab);
-    slab = spareSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_SIZE);
-    slabUsed = 0;
-    unreleased.set(slab.buffer, 0);
-  }
+  if (slab.length - slabUsed < n) nextSlab();
   const start = slabUsed;
   from.copy(slab, start, 0, n);
   // Keep the next region 8-byte aligned so views can back typed arrays of any width.
   slabUsed = (start + n + 7) & ~7;
   unreleased.set(slab.buffer, unreleased.get(slab.buffer)! + n);
   return slab.subarray(start, start + n);
+}
+
+/** Moves on to a spare or fresh slab, retiring the current one. */
+function nextSlab(): void {
+  retire(slab);
+  slab = spareSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_SIZE);
+  slabUsed = 0;
+  unreleased.set(slab.buffer, 0);
+}
+
+/**
+ * A region of the current slab for a client stream's next read to land in, in place, with no
+ * copy (the stream's `onread.buffer` generator: Node asks it for the next buffer after each
+ * read). All `size` bytes are reserved, so that other streams' reads land elsewhere while this
+ * one waits for data; {@link takeReadRegion} then hands out what was read and gives back the
+ * rest. A reservation never read into (the stream ended) keeps its slab from reuse: the GC
+ * frees that slab instead.
+ * @param size the most the read takes ({@link CLIENT_READ_SIZE}: a multiple of 8, under a slab).
+ * @example const region = reserveReadRegion(CLIENT_READ_SIZE);
+ */
+export function reserveReadRegion(size: number): Buffer {
+  if (slab.length - slabUsed < size) nextSlab();
+  const start = slabUsed;
+  slabUsed = start + size;
+  unreleased.set(slab.buffer, unreleased.get(slab.buffer)! + size);
+  return slab.subarray(start, start + size);
+}
+
+/**
+ * The first `n` bytes of a region {@link reserveReadRegion} gave, as a read's bytes: the
+ * receiver's until it releases them, as {@link copyToSlab}'s. The rest of the region is given
+ * back; when it is still the slab's last region, the next one starts right after these bytes.
+ * @param region the buffer the read landed in.
+ * @param n bytes read.
+ * @example callback(nread, buf) { onChunk(takeReadRegion(buf, nread)); return true; }
+ */
+export function takeReadRegion(region: Buffer, n: number): Buffer {
+  const start = region.byteOffset - slab.byteOffset;
+  if (region.buffer === slab.buffer && start + region.length === slabUsed) {
+    // Kept 8-byte aligned, as copyToSlab() keeps it.
+    slabUsed = (start + n + 7) & ~7;
+  }
+  if (n < region.length) releaseSlabBytes(region.buffer, region.length - n);
+  return region.subarray(0, n);
 }
 
 /** A full slab: kept for reuse when nothing of it is held any more. */

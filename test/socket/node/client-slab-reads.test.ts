@@ -81,4 +81,23 @@ describe('connected client streams read into reused slabs (net.connect onread)',
     for (const [view, copy] of held) assert.ok(view.equals(copy), 'a held view was rewritten');
     assert.ok(slabs.size >= 1 && slabs.size <= 4, `${slabs.size} slabs`);
   });
+
+  test('several client streams reading at once into the same slabs never land in one another’s bytes', async () => {
+    // Each stream's next read waits in a region of the slab reserved for it while the others
+    // read: their bytes must come out whole and in order, and held views must stay as read.
+    const payloads = [randomBytes(6 * MiB), randomBytes(5 * MiB + 4321), randomBytes(3 * MiB + 7)];
+    const servers = await Promise.all(payloads.map((p) => sender(p)));
+    const sockets = servers.map(() => new Socket(AF_INET, SOCK_STREAM));
+    await Promise.all(
+      sockets.map((sock, i) => sock.connect(['127.0.0.1', servers[i]![1] as number])),
+    );
+    const results = await Promise.all(sockets.map((sock, i) => receive(sock, i * MiB)));
+    for (const sock of sockets) sock.close();
+    for (const [server] of servers) server.close();
+    results.forEach(({ all, held }, i) => {
+      assert.ok(all.equals(payloads[i]!), `stream ${i} received other bytes`);
+      for (const [view, copy] of held)
+        assert.ok(view.equals(copy), `a held view of stream ${i} was rewritten`);
+    });
+  });
 });
