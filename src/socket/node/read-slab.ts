@@ -22,8 +22,8 @@ const READ_SIZE = 64 * 1024;
  */
 export const CLIENT_READ_SIZE = 256 * 1024;
 
-/** The scratch buffers libuv reads into, one per read size, shared by every stream (made on first use). */
-const scratches = new Map<number, Buffer>();
+/** The scratch buffer libuv reads accepted connections into, shared by all (made on first use). */
+let scratch: Buffer | null = null;
 let slab: Buffer = Buffer.alloc(0);
 let slabUsed = 0;
 /**
@@ -40,18 +40,12 @@ const spareSlabs: Buffer[] = [];
 const MAX_SPARE_SLABS = 2;
 
 /**
- * The buffer every slab-read stream of one read size reads into. Reads run one at a time on
- * this thread and each is copied out ({@link copyToSlab}) before the next, so one buffer serves
+ * The buffer every slab-read accepted connection reads into. Reads run one at a time on this
+ * thread and each is copied out ({@link copyToSlab}) before the next, so one buffer serves
  * every stream.
- * @param size the most one read takes: Node's 64 KiB (accepted connections) or
- *   {@link CLIENT_READ_SIZE}.
  */
-export function readScratch(size: number = READ_SIZE): Buffer {
-  let scratch = scratches.get(size);
-  if (scratch === undefined) {
-    scratch = Buffer.allocUnsafeSlow(size);
-    scratches.set(size, scratch);
-  }
+export function readScratch(): Buffer {
+  scratch ??= Buffer.allocUnsafeSlow(READ_SIZE);
   return scratch;
 }
 
