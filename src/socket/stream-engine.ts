@@ -479,16 +479,29 @@ export class StreamEngine {
 
   /** Reads and keeps our address (not for AF_UNIX); false when Node cannot tell it (yet). */
   static #readLocal(engine: StreamEngine): boolean {
-    if (engine.#owner.family === AF_UNIX) return false;
-    // From the handle first: net.Socket would keep a second copy for the socket's life.
-    const name = handleAddress(engine.stream, false);
-    let host = name?.address ?? engine.stream.localAddress;
-    if (host === undefined) return false;
-    if (host === lastLocalHost) host = lastLocalHost;
-    else lastLocalHost = host;
-    engine.#localHost = host;
-    engine.#localPort = name?.port ?? engine.stream.localPort ?? 0;
+    const read = StreamEngine.#readAddress(engine, false);
+    if (read === null) return false;
+    [engine.#localHost, engine.#localPort] = read;
     return true;
+  }
+
+  /**
+   * One side's address from Node (not for AF_UNIX): the host, as the text the last read of that
+   * side found when it is the same (see lastLocalHost), and the port; null when Node cannot tell.
+   */
+  static #readAddress(engine: StreamEngine, peer: boolean): [string, number] | null {
+    if (engine.#owner.family === AF_UNIX) return null;
+    // From the handle first: net.Socket would keep a second copy for the socket's life.
+    const name = handleAddress(engine.stream, peer);
+    const stream = engine.stream;
+    let host = name?.address ?? (peer ? stream.remoteAddress : stream.localAddress);
+    if (host === undefined) return null;
+    if (peer) {
+      if (host === lastPeerHost) host = lastPeerHost;
+      else lastPeerHost = host;
+    } else if (host === lastLocalHost) host = lastLocalHost;
+    else lastLocalHost = host;
+    return [host, name?.port ?? (peer ? stream.remotePort : stream.localPort) ?? 0];
   }
 
   /**
@@ -503,14 +516,9 @@ export class StreamEngine {
 
   /** Reads and keeps the peer's address (not for AF_UNIX); false when Node cannot tell it. */
   static #readRemote(engine: StreamEngine): boolean {
-    if (engine.#owner.family === AF_UNIX) return false;
-    const name = handleAddress(engine.stream, true);
-    let host = name?.address ?? engine.stream.remoteAddress;
-    if (host === undefined) return false;
-    if (host === lastPeerHost) host = lastPeerHost;
-    else lastPeerHost = host;
-    engine.#remoteHost = host;
-    engine.#remotePort = name?.port ?? engine.stream.remotePort ?? 0;
+    const read = StreamEngine.#readAddress(engine, true);
+    if (read === null) return false;
+    [engine.#remoteHost, engine.#remotePort] = read;
     return true;
   }
 

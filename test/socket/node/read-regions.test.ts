@@ -7,6 +7,15 @@ import {
   takeReadRegion,
 } from '../../../src/socket/node/read-slab.js';
 
+/** Whether two views share any byte. */
+function overlap(a: Buffer, b: Buffer): boolean {
+  return (
+    a.buffer === b.buffer &&
+    a.byteOffset < b.byteOffset + b.length &&
+    b.byteOffset < a.byteOffset + a.length
+  );
+}
+
 /** Where a view starts in its backing store, and that store. */
 function at(view: Buffer): [ArrayBufferLike, number] {
   return [view.buffer, view.byteOffset];
@@ -28,21 +37,13 @@ test('one stream’s reads land back to back: a region’s unread rest is taken 
 test('regions reserved by two streams at once never overlap, whatever each then reads', () => {
   const a = reserveReadRegion(CLIENT_READ_SIZE);
   const b = reserveReadRegion(CLIENT_READ_SIZE);
-  const overlap =
-    a.buffer === b.buffer &&
-    a.byteOffset < b.byteOffset + b.length &&
-    b.byteOffset < a.byteOffset + a.length;
-  assert.equal(overlap, false);
+  assert.equal(overlap(a, b), false);
   a.fill(1);
   b.fill(2);
   const fromA = takeReadRegion(a, 100);
   // A third region while b still waits: not inside b's.
   const c = reserveReadRegion(CLIENT_READ_SIZE);
-  const inB =
-    c.buffer === b.buffer &&
-    c.byteOffset < b.byteOffset + b.length &&
-    b.byteOffset < c.byteOffset + c.length;
-  assert.equal(inB, false);
+  assert.equal(overlap(c, b), false);
   c.fill(3);
   const fromB = takeReadRegion(b, CLIENT_READ_SIZE);
   assert.ok(fromA.every((x) => x === 1));
