@@ -311,28 +311,34 @@ export class StreamEngine {
 
   /** Takes back what `#listenForEnd` added, giving Node's listener back alone. */
   static #stopListeningForEnd(stream: EngineStream): void {
-    const merged = StreamEngine.#mergedEnd;
-    if (merged !== null && stream.rawListeners('end').includes(merged.both)) {
-      stream.off('end', merged.both);
-      stream.on('end', merged.own);
-    } else stream.off('end', StreamEngine.#onEnd);
+    const listeners = stream.rawListeners('end');
+    for (const [own, both] of StreamEngine.#mergedEnd) {
+      if (listeners.includes(both)) {
+        stream.off('end', both);
+        stream.on('end', own);
+        return;
+      }
+    }
+    stream.off('end', StreamEngine.#onEnd);
   }
 
   /**
-   * Node's own 'end' listener and ours as one function: made once, since every net.Socket has
-   * the same one.
+   * Each Node 'end' listener met, with the one function that calls it and then ours: made once
+   * per Node listener, and every net.Socket has the same one. Looked up by both sides, so that
+   * a stream detaches its own pair even if another kind of stream brought a second one.
    */
-  static #mergedEnd: { readonly own: EndListener; readonly both: EndListener } | null = null;
+  static readonly #mergedEnd = new Map<EndListener, EndListener>();
 
   /** The one function calling `own` (Node's 'end' listener), then ours. */
   static #endAlongside(own: EndListener): EndListener {
-    const merged = StreamEngine.#mergedEnd;
-    if (merged?.own === own) return merged.both;
-    const both = function (this: EngineStream): void {
-      own.call(this);
-      StreamEngine.#onEnd.call(this);
-    };
-    StreamEngine.#mergedEnd = { own, both };
+    let both = StreamEngine.#mergedEnd.get(own);
+    if (both === undefined) {
+      both = function (this: EngineStream): void {
+        own.call(this);
+        StreamEngine.#onEnd.call(this);
+      };
+      StreamEngine.#mergedEnd.set(own, both);
+    }
     return both;
   }
 
