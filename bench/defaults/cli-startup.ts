@@ -6,13 +6,14 @@
  * measures Node 24). Spawns take turns, after a warm-up of each (page cache, compile cache); the
  * median of the spawns. Target: <= 100 ms. On a Node with a module compile cache (>= 22.1), each
  * polyport command is also timed with `NODE_DISABLE_COMPILE_CACHE=1`, so the table shows what
- * the cache gains.
+ * the cache gains. Spawns run without the machine's own {@link MACHINE_ENV}; when one is set,
+ * `node -e 0` is also timed with it, so the table shows what it costs.
  */
 import { spawnSync } from 'node:child_process';
 import { median, printTable } from '../lib/harness.js';
 import { serverNode } from '../lib/server-node.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
-import { POLYPORT_BIN, serveEnv, startServe } from './polyport-serve.js';
+import { MACHINE_ENV, POLYPORT_BIN, serveEnv, startServe } from './polyport-serve.js';
 import type { Scratch } from './scratch.js';
 
 const SPAWNS = Number(process.env.BENCH_CLI_SPAWNS ?? 11);
@@ -54,7 +55,26 @@ function commands(): readonly TimedCommand[] {
         env: { NODE_DISABLE_COMPILE_CACHE: '1' },
       }))
     : [];
-  return [{ name: BASELINE, args: ['-e', '0'] }, ...POLYPORT_COMMANDS, ...uncached];
+  return [
+    { name: BASELINE, args: ['-e', '0'] },
+    ...machineBaselines(),
+    ...POLYPORT_COMMANDS,
+    ...uncached,
+  ];
+}
+
+/** `node -e 0` with each {@link MACHINE_ENV} variable this machine sets, as its own spawns have it. */
+function machineBaselines(): readonly TimedCommand[] {
+  return MACHINE_ENV.filter((key) => process.env[key] !== undefined).map((key) => ({
+    name: `${BASELINE} (with this machine's ${key})`,
+    args: ['-e', '0'],
+    env: { [key]: process.env[key] },
+  }));
+}
+
+/** Whether a row is Node alone (no target), not a polyport command. */
+function isBaseline(name: string): boolean {
+  return name.startsWith(BASELINE);
 }
 
 const TARGET: Target = { atMost: 100, unit: ' ms' };
@@ -98,7 +118,7 @@ export async function runCliStartup(scratch: Scratch): Promise<unknown> {
     await serve.stop();
   }
   const ms = (name: string): number => median(samples.get(name)!);
-  const polyport = COMMANDS.filter(({ name }) => name !== BASELINE);
+  const polyport = COMMANDS.filter(({ name }) => !isBaseline(name));
   printTable(
     `defaults: CLI start-up, wall time from spawn to exit, median of ${SPAWNS} spawns after a warm-up`,
     ['command', 'ms', `over ${BASELINE}`, 'target', 'meets'],
@@ -106,13 +126,14 @@ export async function runCliStartup(scratch: Scratch): Promise<unknown> {
       name,
       ms(name).toFixed(1),
       name === BASELINE ? '' : `+${(ms(name) - ms(BASELINE)).toFixed(1)}`,
-      name === BASELINE ? '' : targetText(TARGET),
-      name === BASELINE ? '' : meetsText(ms(name), TARGET),
+      isBaseline(name) ? '' : targetText(TARGET),
+      isBaseline(name) ? '' : meetsText(ms(name), TARGET),
     ]),
   );
   return {
     spawns: SPAWNS,
     baselineMs: ms(BASELINE),
+    machineBaselinesMs: Object.fromEntries(machineBaselines().map(({ name }) => [name, ms(name)])),
     commands: Object.fromEntries(polyport.map(({ name }) => [name, checked(ms(name), TARGET)])),
   };
 }
