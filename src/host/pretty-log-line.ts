@@ -21,6 +21,13 @@ const COLORS: Record<number, string> = {
 /** Keys pino adds or the line shows in its own place. */
 const OMIT = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service']);
 const NEEDS_QUOTES = /[\s"=]/;
+/**
+ * The field holding a record's own conventional line, made by its protocol: HTTP's Combined Log
+ * Format line. The line for people shows it in place of the message and fields, as nginx's access
+ * log does: it says the same, with no quoting to read past, in half the bytes (the log of a busy
+ * server is mostly these lines). The JSON line keeps every field.
+ */
+const OWN_LINE = 'line';
 
 /** What one line is made of. */
 export interface PrettyRecord {
@@ -35,7 +42,8 @@ export interface PrettyRecord {
 }
 
 /**
- * Formats one line (with its newline).
+ * Formats one line (with its newline). A record whose fields carry its own conventional line
+ * (`line`: an access log line) is shown as that line after the time, level and service.
  * @param record the level, time, service, message and fields.
  * @param color whether to colour the level.
  * @returns `15:17:31 INFO  http     request status=200 …\n`.
@@ -47,6 +55,10 @@ export function prettyRecord(record: PrettyRecord, color: boolean): string {
   const name = LEVEL_NAMES[level] ?? String(level).padEnd(5);
   let line = `${clockTime(record.time)} ${color ? `${COLORS[level] ?? ''}${name}\x1b[0m` : name}`;
   if (typeof record.service === 'string') line += ` ${record.service.padEnd(8)}`;
+  for (const fields of record.fields) {
+    const own = fields[OWN_LINE];
+    if (typeof own === 'string') return `${line} ${own}\n`;
+  }
   line += ` ${record.msg === undefined || record.msg === null ? '' : String(record.msg)}`;
   for (const fields of record.fields) {
     for (const key in fields) {

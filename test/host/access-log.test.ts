@@ -46,7 +46,7 @@ test('polyport serve logs every one of 2,000 requests on 25 keep-alive connectio
     assert.equal(await proc.exited, 0);
     const lines = proc.stderr.split('\n');
     const requests = lines.filter((l) =>
-      / INFO +http +request line=.*\\"GET \/hello HTTP\/1\.1\\" 200 13 /.test(l),
+      / INFO +http +127\.0\.0\.1 - - \[[^\]]+\] "GET \/hello HTTP\/1\.1" 200 13 "-" "-"$/.test(l),
     );
     assert.equal(requests.length, 2000);
     // The connection lines are at debug now, and the last line is the stop's.

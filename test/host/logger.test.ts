@@ -51,6 +51,25 @@ test('a pretty line is the JSON line of the same call, formatted by prettyLine()
   );
 });
 
+test("a record carrying its own conventional line (HTTP's access log line) is shown as that line, its other fields left to the JSON format", () => {
+  const access = '127.0.0.1 - - [01/Jan/1970:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "-"';
+  const pretty: string[] = [];
+  const json: string[] = [];
+  const fields = { msg: 'request', line: access, status: 200, peer: '127.0.0.1:5000' };
+  createLogger({ destination: { write: (l: string) => pretty.push(l) } })
+    .child({ service: 'http' })
+    .info(fields);
+  createLogger({ format: 'json', destination: { write: (l: string) => json.push(l) } })
+    .child({ service: 'http' })
+    .info(fields);
+  assert.equal(pretty[0]?.slice(8), ` INFO  http     ${access}\n`);
+  assert.equal(prettyLine(json[0] ?? '').slice(8), ` INFO  http     ${access}\n`);
+  assert.deepEqual(
+    { ...JSON.parse(json[0] ?? '{}'), time: 0 },
+    { level: 30, time: 0, service: 'http', ...fields },
+  );
+});
+
 const LOGGER = new URL('../../src/host/logger.ts', import.meta.url).href;
 
 /** Runs `body` in a child whose logger writes to its standard error; returns what it wrote. */
