@@ -20,6 +20,12 @@ const EMPTY = Buffer.alloc(0);
  * new FramingProducer(fileProducer, 'chunked', null, (bytes) => sink.sent(response, bytes));
  */
 export class FramingProducer implements Producer {
+  /**
+   * Whether each chunk is a new buffer nobody touches again, so the channel sends it uncopied
+   * rather than copying every chunk of a file: a `chunked` chunk always is (the framing copies
+   * the handler's bytes into it); an unframed one is when the handler's producer says so.
+   */
+  readonly freshChunks: boolean;
   readonly #inner: Producer;
   readonly #kind: BodyKind;
   readonly #length: number | null;
@@ -35,6 +41,7 @@ export class FramingProducer implements Producer {
    */
   constructor(inner: Producer, kind: BodyKind, length: number | null, onSent: BodySent) {
     this.#inner = inner;
+    this.freshChunks = kind === 'chunked' || inner.freshChunks === true;
     this.#kind = kind;
     this.#length = length;
     this.#onSent = onSent;
