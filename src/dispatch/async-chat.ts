@@ -2,6 +2,7 @@
  * asynchat's `async_chat`: a dispatcher that splits its input at a terminator (a string, a byte
  * count, or none) and sends its output from a queue of buffers and producers.
  */
+import { ChunkRecycler } from '../socket/chunk-recycler.js';
 import type { SendOptions } from '../socket/index.js';
 import type { ChannelSocket } from './channel-socket.js';
 import { Dispatcher } from './dispatcher.js';
@@ -53,6 +54,13 @@ export class AsyncChat extends Dispatcher {
    */
   readonly #owned = new WeakSet<Uint8Array>();
   #awaitingProducer = false;
+  /**
+   * Gives the buffers of fresh producer chunks back to their producer, to read a file's next
+   * bytes into, once the socket is done with them: new memory per chunk cost a 200 MB download
+   * a page fault per 4 KiB and most of its garbage collection. Made for the first fresh chunk,
+   * dropped when the queue runs empty, so an idle connection keeps no spare buffers.
+   */
+  #recycler: ChunkRecycler | null = null;
   /**
    * Bytes queued: the buffers in the queue plus each queued producer's credit (what it said it
    * will still produce). Kept as a running sum so `queuedBytes` costs nothing per call.
@@ -206,6 +214,19 @@ export class AsyncChat extends Dispatcher {
     return bytes;
   }
 
+  /** A fresh producer chunk, queued first: the channel's own, and given back once sent. */
+  #fresh(chunk: Uint8Array): Uint8Array {
+    this.#recycler?.reading(chunk);
+    return this.#own(chunk);
+  }
+
+  /** A buffer of an earlier fresh chunk that the socket is done with, for the next chunk. */
+  #spare(): Buffer | undefined {
+    this.#recycler ??= new ChunkRecycler();
+    const socket = this.socket as { readonly pendingSendBytes?: number } | null;
+    return this.#recycler.take(socket?.pendingSendBytes);
+  }
+
   /**
    * Queues a producer; it is pulled from when the socket can take more.
    * @param producer the source.
@@ -273,6 +294,7 @@ export class AsyncChat extends Dispatcher {
 
   #dropQueue(): void {
     this.#queuedBytes = 0;
+    this.#recycler = null;
     this.#credit.clear();
     for (const item of this.#fifo.splice(0)) closeProducer(item);
   }
@@ -301,6 +323,11 @@ export class AsyncChat extends Dispatcher {
    * `initiate_send` (which sends once per call; looping saves a round per chunk).
    */
   initiateSend(): void {
+    this.#sendQueued();
+    if (this.#fifo.length === 0) this.#recycler = null;
+  }
+
+  #sendQueued(): void {
     while (this.#fifo.length > 0 && this.connected && !this.#awaitingProducer) {
       const first = this.#fifo[0];
       if (first === null) {
@@ -310,13 +337,14 @@ export class AsyncChat extends Dispatcher {
       }
       if (first === undefined) return;
       if (!(first instanceof Uint8Array)) {
-        const more = first.more();
+        const fresh = first.freshChunks === true;
+        const more = fresh ? first.more(this.#spare()) : first.more();
         if (more instanceof Promise) {
           this.#awaitProducer(first, more);
           return;
         }
         if (more.length > 0) {
-          this.#fifo.unshift(first.freshChunks === true ? this.#own(more) : more);
+          this.#fifo.unshift(fresh ? this.#fresh(more) : more);
           this.#produced(first, more);
         } else {
           this.#fifo.shift();
@@ -333,6 +361,7 @@ export class AsyncChat extends Dispatcher {
       const owned = this.#owned.has(first);
       const sent = this.send(chunk, owned ? OWNED : COPIED);
       if (sent === 0) return;
+      this.#recycler?.handed(sent);
       this.#queuedBytes -= sent;
       if (sent < first.length) {
         const rest = first.subarray(sent);
@@ -350,7 +379,7 @@ export class AsyncChat extends Dispatcher {
         // Discarded or closed meanwhile: the chunk has nowhere to go.
         if (this.#fifo[0] !== producer) return;
         if (data.length > 0) {
-          this.#fifo.unshift(producer.freshChunks === true ? this.#own(data) : data);
+          this.#fifo.unshift(producer.freshChunks === true ? this.#fresh(data) : data);
           this.#produced(producer, data);
         } else {
           this.#fifo.shift();

@@ -24,7 +24,10 @@ export interface FileProducerOptions {
  * @example chat.pushWithProducer(new FileProducer('/srv/www/index.html'));
  */
 export class FileProducer implements Producer {
-  /** Each chunk is a new buffer read from the file, so channels send it uncopied. */
+  /**
+   * Each chunk is a new buffer read from the file (or a spare the channel gave back), so
+   * channels send it uncopied.
+   */
   readonly freshChunks = true;
   readonly #path: string | null;
   #fd: number | null;
@@ -57,13 +60,20 @@ export class FileProducer implements Producer {
     this.#end = end;
   }
 
-  /** @throws {Error} the file system's error (`ENOENT`, `EACCES`) on the first call. */
-  more(): Uint8Array {
+  /**
+   * The next chunk, read into `spare` when it is one of this producer's earlier chunks (as
+   * large as a chunk), else into new memory.
+   * @throws {Error} the file system's error (`ENOENT`, `EACCES`) on the first call.
+   */
+  more(spare?: Buffer): Uint8Array {
     if (this.#done) return new Uint8Array(0);
     if (this.#fd === null) this.#fd = openSync(this.#path as string, 'r');
     const want = Math.min(this.#bufferSize, this.#end - this.#position);
     if (want <= 0) return this.#finish();
-    const chunk = Buffer.allocUnsafe(want);
+    const chunk =
+      spare !== undefined && spare.length === this.#bufferSize
+        ? spare.subarray(0, want)
+        : Buffer.allocUnsafe(want);
     const read = readSync(this.#fd, chunk, 0, want, this.#position);
     if (read === 0) return this.#finish();
     this.#position += read;

@@ -61,11 +61,14 @@ export async function readExactly(sock: Socket, n: number): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-/** Reads until end of stream. */
-export async function readAll(sock: Socket): Promise<Buffer> {
+/**
+ * Reads until end of stream, at most `readSize` bytes per read: small reads keep the kernel's
+ * buffers full, so what a server sends waits in Node's queue after `send()`.
+ */
+export async function readAll(sock: Socket, readSize = 1 << 20): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (;;) {
-    const data = await sock.recv(1 << 20);
+    const data = await within(sock.recv(readSize));
     if (data.length === 0) return Buffer.concat(parts);
     parts.push(data);
   }

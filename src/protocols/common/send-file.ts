@@ -3,8 +3,8 @@
  * is reused — how the FTP and HTTP clients upload from disk.
  */
 
+import { ChunkRecycler } from '../../socket/chunk-recycler.js';
 import { SO_SNDBUF, SOL_SOCKET, type Socket } from '../../socket/index.js';
-import { ChunkRecycler } from './chunk-recycler.js';
 import type { FileSource } from './file-source.js';
 
 /**

@@ -38,12 +38,14 @@ test('FramingProducer: chunked framing copies each chunk into a new buffer, so i
     sent = bytes;
   });
   assert.equal(framing.freshChunks, true);
-  const chunks = [];
-  for (let chunk = framing.more(); chunk.length > 0; chunk = framing.more()) {
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const chunk = framing.more();
     assert.ok(!(chunk instanceof Promise));
+    if (chunk.length === 0) break;
     chunks.push(chunk);
   }
-  // Read after all were produced: had a chunk been a view of the reused buffer, both would say CCC.
+  // Read after all were produced: had a chunk been a view of the reused buffer, both would say AAA.
   assert.deepEqual(
     chunks.map((c) => Buffer.from(c).toString('latin1')),
     ['3\r\nBBB\r\n', '3\r\nAAA\r\n', '0\r\n\r\n'],

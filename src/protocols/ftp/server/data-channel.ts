@@ -12,8 +12,8 @@ import {
   type SocketMap,
 } from '../../../dispatch/index.js';
 import type { Clock, ClockTimer } from '../../../server/clock.js';
+import { ChunkRecycler } from '../../../socket/chunk-recycler.js';
 import { SHUT_WR, SO_LINGER, SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from '../../../socket/index.js';
-import { ChunkRecycler } from '../../common/chunk-recycler.js';
 import type { FileSource } from '../../common/file-source.js';
 import { AsciiConverter } from '../codec/ascii-converter.js';
 import { UploadWriter } from './upload-writer.js';

@@ -47,9 +47,13 @@ export class FramingProducer implements Producer {
     this.#onSent = onSent;
   }
 
-  more(): Uint8Array | Promise<Uint8Array> {
+  /**
+   * The next framed chunk. `spare` (an earlier chunk the socket is done with) goes to the
+   * handler's producer when its chunks are sent as they are, not copied into chunk framing.
+   */
+  more(spare?: Buffer): Uint8Array | Promise<Uint8Array> {
     if (this.#ended) return EMPTY;
-    const chunk = this.#inner.more();
+    const chunk = this.#inner.more(this.#kind === 'chunked' ? undefined : spare);
     return chunk instanceof Promise ? chunk.then((c) => this.#frame(c)) : this.#frame(chunk);
   }
 

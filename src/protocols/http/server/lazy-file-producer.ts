@@ -51,13 +51,14 @@ export class LazyFileProducer implements Producer {
   }
 
   /**
-   * The next chunk; the first call opens the file.
+   * The next chunk (read into `spare`, an earlier chunk the socket is done with, when given);
+   * the first call opens the file.
    *
    * @returns A chunk, an empty one at the end, or a promise of the first chunk.
    * @throws {FileChangedError} (as a rejection) When the file is no longer the one described.
    */
-  more(): Uint8Array | Promise<Uint8Array> {
-    if (this.#inner !== null) return this.#inner.more();
+  more(spare?: Buffer): Uint8Array | Promise<Uint8Array> {
+    if (this.#inner !== null) return this.#inner.more(spare);
     if (this.#closed) return new Uint8Array(0);
     this.#opening ??= this.#open();
     return this.#opening;

@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ChunkRecycler } from '../../../src/protocols/common/chunk-recycler.js';
-import { raw, startFixture } from '../ftp/ftp-fixture.js';
+import { ChunkRecycler } from '../../src/socket/chunk-recycler.js';
+import { raw, startFixture } from '../protocols/ftp/ftp-fixture.js';
 
 test('ChunkRecycler gives a chunk back only once the socket holds less than was handed after it', () => {
   const recycler = new ChunkRecycler();
@@ -29,6 +29,22 @@ test('ChunkRecycler gives a chunk back only once the socket holds less than was 
   recycler.reading(Buffer.allocUnsafeSlow(100).subarray(0, 10));
   recycler.handed(10);
   assert.equal(recycler.take(0), undefined);
+});
+
+test('ChunkRecycler counts bytes sent between chunks (a response head) before the next chunk', () => {
+  const recycler = new ChunkRecycler();
+  const a = Buffer.allocUnsafeSlow(100);
+  const b = Buffer.allocUnsafeSlow(100);
+  recycler.handed(30); // a head, before any chunk
+  recycler.reading(a); // a's end is at 130
+  recycler.handed(100);
+  recycler.handed(20); // another head
+  recycler.reading(b); // b's end is at 250
+  recycler.handed(100);
+  assert.equal(recycler.take(121), undefined, 'the socket still holds a byte of a');
+  assert.equal(recycler.take(120), a);
+  assert.equal(recycler.take(1), undefined, 'nor is b done');
+  assert.equal(recycler.take(0), b);
 });
 
 test('RETR to a slow reader sends the file byte for byte while its chunks are reused', async () => {

@@ -10,20 +10,20 @@
 const MAX_SPARE = 4;
 
 /**
- * Tracks chunks handed to a socket (sent `owned`) by the count of bytes handed over: a
- * chunk is done with once the socket holds fewer bytes than were handed after its end
- * (`Socket.pendingSendBytes`), since a stream sends in order.
+ * Tracks chunks handed to a socket (sent `owned`) by the count of bytes handed over: a chunk is
+ * done with once the socket holds fewer bytes than were handed after its end
+ * (`Socket.pendingSendBytes`), since a stream sends in order. Every send to the socket is counted
+ * with {@link handed}, the chunks' and any other bytes'; a send left uncounted only makes a chunk
+ * come back later, never while the socket still holds it.
  * @example
  * const chunk = source.read(recycler.take(sock.pendingSendBytes));
  * recycler.reading(chunk);
- * recycler.handed(channel.send(chunk, { owned: true }));
+ * recycler.handed(sock.sendNowait(chunk, 0, { owned: true }));
  */
 export class ChunkRecycler {
   /** Bytes handed to the socket so far. */
   #handed = 0;
-  /** The chunk being handed over, and chunks wholly handed with the byte count at their end. */
-  #current: Buffer | null = null;
-  #currentLeft = 0;
+  /** Chunks about to be or being handed over, each with the byte count at its end. */
   readonly #inFlight: Array<{ readonly chunk: Buffer; readonly end: number }> = [];
   readonly #spare: Buffer[] = [];
 
@@ -44,21 +44,17 @@ export class ChunkRecycler {
   }
 
   /**
-   * The chunk just read, about to be handed over; only a whole buffer (not a view of a part,
-   * as at the end of a file) is reused.
+   * The chunk just read, whose bytes are the next handed over; only a whole buffer (not a view of
+   * a part, as at the end of a file) is reused.
    */
-  reading(chunk: Buffer): void {
+  reading(chunk: Uint8Array): void {
     const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-    this.#current = whole && chunk.length > 0 ? chunk : null;
-    this.#currentLeft = chunk.length;
+    if (!whole || chunk.length === 0 || !Buffer.isBuffer(chunk)) return;
+    this.#inFlight.push({ chunk, end: this.#handed + chunk.length });
   }
 
-  /** The socket took `n` more bytes of the current chunk. */
+  /** The socket took `n` more bytes: of the chunks read, or any others. */
   handed(n: number): void {
     this.#handed += n;
-    this.#currentLeft -= n;
-    if (this.#currentLeft > 0) return;
-    if (this.#current !== null) this.#inFlight.push({ chunk: this.#current, end: this.#handed });
-    this.#current = null;
   }
 }
