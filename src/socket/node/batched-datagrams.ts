@@ -216,7 +216,7 @@ function attachNow(
 /** Sends and receives once through the addon between two loopback sockets, byte for byte. */
 function selfTest(): Promise<void> {
   return new Promise((resolve, reject) => {
-    // Only a bound UDP socket gets here, so node:dgram is loaded already: a look-up.
+    // Run for the first bound UDP socket (node:dgram is loaded then) or by prepareAccelerators().
     const { createSocket } = loadBuiltin('node:dgram');
     const a = createSocket('udp4');
     const b = createSocket('udp4');
