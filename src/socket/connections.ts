@@ -2,7 +2,6 @@
  * Python's module-level socket helpers: `socket()`, `create_connection()`, `create_server()`,
  * `socketpair()`.
  */
-import { lookup } from 'node:dns/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import {
 } from './constants.js';
 import { adoptFileno, descriptorPair } from './descriptors.js';
 import { AddressInfoError, SocketError } from './errors.js';
+import { loadBuiltin } from './load-builtin.js';
 import { Socket } from './socket.js';
 
 /**
@@ -90,6 +90,8 @@ async function resolveAll(host: string): Promise<Array<{ address: string; family
   const literal = isIP(host);
   if (literal !== 0) return [{ address: host, family: literal }];
   try {
+    // Loaded by the first name to resolve: a client given an IP literal never needs node:dns.
+    const { lookup } = loadBuiltin('node:dns/promises');
     return await lookup(host === '' ? 'localhost' : host, { all: true });
   } catch (err) {
     throw new AddressInfoError('EAI_NONAME', {

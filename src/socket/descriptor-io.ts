@@ -4,7 +4,6 @@
  * ({@link FdEngine}). Each call here takes that path when the socket has such an engine and
  * otherwise is the Node-backed call it overrides, unchanged.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import {
   describe,
@@ -28,6 +27,7 @@ import {
 import { DatagramIO } from './datagram-io.js';
 import { BlockingIOError, errnoError, SocketError, type SocketErrorContext } from './errors.js';
 import { adoptDescriptor, FdEngine } from './fd-engine.js';
+import { loadBuiltin } from './load-builtin.js';
 import {
   IP_PKTINFO,
   IP_RECVERR,
@@ -107,6 +107,8 @@ export class DescriptorIO extends DatagramIO {
   static async #literal(self: DescriptorIO, resolved: ResolvedAddress): Promise<ResolvedAddress> {
     if (self.family === AF_UNIX || isIP(resolved.host) !== 0) return resolved;
     try {
+      // Loaded by the first name to resolve (see load-builtin.ts).
+      const { lookup } = loadBuiltin('node:dns/promises');
       const found = await lookup(resolved.host, { family: self.family === AF_INET6 ? 6 : 4 });
       return { host: found.address, port: resolved.port };
     } catch (err) {

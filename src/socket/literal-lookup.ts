@@ -5,8 +5,9 @@
  * scope before it is sent. Answering literals at once lets `send()` reach the kernel in the
  * call itself, as Python's `sendto()` does; real names still go to `dns.lookup()`.
  */
-import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import type { LookupOneOptions } from 'node:dns';
 import { isIPv4, isIPv6 } from 'node:net';
+import { loadBuiltin } from './load-builtin.js';
 
 /** The callback of a `node:dgram` lookup. */
 export type LookupCallback = (
@@ -43,5 +44,10 @@ export function literalLookup(
     return;
   }
   const family = typeof options === 'number' ? options : (options.family ?? 0);
-  dnsLookup(hostname, { family: family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : family }, callback);
+  // Loaded by the first name to look up: most datagram programs send to literals only.
+  loadBuiltin('node:dns').lookup(
+    hostname,
+    { family: family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : family },
+    callback,
+  );
 }

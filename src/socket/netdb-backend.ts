@@ -4,13 +4,13 @@
  * numeric-host parsing as glibc's getaddrinfo does it, hosts-file lookups, and the mapping of
  * resolver failures to Python's `gaierror`/`herror` ({@link AddressInfoError}/{@link HostError}).
  */
-import { lookup, lookupService } from 'node:dns/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import * as C from './constants.js';
 import { AddressInfoError, HostError } from './errors.js';
 import { inetAton, inetNtoa, inetNtop, inetPton } from './inet.js';
+import { loadBuiltin } from './load-builtin.js';
 
 /** One resolved address, as `dns.lookup()` gives it. */
 export interface HostAddress {
@@ -59,8 +59,11 @@ function interfaceIndex(name: string): number | null {
  * setNetdbBackend({ ...systemNetdbBackend, reverse: async () => 'fake.example' });
  */
 export const systemNetdbBackend: NetdbBackend = {
-  lookup: (host, family, hints) => lookup(host, { all: true, family, hints, order: 'verbatim' }),
-  reverse: async (address) => (await lookupService(address, 0)).hostname,
+  // node:dns is loaded by the first look-up (see load-builtin.ts): most clients are given literals.
+  lookup: (host, family, hints) =>
+    loadBuiltin('node:dns/promises').lookup(host, { all: true, family, hints, order: 'verbatim' }),
+  reverse: async (address) =>
+    (await loadBuiltin('node:dns/promises').lookupService(address, 0)).hostname,
   hostsFile: () => readFile('/etc/hosts', 'latin1').catch(() => ''),
   hostname: () => osHostname(),
   interfaceIndex,

@@ -5,6 +5,7 @@
  * general `settleWhen()` makes five closures. With a timeout, one timer serves every wait (see
  * {@link RecvWaiter.wait}).
  */
+import { monotonicMs } from './monotonic-ms.js';
 import type { ListenerRegistry } from './readiness.js';
 
 /** Takes up to `size` bytes now: the bytes, or `null` to keep waiting; throws to fail. */
@@ -34,7 +35,7 @@ export class RecvWaiter {
   #flags = 0;
   /**
    * The timer, kept from wait to wait (unreferenced in between), and when it fires
-   * (`performance.now()` time): it fires at the deadline of the wait it was set for, which
+   * ({@link monotonicMs} time): it fires at the deadline of the wait it was set for, which
    * may be earlier than the current wait's (see {@link wait}).
    */
   #timer: NodeJS.Timeout | undefined;
@@ -76,7 +77,7 @@ export class RecvWaiter {
    * before the current deadline is set again for the rest.
    * @param size the most bytes to take.
    * @param flags the receive flags, passed on to `take`.
-   * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
+   * @param deadline {@link monotonicMs} time to give up at, or `null` to wait for ever.
    * @returns the bytes `take` gave.
    * @throws {Error} whatever `take` throws, or the timeout error at the deadline; a `RangeError`
    *   when another receive is already waiting (check {@link busy} first).
@@ -104,7 +105,7 @@ export class RecvWaiter {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
     const target = (this.#timerTarget ??= { waiting: this, idle: new WeakRef(this) });
-    this.#timer = setTimeout(RecvWaiter.#fired, Math.max(0, at - performance.now()), target);
+    this.#timer = setTimeout(RecvWaiter.#fired, Math.max(0, at - monotonicMs()), target);
   }
 
   static #fired(target: TimerTarget): void {

@@ -12,12 +12,12 @@
  * silently binds without it (a second worker would then fail with `EADDRINUSE`, far from the
  * cause).
  */
-import { lookup } from 'node:dns/promises';
 import { closeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ResolvedAddress } from './address.js';
 import { AF_INET6 } from './constants.js';
 import { errnoError, SocketError, type SocketErrorContext, toSocketError } from './errors.js';
+import { loadBuiltin } from './load-builtin.js';
 import { loadNativeAddon } from './node/native-addon.js';
 
 /** How this Node gives a socket `SO_REUSEPORT`. */
@@ -116,6 +116,8 @@ export async function reusePortDescriptor(
   let host = resolved.host;
   if (isIP(host) === 0) {
     try {
+      // Loaded by the first name to resolve (see load-builtin.ts).
+      const { lookup } = loadBuiltin('node:dns/promises');
       host = (await lookup(host, { family: family === AF_INET6 ? 6 : 4 })).address;
     } catch (err) {
       // As Node's own bind reports a name that does not resolve.

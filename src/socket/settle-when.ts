@@ -2,6 +2,7 @@
  * `settleWhen()`: how every waiting socket call waits: one promise, settled from the socket's
  * readiness listener itself, with an optional deadline.
  */
+import { monotonicMs } from './monotonic-ms.js';
 import type { ListenerRegistry } from './readiness.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ListenerRegistry } from './readiness.js';
  *
  * @param listeners where the socket's readiness listeners go (the socket itself).
  * @param attempt tries to complete the call: the result, or `null` to keep waiting.
- * @param deadline `performance.now()` time to give up at, or `null` to wait for ever.
+ * @param deadline {@link monotonicMs} time to give up at, or `null` to wait for ever.
  * @param timeoutError makes the error to reject with at the deadline.
  * @returns the first result `attempt()` gives.
  * @throws whatever `attempt()` throws, or `timeoutError()` at the deadline.
@@ -51,7 +52,7 @@ export function settleWhen<T>(
           listeners.removeReadinessListener(listener);
           reject(timeoutError());
         },
-        Math.max(0, deadline - performance.now()),
+        Math.max(0, deadline - monotonicMs()),
       );
     }
   });

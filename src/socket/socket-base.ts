@@ -46,6 +46,7 @@ import {
   withListener,
   withoutListener,
 } from './listener-slot.js';
+import { monotonicMs } from './monotonic-ms.js';
 import { fdSocketAddon } from './node/fd-socket.js';
 import { datagramHandle, descriptorOf, handleOf } from './node/handles.js';
 import { OptionList } from './option-list.js';
@@ -630,7 +631,7 @@ export class SocketBase implements Watchable, AsyncDisposable, Disposable {
   protected deadline(): number | null {
     return this.timeoutValue === null || this.timeoutValue === 0
       ? null
-      : performance.now() + this.timeoutValue * 1000;
+      : monotonicMs() + this.timeoutValue * 1000;
   }
 
   /** Waits until readiness has any bit of `mask` (or an error, or closing), or the deadline. */

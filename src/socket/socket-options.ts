@@ -3,7 +3,6 @@
  * set, and how they reach Node's sockets (Node has no generic `setsockopt`, so each option maps
  * to the call that does its job).
  */
-import { createSocket as createDgramSocket } from 'node:dgram';
 import {
   AF_INET6,
   AF_UNIX,
@@ -31,6 +30,7 @@ import {
 import { DatagramEngine } from './datagram-engine.js';
 import type { SocketErrorContext } from './errors.js';
 import { literalLookup } from './literal-lookup.js';
+import { loadBuiltin } from './load-builtin.js';
 import { reusePortPath } from './reuse-port.js';
 import type { StreamEngine } from './stream-engine.js';
 
@@ -168,7 +168,8 @@ export function createDatagramEngine(
 ): DatagramEngine {
   const reusePort =
     Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEPORT))) && reusePortPath() === 'public';
-  const udp = createDgramSocket({
+  // Loaded here, by the first datagram socket: a TCP client never needs node:dgram.
+  const udp = loadBuiltin('node:dgram').createSocket({
     type: family === AF_INET6 ? 'udp6' : 'udp4',
     reuseAddr: Boolean(options.get(optKey(SOL_SOCKET, SO_REUSEADDR))),
     ipv6Only: Boolean(options.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY))),

@@ -3,12 +3,11 @@
  * an `SSLSocket` with the same methods, on either side, with SNI and ALPN. Wrapping works on a
  * socket that has already talked in the clear, so STARTTLS-style upgrades lose no byte.
  */
-import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type * as NodeTls from 'node:tls';
 import type { PeerCertificate, SecureContext, SecureContextOptions, TLSSocket } from 'node:tls';
 import { SocketError, type SocketErrorContext } from './errors.js';
+import { loadBuiltin } from './load-builtin.js';
 import { adoptStream, Socket } from './socket.js';
 
 let nodeTlsModule: typeof NodeTls | undefined;
@@ -19,7 +18,7 @@ let nodeTlsModule: typeof NodeTls | undefined;
  * never speaks TLS (`polyport dig`, a UDP server) should not pay.
  */
 function nodeTls(): typeof NodeTls {
-  nodeTlsModule ??= createRequire(import.meta.url)('node:tls') as typeof NodeTls;
+  nodeTlsModule ??= loadBuiltin('node:tls');
   return nodeTlsModule;
 }
 
@@ -61,7 +60,7 @@ const SERVER_CIPHERS = [
  * dig`) does not load node:crypto for it.
  */
 function noRenegotiation(): number {
-  const { constants } = createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
+  const { constants } = loadBuiltin('node:crypto');
   return constants.SSL_OP_NO_RENEGOTIATION ?? 0;
 }
 

@@ -15,7 +15,10 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BIN_DIR, bundleCli } from '../../scripts/bundle-cli.mjs';
+import { routeHandler } from '../../src/protocols/http/index.js';
 import { startLive } from '../protocols/dns/live-server.js';
+import { startFixture } from '../protocols/ftp/ftp-fixture.js';
+import { startTestServer } from '../protocols/http/support/server.js';
 
 /**
  * The `polyport` users run is the bundle scripts/bundle-cli.mjs makes (dist/bin/polyport.js), not
@@ -129,6 +132,70 @@ test('the bundled polyport dig asks its question without listing the network int
     listed: 0,
     crypto: false,
   });
+});
+
+/**
+ * Loaded with `--require` before the bundle: at exit, writes to stderr's last line which of
+ * the built-ins the socket layer loads only at their first use (src/socket/load-builtin.ts,
+ * monotonic-ms.ts) the command loaded.
+ */
+const LAZY_BUILTINS = `const lazy = ['dgram', 'dns', 'dns/promises', 'perf_hooks'];
+process.on('exit', () => {
+  const loaded = lazy.filter((name) => process.moduleLoadList.includes('NativeModule ' + name));
+  require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
+});
+`;
+
+/** Runs the bundle with `args` and {@link LAZY_BUILTINS}: which of those it loaded. */
+async function lazyBuiltinsLoaded(args: readonly string[]): Promise<string[]> {
+  const watch = join(dir, 'lazy-builtins.cjs');
+  writeFileSync(watch, LAZY_BUILTINS);
+  const { stderr } = await polyport(args, { node: ['--require', watch] });
+  return JSON.parse(stderr.trim().split('\n').at(-1) ?? '') as string[];
+}
+
+test('the bundled polyport ftp put uploads over TCP without loading node:dgram, node:dns or node:perf_hooks', async (t) => {
+  const server = await startFixture();
+  t.after(() => server.stop());
+  const file = join(dir, 'upload.txt');
+  writeFileSync(file, 'uploaded\n');
+  const loaded = await lazyBuiltinsLoaded([
+    'ftp',
+    'put',
+    file,
+    `ftp://demo:demo@127.0.0.1:${server.port}/`,
+  ]);
+  assert.equal(readFileSync(join(server.root, 'upload.txt'), 'utf8'), 'uploaded\n');
+  assert.deepEqual(loaded, []);
+});
+
+test('the bundled polyport http -o downloads over TCP without loading node:dgram, node:dns or node:perf_hooks', async (t) => {
+  const server = await startTestServer([
+    routeHandler('GET', '/hello', (_q, r) => r.send('hello\n')),
+  ]);
+  t.after(() => server.stop());
+  const file = join(dir, 'hello.txt');
+  const loaded = await lazyBuiltinsLoaded([
+    'http',
+    `http://127.0.0.1:${server.port}/hello`,
+    '-o',
+    file,
+  ]);
+  assert.equal(readFileSync(file, 'utf8'), 'hello\n');
+  assert.deepEqual(loaded, []);
+});
+
+test('the bundled polyport dig asks over UDP, which loads node:dgram, but neither node:dns nor node:perf_hooks', async (t) => {
+  const server = await startLive();
+  t.after(() => server.stop());
+  const loaded = await lazyBuiltinsLoaded([
+    'dig',
+    '@127.0.0.1',
+    '-p',
+    String(server.port),
+    'www.example.test',
+  ]);
+  assert.deepEqual(loaded, ['dgram']);
 });
 
 /** Whether this Node has `module.enableCompileCache()` (22.1 and later). */

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SO_LINGER, SOL_SOCKET } from '../../src/socket/index.js';
+import { monotonicMs } from '../../src/socket/monotonic-ms.js';
 import { ReadinessListeners } from '../../src/socket/readiness.js';
 import { RecvWaiter } from '../../src/socket/recv-waiter.js';
 import { tcpPair } from './support.js';
@@ -53,7 +54,7 @@ describe('RecvWaiter', () => {
   test('rejects with the timeout error at the deadline, and can wait again afterwards', async () => {
     const answers: Array<Buffer | null | Error> = [];
     const { listeners, waiter } = scripted(answers);
-    await assert.rejects(waiter.wait(10, 0, performance.now() + 10), { message: 'timed out' });
+    await assert.rejects(waiter.wait(10, 0, monotonicMs() + 10), { message: 'timed out' });
     assert.equal(listeners.size, 0);
     const again = waiter.wait(10, 0, null);
     answers.push(Buffer.from('x'));
@@ -64,11 +65,11 @@ describe('RecvWaiter', () => {
   test('a later wait is not cut short by the timer an earlier, shorter wait left', async () => {
     const answers: Array<Buffer | null | Error> = [Buffer.from('a')];
     const { listeners, waiter } = scripted(answers);
-    const first = waiter.wait(1, 0, performance.now() + 20);
+    const first = waiter.wait(1, 0, monotonicMs() + 20);
     listeners.notify();
     assert.equal((await first).toString(), 'a');
     // The kept timer fires (at the first deadline) while this wait has a minute to go.
-    const second = waiter.wait(1, 0, performance.now() + 60_000);
+    const second = waiter.wait(1, 0, monotonicMs() + 60_000);
     await new Promise((resolve) => setTimeout(resolve, 60));
     answers.push(Buffer.from('b'));
     listeners.notify();
@@ -77,10 +78,10 @@ describe('RecvWaiter', () => {
 
   test('a wait with an earlier deadline than the kept timer times out at its own', async () => {
     const { listeners, waiter } = scripted([Buffer.from('a')]);
-    const first = waiter.wait(1, 0, performance.now() + 60_000);
+    const first = waiter.wait(1, 0, monotonicMs() + 60_000);
     listeners.notify();
     assert.equal((await first).toString(), 'a');
-    await assert.rejects(waiter.wait(1, 0, performance.now() + 10), { message: 'timed out' });
+    await assert.rejects(waiter.wait(1, 0, monotonicMs() + 10), { message: 'timed out' });
   });
 
   test('the timer kept between waits does not keep the process alive', async () => {
@@ -88,7 +89,7 @@ describe('RecvWaiter', () => {
       process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const before = timers();
     const { listeners, waiter } = scripted([Buffer.from('a')]);
-    const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+    const waiting = waiter.wait(1, 0, monotonicMs() + 60_000);
     assert.equal(timers(), before + 1, 'a waiting receive holds its timer');
     listeners.notify();
     await waiting;
@@ -105,7 +106,7 @@ describe('RecvWaiter', () => {
     await (async () => {
       const { listeners, waiter } = scripted([Buffer.from('a')]);
       registry.register(waiter, 'waiter');
-      const waiting = waiter.wait(1, 0, performance.now() + 60_000);
+      const waiting = waiter.wait(1, 0, monotonicMs() + 60_000);
       listeners.notify();
       await waiting;
     })();

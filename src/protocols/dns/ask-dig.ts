@@ -4,6 +4,8 @@
  * `--help` and a bad command line without loading the resolver and the socket layer.
  */
 import { AddressInfoError, SocketError } from '../../socket/index.js';
+// The socket layer's clock, not performance.now(): that would load node:perf_hooks for one reading.
+import { monotonicMs } from '../../socket/monotonic-ms.js';
 import { type CliIO, EXIT } from '../common/cli-command.js';
 import type { DigRequest } from './cli.js';
 import { serverText } from './client/dns-exchange.js';
@@ -28,7 +30,7 @@ export async function askDig(
   io: CliIO,
 ): Promise<number> {
   const resolver = new Resolver({ server: request.server, timeout: request.timeout });
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const result = await Promise.race([
       resolver.queryWithSize(request.name, request.type, {
@@ -40,7 +42,7 @@ export async function askDig(
       io.interrupted.then(() => null),
     ]);
     if (result === null) return EXIT.FAILURE;
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     if (request.short) {
       for (const record of result.response.answers) {
         io.stdout.write(`${formatRdata(record.data)}\n`);

@@ -17,8 +17,9 @@
  * `POLYPORT_PUBLIC_DATAGRAMS=1` keeps node:dgram's own path; the tests run both.
  */
 
-import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import type { Socket as DgramSocket } from 'node:dgram';
 import { AF_INET } from '../constants.js';
+import { loadBuiltin } from '../load-builtin.js';
 import { Accelerator } from './accelerator.js';
 import { datagramHandle, descriptorOf, type HasFd } from './handles.js';
 import { loadNativeAddon } from './native-addon.js';
@@ -215,6 +216,8 @@ function attachNow(
 /** Sends and receives once through the addon between two loopback sockets, byte for byte. */
 function selfTest(): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Run for the first bound UDP socket (node:dgram is loaded then) or by prepareAccelerators().
+    const { createSocket } = loadBuiltin('node:dgram');
     const a = createSocket('udp4');
     const b = createSocket('udp4');
     let io: BatchedDatagrams | null = null;
