@@ -8,6 +8,7 @@ import { type ChannelSocket, Dispatcher, type SocketMap } from '../dispatch/inde
 import {
   AF_INET,
   AF_INET6,
+  IPPROTO_TCP,
   SHUT_WR,
   SO_REUSEPORT,
   SOL_SOCKET,
@@ -15,6 +16,7 @@ import {
   type SocketAddress,
   SocketTimeoutError,
   type SSLContext,
+  TCP_NODELAY,
 } from '../socket/index.js';
 import { type Clock, systemClock } from './clock.js';
 import {
@@ -148,6 +150,11 @@ export class TcpListener extends Dispatcher {
     this.#counter = new ConnectionCounter(options.limits ?? DEFAULT_LIMITS);
     this.createSocket(options.address[0].includes(':') ? AF_INET6 : AF_INET);
     this.setReuseAddr();
+    // Accepted connections take it over. Without it, a reply written while the previous one is
+    // unacknowledged waits for the peer's delayed ACK, up to 40 ms on Linux: an FTP server's
+    // 226 after its 150, when the client sent nothing between (every small upload or download).
+    // nginx, vsftpd and Dovecot set it too.
+    this.socket?.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   }
 
   /** The address actually bound (the real port after asking for port 0). */
