@@ -12,8 +12,9 @@ import {
   formatRate,
   have,
   median,
+  pairedRatio,
   printTable,
-  ratio,
+  ratioText,
   sampleInTurn,
 } from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
@@ -62,17 +63,22 @@ export async function runDnsDefault(scratch: Scratch): Promise<unknown> {
   const qps = (name: string): number => median((samples.get(name) ?? []).map((s) => s.qps));
   const lost = (name: string): number =>
     Math.max(0, ...(samples.get(name) ?? []).map((s) => s.lost));
-  const vsDnsmasq = qps(DEFAULT) / qps(DNSMASQ);
-  const vsQuiet = qps(DEFAULT) / qps(QUIET);
+  const vs = (name: string, reference: string): number =>
+    pairedRatio(
+      (samples.get(name) ?? []).map((s) => s.qps),
+      (samples.get(reference) ?? []).map((s) => s.qps),
+    );
+  const vsDnsmasq = vs(DEFAULT, DNSMASQ);
+  const vsQuiet = vs(DEFAULT, QUIET);
   printTable(
-    `defaults: DNS, dnsperf -c${CLIENTS}, ${QUERIES.length} questions of the sample zone over UDP, median of ${ROUNDS} runs`,
+    `defaults: DNS, dnsperf -c${CLIENTS}, ${QUERIES.length} questions of the sample zone over UDP, median of ${ROUNDS} runs; ratios: median of each round's`,
     ['server', 'queries/s', 'lost (worst)', 'vs dnsmasq', 'vs quiet', 'target', 'meets'],
     sides.map(({ name }) => [
       name,
       formatRate(qps(name)),
       String(lost(name)),
-      ratio(qps(name), qps(DNSMASQ)),
-      ratio(qps(name), qps(QUIET)),
+      ratioText(vs(name, DNSMASQ)),
+      ratioText(vs(name, QUIET)),
       name === DEFAULT ? `${targetText(VS_DNSMASQ)}, ${targetText(VS_QUIET)}` : '',
       name === DEFAULT
         ? `${meetsText(vsDnsmasq, VS_DNSMASQ)}, ${meetsText(vsQuiet, VS_QUIET)}`

@@ -12,8 +12,9 @@ import {
   formatRate,
   have,
   median,
+  pairedRatio,
   printTable,
-  ratio,
+  ratioText,
   sampleInTurn,
 } from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
@@ -83,16 +84,18 @@ export async function runHttpHello(scratch: Scratch): Promise<unknown> {
   });
   // No samples (no such side): the median of nothing is NaN, shown as '-'.
   const rate = (name: string): number => median(samples.get(name) ?? []);
-  const vsNginx = rate(DEFAULT) / rate(NGINX);
-  const vsQuiet = rate(DEFAULT) / rate(QUIET);
+  const vs = (name: string, reference: string): number =>
+    pairedRatio(samples.get(name) ?? [], samples.get(reference) ?? []);
+  const vsNginx = vs(DEFAULT, NGINX);
+  const vsQuiet = vs(DEFAULT, QUIET);
   printTable(
-    `defaults: HTTP hello (/${HELLO.name}, ${HELLO.body.length} B), wrk -t1 -c50 keep-alive, median of ${ROUNDS} runs of ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up`,
+    `defaults: HTTP hello (/${HELLO.name}, ${HELLO.body.length} B), wrk -t1 -c50 keep-alive, median of ${ROUNDS} runs of ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; ratios: median of each round's`,
     ['server', 'req/s', 'vs nginx', 'vs quiet', 'target', 'meets'],
     sides.map(({ name }) => [
       name,
       formatRate(rate(name)),
-      ratio(rate(name), rate(NGINX)),
-      ratio(rate(name), rate(QUIET)),
+      ratioText(vs(name, NGINX)),
+      ratioText(vs(name, QUIET)),
       name === DEFAULT ? `${targetText(VS_NGINX)}, ${targetText(VS_QUIET)}` : '',
       name === DEFAULT ? `${meetsText(vsNginx, VS_NGINX)}, ${meetsText(vsQuiet, VS_QUIET)}` : '',
     ]),

@@ -108,6 +108,11 @@ export function ratio(value: number, reference: number): string {
   return reference > 0 && Number.isFinite(value) ? (value / reference).toFixed(2) : '-';
 }
 
+/** A ratio already taken (as {@link pairedRatio}'s), for a table: `0.95`, or `-` when none. */
+export function ratioText(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : '-';
+}
+
 /**
  * The servers in the order they take their turn in a round: reversed every other round, so none
  * always goes first (or always right after the same other one).
@@ -244,6 +249,21 @@ export function runJson<T>(command: string, args: readonly string[]): Promise<T>
       }
     });
   });
+}
+
+/**
+ * The median of the rounds' own ratios, `values[i] / references[i]`: the sides of a round run
+ * back to back (see {@link sampleInTurn}), so a machine that slows down or speeds up between
+ * rounds moves both sides of each ratio, where the ratio of two medians can take its sides from
+ * different rounds. NaN when there is no round with both.
+ * @example pairedRatio([90, 50], [100, 50]); // 0.95
+ */
+export function pairedRatio(values: readonly number[], references: readonly number[]): number {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(values.length, references.length); i++) {
+    if (references[i]! > 0) ratios.push(values[i]! / references[i]!);
+  }
+  return ratios.length === 0 ? Number.NaN : median(ratios);
 }
 
 /** The median of some numbers. */
