@@ -13,9 +13,9 @@ export {
   type ExchangeResult,
   exchange,
   matchesQuery,
-  randomId,
   serverText,
 } from './client/dns-exchange.js';
+export { randomId } from './client/random-id.js';
 export {
   type MxAnswer,
   type QueryOptions,

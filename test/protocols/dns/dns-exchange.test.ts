@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   createQuery,
@@ -41,10 +42,33 @@ test('matchesQuery() accepts a FORMERR or NOTIMP without a question (the server 
   assert.ok(matchesQuery(query, { ...responseTo(query, Rcode.NOTIMP), questions: [] }));
 });
 
-test('randomId() gives 16-bit ids that vary', () => {
-  const ids = new Set(Array.from({ length: 64 }, () => randomId()));
-  assert.ok(ids.size > 32);
+test('randomId() gives 16-bit ids that vary, across the refills of its read-ahead pool', () => {
+  // 1,000 ids span four reads of the generator; 1,000 draws of 65,536 values repeat a few.
+  const ids = Array.from({ length: 1000 }, () => randomId());
+  assert.ok(new Set(ids).size > 950, `${new Set(ids).size} distinct ids of 1,000`);
   for (const id of ids) assert.ok(Number.isInteger(id) && id >= 0 && id <= 0xffff);
+  // Both bytes of an id are random: the high and the low byte take many values.
+  assert.ok(new Set(ids.map((id) => id >> 8)).size > 200);
+  assert.ok(new Set(ids.map((id) => id & 0xff)).size > 200);
+});
+
+test("randomId() loads none of Node's crypto modules, which a one-query dig would pay for", () => {
+  const script = `
+    const before = new Set(process.moduleLoadList);
+    const { randomId } = await import(${JSON.stringify(new URL('../../../src/protocols/dns/client/random-id.ts', import.meta.url).href)});
+    randomId();
+    const loaded = process.moduleLoadList.filter((m) => !before.has(m) && m.includes('crypto'));
+    process.stdout.write(JSON.stringify(loaded));`;
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), []);
 });
 
 test('serverText() writes IPv6 servers in brackets', () => {

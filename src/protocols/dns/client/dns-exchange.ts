@@ -41,7 +41,7 @@ export interface ExchangeResult {
  * Sends `query` to `server` and waits for the matching answer. It does not retry and does not
  * switch to TCP on truncation: callers decide that (the `Resolver` and the forwarder do).
  *
- * @param query the query; its id should be random (see {@link randomId}).
+ * @param query the query; its id should be random (see `randomId()`, random-id.ts).
  * @param server `[host, port]` of an IPv4 or IPv6 address.
  * @param options transport and timeout.
  * @returns the decoded response and its size.
@@ -73,24 +73,6 @@ export async function exchange(
     if (err instanceof SocketTimeoutError) throw fail();
     throw err;
   }
-}
-
-/** The one-id buffer {@link randomId} fills, reused: no allocation per query. */
-const ID = new Uint16Array(1);
-
-/**
- * A random 16-bit message id from the system's cryptographic generator (RFC 5452 §9.2: ids
- * must not be guessable).
- *
- * @returns an integer in 0..65535.
- * @example
- * createQuery('example.test', RRType.A, { id: randomId() });
- */
-export function randomId(): number {
-  // Web Crypto's generator, the global one: it is the same CSPRNG as node:crypto's randomInt, but
-  // needs no import of node:crypto, whose loading (a dozen modules) a one-query `polyport dig`
-  // would otherwise pay for this one number.
-  return globalThis.crypto.getRandomValues(ID)[0] as number;
 }
 
 /**

@@ -8,7 +8,8 @@ import { normalizeName } from '../codec/name.js';
 import type { DnsRecord, RData } from '../codec/rdata.js';
 import { reverseName } from '../codec/reverse-name.js';
 import type { SoaData } from '../codec/zone.js';
-import { exchange, randomId } from './dns-exchange.js';
+import { exchange } from './dns-exchange.js';
+import { randomId } from './random-id.js';
 import { DnsNoDataError, DnsTimeoutError, responseError } from './resolver-errors.js';
 
 /** Settings of a {@link Resolver}; each can be overridden per query. */

@@ -7,7 +7,8 @@
 import { type Clock, systemClock } from '../../../server/clock.js';
 import { SocketError } from '../../../socket/index.js';
 import { DnsCache, type DnsCacheOptions } from '../client/dns-cache.js';
-import { exchange, randomId } from '../client/dns-exchange.js';
+import { exchange } from '../client/dns-exchange.js';
+import { randomId } from '../client/random-id.js';
 import { DnsError } from '../client/resolver-errors.js';
 import { Rcode } from '../codec/constants.js';
 import {
