@@ -8,7 +8,16 @@
  */
 import { join } from 'node:path';
 import { type IdleMemory, measureIdleMemory } from '../echo/idle-memory.js';
-import { ACCELERATORS_OFF, have, printTable, ratio, serverCommand } from '../lib/harness.js';
+import {
+  ACCELERATORS_OFF,
+  have,
+  inTurn,
+  median,
+  pairedRatio,
+  printTable,
+  ratioText,
+  serverCommand,
+} from '../lib/harness.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
 
 const echoDir = join(import.meta.dirname, '../echo');
@@ -36,27 +45,34 @@ export async function runIdleMemoryPart(): Promise<unknown> {
   if (have('python3')) {
     servers.push({ name: ASYNCIO, command: ['python3', [join(echoDir, 'asyncio_server.py')]] });
   } else process.stdout.write('\ndefaults idle memory: python3 is not installed; no asyncio row\n');
-  const bytes = new Map<string, IdleMemory>();
-  for (const { name, command, env: serverEnv } of servers) {
-    const [cmd, args] = command;
-    bytes.set(
-      name,
-      await measureIdleMemory({
-        command: cmd,
-        args,
-        env: serverEnv,
-        connections: CONNECTIONS,
-        rounds: ROUNDS,
-      }),
-    );
+  // A round measures every server once, in turn (one fresh server each), so the rounds' own
+  // ratios compare servers measured minutes apart rather than a quarter of an hour.
+  const rounds = new Map<string, IdleMemory[]>(servers.map(({ name }) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { name, command, env: serverEnv } of inTurn(servers, round)) {
+      const [cmd, args] = command;
+      rounds.get(name)!.push(
+        await measureIdleMemory({
+          command: cmd,
+          args,
+          env: serverEnv,
+          connections: CONNECTIONS,
+          rounds: 1,
+        }),
+      );
+    }
   }
-  const idle = (name: string): number => bytes.get(name)?.idle ?? Number.NaN;
-  const soon = (name: string): number => bytes.get(name)?.soon ?? Number.NaN;
+  const of = (name: string, reading: keyof IdleMemory): number[] =>
+    (rounds.get(name) ?? []).map((r) => r[reading]);
+  const idle = (name: string): number => median(of(name, 'idle'));
+  const soon = (name: string): number => median(of(name, 'soon'));
+  const vs = (name: string, reference: string, reading: keyof IdleMemory): number =>
+    pairedRatio(of(name, reading), of(reference, reading));
   const bytesText = (n: number): string =>
     Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
-  const vsNet = idle(POLYPORT) / idle(NET);
+  const vsNet = vs(POLYPORT, NET, 'idle');
   printTable(
-    `defaults: idle memory, server RSS per idle TCP connection, ${CONNECTIONS.toLocaleString('en-US')} connections, median of ${ROUNDS} rounds; idle = 15 s after the last connect (the target's), soon = 2 s after`,
+    `defaults: idle memory, server RSS per idle TCP connection, ${CONNECTIONS.toLocaleString('en-US')} connections, median of ${ROUNDS} rounds (servers in turn; ratios: median of each round's); idle = 15 s after the last connect (the target's), soon = 2 s after`,
     [
       'server',
       'idle bytes/conn',
@@ -70,19 +86,22 @@ export async function runIdleMemoryPart(): Promise<unknown> {
     servers.map(({ name }) => [
       name,
       bytesText(idle(name)),
-      ratio(idle(name), idle(NET)),
-      ratio(idle(name), idle(ASYNCIO)),
+      ratioText(vs(name, NET, 'idle')),
+      ratioText(vs(name, ASYNCIO, 'idle')),
       name === POLYPORT ? targetText(VS_NET) : '',
       name === POLYPORT ? meetsText(vsNet, VS_NET) : '',
       bytesText(soon(name)),
-      ratio(soon(name), soon(NET)),
+      ratioText(vs(name, NET, 'soon')),
     ]),
   );
   return {
     connections: CONNECTIONS,
     rounds: ROUNDS,
-    bytesPerConnection: Object.fromEntries(bytes),
+    bytesPerConnection: Object.fromEntries(
+      servers.map(({ name }) => [name, { idle: idle(name), soon: soon(name) }]),
+    ),
+    eachRound: Object.fromEntries(rounds),
     polyportVsNet: checked(vsNet, VS_NET),
-    polyportVsNetSoon: soon(POLYPORT) / soon(NET),
+    polyportVsNetSoon: vs(POLYPORT, NET, 'soon'),
   };
 }
