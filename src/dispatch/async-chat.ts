@@ -57,8 +57,10 @@ export class AsyncChat extends Dispatcher {
   /**
    * Gives the buffers of fresh producer chunks back to their producer, to read a file's next
    * bytes into, once the socket is done with them: new memory per chunk cost a 200 MB download
-   * a page fault per 4 KiB and most of its garbage collection. Made for the first fresh chunk,
-   * dropped when the queue runs empty, so an idle connection keeps no spare buffers.
+   * a page fault per 4 KiB and most of its garbage collection. Made for the first chunk it can
+   * reuse (a small file's one chunk is none), dropped when the queue runs empty, so an idle
+   * connection keeps no spare buffers. Bytes sent before it was made are not counted, which only
+   * makes a chunk come back later.
    */
   #recycler: ChunkRecycler | null = null;
   /**
@@ -216,13 +218,13 @@ export class AsyncChat extends Dispatcher {
 
   /** A fresh producer chunk, queued first: the channel's own, and given back once sent. */
   #fresh(chunk: Uint8Array): Uint8Array {
-    this.#recycler?.reading(chunk);
+    if (ChunkRecycler.reuses(chunk)) (this.#recycler ??= new ChunkRecycler()).reading(chunk);
     return this.#own(chunk);
   }
 
   /** A buffer of an earlier fresh chunk that the socket is done with, for the next chunk. */
   #spare(): Buffer | undefined {
-    this.#recycler ??= new ChunkRecycler();
+    if (this.#recycler === null) return undefined;
     const socket = this.socket as { readonly pendingSendBytes?: number } | null;
     return this.#recycler.take(socket?.pendingSendBytes);
   }

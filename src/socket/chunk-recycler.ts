@@ -44,12 +44,17 @@ export class ChunkRecycler {
   }
 
   /**
-   * The chunk just read, whose bytes are the next handed over; only a whole buffer (not a view of
-   * a part, as at the end of a file) is reused.
+   * Whether {@link reading} would keep `chunk` for reuse: a whole buffer, not a view of a part
+   * (a file's last chunk, a small file's slice of Node's shared pool).
    */
-  reading(chunk: Uint8Array): void {
+  static reuses(chunk: Uint8Array): chunk is Buffer {
     const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-    if (!whole || chunk.length === 0 || !Buffer.isBuffer(chunk)) return;
+    return whole && chunk.length > 0 && Buffer.isBuffer(chunk);
+  }
+
+  /** The chunk just read, whose bytes are the next handed over; kept if it {@link reuses}. */
+  reading(chunk: Uint8Array): void {
+    if (!ChunkRecycler.reuses(chunk)) return;
     this.#inFlight.push({ chunk, end: this.#handed + chunk.length });
   }
 

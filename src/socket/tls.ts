@@ -10,16 +10,13 @@ import { SocketError, type SocketErrorContext } from './errors.js';
 import { loadBuiltin } from './load-builtin.js';
 import { adoptStream, Socket } from './socket.js';
 
-let nodeTlsModule: typeof NodeTls | undefined;
-
 /**
  * `node:tls`, loaded on first use rather than with the socket layer: loading it (and the TLS
  * half of OpenSSL's setup) costs a process tens of milliseconds on Node 24, which a program that
- * never speaks TLS (`polyport dig`, a UDP server) should not pay.
+ * never speaks TLS (`polyport dig`, a UDP server) should not pay. Node keeps it once loaded.
  */
 function nodeTls(): typeof NodeTls {
-  nodeTlsModule ??= loadBuiltin('node:tls');
-  return nodeTlsModule;
+  return loadBuiltin('node:tls');
 }
 
 /** A client context: verifies the server's certificate and host name by default. */
