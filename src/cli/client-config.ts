@@ -4,14 +4,17 @@
  * so `polyport finger demo` reaches a server started with `--set portOffset=40000`.
  */
 import type { PolyportConfig, ServiceSchema } from '../host/index.js';
-import type { LocalServer } from '../protocols/common/index.js';
+import type { LocalServer } from '../protocols/common/cli-command.js';
+import { MAX_PORT_OFFSET } from '../protocols/common/port-offset.js';
 
 /** What {@link clientConfig} found on a client command's line. */
 export interface ClientConfig {
   /** The arguments without the config options, for the command's own parser. */
   readonly argv: readonly string[];
   /** The services' addresses, or `undefined` when nothing named a config (the defaults apply). */
-  readonly localServers: ((service: string) => LocalServer | undefined) | undefined;
+  readonly localServers:
+    | ((service: string, wellKnownPort: number) => LocalServer | undefined)
+    | undefined;
 }
 
 /**
@@ -56,6 +59,16 @@ export async function clientConfig(
     else sets.push(value);
   }
   if (path === undefined && sets.length === 0) return { argv: rest, localServers: undefined };
+  const offset = path === undefined ? onlyPortOffset(sets) : undefined;
+  if (offset !== undefined) {
+    return {
+      argv: rest,
+      localServers: (_service, wellKnownPort) => ({
+        host: '127.0.0.1',
+        port: wellKnownPort + offset,
+      }),
+    };
+  }
   // Only now: the config's schema is every service module's, which loads every server.
   const { loadConfig } = await import('../host/index.js');
   const config = await loadConfig({ ...(path !== undefined ? { path } : {}), sets, services });
@@ -77,6 +90,23 @@ export function environmentSets(env: NodeJS.ProcessEnv): string[] {
     throw new Error(`POLYPORT_PORT_OFFSET must be a whole number of ports, got '${offset}'`);
   }
   return [`portOffset=${offset}`];
+}
+
+/**
+ * The `portOffset` that `sets` give when they set nothing else (the common case, from
+ * `POLYPORT_PORT_OFFSET`), else `undefined`. Then every service listens on 127.0.0.1 at its
+ * well-known port plus the offset, and the client needs no config: loading one loads every
+ * server's module, which took `polyport dig` from 0.11 s to 0.28 s. A value the config would
+ * refuse is left to it, for its error.
+ */
+function onlyPortOffset(sets: readonly string[]): number | undefined {
+  let offset: number | undefined;
+  for (const set of sets) {
+    const value = /^portOffset=(\d{1,5})$/.exec(set)?.[1];
+    if (value === undefined || Number(value) > MAX_PORT_OFFSET) return undefined;
+    offset = Number(value);
+  }
+  return offset;
 }
 
 /** The address and port a client uses for `service` of `config`. */

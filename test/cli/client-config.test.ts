@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { clientConfig, environmentSets } from '../../src/cli/client-config.js';
-import { effectiveConfig, type Host, serve } from '../../src/host/index.js';
+import { effectiveConfig, type Host, SERVICE_MODULES, serve } from '../../src/host/index.js';
 import { startCli } from '../support/cli.js';
 import { memoryLogger, SERVICE_TABLES, tempDir } from '../support/host.js';
 import { exitWithin } from './cli-wait.js';
@@ -70,6 +70,15 @@ describe('client commands find the server polyport serve runs with the same conf
     assert.match(stdout, /demo/i);
   });
 
+  test('polyport dig finds the DNS service on portOffset N given POLYPORT_PORT_OFFSET=N', async () => {
+    const { code, stdout, stderr } = await run(['dig', '+short', 'www.example.test'], {
+      ...process.env,
+      POLYPORT_PORT_OFFSET: String(offset),
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^\d+\.\d+\.\d+\.\d+$/m);
+  });
+
   test('polyport finger --set portOffset=N demo reaches it too', async () => {
     const { code, stdout, stderr } = await run(['finger', '--set', `portOffset=${offset}`, 'demo']);
     assert.equal(code, 0, stderr);
@@ -107,8 +116,8 @@ describe('clientConfig()', () => {
       {},
     );
     assert.deepEqual(argv, ['-l', 'demo', '--', '--set']);
-    assert.deepEqual(localServers?.('finger'), { host: '127.0.0.1', port: 7979 });
-    assert.deepEqual(localServers?.('dns'), { host: '127.0.0.1', port: 30053 });
+    assert.deepEqual(localServers?.('finger', 79), { host: '127.0.0.1', port: 7979 });
+    assert.deepEqual(localServers?.('dns', 53), { host: '127.0.0.1', port: 30053 });
   });
 
   test('without a config option or the variable, the commands keep their defaults', async () => {
@@ -119,7 +128,29 @@ describe('clientConfig()', () => {
 
   test('a wildcard listen address is reached over loopback', async () => {
     const { localServers } = await clientConfig(['--set', 'finger.address=0.0.0.0'], {});
-    assert.equal(localServers?.('finger')?.host, '127.0.0.1');
+    assert.equal(localServers?.('finger', 79)?.host, '127.0.0.1');
+  });
+
+  test('a portOffset alone gives every service the port the whole config gives it', async () => {
+    // Alone, it is read without loading the config; with another key, the config is loaded.
+    const alone = await clientConfig([], { POLYPORT_PORT_OFFSET: '30000' });
+    const withConfig = await clientConfig(['--set', `dataDir=${tempDir()}`], {
+      POLYPORT_PORT_OFFSET: '30000',
+    });
+    const clients = SERVICE_MODULES.filter((s) => s.cli?.usesLocalServer === true);
+    assert.ok(clients.length >= 4);
+    for (const { name, wellKnownPort } of [
+      ...clients,
+      ...SERVICE_MODULES.filter((s) => s.name === 'pop3'),
+    ]) {
+      const got = alone.localServers?.(name, wellKnownPort);
+      assert.deepEqual(got, withConfig.localServers?.(name, wellKnownPort), name);
+      assert.equal(got?.port, wellKnownPort + 30000, name);
+    }
+  });
+
+  test('a portOffset the config refuses is still refused by it', async () => {
+    await assert.rejects(clientConfig(['--set', 'portOffset=65001'], {}), /portOffset/);
   });
 
   test('environmentSets() turns POLYPORT_PORT_OFFSET into a portOffset override', () => {

@@ -2,6 +2,7 @@
  * Renders the config schema as a Markdown reference, so the documentation is generated from the
  * same table that drives defaults and validation and cannot drift from it.
  */
+import { DEFAULT_PORT_OFFSET } from '../../protocols/common/port-offset.js';
 import { FAULT_ACTIONS } from '../faults/fault-rule.js';
 import { isDerived, type KeySpec } from './key-spec.js';
 import { configSchema, GLOBAL_KEY_SPECS, USER_KEYS } from './schema.js';
@@ -83,7 +84,7 @@ function faultSection(services: readonly ServiceInfo[]): string[] {
 }
 
 function defaultPort(s: ServiceInfo): string {
-  return `${s.wellKnownPort} + portOffset (${s.wellKnownPort + 10000})`;
+  return `${s.wellKnownPort} + portOffset (${s.wellKnownPort + DEFAULT_PORT_OFFSET})`;
 }
 
 /**

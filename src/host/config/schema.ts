@@ -4,6 +4,7 @@
  * in its module, and the keys every service shares come from the template in `services.ts`, so
  * a new service is one module in `SERVICE_MODULES`.
  */
+import { DEFAULT_PORT_OFFSET, MAX_PORT_OFFSET } from '../../protocols/common/port-offset.js';
 import { isPasswordHash } from '../password.js';
 import { SERVICE_MODULES } from '../services/index.js';
 import { isMailbox } from './address-syntax.js';
@@ -23,8 +24,8 @@ const GLOBAL_KEYS: readonly KeySpec[] = [
   },
   {
     key: 'portOffset',
-    type: integerType(0, 65000),
-    default: 10000,
+    type: integerType(0, MAX_PORT_OFFSET),
+    default: DEFAULT_PORT_OFFSET,
     doc: 'Added to each well-known port to give the default ports; 0 gives the real ones (which need privileges below 1024).',
   },
   {

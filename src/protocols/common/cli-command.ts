@@ -4,6 +4,7 @@
  * and returns an exit code that scripts can rely on.
  */
 import type { Readable, Writable } from 'node:stream';
+import { DEFAULT_PORT_OFFSET } from './port-offset.js';
 import { suggest } from './suggest.js';
 
 /** The streams a command talks through (injected so tests can capture them). */
@@ -18,10 +19,10 @@ export interface CliIO {
   /**
    * Where `polyport serve` listens when run with the config this command line names
    * (`--config FILE`, `--set KEY=VALUE`, `POLYPORT_PORT_OFFSET`), by service name (`finger`,
-   * `dns`, `smtp`, `pop3`, `ftp`); absent or `undefined`: polyport's defaults. Read it through
-   * {@link localServer}.
+   * `dns`, `smtp`, `pop3`, `ftp`) and well-known port (79 for finger); absent or `undefined`:
+   * polyport's defaults. Read it through {@link localServer}.
    */
-  readonly localServers?: (service: string) => LocalServer | undefined;
+  readonly localServers?: (service: string, wellKnownPort: number) => LocalServer | undefined;
 }
 
 /** A local polyport service's address: what a client command talks to without a host. */
@@ -35,15 +36,21 @@ export interface LocalServer {
 /**
  * Where a client command finds the local `polyport serve` service `service` when the user
  * names no server: the config's address and port if the command line gave one, else
- * `127.0.0.1` and `fallbackPort` (the default port).
+ * `127.0.0.1` and the service's default port (its well-known port plus the default
+ * `portOffset`).
  * @param io the command's streams (carrying the config's servers).
  * @param service the service's config table (`finger`, `dns`, `smtp`, `pop3`, `ftp`).
- * @param fallbackPort the default port (`10079` for finger).
+ * @param wellKnownPort the service's well-known port (`79` for finger).
  * @returns the host and port.
- * @example const { host, port } = localServer(io, 'finger', 10079);
+ * @example const { host, port } = localServer(io, 'finger', 79); // port 10079 by default
  */
-export function localServer(io: CliIO, service: string, fallbackPort: number): LocalServer {
-  return io.localServers?.(service) ?? { host: '127.0.0.1', port: fallbackPort };
+export function localServer(io: CliIO, service: string, wellKnownPort: number): LocalServer {
+  return (
+    io.localServers?.(service, wellKnownPort) ?? {
+      host: '127.0.0.1',
+      port: wellKnownPort + DEFAULT_PORT_OFFSET,
+    }
+  );
 }
 
 /** Exit codes shared by every command. */

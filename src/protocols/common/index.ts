@@ -11,5 +11,6 @@ export * from './client-tls.js';
 export * from './command-stop.js';
 export * from './line-splitter.js';
 export * from './password.js';
+export * from './port-offset.js';
 export * from './progress-bar.js';
 export * from './suggest.js';

@@ -98,7 +98,7 @@ export const digCommand: CliCommand = {
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     let request: DigRequest | 'help';
     try {
-      request = parse(argv, localServer(io, 'dns', 10053));
+      request = parse(argv, localServer(io, 'dns', 53));
     } catch (err) {
       return usageError(io, 'dig', err, HELP);
     }

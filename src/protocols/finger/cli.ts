@@ -70,7 +70,7 @@ export const fingerCommand: CliCommand = {
     const at = target.lastIndexOf('@');
     const user = at === -1 ? target : target.slice(0, at);
     const { host, port } =
-      at === -1 ? localServer(io, 'finger', 10079) : splitHostPort(target.slice(at + 1), 79);
+      at === -1 ? localServer(io, 'finger', 79) : splitHostPort(target.slice(at + 1), 79);
     if (host === '') {
       io.stderr.write('polyport finger: empty host name\n');
       return EXIT.USAGE;

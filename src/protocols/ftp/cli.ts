@@ -101,7 +101,7 @@ function request(positionals: readonly string[], options: FtpOptions, io: CliIO)
   const need = (n: number): void => {
     if (args.length !== n) throw new Error(`${action} takes ${n} argument${n > 1 ? 's' : ''}`);
   };
-  const url = (text: string): FtpUrl => parseFtpUrl(text, localServer(io, 'ftp', 10021).port);
+  const url = (text: string): FtpUrl => parseFtpUrl(text, localServer(io, 'ftp', 21).port);
   switch (action) {
     case 'ls':
       need(1);

@@ -73,7 +73,7 @@ export const identCommand: CliCommand = {
     const given = parsed.values.host;
     const { host, port } =
       given === undefined
-        ? localServer(io, 'ident', 10113)
+        ? localServer(io, 'ident', 113)
         : { host: given, port: Number(parsed.values.port ?? 113) };
     // The client and the socket layer load only now: --help and a bad command line are
     // answered without them, as fast as Node starts.

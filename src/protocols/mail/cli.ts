@@ -89,8 +89,8 @@ export const mailCommand: CliCommand = {
     try {
       server =
         action === 'send'
-          ? splitServer(values.server ?? hostPort(localServer(io, 'smtp', 10025)), 25)
-          : splitServer(values.server ?? hostPort(localServer(io, 'pop3', 10110)), 110);
+          ? splitServer(values.server ?? hostPort(localServer(io, 'smtp', 25)), 25)
+          : splitServer(values.server ?? hostPort(localServer(io, 'pop3', 110)), 110);
     } catch (err) {
       // --server was checked by parse(): this is the config's address, which is no usage error.
       io.stderr.write(`polyport mail ${action}: ${(err as Error).message}\n`);
