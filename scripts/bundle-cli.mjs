@@ -14,10 +14,12 @@
  * which the code finds from the package's root, not from its own file's place, so a chunk finds
  * it as the unbundled module does. Source maps are linked (`*.js.map`) and point at src/;
  * `POLYPORT_DEBUG=1` turns them on (src/cli/bin.ts), so a stack trace names TypeScript lines.
+ * Node's built-ins are taken with `process.getBuiltinModule`, not imported: see
+ * {@link builtinsOnFirstUse}.
  *
  * Usage: node scripts/bundle-cli.mjs
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -53,7 +55,53 @@ export async function bundleCli(outdir = BIN_DIR) {
     minify: false,
     logLevel: 'warning',
   });
+  for (const file of [join(outdir, 'polyport.js'), ...chunkFiles(join(outdir, 'chunks'))]) {
+    const code = builtinsOnFirstUse(readFileSync(file, 'utf8'));
+    // A form the rewrite does not know would quietly cost the start-up again.
+    const left = /^import[^;]*"node:[\w/]+";$/m.exec(code);
+    if (left !== null) throw new Error(`${file}: a built-in import left as it was: ${left[0]}`);
+    writeFileSync(file, code);
+  }
   return join(outdir, 'polyport.js');
+}
+
+/** The bundle's chunk files, `*.js` without their maps. */
+function chunkFiles(dir) {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => join(dir, name));
+}
+
+/** A static import of a Node built-in as esbuild writes it: default, namespace or named bindings. */
+const BUILTIN_IMPORT =
+  /^import (?:([\w$]+)(?:, )?)?(?:\* as ([\w$]+)|\{([^}]*)\})? ?(?:from )?"(node:[\w/]+)";$/gm;
+
+/**
+ * Rewrites a chunk's static imports of Node's built-ins (`import { readFileSync } from
+ * "node:fs"`) as `process.getBuiltinModule` calls that read just the names imported (`const {
+ * readFileSync } = process.getBuiltinModule("node:fs")`), line for line, so the source map holds.
+ *
+ * Why: Node gives an ES module that imports a built-in a facade that reads every export of it
+ * once, which runs the lazy getters behind them: importing `node:fs` loads Node's file streams
+ * (for `fs.ReadStream`), `node:util` the modules behind `TextDecoder` and `MIMEType`: some
+ * 7 ms of `polyport dig`'s start-up on Node 24 (docs/cli.md).
+ * `process.getBuiltinModule` is Node 20.16's and 22.3's (package.json's engines). The bindings
+ * stay where esbuild put the imports, at the top of their module's code: a module's code runs
+ * after the modules it imports, so none reads them before they are set.
+ * @param {string} code a chunk as esbuild wrote it.
+ * @returns {string} the chunk with every static built-in import rewritten.
+ */
+export function builtinsOnFirstUse(code) {
+  return code.replace(BUILTIN_IMPORT, (_, defaultName, namespace, named, id) => {
+    const load = `process.getBuiltinModule("${id}")`;
+    const whole = defaultName ?? namespace;
+    const names = named?.replace(/([\w$]+) as ([\w$]+)/g, '$1: $2');
+    if (whole !== undefined && names !== undefined)
+      return `const ${whole} = ${load}, {${names}} = ${whole};`;
+    if (whole !== undefined) return `const ${whole} = ${load};`;
+    if (names !== undefined) return `const {${names}} = ${load};`;
+    return `${load};`;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

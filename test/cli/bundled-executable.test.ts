@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BIN_DIR, bundleCli } from '../../scripts/bundle-cli.mjs';
+import { BIN_DIR, builtinsOnFirstUse, bundleCli } from '../../scripts/bundle-cli.mjs';
 import { routeHandler } from '../../src/protocols/http/index.js';
 import { startLive } from '../protocols/dns/live-server.js';
 import { startFixture } from '../protocols/ftp/ftp-fixture.js';
@@ -196,6 +196,64 @@ test('the bundled polyport dig asks over UDP, which loads node:dgram, but neithe
     'www.example.test',
   ]);
   assert.deepEqual(loaded, ['dgram']);
+});
+
+test('a built-in import becomes a getBuiltinModule call that reads just its names, line for line', () => {
+  const chunk = [
+    'import { readFileSync, statSync as statSync2 } from "node:fs";',
+    'import {',
+    '  createServer,',
+    '  Socket as NetSocket',
+    '} from "node:net";',
+    'import * as os from "node:os";',
+    'import path from "node:path";',
+    'import EventEmitter, { once } from "node:events";',
+    'import "node:process";',
+    'import { pino } from "pino";',
+    'import { helper } from "./chunk-ABC.js";',
+  ].join('\n');
+  assert.equal(
+    builtinsOnFirstUse(chunk),
+    [
+      'const { readFileSync, statSync: statSync2 } = process.getBuiltinModule("node:fs");',
+      'const {',
+      '  createServer,',
+      '  Socket: NetSocket',
+      '} = process.getBuiltinModule("node:net");',
+      'const os = process.getBuiltinModule("node:os");',
+      'const path = process.getBuiltinModule("node:path");',
+      'const EventEmitter = process.getBuiltinModule("node:events"), { once } = EventEmitter;',
+      'process.getBuiltinModule("node:process");',
+      'import { pino } from "pino";',
+      'import { helper } from "./chunk-ABC.js";',
+    ].join('\n'),
+  );
+});
+
+test('no file of the bundle imports a Node built-in statically, and dig loads none of the modules a facade would', async (t) => {
+  const files = [bin, ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))];
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /^import[^;]*"node:[\w/]+";$/m, file);
+  }
+  const server = await startLive();
+  t.after(() => server.stop());
+  const watch = join(dir, 'facades.cjs');
+  // Node's ES module view of node:fs reads fs.ReadStream, which loads the file streams; of
+  // node:util, util.MIMEType, which loads internal/mime. Their exports are read only where used.
+  writeFileSync(
+    watch,
+    `process.on('exit', () => {
+      const loaded = ['internal/fs/streams', 'internal/mime'].filter((m) =>
+        process.moduleLoadList.includes('NativeModule ' + m));
+      require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
+    });`,
+  );
+  const { stdout, stderr } = await polyport(
+    ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test', '+short'],
+    { node: ['--require', watch] },
+  );
+  assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/);
+  assert.deepEqual(JSON.parse(stderr.trim().split('\n').at(-1) ?? ''), []);
 });
 
 /** Whether this Node has `module.enableCompileCache()` (22.1 and later). */
