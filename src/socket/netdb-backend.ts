@@ -4,8 +4,8 @@
  * numeric-host parsing as glibc's getaddrinfo does it, hosts-file lookups, and the mapping of
  * resolver failures to Python's `gaierror`/`herror` ({@link AddressInfoError}/{@link HostError}).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+// The callback readFile: node:fs/promises is a module more to load, for one file.
+import { readdirSync, readFile, readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import * as C from './constants.js';
 import { AddressInfoError, HostError } from './errors.js';
@@ -64,7 +64,10 @@ export const systemNetdbBackend: NetdbBackend = {
     loadBuiltin('node:dns/promises').lookup(host, { all: true, family, hints, order: 'verbatim' }),
   reverse: async (address) =>
     (await loadBuiltin('node:dns/promises').lookupService(address, 0)).hostname,
-  hostsFile: () => readFile('/etc/hosts', 'latin1').catch(() => ''),
+  hostsFile: () =>
+    new Promise((resolve) => {
+      readFile('/etc/hosts', 'latin1', (err, text) => resolve(err === null ? text : ''));
+    }),
   hostname: () => osHostname(),
   interfaceIndex,
   interfaceName(index) {
