@@ -22,7 +22,7 @@ import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
 
 const echoDir = join(import.meta.dirname, '../echo');
 const CONNECTIONS = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 9000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const POLYPORT = 'polyport asyncore echo';
 const NET = 'node:net';
