@@ -2,8 +2,8 @@
 // Runs the test suite with Node's own test runner, loading TypeScript through tsx.
 // Usage: node scripts/test.mjs [path-fragment ...] — fragments filter the test files.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -35,6 +35,10 @@ const concurrency = Math.max(4, availableParallelism() * 2);
 // The spec reporter by name: Node picks it only on a terminal (tap otherwise, on Node 20), and
 // its closing counts (`ℹ pass N`, `ℹ fail N`, `ℹ skipped N`) are what scripts/node-matrix.mjs
 // reads on every Node major.
+// The CLI keeps Node's compile cache (and serve's one-liners their data) in the user's cache
+// folder: a run of the suite gets a folder of its own, so it neither fills the user's with the
+// entries of bundles it makes and deletes nor reads what an earlier run left there.
+const cacheHome = mkdtempSync(join(tmpdir(), 'polyport-test-cache-'));
 const result = spawnSync(
   process.execPath,
   [
@@ -46,8 +50,15 @@ const result = spawnSync(
     '--test-timeout=300000',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', timeout: 45 * 60 * 1000, killSignal: 'SIGKILL' },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 45 * 60 * 1000,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+  },
 );
+rmSync(cacheHome, { recursive: true, force: true });
 if (result.error) {
   console.error(`test run stopped: ${result.error.message}`);
   process.exit(1);
