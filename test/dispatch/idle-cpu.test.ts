@@ -58,16 +58,22 @@ test('an idle loop with open channels uses almost no CPU over a second', async (
     }
     assert.equal(map.size, 21);
     await sleep(100);
-    const before = process.cpuUsage();
-    const start = performance.now();
-    await sleep(1000);
-    const used = process.cpuUsage(before);
-    const elapsed = performance.now() - start;
-    const cpuMs = (used.user + used.system) / 1000;
-    // A polling loop burns the whole second; an event-driven one uses a few ms. The bound is
-    // far from both: the count is the whole process's, V8's compiler and GC threads included,
-    // which on a loaded 2-core CI machine took 73 ms of an idle second once.
-    assert.ok(cpuMs < 300, `used ${cpuMs.toFixed(1)} ms of CPU in ${elapsed.toFixed(0)} ms`);
+    // A polling loop burns every second; an event-driven one uses a few ms. The count is the
+    // whole process's, V8's compiler and GC threads included: on a loaded 2-core CI machine,
+    // work they had put off took 361 ms of one idle second. So the quietest of three seconds
+    // is held to the bound, which stays far from both.
+    const seconds: string[] = [];
+    let least = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      const before = process.cpuUsage();
+      const start = performance.now();
+      await sleep(1000);
+      const used = process.cpuUsage(before);
+      const cpuMs = (used.user + used.system) / 1000;
+      least = Math.min(least, cpuMs);
+      seconds.push(`${cpuMs.toFixed(1)} ms in ${(performance.now() - start).toFixed(0)} ms`);
+    }
+    assert.ok(least < 300, `used ${seconds.join(', ')} of CPU`);
   } finally {
     for (const c of clients) c.close();
     closeAll(map);
