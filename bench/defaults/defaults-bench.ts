@@ -18,7 +18,7 @@ import { makeScratch, type Scratch } from './scratch.js';
 /**
  * The parts, in the order they run. Idle memory goes last: for some minutes after its servers
  * let 9,000 connections go, this machine still reclaims their memory, and the CLI timed after it
- * measured 8 to 30 ms slower than alone (`dig --help` 98 against 89 ms, one run each).
+ * measured 5 to 12 ms slower than alone (`dig --help` 98 against 89 ms, one run each).
  */
 const PARTS: readonly { name: string; run: (scratch: Scratch) => unknown }[] = [
   { name: 'http', run: runHttpHello },
