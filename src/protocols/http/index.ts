@@ -87,6 +87,7 @@ export {
 } from './server/directory-listing.js';
 export { FramingProducer } from './server/framing-producer.js';
 export { HEAD_CACHE_ENTRIES, HEAD_CACHE_MAX_BYTES, HeadCache } from './server/head-cache.js';
+export type { HttpChannelConfig } from './server/http-channel-config.js';
 export {
   type HttpHandler,
   type RouteFunction,
@@ -96,7 +97,7 @@ export {
 } from './server/http-handler.js';
 export { HttpRequest, type RequestOrigin } from './server/http-request.js';
 export { HttpResponse, type ResponseSink } from './server/http-response.js';
-export { type HttpChannelConfig, HttpServerChannel } from './server/http-server-channel.js';
+export { HttpServerChannel } from './server/http-server-channel.js';
 export {
   type HttpService,
   type HttpServiceOptions,

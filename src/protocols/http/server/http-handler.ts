@@ -25,6 +25,31 @@ export interface HttpHandler {
   handle(request: HttpRequest, response: HttpResponse): void | Promise<void>;
 }
 
+/**
+ * Runs a request through a handler chain: the first handler whose `match()` is true answers it;
+ * when none does, the answer is `404 Not Found`. What a handler throws is thrown on, and what it
+ * returns (its promise) is returned, for the connection to turn into a 500 or a close.
+ *
+ * @param handlers The chain, asked in order.
+ * @param request The request.
+ * @param response Its response.
+ * @returns The answering handler's promise, if it returned one.
+ * @example
+ * handleRequest([routeHandler('GET', '/hello', hello)], request, response); // 404 for /other
+ */
+export function handleRequest(
+  handlers: readonly HttpHandler[],
+  request: HttpRequest,
+  response: HttpResponse,
+): void | Promise<void> {
+  for (let i = 0; i < handlers.length; i++) {
+    const handler = handlers[i]!;
+    if (handler.match(request)) return handler.handle(request, response);
+  }
+  response.status = 404;
+  response.send('Not Found\n');
+}
+
 /** A route's function: the same as {@link HttpHandler.handle}. */
 export type RouteFunction = (request: HttpRequest, response: HttpResponse) => void | Promise<void>;
 

@@ -16,6 +16,24 @@ export interface RequestOrigin {
   readonly secure: boolean;
 }
 
+/**
+ * Where a connection's requests come from: the transport's peer address (`[host, port]`; anything
+ * else is a Unix socket's, `unix` and port 0) and whether it is TLS.
+ *
+ * @param peerAddress The transport's `peerAddress`.
+ * @param secure Whether the connection is TLS.
+ * @returns The origin every request of the connection shares.
+ * @example
+ * requestOrigin(['127.0.0.1', 5000], false); // { remoteAddress: '127.0.0.1', remotePort: 5000, secure: false }
+ */
+export function requestOrigin(peerAddress: unknown, secure: boolean): RequestOrigin {
+  return {
+    remoteAddress: Array.isArray(peerAddress) ? String(peerAddress[0]) : 'unix',
+    remotePort: Array.isArray(peerAddress) ? Number(peerAddress[1]) : 0,
+    secure,
+  };
+}
+
 const SCHEME_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 
 /**

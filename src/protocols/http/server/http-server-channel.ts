@@ -29,39 +29,19 @@ import type {
   TransportHandler,
   WriteOptions,
 } from '../../../server/transport.js';
-import { statusLine } from '../codec/encode-head.js';
-import type { RequestEvent, RequestParserOptions } from '../codec/request-parser.js';
+import type { RequestEvent } from '../codec/request-parser.js';
 import { ServerConnection } from '../codec/server-connection.js';
-import { reasonPhrase } from '../codec/status-reasons.js';
+import { answerFault } from './answer-fault.js';
 import { BodyTimer } from './body-timer.js';
-import type { CommonHeaders } from './common-headers.js';
 import { FaultedSink, shapesOutput } from './faulted-output.js';
 import type { HeadCache } from './head-cache.js';
-import type { HttpHandler } from './http-handler.js';
-import { HttpRequest, type RequestOrigin } from './http-request.js';
+import type { HttpChannelConfig } from './http-channel-config.js';
+import { handleRequest } from './http-handler.js';
+import { HttpRequest, type RequestOrigin, requestOrigin } from './http-request.js';
 import { HttpResponse, type ResponseSink } from './http-response.js';
 import { OutputBatch } from './output-batch.js';
 import { BODY_HIGH_WATER, RequestBody, RequestBodyError } from './request-body.js';
 import { requestDetail, requestLogRecord } from './request-log-record.js';
-
-/** What every connection of one service shares. */
-export interface HttpChannelConfig {
-  readonly handlers: readonly HttpHandler[];
-  readonly common: CommonHeaders;
-  readonly parser: RequestParserOptions;
-  readonly secure: boolean;
-  /** Seconds a request body may go without a byte arriving (0: no limit). */
-  readonly bodyTimeout: number;
-  /** Milliseconds to keep reading after the final response before closing (lingering close). */
-  readonly lingerTime: number;
-  /** Encoded heads of repeated responses, shared by the service's connections (optional). */
-  readonly heads?: HeadCache;
-  /**
-   * The first bytes of each request body kept for the observer's record of the exchange
-   * (`requestDetail`'s `body`); 0 or absent: none.
-   */
-  readonly bodySampleBytes?: number;
-}
 
 /**
  * A server connection. Exchanges run one at a time (the `ServerConnection` parses the next
@@ -140,12 +120,7 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
       held: () => (this.#request?.body.buffered ?? 0) >= BODY_HIGH_WATER,
       expired: () => this.#bodyExpired(),
     });
-    const addr = transport.peerAddress;
-    this.#origin = {
-      remoteAddress: Array.isArray(addr) ? String(addr[0]) : 'unix',
-      remotePort: Array.isArray(addr) ? Number(addr[1]) : 0,
-      secure: config.secure,
-    };
+    this.#origin = requestOrigin(transport.peerAddress, config.secure);
     (transport as Partial<{ attach(handler: TransportHandler): void }>).attach?.(this);
     // The client speaks first: its first request head must arrive within readTimeout, not
     // idleTimeout (as nginx's client_header_timeout), or silent connections hold slots.
@@ -439,42 +414,13 @@ export class HttpServerChannel implements TransportHandler, ResponseSink {
       this.close();
       return;
     }
-    // A connection whose framing is broken cannot carry another response.
-    if (action.resetAfterHead === true || action.malformedChunk === true) {
-      response.closeConnection();
-    }
-    const status = action.status;
-    if (status === undefined) this.#respond(response.request, response);
-    else if (status < 200) {
-      // A 1xx cannot end an exchange: it goes out as an interim response (an unasked 100
-      // Continue, a 103 Early Hints) before the handler's; an HTTP/1.0 client gets none.
-      if (response.request.version !== '1.0') {
-        this.#batch.add(Buffer.from(`${statusLine(status)}\r\n`, 'latin1'), true);
-      }
-      this.#respond(response.request, response);
-    } else {
-      response.status = status;
-      response.send(`${`${status} ${reasonPhrase(status)}`.trimEnd()}\n`);
-    }
+    if (answerFault(action, response, this.#batch)) this.#respond(response.request, response);
   }
 
   /** Runs the first handler that takes the request. */
   #respond(request: HttpRequest, response: HttpResponse): void {
-    const handlers = this.#config.handlers;
-    let handler: HttpHandler | undefined;
     try {
-      for (let i = 0; i < handlers.length; i++) {
-        if (handlers[i]!.match(request)) {
-          handler = handlers[i];
-          break;
-        }
-      }
-      if (handler === undefined) {
-        response.status = 404;
-        response.send('Not Found\n');
-        return;
-      }
-      const result = handler.handle(request, response);
+      const result = handleRequest(this.#config.handlers, request, response);
       if (result !== undefined) {
         // What the failure path throws in turn is this connection's (handleUncaught), not an
         // unhandled rejection of the process.

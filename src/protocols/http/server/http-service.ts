@@ -14,8 +14,9 @@ import { encodeResponseHead } from '../codec/encode-head.js';
 import type { RequestParserOptions } from '../codec/request-parser.js';
 import { CommonHeaders } from './common-headers.js';
 import { HeadCache } from './head-cache.js';
+import type { HttpChannelConfig } from './http-channel-config.js';
 import type { HttpHandler } from './http-handler.js';
-import { type HttpChannelConfig, HttpServerChannel } from './http-server-channel.js';
+import { HttpServerChannel } from './http-server-channel.js';
 
 /** Options for {@link startHttpService}. */
 export interface HttpServiceOptions {
