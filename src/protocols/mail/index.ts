@@ -66,9 +66,10 @@ export {
   SmtpReplyParser,
   type SmtpReplyParserOptions,
 } from './codec/smtp/smtp-reply-parser.js';
-export { type SmtpDecision, SmtpServerSession } from './codec/smtp/smtp-server-session.js';
+export { SmtpServerSession } from './codec/smtp/smtp-server-session.js';
 export type {
   SmtpAbortReason,
+  SmtpDecision,
   SmtpServerEvent,
   SmtpServerOptions,
 } from './codec/smtp/smtp-server-types.js';

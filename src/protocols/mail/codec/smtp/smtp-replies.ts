@@ -78,6 +78,57 @@ export function sequence(text: string): SmtpReply {
 }
 
 /**
+ * A 555 5.5.4 reply to an ESMTP parameter this server does not take (RFC 5321 §4.1.1.11).
+ * @param key The parameter's keyword.
+ * @returns The reply.
+ * @example
+ * unsupportedOption('NOTIFY'); // { code: 555, enhanced: '5.5.4', text: 'Unsupported option: NOTIFY' }
+ */
+export function unsupportedOption(key: string): SmtpReply {
+  return { code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` };
+}
+
+/**
+ * The 250 reply to EHLO: the server's name, then the extensions it offers now (STARTTLS and
+ * AUTH only while they can be used).
+ * @param hostname The server's name.
+ * @param maxMessageSize The SIZE limit.
+ * @param startTls Whether STARTTLS is offered.
+ * @param auth Whether AUTH is offered.
+ * @returns The multi-line reply.
+ * @example
+ * formatSmtpReply(ehloReply('mx.example.test', 1000, false, false));
+ * // 250-mx.example.test, 250-PIPELINING, 250-SIZE 1000, 250-ENHANCEDSTATUSCODES, 250-8BITMIME, 250 HELP
+ */
+export function ehloReply(
+  hostname: string,
+  maxMessageSize: number,
+  startTls: boolean,
+  auth: boolean,
+): SmtpReply {
+  const lines = [hostname, 'PIPELINING', `SIZE ${maxMessageSize}`];
+  if (startTls) lines.push('STARTTLS');
+  if (auth) lines.push('AUTH PLAIN LOGIN');
+  lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'HELP');
+  return { code: 250, text: lines };
+}
+
+/**
+ * The 214 reply to HELP: the commands this server does.
+ * @param startTls Whether STARTTLS is offered.
+ * @param auth Whether AUTH is enabled at all.
+ * @returns The reply.
+ * @example
+ * helpReply(false, false).text; // 'Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP'
+ */
+export function helpReply(startTls: boolean, auth: boolean): SmtpReply {
+  const verbs = ['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'HELP'];
+  if (startTls) verbs.push('STARTTLS');
+  if (auth) verbs.push('AUTH');
+  return { code: 214, enhanced: '2.0.0', text: `Commands: ${verbs.join(' ')}` };
+}
+
+/**
  * The refusal for a client over its message rate, worded as Postfix's anvil limit: a temporary
  * error, so a legitimate sender retries later.
  * @param client The client's address.
@@ -129,8 +180,7 @@ export function checkMailParams(
   context: MailParamContext,
 ): SmtpReply | null {
   for (const [key, value] of params) {
-    const unsupported = { code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` };
-    if (!context.extended) return unsupported;
+    if (!context.extended) return unsupportedOption(key);
     if (key === 'SIZE') {
       if (value === null || !/^\d{1,15}$/.test(value)) return syntax('Bad message size syntax');
       if (Number(value) > context.maxMessageSize) {
@@ -141,7 +191,7 @@ export function checkMailParams(
     } else if (key === 'AUTH' && context.auth) {
       if (value === null) return syntax('Bad AUTH parameter');
     } else {
-      return unsupported;
+      return unsupportedOption(key);
     }
   }
   return null;

@@ -5,30 +5,21 @@
  */
 import { CommandGate } from '../../../common/command-stop.js';
 import { LineSplitter } from '../../../common/line-splitter.js';
-import { decodeAuthLoginField } from '../auth-login.js';
-import { decodeAuthPlain } from '../auth-plain.js';
-import { type MailPath, parseMailArgument } from './mail-path.js';
+import type { MailPath } from './mail-path.js';
+import { parseAuthArgument, readAuthResponse, type SmtpAuthStep } from './smtp-auth-exchange.js';
+import { parseSmtpCommand, SMTP_NOT_IMPLEMENTED } from './smtp-command.js';
 import { SmtpDataReader } from './smtp-data-reader.js';
-import { ABORT_REPLY, checkMailParams, R, sequence, syntax } from './smtp-replies.js';
+import { readMailFromArgument, readRcptToArgument } from './smtp-path-argument.js';
+import { ABORT_REPLY, ehloReply, helpReply, R, sequence, syntax } from './smtp-replies.js';
 import { formatSmtpReply, type SmtpReply } from './smtp-reply.js';
 import {
   resolveSmtpOptions,
+  type SmtpDecision,
   type SmtpServerEvent,
   type SmtpServerOptions,
 } from './smtp-server-types.js';
 
-/** What the session waits for the glue to decide before it reads further commands. */
-export type SmtpDecision = 'recipient' | 'message' | 'auth' | 'command';
-
 type Mode = 'command' | 'data' | 'auth-response' | 'tls' | 'closed';
-
-/**
- * The answer an `auth-response` line gives: PLAIN's one message, or LOGIN's user name then its
- * password (the user name kept until the password comes).
- */
-type AuthStep =
-  | { readonly mechanism: 'PLAIN' }
-  | { readonly mechanism: 'LOGIN'; readonly username: string | null };
 
 /**
  * One SMTP server connection without the connection: feed it bytes with `receiveData()`, pull
@@ -64,7 +55,7 @@ export class SmtpServerSession {
   #helo: 'HELO' | 'EHLO' | null = null;
   #tls: boolean;
   #authenticated = false;
-  #authStep: AuthStep = { mechanism: 'PLAIN' };
+  #authStep: SmtpAuthStep = { mechanism: 'PLAIN' };
   #errors = 0;
   #from: MailPath | null = null;
   #recipients: MailPath[] = [];
@@ -306,10 +297,9 @@ export class SmtpServerSession {
 
   /** One command line; `ask`: the glue's `stopCommand` may stop it first. */
   #command(line: string, ask: boolean): SmtpServerEvent | null {
-    if (/[\x00-\x1f\x7f]/.test(line)) return this.#error(R.badSyntax);
-    const space = line.indexOf(' ');
-    const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
-    const arg = space === -1 ? '' : line.slice(space + 1).trim();
+    const command = parseSmtpCommand(line);
+    if (command === null) return this.#error(R.badSyntax);
+    const { verb, arg } = command;
     if (ask && verb !== '' && this.#gate.stops(verb, arg, line)) {
       this.#pending = 'command';
       return { type: 'stopped', verb };
@@ -341,14 +331,14 @@ export class SmtpServerSession {
         this.#reply(R.vrfy);
         return null;
       case 'HELP':
-        this.#reply({ code: 214, enhanced: '2.0.0', text: `Commands: ${this.#verbs().join(' ')}` });
+        this.#reply(helpReply(this.#offersStartTls(), this.#o.auth));
         return null;
       case 'STARTTLS':
         return this.#starttls(arg);
       case 'AUTH':
         return this.#auth(arg);
       default:
-        if (NOT_IMPLEMENTED.has(verb)) return this.#error(R.notImplemented);
+        if (SMTP_NOT_IMPLEMENTED.has(verb)) return this.#error(R.notImplemented);
         return this.#error(line === '' ? R.badSyntax : R.unknown);
     }
   }
@@ -361,13 +351,6 @@ export class SmtpServerSession {
     return this.#o.auth && (this.#tls || !this.#o.authRequiresTls) && !this.#authenticated;
   }
 
-  #verbs(): string[] {
-    const verbs = ['EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'HELP'];
-    if (this.#offersStartTls()) verbs.push('STARTTLS');
-    if (this.#o.auth) verbs.push('AUTH');
-    return verbs;
-  }
-
   #hello(verb: 'EHLO' | 'HELO', arg: string): SmtpServerEvent | null {
     if (arg === '' || arg.includes(' ')) return this.#error(syntax(`Syntax: ${verb} hostname`));
     this.#helo = verb;
@@ -375,11 +358,10 @@ export class SmtpServerSession {
     if (verb === 'HELO') {
       this.#reply({ code: 250, text: this.#o.hostname });
     } else {
-      const lines = [this.#o.hostname, 'PIPELINING', `SIZE ${this.#o.maxMessageSize}`];
-      if (this.#offersStartTls()) lines.push('STARTTLS');
-      if (this.#offersAuth()) lines.push('AUTH PLAIN LOGIN');
-      lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'HELP');
-      this.#reply({ code: 250, text: lines });
+      const o = this.#o;
+      this.#reply(
+        ehloReply(o.hostname, o.maxMessageSize, this.#offersStartTls(), this.#offersAuth()),
+      );
     }
     return { type: 'helo', extended: verb === 'EHLO', domain: arg };
   }
@@ -390,18 +372,14 @@ export class SmtpServerSession {
     if (this.#o.requireAuth && !this.#authenticated) {
       return this.#error(R.authRequired);
     }
-    const parsed = parseMailArgument(arg, { kind: 'from', maxPathLength: this.#o.maxPathLength });
-    if (!parsed.ok) {
-      if (parsed.error === 'syntax') return this.#error(syntax('Syntax: MAIL FROM:<address>'));
-      if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
-      return this.#error(R.badSender);
-    }
-    const bad = checkMailParams(parsed.params, {
+    const o = this.#o;
+    const parsed = readMailFromArgument(arg, {
       extended: this.#helo === 'EHLO',
-      maxMessageSize: this.#o.maxMessageSize,
-      auth: this.#o.auth,
+      maxMessageSize: o.maxMessageSize,
+      auth: o.auth,
+      maxPathLength: o.maxPathLength,
     });
-    if (bad !== null) return this.#error(bad);
+    if (!parsed.ok) return this.#error(parsed.reply);
     this.#from = parsed.path;
     this.#recipients = [];
     this.#reply(R.mailOk);
@@ -410,16 +388,8 @@ export class SmtpServerSession {
 
   #rcpt(arg: string): SmtpServerEvent | null {
     if (this.#from === null) return this.#error(sequence('Error: need MAIL command'));
-    const parsed = parseMailArgument(arg, { kind: 'to', maxPathLength: this.#o.maxPathLength });
-    if (!parsed.ok) {
-      if (parsed.error === 'syntax') return this.#error(syntax('Syntax: RCPT TO:<address>'));
-      if (parsed.error === 'params') return this.#error(syntax('Bad parameter syntax'));
-      return this.#error(R.badRecipient);
-    }
-    const [key] = parsed.params.keys();
-    if (key !== undefined) {
-      return this.#error({ code: 555, enhanced: '5.5.4', text: `Unsupported option: ${key}` });
-    }
+    const parsed = readRcptToArgument(arg, this.#o.maxPathLength);
+    if (!parsed.ok) return this.#error(parsed.reply);
     if (this.#recipients.length >= this.#o.maxRecipients) {
       this.#reply(R.tooManyRecipients);
       return null;
@@ -482,51 +452,29 @@ export class SmtpServerSession {
     if (this.#helo !== 'EHLO') return this.#error(sequence('Error: send EHLO first'));
     if (this.#authenticated) return this.#error(sequence('Error: already authenticated'));
     if (this.#from !== null) return this.#error(sequence('Error: MAIL transaction in progress'));
-    const [mechanism = '', initial, extra] = arg.split(' ');
-    if (mechanism === '' || extra !== undefined)
-      return this.#error(syntax('Syntax: AUTH mechanism'));
-    const name = mechanism.toUpperCase();
-    if (name !== 'PLAIN' && name !== 'LOGIN') return this.#error(R.unknownMechanism);
-    this.#authStep = name === 'PLAIN' ? { mechanism: name } : { mechanism: name, username: null };
-    if (initial === undefined) {
-      this.#reply(name === 'PLAIN' ? R.authContinue : R.loginUsername);
+    const start = parseAuthArgument(arg);
+    if (!start.ok) return this.#error(start.reply);
+    this.#authStep = start.step;
+    if (start.initial === undefined) {
+      this.#reply(start.step.mechanism === 'PLAIN' ? R.authContinue : R.loginUsername);
       this.#mode = 'auth-response';
       return null;
     }
     // LOGIN's initial response is the user name (smtplib sends it so), then the password prompt.
-    return this.#authResponse(initial);
+    return this.#authResponse(start.initial);
   }
 
   /** One line of the AUTH exchange: PLAIN's message, or LOGIN's user name or password. */
   #authResponse(text: string): SmtpServerEvent | null {
-    if (text === '*') return this.#error(R.authAborted);
-    const step = this.#authStep;
-    try {
-      if (step.mechanism === 'PLAIN') {
-        const credentials = decodeAuthPlain(text);
-        this.#pending = 'auth';
-        return { type: 'auth', mechanism: 'PLAIN', ...credentials };
-      }
-      const field = decodeAuthLoginField(text);
-      if (step.username === null) {
-        this.#authStep = { mechanism: 'LOGIN', username: field };
-        this.#reply(R.loginPassword);
-        this.#mode = 'auth-response';
-        return null;
-      }
-      this.#pending = 'auth';
-      return {
-        type: 'auth',
-        mechanism: 'LOGIN',
-        authorizationId: '',
-        username: step.username,
-        password: field,
-      };
-    } catch {
-      return this.#error(R.cannotDecode);
+    const next = readAuthResponse(this.#authStep, text);
+    if (next.type === 'error') return this.#error(next.reply);
+    if (next.type === 'prompt') {
+      this.#authStep = next.step;
+      this.#reply(next.reply);
+      this.#mode = 'auth-response';
+      return null;
     }
+    this.#pending = 'auth';
+    return next.event;
   }
 }
-
-/** Commands of RFC 5321 and its predecessors that this server knows but does not do. */
-const NOT_IMPLEMENTED = new Set(['EXPN', 'TURN', 'ETRN', 'BDAT', 'SEND', 'SOML', 'SAML']);

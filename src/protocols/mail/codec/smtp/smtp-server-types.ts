@@ -1,4 +1,4 @@
-/** Options and events of {@link SmtpServerSession}. */
+/** Options, events and decisions of {@link SmtpServerSession}. */
 import type { StopCommand, StoppedEvent } from '../../../common/command-stop.js';
 import type { MailPath } from './mail-path.js';
 
@@ -69,6 +69,13 @@ export const smtpDefaults = {
   bareNewlines: 'normalize',
   maxPendingOutput: Number.POSITIVE_INFINITY,
 } as const satisfies Omit<Required<SmtpServerOptions>, 'hostname' | 'stopCommand'>;
+
+/**
+ * What the session waits for the glue to decide before it reads further commands.
+ * @example
+ * if (smtp.pendingDecision === 'recipient') smtp.acceptRecipient();
+ */
+export type SmtpDecision = 'recipient' | 'message' | 'auth' | 'command';
 
 /** Why a message stopped streaming; the session answers the final dot with the matching error. */
 export type SmtpAbortReason = 'size' | 'line-too-long' | 'bare-newline';
