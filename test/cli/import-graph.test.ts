@@ -132,6 +132,17 @@ for (const [command, folder] of Object.entries(LAZY_CLIENTS)) {
   });
 }
 
+test('polyport dig --help loads no DNS codec: only a question needs it', async () => {
+  const loaded = await resolvedBy([BIN, 'dig', '--help']);
+  assert.ok(loaded.includes('protocols/dns/cli.ts'), 'the recording holds the command');
+  assert.deepEqual(
+    loaded.filter(
+      (url) => url.startsWith('protocols/dns/codec/') || url.endsWith('dig-request.ts'),
+    ),
+    [],
+  );
+});
+
 test('every client command, run with --help, loads no server, logger or certificate library', async () => {
   // One process runs them all (a spawn each would make this file slow): what none of them
   // loads, the union lacks.

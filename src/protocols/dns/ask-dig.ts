@@ -7,12 +7,12 @@ import { AddressInfoError, SocketError } from '../../socket/index.js';
 // The socket layer's clock, not performance.now(): that would load node:perf_hooks for one reading.
 import { monotonicMs } from '../../socket/monotonic-ms.js';
 import { type CliIO, EXIT } from '../common/cli-command.js';
-import type { DigRequest } from './cli.js';
 import { serverText } from './client/dns-exchange.js';
 import { Resolver } from './client/resolver.js';
 import { DnsError } from './client/resolver-errors.js';
 import { formatMessage } from './codec/format-message.js';
 import { formatRdata } from './codec/presentation.js';
+import type { DigRequest } from './dig-request.js';
 
 /**
  * Asks `request`'s question and prints the answer (or only its records' data, for `+short`).
