@@ -27,6 +27,20 @@ function usage(commands: readonly CommandEntry[]): string {
 }
 
 /**
+ * Whether a client command's line asks for its help and holds none of the config options
+ * (`--config`, `--set`) that `clientConfig` takes out before the command reads the line: then the
+ * command answers it alone, and the config is not loaded. Only words before `--` count.
+ */
+function plainHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  return (
+    words.some((word) => word === '--help' || word === '-h') &&
+    !words.some((word) => /^--(?:config|set)(?:=|$)/.test(word))
+  );
+}
+
+/**
  * Runs the command line with `argv` (without node and the script).
  * @param argv the arguments after the script.
  * @param io the streams the command talks through.
@@ -61,8 +75,9 @@ export async function main(
     return EXIT.USAGE;
   }
   // Only for the commands that find the local server (the others start without this module),
-  // and loaded beside the command rather than after it.
-  const configModule = entry.usesLocalServer ? import('./client-config.js') : undefined;
+  // and loaded beside the command rather than after it; a plain --help has nothing for it.
+  const configModule =
+    entry.usesLocalServer && !plainHelp(rest) ? import('./client-config.js') : undefined;
   const command = await entry.load();
   if (configModule === undefined) return command.run(rest, io);
   const { clientConfig } = await configModule;

@@ -107,6 +107,29 @@ describe('client commands find the server polyport serve runs with the same conf
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /portOfset.*did you mean portOffset/);
   });
+
+  test('--help beside --set or --config is still the help: the config options are taken out first', async () => {
+    const help = await run(['finger', '--set', 'portOffset=1', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: polyport finger/m);
+    // A config key the command line gives is still checked, as without --help.
+    const typo = await run(['finger', '--set', 'portOfset=1', '--help']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /portOfset/);
+  });
+
+  test('a plain --help needs no config: it answers even with a POLYPORT_PORT_OFFSET the config refuses', async () => {
+    const help = await run(['dig', '--help'], { ...process.env, POLYPORT_PORT_OFFSET: 'lots' });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: polyport dig/m);
+    // After --, -h is the command's word, not a request for help: the config is read.
+    const word = await run(['finger', '--', '-h'], {
+      ...process.env,
+      POLYPORT_PORT_OFFSET: 'lots',
+    });
+    assert.equal(word.code, 2);
+    assert.match(word.stderr, /POLYPORT_PORT_OFFSET/);
+  });
 });
 
 describe('clientConfig()', () => {
