@@ -73,18 +73,17 @@ export const digCommand: CliCommand = {
       io.stdout.write(HELP);
       return EXIT.OK;
     }
-    // The question's reader (the DNS codec) and the resolver with the socket layer load only
-    // now, together: --help is answered without them, as fast as Node starts.
-    const [{ digRequest }, { askDig }] = await Promise.all([
-      import('./dig-request.js'),
-      import('./ask-dig.js'),
-    ]);
+    // The question's reader (the DNS codec) loads only now, so --help is answered as fast as
+    // Node starts; the resolver and the socket layer only once the question reads, so a bad one
+    // is answered without them.
+    const { digRequest } = await import('./dig-request.js');
     let request: DigRequest;
     try {
       request = digRequest(args.values, args.positionals, localServer(io, 'dns', 53));
     } catch (err) {
       return usageError(io, 'dig', err, HELP);
     }
+    const { askDig } = await import('./ask-dig.js');
     return askDig(request, argv, io);
   },
 };
