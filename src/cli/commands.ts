@@ -82,13 +82,10 @@ function serveEntry(services: readonly ServiceModule[] | undefined): CommandEntr
     name: 'serve',
     summary: 'run the servers (all of them on loopback by default)',
     usesLocalServer: false,
-    async load() {
-      const [{ serveCommand }, modules] = await Promise.all([
-        import('./serve-command.js'),
-        services ?? import('../host/services/index.js').then((m) => m.SERVICE_MODULES),
-      ]);
-      return serveCommand(modules);
-    },
+    // One import, which loads the built-in services itself: the executable bundles the code of
+    // each import here apart (scripts/bundle-cli.mjs), and serve and its services must share
+    // one copy of the host.
+    load: async () => (await import('./serve-command.js')).loadServeCommand(services),
   };
 }
 

@@ -90,6 +90,16 @@ export function serveCommand(services: readonly ServiceModule[]): CliCommand {
   };
 }
 
+/**
+ * `polyport serve` running `services`, or every built-in service (loaded now) when none are given.
+ * @param services the services to run (default: `SERVICE_MODULES`).
+ * @returns the command.
+ * @example await (await loadServeCommand()).run(['--quiet'], io);
+ */
+export async function loadServeCommand(services?: readonly ServiceModule[]): Promise<CliCommand> {
+  return serveCommand(services ?? (await import('../host/services/index.js')).SERVICE_MODULES);
+}
+
 async function runServe(
   argv: readonly string[],
   io: CliIO,

@@ -102,6 +102,56 @@ test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trac
   assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
 });
 
+const RECORDER = fileURLToPath(new URL('./record-imports.mjs', import.meta.url));
+
+/** The bundle's files (relative to it) that the bundle run with `args` imported. */
+async function bundleFilesLoaded(args: readonly string[]): Promise<string[]> {
+  const record = join(dir, `imports-${args[0]}.txt`);
+  await polyport(args, {
+    node: ['--import', RECORDER],
+    env: { ...process.env, RECORD_IMPORTS_TO: record },
+  });
+  return readFileSync(record, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:'))
+    .map((url) => relative(dir, fileURLToPath(url)))
+    .filter((file) => !file.startsWith('..'));
+}
+
+test("each command is bundled apart: dig loads the executable's own chunks and dig's folder, nothing of another command", async (t) => {
+  const server = await startLive();
+  t.after(() => server.stop());
+  const files = await bundleFilesLoaded([
+    'dig',
+    '@127.0.0.1',
+    '-p',
+    String(server.port),
+    'www.example.test',
+  ]);
+  assert.ok(files.includes('polyport.js'));
+  assert.ok(
+    files.some((file) => file.startsWith('chunks/dns-cli/')),
+    files.join(' '),
+  );
+  const others = files.filter(
+    (file) =>
+      file !== 'polyport.js' &&
+      !/^chunks\/[^/]+\.js$/.test(file) &&
+      !file.startsWith('chunks/dns-cli/'),
+  );
+  assert.deepEqual(others, []);
+});
+
+test('the bundled polyport serve loads the servers with it, in its own folder: serve --help', async () => {
+  const files = await bundleFilesLoaded(['serve', '--help']);
+  assert.ok(
+    files.some((file) => file.startsWith('chunks/cli-serve-command/')),
+    files.join(' '),
+  );
+  const { stdout } = await polyport(['serve', '--help']);
+  assert.match(stdout, /^Usage: polyport serve/);
+});
+
 /**
  * Loaded with `--require` before the bundle: counts calls of `os.networkInterfaces()` (the ES
  * module view of node:os is made after this runs, so it sees the wrapper) and, at exit, writes
@@ -230,9 +280,20 @@ test('a built-in import becomes a getBuiltinModule call that reads just its name
   );
 });
 
+/** The bundle's code files under `folder`, at any depth. */
+function jsFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => join(folder, name));
+}
+
 test('no file of the bundle imports a Node built-in statically, and dig loads none of the modules a facade would', async (t) => {
-  const files = [bin, ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))];
-  for (const file of files.filter((f) => f.endsWith('.js'))) {
+  const files = jsFiles(dir);
+  assert.ok(
+    files.some((file) => file.includes('/chunks/dns-cli/')),
+    "dig's own bundle is checked",
+  );
+  for (const file of files) {
     assert.doesNotMatch(readFileSync(file, 'utf8'), /^import[^;]*"node:[\w/]+";$/m, file);
   }
   const server = await startLive();
