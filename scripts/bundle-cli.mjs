@@ -9,8 +9,9 @@
  * one by one; bundled, the same code is a dozen files and the command starts ~50 ms of CPU
  * sooner (docs/cli.md). Bundled as one program, the code the commands share (the socket layer,
  * the CLI's helpers) was cut into a small chunk for every set of commands sharing it, and
- * `polyport dig` read 17 files on Node 20; each command bundled apart reads 12, and answers some
- * 13 ms sooner on Node 20 and 24 (0.88x and 0.90x). The shared code is then on disk once per
+ * `polyport dig` read 17 files on Node 20. With each command bundled apart (and the command
+ * line's own code in one chunk: src/cli/run-process.ts) it reads 8, and answers in 0.86x the
+ * time on Node 20, 0.91x on Node 24 (paired runs). The shared code is then on disk once per
  * command using it, which costs only disk: one command runs per process. The library
  * (`polyport/socket`, ...) stays as tsc emits it in dist/: only the executable is bundled.
  *

@@ -8,7 +8,7 @@ import type { ServiceModule } from '../host/service-module.js';
 import { VERSION } from '../host/version.js';
 import { type CliIO, EXIT, usageError } from '../protocols/common/cli-command.js';
 import { suggest } from '../protocols/common/suggest.js';
-import type { ClientConfig } from './client-config.js';
+import { type ClientConfig, clientConfig } from './client-config.js';
 import { type CommandEntry, commandTable } from './commands.js';
 
 function usage(commands: readonly CommandEntry[]): string {
@@ -29,7 +29,8 @@ function usage(commands: readonly CommandEntry[]): string {
 /**
  * Whether a client command's line asks for its help and holds none of the config options
  * (`--config`, `--set`) that `clientConfig` takes out before the command reads the line: then the
- * command answers it alone, and the config is not loaded. Only words before `--` count.
+ * command answers it alone, and no config is read (so a bad `POLYPORT_PORT_OFFSET` does not stop
+ * it). Only words before `--` count.
  */
 function plainHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
@@ -74,13 +75,9 @@ export async function main(
     io.stderr.write(`polyport: unknown command '${name}'${hint}\n\n${usage(commands)}`);
     return EXIT.USAGE;
   }
-  // Only for the commands that find the local server (the others start without this module),
-  // and loaded beside the command rather than after it; a plain --help has nothing for it.
-  const configModule =
-    entry.usesLocalServer && !plainHelp(rest) ? import('./client-config.js') : undefined;
   const command = await entry.load();
-  if (configModule === undefined) return command.run(rest, io);
-  const { clientConfig } = await configModule;
+  // Only for the commands that find the local server; a plain --help has nothing for it.
+  if (!entry.usesLocalServer || plainHelp(rest)) return command.run(rest, io);
   let client: ClientConfig;
   try {
     client = await clientConfig(rest, process.env, services);

@@ -116,8 +116,6 @@ for (const [command, folder] of Object.entries(LAZY_CLIENTS)) {
       'socket/socket',
       'protocols/common/index',
       'protocols/common/client-tls',
-      // A plain --help has nothing for the client config to read (main.ts).
-      'cli/client-config',
       ...Object.values(LAZY_CLIENTS).map((name) => `protocols/${name}/client/`),
     ]) {
       assert.deepEqual(
