@@ -3,5 +3,3 @@
 export declare const BIN_DIR: string;
 /** Bundles src/cli/bin.ts into `outdir`; resolves with the executable's path. */
 export declare function bundleCli(outdir?: string): Promise<string>;
-/** Rewrites a chunk's static imports of Node's built-ins as `process.getBuiltinModule` calls. */
-export declare function builtinsOnFirstUse(code: string): string;

@@ -1,5 +1,5 @@
 /**
- * `polyport serve` run as a user runs `npm start` in the background: `node dist/bin/polyport.js serve`
+ * `polyport serve` run as a user runs `npm start` in the background: `node dist/bin/polyport.cjs serve`
  * with no options (or `--quiet`, for comparison), from a folder of its own so its data goes to
  * ./polyport-data, stdout and stderr appended to a log file in that folder, on its default ports.
  * The servers' Node is `serverNode()`, so `--node 24` runs it on Node 24.
@@ -12,7 +12,7 @@ import { connects, waitForListening } from '../lib/port-probe.js';
 import { serverNode } from '../lib/server-node.js';
 
 /** The CLI `npm start` runs. */
-export const POLYPORT_BIN = join(import.meta.dirname, '../../dist/bin/polyport.js');
+export const POLYPORT_BIN = join(import.meta.dirname, '../../dist/bin/polyport.cjs');
 
 /**
  * The default ports (well-known + 10000) of the services the section measures, and the admin

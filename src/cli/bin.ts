@@ -9,8 +9,6 @@ import { enableCompileCache } from './compile-cache.js';
 // a POLYPORT_DEBUG stack trace names src/ lines. Node maps only the files it loads after this,
 // hence the dynamic import below; and only then, as reading the maps costs start-up time.
 if (process.env.POLYPORT_DEBUG === '1') process.setSourceMapsEnabled(true);
-// Before the command line's modules load, so they are compiled from (and kept in) the cache.
-await enableCompileCache();
-// One import, which holds the command line (main, its command table, the client config and the
-// last-resort error handling) in one chunk of the bundle: each file more costs start-up time.
-(await import('./run-process.js')).runProcess();
+// Before the command line's modules load, so they are compiled from (and kept in) the cache. No
+// top-level await: the bundle is CommonJS (scripts/bundle-cli.mjs).
+void enableCompileCache().then(async () => (await import('./run-process.js')).runProcess());

@@ -14,14 +14,14 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BIN_DIR, builtinsOnFirstUse, bundleCli } from '../../scripts/bundle-cli.mjs';
+import { BIN_DIR, bundleCli } from '../../scripts/bundle-cli.mjs';
 import { routeHandler } from '../../src/protocols/http/index.js';
 import { startLive } from '../protocols/dns/live-server.js';
 import { startFixture } from '../protocols/ftp/ftp-fixture.js';
 import { startTestServer } from '../protocols/http/support/server.js';
 
 /**
- * The `polyport` users run is the bundle scripts/bundle-cli.mjs makes (dist/bin/polyport.js), not
+ * The `polyport` users run is the bundle scripts/bundle-cli.mjs makes (dist/bin/polyport.cjs), not
  * src/cli/bin.ts as the other CLI tests run it. These tests bundle the current source into a
  * folder of their own (so they never skip, and never run a stale build) and run that bundle.
  */
@@ -64,7 +64,7 @@ function polyport(
 }
 
 test('package.json runs the bundle the build writes, for "bin" and "npm start"', () => {
-  const built = relative(ROOT, join(BIN_DIR, 'polyport.js'));
+  const built = relative(ROOT, join(BIN_DIR, 'polyport.cjs'));
   assert.equal(PACKAGE.bin.polyport, `./${built}`);
   assert.equal(PACKAGE.scripts.start, `node ${built} serve`);
   assert.match(PACKAGE.scripts.build, /scripts\/bundle-cli\.mjs/);
@@ -102,52 +102,46 @@ test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trac
   assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
 });
 
-const RECORDER = fileURLToPath(new URL('./record-imports.mjs', import.meta.url));
+/** Loaded with `--require`: at exit, writes the files `require()` loaded to $RECORD_REQUIRES_TO. */
+const RECORD_REQUIRES = `process.on('exit', () => {
+  require('node:fs').writeFileSync(process.env.RECORD_REQUIRES_TO, Object.keys(require.cache).join('\\n'));
+});
+`;
 
-/** The bundle's files (relative to it) that the bundle run with `args` imported. */
+/** The bundle's files (relative to it) that the bundle run with `args` loaded, sorted. */
 async function bundleFilesLoaded(args: readonly string[]): Promise<string[]> {
-  const record = join(dir, `imports-${args[0]}.txt`);
+  const recorder = join(dir, 'record-requires.cjs');
+  writeFileSync(recorder, RECORD_REQUIRES);
+  const record = join(dir, `requires-${args[0]}.txt`);
   await polyport(args, {
-    node: ['--import', RECORDER],
-    env: { ...process.env, RECORD_IMPORTS_TO: record },
+    node: ['--require', recorder],
+    env: { ...process.env, RECORD_REQUIRES_TO: record },
   });
   return readFileSync(record, 'utf8')
     .split('\n')
-    .filter((url) => url.startsWith('file:'))
-    .map((url) => relative(dir, fileURLToPath(url)))
-    .filter((file) => !file.startsWith('..'));
+    .map((file) => relative(dir, file))
+    .filter((file) => !file.startsWith('..') && file !== 'record-requires.cjs')
+    .sort();
 }
 
-test("each command is bundled apart: dig loads the executable's own chunks and dig's folder, nothing of another command", async (t) => {
+test("each part of the command line is bundled apart: dig loads its command line, then its question's reader and asker, and nothing else", async (t) => {
   const server = await startLive();
   t.after(() => server.stop());
-  const files = await bundleFilesLoaded([
-    'dig',
-    '@127.0.0.1',
-    '-p',
-    String(server.port),
-    'www.example.test',
-  ]);
-  assert.ok(files.includes('polyport.js'));
-  assert.ok(
-    files.some((file) => file.startsWith('chunks/dns-cli/')),
-    files.join(' '),
+  const question = ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test'];
+  const base = ['commands/cli-run-process.cjs', 'commands/dns-cli.cjs', 'polyport.cjs'];
+  assert.deepEqual(await bundleFilesLoaded(['dig', '--help']), base);
+  assert.deepEqual(
+    await bundleFilesLoaded(question),
+    [...base, 'commands/dns-ask-dig.cjs', 'commands/dns-dig-request.cjs'].sort(),
   );
-  const others = files.filter(
-    (file) =>
-      file !== 'polyport.js' &&
-      !/^chunks\/[^/]+\.js$/.test(file) &&
-      !file.startsWith('chunks/dns-cli/'),
-  );
-  assert.deepEqual(others, []);
 });
 
-test('the bundled polyport serve loads the servers with it, in its own folder: serve --help', async () => {
-  const files = await bundleFilesLoaded(['serve', '--help']);
-  assert.ok(
-    files.some((file) => file.startsWith('chunks/cli-serve-command/')),
-    files.join(' '),
-  );
+test('the bundled polyport serve loads the servers with it, in one bundle: serve --help', async () => {
+  assert.deepEqual(await bundleFilesLoaded(['serve', '--help']), [
+    'commands/cli-run-process.cjs',
+    'commands/cli-serve-command.cjs',
+    'polyport.cjs',
+  ]);
   const { stdout } = await polyport(['serve', '--help']);
   assert.match(stdout, /^Usage: polyport serve/);
 });
@@ -248,53 +242,26 @@ test('the bundled polyport dig asks over UDP, which loads node:dgram, but neithe
   assert.deepEqual(loaded, ['dgram']);
 });
 
-test('a built-in import becomes a getBuiltinModule call that reads just its names, line for line', () => {
-  const chunk = [
-    'import { readFileSync, statSync as statSync2 } from "node:fs";',
-    'import {',
-    '  createServer,',
-    '  Socket as NetSocket',
-    '} from "node:net";',
-    'import * as os from "node:os";',
-    'import path from "node:path";',
-    'import EventEmitter, { once } from "node:events";',
-    'import "node:process";',
-    'import { pino } from "pino";',
-    'import { helper } from "./chunk-ABC.js";',
-  ].join('\n');
-  assert.equal(
-    builtinsOnFirstUse(chunk),
-    [
-      'const { readFileSync, statSync: statSync2 } = process.getBuiltinModule("node:fs");',
-      'const {',
-      '  createServer,',
-      '  Socket: NetSocket',
-      '} = process.getBuiltinModule("node:net");',
-      'const os = process.getBuiltinModule("node:os");',
-      'const path = process.getBuiltinModule("node:path");',
-      'const EventEmitter = process.getBuiltinModule("node:events"), { once } = EventEmitter;',
-      'process.getBuiltinModule("node:process");',
-      'import { pino } from "pino";',
-      'import { helper } from "./chunk-ABC.js";',
-    ].join('\n'),
-  );
-});
-
-/** The bundle's code files under `folder`, at any depth. */
-function jsFiles(folder: string): string[] {
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.js'))
-    .map((name) => join(folder, name));
+/** The bundle's code files: the executable and the parts in commands/. */
+function codeFiles(folder: string): string[] {
+  const parts = join(folder, 'commands');
+  return [
+    join(folder, 'polyport.cjs'),
+    ...readdirSync(parts)
+      .filter((name) => name.endsWith('.cjs'))
+      .map((name) => join(parts, name)),
+  ];
 }
 
-test('no file of the bundle imports a Node built-in statically, and dig loads none of the modules a facade would', async (t) => {
-  const files = jsFiles(dir);
+test('every file of the bundle is CommonJS, and dig loads none of the modules an ES module facade would', async (t) => {
+  const files = codeFiles(dir);
   assert.ok(
-    files.some((file) => file.includes('/chunks/dns-cli/')),
-    "dig's own bundle is checked",
+    files.some((file) => file.endsWith('/commands/dns-ask-dig.cjs')),
+    files.join(' '),
   );
   for (const file of files) {
-    assert.doesNotMatch(readFileSync(file, 'utf8'), /^import[^;]*"node:[\w/]+";$/m, file);
+    // An ES module's import or export statement, which CommonJS cannot run.
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /^(?:import|export) /m, file);
   }
   const server = await startLive();
   t.after(() => server.stop());

@@ -195,7 +195,7 @@ test('the Containerfile copies what exists, exposes the config’s ports and run
   const copiedConfig = copies.find((w) => w.includes(CONFIG))?.at(-1);
   assert.equal(optionValue(cmd, '--config'), copiedConfig);
   assert.ok(
-    runtimeRuns.some((r) => r.includes('ln -s /app/dist/bin/polyport.js /usr/local/bin/polyport')),
+    runtimeRuns.some((r) => r.includes('ln -s /app/dist/bin/polyport.cjs /usr/local/bin/polyport')),
     'polyport is on PATH',
   );
 
