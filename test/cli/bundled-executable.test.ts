@@ -102,25 +102,34 @@ test('the bundled polyport names TypeScript lines in a POLYPORT_DEBUG stack trac
   assert.equal(quiet.stderr.trim(), 'polyport: simulated failure (POLYPORT_DEBUG=1 shows where)');
 });
 
-/** Loaded with `--require`: at exit, writes the files `require()` loaded to $RECORD_REQUIRES_TO. */
-const RECORD_REQUIRES = `process.on('exit', () => {
-  require('node:fs').writeFileSync(process.env.RECORD_REQUIRES_TO, Object.keys(require.cache).join('\\n'));
+/**
+ * Runs the bundle with `args` and, loaded first with `--require`, a watcher (`source`, kept in
+ * `name`.cjs) that writes what it saw as JSON on stderr's last line at exit.
+ * @returns what the bundle printed, and the watcher's report.
+ */
+async function watched<Report>(
+  name: string,
+  source: string,
+  args: readonly string[],
+): Promise<{ stdout: string; report: Report }> {
+  const watcher = join(dir, `${name}.cjs`);
+  writeFileSync(watcher, source);
+  const { stdout, stderr } = await polyport(args, { node: ['--require', watcher] });
+  return { stdout, report: JSON.parse(stderr.trim().split('\n').at(-1) ?? '') as Report };
+}
+
+/** A watcher: the files `require()` loaded. */
+const REQUIRED_FILES = `process.on('exit', () => {
+  require('node:fs').writeSync(2, '\\n' + JSON.stringify(Object.keys(require.cache)) + '\\n');
 });
 `;
 
 /** The bundle's files (relative to it) that the bundle run with `args` loaded, sorted. */
 async function bundleFilesLoaded(args: readonly string[]): Promise<string[]> {
-  const recorder = join(dir, 'record-requires.cjs');
-  writeFileSync(recorder, RECORD_REQUIRES);
-  const record = join(dir, `requires-${args[0]}.txt`);
-  await polyport(args, {
-    node: ['--require', recorder],
-    env: { ...process.env, RECORD_REQUIRES_TO: record },
-  });
-  return readFileSync(record, 'utf8')
-    .split('\n')
+  const { report } = await watched<string[]>('required-files', REQUIRED_FILES, args);
+  return report
     .map((file) => relative(dir, file))
-    .filter((file) => !file.startsWith('..') && file !== 'record-requires.cjs')
+    .filter((file) => !file.startsWith('..') && file !== 'required-files.cjs')
     .sort();
 }
 
@@ -147,9 +156,8 @@ test('the bundled polyport serve loads the servers with it, in one bundle: serve
 });
 
 /**
- * Loaded with `--require` before the bundle: counts calls of `os.networkInterfaces()` (the ES
- * module view of node:os is made after this runs, so it sees the wrapper) and, at exit, writes
- * that count and whether node:crypto was loaded to stderr's last line.
+ * A watcher: counts calls of `os.networkInterfaces()` (the bundle requires node:os after this
+ * replaced it, so it calls the wrapper) and tells whether node:crypto was loaded.
  */
 const WATCH = `const os = require('node:os');
 const list = os.networkInterfaces;
@@ -164,24 +172,25 @@ process.on('exit', () => {
 test('the bundled polyport dig asks its question without listing the network interfaces or loading node:crypto', async (t) => {
   const server = await startLive();
   t.after(() => server.stop());
-  const watch = join(dir, 'watch.cjs');
-  writeFileSync(watch, WATCH);
-  const { stdout, stderr } = await polyport(
-    ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test', '+short'],
-    { node: ['--require', watch] },
-  );
+  const { stdout, report } = await watched('watch', WATCH, [
+    'dig',
+    '@127.0.0.1',
+    '-p',
+    String(server.port),
+    'www.example.test',
+    '+short',
+  ]);
   assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/, 'dig printed the address');
   // has_ipv6 is computed only where it is read; a DNS id comes from Web Crypto's global generator.
-  assert.deepEqual(JSON.parse(stderr.trim().split('\n').at(-1) ?? ''), {
+  assert.deepEqual(report, {
     listed: 0,
     crypto: false,
   });
 });
 
 /**
- * Loaded with `--require` before the bundle: at exit, writes to stderr's last line which of
- * the built-ins the socket layer loads only at their first use (src/socket/load-builtin.ts,
- * monotonic-ms.ts) the command loaded.
+ * A watcher: which of the built-ins the socket layer loads only at their first use
+ * (src/socket/load-builtin.ts, monotonic-ms.ts) the command loaded.
  */
 const LAZY_BUILTINS = `const lazy = ['dgram', 'dns', 'dns/promises', 'perf_hooks'];
 process.on('exit', () => {
@@ -192,10 +201,7 @@ process.on('exit', () => {
 
 /** Runs the bundle with `args` and {@link LAZY_BUILTINS}: which of those it loaded. */
 async function lazyBuiltinsLoaded(args: readonly string[]): Promise<string[]> {
-  const watch = join(dir, 'lazy-builtins.cjs');
-  writeFileSync(watch, LAZY_BUILTINS);
-  const { stderr } = await polyport(args, { node: ['--require', watch] });
-  return JSON.parse(stderr.trim().split('\n').at(-1) ?? '') as string[];
+  return (await watched<string[]>('lazy-builtins', LAZY_BUILTINS, args)).report;
 }
 
 test('the bundled polyport ftp put uploads over TCP without loading node:dgram, node:dns or node:perf_hooks', async (t) => {
@@ -265,25 +271,21 @@ test('every file of the bundle is CommonJS, and dig loads none of the modules an
   }
   const server = await startLive();
   t.after(() => server.stop());
-  const watch = join(dir, 'facades.cjs');
   // Node's ES module view of node:fs reads fs.ReadStream, which loads the file streams; of
   // node:util, util.MIMEType, which loads internal/mime. Their exports are read only where used.
   // Counted from when the bundle starts: Node 24 has internal/mime loaded before.
-  writeFileSync(
-    watch,
+  const { stdout, report } = await watched(
+    'facades',
     `const before = new Set(process.moduleLoadList);
     process.on('exit', () => {
       const loaded = ['internal/fs/streams', 'internal/mime'].filter((m) =>
         !before.has('NativeModule ' + m) && process.moduleLoadList.includes('NativeModule ' + m));
       require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
     });`,
-  );
-  const { stdout, stderr } = await polyport(
     ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test', '+short'],
-    { node: ['--require', watch] },
   );
   assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/);
-  assert.deepEqual(JSON.parse(stderr.trim().split('\n').at(-1) ?? ''), []);
+  assert.deepEqual(report, []);
 });
 
 /** Whether this Node has `module.enableCompileCache()` (22.1 and later). */
