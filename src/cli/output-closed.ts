@@ -2,32 +2,30 @@
  * How the `polyport` executable ends when its output goes away or something fails that no
  * command caught: quietly for a closed pipe, with one line otherwise.
  */
-import type { Writable } from 'node:stream';
-import { EXIT } from '../protocols/common/cli-command.js';
+import { type CliOutput, EXIT } from '../protocols/common/cli-command.js';
 
 /**
- * Makes a closed reader (`EPIPE`: `polyport http URL | head` after `head` has read its lines)
- * end the process at once with status 0 and no message, as curl and other filters do: the
- * reader has what it wanted. Any other write error is reported on `report` in one line and
- * gives {@link EXIT.FAILURE}.
- * @param stream the process's stdout or stderr.
+ * What a failed write to the process's stdout or stderr does: a closed reader (`EPIPE`:
+ * `polyport http URL | head` after `head` has read its lines) ends the process at once with
+ * status 0 and no message, as curl and other filters do: the reader has what it wanted. Any
+ * other write error is reported on `report` in one line and gives {@link EXIT.FAILURE}.
  * @param report where other errors are reported (`null`: nowhere, e.g. for stderr itself).
  * @param exit ends the process (default `process.exit`); injected for tests.
- * @example exitOnClosedOutput(process.stdout, process.stderr);
+ * @returns the handler, for a write error of either kind (thrown, or a stream's 'error').
+ * @example const onError = exitOnClosedOutput(stderr);
  */
 export function exitOnClosedOutput(
-  stream: Writable,
-  report: Writable | null,
+  report: Pick<CliOutput, 'write'> | null,
   exit: (code: number) => void = (code) => process.exit(code),
-): void {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
+): (err: NodeJS.ErrnoException) => void {
+  return (err) => {
     if (err.code === 'EPIPE') {
       exit(EXIT.OK);
       return;
     }
     report?.write(`polyport: cannot write output: ${err.message}\n`);
     exit(EXIT.FAILURE);
-  });
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Reads a password from a terminal without echoing it, as `passwd` and `ssh-keygen` do.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { CliOutput } from '../protocols/common/cli-command.js';
 
 /** A terminal's input: a readable with raw mode (Node's `tty.ReadStream`). */
 export interface TerminalInput extends Readable {
@@ -34,7 +35,7 @@ export class SecretAborted extends Error {
  */
 export async function readSecret(
   input: TerminalInput,
-  output: Writable,
+  output: CliOutput,
   prompt: string,
 ): Promise<string> {
   if (typeof input.setRawMode !== 'function') {

@@ -2,7 +2,8 @@
  * The two relays behind `polyport connect`: a byte stream between stdin/stdout and a TCP (or
  * TLS) socket, and lines of stdin as datagrams with the replies printed.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { CliOutput } from '../protocols/common/cli-command.js';
 import { LineSplitter } from '../protocols/common/index.js';
 import { SHUT_WR, type Socket } from '../socket/index.js';
 
@@ -12,9 +13,9 @@ export type RelayEnd = 'peer-closed' | 'stdin-ended' | 'output-closed' | 'idle' 
 /** What a relay reads, writes and watches. */
 export interface RelayOptions {
   readonly stdin: Readable;
-  readonly stdout: Writable;
+  readonly stdout: CliOutput;
   /** Where warnings go (a line too long for a datagram). */
-  readonly stderr: Writable;
+  readonly stderr: CliOutput;
   /** Seconds without data either way before giving up; `null`: never. */
   readonly idleTimeout: number | null;
   /** Resolves when the user asks to stop. */
@@ -159,7 +160,7 @@ function toBytes(chunk: unknown): Buffer {
  * Writes and waits until the stream took the bytes, so a slow stdout slows the socket.
  * @returns false when the output is gone (`| head` exited: EPIPE), which ends the relay.
  */
-function writeTo(out: Writable, data: Uint8Array): Promise<boolean> {
+function writeTo(out: CliOutput, data: Uint8Array): Promise<boolean> {
   if (out.destroyed || out.writableEnded) return Promise.resolve(false);
   return new Promise((resolve) => {
     // The error also comes as an 'error' event; without a listener it would crash the process.

@@ -6,6 +6,7 @@
 import type { CliIO } from '../protocols/common/cli-command.js';
 import { main } from './main.js';
 import { crash, exitOnClosedOutput } from './output-closed.js';
+import { ProcessOutput } from './process-output.js';
 
 /**
  * Runs `polyport` with `process.argv` and the process's streams, and exits with the command's
@@ -15,24 +16,25 @@ import { crash, exitOnClosedOutput } from './output-closed.js';
  */
 export function runProcess(): void {
   let interrupted: Promise<void> | null = null;
+  // `polyport http URL | head`: once the reader has gone, stop at once and say nothing, as curl.
+  const stderr = new ProcessOutput(2, () => process.stderr, exitOnClosedOutput(null));
+  const stdout = new ProcessOutput(1, () => process.stdout, exitOnClosedOutput(stderr));
   const io: CliIO = {
     // Read on first use: making stdin's stream costs start-up time, and most commands never read it.
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
-    isTTY: process.stdout.isTTY === true,
+    stdout,
+    stderr,
+    get isTTY() {
+      return stdout.isTTY;
+    },
     // Only for commands that ask: a SIGINT listener stops Node's default exit on Ctrl-C.
     get interrupted() {
       interrupted ??= new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       return interrupted;
     },
   };
-
-  // `polyport http URL | head`: once the reader has gone, stop at once and say nothing, as curl.
-  exitOnClosedOutput(process.stdout, process.stderr);
-  exitOnClosedOutput(process.stderr, null);
 
   // Only while nothing else listens: `serve` installs its own safety net, which logs and serves on.
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {

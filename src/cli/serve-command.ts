@@ -19,7 +19,13 @@ import {
   serve,
   VERSION,
 } from '../host/index.js';
-import { type CliCommand, type CliIO, EXIT, usageError } from '../protocols/common/index.js';
+import {
+  type CliCommand,
+  type CliIO,
+  EXIT,
+  outputStream,
+  usageError,
+} from '../protocols/common/index.js';
 import { environmentSets } from './client-config.js';
 import { type ListedListener, listenerListing } from './listener-listing.js';
 import {
@@ -172,7 +178,7 @@ async function runServe(
   const logger = createLogger({
     format: config.log.format,
     level: config.log.level,
-    destination: io.stderr,
+    destination: outputStream(io.stderr),
     color,
   });
   const workers = workerCount(config);

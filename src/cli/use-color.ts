@@ -2,7 +2,7 @@
  * Whether the command line may colour its output: only on a terminal, and never when the user
  * set `NO_COLOR` (https://no-color.org: present and not empty).
  */
-import type { Writable } from 'node:stream';
+import type { CliOutput } from '../protocols/common/cli-command.js';
 
 /**
  * Tells whether to colour what goes to `stream`.
@@ -11,8 +11,8 @@ import type { Writable } from 'node:stream';
  * @returns `true` for a terminal without `NO_COLOR`.
  * @example createLogger({ destination: process.stderr, color: useColor(process.stderr, process.env) });
  */
-export function useColor(stream: Writable, env: NodeJS.ProcessEnv): boolean {
+export function useColor(stream: CliOutput, env: NodeJS.ProcessEnv): boolean {
   const noColor = env.NO_COLOR;
   if (noColor !== undefined && noColor !== '') return false;
-  return (stream as { isTTY?: boolean }).isTTY === true;
+  return stream.isTTY === true;
 }

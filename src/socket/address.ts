@@ -2,8 +2,8 @@
  * Socket addresses as Python writes them: `[host, port]` for AF_INET, `[host, port, flowinfo,
  * scopeId]` for AF_INET6, a path string for AF_UNIX.
  */
-import { isIP } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.js';
+import { ipFamily } from './inet.js';
 
 /** An AF_INET address: host (a dotted quad or a name) and port. */
 export type Inet4Address = readonly [host: string, port: number];
@@ -99,7 +99,7 @@ export function formatAddress(address: SocketAddress | ResolvedAddress | undefin
         (address as ResolvedAddress).port,
       ];
   if ((address as ResolvedAddress).path !== undefined) return String(host);
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  return ipFamily(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** The Go-style network name for messages: `tcp`, `tcp6`, `udp`, `udp6`, `unix`, `unixgram`. */

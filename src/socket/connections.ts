@@ -3,7 +3,6 @@
  * `socketpair()`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type SocketAddress } from './address.js';
@@ -19,6 +18,7 @@ import {
 } from './constants.js';
 import { adoptFileno, descriptorPair } from './descriptors.js';
 import { AddressInfoError, SocketError } from './errors.js';
+import { ipFamily } from './inet.js';
 import { loadBuiltin } from './load-builtin.js';
 import { Socket } from './socket.js';
 
@@ -87,7 +87,7 @@ export async function createConnection(
 }
 
 async function resolveAll(host: string): Promise<Array<{ address: string; family: number }>> {
-  const literal = isIP(host);
+  const literal = ipFamily(host);
   if (literal !== 0) return [{ address: host, family: literal }];
   try {
     // Loaded by the first name to resolve: a client given an IP literal never needs node:dns.

@@ -137,6 +137,30 @@ export class DatagramEngine {
     return bits;
   }
 
+  /**
+   * Binds the socket to `host` (an IP literal; `''` for the wildcard) and `port` in this call,
+   * where Node has `dgram.Socket.bindSync()` (24 and later). Node's `bind()`, and the bind that
+   * `connect()` and a first `send()` make, load `cluster` and with it `child_process` and `net`
+   * (some milliseconds of every `polyport dig`) for the handle sharing of cluster workers, which
+   * a socket bound `exclusive` never does; `bindSync()` binds the socket's own handle as that
+   * does.
+   * @returns whether it bound: false on a Node without `bindSync()` (bind the asynchronous way).
+   * @throws {SocketError} when the kernel refuses (`EADDRINUSE`, `EACCES`).
+   */
+  bindNow(host: string, port: number, context: SocketErrorContext): boolean {
+    const socket = this.socket as DgramSocket & {
+      bindSync?: (options: { address?: string | undefined; port: number }) => unknown;
+    };
+    if (typeof socket.bindSync !== 'function') return false;
+    try {
+      socket.bindSync({ address: host === '' ? undefined : host, port });
+    } catch (err) {
+      throw toSocketError(err, context);
+    }
+    this.bound = true;
+    return true;
+  }
+
   /** The bound address. */
   localAddress(): SocketAddress {
     const address = this.socket.address();

@@ -4,7 +4,6 @@
  * ({@link FdEngine}). Each call here takes that path when the socket has such an engine and
  * otherwise is the Node-backed call it overrides, unchanged.
  */
-import { isIP } from 'node:net';
 import {
   describe,
   formatAddress,
@@ -27,6 +26,7 @@ import {
 import { DatagramIO } from './datagram-io.js';
 import { BlockingIOError, errnoError, SocketError, type SocketErrorContext } from './errors.js';
 import { adoptDescriptor, FdEngine } from './fd-engine.js';
+import { ipFamily } from './inet.js';
 import { loadBuiltin } from './load-builtin.js';
 import {
   IP_PKTINFO,
@@ -94,7 +94,7 @@ export class DescriptorIO extends DatagramIO {
   /** @internal As {@link sockaddrOf}, for a literal host only (the calls that never wait). */
   protected sockaddrNow(address: SocketAddress, op: string): Buffer {
     const resolved = resolveAddress(this.family, address, op);
-    if (this.family !== AF_UNIX && isIP(resolved.host) === 0) {
+    if (this.family !== AF_UNIX && ipFamily(resolved.host) === 0) {
       throw new TypeError(
         `${op}(): host must be an IP address here, got ${describe(resolved.host)}`,
       );
@@ -105,7 +105,7 @@ export class DescriptorIO extends DatagramIO {
   // Private helpers are static, given the socket: an instance private method would cost every
   // socket a field (V8's brand of the class), and a server holds thousands of sockets.
   static async #literal(self: DescriptorIO, resolved: ResolvedAddress): Promise<ResolvedAddress> {
-    if (self.family === AF_UNIX || isIP(resolved.host) !== 0) return resolved;
+    if (self.family === AF_UNIX || ipFamily(resolved.host) !== 0) return resolved;
     try {
       // Loaded by the first name to resolve (see load-builtin.ts).
       const { lookup } = loadBuiltin('node:dns/promises');

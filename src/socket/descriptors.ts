@@ -2,10 +2,10 @@
  * Sockets made from descriptors: Python's `socketpair()` of datagram and seqpacket types,
  * `fromfd()` and `socket(fileno=…)`.
  */
-import { createServer, Socket as NetSocket } from 'node:net';
 import { SO_TYPE, SOCK_STREAM, SOL_SOCKET } from './constants.js';
 import { errnoError } from './errors.js';
 import { adoptDescriptor } from './fd-engine.js';
+import { loadBuiltin } from './load-builtin.js';
 import { SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL } from './native-constants.js';
 import { requireFdSocketAddon } from './node/fd-socket.js';
 import { adoptStream, Socket } from './socket.js';
@@ -84,14 +84,15 @@ export function adoptFileno(fd: number, family?: number, type?: number, proto?: 
   const pro = proto ?? read(SO_PROTOCOL);
   const { baseType, native } = checkSocketKind(fam, typ, pro);
   if (native || baseType !== SOCK_STREAM) return new Socket(fam, typ, pro, adoptDescriptor(fd));
+  const net = loadBuiltin('node:net');
   if (read(SO_ACCEPTCONN) === 1) {
-    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     // Node adopts a listening descriptor as cluster workers do; its listen() again is harmless.
     server.listen({ fd });
     return new Socket(fam, typ, pro, adoptListener(server));
   }
   if (typeof addon.getpeername(fd) !== 'number') {
-    const stream = new NetSocket({ fd, readable: true, writable: true, allowHalfOpen: true });
+    const stream = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
     return new Socket(fam, typ, pro, adoptStream(stream));
   }
   return new Socket(fam, typ, pro, adoptDescriptor(fd));

@@ -424,6 +424,23 @@ export function parseIpAddress(text: string): IpAddress | null {
 }
 
 /**
+ * The family of an IP literal, as `node:net`'s `isIP()` answers it: 4 for a strict dotted quad,
+ * 6 for IPv6 text (a zone id allowed, `fe80::1%eth0`), 0 for anything else (a name). Here so
+ * that the socket layer tells literals from names without loading `node:net`, which a UDP-only
+ * program (`polyport dig`) never needs.
+ *
+ * @param text any string.
+ * @returns 4, 6 or 0.
+ * @example
+ * ipFamily('127.0.0.1'); // 4
+ * ipFamily('fe80::1%eth0'); // 6
+ * ipFamily('localhost'); // 0
+ */
+export function ipFamily(text: string): 0 | 4 | 6 {
+  return parseIpAddress(text)?.family ?? 0;
+}
+
+/**
  * Formats 4 bytes as a dotted quad.
  *
  * @param bytes the buffer holding the address.

@@ -6,7 +6,7 @@
  * call itself, as Python's `sendto()` does; real names still go to `dns.lookup()`.
  */
 import type { LookupOneOptions } from 'node:dns';
-import { isIPv4, isIPv6 } from 'node:net';
+import { ipFamily } from './inet.js';
 import { loadBuiltin } from './load-builtin.js';
 
 /** The callback of a `node:dgram` lookup. */
@@ -35,12 +35,9 @@ export function literalLookup(
   options: LookupOneOptions | number,
   callback: LookupCallback,
 ): void {
-  if (isIPv4(hostname)) {
-    callback(null, hostname, 4);
-    return;
-  }
-  if (isIPv6(hostname)) {
-    callback(null, hostname, 6);
+  const literal = ipFamily(hostname);
+  if (literal !== 0) {
+    callback(null, hostname, literal);
     return;
   }
   const family = typeof options === 'number' ? options : (options.family ?? 0);

@@ -4,8 +4,8 @@
  *
  * Why: an `import` of a built-in loads it with the importing module, and every client loads the
  * whole socket layer. A TCP client (`polyport ftp put`, `polyport http -o`) would otherwise load
- * `node:dgram` (UDP), `node:dns` (names), `node:tls` and `node:crypto` on every start, some
- * milliseconds it never uses. An ES `import()` is lazy but asynchronous, and `socket(AF_INET,
+ * `node:dgram` (UDP), `node:dns` (names), `node:tls` and `node:crypto` on every start, and a
+ * UDP client (`polyport dig`) `node:net` and its streams: some milliseconds never used. An ES `import()` is lazy but asynchronous, and `socket(AF_INET,
  * SOCK_DGRAM).sendto()` makes its `node:dgram` socket synchronously, hence CommonJS's `require`.
  */
 import type * as Crypto from 'node:crypto';
@@ -13,6 +13,7 @@ import type * as Dgram from 'node:dgram';
 import type * as Dns from 'node:dns';
 import type * as DnsPromises from 'node:dns/promises';
 import { createRequire } from 'node:module';
+import type * as Net from 'node:net';
 import type * as Tls from 'node:tls';
 
 /** The built-ins the socket layer loads at first use, by name. */
@@ -21,6 +22,7 @@ export interface LazyBuiltins {
   'node:dgram': typeof Dgram;
   'node:dns': typeof Dns;
   'node:dns/promises': typeof DnsPromises;
+  'node:net': typeof Net;
   'node:tls': typeof Tls;
 }
 

@@ -13,10 +13,10 @@
  * cause).
  */
 import { closeSync } from 'node:fs';
-import { isIP } from 'node:net';
 import type { ResolvedAddress } from './address.js';
 import { AF_INET6 } from './constants.js';
 import { errnoError, SocketError, type SocketErrorContext, toSocketError } from './errors.js';
+import { ipFamily } from './inet.js';
 import { loadBuiltin } from './load-builtin.js';
 import { loadNativeAddon } from './node/native-addon.js';
 
@@ -114,7 +114,7 @@ export async function reusePortDescriptor(
     throw new SocketError('ENOPROTOOPT', { ...context, detail: 'Node binds this socket itself' });
   }
   let host = resolved.host;
-  if (isIP(host) === 0) {
+  if (ipFamily(host) === 0) {
     try {
       // Loaded by the first name to resolve (see load-builtin.ts).
       const { lookup } = loadBuiltin('node:dns/promises');

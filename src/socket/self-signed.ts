@@ -2,7 +2,7 @@
  * Self-signed certificates for loopback TLS: what a test, a lab server or `polyport serve` on
  * first run needs before anyone has a real certificate.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from './inet.js';
 
 /** A certificate and its private key, PEM-encoded. */
 export interface CertificatePair {
@@ -35,7 +35,7 @@ export async function selfSignedCertificate(
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + (options.days ?? 825) * 86_400_000);
   const altNames = hosts.map((host): { type: 2 | 7; ip?: string; value?: string } =>
-    isIP(host) ? { type: 7, ip: host } : { type: 2, value: host },
+    ipFamily(host) ? { type: 7, ip: host } : { type: 2, value: host },
   );
   // Loaded here, not at the top: the X.509 library is most of `polyport/socket`'s load time, and
   // only a caller that makes a certificate should pay for it.

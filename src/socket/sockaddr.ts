@@ -3,11 +3,10 @@
  * hand to bind/connect/sendmsg and get back from accept/recvmsg/getsockname. Kept here, not in
  * C++, so the addon stays a thin layer of system calls.
  */
-import { isIP } from 'node:net';
 import { endianness } from 'node:os';
 import type { ResolvedAddress, SocketAddress } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants.js';
-import { inetNtop, inetPton } from './inet.js';
+import { inetNtop, inetPton, ipFamily } from './inet.js';
 
 const LITTLE = endianness() === 'LE';
 /** `sizeof(sun_path)`: the longest AF_UNIX path, with its terminating NUL. */
@@ -48,7 +47,7 @@ export function encodeSockaddr(
     return buffer;
   }
   const want = family === AF_INET6 ? 6 : 4;
-  if (isIP(address.host) !== want)
+  if (ipFamily(address.host) !== want)
     throw new TypeError(`not an IPv${want} address literal: ${JSON.stringify(address.host)}`);
   if (family === AF_INET) {
     const buffer = Buffer.alloc(16);

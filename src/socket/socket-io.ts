@@ -30,6 +30,7 @@ import {
   SocketTimeoutError,
   toSocketError,
 } from './errors.js';
+import { ipFamily } from './inet.js';
 import { READY_READ, READY_WRITE } from './readiness.js';
 import { RecvWaiter } from './recv-waiter.js';
 import { closeUnadopted, reusePortDescriptor, reusePortPath } from './reuse-port.js';
@@ -66,32 +67,39 @@ export class SocketIO extends SocketBase {
             context,
           )
         : null;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        reject(toSocketError(err, context));
-      };
-      engine.socket.once('error', onError);
-      const onListening = (): void => {
-        engine.socket.off('error', onError);
-        resolve();
-      };
-      if (fd === null) {
-        engine.socket.bind(
-          { address: resolved.host, port: resolved.port, exclusive: true },
-          onListening,
-        );
-        return;
-      }
-      try {
-        // Node opens its handle on the descriptor and listens at once (no lookup, no cluster).
-        engine.socket.bind({ fd, exclusive: true }, onListening);
-      } catch (err) {
-        // Thrown before Node took the descriptor (not a UDP socket, a handle already open).
-        engine.socket.off('error', onError);
-        closeUnadopted(fd);
-        reject(toSocketError(err, context));
-      }
-    });
+    // A literal binds in this call where Node can (bindNow()); a name is looked up by bind().
+    const boundNow =
+      fd === null &&
+      ipFamily(resolved.host) !== 0 &&
+      engine.bindNow(resolved.host, resolved.port, context);
+    if (!boundNow) {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error): void => {
+          reject(toSocketError(err, context));
+        };
+        engine.socket.once('error', onError);
+        const onListening = (): void => {
+          engine.socket.off('error', onError);
+          resolve();
+        };
+        if (fd === null) {
+          engine.socket.bind(
+            { address: resolved.host, port: resolved.port, exclusive: true },
+            onListening,
+          );
+          return;
+        }
+        try {
+          // Node opens its handle on the descriptor and listens at once (no lookup, no cluster).
+          engine.socket.bind({ fd, exclusive: true }, onListening);
+        } catch (err) {
+          // Thrown before Node took the descriptor (not a UDP socket, a handle already open).
+          engine.socket.off('error', onError);
+          closeUnadopted(fd);
+          reject(toSocketError(err, context));
+        }
+      });
+    }
     engine.bound = true;
     if (batch) engine.batchReceives();
     this.applyDatagramOptions(engine);

@@ -5,11 +5,7 @@
  * the calls that make connections (`bind`, `listen`, `accept`, `connect`); the byte-moving calls
  * are in `socket-io.ts` and the state and options in `socket-base.ts`.
  */
-import {
-  type ListenOptions,
-  type Socket as NetSocket,
-  createServer as netCreateServer,
-} from 'node:net';
+import type { ListenOptions, Socket as NetSocket } from 'node:net';
 import {
   describe,
   formatAddress,
@@ -46,6 +42,7 @@ import {
 } from './errors.js';
 import { FdEngine } from './fd-engine.js';
 import { ListenerEngine } from './listener-engine.js';
+import { loadBuiltin } from './load-builtin.js';
 import { MessageIO } from './message-io.js';
 import { fromResolverError } from './netdb-backend.js';
 import { slabReads } from './node/slab-reads.js';
@@ -114,7 +111,10 @@ export class Socket extends MessageIO {
     resolved: ResolvedAddress,
     backlog: number,
   ): Promise<void> {
-    const server = netCreateServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const server = loadBuiltin('node:net').createServer({
+      pauseOnConnect: true,
+      allowHalfOpen: true,
+    });
     const reusePort = Boolean(self.optionValues.get(optKey(SOL_SOCKET, SO_REUSEPORT)));
     const v6only = Boolean(self.optionValues.get(optKey(IPPROTO_IPV6, IPV6_V6ONLY)));
     const context = { ...self.errorContext(), op: 'bind', addr: formatAddress(resolved) };
@@ -393,6 +393,8 @@ export class Socket extends MessageIO {
       engine.socket.disconnect();
       engine.connected = null;
     }
+    // As connect() would bind it, but without loading `cluster` where Node can (bindNow()).
+    if (!engine.bound) engine.bindNow('', 0, { ...self.errorContext(), op: 'connect' });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         reject(

@@ -2,18 +2,18 @@
  * The connected side of a stream socket (TCP, AF_UNIX stream, or TLS over either): Node's
  * stream underneath, Python's `recv`/`send` semantics on top.
  */
-import {
-  type NetConnectOpts,
+import type {
+  NetConnectOpts,
   Socket as NetSocket,
-  connect as netConnect,
-  type OnReadOpts,
-  type SocketConstructorOpts,
+  OnReadOpts,
+  SocketConstructorOpts,
 } from 'node:net';
 import type { SocketAddress } from './address.js';
 import { toAddressTuple } from './address.js';
 import { AF_UNIX } from './constants.js';
 import type { SocketError, SocketErrorContext } from './errors.js';
 import { toSocketError } from './errors.js';
+import { loadBuiltin } from './load-builtin.js';
 import { descriptorOf, handleAddress, handleOf } from './node/handles.js';
 import {
   CLIENT_READ_SIZE,
@@ -268,7 +268,8 @@ export class StreamEngine {
         },
       },
     };
-    const stream = new NetSocket(constructorOptions);
+    const net = loadBuiltin('node:net');
+    const stream = new net.Socket(constructorOptions);
     try {
       stream.connect(options);
     } catch {
@@ -276,7 +277,7 @@ export class StreamEngine {
       // tampered with, as the accelerator fault tests do): connect on the 'data' path. An
       // error of the options themselves is thrown again by that connect.
       stream.destroy();
-      return netConnect(options);
+      return net.connect(options);
     }
     slabReadStreams.add(stream);
     return stream;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { Socket as DgramSocket } from 'node:dgram';
 import {
   existsSync,
   mkdirSync,
@@ -34,8 +35,9 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
   scripts: { build: string; prepare: string; start: string };
 };
 /** Loaded before the bundle: the first write to stdout throws, as a bug in a command would. */
+/** Makes a write to stdout throw an error that is no write error (no errno code): a bug's. */
 const FAILING_STDOUT = `data:text/javascript,${encodeURIComponent(
-  "process.stdout.write = () => { throw new Error('simulated failure'); };",
+  "import fs from 'node:fs'; const write = fs.writeSync; fs.writeSync = (fd, ...rest) => { if (fd === 1) throw new Error('simulated failure'); return write(fd, ...rest); };",
 )}`;
 
 let dir = '';
@@ -286,6 +288,31 @@ test('every file of the bundle is CommonJS, and dig loads none of the modules an
   );
   assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/);
   assert.deepEqual(report, []);
+});
+
+/** Whether this Node's UDP sockets have `bindSync()` (24 and later), which loads no `cluster`. */
+const HAS_BIND_SYNC =
+  typeof (DgramSocket.prototype as { bindSync?: unknown }).bindSync === 'function';
+
+test('output goes straight to the descriptor: dig --help loads no net or streams, nor does a dig question where UDP binds without cluster', async (t) => {
+  const server = await startLive();
+  t.after(() => server.stop());
+  // What process.stdout on a pipe loads (a net.Socket), and what node:dgram's bind() loads.
+  const watcher = `const before = new Set(process.moduleLoadList);
+    process.on('exit', () => {
+      const loaded = ['net', 'stream', 'cluster', 'child_process'].filter((m) =>
+        !before.has('NativeModule ' + m) && process.moduleLoadList.includes('NativeModule ' + m));
+      require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
+    });`;
+  const help = await watched('help-modules', watcher, ['dig', '--help']);
+  assert.match(help.stdout, /^Usage: polyport dig /);
+  assert.deepEqual(help.report, []);
+  const question = ['dig', '@127.0.0.1', '-p', String(server.port), 'www.example.test', '+short'];
+  const dig = await watched('dig-modules', watcher, question);
+  assert.match(dig.stdout, /^\d+\.\d+\.\d+\.\d+\n/);
+  // Before Node 24, node:dgram's bind loads cluster, and with it child_process, net and streams.
+  if (HAS_BIND_SYNC) assert.deepEqual(dig.report, []);
+  else assert.ok((dig.report as string[]).includes('cluster'), JSON.stringify(dig.report));
 });
 
 /** Whether this Node has `module.enableCompileCache()` (22.1 and later). */

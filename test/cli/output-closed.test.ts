@@ -11,14 +11,13 @@ test('oneLine() gives the first line of the message, and the stack only with POL
 });
 
 test('exitOnClosedOutput() ends quietly with 0 on EPIPE and with one line and 1 otherwise', () => {
-  const out = new PassThrough();
   const report = new PassThrough();
   const codes: number[] = [];
-  exitOnClosedOutput(out, report, (code) => codes.push(code));
-  out.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+  const onError = exitOnClosedOutput(report, (code) => codes.push(code));
+  onError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
   assert.deepEqual(codes, [0]);
   assert.equal(report.read(), null);
-  out.emit('error', Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' }));
+  onError(Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' }));
   assert.deepEqual(codes, [0, 1]);
   assert.equal(String(report.read()), 'polyport: cannot write output: write ENOSPC\n');
 });

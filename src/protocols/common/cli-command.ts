@@ -7,11 +7,41 @@ import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_PORT_OFFSET } from './port-offset.js';
 import { suggest } from './suggest.js';
 
+/**
+ * Where a command writes (its stdout, its stderr): the part of a `Writable` commands use, so
+ * that the executable can write small outputs without making Node's stream
+ * (cli/process-output.ts). Any `Writable` is one.
+ */
+export interface CliOutput {
+  write(chunk: string | Uint8Array, callback?: (err?: Error | null) => void): boolean;
+  /** For 'drain' (after a write returned false) and 'error'. */
+  once(event: 'drain' | 'error', listener: (err?: Error) => void): unknown;
+  on(event: 'drain' | 'error', listener: (err?: Error) => void): unknown;
+  off(event: 'drain' | 'error', listener: (err?: Error) => void): unknown;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  /** As on `process.stdout`: whether it is a terminal. */
+  readonly isTTY?: boolean;
+  /** Node's stream behind an output that is not one itself (see {@link outputStream}). */
+  readonly stream?: Writable;
+}
+
+/**
+ * The output as a Node stream, for what needs one (a pipeline, a logger): its `stream` if it
+ * has one, else the output itself, which then is a `Writable`.
+ * @param out a command's stdout or stderr.
+ * @returns the stream.
+ * @example await pipeline(source, outputStream(io.stdout), { end: false });
+ */
+export function outputStream(out: CliOutput): Writable {
+  return out.stream ?? (out as Writable);
+}
+
 /** The streams a command talks through (injected so tests can capture them). */
 export interface CliIO {
   readonly stdin: Readable;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
   /** Whether stdout is a terminal (progress bars, colour). */
   readonly isTTY: boolean;
   /** Resolves when the user asks to stop (SIGINT); long-running commands race against it. */

@@ -3,9 +3,8 @@
  * draws on a terminal only, in automatic units (B, KiB, MiB, GiB for bytes), with the rate and
  * the time left when the total is known.
  */
-import type { Writable } from 'node:stream';
 import type { Clock, ClockTimer } from '../../server/clock.js';
-import type { CliIO } from './cli-command.js';
+import type { CliIO, CliOutput } from './cli-command.js';
 
 /**
  * The real clock, with unref'd timers: the server kit's `systemClock` again, written out so a
@@ -85,7 +84,7 @@ export function formatDuration(s: number): string {
  * bar.finish();
  */
 export class ProgressBar {
-  readonly #stream: Writable;
+  readonly #stream: CliOutput;
   readonly #total: number | null;
   readonly #unit: string;
   readonly #bytes: boolean;
@@ -105,7 +104,7 @@ export class ProgressBar {
    * @param options unit or bytes, label, width, redraw interval and clock.
    * @throws {RangeError} when `total` is negative or not finite.
    */
-  constructor(stream: Writable, total: number | null, options: ProgressBarOptions = {}) {
+  constructor(stream: CliOutput, total: number | null, options: ProgressBarOptions = {}) {
     if (total !== null && (!Number.isFinite(total) || total < 0)) {
       throw new RangeError(`ProgressBar: total must be a finite number >= 0, got ${total}`);
     }
@@ -137,7 +136,7 @@ export class ProgressBar {
    * @param line the text, without its line ending.
    * @param out where the line goes (default: the bar's stream).
    */
-  print(line: string, out: Writable = this.#stream): void {
+  print(line: string, out: CliOutput = this.#stream): void {
     this.#clear();
     out.write(`${line}\n`);
     if (!this.#finished) this.#draw();
@@ -217,7 +216,7 @@ export class ProgressBar {
  * @example const size = progressWanted(io, values['no-progress']) ? await ftp.size(path) : null;
  */
 export function progressWanted(io: CliIO, noProgress?: boolean): boolean {
-  return noProgress !== true && (io.stderr as { isTTY?: boolean }).isTTY === true;
+  return noProgress !== true && io.stderr.isTTY === true;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { pipeline } from 'node:stream/promises';
 // Single files, not the barrel: it also holds password hashing, which loads node:crypto (some
 // 6 ms of start-up on Node 20) for nothing here.
-import { type CliIO, EXIT } from '../common/cli-command.js';
+import { type CliIO, EXIT, outputStream } from '../common/cli-command.js';
 import { clientTlsContext, tlsHint } from '../common/client-tls.js';
 import { progressBar, progressWanted } from '../common/progress-bar.js';
 import type { FtpOptions, FtpRequest } from './cli.js';
@@ -129,7 +129,7 @@ async function run(request: FtpRequest, io: CliIO): Promise<void> {
           // As curl -o -: the file's bytes to stdout, which stays open for what follows.
           await pipeline(
             ftp.getStream(u.path, { onProgress: progress(io, options, u.path, total) }),
-            io.stdout,
+            outputStream(io.stdout),
             { end: false },
           );
           return;

@@ -4,11 +4,10 @@
  * downloads. A file of its own so that cli.ts answers `--help` and a bad command line without
  * loading the client, TLS and the socket layer.
  */
-import type { Writable } from 'node:stream';
 import { releaseReceived } from '../../socket/index.js';
 // Single files, not the barrel: it also holds password hashing, which loads node:crypto (some
 // 6 ms of start-up on Node 20) for nothing here.
-import { type CliIO, EXIT } from '../common/cli-command.js';
+import { type CliIO, type CliOutput, EXIT } from '../common/cli-command.js';
 import { clientTlsContext, tlsHint } from '../common/client-tls.js';
 import { FileSink } from '../common/file-sink.js';
 import { progressBar } from '../common/progress-bar.js';
@@ -111,9 +110,9 @@ async function transfer(parsed: HttpCommandLine, io: CliIO): Promise<number> {
 }
 
 /** Writes to a stream that stays open (stdout); returns a promise when it asks to wait. */
-function writeOut(out: Writable, chunk: Buffer): Promise<void> | undefined {
+function writeOut(out: CliOutput, chunk: Buffer): Promise<void> | undefined {
   if (out.write(chunk)) return undefined;
-  return new Promise((resolve) => out.once('drain', resolve));
+  return new Promise((resolve) => out.once('drain', () => resolve()));
 }
 
 /** The name a progress bar shows for `url`: its last path segment, or its host. */

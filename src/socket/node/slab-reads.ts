@@ -18,7 +18,8 @@
  * self-test, and an exception while switching a socket over turns it off and leaves that socket
  * on the 'data' path. `POLYPORT_PUBLIC_READS=1` keeps the public path.
  */
-import { connect, createServer, Socket as NetSocket } from 'node:net';
+import type { Socket as NetSocket } from 'node:net';
+import { loadBuiltin } from '../load-builtin.js';
 import { Accelerator } from './accelerator.js';
 import { handleOf } from './handles.js';
 import { randomPayload } from './random-payload.js';
@@ -92,7 +93,9 @@ function onreadFields(stream: NetSocket): readonly [symbol, symbol, symbol] | nu
 
 /** Why this Node cannot do slab reads at all, or null. */
 function missing(): string | null {
-  return onreadFields(new NetSocket()) === null ? 'net.Socket has no onread fields here' : null;
+  return onreadFields(new (loadBuiltin('node:net').Socket)()) === null
+    ? 'net.Socket has no onread fields here'
+    : null;
 }
 
 /**
@@ -133,7 +136,8 @@ function selfTest(): Promise<void> {
     const payload = randomPayload(300 * 1024);
     const chunks: Buffer[] = [];
     let client: NetSocket | null = null;
-    const server = createServer({ pauseOnConnect: true });
+    const net = loadBuiltin('node:net');
+    const server = net.createServer({ pauseOnConnect: true });
     const done = (err?: Error): void => {
       client?.destroy();
       server.close();
@@ -167,7 +171,7 @@ function selfTest(): Promise<void> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       if (address === null || typeof address === 'string') return done(new Error('no port'));
-      client = connect(address.port, '127.0.0.1', () => client?.end(payload));
+      client = net.connect(address.port, '127.0.0.1', () => client?.end(payload));
       client.unref();
       client.on('error', done);
     });
