@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger, prettyLine } from '../../src/host/index.js';
 
 /** The same calls, in the order a host makes them and in the shapes pino accepts. */
@@ -103,4 +104,31 @@ test('lines still held for the batch are written when an uncaught exception ends
   const { status, lines } = child("throw new Error('crash');");
   assert.equal(status, 1);
   assert.equal(lines.length, 1000);
+});
+
+test('lines that find the ring full wait as text, and all follow in order once the reader reads again', async () => {
+  // 100,000 lines of some 110 bytes: far more than the pipe and the writer's 4 MiB ring hold
+  // while nobody reads, so later lines wait as text until the exit flush.
+  const script = `import { createLogger } from ${JSON.stringify(LOGGER)};
+const log = createLogger();
+const pad = 'x'.repeat(80);
+for (let i = 0; i < 100000; i++) log.info({ i, pad }, 'line');
+process.exit(0);`;
+  const run = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  run.stderr.pause();
+  await sleep(1500);
+  const chunks: Buffer[] = [];
+  run.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+  run.stderr.resume(); // paused by hand: a 'data' listener alone does not resume it
+  const status = await new Promise<number | null>((resolve) => run.on('close', resolve));
+  assert.equal(status, 0);
+  const lines = Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => / line i=\d+ pad=x+$/.test(line));
+  assert.equal(lines.length, 100_000);
+  const outOfOrder = lines.findIndex((line, i) => !line.includes(` line i=${i} `));
+  assert.equal(outOfOrder, -1, lines[outOfOrder]);
 });
