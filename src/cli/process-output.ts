@@ -59,10 +59,12 @@ export class ProcessOutput implements CliOutput {
     return this.#isTTY;
   }
 
+  /** As the stream's, once there is one; until then the descriptor is open (Node keeps 0–2 so). */
   get destroyed(): boolean {
     return this.#stream?.destroyed ?? false;
   }
 
+  /** As the stream's; nothing ends a descriptor written to directly. */
   get writableEnded(): boolean {
     return this.#stream?.writableEnded ?? false;
   }
@@ -102,16 +104,19 @@ export class ProcessOutput implements CliOutput {
     return done === undefined ? this.stream.write(rest) : this.stream.write(rest, done);
   }
 
+  /** Listens on the stream, made for it: writes go through it from then on. */
   once(event: 'drain' | 'error', listener: (err?: Error) => void): this {
     this.stream.once(event, listener);
     return this;
   }
 
+  /** Listens on the stream, made for it: writes go through it from then on. */
   on(event: 'drain' | 'error', listener: (err?: Error) => void): this {
     this.stream.on(event, listener);
     return this;
   }
 
+  /** Stops listening on the stream, if there is one. */
   off(event: 'drain' | 'error', listener: (err?: Error) => void): this {
     this.#stream?.off(event, listener);
     return this;
