@@ -52,10 +52,8 @@ export class ProcessOutput implements CliOutput {
    */
   get isTTY(): boolean {
     this.#isTTY ??=
-      this.#stream !== null
-        ? (this.#stream as { isTTY?: boolean }).isTTY === true
-        : fstatSync(this.#fd).isCharacterDevice() &&
-          (require('node:tty') as typeof import('node:tty')).isatty(this.#fd);
+      fstatSync(this.#fd).isCharacterDevice() &&
+      (require('node:tty') as typeof import('node:tty')).isatty(this.#fd);
     return this.#isTTY;
   }
 

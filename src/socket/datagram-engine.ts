@@ -8,6 +8,7 @@ import type { SocketAddress } from './address.js';
 import { toAddressTuple } from './address.js';
 import type { SocketErrorContext } from './errors.js';
 import { errnoError, type SocketError, toSocketError } from './errors.js';
+import { ipFamily } from './inet.js';
 import { attachBatchedDatagrams, type BatchedDatagrams } from './node/batched-datagrams.js';
 import { READY_ERROR, READY_READ, READY_WRITE } from './readiness.js';
 
@@ -138,20 +139,22 @@ export class DatagramEngine {
   }
 
   /**
-   * Binds the socket to `host` (an IP literal; `''` for the wildcard) and `port` in this call,
-   * where Node has `dgram.Socket.bindSync()` (24 and later). Node's `bind()`, and the bind that
+   * Binds the socket to `host` (an IP literal, or `''` for the wildcard) and `port` in this
+   * call, where Node has `dgram.Socket.bindSync()` (24 and later), which looks no name up. Node's `bind()`, and the bind that
    * `connect()` and a first `send()` make, load `cluster` and with it `child_process` and `net`
    * (some milliseconds of every `polyport dig`) for the handle sharing of cluster workers, which
    * a socket bound `exclusive` never does; `bindSync()` binds the socket's own handle as that
    * does.
-   * @returns whether it bound: false on a Node without `bindSync()` (bind the asynchronous way).
+   * @returns whether it bound: false for a name or on a Node without `bindSync()` (bind the
+   *   asynchronous way).
    * @throws {SocketError} when the kernel refuses (`EADDRINUSE`, `EACCES`).
    */
   bindNow(host: string, port: number, context: SocketErrorContext): boolean {
     const socket = this.socket as DgramSocket & {
       bindSync?: (options: { address?: string | undefined; port: number }) => unknown;
     };
-    if (typeof socket.bindSync !== 'function') return false;
+    if (typeof socket.bindSync !== 'function' || (host !== '' && ipFamily(host) === 0))
+      return false;
     try {
       socket.bindSync({ address: host === '' ? undefined : host, port });
     } catch (err) {

@@ -27,10 +27,10 @@ import {
   BlockingIOError,
   BrokenPipeError,
   SocketError,
+  type SocketErrorContext,
   SocketTimeoutError,
   toSocketError,
 } from './errors.js';
-import { ipFamily } from './inet.js';
 import { READY_READ, READY_WRITE } from './readiness.js';
 import { RecvWaiter } from './recv-waiter.js';
 import { closeUnadopted, reusePortDescriptor, reusePortPath } from './reuse-port.js';
@@ -67,44 +67,50 @@ export class SocketIO extends SocketBase {
             context,
           )
         : null;
-    // A literal binds in this call where Node can (bindNow()); a name is looked up by bind().
-    const boundNow =
-      fd === null &&
-      ipFamily(resolved.host) !== 0 &&
-      engine.bindNow(resolved.host, resolved.port, context);
-    if (!boundNow) {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error): void => {
-          reject(toSocketError(err, context));
-        };
-        engine.socket.once('error', onError);
-        const onListening = (): void => {
-          engine.socket.off('error', onError);
-          resolve();
-        };
-        if (fd === null) {
-          engine.socket.bind(
-            { address: resolved.host, port: resolved.port, exclusive: true },
-            onListening,
-          );
-          return;
-        }
-        try {
-          // Node opens its handle on the descriptor and listens at once (no lookup, no cluster).
-          engine.socket.bind({ fd, exclusive: true }, onListening);
-        } catch (err) {
-          // Thrown before Node took the descriptor (not a UDP socket, a handle already open).
-          engine.socket.off('error', onError);
-          closeUnadopted(fd);
-          reject(toSocketError(err, context));
-        }
-      });
+    // In this call where Node can (bindNow()); else, or a name to look up, as bind() does it.
+    if (fd !== null || !engine.bindNow(resolved.host, resolved.port, context)) {
+      await SocketIO.#bindLater(engine, resolved, fd, context);
     }
     engine.bound = true;
     if (batch) engine.batchReceives();
     this.applyDatagramOptions(engine);
     const refused = this.applyKernelOptions();
     if (refused !== null) throw refused;
+  }
+
+  /** node:dgram's own bind, to `resolved` or onto descriptor `fd`; resolves once listening. */
+  static #bindLater(
+    engine: DatagramEngine,
+    resolved: ResolvedAddress,
+    fd: number | null,
+    context: SocketErrorContext,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        reject(toSocketError(err, context));
+      };
+      engine.socket.once('error', onError);
+      const onListening = (): void => {
+        engine.socket.off('error', onError);
+        resolve();
+      };
+      if (fd === null) {
+        engine.socket.bind(
+          { address: resolved.host, port: resolved.port, exclusive: true },
+          onListening,
+        );
+        return;
+      }
+      try {
+        // Node opens its handle on the descriptor and listens at once (no lookup, no cluster).
+        engine.socket.bind({ fd, exclusive: true }, onListening);
+      } catch (err) {
+        // Thrown before Node took the descriptor (not a UDP socket, a handle already open).
+        engine.socket.off('error', onError);
+        closeUnadopted(fd);
+        reject(toSocketError(err, context));
+      }
+    });
   }
 
   // ---------------------------------------------------------------- receive
