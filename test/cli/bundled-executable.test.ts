@@ -192,9 +192,10 @@ test('the bundled polyport dig asks its question without listing the network int
 
 /**
  * A watcher: which of the built-ins the socket layer loads only at their first use
- * (src/socket/load-builtin.ts, monotonic-ms.ts) the command loaded.
+ * (src/socket/load-builtin.ts, monotonic-ms.ts) the command loaded, and node:fs/promises, which
+ * loads a dozen modules more (readline's among them) that no transfer needs.
  */
-const LAZY_BUILTINS = `const lazy = ['dgram', 'dns', 'dns/promises', 'perf_hooks'];
+const LAZY_BUILTINS = `const lazy = ['dgram', 'dns', 'dns/promises', 'perf_hooks', 'fs/promises'];
 process.on('exit', () => {
   const loaded = lazy.filter((name) => process.moduleLoadList.includes('NativeModule ' + name));
   require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
@@ -206,7 +207,7 @@ async function lazyBuiltinsLoaded(args: readonly string[]): Promise<string[]> {
   return (await watched<string[]>('lazy-builtins', LAZY_BUILTINS, args)).report;
 }
 
-test('the bundled polyport ftp put uploads over TCP without loading node:dgram, node:dns or node:perf_hooks', async (t) => {
+test('the bundled polyport ftp put uploads over TCP without loading node:dgram, node:dns, node:perf_hooks or node:fs/promises', async (t) => {
   const server = await startFixture();
   t.after(() => server.stop());
   const file = join(dir, 'upload.txt');
@@ -221,7 +222,7 @@ test('the bundled polyport ftp put uploads over TCP without loading node:dgram, 
   assert.deepEqual(loaded, []);
 });
 
-test('the bundled polyport http -o downloads over TCP without loading node:dgram, node:dns or node:perf_hooks', async (t) => {
+test('the bundled polyport http -o downloads over TCP without loading node:dgram, node:dns, node:perf_hooks or node:fs/promises', async (t) => {
   const server = await startTestServer([
     routeHandler('GET', '/hello', (_q, r) => r.send('hello\n')),
   ]);

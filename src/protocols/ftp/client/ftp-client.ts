@@ -4,8 +4,7 @@
  * (EPSV, then PASV) or active (EPRT/PORT) mode.
  */
 
-import { statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rmSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import {
   CLIENT_READ_SIZE,
@@ -356,8 +355,9 @@ export class FtpClient {
     } catch (err) {
       for (const sink of sinks) sink.abandon();
       // A refused or cut download must not leave an empty or partial file behind as if it
-      // were the server's; a resumed one keeps what it had before.
-      if (offset === 0 && sinks.length > 0) await rm(local, { force: true });
+      // were the server's; a resumed one keeps what it had before. Synchronous, as the sink's
+      // own writes are: one unlink, and node:fs/promises (a dozen modules) stays unloaded.
+      if (offset === 0 && sinks.length > 0) rmSync(local, { force: true });
       throw err;
     }
   }
