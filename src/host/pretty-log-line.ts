@@ -51,10 +51,7 @@ export interface PrettyRecord {
  * prettyRecord({ level: 30, time: Date.now(), service: 'http', msg: 'request', fields: [{ status: 200 }] }, false);
  */
 export function prettyRecord(record: PrettyRecord, color: boolean): string {
-  const { level } = record;
-  const name = LEVEL_NAMES[level] ?? String(level).padEnd(5);
-  let line = `${clockTime(record.time)} ${color ? `${COLORS[level] ?? ''}${name}\x1b[0m` : name}`;
-  if (typeof record.service === 'string') line += ` ${record.service.padEnd(8)}`;
+  let line = headOf(record.time, record.level, record.service, color);
   for (const fields of record.fields) {
     const own = fields[OWN_LINE];
     if (typeof own === 'string') return `${line} ${own}\n`;
@@ -96,17 +93,31 @@ export function prettyLine(line: string, color = false): string {
   );
 }
 
-/** `HH:MM:SS` in UTC; the date string is made once a second, not once a line. */
-let clockSecond = Number.NaN;
-let clockText = '';
-function clockTime(ms: number): string {
+/**
+ * A line's head: `HH:MM:SS LEVEL service ` (time in UTC). Under load every line of a second
+ * shares a few heads (one per level and service), so each is made once a second rather than
+ * pieced together once a line.
+ */
+let headSecond = Number.NaN;
+const heads = new Map<string, string>();
+function headOf(ms: number, level: number, service: unknown, color: boolean): string {
   const second = Math.floor(ms / 1000);
-  if (second !== clockSecond) {
-    clockSecond = second;
-    const date = new Date(ms);
-    clockText = Number.isNaN(date.getTime()) ? 'Invalid' : date.toISOString().slice(11, 19);
+  if (second !== headSecond) {
+    headSecond = second;
+    heads.clear();
   }
-  return clockText;
+  const named = typeof service === 'string';
+  const key = `${level}${color ? 'c' : ''}${named ? ` ${service}` : ''}`;
+  let head = heads.get(key);
+  if (head === undefined) {
+    const date = new Date(ms);
+    const clock = Number.isNaN(date.getTime()) ? 'Invalid' : date.toISOString().slice(11, 19);
+    const name = LEVEL_NAMES[level] ?? String(level).padEnd(5);
+    head = `${clock} ${color ? `${COLORS[level] ?? ''}${name}\x1b[0m` : name}`;
+    if (named) head += ` ${service.padEnd(8)}`;
+    heads.set(key, head);
+  }
+  return head;
 }
 
 /** A value as the line shows it, or `undefined` for what JSON would leave out. */

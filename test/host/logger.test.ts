@@ -52,6 +52,29 @@ test('a pretty line is the JSON line of the same call, formatted by prettyLine()
   );
 });
 
+test('lines of one second at several levels, services and colours each get their own head', () => {
+  const lines = [
+    '{"level":30,"time":5000,"service":"http","msg":"a"}',
+    '{"level":40,"time":5000,"service":"http","msg":"b"}',
+    '{"level":30,"time":5000,"service":"dns","msg":"c"}',
+    '{"level":30,"time":5000,"msg":"d"}',
+    '{"level":30,"time":5999,"service":"http","msg":"e"}',
+    '{"level":30,"time":6000,"service":"http","msg":"f"}',
+  ].map((line) => prettyLine(line));
+  assert.deepEqual(lines, [
+    '00:00:05 INFO  http     a\n',
+    '00:00:05 WARN  http     b\n',
+    '00:00:05 INFO  dns      c\n',
+    '00:00:05 INFO  d\n',
+    '00:00:05 INFO  http     e\n',
+    '00:00:06 INFO  http     f\n',
+  ]);
+  assert.equal(
+    prettyLine('{"level":30,"time":5000,"service":"http","msg":"a"}', true),
+    '00:00:05 \x1b[36mINFO \x1b[0m http     a\n',
+  );
+});
+
 test("a record carrying its own conventional line (HTTP's access log line) is shown as that line, its other fields left to the JSON format", () => {
   const access = '127.0.0.1 - - [01/Jan/1970:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "-"';
   const pretty: string[] = [];

@@ -37,3 +37,23 @@ test('formatAccessLogLine() escapes quotes, backslashes, control and non-ASCII c
   assert.ok(line.endsWith('"caf\\xc3\\xa9 \\xf0\\x9f\\x98\\x80"'));
   assert.ok(!line.includes('\n'));
 });
+
+test("formatAccessLogLine() gives each line the second it was received in, though a second's text is made once", () => {
+  const at = (ms: number) => formatAccessLogLine({ ...entry, date: new Date(ms) }).split(' [')[1];
+  const second = Date.UTC(2000, 9, 10, 13, 55, 36);
+  assert.equal(
+    at(second + 999),
+    '10/Oct/2000:13:55:36 +0000] "GET /apache_pb.gif HTTP/1.0" 200 2326',
+  );
+  assert.equal(at(second + 1000)?.slice(0, 26), '10/Oct/2000:13:55:37 +0000');
+  assert.equal(at(Number.NaN)?.slice(0, 2), '-]');
+  assert.equal(at(second)?.slice(0, 26), '10/Oct/2000:13:55:36 +0000');
+  assert.equal(at(-1)?.slice(0, 26), '31/Dec/1969:23:59:59 +0000');
+});
+
+test('formatAccessLogLine() escapes DEL, and leaves a field with nothing to escape as it is', () => {
+  const line = formatAccessLogLine({ ...entry, requestLine: 'GET /\x7f HTTP/1.1' }, 'combined');
+  assert.ok(line.includes('"GET /\\x7f HTTP/1.1"'));
+  const plain = "GET /a-b_c.d?e=f&g=h#~!$'()*+,;:@[]{}|^` HTTP/1.1";
+  assert.ok(formatAccessLogLine({ ...entry, requestLine: plain }).includes(`"${plain}"`));
+});

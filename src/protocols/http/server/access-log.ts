@@ -39,10 +39,7 @@ export function formatAccessLogLine(
   entry: AccessLogEntry,
   format: 'common' | 'combined' = 'common',
 ): string {
-  const d = entry.date;
-  const stamp = Number.isNaN(d.getTime())
-    ? '-'
-    : `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+  const stamp = stampOf(entry.date.getTime());
   const user = entry.user === undefined || entry.user === '' ? '-' : escapeField(entry.user);
   const bytes = entry.bytes === null || entry.bytes === 0 ? '-' : String(entry.bytes);
   let line = `${escapeField(entry.remoteAddress)} - ${user} [${stamp}] "${escapeField(entry.requestLine)}" ${entry.status} ${bytes}`;
@@ -52,7 +49,11 @@ export function formatAccessLogLine(
   return line;
 }
 
+/** The bytes {@link escapeField} rewrites; most fields hold none and are returned as they are. */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+
 function escapeField(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -67,6 +68,23 @@ function escapeField(text: string): string {
     } else out += text[i];
   }
   return out;
+}
+
+/**
+ * The `[...]` part of a line: `10/Oct/2000:13:55:36 +0000`, or `-` for an invalid date. A busy
+ * server logs thousands of requests a second, so the text is made once a second, not once a line.
+ */
+let stampSecond = Number.NaN;
+let stampText = '-';
+function stampOf(ms: number): string {
+  if (Number.isNaN(ms)) return '-';
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    const d = new Date(second * 1000);
+    stampSecond = second;
+    stampText = `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+  }
+  return stampText;
 }
 
 function two(n: number): string {
