@@ -19,7 +19,7 @@ import { type FtpUrl, parseFtpUrl } from './client/ftp-url.js';
 
 const HELP = `Usage: polyport ftp ls URL
        polyport ftp get URL [LOCAL|-]        (- : to stdout)
-       polyport ftp put LOCAL URL
+       polyport ftp put LOCAL|- URL          (- : from stdin)
        polyport ftp mirror URL LOCALDIR        (download a tree)
        polyport ftp mirror --reverse LOCALDIR URL   (upload a tree)
 
@@ -32,6 +32,7 @@ puts it. Without a user, a loopback host gets the sample demo/demo and any other
   polyport ftp put report.pdf ftp://127.0.0.1/incoming/
   polyport ftp mirror ftp://127.0.0.1/pub ./pub
   polyport ftp get ftp://127.0.0.1/pub/hello.txt - | head
+  tar c notes | polyport ftp put - ftp://127.0.0.1/incoming/notes.tar
 
 ls of a file lists that file. mirror skips files whose size and modification time already
 match, gives each copy the source's modification time (MFMT when uploading), and with
@@ -84,7 +85,8 @@ export interface FtpRequest {
   /** The server, login and remote path. */
   readonly url: FtpUrl;
   /**
-   * The local side: get's file (`-` for stdout), put's file, mirror's folder; `''` for ls.
+   * The local side: get's file (`-` for stdout), put's file (`-` for stdin), mirror's folder;
+   * `''` for ls.
    */
   readonly local: string;
   /** The options (`--tls`, `--continue`, `--reverse`, ...). */
@@ -115,9 +117,19 @@ function request(positionals: readonly string[], options: FtpOptions, io: CliIO)
       }
       return { action, url: u, local, options };
     }
-    case 'put':
+    case 'put': {
       need(2);
-      return { action, url: url(args[1] as string), local: args[0] as string, options };
+      const u = url(args[1] as string);
+      const local = args[0] as string;
+      if (local === '-') {
+        // Standard input has no name to give a folder URL, and no way to skip what was sent.
+        if (u.path === '' || u.path.endsWith('/')) {
+          throw new Error('put - needs a file name at the end of the URL');
+        }
+        if (options.continue) throw new Error('--continue needs a local file, not -');
+      }
+      return { action, url: u, local, options };
+    }
     case 'mirror': {
       need(2);
       const [a, b] = args as [string, string];

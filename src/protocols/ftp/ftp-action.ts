@@ -44,26 +44,35 @@ export async function ftpAction(request: FtpRequest, io: CliIO): Promise<number>
   }
 }
 
+/** A transfer's progress callback, and how to remove its bar once the transfer is over. */
+interface TransferProgress {
+  (bytes: number): void;
+  /** Removes the bar: at the end of a transfer whose size was not known, or on a failure. */
+  finish(): void;
+}
+
 /**
  * The progress callback of one transfer: the command line's progress bar on stderr when it is
- * a terminal and --no-progress was not given; the bar is removed when the transfer is done.
+ * a terminal and --no-progress was not given; the bar is removed once `total` bytes have moved,
+ * or by `finish()`.
  */
 function progress(
   io: CliIO,
   options: FtpOptions,
   label: string,
   total: number | null,
-): (bytes: number) => void {
+): TransferProgress {
   const bar = progressBar(io, total, {
     bytes: true,
     label,
     noProgress: options['no-progress'],
   });
-  if (bar === null) return () => {};
-  return (bytes) => {
+  if (bar === null) return Object.assign(() => {}, { finish: () => {} });
+  const update = (bytes: number): void => {
     bar.update(bytes);
     if (total !== null && bytes >= total) bar.finish();
   };
+  return Object.assign(update, { finish: () => bar.finish() });
 }
 
 async function open(url: FtpUrl, options: FtpOptions): Promise<FtpClient> {
@@ -109,7 +118,7 @@ async function listTarget(ftp: FtpClient, path: string): Promise<FileEntry[]> {
 async function run(request: FtpRequest, io: CliIO): Promise<void> {
   const { url: u, local, options } = request;
   // put reads its file's size before connecting: a missing file fails without a login.
-  const size = request.action === 'put' ? statSync(local).size : null;
+  const size = request.action === 'put' && local !== '-' ? statSync(local).size : null;
   const ftp = await open(u, options);
   try {
     switch (request.action) {
@@ -125,28 +134,34 @@ async function run(request: FtpRequest, io: CliIO): Promise<void> {
         const total = progressWanted(io, options['no-progress'])
           ? await ftp.size(u.path).catch(() => null)
           : null;
-        if (local === '-') {
-          // As curl -o -: the file's bytes to stdout, which stays open for what follows.
-          await pipeline(
-            ftp.getStream(u.path, { onProgress: progress(io, options, u.path, total) }),
-            outputStream(io.stdout),
-            { end: false },
-          );
-          return;
+        const onProgress = progress(io, options, u.path, total);
+        try {
+          if (local === '-') {
+            // As curl -o -: the file's bytes to stdout, which stays open for what follows.
+            await pipeline(ftp.getStream(u.path, { onProgress }), outputStream(io.stdout), {
+              end: false,
+            });
+          } else {
+            await ftp.get(u.path, local, { resume: options.continue ?? false, onProgress });
+          }
+        } finally {
+          onProgress.finish();
         }
-        await ftp.get(u.path, local, {
-          resume: options.continue ?? false,
-          onProgress: progress(io, options, u.path, total),
-        });
         return;
       }
       case 'put': {
+        // From stdin (as curl -T -), to the file the URL names: cli.ts checked there is one.
         const remote =
-          u.path === '' || u.path.endsWith('/') ? `${u.path}${nodePath.basename(local)}` : u.path;
-        await ftp.put(local, remote, {
-          resume: options.continue ?? false,
-          onProgress: progress(io, options, remote, size),
-        });
+          local === '-' || !(u.path === '' || u.path.endsWith('/'))
+            ? u.path
+            : `${u.path}${nodePath.basename(local)}`;
+        const onProgress = progress(io, options, remote, size);
+        try {
+          if (local === '-') await ftp.putStream(remote, io.stdin, { onProgress });
+          else await ftp.put(local, remote, { resume: options.continue ?? false, onProgress });
+        } finally {
+          onProgress.finish();
+        }
         return;
       }
       case 'mirror': {

@@ -52,10 +52,19 @@ test('polyport ftp exits 2 for an unknown action or a bad URL', async () => {
   assert.equal(await ftpCommand.run(['--bogus'], io()), 2);
 });
 
-test('polyport ftp answers a wrong number of operands and get - --continue with exit 2, before connecting', async () => {
+test('polyport ftp answers a wrong number of operands, get - --continue, and put - without a file name or with --continue with exit 2, before connecting', async () => {
   // Nothing listens on port 1: a command that tried to connect would exit 1, not 2.
   const url = 'ftp://127.0.0.1:1/hello.txt';
-  for (const argv of [[], ['ls'], ['put', url], ['get', url, '-', '--continue']]) {
+  const folder = 'ftp://127.0.0.1:1/pub/';
+  for (const argv of [
+    [],
+    ['ls'],
+    ['put', url],
+    ['get', url, '-', '--continue'],
+    ['put', '-', folder],
+    ['put', '-', 'ftp://127.0.0.1:1'],
+    ['put', '-', url, '--continue'],
+  ]) {
     const cli = io();
     assert.equal(await ftpCommand.run(argv, cli), 2, `${argv.join(' ')}: ${cli.err()}`);
     assert.match(cli.err(), /^polyport ftp: /);
@@ -131,6 +140,28 @@ test('polyport ftp get URL - writes the file to stdout', async () => {
     const cli = io();
     assert.equal(await ftpCommand.run(['get', `ftp://127.0.0.1:${f.port}/hello.txt`, '-'], cli), 0);
     assert.equal(cli.out(), 'hello, world\n');
+  } finally {
+    await f.stop();
+  }
+});
+
+test('polyport ftp put - uploads stdin to the file the URL names, and removes its bar at the end', async () => {
+  const f = await startFixture();
+  try {
+    const cli = io();
+    Object.assign(cli.stderr, { isTTY: true });
+    // More than one read of stdin, in bytes that differ from place to place.
+    const bytes = Buffer.alloc(300 * 1024 + 7);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 13 + (i >> 10)) & 0xff;
+    const stdin = cli.stdin as PassThrough;
+    stdin.write(bytes.subarray(0, 100_000));
+    setImmediate(() => stdin.end(bytes.subarray(100_000)));
+    const url = `ftp://127.0.0.1:${f.port}/pub/from-stdin.bin`;
+    assert.equal(await ftpCommand.run(['put', '-', url], cli), 0, cli.err());
+    assert.ok(readFileSync(join(f.root, 'pub', 'from-stdin.bin')).equals(bytes), 'uploaded whole');
+    // Its size unknown, the bar is not removed by reaching it: by the end of the transfer.
+    assert.match(cli.err(), /\r/, 'a bar was drawn on the terminal');
+    assert.ok(cli.err().endsWith('\r\x1b[2K'), JSON.stringify(cli.err().slice(-40)));
   } finally {
     await f.stop();
   }
