@@ -69,8 +69,9 @@ export async function clientConfig(
       }),
     };
   }
-  // Only now: the config's schema is every service module's, which loads every server.
-  const { loadConfig } = await import('../host/index.js');
+  // Only now: the config's schema is every service module's, which loads every server. The
+  // loader itself, not the host's index: serve's logger, metrics and admin listener stay out.
+  const { loadConfig } = await import('../host/config/load-config.js');
   const config = await loadConfig({ ...(path !== undefined ? { path } : {}), sets, services });
   return { argv: rest, localServers: (service) => serviceAddress(config, service) };
 }

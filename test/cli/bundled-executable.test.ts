@@ -190,6 +190,29 @@ test('the bundled polyport dig asks its question without listing the network int
   });
 });
 
+test('dig --config FILE finds its server in the config without loading the rest of the host: no logger or metrics package', async (t) => {
+  const server = await startLive();
+  t.after(() => server.stop());
+  const config = join(dir, 'dig-config.toml');
+  writeFileSync(config, `[dns]\nport = ${server.port}\n`);
+  // The config's schema is every service's; the host's logger (pino) and metrics (prom-client)
+  // are serve's alone.
+  const watcher = `process.on('exit', () => {
+    const packages = Object.keys(require.cache).map((f) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f)?.[1]);
+    const loaded = ['pino', 'prom-client'].filter((name) => packages.includes(name));
+    require('node:fs').writeSync(2, '\\n' + JSON.stringify(loaded) + '\\n');
+  });`;
+  const { stdout, report } = await watched<string[]>('config-packages', watcher, [
+    'dig',
+    '--config',
+    config,
+    'www.example.test',
+    '+short',
+  ]);
+  assert.match(stdout, /^\d+\.\d+\.\d+\.\d+\n/, 'dig asked the server the config names');
+  assert.deepEqual(report, []);
+});
+
 /**
  * A watcher: which of the built-ins the socket layer loads only at their first use
  * (src/socket/load-builtin.ts, monotonic-ms.ts) the command loaded, and node:fs/promises, which
