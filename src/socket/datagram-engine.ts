@@ -140,11 +140,11 @@ export class DatagramEngine {
 
   /**
    * Binds the socket to `host` (an IP literal, or `''` for the wildcard) and `port` in this
-   * call, where Node has `dgram.Socket.bindSync()` (24 and later), which looks no name up. Node's `bind()`, and the bind that
-   * `connect()` and a first `send()` make, load `cluster` and with it `child_process` and `net`
-   * (some milliseconds of every `polyport dig`) for the handle sharing of cluster workers, which
-   * a socket bound `exclusive` never does; `bindSync()` binds the socket's own handle as that
-   * does.
+   * call, where Node has `dgram.Socket.bindSync()` (24 and later), which looks no name up.
+   * Node's `bind()`, and the bind that `connect()` and a first `send()` make, load `cluster` and
+   * with it `child_process` and `net` (some milliseconds of every `polyport dig`) for the handle
+   * sharing of cluster workers, which a socket bound `exclusive` never does; `bindSync()` binds
+   * the socket's own handle as that does.
    * @returns whether it bound: false for a name or on a Node without `bindSync()` (bind the
    *   asynchronous way).
    * @throws {SocketError} when the kernel refuses (`EADDRINUSE`, `EACCES`).

@@ -15,7 +15,7 @@ import {
   localServer,
   usageError,
 } from '../common/cli-command.js';
-import { type FtpUrl, parseFtpUrl } from './client/ftp-url.js';
+import { type FtpUrl, namesFolder, parseFtpUrl } from './client/ftp-url.js';
 
 const HELP = `Usage: polyport ftp ls URL
        polyport ftp get URL [LOCAL|-]        (- : to stdout)
@@ -123,9 +123,7 @@ function request(positionals: readonly string[], options: FtpOptions, io: CliIO)
       const local = args[0] as string;
       if (local === '-') {
         // Standard input has no name to give a folder URL, and no way to skip what was sent.
-        if (u.path === '' || u.path.endsWith('/')) {
-          throw new Error('put - needs a file name at the end of the URL');
-        }
+        if (namesFolder(u)) throw new Error('put - needs a file name at the end of the URL');
         if (options.continue) throw new Error('--continue needs a local file, not -');
       }
       return { action, url: u, local, options };

@@ -15,7 +15,7 @@ import type { FtpOptions, FtpRequest } from './cli.js';
 import { FtpClient } from './client/ftp-client.js';
 import { FtpError } from './client/ftp-control-connection.js';
 import { mirrorDown, mirrorUp } from './client/ftp-mirror.js';
-import { type FtpUrl, isLoopbackHost } from './client/ftp-url.js';
+import { type FtpUrl, isLoopbackHost, namesFolder } from './client/ftp-url.js';
 import type { FileEntry } from './codec/file-entry.js';
 import { formatListLine } from './codec/list-formatter.js';
 import { parseMlsxLine } from './codec/mlsx.js';
@@ -151,10 +151,7 @@ async function run(request: FtpRequest, io: CliIO): Promise<void> {
       }
       case 'put': {
         // From stdin (as curl -T -), to the file the URL names: cli.ts checked there is one.
-        const remote =
-          local === '-' || !(u.path === '' || u.path.endsWith('/'))
-            ? u.path
-            : `${u.path}${nodePath.basename(local)}`;
+        const remote = namesFolder(u) ? `${u.path}${nodePath.basename(local)}` : u.path;
         const onProgress = progress(io, options, remote, size);
         try {
           if (local === '-') await ftp.putStream(remote, io.stdin, { onProgress });

@@ -57,6 +57,15 @@ export function parseFtpUrl(text: string, defaultPort: number): FtpUrl {
 }
 
 /**
+ * Whether the URL names a folder (its path empty or ending in `/`) rather than a file: an
+ * upload there takes the local file's name.
+ * @example namesFolder(parseFtpUrl('ftp://127.0.0.1/upload/', 21)); // true
+ */
+export function namesFolder(url: FtpUrl): boolean {
+  return url.path === '' || url.path.endsWith('/');
+}
+
+/**
  * Tells whether a host is a loopback name or address (where polyport's sample demo/demo works).
  *
  * @param host A host name or address.
